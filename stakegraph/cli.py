@@ -1,0 +1,246 @@
+"""The ``stakegraph`` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from stakegraph.config import get_settings
+from stakegraph.errors import StakegraphError
+from stakegraph.graph.store import GraphStore
+
+app = typer.Typer(
+    help="stakegraph: relationship intelligence for account teams. "
+    "Load people, roles, accounts and interactions into a graph, see churn coming.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+out = Console()
+
+EXIT_PARTIAL = 3
+
+
+@app.callback()
+def _main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log debug detail.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(message)s",
+        handlers=[RichHandler(console=console, show_path=False, rich_tracebacks=False)],
+    )
+    logging.getLogger("neo4j").setLevel(logging.WARNING)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+@contextmanager
+def open_store() -> Iterator[GraphStore]:
+    """Open the configured store (starting the embedded one if needed); exit 1 on failure."""
+    settings = get_settings()
+    try:
+        with console.status(
+            "opening the graph store" + (" (embedded)" if settings.embedded else "")
+        ):
+            store = GraphStore.open(settings)
+    except StakegraphError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@app.command()
+def generate(
+    out_dir: Annotated[Path, typer.Argument(help="Directory to write the import files into.")],
+    accounts: Annotated[int, typer.Option(min=1, help="Number of customer accounts.")] = 200,
+    seed: Annotated[
+        int, typer.Option(help="Random seed: the same seed writes the same files.")
+    ] = 7,
+    interactions_per_account: Annotated[
+        int | None, typer.Option(min=1, help="Average interactions per account over the history.")
+    ] = None,
+    start: Annotated[
+        str, typer.Option(help="First day of the history (YYYY-MM-DD).")
+    ] = "2023-01-02",
+    months: Annotated[int, typer.Option(min=6, help="Length of the history in months.")] = 30,
+) -> None:
+    """Write a synthetic portfolio in the import format, plus truth.json (planted events)."""
+    from stakegraph.generate import generate_portfolio
+
+    extra: dict[str, Any] = {}
+    if interactions_per_account is not None:
+        extra["interactions_per_account"] = interactions_per_account
+    with _progress() as progress:
+        task = progress.add_task("generating accounts", total=accounts)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        summary = generate_portfolio(
+            out_dir,
+            accounts=accounts,
+            seed=seed,
+            start=date.fromisoformat(start),
+            months=months,
+            progress=advance,
+            **extra,
+        )
+    console.print(f"wrote {out_dir} ({summary})")
+
+
+@app.command()
+def ingest(
+    path: Annotated[Path, typer.Argument(exists=True, help="Import directory (CSV or JSONL).")],
+    batch_size: Annotated[int, typer.Option(min=1, help="Interactions per transaction.")] = 5000,
+) -> None:
+    """Load an import directory into the graph store (idempotent, safe to re-run).
+
+    Exit code 0: everything loaded; 3: some rows were rejected (see the rejects file);
+    1: the import failed.
+    """
+    report = _ingest(path, batch_size=batch_size)
+    if report.rows_rejected:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def _ingest(path: Path, *, batch_size: int = 5000) -> Any:
+    from stakegraph.ingest import import_directory
+
+    with open_store() as store, _progress() as progress:
+        tasks: dict[str, Any] = {}
+
+        def advance(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done, total=total)
+
+        try:
+            report = import_directory(store, path, batch_size=batch_size, progress=advance)
+        except StakegraphError as exc:
+            console.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(1) from exc
+    console.print(report.describe())
+    return report
+
+
+@app.command()
+def cypher(
+    query: Annotated[str, typer.Argument(help="A Cypher statement (read-only).")],
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="A parameter as NAME=JSON (repeatable)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print rows as a JSON list.")] = False,
+    limit: Annotated[int, typer.Option(min=1, help="Return at most this many rows.")] = 1000,
+) -> None:
+    """Run a read-only Cypher query and print its rows (a table, or JSON with --json)."""
+    from stakegraph.graph.readonly import ReadOnlyQueryError, run_read_only
+
+    params: dict[str, Any] = {}
+    for item in param or []:
+        name, sep, raw = item.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"{item!r} is not NAME=JSON", param_hint="--param")
+        try:
+            params[name] = json.loads(raw)
+        except json.JSONDecodeError:
+            params[name] = raw  # a bare word is a string
+    with open_store() as store:
+        try:
+            result = run_read_only(store, query, params, limit=limit)
+        except ReadOnlyQueryError as exc:
+            console.print(f"[red]refused:[/red] {exc}")
+            raise typer.Exit(1) from exc
+    if as_json:
+        out.print_json(json.dumps(result.rows, default=str))
+        return
+    table = Table(
+        *result.columns,
+        title=f"{len(result.rows)} row(s)" + (" (truncated)" if result.truncated else ""),
+    )
+    for row in result.rows:
+        table.add_row(*(_cell(row.get(c)) for c in result.columns))
+    out.print(table)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, default=str)
+    return "" if value is None else str(value)
+
+
+@app.command()
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Show the backend in use and how many nodes and relationships it holds."""
+    with open_store() as store:
+        counts = store.counts()
+        backend = store.backend
+    if as_json:
+        out.print_json(json.dumps({"backend": backend, "counts": counts}))
+        return
+    table = Table("label / relationship", "count", title=backend)
+    for name, n in counts.items():
+        table.add_row(name, f"{n:,}")
+    out.print(table)
+
+
+@app.command()
+def demo(
+    accounts: Annotated[int, typer.Option(min=1, help="Accounts in the demo portfolio.")] = 200,
+    seed: Annotated[int, typer.Option(help="Random seed of the demo portfolio.")] = 7,
+    workdir: Annotated[
+        Path | None,
+        typer.Option(help="Where to write the portfolio (default: STAKEGRAPH_HOME/demo)."),
+    ] = None,
+) -> None:
+    """Generate a portfolio, load it, and run every later stage on the embedded default."""
+    target = workdir or get_settings().home / "demo"
+    console.rule("1. generate")
+    generate(target, accounts=accounts, seed=seed)
+    console.rule("2. ingest")
+    _ingest(target)
+    console.rule("3. status")
+    status()
+
+
+def run() -> None:  # pragma: no cover - console entry for python -m
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

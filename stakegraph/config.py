@@ -1,0 +1,36 @@
+"""Settings, read once from the environment (and an optional ``.env``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where the store is and how stakegraph behaves.
+
+    With ``NEO4J_URI`` unset, stakegraph starts its embedded ArcadeDB store under
+    ``STAKEGRAPH_HOME``; with it set, the same code talks to that Neo4j 5.
+    """
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    home: Path = Field(default=Path(".stakegraph"), alias="STAKEGRAPH_HOME")
+    neo4j_uri: str | None = Field(default=None, alias="NEO4J_URI")
+    neo4j_user: str = Field(default="neo4j", alias="NEO4J_USER")
+    neo4j_password: str | None = Field(default=None, alias="NEO4J_PASSWORD")
+    neo4j_database: str = Field(default="neo4j", alias="NEO4J_DATABASE")
+    store_heap: str = Field(default="2g", alias="STAKEGRAPH_STORE_HEAP")
+    store_start_timeout_s: float = Field(default=120.0, alias="STAKEGRAPH_STORE_START_TIMEOUT")
+
+    @property
+    def embedded(self) -> bool:
+        return not self.neo4j_uri
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,196 @@
+"""One ``GraphStore`` on the official ``neo4j`` driver, for both backends.
+
+The embedded ArcadeDB store and a real Neo4j 5 differ only in how the driver is made;
+every query after that takes the same path.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import neo4j
+import pandas as pd
+
+from stakegraph.config import Settings, get_settings
+from stakegraph.errors import StoreError
+from stakegraph.graph.embedded import EmbeddedStore
+from stakegraph.graph.queries import NamedQuery, QueryRegistry, registry
+
+log = logging.getLogger(__name__)
+
+NODE_LABELS = (
+    "Organization",
+    "Account",
+    "Home",
+    "Person",
+    "Interaction",
+    "Renewal",
+    "Snapshot",
+    "Signal",
+    "ImportRun",
+)
+
+
+@dataclass(frozen=True)
+class WriteSummary:
+    nodes_created: int = 0
+    relationships_created: int = 0
+    properties_set: int = 0
+    nodes_deleted: int = 0
+    relationships_deleted: int = 0
+
+
+class GraphStore:
+    """The graph database, reached through the ``neo4j`` driver.
+
+    Open it with :meth:`open` (embedded unless ``NEO4J_URI`` is set) and close it when done,
+    or use it as a context manager.
+    """
+
+    def __init__(
+        self,
+        driver: neo4j.Driver,
+        *,
+        database: str,
+        backend: str,
+        lease: EmbeddedStore | None = None,
+        queries: QueryRegistry | None = None,
+    ) -> None:
+        self.driver = driver
+        self.database = database
+        self.backend = backend
+        self._lease = lease
+        self.queries = queries or registry()
+
+    @classmethod
+    def open(cls, settings: Settings | None = None) -> GraphStore:
+        settings = settings or get_settings()
+        lease: EmbeddedStore | None = None
+        if settings.embedded:
+            lease = EmbeddedStore(
+                settings.home,
+                heap=settings.store_heap,
+                start_timeout_s=settings.store_start_timeout_s,
+            )
+            endpoint = lease.endpoint
+            uri, auth, database = (
+                endpoint.uri,
+                (endpoint.user, endpoint.password),
+                endpoint.database,
+            )
+            backend = f"embedded ArcadeDB at {uri} (home {settings.home.resolve()})"
+        else:
+            assert settings.neo4j_uri is not None
+            uri = settings.neo4j_uri
+            auth = (settings.neo4j_user, settings.neo4j_password or "")
+            database = settings.neo4j_database
+            backend = f"Neo4j at {uri} (database {database})"
+        try:
+            driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+            driver.verify_connectivity()
+        except Exception as exc:
+            if lease:
+                lease.release()
+            raise StoreError(f"cannot reach the graph store at {uri}: {exc}") from exc
+        return cls(driver, database=database, backend=backend, lease=lease)
+
+    def close(self) -> None:
+        self.driver.close()
+        if self._lease is not None:
+            self._lease.release()
+            self._lease = None
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- named queries ---------------------------------------------------------------------
+
+    def _named(self, name: str, params: Mapping[str, Any]) -> NamedQuery:
+        query = self.queries[name]
+        query.check(params)
+        return query
+
+    def query(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """Run a named read query; rows as dicts."""
+        query = self._named(name, params)
+        with self._session(neo4j.READ_ACCESS) as session:
+            return session.execute_read(lambda tx: tx.run(query.text, params).data())
+
+    def query_df(self, name: str, **params: Any) -> pd.DataFrame:
+        """Run a named read query into a DataFrame (bulk reads: return numbers, not temporals)."""
+        query = self._named(name, params)
+        with self._session(neo4j.READ_ACCESS) as session:
+            return session.execute_read(lambda tx: tx.run(query.text, params).to_df())
+
+    def write(self, name: str, **params: Any) -> WriteSummary:
+        """Run a named write query in its own transaction."""
+        query = self._named(name, params)
+        with self._session(neo4j.WRITE_ACCESS) as session:
+            counters = session.execute_write(
+                lambda tx: tx.run(query.text, params).consume().counters
+            )
+        return _summary(counters)
+
+    def _session(self, access_mode: str) -> neo4j.Session:
+        return self.driver.session(database=self.database, default_access_mode=access_mode)
+
+    def write_many(self, statements: Sequence[tuple[str, Mapping[str, Any]]]) -> WriteSummary:
+        """Run several named writes in ONE transaction: all land, or none do."""
+        checked = [(self._named(name, params), params) for name, params in statements]
+
+        def work(tx: neo4j.ManagedTransaction) -> list[neo4j.SummaryCounters]:
+            return [
+                tx.run(query.text, dict(params)).consume().counters for query, params in checked
+            ]
+
+        with self._session(neo4j.WRITE_ACCESS) as session:
+            counters = session.execute_write(work)
+        total = WriteSummary()
+        for c in counters:
+            part = _summary(c)
+            total = WriteSummary(
+                *(a + b for a, b in zip(_astuple(total), _astuple(part), strict=True))
+            )
+        return total
+
+    # --- housekeeping ----------------------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        """Create every constraint and index (idempotent: ``IF NOT EXISTS``)."""
+        for name in sorted(n for n in self.queries if n.startswith("schema/")):
+            self.write(name)
+
+    def counts(self) -> dict[str, int]:
+        """Nodes per label and relationships per type."""
+        counts = dict.fromkeys(NODE_LABELS, 0)
+        for row in self.query("status/count_nodes"):
+            counts[row["label"]] = row["n"]
+        for row in self.query("status/count_relationships"):
+            counts[f"[:{row['type']}]"] = row["n"]
+        return counts
+
+
+def _summary(c: neo4j.SummaryCounters) -> WriteSummary:
+    return WriteSummary(
+        nodes_created=c.nodes_created,
+        relationships_created=c.relationships_created,
+        properties_set=c.properties_set,
+        nodes_deleted=c.nodes_deleted,
+        relationships_deleted=c.relationships_deleted,
+    )
+
+
+def _astuple(s: WriteSummary) -> tuple[int, ...]:
+    return (
+        s.nodes_created,
+        s.relationships_created,
+        s.properties_set,
+        s.nodes_deleted,
+        s.relationships_deleted,
+    )

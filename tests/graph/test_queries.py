@@ -1,0 +1,78 @@
+"""The named-query registry: every file parses, declares what it uses, and runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from stakegraph.errors import QueryNotFoundError, QueryParameterError
+from stakegraph.graph.queries import parse_query, registry
+from stakegraph.graph.store import GraphStore
+
+# One harmless example value per parameter name used anywhere in cypher/. A new parameter
+# name must be added here, so that every query is really run against the store below.
+EXAMPLES: dict[str, Any] = {}
+
+
+def example_params(names: frozenset[str]) -> dict[str, Any]:
+    missing = names - EXAMPLES.keys()
+    assert not missing, f"add example values for {sorted(missing)} to EXAMPLES"
+    return {name: EXAMPLES[name] for name in names}
+
+
+def test_registry_loads_every_file() -> None:
+    names = set(registry())
+    assert "status/count_nodes" in names
+    assert any(name.startswith("schema/") for name in names)
+
+
+@pytest.mark.parametrize(
+    ("text", "params"),
+    [
+        ("// params: none\nMATCH (n) RETURN count(n)", frozenset()),
+        (
+            "// x\n// params: $a, $b\nMATCH (n {id: $a}) WHERE n.x = $b RETURN n",
+            frozenset({"a", "b"}),
+        ),
+        ("// params: $a\nRETURN $a AS v, '$notaparam' AS s // $nor_this", frozenset({"a"})),
+    ],
+)
+def test_parse_declared_params(text: str, params: frozenset[str]) -> None:
+    assert parse_query("t/q", text).params == params
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("MATCH (n) RETURN n", "missing '// params:' header"),
+        ("// params: $a\nRETURN $b", "declares ['a'] but the statement uses ['b']"),
+        ("// params: none\nRETURN 1; RETURN 2", "more than one statement"),
+    ],
+)
+def test_parse_rejects_inconsistent_files(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        parse_query("t/q", text)
+
+
+def test_calls_are_checked_against_the_header() -> None:
+    query = parse_query("t/q", "// params: $a\nRETURN $a")
+    query.check({"a": 1})
+    with pytest.raises(QueryParameterError) as info:
+        query.check({"b": 1})
+    assert info.value.missing == {"a"} and info.value.unexpected == {"b"}
+    with pytest.raises(QueryNotFoundError):
+        registry()["no/such_query"]
+
+
+@pytest.mark.store
+@pytest.mark.parametrize("name", sorted(registry()))
+def test_every_named_query_runs_on_the_store(empty_store: GraphStore, name: str) -> None:
+    query = registry()[name]
+    params = example_params(query.params)
+    records, _, _ = empty_store.driver.execute_query(
+        query.text,
+        params,
+        database_=empty_store.database,  # type: ignore[arg-type]
+    )
+    assert isinstance(records, list)

@@ -1,0 +1,88 @@
+"""Read-only Cypher: reads run, everything else is refused and changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from stakegraph.graph.readonly import ReadOnlyQueryError, check_statement, run_read_only
+from stakegraph.graph.store import GraphStore
+
+REFUSED = [
+    "CREATE (:Hack {id: 1})",
+    "MATCH (p:Person) SET p.name = 'x'",
+    "MATCH (p:Person) REMOVE p.name",
+    "MATCH (n) DETACH DELETE n",
+    "MATCH (p:Person) DELETE p",
+    "MERGE (:Hack {id: 2})",
+    "UNWIND [1, 2] AS i CREATE (:Hack {id: i})",
+    "FOREACH (i IN [1] | CREATE (:Hack {id: i}))",
+    "CREATE INDEX hack IF NOT EXISTS FOR (h:Hack) ON (h.id)",
+    "CREATE CONSTRAINT hack IF NOT EXISTS FOR (h:Hack) REQUIRE h.id IS UNIQUE",
+    "DROP CONSTRAINT person_id_unique",
+    "DROP INDEX person_emails",
+    "CALL db.createLabel('Hack')",
+    "CALL apoc.create.node(['Hack'], {})",
+    "CALL dbms.security.createUser('x', 'y', false)",
+    "LOAD CSV FROM 'file:///etc/passwd' AS line RETURN line",
+    "SHOW USERS",
+    "MATCH (p:Person) RETURN p; MATCH (n) DETACH DELETE n",
+    "match (p:Person) set p.name = 'lower case too'",
+    "MATCH (p:Person) CALL { WITH p SET p.x = 1 } RETURN p",
+]
+
+
+@pytest.mark.parametrize("statement", REFUSED)
+def test_lexical_layer_refuses_writes(statement: str) -> None:
+    with pytest.raises(ReadOnlyQueryError):
+        check_statement(statement)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "MATCH (p:Person) RETURN p.name AS name",
+        "MATCH (p:Person) WHERE p.name = 'CREATE (x)' RETURN p",  # keywords inside literals
+        "MATCH (p:Person) // SET in a comment\nRETURN count(p) AS n",
+        "CALL db.labels()",
+        "MATCH (p:Person {id: $id}) RETURN p.`created` AS c",
+    ],
+)
+def test_lexical_layer_lets_reads_through(statement: str) -> None:
+    check_statement(statement)
+
+
+@pytest.mark.store
+def test_writes_are_refused_and_change_nothing(empty_store: GraphStore) -> None:
+    empty_store.driver.execute_query(
+        "CREATE (:Person {id: 'a', name: 'Ada'})", database_=empty_store.database
+    )
+    before = empty_store.counts()
+    for statement in REFUSED:
+        with pytest.raises(ReadOnlyQueryError):
+            run_read_only(empty_store, statement)
+    assert empty_store.counts() == before
+    assert run_read_only(empty_store, "MATCH (p:Person) RETURN p.name AS name").rows == [
+        {"name": "Ada"}
+    ]
+
+
+@pytest.mark.store
+def test_the_transaction_layer_alone_rolls_writes_back(
+    empty_store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even if the lexical check missed a write, the rolled-back transaction catches it."""
+    import stakegraph.graph.readonly as readonly
+
+    monkeypatch.setattr(readonly, "check_statement", lambda statement: None)
+    with pytest.raises(ReadOnlyQueryError, match="rolled back"):
+        run_read_only(empty_store, "CREATE (h:Hack {id: 1}) RETURN h")
+    assert empty_store.counts().get("Hack", 0) == 0
+    assert run_read_only(empty_store, "MATCH (h:Hack) RETURN count(h) AS n").rows == [{"n": 0}]
+
+
+@pytest.mark.store
+def test_limit_truncates_and_says_so(empty_store: GraphStore) -> None:
+    result = run_read_only(empty_store, "UNWIND range(1, 10) AS i RETURN i", limit=3)
+    assert [row["i"] for row in result.rows] == [1, 2, 3]
+    assert result.truncated
+    assert result.columns == ["i"]
