@@ -1,0 +1,370 @@
+"""Engagement: how much of the customer we reach, how often, and in which direction.
+
+Per account and window ``[start, end)``, over conversational interactions (see
+:mod:`stakegraph.analytics.windows`: 2..``bulk_threshold`` people, at least one on the
+customer side):
+
+- ``contacts_engaged``: distinct customer-side people (not ``is_home``) on at least one.
+- ``our_people_engaged``: distinct people of ours on at least one.
+- ``meetings``: meetings.
+- ``inbound_emails``: emails sent by a customer-side person with at least one of ours
+  among the recipients; ``outbound_emails``: emails sent by one of ours to at least one
+  customer-side person. Both are 0 for one organization's internal communication (no
+  ``is_home`` person: there is no "our side" to write to or from).
+- Multi-role engagement: ``functions_engaged`` and ``levels_engaged`` count the distinct
+  functions and levels of the roles customer-side people held *at the time of each
+  interaction*; ``senior_contacts_engaged`` counts people at VP or C-level;
+  ``multi_role`` is True when at least 3 functions and 2 levels are engaged and one
+  person engaged is director or above.
+
+Renewed baseline (DESIGN: renewing accounts show about 2x contacts, 2x email and 3x
+meetings in the 180 days before renewal): for each renewal with outcome ``renewed`` or
+``expanded``, the four engagement counts over ``[renewal - 180 days, renewal)``; the
+baseline of a segment is the median over its renewals. The ratio of a window's metric to
+its baseline rescales the additive counts (meetings, emails) to the window length
+(``window / lookback``, so 1.0 means "engaged at the pace of an account that renewed");
+contacts engaged is a set size, not a rate, and is compared unscaled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from stakegraph.analytics.frames import DAY, PortfolioFrames
+from stakegraph.analytics.windows import DEFAULT_WINDOW, KINDS, Activity, _ranges, as_activity
+
+__all__ = [
+    "BASELINE_METRICS",
+    "DEFAULT_LOOKBACK",
+    "engagement",
+    "engagement_ratios",
+    "multi_role_share",
+    "renewal_engagement",
+    "renewed_baseline",
+]
+
+DEFAULT_LOOKBACK = 180 * DAY
+BASELINE_METRICS = ("contacts_engaged", "meetings", "inbound_emails", "outbound_emails")
+RENEWED_OUTCOMES = ("renewed", "expanded")
+PORTFOLIO = "*"
+_EMAIL = KINDS.index("email")
+_MEETING = KINDS.index("meeting")
+_DIRECTOR_OR_ABOVE = ("director", "vp", "c_level")
+_SENIOR = ("vp", "c_level")
+
+
+def engagement(
+    data: PortfolioFrames | Activity,
+    *,
+    start: int,
+    end: int,
+    min_functions: int = 3,
+    min_levels: int = 2,
+) -> pd.DataFrame:
+    """Engagement counts and multi-role engagement of every account in ``[start, end)``.
+
+    Parameters
+    ----------
+    data : PortfolioFrames or Activity
+    start, end : int, keyword-only
+        The half-open window, epoch seconds.
+    min_functions, min_levels : int, keyword-only
+        Thresholds of ``multi_role`` (defaults 3 functions and 2 levels; a director or
+        above among the people engaged is always required).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``account_id`` (every account, zeros when silent): ``interactions,
+        contacts_engaged, our_people_engaged, meetings, inbound_emails, outbound_emails,
+        functions_engaged, levels_engaged, senior_contacts_engaged, multi_role``.
+
+    Examples
+    --------
+    Our ``o`` emails their ``a`` and ``b``; ``a`` replies; ``o`` meets ``a``: 2 contacts
+    engaged, 1 meeting, 1 inbound and 1 outbound email.
+    """
+    activity = as_activity(data).between(start, end)
+    counts = _engagement_counts(
+        activity,
+        activity.interactions,
+        activity.participations,
+        activity.interactions["account"].to_numpy(),
+        activity.participations["account"].to_numpy(),
+        activity.n_accounts,
+        min_functions=min_functions,
+        min_levels=min_levels,
+    )
+    return pd.DataFrame(counts, index=pd.Index(activity.account_ids, name="account_id"))
+
+
+def renewal_engagement(
+    data: PortfolioFrames | Activity,
+    *,
+    lookback: int = DEFAULT_LOOKBACK,
+    outcomes: Iterable[str] = RENEWED_OUTCOMES,
+) -> pd.DataFrame:
+    """The engagement counts of each renewal's account over ``[at - lookback, at)``.
+
+    It is :func:`engagement` evaluated on one window per renewal (the windows differ by
+    account, so they are cut per renewal rather than by :meth:`Activity.between`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per renewal with one of ``outcomes``: ``account_id, segment, at`` and the
+        :data:`BASELINE_METRICS`.
+    """
+    activity = as_activity(data)
+    outcome_set = set(outcomes)
+    renewals = activity.renewals
+    renewals = renewals[renewals["outcome"].isin(outcome_set)]
+    account = pd.Index(activity.account_ids).get_indexer(renewals["account_id"].astype(str))
+    renewals = renewals[account >= 0]
+    account = account[account >= 0]
+    at = renewals["at"].to_numpy(dtype=np.int64)
+
+    inter = activity.interactions
+    i_account = inter["account"].to_numpy(dtype=np.int64)
+    i_at = inter["at"].to_numpy(dtype=np.int64)
+    order = np.lexsort((i_at, i_account))
+    # (account, time) folded into one sortable key so each renewal's window is a range.
+    shift = min(int(i_at.min(initial=0)), int(at.min(initial=0)) - lookback)
+    span = max(int(i_at.max(initial=0)), int(at.max(initial=0))) - shift + 1
+    key = i_account[order] * span + (i_at[order] - shift)
+    base = account.astype(np.int64) * span
+    lo = np.searchsorted(key, base + (at - lookback - shift), side="left")
+    hi = np.searchsorted(key, base + (at - shift), side="left")
+    counts = hi - lo
+    rows = order[_ranges(lo, counts)]
+    group_i = np.repeat(np.arange(len(renewals)), counts)
+
+    parts = activity.participations
+    p_row = parts["row"].to_numpy()  # sorted by row: participations are in time order
+    p_lo = np.searchsorted(p_row, rows, side="left")
+    p_hi = np.searchsorted(p_row, rows, side="right")
+    p_index = _ranges(p_lo, p_hi - p_lo)
+    group_p = np.repeat(group_i, p_hi - p_lo)
+
+    result = _engagement_counts(
+        activity,
+        inter.iloc[rows],
+        parts.iloc[p_index],
+        group_i,
+        group_p,
+        len(renewals),
+        min_functions=3,
+        min_levels=2,
+    )
+    segment = _segments(activity).reindex(renewals["account_id"].astype(str)).to_numpy()
+    out = pd.DataFrame(
+        {
+            "account_id": renewals["account_id"].astype(str).to_numpy(),
+            "segment": segment,
+            "at": at,
+        }
+    )
+    for metric in BASELINE_METRICS:
+        out[metric] = result[metric]
+    return out
+
+
+def renewed_baseline(
+    data: PortfolioFrames | Activity | pd.DataFrame,
+    *,
+    as_of: int | None = None,
+    lookback: int = DEFAULT_LOOKBACK,
+    outcomes: Iterable[str] = RENEWED_OUTCOMES,
+) -> pd.DataFrame:
+    """Median engagement of renewing accounts in the ``lookback`` before renewal, per segment.
+
+    Parameters
+    ----------
+    data : PortfolioFrames, Activity, or the frame of :func:`renewal_engagement`
+    as_of : int, optional, keyword-only
+        Only renewals strictly before ``as_of`` count (no look-ahead in a backtest).
+    lookback : int, keyword-only
+        Seconds before each renewal (default 180 days).
+    outcomes : iterable of str, keyword-only
+        Outcomes that count as renewing (default renewed and expanded).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``segment``, plus a row ``"*"`` over every segment (the fallback for a
+        segment without renewals): the :data:`BASELINE_METRICS` medians and ``renewals``.
+
+    Examples
+    --------
+    Two enterprise renewals with 10 and 20 contacts engaged give an enterprise baseline
+    of 15 contacts.
+    """
+    per_renewal = (
+        data
+        if isinstance(data, pd.DataFrame)
+        else renewal_engagement(data, lookback=lookback, outcomes=outcomes)
+    )
+    if as_of is not None:
+        per_renewal = per_renewal[per_renewal["at"] < as_of]
+    metrics = list(BASELINE_METRICS)
+    by_segment = per_renewal.dropna(subset=["segment"]).groupby("segment")[metrics].median()
+    by_segment["renewals"] = per_renewal.groupby("segment").size()
+    overall = per_renewal[metrics].median()
+    overall["renewals"] = len(per_renewal)
+    by_segment.loc[PORTFOLIO] = overall
+    by_segment.index.name = "segment"
+    return by_segment.astype(float)
+
+
+def engagement_ratios(
+    engaged: pd.DataFrame,
+    baseline: pd.DataFrame,
+    segments: pd.Series,
+    *,
+    window: int = DEFAULT_WINDOW,
+    lookback: int = DEFAULT_LOOKBACK,
+) -> pd.DataFrame:
+    """Each account's engagement over its segment's renewed baseline.
+
+    Counts of meetings and emails are compared with the baseline scaled to the window
+    (``baseline * window / lookback``); contacts engaged is compared unscaled. A segment
+    without renewals uses the portfolio row ``"*"``; a zero or missing baseline gives NaN.
+
+    Parameters
+    ----------
+    engaged : pandas.DataFrame
+        Output of :func:`engagement` (indexed by ``account_id``).
+    baseline : pandas.DataFrame
+        Output of :func:`renewed_baseline`.
+    segments : pandas.Series
+        Segment per ``account_id``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``<metric>_ratio`` for each of :data:`BASELINE_METRICS`, indexed like ``engaged``.
+
+    Examples
+    --------
+    With a 90-day window and a baseline of 12 meetings in 180 days, 6 meetings in the
+    window is a ratio of 1.0.
+    """
+    segment = segments.reindex(engaged.index)
+    has_own = segment.isin(baseline.index) & segment.ne(PORTFOLIO)
+    if PORTFOLIO in baseline.index:
+        counts = baseline["renewals"] if "renewals" in baseline else None
+        if counts is not None:
+            has_own &= segment.map(counts).fillna(0).gt(0)
+    chosen = segment.where(has_own, PORTFOLIO)
+    out = pd.DataFrame(index=engaged.index)
+    for metric in BASELINE_METRICS:
+        scale = 1.0 if metric == "contacts_engaged" else window / lookback
+        reference = chosen.map(baseline[metric]) if metric in baseline else np.nan
+        reference = pd.to_numeric(reference, errors="coerce") * scale
+        ratio = engaged[metric].astype(float) / reference.where(reference > 0)
+        out[f"{metric}_ratio"] = ratio.astype(float)
+    return out
+
+
+def multi_role_share(snapshots: pd.DataFrame) -> pd.Series:
+    """The portfolio KPI: percent of accounts with multi-role engagement, per window.
+
+    Parameters
+    ----------
+    snapshots : pandas.DataFrame
+        Rows with ``window_end`` and boolean ``multi_role`` (e.g. a snapshot series); every
+        account should have a row in every window (silent accounts count as not engaged).
+
+    Returns
+    -------
+    pandas.Series
+        Percent (0-100) indexed by ``window_end``.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"window_end": [7, 7, 7, 7], "multi_role": [1, 0, 0, 1]})
+    >>> multi_role_share(frame).tolist()
+    [50.0]
+    """
+    share = snapshots.groupby("window_end")["multi_role"].mean() * 100.0
+    return share.rename("multi_role_percent").astype(float)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _segments(activity: Activity) -> pd.Series:
+    accounts = activity.accounts
+    return pd.Series(
+        accounts["segment"].to_numpy(), index=accounts["account_id"].astype(str).to_numpy()
+    ).groupby(level=0).first()
+
+
+def _engagement_counts(
+    activity: Activity,
+    inter: pd.DataFrame,
+    parts: pd.DataFrame,
+    group_i: np.ndarray,
+    group_p: np.ndarray,
+    n_groups: int,
+    *,
+    min_functions: int,
+    min_levels: int,
+) -> dict[str, np.ndarray]:
+    """The engagement metrics of interactions and participations labelled by group."""
+    n_persons = activity.n_persons
+    kind = inter["kind"].to_numpy()
+    sender_home = inter["sender_home"].to_numpy()
+    has_sender = inter["sender"].to_numpy() >= 0
+    home_n = inter["home_people"].to_numpy()
+    customer_n = inter["people"].to_numpy() - home_n
+    email = kind == _EMAIL
+    inbound = email & has_sender & ~sender_home & (home_n >= 1)
+    outbound = email & sender_home & (customer_n >= 1)
+
+    home = parts["home"].to_numpy()
+    person = parts["person"].to_numpy(dtype=np.int64)
+    level = parts["level"].to_numpy()
+    function = parts["function"].to_numpy()
+    theirs = ~home
+    level_index = {name: i for i, name in enumerate(activity.level_names)}
+    director_codes = [level_index[n] for n in _DIRECTOR_OR_ABOVE if n in level_index]
+    senior_codes = [level_index[n] for n in _SENIOR if n in level_index]
+
+    contacts = _distinct(group_p[theirs], person[theirs], n_persons, n_groups)
+    ours = _distinct(group_p[home], person[home], n_persons, n_groups)
+    with_function = theirs & (function >= 0)
+    functions = _distinct(
+        group_p[with_function], function[with_function], len(activity.function_names), n_groups
+    )
+    with_level = theirs & (level >= 0)
+    levels = _distinct(group_p[with_level], level[with_level], len(activity.level_names), n_groups)
+    senior = theirs & np.isin(level, senior_codes)
+    senior_contacts = _distinct(group_p[senior], person[senior], n_persons, n_groups)
+    director = theirs & np.isin(level, director_codes)
+    has_director = np.bincount(group_p[director], minlength=n_groups) > 0
+
+    return {
+        "interactions": np.bincount(group_i, minlength=n_groups),
+        "contacts_engaged": contacts,
+        "our_people_engaged": ours,
+        "meetings": np.bincount(group_i[kind == _MEETING], minlength=n_groups),
+        "inbound_emails": np.bincount(group_i[inbound], minlength=n_groups),
+        "outbound_emails": np.bincount(group_i[outbound], minlength=n_groups),
+        "functions_engaged": functions,
+        "levels_engaged": levels,
+        "senior_contacts_engaged": senior_contacts,
+        "multi_role": (functions >= min_functions) & (levels >= min_levels) & has_director,
+    }
+
+
+def _distinct(group: np.ndarray, value: np.ndarray, n_values: int, n_groups: int) -> np.ndarray:
+    """Number of distinct values per group."""
+    if len(group) == 0:
+        return np.zeros(n_groups, dtype=np.int64)
+    key = np.unique(group.astype(np.int64) * max(n_values, 1) + value)
+    return np.bincount(key // max(n_values, 1), minlength=n_groups)
+
