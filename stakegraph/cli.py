@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,6 +18,7 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -62,6 +63,18 @@ def _progress() -> Progress:
         console=console,
         transient=False,
     )
+
+
+def _stage_bars(progress: Progress) -> Callable[[str, int, int], None]:
+    """A progress callback that draws one bar per named stage."""
+    tasks: dict[str, TaskID] = {}
+
+    def advance(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(stage, total=total)
+        progress.update(tasks[stage], completed=done, total=total)
+
+    return advance
 
 
 @contextmanager
@@ -140,13 +153,7 @@ def _ingest(path: Path, *, batch_size: int = 5000) -> Any:
     from stakegraph.ingest import import_directory
 
     with open_store() as store, _progress() as progress:
-        tasks: dict[str, Any] = {}
-
-        def advance(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(stage, total=total)
-            progress.update(tasks[stage], completed=done, total=total)
-
+        advance = _stage_bars(progress)
         try:
             report = import_directory(store, path, batch_size=batch_size, progress=advance)
         except StakegraphError as exc:
@@ -154,6 +161,55 @@ def _ingest(path: Path, *, batch_size: int = 5000) -> Any:
             raise typer.Exit(1) from exc
     console.print(report.describe())
     return report
+
+
+def _duration_s(text: str) -> int:
+    """``90d``, ``12w`` or ``36h`` as seconds."""
+    units = {"h": 3600, "d": 86_400, "w": 7 * 86_400}
+    number, unit = text[:-1], text[-1:].lower()
+    if unit not in units or not number.isdigit() or int(number) <= 0:
+        raise typer.BadParameter(f"{text!r} is not a duration like 90d, 12w or 36h")
+    return int(number) * units[unit]
+
+
+def _epoch(day: str) -> int:
+    try:
+        return int(datetime.combine(date.fromisoformat(day), time.min, tzinfo=UTC).timestamp())
+    except ValueError as exc:
+        raise typer.BadParameter(f"{day!r} is not a date (YYYY-MM-DD)") from exc
+
+
+@app.command()
+def analyze(
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            help="Analyze as of this date (YYYY-MM-DD; default: after the latest interaction)."
+        ),
+    ] = None,
+    window: Annotated[str, typer.Option(help="Length of each trailing window (e.g. 90d).")] = "90d",
+    step: Annotated[str, typer.Option(help="Step between windows (e.g. 7d).")] = "7d",
+    windows: Annotated[
+        int, typer.Option(min=1, help="Number of windows, the last ending at --as-of.")
+    ] = 52,
+) -> None:
+    """Score every account over time and write snapshots, ties, signals and risk to the store.
+
+    Re-running replaces what the previous run wrote.
+    """
+    from stakegraph.analytics.run import analyze as run_analysis
+
+    with open_store() as store, _progress() as progress:
+        advance = _stage_bars(progress)
+        report = run_analysis(
+            store,
+            as_of=_epoch(as_of) if as_of else None,
+            window=_duration_s(window),
+            step=_duration_s(step),
+            windows=windows,
+            progress=advance,
+        )
+    console.print(report.describe())
 
 
 @app.command()
@@ -234,7 +290,9 @@ def demo(
     generate(target, accounts=accounts, seed=seed)
     console.rule("2. ingest")
     _ingest(target)
-    console.rule("3. status")
+    console.rule("3. analyze")
+    analyze()
+    console.rule("4. status")
     status()
 
 

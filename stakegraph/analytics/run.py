@@ -1,0 +1,300 @@
+"""The one analytics module that talks to the store: pull, compute, write back.
+
+Everything else in :mod:`stakegraph.analytics` is pure. This module reads the frames an
+analysis needs (bulk reads return epoch seconds, and participants come as lists on each
+interaction rather than one row per relationship, which cuts the rows through Bolt
+fourfold), hands them to the pure functions, and replaces each account's derived data in
+one transaction per batch of accounts, so a re-run never duplicates and an interrupted run
+leaves every account either as before or fully updated.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from stakegraph.analytics.frames import (
+    ACCOUNT_COLUMNS,
+    INTERACTION_COLUMNS,
+    PEOPLE_COLUMNS,
+    RENEWAL_COLUMNS,
+    ROLE_COLUMNS,
+    PortfolioFrames,
+)
+from stakegraph.graph.store import GraphStore
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class AnalysisReport:
+    accounts: int
+    windows: int
+    snapshots: int
+    signals: int
+    ties: int
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        timing = ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items())
+        return (
+            f"analyzed {self.accounts} accounts over {self.windows} windows: "
+            f"{self.snapshots} snapshots, {self.signals} signals, {self.ties} ties ({timing})"
+        )
+
+
+def read_frames(store: GraphStore, *, since: int, until: int) -> PortfolioFrames:
+    """Everything an analysis of interactions in ``[since, until)`` needs, from the store."""
+    raw = store.query_df("analytics/read_interactions", since=since, until=until)
+    if raw.empty:
+        raw = pd.DataFrame(columns=[*INTERACTION_COLUMNS, "person_ids", "person_roles"])
+    participations = _explode_participants(raw)
+    interactions = raw[list(INTERACTION_COLUMNS)].copy()
+    interactions["at"] = interactions["at"].astype("int64")
+    interactions["reply_latency_s"] = pd.to_numeric(
+        interactions["reply_latency_s"], errors="coerce"
+    ).astype("float64")
+    interactions["participants"] = (
+        pd.to_numeric(interactions["participants"], errors="coerce").fillna(0).astype("int64")
+    )
+    people = _frame(store, "analytics/read_people", PEOPLE_COLUMNS)
+    people["is_home"] = people["is_home"].astype(bool)
+    roles = _frame(store, "analytics/read_roles", ROLE_COLUMNS)
+    roles["start"] = pd.to_numeric(roles["start"]).astype("int64")
+    roles["end"] = pd.to_numeric(roles["end"], errors="coerce").astype("float64")
+    accounts = _frame(store, "analytics/read_accounts", ACCOUNT_COLUMNS)
+    for column in ("arr", "renewal_date"):
+        accounts[column] = pd.to_numeric(accounts[column], errors="coerce").astype("float64")
+    renewals = _frame(store, "analytics/read_renewals", RENEWAL_COLUMNS)
+    renewals["at"] = pd.to_numeric(renewals["at"]).astype("int64")
+    return PortfolioFrames(
+        interactions=interactions,
+        participations=participations,
+        people=people,
+        roles=roles,
+        accounts=accounts,
+        renewals=renewals,
+    )
+
+
+def _frame(store: GraphStore, name: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    frame = store.query_df(name)
+    if frame.empty:
+        return pd.DataFrame(columns=list(columns))
+    return frame[list(columns)].copy()
+
+
+def _explode_participants(raw: pd.DataFrame) -> pd.DataFrame:
+    if raw.empty:
+        return pd.DataFrame(columns=["interaction_id", "person_id", "role"])
+    lengths = raw["person_ids"].map(len).to_numpy()
+    return pd.DataFrame(
+        {
+            "interaction_id": np.repeat(raw["interaction_id"].to_numpy(), lengths),
+            "person_id": np.concatenate(raw["person_ids"].to_numpy()),
+            "role": np.concatenate(raw["person_roles"].to_numpy()),
+        }
+    )
+
+
+# --- writing results back ------------------------------------------------------------------
+
+
+def write_results(
+    store: GraphStore,
+    *,
+    account_ids: Iterable[str],
+    snapshots: pd.DataFrame,
+    signals: list[dict[str, Any]],
+    ties: pd.DataFrame,
+    risk: list[dict[str, Any]],
+    batch_accounts: int = 100,
+    progress: Progress | None = None,
+) -> None:
+    """Replace the derived data of ``account_ids``: one transaction per batch of accounts."""
+    accounts = sorted(set(account_ids))
+    snapshot_rows = _group_rows(snapshot_records(snapshots))
+    tie_rows = _group_rows(_records(ties))
+    signal_rows = _group_rows(signals)
+    risk_rows = _group_rows(risk)
+    for done, batch in _batches(accounts, batch_accounts):
+        store.write_many(
+            [
+                ("analytics/delete_snapshots", {"account_ids": batch}),
+                ("analytics/delete_signals", {"account_ids": batch}),
+                ("analytics/delete_ties", {"account_ids": batch}),
+                ("analytics/create_snapshots", {"rows": _pick(snapshot_rows, batch)}),
+                ("analytics/create_signals", {"rows": _pick(signal_rows, batch)}),
+                ("analytics/create_ties", {"rows": _pick(tie_rows, batch)}),
+                ("analytics/set_account_risk", {"rows": _pick(risk_rows, batch)}),
+            ]
+        )
+        if progress:
+            progress("writing results", done, len(accounts))
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def snapshot_records(snapshots: pd.DataFrame) -> list[dict[str, Any]]:
+    """Snapshot rows as the store wants them: keys, window, and a map of finite numbers."""
+    if snapshots.empty:
+        return []
+    keys = {"account_id", "window_start", "window_end"}
+    metric_columns = [
+        c
+        for c in snapshots.columns
+        if c not in keys and pd.api.types.is_numeric_dtype(snapshots[c])
+    ]
+    records = []
+    for values in _records(snapshots):
+        metrics = {c: _number(values[c]) for c in metric_columns if _number(values[c]) is not None}
+        records.append(
+            {
+                "id": f"{values['account_id']}@{int(values['window_end'])}",
+                "account_id": values["account_id"],
+                "window_start": int(values["window_start"]),
+                "window_end": int(values["window_end"]),
+                "metrics": metrics,
+            }
+        )
+    return records
+
+
+def _number(value: Any) -> float | int | None:
+    if isinstance(value, (bool, np.bool_)):
+        return int(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def _group_rows(rows: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(str(row["account_id"]), []).append(_plain(row))
+    return grouped
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    """numpy scalars to Python ones; dict/list evidence to JSON text."""
+    plain: dict[str, Any] = {}
+    for key, value in row.items():
+        if isinstance(value, np.generic):
+            value = value.item()
+        if key in ("evidence", "risk_factors") and not isinstance(value, str):
+            value = json.dumps(value, default=_json_default, sort_keys=True)
+        plain[key] = value
+    return plain
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    return str(value)
+
+
+def _pick(grouped: dict[str, list[dict[str, Any]]], batch: list[str]) -> list[dict[str, Any]]:
+    return [row for account_id in batch for row in grouped.get(account_id, [])]
+
+
+def _batches(items: list[str], size: int) -> Iterator[tuple[int, list[str]]]:
+    for start in range(0, len(items), size):
+        batch = items[start : start + size]
+        yield start + len(batch), batch
+
+
+class Stopwatch:
+    """Named wall-clock laps, for the report and the benchmark."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = self.laps.get(name, 0.0) + now - self._last
+        self._last = now
+
+
+DAY = 86_400
+
+
+def analyze(
+    store: GraphStore,
+    *,
+    as_of: int | None = None,
+    window: int = 90 * DAY,
+    step: int = 7 * DAY,
+    windows: int = 52,
+    progress: Progress | None = None,
+) -> AnalysisReport:
+    """Score every account over ``windows`` trailing windows ending at ``as_of``; write back.
+
+    ``as_of`` defaults to the midnight after the latest interaction in the store. History
+    before the first window is read too: signals judge change against each account's and
+    each person's own past.
+    """
+    from stakegraph.analytics.snapshot import snapshot_series
+    from stakegraph.analytics.ties import tie_table
+    from stakegraph.analytics.windows import prepare_activity
+
+    watch = Stopwatch()
+    if as_of is None:
+        latest = store.query("analytics/latest_interaction")[0]["latest"]
+        if latest is None:
+            return AnalysisReport(accounts=0, windows=0, snapshots=0, signals=0, ties=0)
+        as_of = (int(latest) // DAY + 1) * DAY
+    frames = read_frames(store, since=0, until=as_of)
+    watch.lap("read")
+    activity = prepare_activity(frames)
+    snapshots = snapshot_series(activity, as_of=as_of, window=window, step=step, windows=windows)
+    watch.lap("metrics")
+    ties = tie_table(activity, as_of=as_of, window=window)
+    tie_rows = ties[
+        [
+            "person_a",
+            "person_b",
+            "account_id",
+            "strength",
+            "last_at",
+            "interactions",
+            "reciprocity",
+            "channels",
+        ]
+    ]
+    watch.lap("ties")
+    signals: list[dict[str, Any]] = []
+    risk: list[dict[str, Any]] = []
+    account_ids = frames.accounts["account_id"].astype(str).tolist()
+    write_results(
+        store,
+        account_ids=account_ids,
+        snapshots=snapshots,
+        signals=signals,
+        ties=tie_rows,
+        risk=risk,
+        progress=progress,
+    )
+    watch.lap("write")
+    return AnalysisReport(
+        accounts=len(account_ids),
+        windows=windows,
+        snapshots=len(snapshots),
+        signals=len(signals),
+        ties=len(tie_rows),
+        seconds=watch.laps,
+    )
