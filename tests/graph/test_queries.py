@@ -12,7 +12,12 @@ from stakegraph.graph.store import GraphStore
 
 # One harmless example value per parameter name used anywhere in cypher/. A new parameter
 # name must be added here, so that every query is really run against the store below.
-EXAMPLES: dict[str, Any] = {}
+EXAMPLES: dict[str, Any] = {
+    "since": 0,
+    "until": 2_000_000_000,
+    "account_ids": ["acc-1"],
+    "rows": [],
+}
 
 
 def example_params(names: frozenset[str]) -> dict[str, Any]:

@@ -1,0 +1,177 @@
+"""Benchmark: import a generated portfolio of >= 1,000,000 interactions into the store.
+
+Prints interactions/s for the real import (batched UNWIND, one transaction per batch),
+peak memory of this process and of the store process, and the ratio against a naive
+row-at-a-time load (one transaction and one MERGE per interaction and participant) run on
+a slice in the same process against the same store.
+
+    python bench/ingest.py                       # 2,000 accounts, ~1.04M interactions
+    python bench/ingest.py --accounts 200 --per-account 300 --naive-rows 1000   # quick look
+
+Target (2 cores, embedded ArcadeDB): >= 20,000 interactions/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from stakegraph.config import Settings
+from stakegraph.generate import generate_portfolio
+from stakegraph.graph.embedded import running_store_pid
+from stakegraph.graph.store import GraphStore
+from stakegraph.ingest import import_directory
+
+# The baseline on purpose does what the real loader avoids: a transaction per row and a
+# MERGE per node and relationship. It lives here, not in stakegraph/cypher/, because it is
+# not part of the product.
+NAIVE_INTERACTION = """
+MERGE (i:Interaction {id: $id})
+SET i.kind = $kind, i.at = datetime($at), i.at_epoch = datetime($at).epochSeconds
+WITH i
+MATCH (a:Account {id: $account_id})
+MERGE (i)-[:ABOUT]->(a)
+WITH i
+UNWIND $participants AS part
+MATCH (p:Person {id: part.person_id})
+MERGE (p)-[r:PARTICIPATED]->(i)
+SET r.as = part.role
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=2000)
+    parser.add_argument("--per-account", type=int, default=520, help="interactions per account")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--naive-rows", type=int, default=2000, help="slice for the baseline")
+    parser.add_argument("--out", type=Path, default=Path("bench/out/ingest"))
+    args = parser.parse_args()
+
+    portfolio = args.out / "portfolio"
+    home = args.out / "home"
+    shutil.rmtree(home, ignore_errors=True)
+    if not (portfolio / "interactions.csv").exists():
+        started = time.perf_counter()
+        generate_portfolio(
+            portfolio,
+            accounts=args.accounts,
+            seed=args.seed,
+            interactions_per_account=args.per_account,
+        )
+        print(f"generated {portfolio} in {time.perf_counter() - started:.1f} s")
+    rows = _count_rows(portfolio / "interactions.csv")
+    print(f"portfolio: {args.accounts} accounts, {rows:,} interaction rows")
+
+    with GraphStore.open(Settings(STAKEGRAPH_HOME=home)) as store:
+        store.ensure_schema()
+        store_pid = running_store_pid(home)
+
+        # Baseline first, on an empty store with the reference data loaded (people,
+        # accounts), so both loaders see the same graph size when they start.
+        import_directory(store, _reference_only(portfolio, args.out / "reference"))
+        naive_rate = _naive_load(store, portfolio, limit=args.naive_rows)
+        store.driver.execute_query(
+            "MATCH (i:Interaction) DETACH DELETE i", database_=store.database
+        )
+        print(
+            f"naive row-at-a-time load: {naive_rate:,.0f} interactions/s "
+            f"(on the first {args.naive_rows:,})"
+        )
+
+        started = time.perf_counter()
+        report = import_directory(store, portfolio, batch_size=args.batch_size)
+        seconds = time.perf_counter() - started
+        loaded = store.counts()["Interaction"]
+        store_peak_mb = _process_peak_mb(store_pid)  # before the store stops with our lease
+    rate = loaded / seconds
+    print(
+        f"batched import: {loaded:,} interactions in {seconds:.1f} s = {rate:,.0f} interactions/s "
+        f"(whole import incl. people, roles, renewals; batch {args.batch_size:,})"
+    )
+    print(f"ratio vs naive: {rate / naive_rate:.1f}x")
+    print(
+        f"peak memory: this process {_self_peak_mb():,.0f} MB; store process "
+        f"{store_peak_mb:,.0f} MB"
+    )
+    print(f"rows rejected: {report.rows_rejected}")
+
+
+def _reference_only(portfolio: Path, target: Path) -> Path:
+    """A copy of the import directory with an empty interactions file."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in portfolio.glob("*.csv"):
+        if path.name == "interactions.csv":
+            with path.open() as source:
+                header = source.readline()
+            (target / path.name).write_text(header)
+        else:
+            shutil.copy(path, target / path.name)
+    return target
+
+
+def _naive_load(store: GraphStore, portfolio: Path, *, limit: int) -> float:
+    email_to_id: dict[str, str] = {}
+    with (portfolio / "people.csv").open(newline="") as handle:
+        for person in csv.DictReader(handle):
+            for email in filter(None, (person.get("emails") or "").split(";")):
+                email_to_id[email.strip().lower()] = person["id"]
+    loaded = 0
+    started = time.perf_counter()
+    with (
+        (portfolio / "interactions.csv").open(newline="") as handle,
+        store.driver.session(database=store.database) as session,
+    ):
+        for row in csv.DictReader(handle):
+            if loaded >= limit:
+                break
+            if not row.get("account_id"):
+                continue
+            participants = []
+            for role in ("from", "to", "cc"):
+                for who in filter(None, (row.get(role) or "").split(";")):
+                    who = who.strip().lower() if "@" in who else who.strip()
+                    participants.append({"person_id": email_to_id.get(who, who), "role": role})
+            session.execute_write(
+                lambda tx, row=row, participants=participants: tx.run(
+                    NAIVE_INTERACTION,
+                    id=row["id"],
+                    kind=row["kind"],
+                    at=row["at"],
+                    account_id=row["account_id"],
+                    participants=participants,
+                ).consume()
+            )
+            loaded += 1
+    return loaded / (time.perf_counter() - started)
+
+
+def _count_rows(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for _ in handle) - 1
+
+
+def _self_peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _process_peak_mb(pid: int | None) -> float:
+    if pid is None:
+        return float("nan")
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
