@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from stakegraph.analytics.frames import PortfolioFrames
-from stakegraph.analytics.windows import Activity, _ranges, as_activity
+from stakegraph.analytics.windows import Activity, _compact, _ranges, as_activity
 
 __all__ = [
     "betweenness_centralization",
@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 # Graphs are padded to one of these sizes so that many share one batched matmul.
-_PAD_SIZES = (4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
+_PAD_SIZES = np.array([4, 6, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 56, 64, 80, 96, 128, 192])
 _BATCH_CELLS = 1 << 21
 
 
@@ -140,7 +140,9 @@ def herfindahl(amounts: Iterable[float]) -> float:
     return float(((x / total) ** 2).sum())
 
 
-def traffic_concentration(data: PortfolioFrames | Activity, *, start: int, end: int) -> pd.DataFrame:
+def traffic_concentration(
+    data: PortfolioFrames | Activity, *, start: int, end: int
+) -> pd.DataFrame:
     """Herfindahl index of interaction share per contact, on their side and on ours.
 
     Each conversational interaction in ``[start, end)`` gives one unit of traffic to each
@@ -170,18 +172,14 @@ def traffic_concentration(data: PortfolioFrames | Activity, *, start: int, end: 
     offset = int(inter.index[0]) if len(inter) else 0
     people = inter["people"].to_numpy()
     home_n = inter["home_people"].to_numpy()
+    node = parts["node"].to_numpy()
     out = pd.DataFrame(index=pd.Index(activity.account_ids, name="account_id"))
     for side, mask, side_n in (
         ("their", ~home, people - home_n),
         ("our", home, home_n),
     ):
-        hhi = _side_hhi(
-            parts["account"].to_numpy()[mask],
-            parts["person"].to_numpy()[mask],
-            1.0 / side_n[row[mask] - offset] if mask.any() else np.zeros(0),
-            activity.n_accounts,
-            activity.n_persons,
-        )
+        share = 1.0 / side_n[row[mask] - offset] if mask.any() else np.zeros(0)
+        hhi = _side_hhi(activity, node[mask], share)
         out[f"{side}_hhi"] = hhi
         out[f"{side}_effective_threads"] = np.where(np.isnan(hhi), 0.0, 1.0 / hhi)
     return out
@@ -222,15 +220,12 @@ def _adjacency(graph: nx.Graph) -> np.ndarray:
     return (matrix > 0).astype(float)
 
 
-def _side_hhi(
-    account: np.ndarray, person: np.ndarray, share: np.ndarray, n_accounts: int, n_persons: int
-) -> np.ndarray:
-    key = account.astype(np.int64) * n_persons + person
-    uniq, inverse = np.unique(key, return_inverse=True)
-    traffic = np.bincount(inverse, weights=share)
-    per_account = uniq // n_persons
-    total = np.bincount(per_account, weights=traffic, minlength=n_accounts)
-    squares = np.bincount(per_account, weights=traffic**2, minlength=n_accounts)
+def _side_hhi(activity: Activity, node: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """HHI per account of the traffic ``share`` carried by each (account, person) node."""
+    n_acc = activity.n_accounts
+    traffic = np.bincount(node, weights=share, minlength=len(activity.node_account))
+    total = np.bincount(activity.node_account, weights=traffic, minlength=n_acc)
+    squares = np.bincount(activity.node_account, weights=traffic**2, minlength=n_acc)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(total > 0, squares / total**2, np.nan)
 
@@ -245,28 +240,25 @@ def _betweenness_batch(adjacency: np.ndarray) -> np.ndarray:
     ``delta[s, v] = sum_{w: d(s,w) = d(s,v)+1, v~w} sigma[s,v] / sigma[s,w] (1 + delta[s,w])``.
     """
     batch, n, _ = adjacency.shape
-    eye = np.broadcast_to(np.eye(n, dtype=bool), (batch, n, n))
-    reached = eye.copy()
-    distance = np.where(eye, 0, -1).astype(np.int16)
-    sigma = eye.astype(float)
-    frontier = sigma.copy()
-    depth = 0
+    reached = np.broadcast_to(np.eye(n, dtype=bool), (batch, n, n)).copy()
+    sigma = reached.astype(float)
+    frontier = sigma
+    levels = [reached.copy()]  # levels[d]: (s, t) pairs at distance d
     while True:
         walks = frontier @ adjacency
-        new = (walks > 0) & ~reached
+        new = walks > 0
+        new &= ~reached
         if not new.any():
             break
-        depth += 1
-        frontier = np.where(new, walks, 0.0)
+        frontier = walks * new
         sigma += frontier
         reached |= new
-        distance[new] = depth
+        levels.append(new)
+    inverse_sigma = np.divide(1.0, sigma, out=np.zeros_like(sigma), where=sigma > 0)
     delta = np.zeros_like(sigma)
-    safe_sigma = np.where(sigma > 0, sigma, 1.0)
-    for level in range(depth - 1, 0, -1):
-        coefficient = np.where(distance == level + 1, (1.0 + delta) / safe_sigma, 0.0)
-        pushed = coefficient @ adjacency
-        delta = np.where(distance == level, sigma * pushed, delta)
+    for level in range(len(levels) - 2, 0, -1):
+        coefficient = (1.0 + delta) * inverse_sigma * levels[level + 1]
+        delta += (coefficient @ adjacency) * sigma * levels[level]
     # Each unordered pair is seen from both ends.
     return delta.sum(axis=1) / 2.0
 
@@ -275,6 +267,8 @@ def _articulation_points(indptr: list[int], indices: list[int], n: int) -> list[
     """Articulation points of an undirected graph in CSR form (iterative Hopcroft-Tarjan)."""
     discovery = [-1] * n
     low = [0] * n
+    parent = [-1] * n
+    cursor = indptr[:-1]
     cut = [False] * n
     clock = 0
     for root in range(n):
@@ -283,27 +277,30 @@ def _articulation_points(indptr: list[int], indices: list[int], n: int) -> list[
         discovery[root] = low[root] = clock
         clock += 1
         root_children = 0
-        stack = [(root, -1, indptr[root])]
+        stack = [root]
         while stack:
-            node, parent, cursor = stack[-1]
-            if cursor < indptr[node + 1]:
-                stack[-1] = (node, parent, cursor + 1)
-                child = indices[cursor]
+            node = stack[-1]
+            position = cursor[node]
+            if position < indptr[node + 1]:
+                cursor[node] = position + 1
+                child = indices[position]
                 if discovery[child] == -1:
                     discovery[child] = low[child] = clock
                     clock += 1
+                    parent[child] = node
                     if node == root:
                         root_children += 1
-                    stack.append((child, node, indptr[child]))
-                elif child != parent and discovery[child] < low[node]:
+                    stack.append(child)
+                elif child != parent[node] and discovery[child] < low[node]:
                     low[node] = discovery[child]
             else:
                 stack.pop()
-                if parent >= 0:
-                    if low[node] < low[parent]:
-                        low[parent] = low[node]
-                    if parent != root and low[node] >= discovery[parent]:
-                        cut[parent] = True
+                up = parent[node]
+                if up >= 0:
+                    if low[node] < low[up]:
+                        low[up] = low[node]
+                    if up != root and low[node] >= discovery[up]:
+                        cut[up] = True
         if root_children > 1:
             cut[root] = True
     return [i for i in range(n) if cut[i]]
@@ -311,27 +308,20 @@ def _articulation_points(indptr: list[int], indices: list[int], n: int) -> list[
 
 def _network_measures(activity: Activity) -> pd.DataFrame:
     """Centralizations and articulation points of every account's network in ``activity``."""
-    n_acc, n_per = activity.n_accounts, activity.n_persons
-    edges = activity.edges
-    src = edges["source"].to_numpy(dtype=np.int64)
-    dst = edges["target"].to_numpy(dtype=np.int64)
-    acc = edges["account"].to_numpy(dtype=np.int64)
-    lo, hi = np.minimum(src, dst), np.maximum(src, dst)
-    pair = np.unique((acc * n_per + lo) * n_per + hi)
-    e_acc = pair // (n_per * n_per)
-    e_u = (pair // n_per) % n_per
-    e_v = pair % n_per
-
-    node_key = np.unique(np.concatenate([e_acc * n_per + e_u, e_acc * n_per + e_v]))
-    node_acc = node_key // n_per
-    node_person = node_key % n_per
+    n_acc = activity.n_accounts
+    pairs, _ = _compact(activity.edges["pair"].to_numpy(), len(activity.pair_node_a))
+    a_node = activity.pair_node_a[pairs]
+    b_node = activity.pair_node_b[pairs]
+    e_acc = activity.node_account[a_node]  # pairs are sorted by account
+    present, local = _compact(np.concatenate([a_node, b_node]), len(activity.node_account))
+    gu, gv = local[: len(pairs)], local[len(pairs) :]  # index into this window's nodes
+    node_acc = activity.node_account[present]
+    node_person = activity.node_person[present]
     nodes = np.bincount(node_acc, minlength=n_acc)
-    first_node = np.concatenate([[0], np.cumsum(nodes)[:-1]])
-    gu = np.searchsorted(node_key, e_acc * n_per + e_u)  # global node index
-    gv = np.searchsorted(node_key, e_acc * n_per + e_v)
+    first_node = np.concatenate([[0], np.cumsum(nodes)[:-1]]).astype(np.int64)
     ties = np.bincount(e_acc, minlength=n_acc)
 
-    degree = np.bincount(np.concatenate([gu, gv]), minlength=len(node_key)).astype(float)
+    degree = np.bincount(np.concatenate([gu, gv]), minlength=len(present)).astype(float)
     max_degree = np.zeros(n_acc)
     np.maximum.at(max_degree, node_acc, degree)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -339,16 +329,14 @@ def _network_measures(activity: Activity) -> pd.DataFrame:
     degree_c = np.where(nodes < 3, 0.0, degree_c)
     degree_c[nodes == 0] = np.nan
 
-    betweenness = np.zeros(len(node_key))
+    betweenness = np.zeros(len(present))
     graph_accounts = np.flatnonzero(nodes >= 3)
     edge_start = np.searchsorted(e_acc, np.arange(n_acc + 1))
-    pad_of = np.searchsorted(np.asarray(_PAD_SIZES), nodes[graph_accounts])
+    pad_of = np.searchsorted(_PAD_SIZES, nodes[graph_accounts])
     for pad_index in np.unique(pad_of):
         members = graph_accounts[pad_of == pad_index]
         size = (
-            _PAD_SIZES[pad_index]
-            if pad_index < len(_PAD_SIZES)
-            else int(nodes[members].max())
+            int(_PAD_SIZES[pad_index]) if pad_index < len(_PAD_SIZES) else int(nodes[members].max())
         )
         chunk = max(1, _BATCH_CELLS // (size * size))
         for begin in range(0, len(members), chunk):
@@ -419,4 +407,3 @@ def _all_articulation_points(
             ids = activity.person_ids[node_person[begin + np.asarray(cuts)]]
             joined[account] = ",".join(sorted(ids))
     return count, joined
-

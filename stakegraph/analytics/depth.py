@@ -1,4 +1,4 @@
-"""Relationship depth score (0-100): breadth across people, functions and levels, times tie strength.
+"""Relationship depth (0-100): breadth across people, functions and levels, times tie strength.
 
 Per account and window ``[start, end)``, ties are computed from the window's interactions
 as of ``end`` (:mod:`stakegraph.analytics.ties`). Each customer-side contact ``p`` gets a
@@ -36,7 +36,7 @@ from stakegraph.analytics.ties import (
     DEFAULT_HALF_LIFE,
     DEFAULT_VOLUME_SCALE,
     TieWeights,
-    _tie_components,
+    _window_ties,
 )
 from stakegraph.analytics.windows import Activity, as_activity
 
@@ -79,55 +79,47 @@ def relationship_depth(
     See the module docstring: three contacts of strengths 0.8, 0.6, 0.4 score 34.8.
     """
     activity = as_activity(data).between(start, end)
-    n_acc, n_per = activity.n_accounts, activity.n_persons
-    ties = _tie_components(
-        activity.edges, n_per, end, half_life, volume_scale, weights
-    )
-    account = ties["account"].to_numpy(dtype=np.int64)
-    a = ties["a"].to_numpy(dtype=np.int64)
-    b = ties["b"].to_numpy(dtype=np.int64)
-    strength = ties["strength"].to_numpy()
+    pairs, ties = _window_ties(activity, activity.edges, end, half_life, volume_scale, weights)
+    a_node = activity.pair_node_a[pairs]
+    b_node = activity.pair_node_b[pairs]
+    strength = ties["strength"]
     home = activity.person_home
+    a_home = home[activity.node_person[a_node]]
+    b_home = home[activity.node_person[b_node]]
     if activity.has_home:
         # A contact's strength is what we hold with them: ties across the two sides only.
-        a_theirs = ~home[a] & home[b]
-        b_theirs = ~home[b] & home[a]
+        a_theirs, b_theirs = ~a_home & b_home, ~b_home & a_home
     else:
-        a_theirs = np.ones(len(a), dtype=bool)
-        b_theirs = np.ones(len(b), dtype=bool)
-    contact_key = np.concatenate(
-        [account[a_theirs] * n_per + a[a_theirs], account[b_theirs] * n_per + b[b_theirs]]
-    )
-    contact_strength = np.concatenate([strength[a_theirs], strength[b_theirs]])
-    keys, inverse = np.unique(contact_key, return_inverse=True)
-    best = np.zeros(len(keys))
-    np.maximum.at(best, inverse, contact_strength)
+        a_theirs = b_theirs = np.ones(len(pairs), dtype=bool)
+    n_nodes = len(activity.node_account)
+    best = np.zeros(n_nodes)
+    np.maximum.at(best, a_node[a_theirs], strength[a_theirs])
+    np.maximum.at(best, b_node[b_theirs], strength[b_theirs])
+    is_contact = np.zeros(n_nodes, dtype=bool)
+    is_contact[a_node[a_theirs]] = True
+    is_contact[b_node[b_theirs]] = True
+    contact_nodes = np.flatnonzero(is_contact)
+    contact_index = np.cumsum(is_contact) - 1
 
     parts = activity.participations
-    theirs = ~parts["home"].to_numpy()
-    p_key = (
-        parts["account"].to_numpy(dtype=np.int64)[theirs] * n_per
-        + parts["person"].to_numpy(dtype=np.int64)[theirs]
-    )
-    position = np.searchsorted(keys, p_key)
-    position = np.minimum(position, max(len(keys) - 1, 0))
-    matched = (keys[position] == p_key) if len(keys) else np.zeros(len(p_key), dtype=bool)
+    node = parts["node"].to_numpy()
+    with_role = is_contact[node]
     roles = pd.DataFrame(
         {
-            "account": p_key[matched] // n_per,
-            "contact": position[matched],
-            "function": parts["function"].to_numpy()[theirs][matched],
-            "level": parts["level"].to_numpy()[theirs][matched],
+            "account": activity.node_account[node[with_role]],
+            "contact": contact_index[node[with_role]],
+            "function": parts["function"].to_numpy()[with_role],
+            "level": parts["level"].to_numpy()[with_role],
         }
     )
     scores = depth_from_contacts(
-        contact_account=keys // n_per,
-        contact_strength=best,
+        contact_account=activity.node_account[contact_nodes],
+        contact_strength=best[contact_nodes],
         role_account=roles["account"].to_numpy(),
         role_contact=roles["contact"].to_numpy(),
         role_function=roles["function"].to_numpy(),
         role_level=roles["level"].to_numpy(),
-        n_accounts=n_acc,
+        n_accounts=activity.n_accounts,
         contacts_full=contacts_full,
         functions_full=functions_full,
         levels_full=levels_full,
@@ -182,11 +174,9 @@ def depth_from_contacts(
     ):
         known = code >= 0
         n_codes = int(code.max(initial=0)) + 1
-        key = role_account[known] * n_codes + code[known]
-        uniq, inverse = np.unique(key, return_inverse=True)
-        best = np.zeros(len(uniq))
-        np.maximum.at(best, inverse, role_strength[known])
-        total = np.bincount(uniq // n_codes, weights=best, minlength=n_accounts)
+        best = np.zeros(n_accounts * n_codes)
+        np.maximum.at(best, role_account[known] * n_codes + code[known], role_strength[known])
+        total = best.reshape(n_accounts, n_codes).sum(axis=1)
         coverage[name] = np.minimum(1.0, total / full)
     people = np.minimum(1.0, strength_sum / contacts_full)
     depth = 100.0 * np.cbrt(people * coverage["function"] * coverage["level"])

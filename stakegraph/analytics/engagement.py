@@ -34,7 +34,14 @@ import numpy as np
 import pandas as pd
 
 from stakegraph.analytics.frames import DAY, PortfolioFrames
-from stakegraph.analytics.windows import DEFAULT_WINDOW, KINDS, Activity, _ranges, as_activity
+from stakegraph.analytics.windows import (
+    DEFAULT_WINDOW,
+    KINDS,
+    Activity,
+    _compact,
+    _ranges,
+    as_activity,
+)
 
 __all__ = [
     "BASELINE_METRICS",
@@ -97,6 +104,7 @@ def engagement(
         activity.n_accounts,
         min_functions=min_functions,
         min_levels=min_levels,
+        by_account=True,
     )
     return pd.DataFrame(counts, index=pd.Index(activity.account_ids, name="account_id"))
 
@@ -158,6 +166,7 @@ def renewal_engagement(
         len(renewals),
         min_functions=3,
         min_levels=2,
+        by_account=False,
     )
     segment = _segments(activity).reindex(renewals["account_id"].astype(str)).to_numpy()
     out = pd.DataFrame(
@@ -253,19 +262,17 @@ def engagement_ratios(
     window is a ratio of 1.0.
     """
     segment = segments.reindex(engaged.index)
-    has_own = segment.isin(baseline.index) & segment.ne(PORTFOLIO)
-    if PORTFOLIO in baseline.index:
-        counts = baseline["renewals"] if "renewals" in baseline else None
-        if counts is not None:
-            has_own &= segment.map(counts).fillna(0).gt(0)
+    renewals = baseline["renewals"] if "renewals" in baseline else pd.Series(1.0, baseline.index)
+    has_own = segment.ne(PORTFOLIO) & segment.map(renewals).fillna(0).gt(0)
     chosen = segment.where(has_own, PORTFOLIO)
     out = pd.DataFrame(index=engaged.index)
     for metric in BASELINE_METRICS:
         scale = 1.0 if metric == "contacts_engaged" else window / lookback
-        reference = chosen.map(baseline[metric]) if metric in baseline else np.nan
-        reference = pd.to_numeric(reference, errors="coerce") * scale
-        ratio = engaged[metric].astype(float) / reference.where(reference > 0)
-        out[f"{metric}_ratio"] = ratio.astype(float)
+        reference = chosen.map(baseline[metric]).astype(float).to_numpy() * scale
+        value = engaged[metric].to_numpy(dtype=float)
+        out[f"{metric}_ratio"] = np.divide(
+            value, reference, out=np.full(len(value), np.nan), where=reference > 0
+        )
     return out
 
 
@@ -298,9 +305,13 @@ def multi_role_share(snapshots: pd.DataFrame) -> pd.Series:
 
 def _segments(activity: Activity) -> pd.Series:
     accounts = activity.accounts
-    return pd.Series(
-        accounts["segment"].to_numpy(), index=accounts["account_id"].astype(str).to_numpy()
-    ).groupby(level=0).first()
+    return (
+        pd.Series(
+            accounts["segment"].to_numpy(), index=accounts["account_id"].astype(str).to_numpy()
+        )
+        .groupby(level=0)
+        .first()
+    )
 
 
 def _engagement_counts(
@@ -313,8 +324,13 @@ def _engagement_counts(
     *,
     min_functions: int,
     min_levels: int,
+    by_account: bool,
 ) -> dict[str, np.ndarray]:
-    """The engagement metrics of interactions and participations labelled by group."""
+    """The engagement metrics of interactions and participations labelled by group.
+
+    With ``by_account`` the groups are the account codes, and distinct people are counted
+    on the activity's fixed (account, person) nodes instead of by sorting.
+    """
     n_persons = activity.n_persons
     kind = inter["kind"].to_numpy()
     sender_home = inter["sender_home"].to_numpy()
@@ -334,16 +350,23 @@ def _engagement_counts(
     director_codes = [level_index[n] for n in _DIRECTOR_OR_ABOVE if n in level_index]
     senior_codes = [level_index[n] for n in _SENIOR if n in level_index]
 
-    contacts = _distinct(group_p[theirs], person[theirs], n_persons, n_groups)
-    ours = _distinct(group_p[home], person[home], n_persons, n_groups)
+    node = parts["node"].to_numpy()
+
+    def people(mask: np.ndarray) -> np.ndarray:
+        if by_account:
+            present, _ = _compact(node[mask], len(activity.node_account))
+            return np.bincount(activity.node_account[present], minlength=n_groups)
+        return _distinct(group_p[mask], person[mask], n_persons, n_groups)
+
+    contacts = people(theirs)
+    ours = people(home)
     with_function = theirs & (function >= 0)
     functions = _distinct(
         group_p[with_function], function[with_function], len(activity.function_names), n_groups
     )
     with_level = theirs & (level >= 0)
     levels = _distinct(group_p[with_level], level[with_level], len(activity.level_names), n_groups)
-    senior = theirs & np.isin(level, senior_codes)
-    senior_contacts = _distinct(group_p[senior], person[senior], n_persons, n_groups)
+    senior_contacts = people(theirs & np.isin(level, senior_codes))
     director = theirs & np.isin(level, director_codes)
     has_director = np.bincount(group_p[director], minlength=n_groups) > 0
 
@@ -362,9 +385,13 @@ def _engagement_counts(
 
 
 def _distinct(group: np.ndarray, value: np.ndarray, n_values: int, n_groups: int) -> np.ndarray:
-    """Number of distinct values per group."""
+    """Number of distinct values per group (marking when the key space is small)."""
     if len(group) == 0:
         return np.zeros(n_groups, dtype=np.int64)
-    key = np.unique(group.astype(np.int64) * max(n_values, 1) + value)
-    return np.bincount(key // max(n_values, 1), minlength=n_groups)
-
+    width = max(n_values, 1)
+    key = group.astype(np.int64) * width + value
+    if n_groups * width <= 1 << 24:
+        present, _ = _compact(key, n_groups * width)
+    else:
+        present = np.unique(key)
+    return np.bincount(present // width, minlength=n_groups)

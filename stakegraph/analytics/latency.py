@@ -72,9 +72,7 @@ def reply_latency_by_person(
     """
     activity = as_activity(data).between(start, end)
     replies = _replies(activity)
-    stats = (
-        replies.groupby(["account", "sender"])["latency"].agg(["size", "median"]).reset_index()
-    )
+    stats = replies.groupby(["account", "sender"])["latency"].agg(["size", "median"]).reset_index()
     sender = stats["sender"].to_numpy(dtype=np.int64)
     return pd.DataFrame(
         {
@@ -143,7 +141,7 @@ def latency_trend(
     Latencies doubling every window give a slope of ``ln 2 = 0.693``.
     """
     logged = np.log(latency.to_numpy(dtype=float).clip(min=1.0))
-    n_windows, n_accounts = logged.shape
+    n_accounts = logged.shape[1]
     padded = np.vstack([np.full((trend_windows - 1, n_accounts), np.nan), logged])
     # (windows, accounts, trend_windows) view of each trailing run of windows.
     runs = np.lib.stride_tricks.sliding_window_view(padded, trend_windows, axis=0)

@@ -206,7 +206,11 @@ def snapshot_series(
             index="window_end", columns="account_id", values=f"{side}_reply_latency_s"
         )
         trend = latency_trend(wide, trend_windows=trend_windows)
-        long = trend.stack(future_stack=True).rename(f"{side}_latency_trend")
+        long = pd.Series(
+            trend.to_numpy().ravel(),
+            index=pd.MultiIndex.from_product([trend.index, trend.columns]),
+            name=f"{side}_latency_trend",
+        )
         series = series.join(long, on=["window_end", "account_id"])
     series = series.sort_values(["account_id", "window_end"], kind="stable")
     return series[list(SNAPSHOT_COLUMNS)].reset_index(drop=True)

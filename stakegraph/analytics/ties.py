@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from stakegraph.analytics.frames import DAY, PortfolioFrames
-from stakegraph.analytics.windows import Activity, as_activity
+from stakegraph.analytics.windows import Activity, _compact, as_activity
 
 __all__ = [
     "DEFAULT_HALF_LIFE",
@@ -78,7 +78,7 @@ def tie_strength(
     window: int | None = None,
     half_life: int = DEFAULT_HALF_LIFE,
     volume_scale: float = DEFAULT_VOLUME_SCALE,
-    weights: TieWeights = TieWeights(),  # noqa: B008 - frozen, so a safe default
+    weights: TieWeights = TieWeights(),
 ) -> float:
     """Strength in [0, 1) of the tie between two people, from their interactions before ``as_of``.
 
@@ -116,9 +116,14 @@ def tie_strength(
     pair = ((edges["source"] == a) & (edges["target"] == b)) | (
         (edges["source"] == b) & (edges["target"] == a)
     )
-    edges = edges[pair.to_numpy()].assign(account=0)
-    table = _tie_components(edges, activity.n_persons, as_of, half_life, volume_scale, weights)
-    return float(table["strength"].iloc[0]) if len(table) else 0.0
+    edges = edges[pair.to_numpy()]
+    if len(edges) == 0:
+        return 0.0
+    group = np.zeros(len(edges), dtype=np.int64)
+    table = _tie_components(
+        edges, group, 1, np.array([min(a, b)]), as_of, half_life, volume_scale, weights
+    )
+    return float(table["strength"][0])
 
 
 def tie_table(
@@ -128,7 +133,7 @@ def tie_table(
     window: int | None = None,
     half_life: int = DEFAULT_HALF_LIFE,
     volume_scale: float = DEFAULT_VOLUME_SCALE,
-    weights: TieWeights = TieWeights(),  # noqa: B008 - frozen, so a safe default
+    weights: TieWeights = TieWeights(),
 ) -> pd.DataFrame:
     """Every tie of every account as of ``as_of``: what gets written as ``[:TIE]`` relationships.
 
@@ -150,22 +155,27 @@ def tie_table(
     activity = as_activity(data)
     start = as_of - window if window is not None else np.iinfo(np.int64).min
     edges = activity.between(start, as_of).edges
-    table = _tie_components(edges, activity.n_persons, as_of, half_life, volume_scale, weights)
-    return pd.DataFrame(
+    pairs, table = _window_ties(activity, edges, as_of, half_life, volume_scale, weights)
+    a_node = activity.pair_node_a[pairs]
+    out = pd.DataFrame(
         {
-            "person_a": activity.person_ids[table["a"].to_numpy()],
-            "person_b": activity.person_ids[table["b"].to_numpy()],
-            "account_id": activity.account_ids[table["account"].to_numpy()],
-            "strength": table["strength"].to_numpy(),
-            "last_at": table["last_at"].to_numpy(),
-            "interactions": table["interactions"].to_numpy(),
-            "volume": table["volume"].to_numpy(),
-            "frequency": table["frequency"].to_numpy(),
-            "recency": table["recency"].to_numpy(),
-            "reciprocity": table["reciprocity"].to_numpy(),
-            "channels": table["channels"].to_numpy(),
+            "person_a": activity.person_ids[activity.node_person[a_node]],
+            "person_b": activity.person_ids[activity.node_person[activity.pair_node_b[pairs]]],
+            "account_id": activity.account_ids[activity.node_account[a_node]],
         }
     )
+    for column in (
+        "strength",
+        "last_at",
+        "interactions",
+        "volume",
+        "frequency",
+        "recency",
+        "reciprocity",
+        "channels",
+    ):
+        out[column] = table[column]
+    return out
 
 
 # --------------------------------------------------------------------------- helpers
@@ -173,60 +183,72 @@ def tie_table(
 
 def _tie_components(
     edges: pd.DataFrame,
-    n_persons: int,
+    group: np.ndarray,
+    n_groups: int,
+    person_a: np.ndarray,
     as_of: int,
     half_life: int,
     volume_scale: float,
     weights: TieWeights,
-) -> pd.DataFrame:
-    """Tie components per (account, a, b) with ``a < b`` person codes, vectorized."""
+) -> dict[str, np.ndarray]:
+    """Tie components per group of edges (a pair, or a pair in one account), vectorized.
+
+    ``person_a[g]`` is the person code of the group's first person: edges sent by them
+    run ``a -> b``. Every returned array has ``n_groups`` entries.
+    """
     source = edges["source"].to_numpy(dtype=np.int64)
-    target = edges["target"].to_numpy(dtype=np.int64)
-    account = edges["account"].to_numpy(dtype=np.int64)
     at = edges["at"].to_numpy(dtype=np.int64)
-    a = np.minimum(source, target)
-    b = np.maximum(source, target)
-    key = (account * n_persons + a) * n_persons + b
-    pairs, inverse = np.unique(key, return_inverse=True)
-    n_pairs = len(pairs)
     decayed = edges["weight"].to_numpy() * np.exp2(-(as_of - at) / half_life)
     mutual = edges["mutual"].to_numpy()
-    forward = mutual | (source == a)  # a -> b
-    backward = mutual | (source == b)
-    volume = np.bincount(inverse, weights=decayed, minlength=n_pairs)
-    v_ab = np.bincount(inverse, weights=decayed * forward, minlength=n_pairs)
-    v_ba = np.bincount(inverse, weights=decayed * backward, minlength=n_pairs)
-    last_at = np.full(n_pairs, np.iinfo(np.int64).min, dtype=np.int64)
-    np.maximum.at(last_at, inverse, at)
-    kind = edges["kind"].to_numpy(dtype=np.int64)
-    channel_keys = np.unique(inverse.astype(np.int64) * 8 + kind)
-    channels = np.bincount(channel_keys // 8, minlength=n_pairs)
+    forward = mutual | (source == person_a[group])  # a -> b
+    backward = mutual | (source != person_a[group])
+    volume = np.bincount(group, weights=decayed, minlength=n_groups)
+    v_ab = np.bincount(group, weights=decayed * forward, minlength=n_groups)
+    v_ba = np.bincount(group, weights=decayed * backward, minlength=n_groups)
+    last_at = np.full(n_groups, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(last_at, group, at)
+    kinds_used = np.zeros(n_groups, dtype=np.uint8)
+    np.bitwise_or.at(kinds_used, group, np.left_shift(1, edges["kind"].to_numpy()).astype(np.uint8))
+    channels = np.bitwise_count(kinds_used).astype(np.int64)
 
     frequency = 1.0 - np.exp(-volume / volume_scale)
-    recency = np.exp2(-(as_of - last_at) / half_life)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        reciprocity = np.where(
-            v_ab + v_ba > 0, 2.0 * np.minimum(v_ab, v_ba) / (v_ab + v_ba), 0.0
-        )
-    multiplexity = np.minimum(channels - 1, 2) / 2.0
+    with np.errstate(over="ignore"):
+        recency = np.exp2(-(as_of - last_at.astype(float)) / half_life)
+    total = v_ab + v_ba
+    reciprocity = np.divide(
+        2.0 * np.minimum(v_ab, v_ba), total, out=np.zeros(n_groups), where=total > 0
+    )
+    multiplexity = np.clip(channels - 1, 0, 2) / 2.0
     strength = frequency * (
         weights.base
         + weights.recency * recency
         + weights.reciprocity * reciprocity
         + weights.multiplexity * multiplexity
     )
-    return pd.DataFrame(
-        {
-            "account": pairs // (n_persons * n_persons),
-            "a": (pairs // n_persons) % n_persons,
-            "b": pairs % n_persons,
-            "strength": strength,
-            "last_at": last_at,
-            "interactions": np.bincount(inverse, minlength=n_pairs),
-            "volume": volume,
-            "frequency": frequency,
-            "recency": recency,
-            "reciprocity": reciprocity,
-            "channels": channels,
-        }
+    return {
+        "strength": strength,
+        "last_at": last_at,
+        "interactions": np.bincount(group, minlength=n_groups),
+        "volume": volume,
+        "frequency": frequency,
+        "recency": recency,
+        "reciprocity": reciprocity,
+        "channels": channels,
+    }
+
+
+def _window_ties(
+    activity: Activity,
+    edges: pd.DataFrame,
+    as_of: int,
+    half_life: int,
+    volume_scale: float,
+    weights: TieWeights,
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Ties per (account, pair) present in ``edges``: the pair codes and their components."""
+    pairs, group = _compact(edges["pair"].to_numpy(), len(activity.pair_node_a))
+    person_a = activity.node_person[activity.pair_node_a[pairs]]
+    table = _tie_components(
+        edges, group, len(pairs), person_a, as_of, half_life, volume_scale, weights
     )
+    return pairs, table

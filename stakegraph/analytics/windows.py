@@ -145,7 +145,14 @@ class Activity:
         home, sender, level, function`` (role codes at the time of the interaction, -1
         when no role was held then).
     edges : pandas.DataFrame
-        ``row, account, source, target, at, kind, weight, mutual`` (see module docstring).
+        ``row, account, source, target, at, kind, weight, mutual, pair`` (see module
+        docstring); ``pair`` indexes the account's undirected person pairs.
+    node_account, node_person : numpy.ndarray
+        Every (account, person) that ever interacted, sorted; participations carry their
+        ``node``. Window metrics count and aggregate over these fixed codes instead of
+        sorting afresh in every window.
+    pair_node_a, pair_node_b : numpy.ndarray
+        The two nodes of each pair (``a`` has the smaller person code).
     level_names, function_names : tuple of str
         Code to level and function name.
     accounts, renewals : pandas.DataFrame
@@ -161,6 +168,10 @@ class Activity:
     interactions: pd.DataFrame
     participations: pd.DataFrame
     edges: pd.DataFrame
+    node_account: np.ndarray
+    node_person: np.ndarray
+    pair_node_a: np.ndarray
+    pair_node_b: np.ndarray
     level_names: tuple[str, ...]
     function_names: tuple[str, ...]
     accounts: pd.DataFrame
@@ -231,7 +242,8 @@ def prepare_activity(
     n_persons = len(person_ids)
     person_home = np.zeros(n_persons, dtype=bool)
     home_people = frames.people.loc[frames.people["is_home"].fillna(False).astype(bool)]
-    person_home[pd.Index(person_ids).get_indexer(home_people["person_id"].astype(str))] = True
+    home_codes = pd.Index(person_ids).get_indexer(pd.Index(home_people["person_id"].astype(str)))
+    person_home[home_codes[home_codes >= 0]] = True
 
     row = pd.Index(raw["interaction_id"]).get_indexer(parts["interaction_id"])
     keep = row >= 0
@@ -251,7 +263,7 @@ def prepare_activity(
     sender[sender == np.iinfo(np.int64).max] = -1
 
     kind_raw = raw["kind"].astype(str).to_numpy()
-    kind_code = pd.Index(KINDS).get_indexer(kind_raw)
+    kind_code = pd.Index(KINDS).get_indexer(pd.Index(kind_raw))
     at_raw = raw["at"].to_numpy(dtype=np.int64)
 
     # Keep conversational interactions only, renumbered in time order.
@@ -282,9 +294,7 @@ def prepare_activity(
     order = np.lexsort((pperson, prow))
     prow, pperson = prow[order], pperson[order]
     pat = interactions["at"].to_numpy()[prow]
-    level, function, level_names, function_names = _roles_at(
-        frames.roles, person_ids, pperson, pat
-    )
+    level, function, level_names, function_names = _roles_at(frames.roles, person_ids, pperson, pat)
     participations = pd.DataFrame(
         {
             "row": prow,
@@ -298,7 +308,20 @@ def prepare_activity(
             "function": function,
         }
     )
+    node_key, node = np.unique(
+        participations["account"].to_numpy(dtype=np.int64) * n_persons + pperson,
+        return_inverse=True,
+    )
+    participations["node"] = node
     edges = _edges(interactions, participations)
+    e_account = edges["account"].to_numpy(dtype=np.int64)
+    lo = np.minimum(edges["source"].to_numpy(), edges["target"].to_numpy())
+    hi = np.maximum(edges["source"].to_numpy(), edges["target"].to_numpy())
+    pair_key, pair = np.unique((e_account * n_persons + lo) * n_persons + hi, return_inverse=True)
+    edges["pair"] = pair
+    pair_account = pair_key // max(n_persons * n_persons, 1)
+    pair_lo = (pair_key // max(n_persons, 1)) % max(n_persons, 1)
+    pair_hi = pair_key % max(n_persons, 1)
     return Activity(
         account_ids=account_ids,
         person_ids=person_ids,
@@ -307,6 +330,10 @@ def prepare_activity(
         interactions=interactions,
         participations=participations,
         edges=edges,
+        node_account=node_key // max(n_persons, 1),
+        node_person=node_key % max(n_persons, 1),
+        pair_node_a=np.searchsorted(node_key, pair_account * n_persons + pair_lo),
+        pair_node_b=np.searchsorted(node_key, pair_account * n_persons + pair_hi),
         level_names=level_names,
         function_names=function_names,
         accounts=frames.accounts,
@@ -345,7 +372,9 @@ def account_stakeholder_edges(
     email to 200 people gives none (bulk).
     """
     activity = (
-        data if isinstance(data, Activity) else prepare_activity(data, bulk_threshold=bulk_threshold)
+        data
+        if isinstance(data, Activity)
+        else prepare_activity(data, bulk_threshold=bulk_threshold)
     )
     edges = activity.edges
     if account_id is not None:
@@ -377,6 +406,18 @@ def _time_slice(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
     return frame.iloc[lo:hi]
 
 
+def _compact(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct codes (sorted) and each code's position among them, by marking, not sorting.
+
+    Linear in ``size``: the fixed node and pair codes of an :class:`Activity` make this
+    cheaper than ``np.unique`` in every window.
+    """
+    seen = np.zeros(size, dtype=bool)
+    seen[codes] = True
+    remap = np.cumsum(seen) - 1
+    return np.flatnonzero(seen), remap[codes]
+
+
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Concatenated ``arange(s, s + c)`` for each start ``s`` and count ``c``."""
     total = int(counts.sum())
@@ -404,6 +445,8 @@ def _roles_at(
         return level, function, level_names, function_names
     rperson = pd.Index(person_ids).get_indexer(roles["person_id"].astype(str))
     ok = rperson >= 0
+    if not ok.any():
+        return level, function, level_names, function_names
     rperson = rperson[ok]
     rstart = roles["start"].to_numpy(dtype=np.int64)[ok]
     rend = pd.to_numeric(roles["end"], errors="coerce").to_numpy(dtype=float)[ok]

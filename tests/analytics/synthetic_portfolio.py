@@ -40,7 +40,9 @@ def random_portfolio(
         {
             "person_id": person_ids,
             "name": person_ids,
-            "org_id": np.concatenate([np.full(n_home, "home", dtype=object), account_ids[account_of_customer]]),
+            "org_id": np.concatenate(
+                [np.full(n_home, "home", dtype=object), account_ids[account_of_customer]]
+            ),
             "is_home": np.concatenate([np.ones(n_home, bool), np.zeros(n_customers, bool)]),
         }
     )
@@ -83,10 +85,14 @@ def random_portfolio(
     rec_account = account[rec_interaction]
     other_side = rng.random(len(rec_interaction)) < 0.8
     to_customer = np.where(other_side, ours_send[rec_interaction], ~ours_send[rec_interaction])
-    rec_customer = n_home + offsets[rec_account] + (
-        rng.random(len(rec_interaction)) * contacts[rec_account]
-    ).astype(int)
-    rec_home = team[rec_account, (rng.random(len(rec_interaction)) * team_size[rec_account]).astype(int)]
+    rec_customer = (
+        n_home
+        + offsets[rec_account]
+        + (rng.random(len(rec_interaction)) * contacts[rec_account]).astype(int)
+    )
+    rec_home = team[
+        rec_account, (rng.random(len(rec_interaction)) * team_size[rec_account]).astype(int)
+    ]
     recipient = np.where(to_customer, rec_customer, rec_home)
 
     is_meeting = kind == "meeting"
@@ -117,7 +123,9 @@ def random_portfolio(
             "at": at,
             "thread_id": None,
             "reply_latency_s": latency,
-            "participants": participants_count.reindex(interaction_ids).fillna(0).to_numpy(np.int64),
+            "participants": participants_count.reindex(interaction_ids)
+            .fillna(0)
+            .to_numpy(np.int64),
         }
     )
     accounts = pd.DataFrame(
