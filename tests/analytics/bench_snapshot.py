@@ -49,12 +49,12 @@ def main(n_accounts: int = 2000, n_interactions: int = 1_000_000, sample: int = 
     rng = np.random.default_rng(1)
     accounts = rng.choice(activity.account_ids, sample)
     windows = rng.integers(0, len(grid), sample)
+    by_account = {account: group for account, group in edges.groupby("account_id")}
     began = time.perf_counter()
     for account, k in zip(accounts, windows, strict=True):
         start, end = grid.iloc[k]
-        mine = edges[
-            (edges["account_id"] == account) & (edges["at"] >= start) & (edges["at"] < end)
-        ]
+        own = by_account.get(account, edges.iloc[:0])
+        mine = own[(own["at"] >= start) & (own["at"] < end)]
         graph = nx.Graph()
         graph.add_edges_from(zip(mine["source"], mine["target"], strict=True))
         if graph.number_of_nodes() > 2:
@@ -62,7 +62,7 @@ def main(n_accounts: int = 2000, n_interactions: int = 1_000_000, sample: int = 
             nx.degree_centrality(graph)
             list(nx.articulation_points(graph))
     naive = (time.perf_counter() - began) / sample * n_accounts * len(grid)
-    print(f"naive networkx  {naive:7.2f} s  (graph measures only, extrapolated)")
+    print(f"naive networkx  {naive:7.2f} s  (graph measures only, edges pre-split, extrapolated)")
     print(f"speed-up        {naive / (prepared + mapped):7.1f} x")
 
 

@@ -36,7 +36,8 @@ def test_slice_window_keeps_start_drops_end() -> None:
 
 def edges_of(frames, **kwargs) -> set[tuple[str, str, float]]:  # type: ignore[no-untyped-def]
     table = account_stakeholder_edges(frames, **kwargs)
-    return {(s, t, round(w, 6)) for s, t, w in zip(table.source, table.target, table.weight)}
+    rows = zip(table.source, table.target, table.weight, strict=True)
+    return {(s, t, round(w, 6)) for s, t, w in rows}
 
 
 @pytest.mark.parametrize(
