@@ -1,0 +1,224 @@
+"""Evaluation of signals and risk against a portfolio's planted truth.
+
+The truth is the generator's ``truth.json`` (``stakegraph.generate``): planted ``events``
+(``kind, account_id, person_id`` and for executive withdrawals ``person_ids``, ``date``)
+and ``renewals`` (``account_id, date, outcome``).
+
+Matching a signal to a planted event
+------------------------------------
+A signal matches an event when it has the same account and kind, it was raised within
+``[event - before_days, event + after_days]`` (defaults -14 and +90 days: a signal needs
+some post-event data, and an early one is allowed a fortnight for events that ramp in),
+and, where the event names people, the signal names at least one of them (the champion,
+the contact traffic contracted onto, one of the withdrawn executives).
+
+- recall = planted events with at least one matching signal / planted events;
+- precision = signals matching at least one planted event / signals of that kind;
+- median lag = median over detected events of (first matching signal - event) in days.
+
+Risk
+----
+The AUC (Mann-Whitney probability that a churned account scores above a retained one)
+of the risk scores on each account's *last* renewal in the truth (churned vs anything
+else). It is only honest if each score was computed before that renewal: scores whose
+``analyzed_at`` is not strictly before the renewal are left out and counted in
+``risk.scored_after_renewal``. :func:`stakegraph.analytics.risk.backtest_risk` produces
+such scores (each account as of ``lead_days`` before its last renewal, with a model
+fitted on earlier renewals only). The bottom two tiers' share of accounts and of churned
+accounts is computed on the same scores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timezone
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from stakegraph.analytics.frames import DAY
+
+__all__ = ["DEFAULT_AFTER_DAYS", "DEFAULT_BEFORE_DAYS", "auc", "evaluate", "match_signals"]
+
+DEFAULT_BEFORE_DAYS = 14
+DEFAULT_AFTER_DAYS = 90
+EVENT_KINDS = (
+    "single_node_bottleneck",
+    "champion_departure",
+    "executive_withdrawal",
+    "response_latency_inflation",
+    "engagement_contraction",
+)
+
+
+def evaluate(
+    signals: Iterable[dict[str, Any]],
+    risk: Iterable[dict[str, Any]],
+    truth: dict[str, Any],
+    *,
+    before_days: int = DEFAULT_BEFORE_DAYS,
+    after_days: int = DEFAULT_AFTER_DAYS,
+) -> dict[str, Any]:
+    """Precision, recall and lag per signal kind; AUC and tier shares of the risk.
+
+    Parameters
+    ----------
+    signals : iterable of dict
+        Signals as from :func:`stakegraph.analytics.signals.detect_signals`.
+    risk : iterable of dict
+        Risk rows (``account_id, risk_score, risk_tier, analyzed_at``), one per account.
+    truth : dict
+        The generator's ``truth.json`` document.
+    before_days, after_days : int, keyword-only
+        The matching window around each event (defaults 14 and 90 days).
+
+    Returns
+    -------
+    dict
+        ``"<kind>": {"precision", "recall", "median_lag_days", "detected", "planted",
+        "signals"}`` for every kind, and ``"risk": {"auc",
+        "bottom_two_tiers_account_share", "bottom_two_tiers_churn_share", "accounts",
+        "churned", "scored_after_renewal"}``. Precision is NaN without signals, recall
+        NaN without planted events.
+
+    Examples
+    --------
+    >>> truth = {"events": [], "renewals": []}
+    >>> evaluate([], [], truth)["risk"]["accounts"]
+    0
+    """
+    signal_list = list(signals)
+    events = list(truth.get("events", []))
+    out: dict[str, Any] = {}
+    kinds = list(EVENT_KINDS) + sorted(
+        {str(e["kind"]) for e in events} | {str(s["kind"]) for s in signal_list}
+        - set(EVENT_KINDS)
+    )
+    for kind in kinds:
+        kind_events = [e for e in events if e["kind"] == kind]
+        kind_signals = [s for s in signal_list if s["kind"] == kind]
+        matched_signals, lags = match_signals(
+            kind_signals, kind_events, before_days=before_days, after_days=after_days
+        )
+        detected = sum(1 for lag in lags if lag is not None)
+        found = [lag for lag in lags if lag is not None]
+        out[kind] = {
+            "precision": (sum(matched_signals) / len(kind_signals)) if kind_signals else float("nan"),
+            "recall": (detected / len(kind_events)) if kind_events else float("nan"),
+            "median_lag_days": float(np.median(found)) if found else float("nan"),
+            "detected": detected,
+            "planted": len(kind_events),
+            "signals": len(kind_signals),
+        }
+    out["risk"] = _risk_figures(list(risk), truth)
+    return out
+
+
+def match_signals(
+    signals: list[dict[str, Any]],
+    events: list[dict[str, Any]],
+    *,
+    before_days: int = DEFAULT_BEFORE_DAYS,
+    after_days: int = DEFAULT_AFTER_DAYS,
+) -> tuple[list[bool], list[float | None]]:
+    """Which signals match an event, and each event's lag to its first matching signal.
+
+    Returns
+    -------
+    (list of bool, list of float or None)
+        Per signal: matches some event. Per event: days from the event to the earliest
+        matching signal (negative when raised before), None when undetected.
+    """
+    by_account: dict[str, list[int]] = {}
+    for i, s in enumerate(signals):
+        by_account.setdefault(str(s["account_id"]), []).append(i)
+    matched = [False] * len(signals)
+    lags: list[float | None] = []
+    for event in events:
+        event_at = _epoch(event["date"])
+        people = _event_people(event)
+        best: float | None = None
+        for i in by_account.get(str(event["account_id"]), []):
+            s = signals[i]
+            lag = (int(s["at"]) - event_at) / DAY
+            if lag < -before_days or lag > after_days:
+                continue
+            if people and not people & set(s.get("person_ids") or []):
+                continue
+            matched[i] = True
+            best = lag if best is None else min(best, lag)
+        lags.append(best)
+    return matched, lags
+
+
+def auc(scores: np.ndarray, positive: np.ndarray) -> float:
+    """Area under the ROC curve: P(score of a positive > score of a negative), ties half.
+
+    Examples
+    --------
+    >>> auc(np.array([0.9, 0.8, 0.3, 0.1]), np.array([True, False, True, False]))
+    0.75
+    """
+    scores = np.asarray(scores, dtype=float)
+    positive = np.asarray(positive, dtype=bool)
+    n_pos, n_neg = int(positive.sum()), int((~positive).sum())
+    if n_pos == 0 or n_neg == 0:
+        return float("nan")
+    ranks = stats.rankdata(scores)
+    return float((ranks[positive].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def _risk_figures(risk: list[dict[str, Any]], truth: dict[str, Any]) -> dict[str, Any]:
+    last: dict[str, tuple[int, str]] = {}
+    for renewal in truth.get("renewals", []):
+        at = _epoch(renewal["date"])
+        account = str(renewal["account_id"])
+        if account not in last or at > last[account][0]:
+            last[account] = (at, str(renewal["outcome"]))
+    scores, churned, tiers = [], [], []
+    after = 0
+    for row in risk:
+        account = str(row["account_id"])
+        if account not in last:
+            continue
+        renewal_at, outcome = last[account]
+        analyzed = row.get("analyzed_at")
+        if analyzed is not None and int(analyzed) >= renewal_at:
+            after += 1
+            continue
+        scores.append(float(row["risk_score"]))
+        churned.append(outcome == "churned")
+        tiers.append(int(row["risk_tier"]))
+    s = np.asarray(scores)
+    c = np.asarray(churned, dtype=bool)
+    bottom = np.asarray(tiers) >= 4
+    return {
+        "auc": auc(s, c) if len(s) else float("nan"),
+        "bottom_two_tiers_account_share": float(bottom.mean()) if len(s) else float("nan"),
+        "bottom_two_tiers_churn_share": float(bottom[c].mean()) if c.any() else float("nan"),
+        "accounts": len(s),
+        "churned": int(c.sum()),
+        "scored_after_renewal": after,
+    }
+
+
+def _event_people(event: dict[str, Any]) -> set[str]:
+    people = {str(p) for p in event.get("person_ids") or []}
+    if event.get("person_id"):
+        people.add(str(event["person_id"]))
+    return people
+
+
+def _epoch(value: Any) -> int:
+    """A truth date (``YYYY-MM-DD``, ISO timestamp or epoch seconds) to epoch seconds."""
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    text = str(value)
+    if len(text) == 10:
+        d = date.fromisoformat(text)
+        return int(datetime(d.year, d.month, d.day, tzinfo=timezone.utc).timestamp())
+    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return int(parsed.timestamp())
