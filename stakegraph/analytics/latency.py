@@ -102,7 +102,7 @@ def theil_sen_slope(values: np.ndarray, *, min_points: int = 4) -> np.ndarray:
 
     Examples
     --------
-    >>> float(theil_sen_slope(np.array([1.0, 2.0, 3.0, 40.0])))
+    >>> float(theil_sen_slope(np.array([1.0, 2.0, 3.0, 4.0, 40.0])))
     1.0
     """
     y = np.asarray(values, dtype=float)
