@@ -1,0 +1,343 @@
+"""Writing typed records to the graph store: batched ``UNWIND`` through named queries.
+
+Organizations, people, roles, renewals and who-knows-whom are ``MERGE``d on their keys
+(idempotent, and small). Interactions are the bulk: :func:`load_interactions` ``CREATE``s
+a batch already known to be new, with its account link and participations, in one
+transaction that checks it wrote every relationship it meant to (else it rolls back).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import neo4j
+
+from stakegraph.graph.store import GraphStore, WriteSummary
+from stakegraph.ingest.identity import KnownOrganization, KnownPerson
+from stakegraph.ingest.read import IngestError
+from stakegraph.ingest.records import (
+    InteractionRecord,
+    KnowsRow,
+    NewPerson,
+    OrganizationRow,
+    PersonRow,
+    RenewalRow,
+    RoleRow,
+    epoch_seconds,
+)
+
+T = TypeVar("T")
+
+_MERGE_BATCH = 2000
+
+
+class LoadError(IngestError):
+    """A batch did not write what it should have; its transaction was rolled back."""
+
+
+@dataclass(frozen=True)
+class StoreDirectory:
+    """What the store already holds for identity resolution, with element ids."""
+
+    organizations: list[KnownOrganization]
+    people: list[KnownPerson]
+    element_ids: dict[tuple[str, str], str]  # ("Person" | "Organization", id) -> element id
+
+
+def get_store_directory(store: GraphStore) -> StoreDirectory:
+    """Read every organization and person (id, kind, domains, addresses, element id)."""
+    element_ids: dict[tuple[str, str], str] = {}
+    organizations = []
+    for row in store.query("ingest/get_organizations"):
+        organizations.append(
+            KnownOrganization(row["id"], row["kind"] or "account", tuple(row["domains"] or ()))
+        )
+        element_ids["Organization", row["id"]] = row["element_id"]
+    people = []
+    for row in store.query("ingest/get_people"):
+        people.append(KnownPerson(row["id"], row["organization_id"], tuple(row["emails"] or ())))
+        element_ids["Person", row["id"]] = row["element_id"]
+    return StoreDirectory(organizations, people, element_ids)
+
+
+def load_organizations(
+    store: GraphStore, organizations: Sequence[OrganizationRow], *, run_id: str
+) -> WriteSummary:
+    """MERGE organizations with their ``:Account`` or ``:Home`` label."""
+    accounts = [
+        {
+            "id": o.id,
+            "name": o.name,
+            "domains": list(o.domains),
+            "segment": o.segment,
+            "arr": o.arr,
+            "renewal_date": o.renewal_date,
+            "renewal_epoch": epoch_seconds(o.renewal_date) if o.renewal_date else None,
+            "owner_id": o.owner_id,
+        }
+        for o in organizations
+        if o.kind == "account"
+    ]
+    homes = [
+        {"id": o.id, "name": o.name, "domains": list(o.domains)}
+        for o in organizations
+        if o.kind == "home"
+    ]
+    total = _merge(store, "ingest/merge_home_organizations", homes, run_id=run_id)
+    return _add(total, _merge(store, "ingest/merge_accounts", accounts, run_id=run_id))
+
+
+def load_people(store: GraphStore, people: Sequence[PersonRow], *, run_id: str) -> WriteSummary:
+    """MERGE people and their ``MEMBER_OF`` (one organization per person)."""
+    rows = [
+        {
+            "id": p.id,
+            "name": p.name,
+            "emails": list(p.emails),
+            "organization_id": p.organization_id,
+            "outreach_capacity": p.outreach_capacity,
+        }
+        for p in people
+    ]
+    memberships = [{"person_id": p.id, "organization_id": p.organization_id} for p in people]
+    total = _merge(store, "ingest/merge_people", rows, run_id=run_id)
+    for batch in _batches(memberships, _MERGE_BATCH):
+        total = _add(total, store.write("ingest/delete_stale_memberships", rows=batch))
+    members = [m for m in memberships if m["organization_id"] is not None]
+    for batch in _batches(members, _MERGE_BATCH):
+        total = _add(total, store.write("ingest/merge_memberships", rows=batch))
+    return total
+
+
+def load_roles(store: GraphStore, roles: Sequence[RoleRow], *, run_id: str) -> WriteSummary:
+    """MERGE ``HOLDS_ROLE`` relationships, one per (person, organization, start, title)."""
+    rows = [
+        {
+            "person_id": r.person_id,
+            "organization_id": r.organization_id,
+            "role_key": f"{r.start.isoformat()}|{r.title or ''}",
+            "title": r.title,
+            "level": r.level,
+            "function": r.function,
+            "start": r.start,
+            "end": r.end,
+            "start_epoch": epoch_seconds(r.start),
+            "end_epoch": epoch_seconds(r.end) if r.end else None,
+        }
+        for r in roles
+    ]
+    return _merge(store, "ingest/merge_roles", rows, run_id=run_id)
+
+
+def load_renewals(
+    store: GraphStore, renewals: Sequence[RenewalRow], *, run_id: str
+) -> WriteSummary:
+    """MERGE renewals (id ``<account_id>@<date>``) and ``HAD_RENEWAL``."""
+    rows = [
+        {
+            "id": f"{r.account_id}@{r.date.isoformat()}",
+            "account_id": r.account_id,
+            "date": r.date,
+            "date_epoch": epoch_seconds(r.date),
+            "outcome": r.outcome,
+        }
+        for r in renewals
+    ]
+    return _merge(store, "ingest/merge_renewals", rows, run_id=run_id)
+
+
+def load_knows(store: GraphStore, pairs: Sequence[KnowsRow], *, run_id: str) -> WriteSummary:
+    """MERGE ``KNOWS`` relationships."""
+    rows = [
+        {
+            "person_a": k.person_a,
+            "person_b": k.person_b,
+            "since": k.since,
+            "since_epoch": epoch_seconds(k.since) if k.since else None,
+            "source": k.source,
+        }
+        for k in pairs
+    ]
+    return _merge(store, "ingest/merge_knows", rows, run_id=run_id)
+
+
+def load_people_met_by_address(
+    store: GraphStore, people: Sequence[NewPerson], *, run_id: str
+) -> tuple[dict[str, str], WriteSummary]:
+    """MERGE people known only by address; their element ids by person id.
+
+    Runs in its own transaction before the interactions that need them: MERGE makes it
+    safe to repeat when an import is killed in between.
+    """
+    element_ids: dict[str, str] = {}
+    total = WriteSummary()
+    rows = [{"id": p.id, "email": p.email, "organization_id": p.organization_id} for p in people]
+    for batch in _batches(rows, _MERGE_BATCH):
+
+        def work(tx: neo4j.ManagedTransaction, batch: list[dict[str, Any]] = batch) -> Any:
+            result = _run(
+                store, tx, "ingest/merge_people_met_by_address", rows=batch, run_id=run_id
+            )
+            found = {r["id"]: r["element_id"] for r in result}
+            members = [
+                {"person_id": r["id"], "organization_id": r["organization_id"]}
+                for r in batch
+                if r["organization_id"] is not None
+            ]
+            counters = [result.consume().counters]
+            if members:
+                counters.append(
+                    _run(store, tx, "ingest/merge_memberships", rows=members).consume().counters
+                )
+            return found, counters
+
+        found, counters = _execute_write(store, work)
+        element_ids.update(found)
+        for c in counters:
+            total = _add(total, _summary(c))
+    return element_ids, total
+
+
+def find_interactions(store: GraphStore, ids: Iterable[str]) -> dict[str, int]:
+    """The ``at_epoch`` of each of these interaction ids already in the store."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    return {
+        row["id"]: row["at_epoch"] for row in store.query("ingest/find_interactions", ids=wanted)
+    }
+
+
+def load_interactions(
+    store: GraphStore,
+    interactions: Sequence[InteractionRecord],
+    *,
+    run_id: str,
+    element_ids: Mapping[tuple[str, str], str],
+    reply_latencies: Mapping[str, int],
+) -> WriteSummary:
+    """CREATE new interactions with ``ABOUT`` and ``PARTICIPATED``, in ONE transaction.
+
+    Parameters
+    ----------
+    interactions
+        Interactions known not to be in the store yet (unique ids).
+    element_ids
+        Element id of every account and participant, by ``(label, id)``.
+    reply_latencies
+        Seconds since the parent, for the replies whose parent is known.
+
+    Raises
+    ------
+    LoadError
+        When the store did not create every node and relationship asked for (the batch
+        is rolled back, so nothing of it remains).
+    """
+    if not interactions:
+        return WriteSummary()
+    rows = []
+    expected_relationships = 0
+    for i in interactions:
+        parts = [[element_ids["Person", p.person_id], p.role] for p in i.participations]
+        expected_relationships += 1 + len(parts)
+        rows.append(
+            [
+                i.id,
+                i.kind,
+                i.at_epoch,
+                i.subject,
+                i.thread_id,
+                i.in_reply_to,
+                reply_latencies.get(i.id),
+                i.account_id,
+                element_ids["Organization", i.account_id],
+                parts,
+            ]
+        )
+
+    def work(tx: neo4j.ManagedTransaction) -> neo4j.SummaryCounters:
+        counters = (
+            _run(store, tx, "ingest/create_interactions", rows=rows, run_id=run_id)
+            .consume()
+            .counters
+        )
+        if (
+            counters.nodes_created != len(rows)
+            or counters.relationships_created != expected_relationships
+        ):
+            # Raising inside the transaction function rolls the whole batch back.
+            raise LoadError(
+                f"a batch of {len(rows)} interactions created {counters.nodes_created} nodes "
+                f"and {counters.relationships_created} relationships instead of {len(rows)} and "
+                f"{expected_relationships}; was the store changed during the import?"
+            )
+        return counters
+
+    return _summary(_execute_write(store, work))
+
+
+def set_reply_latencies(store: GraphStore, latencies: Mapping[str, int]) -> WriteSummary:
+    """Set ``reply_latency_s`` on interactions whose parent was found after they were written."""
+    total = WriteSummary()
+    rows = [[child, latency] for child, latency in latencies.items()]
+    for batch in _batches(rows, 10_000):
+        total = _add(total, store.write("ingest/set_reply_latencies", rows=batch))
+    return total
+
+
+def start_import_run(store: GraphStore, *, run_id: str, source: str, started_epoch: int) -> None:
+    store.write("ingest/start_import_run", id=run_id, source=source, started_epoch=started_epoch)
+
+
+def finish_import_run(store: GraphStore, *, run_id: str, status: str, **counts: int) -> None:
+    store.write("ingest/finish_import_run", id=run_id, status=status, **counts)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _merge(
+    store: GraphStore, name: str, rows: list[dict[str, Any]], *, run_id: str
+) -> WriteSummary:
+    total = WriteSummary()
+    for batch in _batches(rows, _MERGE_BATCH):
+        total = _add(total, store.write(name, rows=batch, run_id=run_id))
+    return total
+
+
+def _run(store: GraphStore, tx: neo4j.ManagedTransaction, name: str, **params: Any) -> neo4j.Result:
+    query = store.queries[name]
+    query.check(params)
+    return tx.run(query.text, params)
+
+
+def _execute_write(store: GraphStore, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+    with store.driver.session(database=store.database) as session:
+        return session.execute_write(work)
+
+
+def _batches(items: list[T], size: int) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _summary(c: neo4j.SummaryCounters) -> WriteSummary:
+    return WriteSummary(
+        nodes_created=c.nodes_created,
+        relationships_created=c.relationships_created,
+        properties_set=c.properties_set,
+        nodes_deleted=c.nodes_deleted,
+        relationships_deleted=c.relationships_deleted,
+    )
+
+
+def _add(a: WriteSummary, b: WriteSummary) -> WriteSummary:
+    return WriteSummary(
+        nodes_created=a.nodes_created + b.nodes_created,
+        relationships_created=a.relationships_created + b.relationships_created,
+        properties_set=a.properties_set + b.properties_set,
+        nodes_deleted=a.nodes_deleted + b.nodes_deleted,
+        relationships_deleted=a.relationships_deleted + b.relationships_deleted,
+    )

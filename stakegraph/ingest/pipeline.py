@@ -1,0 +1,607 @@
+"""``import_directory``: read → validate → resolve identities → load, for one directory.
+
+The small files (organizations, people, roles, renewals, knows) are read whole and
+``MERGE``d. Interactions stream in batches: each batch is validated, deduplicated, checked
+against the store for ids it already holds, and the new interactions are created with
+their relationships in one transaction. A run killed at any point and re-run therefore
+loses nothing and duplicates nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Protocol, runtime_checkable
+
+from stakegraph.config import get_settings
+from stakegraph.graph.store import GraphStore, WriteSummary
+from stakegraph.ingest.identity import Directory, KnownOrganization, KnownPerson
+from stakegraph.ingest.load import (
+    StoreDirectory,
+    find_interactions,
+    finish_import_run,
+    get_store_directory,
+    load_interactions,
+    load_knows,
+    load_organizations,
+    load_people,
+    load_people_met_by_address,
+    load_renewals,
+    load_roles,
+    set_reply_latencies,
+    start_import_run,
+)
+from stakegraph.ingest.read import ImportFile, find_import_files, fingerprint_files, read_rows
+from stakegraph.ingest.records import (
+    InteractionRecord,
+    InteractionRow,
+    KnowsRow,
+    OrganizationRow,
+    PersonRow,
+    RawRow,
+    RenewalRow,
+    RoleRow,
+    RowError,
+    columns_of,
+)
+from stakegraph.ingest.transform import (
+    InteractionDeduplicator,
+    Located,
+    Transformed,
+    transform_interactions,
+    transform_knows,
+    transform_organizations,
+    transform_people,
+    transform_renewals,
+    transform_roles,
+)
+
+log = logging.getLogger(__name__)
+
+#: Exit codes of ``stakegraph ingest``.
+EXIT_COMPLETE = 0
+EXIT_FAILED = 1
+EXIT_PARTIAL = 3
+
+REJECTS_COLUMNS = ("file", "line", "column", "reason", "raw")
+_WARNINGS_PER_KIND = 20
+_MODELS: dict[str, type[Any]] = {
+    "organizations": OrganizationRow,
+    "people": PersonRow,
+    "roles": RoleRow,
+    "renewals": RenewalRow,
+    "knows": KnowsRow,
+    "interactions": InteractionRow,
+}
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What happened to the rows of one file.
+
+    ``rows_read == rows_loaded + rows_rejected + duplicates`` (identical repeated rows are
+    dropped silently and counted in ``duplicates``).
+    """
+
+    file: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    duplicates: int = 0
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """The outcome of :func:`import_directory`."""
+
+    run_id: str
+    source: Path
+    files: tuple[FileReport, ...]
+    nodes_created: int
+    relationships_created: int
+    interactions_created: int
+    interactions_already_present: int
+    rejects_path: Path | None
+    warnings: tuple[str, ...]
+    seconds: float
+
+    @property
+    def rows_read(self) -> int:
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(f.rows_loaded for f in self.files)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(f.rows_rejected for f in self.files)
+
+    @property
+    def status(self) -> str:
+        """``complete`` when every row loaded, ``partial`` when some were rejected."""
+        return "partial" if self.rows_rejected else "complete"
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything loaded, 3 when some rows were rejected (1 is a failed import)."""
+        return EXIT_PARTIAL if self.rows_rejected else EXIT_COMPLETE
+
+    def file(self, name: str) -> FileReport:
+        """The report of one file by name (``interactions.csv``) or entity (``interactions``)."""
+        for report in self.files:
+            if report.file == name or report.file.rsplit(".", 1)[0] == name:
+                return report
+        raise KeyError(name)
+
+
+# --- progress --------------------------------------------------------------------------------
+
+
+ProgressCallback = Callable[[str, int, int | None], None]
+"""``callback(stage, done, total)``: ``total`` is ``None`` when not known in advance."""
+
+
+@runtime_checkable
+class RichProgress(Protocol):
+    """The part of :class:`rich.progress.Progress` used here."""
+
+    def add_task(self, description: str, *args: Any, **kwargs: Any) -> Any: ...
+
+    def update(self, task_id: Any, *args: Any, **kwargs: Any) -> None: ...
+
+
+class _Progress:
+    def __init__(self, target: ProgressCallback | RichProgress | None) -> None:
+        self._target = target
+        self._tasks: dict[str, Any] = {}
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if self._target is None:
+            return
+        if isinstance(self._target, RichProgress):
+            if stage not in self._tasks:
+                self._tasks[stage] = self._target.add_task(stage, total=total)
+            self._target.update(self._tasks[stage], completed=done, total=total)
+        else:
+            self._target(stage, done, total)
+
+
+# --- the pipeline ----------------------------------------------------------------------------
+
+
+def import_directory(
+    store: GraphStore,
+    path: Path,
+    *,
+    batch_size: int = 5000,
+    rejects_dir: Path | None = None,
+    progress: ProgressCallback | RichProgress | None = None,
+) -> ImportReport:
+    """Import a directory in the import format (docs/import-format.md) into the store.
+
+    Parameters
+    ----------
+    store
+        The graph store (its schema is ensured first).
+    path
+        The directory holding ``interactions.csv`` (or ``.jsonl``) and optional files.
+    batch_size
+        Interactions per transaction.
+    rejects_dir
+        Where ``rejects.csv`` goes; default ``STAKEGRAPH_HOME/imports/<run_id>/``.
+    progress
+        A callback ``(stage, done, total)`` or a :class:`rich.progress.Progress`.
+
+    Returns
+    -------
+    ImportReport
+        Rows read, loaded and rejected per file, what was created, the rejects file.
+
+    Raises
+    ------
+    IngestError
+        When the directory or a file cannot be read at all, or a batch fails to load
+        (exit code 1). Rejected rows do not raise: they are in the report.
+    """
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    started = time.perf_counter()
+    files = find_import_files(path)
+    run_id, line_counts = fingerprint_files(list(files.values()))
+    rejects = _Rejects((rejects_dir or _default_rejects_dir(store, run_id)) / "rejects.csv")
+    run = _Run(store, run_id, rejects, _Progress(progress), batch_size)
+    try:
+        store.ensure_schema()
+        run.import_entities(files)
+        start_import_run(
+            store, run_id=run_id, source=str(path.resolve()), started_epoch=int(time.time())
+        )
+        run.load_entities()
+        run.import_interactions(files["interactions"], line_counts["interactions"])
+    except BaseException:
+        rejects.close()
+        try:
+            finish_import_run(store, run_id=run_id, status="failed", **run.counts())
+        except Exception:  # the store may be the reason we failed; keep the first error
+            log.debug("could not mark import run %s as failed", run_id, exc_info=True)
+        raise
+    rejects.close()
+    report = run.report(path, seconds=time.perf_counter() - started)
+    finish_import_run(store, run_id=run_id, status=report.status, **run.counts())
+    for warning in report.warnings:
+        log.warning("%s", warning)
+    return report
+
+
+@dataclass
+class _Tally:
+    read: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+
+
+class _Warnings:
+    """Warnings, at most a few of each kind (plus a count of the rest)."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+        self._counts: Counter[str] = Counter()
+
+    def add(self, kind: str, message: str) -> None:
+        self._counts[kind] += 1
+        if self._counts[kind] <= _WARNINGS_PER_KIND:
+            self.messages.append(message)
+
+    def final(self) -> tuple[str, ...]:
+        extra = [
+            f"... and {n - _WARNINGS_PER_KIND} more warnings like: {kind}"
+            for kind, n in self._counts.items()
+            if n > _WARNINGS_PER_KIND
+        ]
+        return (*self.messages, *extra)
+
+
+class _Rejects:
+    """The rejects CSV, created on the first rejected row."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.count = 0
+        self._handle: IO[str] | None = None
+        self._writer: Any = None
+        path.unlink(missing_ok=True)  # a re-run replaces the rejects of the previous one
+
+    def write(self, errors: Iterable[RowError]) -> None:
+        for error in errors:
+            if self._writer is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._handle = self.path.open("w", encoding="utf-8", newline="")
+                self._writer = csv.writer(self._handle)
+                self._writer.writerow(REJECTS_COLUMNS)
+            raw = json.dumps(dict(error.raw), ensure_ascii=False, default=str)
+            self._writer.writerow((error.file, error.line, error.column, error.reason, raw))
+            self.count += 1
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
+class _Run:
+    """The state of one import while it runs."""
+
+    def __init__(
+        self,
+        store: GraphStore,
+        run_id: str,
+        rejects: _Rejects,
+        progress: _Progress,
+        batch_size: int,
+    ) -> None:
+        self.store = store
+        self.run_id = run_id
+        self.rejects = rejects
+        self.progress = progress
+        self.batch_size = batch_size
+        self.tallies: dict[str, _Tally] = {}
+        self.file_names: dict[str, str] = {}
+        self.warnings = _Warnings()
+        self.written = WriteSummary()
+        self.interactions_created = 0
+        self.interactions_present = 0
+        self.organizations: list[OrganizationRow] = []
+        self.people: list[PersonRow] = []
+        self.roles: list[RoleRow] = []
+        self.renewals: list[RenewalRow] = []
+        self.knows: list[KnowsRow] = []
+
+    # --- organizations, people, roles, renewals, knows ----------------------------------------
+
+    def import_entities(self, files: Mapping[str, ImportFile]) -> None:
+        before = get_store_directory(self.store)
+        orgs = self._transform(
+            files.get("organizations"),
+            lambda rows: transform_organizations(
+                rows, existing_kinds={o.id: o.kind for o in before.organizations}
+            ),
+        )
+        self.organizations = [r.record for r in orgs]
+        directory = _merged_directory(before, self.organizations, [])
+        people = self._transform(
+            files.get("people"), lambda rows: transform_people(rows, directory=directory)
+        )
+        self.people = [r.record for r in people]
+        directory = _merged_directory(before, self.organizations, self.people)
+        for warning in directory.conflicts:
+            self.warnings.add("identity conflict", warning)
+        self.roles = [
+            r.record
+            for r in self._transform(
+                files.get("roles"), lambda rows: transform_roles(rows, directory=directory)
+            )
+        ]
+        self.renewals = [
+            r.record
+            for r in self._transform(
+                files.get("renewals"), lambda rows: transform_renewals(rows, directory=directory)
+            )
+        ]
+        self.knows = [
+            r.record
+            for r in self._transform(
+                files.get("knows"), lambda rows: transform_knows(rows, directory=directory)
+            )
+        ]
+
+    def load_entities(self) -> None:
+        for stage, load in (
+            (
+                "organizations",
+                lambda: load_organizations(self.store, self.organizations, run_id=self.run_id),
+            ),
+            ("people", lambda: load_people(self.store, self.people, run_id=self.run_id)),
+            ("roles", lambda: load_roles(self.store, self.roles, run_id=self.run_id)),
+            ("renewals", lambda: load_renewals(self.store, self.renewals, run_id=self.run_id)),
+            ("knows", lambda: load_knows(self.store, self.knows, run_id=self.run_id)),
+        ):
+            self._written(load())
+            self.progress(stage, 1, 1)
+
+    def _transform(
+        self,
+        item: ImportFile | None,
+        transform: Callable[[list[RawRow | RowError]], Transformed[Any]],
+    ) -> list[Located[Any]]:
+        if item is None:
+            return []
+        rows = [row for chunk in read_rows(item, chunk_size=self.batch_size) for row in chunk]
+        self._check_columns(item, rows)
+        result = transform(rows)
+        tally = self._tally(item)
+        tally.read += len(rows)
+        tally.rejected += len(result.errors)
+        tally.duplicates += len(rows) - len(result.errors) - len(result.records)
+        self.rejects.write(result.errors)
+        for warning in result.warnings:
+            self.warnings.add(item.name, warning)
+        return list(result.records)
+
+    # --- interactions -------------------------------------------------------------------------
+
+    def import_interactions(self, item: ImportFile, total_lines: int) -> None:
+        now = get_store_directory(self.store)
+        directory = Directory.build(now.organizations, now.people)
+        element_ids = dict(now.element_ids)
+        dedupe = InteractionDeduplicator()
+        known_at: dict[str, int] = {}  # every interaction of this import, with its time
+        deferred: dict[str, tuple[str, int, int]] = {}  # child -> (parent, child at, line)
+        unknown_columns: set[str] = set()
+        tally = self._tally(item)
+        estimated = max(total_lines - (1 if item.format == "csv" else 0), 0)
+        ambiguous = 0
+        for chunk in read_rows(item, chunk_size=self.batch_size):
+            unknown_columns |= self._unknown_columns(item, chunk)
+            tally.read += len(chunk)
+            result = transform_interactions(chunk, directory=directory)
+            ambiguous += result.ambiguous_accounts
+            raws = {r.line: r for r in chunk if isinstance(r, RawRow)}
+            unique, duplicate_errors = dedupe(result.records, item.name, raws)
+            errors = result.errors + duplicate_errors
+            tally.rejected += len(errors)
+            tally.duplicates += len(result.records) - len(unique) - len(duplicate_errors)
+            self.rejects.write(errors)
+
+            for record in unique:
+                known_at[record.id] = record.at_epoch
+            parents = {
+                r.in_reply_to for r in unique if r.in_reply_to and r.in_reply_to not in known_at
+            }
+            in_store = find_interactions(self.store, [*(r.id for r in unique), *parents])
+            for parent in parents & in_store.keys():
+                known_at[parent] = in_store[parent]
+            new = [r for r in unique if r.id not in in_store]
+            self.interactions_present += len(unique) - len(new)
+
+            latencies: dict[str, int] = {}
+            for record in unique:
+                if record.in_reply_to is None:
+                    continue
+                parent_at = known_at.get(record.in_reply_to)
+                if parent_at is None:
+                    deferred[record.id] = (record.in_reply_to, record.at_epoch, record.line)
+                else:
+                    latency = self._latency(
+                        item, record.id, record.line, record.at_epoch, parent_at
+                    )
+                    if latency is not None:
+                        latencies[record.id] = latency
+
+            self._create_people_met_by_address(new, directory, element_ids)
+            summary = load_interactions(
+                self.store,
+                new,
+                run_id=self.run_id,
+                element_ids=element_ids,
+                reply_latencies=latencies,
+            )
+            self._written(summary)
+            self.interactions_created += len(new)
+            self.progress("interactions", tally.read, max(estimated, tally.read))
+
+        late: dict[str, int] = {}
+        for child, (parent, child_at, line) in deferred.items():
+            parent_at = known_at.get(parent)
+            if parent_at is None:
+                self.warnings.add(
+                    "unknown in_reply_to",
+                    f'{item.name} line {line}, column "in_reply_to": unknown interaction '
+                    f'"{parent}"; no reply latency',
+                )
+                continue
+            latency = self._latency(item, child, line, child_at, parent_at)
+            if latency is not None:
+                late[child] = latency
+        set_reply_latencies(self.store, late)
+        if ambiguous:
+            self.warnings.add(
+                "ambiguous account",
+                f"{item.name}: {ambiguous} interaction(s) without account_id involve several "
+                "customer accounts; each went to the account with most participants (ties: "
+                "the first account id in alphabetical order)",
+            )
+        self._warn_columns(item, unknown_columns)
+
+    def _latency(
+        self, item: ImportFile, child: str, line: int, at: int, parent_at: int
+    ) -> int | None:
+        latency = at - parent_at
+        if latency < 0:
+            self.warnings.add(
+                "negative reply latency",
+                f'{item.name} line {line}, column "in_reply_to": interaction "{child}" is '
+                f"{-latency} s earlier than the one it replies to; no reply latency",
+            )
+            return None
+        return latency
+
+    def _create_people_met_by_address(
+        self,
+        new: list[InteractionRecord],
+        directory: Directory,
+        element_ids: dict[tuple[str, str], str],
+    ) -> None:
+        people = {
+            p.id: p
+            for record in new
+            for p in record.new_people
+            if ("Person", p.id) not in element_ids
+        }
+        if not people:
+            return
+        created, summary = load_people_met_by_address(
+            self.store, list(people.values()), run_id=self.run_id
+        )
+        self._written(summary)
+        for person_id, element_id in created.items():
+            element_ids["Person", person_id] = element_id
+        directory.add_people(
+            KnownPerson(p.id, p.organization_id, (p.email,)) for p in people.values()
+        )
+
+    # --- bookkeeping ----------------------------------------------------------------------------
+
+    def _tally(self, item: ImportFile) -> _Tally:
+        self.file_names[item.entity] = item.name
+        return self.tallies.setdefault(item.entity, _Tally())
+
+    def _written(self, summary: WriteSummary) -> None:
+        self.written = WriteSummary(
+            nodes_created=self.written.nodes_created + summary.nodes_created,
+            relationships_created=self.written.relationships_created
+            + summary.relationships_created,
+        )
+
+    def _check_columns(self, item: ImportFile, rows: list[RawRow | RowError]) -> None:
+        self._warn_columns(item, self._unknown_columns(item, rows))
+
+    def _unknown_columns(self, item: ImportFile, rows: Iterable[RawRow | RowError]) -> set[str]:
+        keys: set[str] = set()
+        for row in rows:
+            if isinstance(row, RawRow):
+                keys.update(row.values)
+        return keys - columns_of(_MODELS[item.entity])
+
+    def _warn_columns(self, item: ImportFile, unknown: set[str]) -> None:
+        if unknown:
+            names = ", ".join(f'"{c}"' for c in sorted(unknown))
+            self.warnings.add(
+                f"unknown columns {item.name}", f"{item.name}: ignoring unknown column(s) {names}"
+            )
+
+    def counts(self) -> dict[str, int]:
+        read = sum(t.read for t in self.tallies.values())
+        rejected = sum(t.rejected for t in self.tallies.values())
+        duplicates = sum(t.duplicates for t in self.tallies.values())
+        return {
+            "finished_epoch": int(time.time()),
+            "rows_read": read,
+            "rows_loaded": read - rejected - duplicates,
+            "rows_rejected": rejected,
+            "interactions_created": self.interactions_created,
+            "nodes_created": self.written.nodes_created,
+            "relationships_created": self.written.relationships_created,
+        }
+
+    def report(self, path: Path, *, seconds: float) -> ImportReport:
+        files = tuple(
+            FileReport(
+                file=self.file_names[entity],
+                rows_read=t.read,
+                rows_loaded=t.read - t.rejected - t.duplicates,
+                rows_rejected=t.rejected,
+                duplicates=t.duplicates,
+            )
+            for entity, t in self.tallies.items()
+        )
+        return ImportReport(
+            run_id=self.run_id,
+            source=path,
+            files=files,
+            nodes_created=self.written.nodes_created,
+            relationships_created=self.written.relationships_created,
+            interactions_created=self.interactions_created,
+            interactions_already_present=self.interactions_present,
+            rejects_path=self.rejects.path if self.rejects.count else None,
+            warnings=self.warnings.final(),
+            seconds=seconds,
+        )
+
+
+def _merged_directory(
+    before: StoreDirectory, organizations: list[OrganizationRow], people: list[PersonRow]
+) -> Directory:
+    """The store's organizations and people, overridden by those of the import."""
+    orgs = {o.id: o for o in before.organizations}
+    orgs.update({o.id: KnownOrganization(o.id, o.kind, o.domains) for o in organizations})
+    persons = {p.id: p for p in before.people}
+    persons.update({p.id: KnownPerson(p.id, p.organization_id, p.emails) for p in people})
+    return Directory.build(orgs.values(), persons.values())
+
+
+def _default_rejects_dir(store: GraphStore, run_id: str) -> Path:
+    # The embedded store knows its home; with Neo4j, STAKEGRAPH_HOME still says where
+    # stakegraph keeps its files.
+    lease = getattr(store, "_lease", None)
+    home = getattr(lease, "home", None)
+    return Path(home if home is not None else get_settings().home) / "imports" / run_id

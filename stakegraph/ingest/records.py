@@ -1,0 +1,411 @@
+"""What the import files hold: raw rows, row models (validation) and typed records.
+
+The pydantic models are the contract of ``docs/import-format.md``: one per file, frozen,
+unknown columns ignored. Every validator raises a :class:`PydanticCustomError` whose
+message is the reason a person reads in the rejects file, so it names the offending value
+(``"2024-13-01" is not an ISO 8601 timestamp``) rather than a type.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Final, Literal, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
+
+INTERACTION_KINDS: Final = ("email", "meeting", "call", "ticket", "note")
+LEVELS: Final = ("ic", "manager", "director", "vp", "c_level")
+FUNCTIONS: Final = (
+    "executive",
+    "engineering",
+    "product",
+    "it",
+    "operations",
+    "finance",
+    "procurement",
+    "legal",
+    "sales",
+    "marketing",
+    "support",
+    "hr",
+    "other",
+)
+OUTCOMES: Final = ("renewed", "churned", "downgraded", "expanded")
+ORGANIZATION_KINDS: Final = ("home", "account")
+
+_EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
+
+
+def is_email_address(text: str) -> bool:
+    """True when ``text`` looks like ``local@domain.tld`` (no full RFC 5322 check)."""
+    return _EMAIL.match(text) is not None
+
+
+# --- raw rows and errors -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    """One row as read: the file it came from, its line (1 = CSV header) and its values."""
+
+    file: str
+    line: int
+    values: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """Why one input row was rejected; ``str()`` is the message shown to people."""
+
+    file: str
+    line: int
+    column: str
+    reason: str
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    def __str__(self) -> str:
+        where = f"{self.file} line {self.line}"
+        return (
+            f'{where}, column "{self.column}": {self.reason}'
+            if self.column
+            else (f"{where}: {self.reason}")
+        )
+
+
+# --- field validators ----------------------------------------------------------------------
+
+
+def _blank_to_none(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _text(value: Any) -> str | None:
+    value = _blank_to_none(value)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise PydanticCustomError("not_text", "{value} is not text", {"value": _show(value)})
+    return str(value)
+
+
+def _required_text(value: Any) -> str:
+    text = _text(value)
+    if text is None:
+        raise PydanticCustomError("missing", "a value is required")
+    return text
+
+
+def _text_list(value: Any) -> tuple[str, ...]:
+    value = _blank_to_none(value)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        items: list[Any] = value.split(";")
+    elif isinstance(value, list | tuple):
+        items = list(value)
+    else:
+        raise PydanticCustomError(
+            "not_list", "{value} is not a ';'-separated list", {"value": _show(value)}
+        )
+    out = []
+    for item in items:
+        text = _text(item)
+        if text is not None:
+            out.append(text)
+    return tuple(out)
+
+
+def _timestamp(value: Any) -> datetime:
+    value = _blank_to_none(value)
+    if value is None:
+        raise PydanticCustomError("missing", "a value is required")
+    return _parse_timestamp(value)
+
+
+def _optional_timestamp(value: Any) -> datetime | None:
+    value = _blank_to_none(value)
+    return None if value is None else _parse_timestamp(value)
+
+
+def _parse_timestamp(value: Any) -> datetime:
+    try:
+        if not isinstance(value, str):
+            raise ValueError
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "timestamp", "{value} is not an ISO 8601 timestamp", {"value": _show(value)}
+        ) from None
+    # A timestamp without an offset is UTC by contract (docs/import-format.md).
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _date(value: Any) -> date:
+    value = _blank_to_none(value)
+    if value is None:
+        raise PydanticCustomError("missing", "a value is required")
+    return _parse_date(value)
+
+
+def _optional_date(value: Any) -> date | None:
+    value = _blank_to_none(value)
+    return None if value is None else _parse_date(value)
+
+
+def _parse_date(value: Any) -> date:
+    try:
+        if not isinstance(value, str) or len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "date", "{value} is not a date (YYYY-MM-DD)", {"value": _show(value)}
+        ) from None
+
+
+def _optional_number(value: Any) -> float | None:
+    value = _blank_to_none(value)
+    if value is None:
+        return None
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        number = float(value)
+    except (TypeError, ValueError):
+        raise PydanticCustomError(
+            "number", "{value} is not a number", {"value": _show(value)}
+        ) from None
+    if not math.isfinite(number):
+        raise PydanticCustomError(
+            "number", "{value} is not a finite number", {"value": _show(value)}
+        )
+    return number
+
+
+def _optional_count(value: Any) -> int | None:
+    number = _optional_number(value)
+    if number is None:
+        return None
+    if number < 0 or number != int(number):
+        raise PydanticCustomError(
+            "count", "{value} is not a whole number >= 0", {"value": _show(value)}
+        )
+    return int(number)
+
+
+def _vocabulary(name: str, words: tuple[str, ...], *, default: str | None = None) -> Any:
+    def check(value: Any) -> str | None:
+        value = _blank_to_none(value)
+        if value is None:
+            if default is None:
+                raise PydanticCustomError("missing", "a value is required")
+            return default
+        if isinstance(value, str) and value.lower() in words:
+            return value.lower()
+        raise PydanticCustomError(
+            "vocabulary",
+            "{value} is not a {name}; expected one of {words}",
+            {"value": _show(value), "name": name, "words": ", ".join(words)},
+        )
+
+    return check
+
+
+def _optional_vocabulary(name: str, words: tuple[str, ...]) -> Any:
+    strict = _vocabulary(name, words, default="")
+
+    def check(value: Any) -> str | None:
+        return strict(value) or None
+
+    return check
+
+
+def _email_list(value: Any) -> tuple[str, ...]:
+    addresses = _text_list(value)
+    for address in addresses:
+        if not is_email_address(address):
+            raise PydanticCustomError(
+                "email", "{value} is not an email address", {"value": _show(address)}
+            )
+    # Addresses are compared case-insensitively everywhere; keep one spelling.
+    return tuple(dict.fromkeys(a.lower() for a in addresses))
+
+
+def _domain_list(value: Any) -> tuple[str, ...]:
+    domains = tuple(d.lower().lstrip("@").rstrip(".") for d in _text_list(value))
+    for domain in domains:
+        if "." not in domain or "@" in domain or " " in domain:
+            raise PydanticCustomError(
+                "domain", "{value} is not a domain name", {"value": _show(domain)}
+            )
+    return tuple(dict.fromkeys(domains))
+
+
+def _show(value: Any) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return '"' + text.replace('"', '\\"') + '"'
+
+
+RequiredText = Annotated[str, BeforeValidator(_required_text)]
+Text = Annotated[str | None, BeforeValidator(_text)]
+TextList = Annotated[tuple[str, ...], BeforeValidator(_text_list)]
+EmailList = Annotated[tuple[str, ...], BeforeValidator(_email_list)]
+DomainList = Annotated[tuple[str, ...], BeforeValidator(_domain_list)]
+Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]
+Day = Annotated[date, BeforeValidator(_date)]
+OptionalDay = Annotated[date | None, BeforeValidator(_optional_date)]
+OptionalNumber = Annotated[float | None, BeforeValidator(_optional_number)]
+OptionalCount = Annotated[int | None, BeforeValidator(_optional_count)]
+
+
+# --- row models: one per import file -------------------------------------------------------
+
+
+class ImportRow(BaseModel):
+    """Base of the row models: frozen, unknown columns ignored (the reader warns once)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=False)
+
+
+class OrganizationRow(ImportRow):
+    id: RequiredText
+    name: RequiredText
+    domains: DomainList = ()
+    kind: Annotated[
+        Literal["home", "account"],
+        BeforeValidator(_vocabulary("organization kind", ORGANIZATION_KINDS, default="account")),
+    ] = "account"
+    segment: Text = None
+    arr: OptionalNumber = None
+    renewal_date: OptionalDay = None
+    owner_id: Text = None
+
+
+class PersonRow(ImportRow):
+    id: RequiredText
+    name: Text = None
+    emails: EmailList = ()
+    organization_id: Text = None
+    outreach_capacity: OptionalCount = None
+
+
+class RoleRow(ImportRow):
+    person_id: RequiredText
+    organization_id: RequiredText
+    title: Text = None
+    level: Annotated[str | None, BeforeValidator(_optional_vocabulary("level", LEVELS))] = None
+    function: Annotated[
+        str | None, BeforeValidator(_optional_vocabulary("function", FUNCTIONS))
+    ] = None
+    start: Day
+    end: OptionalDay = None
+
+
+class InteractionRow(ImportRow):
+    id: RequiredText
+    kind: Annotated[str, BeforeValidator(_vocabulary("kind", INTERACTION_KINDS))]
+    at: Timestamp
+    sender: Annotated[str, BeforeValidator(_required_text), Field(alias="from")]
+    to: TextList = ()
+    cc: TextList = ()
+    subject: Text = None
+    thread_id: Text = None
+    in_reply_to: Text = None
+    account_id: Text = None
+
+
+class RenewalRow(ImportRow):
+    account_id: RequiredText
+    date: Day
+    outcome: Annotated[str, BeforeValidator(_vocabulary("outcome", OUTCOMES))]
+
+
+class KnowsRow(ImportRow):
+    person_a: RequiredText
+    person_b: RequiredText
+    since: OptionalDay = None
+    source: Text = None
+
+
+M = TypeVar("M", bound=ImportRow)
+
+
+def columns_of(model: type[ImportRow]) -> frozenset[str]:
+    """The column names a row model reads (aliases included)."""
+    return frozenset(f.alias or name for name, f in model.model_fields.items())
+
+
+def validate_row(model: type[M], row: RawRow) -> M | RowError:
+    """Validate one raw row; a bad row becomes a :class:`RowError` naming its first bad column."""
+    try:
+        return model.model_validate(row.values)
+    except ValidationError as exc:
+        problems = [_problem(e) for e in exc.errors(include_url=False)]
+        column, reason = problems[0]
+        if len(problems) > 1:
+            more = "; ".join(f'column "{c}": {r}' for c, r in problems[1:])
+            reason = f"{reason} (also {more})"
+        return RowError(row.file, row.line, column, reason, row.values)
+
+
+def _problem(error: Any) -> tuple[str, str]:
+    column = str(error["loc"][0]) if error["loc"] else ""
+    if error["type"] == "missing":
+        return column, "a value is required"
+    return column, str(error["msg"])
+
+
+# --- typed records: what the loader writes -------------------------------------------------
+
+
+def epoch_seconds(moment: datetime | date) -> int:
+    """Integer seconds since the Unix epoch (a date counts from its midnight UTC)."""
+    if isinstance(moment, datetime):
+        return int(moment.timestamp())
+    return int(datetime(moment.year, moment.month, moment.day, tzinfo=UTC).timestamp())
+
+
+@dataclass(frozen=True, slots=True)
+class Participation:
+    person_id: str
+    role: str  # the ``as`` of PARTICIPATED: from, to, cc, organizer, attendee
+
+
+@dataclass(frozen=True, slots=True)
+class NewPerson:
+    """A person met only as an email address; ``id`` is the lower-cased address."""
+
+    id: str
+    email: str
+    organization_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionRecord:
+    """One validated interaction with its participants and account resolved."""
+
+    id: str
+    kind: str
+    at_epoch: int
+    subject: str | None
+    thread_id: str | None
+    in_reply_to: str | None
+    account_id: str
+    participations: tuple[Participation, ...]
+    new_people: tuple[NewPerson, ...]
+    line: int
+    fingerprint: int  # equal for identical rows: a repeated row is dropped silently

@@ -1,0 +1,380 @@
+"""Turning raw rows into typed records: validation, references, duplicates. Pure.
+
+Each ``transform_*`` takes raw rows (and what it needs to check references against) and
+returns a :class:`Transformed`: the valid records, a :class:`RowError` for every bad row,
+and warnings. A bad row never stops the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from stakegraph.ingest.identity import Directory, UnknownParticipant, resolve_account
+from stakegraph.ingest.records import (
+    InteractionRecord,
+    InteractionRow,
+    KnowsRow,
+    NewPerson,
+    OrganizationRow,
+    Participation,
+    PersonRow,
+    RawRow,
+    RenewalRow,
+    RoleRow,
+    RowError,
+    epoch_seconds,
+    validate_row,
+)
+
+T = TypeVar("T")
+R = TypeVar("R", OrganizationRow, PersonRow, RoleRow, RenewalRow, KnowsRow)
+
+NO_ACCOUNT = "no account: no participant belongs to a customer organization"
+_ORGANIZER_KINDS = frozenset({"meeting", "call"})
+
+
+@dataclass(frozen=True)
+class Located(Generic[T]):
+    """A record with the file line it came from."""
+
+    line: int
+    record: T
+
+
+@dataclass
+class Transformed(Generic[T]):
+    """The outcome of transforming rows: records, rejected rows and warnings."""
+
+    records: list[T] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    #: interactions whose account was chosen among several customer accounts
+    ambiguous_accounts: int = 0
+
+
+def transform_organizations(
+    rows: Iterable[RawRow | RowError], *, existing_kinds: Mapping[str, str]
+) -> Transformed[Located[OrganizationRow]]:
+    """Validate organizations.
+
+    Parameters
+    ----------
+    rows
+        Raw rows of ``organizations``.
+    existing_kinds
+        ``kind`` of organizations already in the store: an import cannot turn an account
+        into the home organization or back (the store keys them by label).
+    """
+
+    def check(row: RawRow, org: OrganizationRow) -> RowError | None:
+        before = existing_kinds.get(org.id)
+        if before is not None and before != org.kind:
+            return RowError(
+                row.file,
+                row.line,
+                "kind",
+                f'organization "{org.id}" is already in the store as {before}; '
+                f"an import cannot change it to {org.kind}",
+                row.values,
+            )
+        return None
+
+    return _transform(rows, OrganizationRow, key=lambda o: o.id, label="id", check=check)
+
+
+def transform_people(
+    rows: Iterable[RawRow | RowError], *, directory: Directory
+) -> Transformed[Located[PersonRow]]:
+    """Validate people; a person without ``organization_id`` gets the owner of their domain.
+
+    ``directory`` must know every organization (store and import).
+    """
+
+    def check(row: RawRow, person: PersonRow) -> RowError | None:
+        if person.organization_id is not None and person.organization_id not in (
+            directory.organizations
+        ):
+            return _unknown(row, "organization_id", "organization", person.organization_id)
+        return None
+
+    result = _transform(rows, PersonRow, key=lambda p: p.id, label="id", check=check)
+    for i, located in enumerate(result.records):
+        person = located.record
+        if person.organization_id is None:
+            owners = [directory.organization_of_address(e) for e in person.emails]
+            owner = next((o for o in owners if o is not None), None)
+            if owner is not None:
+                result.records[i] = Located(
+                    located.line, person.model_copy(update={"organization_id": owner})
+                )
+    return result
+
+
+def transform_roles(
+    rows: Iterable[RawRow | RowError], *, directory: Directory
+) -> Transformed[Located[RoleRow]]:
+    """Validate roles: known person and organization, ``end`` not before ``start``."""
+
+    def check(row: RawRow, role: RoleRow) -> RowError | None:
+        if role.person_id not in directory.people:
+            return _unknown(row, "person_id", "person", role.person_id)
+        if role.organization_id not in directory.organizations:
+            return _unknown(row, "organization_id", "organization", role.organization_id)
+        if role.end is not None and role.end < role.start:
+            return RowError(
+                row.file,
+                row.line,
+                "end",
+                f"end {role.end.isoformat()} is before start {role.start.isoformat()}",
+                row.values,
+            )
+        return None
+
+    return _transform(
+        rows,
+        RoleRow,
+        key=lambda r: (r.person_id, r.organization_id, r.start, r.title),
+        label="role (person_id, organization_id, start, title)",
+        check=check,
+    )
+
+
+def transform_renewals(
+    rows: Iterable[RawRow | RowError], *, directory: Directory
+) -> Transformed[Located[RenewalRow]]:
+    """Validate renewals: the account must be a customer account."""
+
+    def check(row: RawRow, renewal: RenewalRow) -> RowError | None:
+        return _account_error(row, "account_id", renewal.account_id, directory)
+
+    return _transform(
+        rows,
+        RenewalRow,
+        key=lambda r: (r.account_id, r.date),
+        label="renewal (account_id, date)",
+        check=check,
+    )
+
+
+def transform_knows(
+    rows: Iterable[RawRow | RowError], *, directory: Directory
+) -> Transformed[Located[KnowsRow]]:
+    """Validate who-knows-whom: two distinct known people."""
+
+    def check(row: RawRow, knows: KnowsRow) -> RowError | None:
+        for column, person_id in (("person_a", knows.person_a), ("person_b", knows.person_b)):
+            if person_id not in directory.people:
+                return _unknown(row, column, "person", person_id)
+        if knows.person_a == knows.person_b:
+            return RowError(
+                row.file, row.line, "person_b", "a person cannot know themselves", (row.values)
+            )
+        return None
+
+    return _transform(
+        rows,
+        KnowsRow,
+        key=lambda k: (k.person_a, k.person_b),
+        label="pair (person_a, person_b)",
+        check=check,
+    )
+
+
+def transform_interactions(
+    rows: Iterable[RawRow | RowError], *, directory: Directory
+) -> Transformed[InteractionRecord]:
+    """Validate interactions and resolve their participants and account.
+
+    Duplicates are not removed here (they may sit in different chunks): see
+    :class:`InteractionDeduplicator`. ``in_reply_to`` is not checked here either: the
+    parent may be in the store or later in the file.
+    """
+    out: Transformed[InteractionRecord] = Transformed()
+    ambiguous = 0
+    for row in rows:
+        if isinstance(row, RowError):
+            out.errors.append(row)
+            continue
+        parsed = validate_row(InteractionRow, row)
+        if isinstance(parsed, RowError):
+            out.errors.append(parsed)
+            continue
+        record = _interaction(row, parsed, directory)
+        if isinstance(record, RowError):
+            out.errors.append(record)
+            continue
+        interaction, was_ambiguous = record
+        ambiguous += was_ambiguous
+        out.records.append(interaction)
+    out.ambiguous_accounts = ambiguous
+    return out
+
+
+class InteractionDeduplicator:
+    """Drops repeated interactions across chunks; state is the ids seen so far.
+
+    The identical row repeated is dropped silently; a different row reusing an id is
+    rejected (the first one stays).
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[int, int]] = {}
+
+    def __call__(
+        self, records: Iterable[InteractionRecord], file: str, raws: Mapping[int, RawRow]
+    ) -> tuple[list[InteractionRecord], list[RowError]]:
+        unique: list[InteractionRecord] = []
+        errors: list[RowError] = []
+        for record in records:
+            first = self._seen.get(record.id)
+            if first is None:
+                self._seen[record.id] = (record.fingerprint, record.line)
+                unique.append(record)
+            elif first[0] != record.fingerprint:
+                raw = raws.get(record.line)
+                errors.append(
+                    RowError(
+                        file,
+                        record.line,
+                        "id",
+                        f'duplicate id "{record.id}" (first at line {first[1]}) with different '
+                        "values",
+                        raw.values if raw else {},
+                    )
+                )
+        return unique, errors
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _interaction(
+    row: RawRow, parsed: InteractionRow, directory: Directory
+) -> RowError | tuple[InteractionRecord, bool]:
+    organizer = parsed.kind in _ORGANIZER_KINDS
+    roles = (
+        ("from", "organizer" if organizer else "from", (parsed.sender,)),
+        ("to", "attendee" if organizer else "to", parsed.to),
+        ("cc", "attendee" if organizer else "cc", parsed.cc),
+    )
+    participations: dict[str, Participation] = {}
+    new_people: dict[str, NewPerson] = {}
+    organizations: list[str | None] = []
+    for column, role, tokens in roles:
+        for token in tokens:
+            try:
+                resolved = directory.resolve(token)
+            except UnknownParticipant:
+                return RowError(
+                    row.file,
+                    row.line,
+                    column,
+                    f'"{token}" is neither a known person id nor an email address',
+                    row.values,
+                )
+            if resolved.person_id in participations:
+                continue  # the first role wins: from > to > cc
+            participations[resolved.person_id] = Participation(resolved.person_id, role)
+            if resolved.new_person is not None:
+                new_people[resolved.person_id] = resolved.new_person
+            organizations.append(directory.organization_of(resolved.person_id, resolved.new_person))
+    ambiguous = False
+    if parsed.account_id is not None:
+        problem = _account_error(row, "account_id", parsed.account_id, directory)
+        if problem is not None:
+            return problem
+        account_id = parsed.account_id
+    else:
+        resolved_account, ambiguous = resolve_account(organizations, directory)
+        if resolved_account is None:
+            return RowError(row.file, row.line, "account_id", NO_ACCOUNT, row.values)
+        account_id = resolved_account
+    return (
+        InteractionRecord(
+            id=parsed.id,
+            kind=parsed.kind,
+            at_epoch=epoch_seconds(parsed.at),
+            subject=parsed.subject,
+            thread_id=parsed.thread_id,
+            in_reply_to=parsed.in_reply_to,
+            account_id=account_id,
+            participations=tuple(participations.values()),
+            new_people=tuple(new_people.values()),
+            line=row.line,
+            fingerprint=hash(parsed),
+        ),
+        ambiguous,
+    )
+
+
+def _transform(
+    rows: Iterable[RawRow | RowError],
+    model: type[R],
+    *,
+    key: Callable[[R], Hashable],
+    label: str,
+    check: Callable[[RawRow, R], RowError | None],
+) -> Transformed[Located[R]]:
+    out: Transformed[Located[R]] = Transformed()
+    first: dict[Hashable, tuple[R, int]] = {}
+    for row in rows:
+        if isinstance(row, RowError):
+            out.errors.append(row)
+            continue
+        parsed = validate_row(model, row)
+        if isinstance(parsed, RowError):
+            out.errors.append(parsed)
+            continue
+        problem = check(row, parsed)
+        if problem is not None:
+            out.errors.append(problem)
+            continue
+        identity = key(parsed)
+        seen = first.get(identity)
+        if seen is not None:
+            if seen[0] != parsed:
+                out.errors.append(
+                    RowError(
+                        row.file,
+                        row.line,
+                        "",
+                        f"duplicate {label} {_show_key(identity)} (first at line {seen[1]}) "
+                        "with different values",
+                        row.values,
+                    )
+                )
+            continue
+        first[identity] = (parsed, row.line)
+        out.records.append(Located(row.line, parsed))
+    return out
+
+
+def _account_error(
+    row: RawRow, column: str, account_id: str, directory: Directory
+) -> RowError | None:
+    org = directory.organizations.get(account_id)
+    if org is None:
+        return _unknown(row, column, "account", account_id)
+    if org.kind != "account":
+        return RowError(
+            row.file,
+            row.line,
+            column,
+            f'"{account_id}" is the home organization, not a customer account',
+            row.values,
+        )
+    return None
+
+
+def _unknown(row: RawRow, column: str, what: str, value: str) -> RowError:
+    return RowError(row.file, row.line, column, f'unknown {what} "{value}"', row.values)
+
+
+def _show_key(identity: Hashable) -> str:
+    if isinstance(identity, tuple):
+        return (
+            "(" + ", ".join(f'"{part}"' if part is not None else "none" for part in identity) + ")"
+        )
+    return f'"{identity}"'
