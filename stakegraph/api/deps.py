@@ -1,0 +1,104 @@
+"""Dependencies of the route handlers, as ``Annotated`` aliases.
+
+``StoreDep`` is the app's one :class:`GraphStore`; ``SettingsDep`` the API settings;
+``PrincipalDep`` the caller behind ``X-API-Key`` (401 without a valid one). Role checks
+are small dependencies too, so a route states who may call it in its signature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Path, Query, Request, Security
+from fastapi.security import APIKeyHeader
+
+from stakegraph.api.errors import (
+    InvalidRequestError,
+    NotAuthenticatedError,
+    PermissionDeniedError,
+)
+from stakegraph.api.keys import KeyRing, Principal, Role
+from stakegraph.api.settings import ApiSettings
+from stakegraph.graph.store import GraphStore
+
+API_KEY_HEADER = "X-API-Key"
+# auto_error=False: a missing key is our NotAuthenticatedError (401 with a clear message).
+_api_key = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="An API key.")
+
+
+def get_store(request: Request) -> GraphStore:
+    store: GraphStore = request.app.state.store
+    return store
+
+
+def get_settings(request: Request) -> ApiSettings:
+    settings: ApiSettings = request.app.state.settings
+    return settings
+
+
+def get_key_ring(request: Request) -> KeyRing:
+    ring: KeyRing = request.app.state.key_ring
+    return ring
+
+
+def get_principal(
+    ring: Annotated[KeyRing, Depends(get_key_ring)],
+    presented: Annotated[str | None, Security(_api_key)] = None,
+) -> Principal:
+    if not presented:
+        raise NotAuthenticatedError(f"missing API key: send it in the {API_KEY_HEADER} header")
+    principal = ring.authenticate(presented)
+    if principal is None:
+        raise NotAuthenticatedError("invalid or revoked API key")
+    return principal
+
+
+StoreDep = Annotated[GraphStore, Depends(get_store)]
+SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency that lets through ``roles`` (and admin), 403 for everyone else."""
+    allowed = ", ".join(r.value for r in (*roles, Role.ADMIN))
+
+    def check(principal: PrincipalDep) -> Principal:
+        if not principal.may(*roles):
+            raise PermissionDeniedError(
+                f"the {principal.role.value} role may not do this (allowed: {allowed})",
+                role=principal.role.value,
+            )
+        return principal
+
+    return check
+
+
+LeaderDep = Annotated[Principal, Depends(require(Role.LEADER))]
+AnalystDep = Annotated[Principal, Depends(require(Role.ANALYST))]
+
+
+# --- shared parameters ----------------------------------------------------------------------
+
+AccountIdPath = Annotated[str, Path(min_length=1, max_length=200, description="account id")]
+
+# Dates outside this range cannot be real relationship data, and far ones overflow.
+EARLIEST_DATE = date(1971, 1, 1)
+LATEST_DATE = date(2200, 12, 31)
+
+
+def get_as_of(
+    as_of: Annotated[
+        date | None,
+        Query(description="YYYY-MM-DD; default: the account's last analysis date"),
+    ] = None,
+) -> date | None:
+    if as_of is not None and not (EARLIEST_DATE <= as_of <= LATEST_DATE):
+        raise InvalidRequestError(
+            f"as_of {as_of.isoformat()} is out of range ({EARLIEST_DATE} to {LATEST_DATE})"
+        )
+    return as_of
+
+
+AsOfDep = Annotated[date | None, Depends(get_as_of)]

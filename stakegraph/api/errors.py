@@ -1,0 +1,128 @@
+"""Errors the API raises on purpose, and the ONE place that turns them into HTTP answers.
+
+Route handlers and the code under them raise these domain errors (or the store's own
+:class:`~stakegraph.errors.StakegraphError` subclasses); :func:`install_error_handlers`
+maps every one of them to a status code and a JSON body ``{"detail": "..."}``. Nothing
+else produces an error response, and no response ever carries a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from stakegraph.api.keys import KeyFileError
+from stakegraph.errors import StakegraphError, StoreError
+from stakegraph.graph.readonly import ReadOnlyQueryError
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(StakegraphError):
+    """Base of the API's domain errors; ``status_code`` says how HTTP should see it."""
+
+    status_code = 400
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotAuthenticatedError(ApiError):
+    """No API key, or one we do not know (or that was revoked)."""
+
+    status_code = 401
+
+
+class PermissionDeniedError(ApiError):
+    """The key is valid but its role does not allow this."""
+
+    status_code = 403
+
+    def __init__(self, detail: str, *, role: str) -> None:
+        super().__init__(detail)
+        self.role = role
+
+
+class NotFoundError(ApiError):
+    """No such thing — or, for an account manager, not one of theirs (indistinguishable)."""
+
+    status_code = 404
+
+    def __init__(self, kind: str, key: str) -> None:
+        super().__init__(f"{kind} {key!r} not found")
+        self.kind = kind
+        self.key = key
+
+
+class InvalidRequestError(ApiError):
+    """Well-formed but meaningless (e.g. a date before any data, an empty plan)."""
+
+    status_code = 422
+
+
+def status_for(exc: StakegraphError) -> int:
+    """The HTTP status of a domain error."""
+    if isinstance(exc, ApiError):
+        return exc.status_code
+    if isinstance(exc, ReadOnlyQueryError):
+        # Refused statements and statements that failed are the caller's to fix.
+        return 400
+    if isinstance(exc, (StoreError, KeyFileError)):
+        return 503
+    return 400
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map domain errors, validation errors and anything unexpected to clean JSON answers."""
+
+    @app.exception_handler(StakegraphError)
+    async def domain_error(request: Request, exc: StakegraphError) -> JSONResponse:
+        status = status_for(exc)
+        if status >= 500:
+            log.error("%s %s: %s", request.method, request.url.path, exc)
+            detail = "the service is unavailable (see the server log); try again later"
+        else:
+            detail = getattr(exc, "detail", None) or getattr(exc, "reason", None) or str(exc)
+        headers = {"WWW-Authenticate": "APIKey"} if status == 401 else None
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [_clear_error(e) for e in exc.errors()]
+        summary = "; ".join(f"{e['location']}: {e['message']}" for e in errors)
+        return JSONResponse(
+            {"detail": f"invalid request: {summary}", "errors": errors}, status_code=422
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # Routing answers (404 unknown path, 405 wrong method) keep their status, in our shape.
+        return JSONResponse(
+            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "internal error; it has been logged"}, status_code=500)
+
+
+def _clear_error(error: dict[str, Any]) -> dict[str, Any]:
+    """One validation error as ``{location, message}`` in words a caller can act on."""
+    location = ".".join(str(part) for part in error.get("loc", ()))
+    message = str(error.get("msg", "invalid value"))
+    if error.get("type") == "json_invalid":
+        ctx = error.get("ctx") or {}
+        message = f"the body is not valid JSON ({ctx.get('error', 'parse error')})"
+    elif "input" in error and error.get("type") not in ("missing", "extra_forbidden"):
+        shown = json.dumps(error["input"], default=str)
+        if len(shown) <= 80:
+            message = f"{message} (got {shown})"
+    return {"location": location or "request", "message": message}

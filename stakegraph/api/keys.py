@@ -1,0 +1,225 @@
+"""API keys: who is calling, with which role, and the ``stakegraph keys`` commands.
+
+Keys are configuration, not graph data: they live in ``STAKEGRAPH_HOME/keys.json`` (mode
+0600), hashed. A key is ``sgk_<key id>_<secret>`` with 256 random bits of secret, so a
+plain SHA-256 of it is enough (no slow hash needed for high-entropy secrets); the id lets
+us find the record without scanning, and :func:`hmac.compare_digest` compares hashes in
+constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import threading
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from stakegraph.errors import StakegraphError
+
+KEY_PREFIX = "sgk"
+
+
+class Role(StrEnum):
+    """What a key may do (see docs/api.md for the full matrix)."""
+
+    ACCOUNT_MANAGER = "account_manager"  # only the accounts they own
+    LEADER = "leader"  # every account, outreach plans
+    ANALYST = "analyst"  # every read, read-only Cypher
+    ADMIN = "admin"  # everything
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller behind a valid key."""
+
+    key_id: str
+    role: Role
+    owner_id: str | None = None  # the person an account manager's key belongs to
+
+    def may(self, *roles: Role) -> bool:
+        """True when this caller has one of ``roles`` (admin always may)."""
+        return self.role is Role.ADMIN or self.role in roles
+
+    @property
+    def sees_all_accounts(self) -> bool:
+        return self.role is not Role.ACCOUNT_MANAGER
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """One stored key, without its secret."""
+
+    key_id: str
+    role: Role
+    owner_id: str | None
+    created_at: str
+    label: str | None
+    sha256: str
+
+
+class KeyFileError(StakegraphError):
+    """keys.json is unreadable or malformed (the server answers 503 until it is fixed)."""
+
+
+class KeyRing:
+    """The keys of one ``keys.json``; re-read when the file changes (revocation is live)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int] | None = None
+        self._records: dict[str, KeyRecord] = {}
+
+    # --- reading --------------------------------------------------------------------------
+
+    def records(self) -> list[KeyRecord]:
+        """Every key, oldest first."""
+        with self._lock:
+            self._refresh()
+            return sorted(self._records.values(), key=lambda r: (r.created_at, r.key_id))
+
+    def authenticate(self, presented: str) -> Principal | None:
+        """The principal of ``presented``, or None when it is not a valid key."""
+        parts = presented.strip().split("_")
+        if len(parts) != 3 or parts[0] != KEY_PREFIX:
+            return None
+        with self._lock:
+            self._refresh()
+            record = self._records.get(parts[1])
+        if record is None:
+            return None
+        if not hmac.compare_digest(_digest(presented.strip()), record.sha256):
+            return None
+        return Principal(key_id=record.key_id, role=record.role, owner_id=record.owner_id)
+
+    def _refresh(self) -> None:
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            self._stamp, self._records = None, {}
+            return
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if stamp == self._stamp:
+            return
+        self._records = {r.key_id: r for r in _read(self.path)}
+        self._stamp = stamp
+
+    # --- writing --------------------------------------------------------------------------
+
+    def create(self, role: Role, *, owner_id: str | None = None, label: str | None = None) -> str:
+        """Add a key and return it in clear: the only time it is ever shown."""
+        if role is Role.ACCOUNT_MANAGER and not owner_id:
+            raise ValueError("an account_manager key needs --owner (the person id who owns)")
+        key_id = secrets.token_hex(6)
+        key = f"{KEY_PREFIX}_{key_id}_{secrets.token_urlsafe(32).replace('_', '-')}"
+        record = KeyRecord(
+            key_id=key_id,
+            role=role,
+            owner_id=owner_id,
+            created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            label=label,
+            sha256=_digest(key),
+        )
+        with self._lock:
+            records = {r.key_id: r for r in _read(self.path)} if self.path.exists() else {}
+            records[key_id] = record
+            _write(self.path, records.values())
+            self._stamp = None
+        return key
+
+    def revoke(self, key_id: str) -> bool:
+        """Remove a key; False when there was none with that id."""
+        with self._lock:
+            records = {r.key_id: r for r in _read(self.path)} if self.path.exists() else {}
+            if records.pop(key_id, None) is None:
+                return False
+            _write(self.path, records.values())
+            self._stamp = None
+        return True
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _read(path: Path) -> list[KeyRecord]:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return [KeyRecord(**{**item, "role": Role(item["role"])}) for item in raw.get("keys", [])]
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise KeyFileError(f"cannot read API keys from {path}: {exc}") from exc
+
+
+def _write(path: Path, records: Any) -> None:
+    """Write atomically, created 0600 from the start (never world-readable, even briefly)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = {"version": 1, "keys": [asdict(r) for r in records]}
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(payload, handle, indent=2)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+# --- the `stakegraph keys` commands ---------------------------------------------------------
+
+keys_app = typer.Typer(help="Manage API keys (stored hashed in STAKEGRAPH_HOME/keys.json).")
+
+
+def _ring() -> KeyRing:
+    from stakegraph.api.settings import get_api_settings
+
+    return KeyRing(get_api_settings().keys_file)
+
+
+@keys_app.command("create")
+def create_key(
+    role: Annotated[Role, typer.Option(help="What the key may do.")],
+    owner: Annotated[
+        str | None,
+        typer.Option(help="Person id of the account manager (required for account_manager)."),
+    ] = None,
+    label: Annotated[str | None, typer.Option(help="A note to recognise the key by.")] = None,
+) -> None:
+    """Create a key; it is printed once, on the last line, and never stored in clear."""
+    try:
+        key = _ring().create(role, owner_id=owner, label=label)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--owner") from exc
+    typer.echo(
+        f"created a key with role {role.value}; store it now, it is not shown again:", err=True
+    )
+    typer.echo(key)
+
+
+@keys_app.command("list")
+def list_keys() -> None:
+    """List keys (ids, roles, owners; never secrets)."""
+    records = _ring().records()
+    if not records:
+        typer.echo("no API keys", err=True)
+    for r in records:
+        typer.echo(
+            f"{r.key_id}\t{r.role.value}\t{r.owner_id or '-'}\t{r.created_at}\t{r.label or ''}"
+        )
+
+
+@keys_app.command("revoke")
+def revoke_key(
+    key_id: Annotated[str, typer.Argument(help="The key id shown by `keys list`.")],
+) -> None:
+    """Revoke a key; a running server stops accepting it at once."""
+    if not _ring().revoke(key_id):
+        typer.echo(f"no key with id {key_id!r}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"revoked {key_id}", err=True)

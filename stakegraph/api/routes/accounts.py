@@ -1,0 +1,54 @@
+"""Accounts: the portfolio list and one account's scores, signals and timeline."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from stakegraph.api import schemas as s
+from stakegraph.api import service
+from stakegraph.api.deps import AccountIdPath, PrincipalDep, SettingsDep, StoreDep
+
+router = APIRouter(prefix="/api/accounts", tags=["accounts"])
+
+SortField = Literal[
+    "name", "-name", "segment", "-segment", "arr", "-arr", "renewal_date", "-renewal_date",
+    "risk_score", "-risk_score", "risk_tier", "-risk_tier", "open_signals", "-open_signals",
+]  # fmt: skip
+
+
+@router.get("", response_model=s.AccountsPublic)
+def list_accounts(
+    store: StoreDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    segment: Annotated[str | None, Query(max_length=100, description="exact segment")] = None,
+    tier: Annotated[int | None, Query(ge=1, le=5, description="risk tier 1-5")] = None,
+    owner: Annotated[str | None, Query(max_length=200, description="owner person id")] = None,
+    sort: Annotated[
+        SortField, Query(description="field to sort by; a leading '-' sorts descending")
+    ] = "-risk_score",
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> s.AccountsPublic:
+    """Accounts with risk, tier, trend and open signals (account managers: their own)."""
+    return service.list_accounts(
+        store,
+        settings,
+        principal,
+        segment=segment,
+        tier=tier,
+        owner_id=owner,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/{account_id}", response_model=s.AccountDetailPublic)
+def get_account(
+    account_id: AccountIdPath, store: StoreDep, settings: SettingsDep, principal: PrincipalDep
+) -> s.AccountDetailPublic:
+    """Scores, tier with its risk factors, open signals with evidence, metric timeline."""
+    return service.account_detail(store, settings, principal, account_id)

@@ -1,0 +1,26 @@
+"""Portfolio outreach plans for leadership."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body
+
+from stakegraph.api import schemas as s
+from stakegraph.api import service
+from stakegraph.api.deps import LeaderDep, StoreDep
+
+router = APIRouter(prefix="/api/outreach", tags=["outreach"])
+
+
+@router.post("/plan", response_model=s.OutreachPlanPublic)
+def plan_outreach(
+    store: StoreDep,
+    principal: LeaderDep,
+    request: Annotated[s.OutreachPlanRequest | None, Body()] = None,
+) -> s.OutreachPlanPublic:
+    """Assign our executives to at-risk accounts' senior people (leader, admin).
+
+    Every field of the body is optional; no body at all plans with the defaults.
+    """
+    return service.outreach_plan(store, request or s.OutreachPlanRequest())

@@ -1,0 +1,30 @@
+"""People: what would happen if one of them left."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from stakegraph.api import schemas as s
+from stakegraph.api import service
+from stakegraph.api.deps import AsOfDep, PrincipalDep, SettingsDep, StoreDep
+
+router = APIRouter(prefix="/api/people", tags=["people"])
+
+
+@router.get("/{person_id}/departure-impact", response_model=s.DepartureImpactPublic)
+def departure_impact(
+    person_id: Annotated[str, Path(min_length=1, max_length=200)],
+    store: StoreDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    as_of: AsOfDep,
+    account_id: Annotated[
+        str | None, Query(max_length=200, description="only this account")
+    ] = None,
+) -> s.DepartureImpactPublic:
+    """Ties that break, stakeholders left unreachable or single-threaded, who could bridge."""
+    return service.departure_impact(
+        store, settings, principal, person_id, account_id=account_id, as_of=as_of
+    )

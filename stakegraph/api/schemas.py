@@ -1,0 +1,292 @@
+"""What the API accepts and returns: one schema family per resource.
+
+Request bodies forbid unknown fields (a typo is a 422, not a silently ignored option).
+Times go out as ISO 8601 (UTC) and dates as ``YYYY-MM-DD``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Level = Literal["ic", "manager", "director", "vp", "c_level"]
+Flag = Literal["champion", "bottleneck", "articulation_point", "departed", "silent_executive"]
+
+
+class Request(BaseModel):
+    """Base of request bodies: unknown fields are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- health ----------------------------------------------------------------------------------
+
+
+class HealthPublic(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class ReadyPublic(BaseModel):
+    status: Literal["ready"] = "ready"
+    backend: str
+
+
+# --- people ----------------------------------------------------------------------------------
+
+
+class PersonRef(BaseModel):
+    """A person, briefly."""
+
+    id: str
+    name: str | None = None
+
+
+class PersonBrief(PersonRef):
+    """A person with the role they held at the date in question."""
+
+    title: str | None = None
+    level: str | None = None
+    function: str | None = None
+    is_ours: bool = False
+
+
+# --- accounts --------------------------------------------------------------------------------
+
+
+class TrendPublic(BaseModel):
+    """How the account moved over its last (up to) four snapshots, oldest first."""
+
+    metric: Literal["risk_score", "depth_score"]
+    values: list[float]
+    change: float | None = Field(description="newest minus oldest; null with < 2 values")
+    direction: Literal["improving", "worsening", "flat", "unknown"]
+
+
+class AccountPublic(BaseModel):
+    id: str
+    name: str | None
+    segment: str | None
+    arr: float | None
+    renewal_date: date | None
+    owner_id: str | None
+    risk_score: float | None = Field(description="0-1, higher = more likely to churn")
+    risk_tier: int | None = Field(description="1 likely to renew ... 5 churn risk")
+    risk_tier_label: str | None
+    analyzed_at: date | None
+    trend: TrendPublic
+    open_signals: int
+    open_signals_by_kind: dict[str, int]
+
+
+class AccountsPublic(BaseModel):
+    data: list[AccountPublic]
+    count: int = Field(description="accounts matching the filters (all pages)")
+    limit: int
+    offset: int
+
+
+class RiskFactorPublic(BaseModel):
+    factor: str
+    value: float | None = None
+    contribution: float | None = None
+
+
+class SignalPublic(BaseModel):
+    id: str
+    kind: str
+    at: datetime
+    severity: float | None
+    summary: str | None
+    evidence: Any = Field(description="the signal's evidence: numbers and names (JSON)")
+    people: list[PersonRef]
+
+
+class TimelinePublic(BaseModel):
+    """Every snapshot metric across windows, column-wise (oldest window first)."""
+
+    window_start: list[datetime]
+    window_end: list[datetime]
+    metrics: dict[str, list[float | None]]
+
+
+class AccountDetailPublic(AccountPublic):
+    risk_factors: list[RiskFactorPublic]
+    signals: list[SignalPublic] = Field(description="open signals, newest first")
+    timeline: TimelinePublic
+
+
+# --- stakeholder map -------------------------------------------------------------------------
+
+
+class MapNodePublic(PersonBrief):
+    organization_id: str | None = None
+    flags: list[Flag]
+
+
+class EvidencePublic(BaseModel):
+    """One interaction between two people: when and how."""
+
+    interaction_id: str
+    kind: str
+    at: datetime
+    subject: str | None = None
+
+
+class MapEdgePublic(BaseModel):
+    source: str
+    target: str
+    strength: float
+    interactions: int
+    last_at: datetime
+    days_since_last: int
+    evidence: list[EvidencePublic]
+
+
+class StakeholderMapPublic(BaseModel):
+    account_id: str
+    as_of: date
+    window_start: date
+    window_end: date = Field(description="exclusive: the day after as_of")
+    nodes: list[MapNodePublic]
+    edges: list[MapEdgePublic]
+
+
+# --- suggestions -----------------------------------------------------------------------------
+
+
+class ScorePartsPublic(BaseModel):
+    total: float
+    level_parity: float
+    function_affinity: float
+    tie: float
+    capacity: float
+
+
+class HopPublic(BaseModel):
+    """One introduction: ``source`` knows ``target``, as the evidence shows."""
+
+    source: PersonRef
+    target: PersonRef
+    strength: float
+    kind: Literal["interaction", "declared"] = Field(
+        description="interaction: they interacted in the window (evidence lists when and how); "
+        "declared: a known acquaintance from knows.csv, no interaction evidence"
+    )
+    evidence: list[EvidencePublic]
+
+
+class SuggestionPublic(BaseModel):
+    stakeholder: PersonBrief
+    reach: Literal["unreached", "single_threaded"]
+    reached_through: list[PersonRef]
+    suggested: PersonBrief | None
+    score: ScorePartsPublic | None
+    path: list[HopPublic] | None = Field(description="warm introduction; null = cold")
+    path_strength: float
+    reason: str
+
+
+class SuggestionsPublic(BaseModel):
+    account_id: str
+    as_of: date
+    data: list[SuggestionPublic]
+    count: int
+
+
+# --- outreach plan ---------------------------------------------------------------------------
+
+
+class OutreachPlanRequest(Request):
+    min_tier: int = Field(default=4, ge=1, le=5, description="accounts at this tier or worse")
+    capacities: dict[str, int] = Field(
+        default_factory=dict,
+        description="person id -> introductions this cycle, overriding outreach_capacity",
+    )
+    executive_levels: list[Level] = Field(default=["vp", "c_level"], min_length=1)
+    stakeholder_levels: list[Level] = Field(default=["director", "vp", "c_level"], min_length=1)
+    min_score: float = Field(default=0.3, ge=0.0, le=1.0)
+    as_of: date | None = None
+
+
+class OutreachExecutivePublic(PersonBrief):
+    capacity: int
+    assigned: int
+
+
+class OutreachAssignmentPublic(BaseModel):
+    executive: PersonBrief
+    account_id: str
+    account_name: str | None
+    stakeholder: PersonBrief
+    utility: float
+    score: ScorePartsPublic
+    reason: str
+
+
+class OutreachUncoveredPublic(BaseModel):
+    account_id: str
+    account_name: str | None
+    stakeholder: PersonBrief
+    reason: str
+
+
+class OutreachPlanPublic(BaseModel):
+    as_of: date
+    total_utility: float
+    assignments: list[OutreachAssignmentPublic]
+    uncovered: list[OutreachUncoveredPublic]
+    executives: list[OutreachExecutivePublic]
+
+
+# --- departure impact ------------------------------------------------------------------------
+
+
+class BrokenTiePublic(BaseModel):
+    person: PersonBrief
+    strength: float
+
+
+class SingleThreadedPublic(BaseModel):
+    stakeholder: PersonBrief
+    remaining_contact: PersonBrief
+
+
+class BridgePublic(BaseModel):
+    stakeholder: PersonRef
+    via: PersonBrief
+    path: list[PersonRef]
+    strength: float
+    handover: bool = Field(description="the path runs through the leaver: introduce before")
+
+
+class AccountImpactPublic(BaseModel):
+    account_id: str
+    as_of: date
+    broken_ties: list[BrokenTiePublic]
+    unreachable: list[PersonBrief]
+    lost_direct_contact: list[PersonBrief]
+    single_threaded: list[SingleThreadedPublic]
+    bridges: list[BridgePublic]
+
+
+class DepartureImpactPublic(BaseModel):
+    person: PersonRef
+    accounts: list[AccountImpactPublic]
+
+
+# --- cypher ----------------------------------------------------------------------------------
+
+
+class CypherRequest(Request):
+    query: str = Field(min_length=1, max_length=20_000, description="one read-only statement")
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    limit: int = Field(default=100, ge=1, description="at most this many rows (server cap)")
+
+
+class CypherResultPublic(BaseModel):
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    count: int
+    truncated: bool

@@ -1,0 +1,39 @@
+"""API settings, read once from the environment (and an optional ``.env``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ApiSettings(BaseSettings):
+    """How the HTTP API behaves.
+
+    The store itself is configured by :class:`stakegraph.config.Settings` (``NEO4J_URI`` and
+    friends); only what is specific to serving HTTP lives here.
+    """
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    home: Path = Field(default=Path(".stakegraph"), alias="STAKEGRAPH_HOME")
+    # Closed by default: a browser page on another origin gets no CORS headers at all.
+    cors_origins: list[str] = Field(default_factory=list, alias="STAKEGRAPH_CORS_ORIGINS")
+    cypher_max_rows: int = Field(default=1000, ge=1, alias="STAKEGRAPH_CYPHER_MAX_ROWS")
+    cypher_timeout_s: float = Field(default=10.0, gt=0, alias="STAKEGRAPH_CYPHER_TIMEOUT")
+    # A signal is "open" when raised within this many days before the account's analysis date.
+    open_signal_days: int = Field(default=90, ge=1, alias="STAKEGRAPH_OPEN_SIGNAL_DAYS")
+    # Ties on stakeholder maps and in suggestions come from this trailing window.
+    tie_window_days: int = Field(default=90, ge=1, alias="STAKEGRAPH_TIE_WINDOW_DAYS")
+
+    @property
+    def keys_file(self) -> Path:
+        """Where the hashed API keys live (configuration, not graph data)."""
+        return self.home / "keys.json"
+
+
+@lru_cache(maxsize=1)
+def get_api_settings() -> ApiSettings:
+    return ApiSettings()

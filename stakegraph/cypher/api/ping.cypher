@@ -1,0 +1,3 @@
+// Readiness probe: the store answers a trivial query.
+// params: none
+RETURN 1 AS ok

@@ -1,0 +1,47 @@
+"""Fixtures of the API tests: the hand-built portfolio (api_portfolio.py), keys, a client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from api_portfolio import build_portfolio
+from fastapi.testclient import TestClient
+
+from stakegraph.api.app import create_app
+from stakegraph.api.keys import KeyRing, Role
+from stakegraph.api.settings import ApiSettings
+from stakegraph.graph.store import GraphStore
+
+
+@pytest.fixture(scope="module")
+def portfolio(store: GraphStore) -> GraphStore:
+    build_portfolio(store)
+    return store
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """One key per role (the account manager is Alan, owner of acc-a and acc-b)."""
+    home = tmp_path_factory.mktemp("api-home")
+    ring = KeyRing(home / "keys.json")
+    return {
+        "home": str(home),
+        "account_manager": ring.create(Role.ACCOUNT_MANAGER, owner_id="u-am1"),
+        "leader": ring.create(Role.LEADER),
+        "analyst": ring.create(Role.ANALYST),
+        "admin": ring.create(Role.ADMIN),
+    }
+
+
+@pytest.fixture(scope="module")
+def api_settings(keys: dict[str, str]) -> ApiSettings:
+    return ApiSettings(STAKEGRAPH_HOME=Path(keys["home"]))
+
+
+@pytest.fixture(scope="module")
+def client(portfolio: GraphStore, api_settings: ApiSettings) -> Iterator[TestClient]:
+    app = create_app(portfolio, settings=api_settings)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
