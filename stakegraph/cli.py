@@ -25,6 +25,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from stakegraph.api.keys import keys_app
 from stakegraph.config import get_settings
 from stakegraph.errors import StakegraphError
 from stakegraph.graph.store import GraphStore
@@ -294,6 +295,22 @@ def demo(
     analyze()
     console.rule("4. status")
     status()
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs; create keys with `stakegraph keys create`)."""
+    import uvicorn
+
+    from stakegraph.api.app import create_app
+
+    uvicorn.run(create_app(), host=host, port=port, log_config=None)
+
+
+app.add_typer(keys_app, name="keys")
 
 
 def run() -> None:  # pragma: no cover - console entry for python -m

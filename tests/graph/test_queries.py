@@ -17,6 +17,18 @@ EXAMPLES: dict[str, Any] = {
     "until": 2_000_000_000,
     "account_ids": ["acc-1"],
     "rows": [],
+    "segment": None,
+    "tier": None,
+    "owner_id": None,
+    "open_window_s": 90 * 86_400,
+    "account_id": "acc-1",
+    "start": 0,
+    "end": 2_000_000_000,
+    "person_ids": ["p-1"],
+    "person_id": "p-1",
+    "levels": ["vp", "c_level"],
+    "at": 1_700_000_000,
+    "min_tier": 4,
 }
 
 
