@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import argparse
 import csv
-import resource
 import shutil
 import sys
 import time
 from pathlib import Path
+
+from memory import process_peak_mb, self_peak_mb
 
 from stakegraph.config import Settings
 from stakegraph.generate import generate_portfolio
@@ -89,7 +90,7 @@ def main() -> None:
         report = import_directory(store, portfolio, batch_size=args.batch_size)
         seconds = time.perf_counter() - started
         loaded = store.counts()["Interaction"]
-        store_peak_mb = _process_peak_mb(store_pid)  # before the store stops with our lease
+        store_peak_mb = process_peak_mb(store_pid)  # before the store stops with our lease
     rate = loaded / seconds
     print(
         f"batched import: {loaded:,} interactions in {seconds:.1f} s = {rate:,.0f} interactions/s "
@@ -97,8 +98,7 @@ def main() -> None:
     )
     print(f"ratio vs naive: {rate / naive_rate:.1f}x")
     print(
-        f"peak memory: this process {_self_peak_mb():,.0f} MB; store process "
-        f"{store_peak_mb:,.0f} MB"
+        f"peak memory: this process {self_peak_mb():,.0f} MB; store process {store_peak_mb:,.0f} MB"
     )
     print(f"rows rejected: {report.rows_rejected}")
 
@@ -155,22 +155,6 @@ def _naive_load(store: GraphStore, portfolio: Path, *, limit: int) -> float:
 def _count_rows(path: Path) -> int:
     with path.open("rb") as handle:
         return sum(1 for _ in handle) - 1
-
-
-def _self_peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _process_peak_mb(pid: int | None) -> float:
-    if pid is None:
-        return float("nan")
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
 
 
 if __name__ == "__main__":
