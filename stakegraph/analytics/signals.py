@@ -157,6 +157,12 @@ class SignalParameters:
     """
 
     alpha: float = 0.01
+    bottleneck_alpha: float = 1e-4
+    champion_alpha: float = 1e-3
+    executive_alpha: float = 1e-3
+    latency_alpha: float = 1e-3
+    contraction_alpha: float = 1e-3
+    contraction_recent_weeks: int = 8
     recent_weeks: int = 6
     baseline_weeks: int = 26
     min_baseline_weeks: int = 20
@@ -463,7 +469,7 @@ def single_node_bottlenecks(tables: _Tables, *, params: SignalParameters) -> lis
         k = k_recent[a_idx, w_idx]
         n = n_recent[a_idx, w_idx]
         pvalue = stats.binom.sf(k - 1, n, p0)
-        fire = pvalue < params.alpha
+        fire = pvalue < params.bottleneck_alpha
         a_idx, w_idx, pvalue, p0 = a_idx[fire], w_idx[fire], pvalue[fire], p0[fire]
         for a, w, pv, share0 in _first_of_episodes(a_idx, w_idx, params.cooldown_weeks, pvalue, p0):
             pair = rows[safe_top[a, w]]
@@ -557,7 +563,7 @@ def champion_departures(
     candidate = history & (top >= 0) & (top_score >= params.champion_min_share)
     a_idx, w_idx = np.nonzero(candidate)
     pairs = rows[top[a_idx, w_idx]]
-    test = _silence_test(tables, pairs, a_idx, w_idx, params=params)
+    test = _silence_test(tables, pairs, a_idx, w_idx, params=params, alpha=params.champion_alpha)
     fire = test["fire"]
     for i in np.flatnonzero(fire):
         pass
@@ -696,6 +702,7 @@ def _silence_test(
     *,
     params: SignalParameters,
     participant_times: tuple[np.ndarray, np.ndarray] | None = None,
+    alpha: float = 0.01,
 ) -> dict[str, np.ndarray]:
     """How improbable is the silence of ``pairs`` at the end of ``weeks``?
 
@@ -760,7 +767,7 @@ def _silence_test(
     # (1 - s)^m: the chance of missing every one of m interactions at the old share.
     p_account = np.where(ok, np.exp(since * np.log1p(-np.minimum(share, 1 - 1e-9))), 1.0)
     p_time = np.where(ok, np.exp(-rate * gap), 1.0)
-    fire = ok & (p_account < params.alpha) & (p_time < params.alpha) & (own_n >= 3)
+    fire = ok & (p_account < alpha) & (p_time < alpha) & (own_n >= 3)
     return {
         "fire": fire,
         "last_seen": last_seen,
@@ -817,7 +824,8 @@ def executive_withdrawals(
         weeks[None, :] - tables.first_week[:, None] + 1 >= params.min_baseline_weeks + params.recent_weeks
     )
     test = _silence_test(
-        tables, a_idx.astype(np.int64), a_idx, w_idx, params=params, participant_times=(key, at)
+        tables, a_idx.astype(np.int64), a_idx, w_idx, params=params, participant_times=(key, at),
+        alpha=params.executive_alpha,
     )
     fire = test["fire"] & (test["own_n"] >= params.executive_min_interactions)
     departed = {(s["account_id"], s["person_ids"][0], s["at"]) for s in champion_signals or []}
@@ -934,7 +942,7 @@ def response_latency_inflations(
     if a_idx.size == 0:
         return []
     p_welch = stats.t.sf(tstat[a_idx, w_idx], dof[a_idx, w_idx])
-    keep = p_welch < params.alpha
+    keep = p_welch < params.latency_alpha
     a_idx, w_idx, p_welch = a_idx[keep], w_idx[keep], p_welch[keep]
     # Confirm with a rank test, which does not lean on the lognormal shape.
     order = np.lexsort((at, account))
@@ -953,7 +961,7 @@ def response_latency_inflations(
         i_b, i_0, i_1 = np.searchsorted(combined, [base + tb - grid.origin, base + t0 - grid.origin, base + t1 - grid.origin])
         before, after = log_sorted[i_b:i_0], log_sorted[i_0:i_1]
         p_mw = float(stats.mannwhitneyu(after, before, alternative="greater").pvalue)
-        if p_mw < params.alpha:
+        if p_mw < params.latency_alpha:
             confirmed_a.append(int(a))
             confirmed_w.append(int(w))
             confirmed[(int(a), int(w))] = (
@@ -1015,7 +1023,7 @@ def engagement_contractions(tables: _Tables, *, params: SignalParameters) -> lis
     """
     grid = tables.grid
     weeks = np.arange(grid.weeks)
-    r, b = params.recent_weeks, params.baseline_weeks
+    r, b = params.contraction_recent_weeks, params.baseline_weeks
     n_accounts = tables.activity.n_accounts
     volume = _prefix(tables.volume)
     recent = _window(volume, weeks - r + 1, weeks + 1)
@@ -1053,7 +1061,7 @@ def engagement_contractions(tables: _Tables, *, params: SignalParameters) -> lis
     e_recent = recent_exposure[w_idx]
     p_share = e_recent / (e_recent + base_exposure[a_idx, w_idx])
     pvalue = stats.binom.cdf(k, n, p_share)
-    fire = pvalue < params.alpha
+    fire = pvalue < params.contraction_alpha
     out: list[dict[str, Any]] = []
     for a, w, pv in _first_of_episodes(a_idx[fire], w_idx[fire], params.cooldown_weeks, pvalue[fire]):
         vr, cr = float(ratio[a, w]), float(contact_ratio[a, w])

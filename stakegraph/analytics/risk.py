@@ -1,0 +1,569 @@
+"""Churn risk: a score in [0, 1], five renewal-likelihood tiers per segment, and its reasons.
+
+Features (as of a date ``d``, from data before ``d`` only)
+-----------------------------------------------------------
+From :func:`stakegraph.analytics.engagement.engagement` over the last ``window`` (90 days)
+and the ``window`` before it:
+
+- ``contacts_trend``, ``interactions_trend``, ``meetings_trend``: ``log((recent + 1) /
+  (prior + 1))``, the account against its own recent past;
+- ``contacts_level``: ``log(1 + contacts engaged)`` in the last window (breadth);
+- ``senior_contacts``: VP and C-level people engaged in the last window;
+- ``multi_role``: 1 when engagement spans several functions and levels;
+
+and the open signals (raised in the ``signal_horizon`` before ``d``, 180 days): one
+``signal_<kind>`` feature per kind, the sum of their severities.
+
+Model
+-----
+L2-penalised logistic regression of ``churned`` on the standardized features, fitted on
+renewal history: each past renewal is one example whose features are taken ``lead``
+days (90) before it. A segment with at least ``min_renewals`` renewals and
+``min_churns`` churns gets its own model; otherwise the portfolio's pooled model is used,
+and without enough history anywhere a fixed, documented scorecard
+(:data:`SCORECARD`) is. The fit is a few dozen L-BFGS steps (scipy.optimize); a
+scikit-learn dependency would buy nothing here.
+
+Every score lists its ``risk_factors``: each feature's contribution to the logit
+(coefficient times standardized value), largest first.
+
+Tiers
+-----
+Per segment, by quantiles of the scores being tiered: the top ``tier_shares[4]`` (10%)
+are tier 5 (churn risk), the next ``tier_shares[3]`` (12.5%) tier 4 (below average), then
+25%, 25% and the rest for tiers 3, 2 and 1; so the bottom two tiers hold 22.5% of
+accounts.
+
+References
+----------
+Hosmer, D. W., Lemeshow, S. & Sturdivant, R. X. (2013). *Applied Logistic Regression*,
+3rd ed. Wiley.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from stakegraph.analytics.engagement import engagement
+from stakegraph.analytics.frames import DAY, PortfolioFrames
+from stakegraph.analytics.signals import SIGNAL_KINDS
+from stakegraph.analytics.windows import Activity, as_activity
+
+__all__ = [
+    "FEATURES",
+    "SCORECARD",
+    "TIER_LABELS",
+    "RiskModel",
+    "assign_tiers",
+    "backtest_risk",
+    "fit_logistic",
+    "fit_risk_model",
+    "risk_features",
+    "score_risk",
+]
+
+WEEK = 7 * DAY
+FEATURES = (
+    "contacts_trend",
+    "interactions_trend",
+    "meetings_trend",
+    "contacts_level",
+    "senior_contacts",
+    "multi_role",
+    *(f"signal_{kind}" for kind in SIGNAL_KINDS),
+)
+TIER_LABELS = {
+    1: "likely to renew",
+    2: "above average",
+    3: "average",
+    4: "below average",
+    5: "churn risk",
+}
+DEFAULT_TIER_SHARES = (0.275, 0.25, 0.25, 0.125, 0.10)
+# The fallback when there is no renewal history to learn from: logit weights on the raw
+# features, chosen by judgement (falling breadth and volume, open signals raise risk).
+SCORECARD: dict[str, float] = {
+    "intercept": -2.0,
+    "contacts_trend": -1.0,
+    "interactions_trend": -0.8,
+    "meetings_trend": -0.4,
+    "contacts_level": -0.3,
+    "senior_contacts": -0.1,
+    "multi_role": -0.3,
+    "signal_single_node_bottleneck": 0.8,
+    "signal_champion_departure": 1.2,
+    "signal_executive_withdrawal": 0.8,
+    "signal_response_latency_inflation": 0.6,
+    "signal_engagement_contraction": 1.0,
+}
+CHURNED = "churned"
+
+
+@dataclass(frozen=True)
+class RiskModel:
+    """A fitted (or fallback) logistic model: ``logit = intercept + coef . (x - mean) / scale``.
+
+    Attributes
+    ----------
+    coefficients : dict of str to numpy.ndarray
+        Per segment (``"*"`` = the pooled or fallback model): intercept first, then one
+        coefficient per feature in :data:`FEATURES`.
+    mean, scale : dict of str to numpy.ndarray
+        Standardization per segment.
+    cutoffs : dict of str to numpy.ndarray
+        Score cut-offs between tiers per segment (four increasing values), from the
+        training scores; None when tiers come from the scored population.
+    kind : dict of str to str
+        ``"fitted"``, ``"pooled"`` or ``"scorecard"`` per segment.
+    examples : int
+        Renewals the model was fitted on.
+    """
+
+    coefficients: dict[str, np.ndarray]
+    mean: dict[str, np.ndarray]
+    scale: dict[str, np.ndarray]
+    cutoffs: dict[str, np.ndarray]
+    kind: dict[str, str]
+    examples: int
+
+    def params(self, segment: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+        key = segment if segment in self.coefficients else "*"
+        return self.coefficients[key], self.mean[key], self.scale[key], self.kind[key]
+
+
+# --------------------------------------------------------------------------- features
+
+
+def risk_features(
+    data: PortfolioFrames | Activity,
+    signals: Iterable[dict[str, Any]],
+    account_ids: Iterable[str],
+    dates: Iterable[int],
+    *,
+    window: int = 90 * DAY,
+    signal_horizon: int = 180 * DAY,
+    resolution: int = WEEK,
+) -> pd.DataFrame:
+    """The :data:`FEATURES` of each ``(account_id, date)``, from data before the date.
+
+    Dates are rounded down to ``resolution`` (a week by default: earlier is still causal);
+    engagement is computed once per distinct date for every account and picked out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input pair, in order: ``account_id, as_of`` and the features.
+    """
+    activity = as_activity(data)
+    accounts = np.asarray([str(a) for a in account_ids], dtype=object)
+    when = (np.asarray(list(dates), dtype=np.int64) // resolution) * resolution
+    columns = {name: np.zeros(len(accounts)) for name in FEATURES}
+    code = pd.Index(activity.account_ids).get_indexer(accounts)
+    for day in np.unique(when) if len(when) else []:
+        rows = np.flatnonzero(when == day)
+        recent = engagement(activity, start=int(day - window), end=int(day))
+        prior = engagement(activity, start=int(day - 2 * window), end=int(day - window))
+        picked = code[rows]
+        ok = picked >= 0
+        r = recent.iloc[np.maximum(picked, 0)]
+        p = prior.iloc[np.maximum(picked, 0)]
+
+        def trend(column: str, r: pd.DataFrame = r, p: pd.DataFrame = p) -> np.ndarray:
+            return np.asarray(
+                np.log((r[column].to_numpy(float) + 1) / (p[column].to_numpy(float) + 1))
+            )
+
+        values = {
+            "contacts_trend": trend("contacts_engaged"),
+            "interactions_trend": trend("interactions"),
+            "meetings_trend": trend("meetings"),
+            "contacts_level": np.log1p(r["contacts_engaged"].to_numpy(float)),
+            "senior_contacts": r["senior_contacts_engaged"].to_numpy(float),
+            "multi_role": r["multi_role"].to_numpy(float),
+        }
+        for name, value in values.items():
+            columns[name][rows] = np.where(ok, value, 0.0)
+    out = pd.DataFrame({"account_id": accounts, "as_of": when, **columns})
+    signal_frame = pd.DataFrame(list(signals))
+    if len(signal_frame):
+        for kind in SIGNAL_KINDS:
+            of_kind = signal_frame[signal_frame["kind"] == kind]
+            if of_kind.empty:
+                continue
+            merged = out[["account_id", "as_of"]].reset_index().merge(
+                of_kind[["account_id", "at", "severity"]], on="account_id"
+            )
+            open_ = merged[(merged["at"] < merged["as_of"]) & (merged["at"] >= merged["as_of"] - signal_horizon)]
+            total = open_.groupby("index")["severity"].sum()
+            out.loc[total.index, f"signal_{kind}"] = total.to_numpy(float)
+    return out
+
+
+# --------------------------------------------------------------------------- model
+
+
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, *, l2: float = 1.0
+) -> np.ndarray:
+    """L2-penalised logistic regression by L-BFGS; returns ``[intercept, coef...]``.
+
+    The intercept is not penalised. ``x`` should be standardized.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(500, 1))
+    >>> y = rng.random(500) < 1 / (1 + np.exp(-2 * x[:, 0]))
+    >>> bool(fit_logistic(x, y)[1] > 1)
+    True
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    design = np.column_stack([np.ones(len(x)), x])
+
+    def loss(beta: np.ndarray) -> tuple[float, np.ndarray]:
+        z = design @ beta
+        # log(1 + e^z) - y z, computed stably.
+        value = float(np.sum(np.logaddexp(0.0, z) - y * z)) + 0.5 * l2 * float(beta[1:] @ beta[1:])
+        p = 1.0 / (1.0 + np.exp(-z))
+        grad = design.T @ (p - y)
+        grad[1:] += l2 * beta[1:]
+        return value, grad
+
+    start = np.zeros(design.shape[1])
+    base = np.clip(y.mean(), 1e-3, 1 - 1e-3) if len(y) else 0.5
+    start[0] = np.log(base / (1 - base))
+    result = optimize.minimize(loss, start, jac=True, method="L-BFGS-B")
+    return np.asarray(result.x, dtype=float)
+
+
+def fit_risk_model(
+    features: pd.DataFrame,
+    churned: np.ndarray,
+    segments: np.ndarray,
+    *,
+    min_renewals: int = 40,
+    min_churns: int = 8,
+    l2: float = 1.0,
+    tier_shares: tuple[float, ...] = DEFAULT_TIER_SHARES,
+) -> RiskModel:
+    """Per-segment logistic models on renewal examples, pooled or scorecard when thin.
+
+    Parameters
+    ----------
+    features : pandas.DataFrame
+        :data:`FEATURES` columns, one row per past renewal (as of ``lead`` before it).
+    churned : numpy.ndarray of bool
+        Outcome of each renewal.
+    segments : numpy.ndarray of str
+        Segment of each renewal's account.
+    min_renewals, min_churns : int, keyword-only
+        History a segment needs for its own model (defaults 40 and 8); the pooled model
+        needs the same over the portfolio, else the scorecard is used.
+    l2 : float, keyword-only
+        Ridge penalty on standardized coefficients (default 1.0).
+    tier_shares : tuple of float, keyword-only
+        Shares of tiers 1..5 (default 27.5%, 25%, 25%, 12.5%, 10%).
+
+    Returns
+    -------
+    RiskModel
+    """
+    x = features[list(FEATURES)].to_numpy(dtype=float)
+    y = np.asarray(churned, dtype=bool)
+    segments = np.asarray(segments, dtype=object)
+    coefficients: dict[str, np.ndarray] = {}
+    means: dict[str, np.ndarray] = {}
+    scales: dict[str, np.ndarray] = {}
+    cutoffs: dict[str, np.ndarray] = {}
+    kinds: dict[str, str] = {}
+
+    def fit(mask: np.ndarray, key: str, kind: str) -> None:
+        mean = x[mask].mean(axis=0)
+        scale = x[mask].std(axis=0)
+        scale = np.where(scale > 1e-9, scale, 1.0)
+        beta = fit_logistic((x[mask] - mean) / scale, y[mask], l2=l2)
+        coefficients[key], means[key], scales[key], kinds[key] = beta, mean, scale, kind
+        scores = _sigmoid(beta[0] + ((x[mask] - mean) / scale) @ beta[1:])
+        cutoffs[key] = _cutoffs(scores, tier_shares)
+
+    everything = np.ones(len(y), dtype=bool)
+    if len(y) >= min_renewals and y.sum() >= min_churns and (~y).sum() >= min_churns:
+        fit(everything, "*", "pooled")
+    else:
+        coefficients["*"] = np.array([SCORECARD["intercept"], *(SCORECARD[f] for f in FEATURES)])
+        means["*"] = np.zeros(len(FEATURES))
+        scales["*"] = np.ones(len(FEATURES))
+        kinds["*"] = "scorecard"
+        if len(y):
+            scores = _sigmoid(coefficients["*"][0] + x @ coefficients["*"][1:])
+            cutoffs["*"] = _cutoffs(scores, tier_shares)
+    for segment in sorted({str(s) for s in segments}):
+        mask = segments == segment
+        if mask.sum() >= min_renewals and y[mask].sum() >= min_churns and (~y[mask]).sum() >= min_churns:
+            fit(mask, segment, "fitted")
+    return RiskModel(
+        coefficients=coefficients,
+        mean=means,
+        scale=scales,
+        cutoffs=cutoffs,
+        kind=kinds,
+        examples=len(y),
+    )
+
+
+def assign_tiers(
+    scores: np.ndarray, segments: np.ndarray, *, tier_shares: tuple[float, ...] = DEFAULT_TIER_SHARES
+) -> np.ndarray:
+    """Tiers 1..5 by per-segment quantiles of ``scores`` (higher score, higher tier).
+
+    Examples
+    --------
+    >>> assign_tiers(np.linspace(0, 1, 40), np.array(["smb"] * 40)).tolist().count(5)
+    4
+    """
+    scores = np.asarray(scores, dtype=float)
+    segments = np.asarray(segments, dtype=object)
+    tiers = np.ones(len(scores), dtype=np.int64)
+    for segment in set(segments.tolist()):
+        mask = segments == segment
+        # Rank-based so that ties and small segments still get the intended shares.
+        ranks = (pd.Series(scores[mask]).rank(method="first").to_numpy() - 0.5) / mask.sum()
+        bounds = np.cumsum(tier_shares)[:-1]
+        tiers[mask] = 1 + np.searchsorted(bounds, ranks, side="right")
+    return tiers
+
+
+def _cutoffs(scores: np.ndarray, tier_shares: tuple[float, ...]) -> np.ndarray:
+    return np.quantile(scores, np.cumsum(tier_shares)[:-1]) if len(scores) else np.zeros(4)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float))))
+
+
+def _training_examples(
+    activity: Activity,
+    signals: list[dict[str, Any]],
+    *,
+    before: int,
+    lead: int,
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Past renewals (strictly before ``before``) with features as of ``lead`` before each."""
+    renewals = activity.renewals
+    at = pd.to_numeric(renewals["at"], errors="coerce").to_numpy(dtype=float)
+    mask = np.isfinite(at) & (at < before) & (at - lead >= 0)
+    past = renewals[mask]
+    features = risk_features(
+        activity, signals, past["account_id"].astype(str), (at[mask] - lead).astype(np.int64)
+    )
+    churned = (past["outcome"].astype(str) == CHURNED).to_numpy()
+    segments = _segment_of(activity, past["account_id"].astype(str).to_numpy())
+    return features, churned, segments
+
+
+def _segment_of(activity: Activity, account_ids: np.ndarray) -> np.ndarray:
+    accounts = activity.accounts
+    lookup = dict(
+        zip(accounts["account_id"].astype(str), accounts["segment"].fillna("").astype(str), strict=False)
+    )
+    return np.asarray([lookup.get(str(a), "") for a in account_ids], dtype=object)
+
+
+def _score_rows(
+    model: RiskModel, features: pd.DataFrame, segments: np.ndarray, *, top_factors: int
+) -> tuple[np.ndarray, list[list[dict[str, Any]]]]:
+    x = features[list(FEATURES)].to_numpy(dtype=float)
+    scores = np.zeros(len(x))
+    factors: list[list[dict[str, Any]]] = []
+    for i in range(len(x)):
+        beta, mean, scale, _ = model.params(str(segments[i]))
+        contribution = beta[1:] * (x[i] - mean) / scale
+        scores[i] = float(_sigmoid(beta[0] + contribution.sum()))
+        order = np.argsort(-contribution, kind="stable")[:top_factors]
+        factors.append(
+            [
+                {
+                    "factor": FEATURES[j],
+                    "value": round(float(x[i, j]), 4),
+                    "contribution": round(float(contribution[j]), 4),
+                }
+                for j in order
+            ]
+        )
+    return scores, factors
+
+
+def score_risk(
+    frames: PortfolioFrames | Activity,
+    signals: Iterable[dict[str, Any]],
+    *,
+    as_of: int,
+    lead: int = 90 * DAY,
+    top_factors: int = 3,
+    tier_shares: tuple[float, ...] = DEFAULT_TIER_SHARES,
+    min_renewals: int = 40,
+    min_churns: int = 8,
+) -> list[dict[str, Any]]:
+    """Churn risk of every account as of ``as_of``, with tiers and top factors.
+
+    The model is fitted on renewals before ``as_of`` (features ``lead`` days before each);
+    tiers are per-segment quantiles of the scores of the accounts scored here, so the
+    bottom two tiers hold ``tier_shares[3] + tier_shares[4]`` of each segment.
+
+    Parameters
+    ----------
+    frames : PortfolioFrames or Activity
+    signals : iterable of dict
+        Signals from :func:`~stakegraph.analytics.signals.detect_signals` (only those
+        raised before ``as_of`` count).
+    as_of : int, keyword-only
+    lead : int, keyword-only
+        Training examples' features are taken this long before their renewal (90 days).
+    top_factors : int, keyword-only
+        Factors listed per account (default 3).
+    tier_shares : tuple of float, keyword-only
+    min_renewals, min_churns : int, keyword-only
+        See :func:`fit_risk_model`.
+
+    Returns
+    -------
+    list of dict
+        ``account_id, risk_score, risk_tier, risk_tier_label, risk_factors,
+        analyzed_at`` per account (the shape :func:`stakegraph.analytics.run.write_results`
+        expects), plus ``model`` (fitted, pooled or scorecard).
+    """
+    activity = as_activity(frames)
+    signal_list = [s for s in signals if int(s["at"]) < as_of]
+    features_train, churned, segments_train = _training_examples(
+        activity, signal_list, before=as_of, lead=lead
+    )
+    model = fit_risk_model(
+        features_train,
+        churned,
+        segments_train,
+        min_renewals=min_renewals,
+        min_churns=min_churns,
+        tier_shares=tier_shares,
+    )
+    account_ids = activity.accounts["account_id"].astype(str).to_numpy()
+    features = risk_features(activity, signal_list, account_ids, [as_of] * len(account_ids))
+    segments = _segment_of(activity, account_ids)
+    scores, factors = _score_rows(model, features, segments, top_factors=top_factors)
+    tiers = assign_tiers(scores, segments, tier_shares=tier_shares)
+    return [
+        {
+            "account_id": str(account_ids[i]),
+            "risk_score": round(float(scores[i]), 6),
+            "risk_tier": int(tiers[i]),
+            "risk_tier_label": TIER_LABELS[int(tiers[i])],
+            "risk_factors": factors[i],
+            "analyzed_at": int(as_of),
+            "model": model.params(str(segments[i]))[3],
+        }
+        for i in range(len(account_ids))
+    ]
+
+
+def backtest_risk(
+    frames: PortfolioFrames | Activity,
+    signals: Iterable[dict[str, Any]],
+    renewals: pd.DataFrame | None = None,
+    *,
+    lead_days: int = 60,
+    train_lead: int = 90 * DAY,
+    top_factors: int = 3,
+    tier_shares: tuple[float, ...] = DEFAULT_TIER_SHARES,
+    min_renewals: int = 40,
+    min_churns: int = 8,
+) -> list[dict[str, Any]]:
+    """Score each account as of ``lead_days`` before its last renewal, out of sample.
+
+    For an account whose last renewal is at ``R``, the score is computed as of
+    ``R - lead_days``, by a model fitted only on renewals before that date (every account's,
+    features ``train_lead`` before each), with signals raised before it. Tier cut-offs are
+    the quantiles of the model's scores on its own training examples of the segment, so
+    they too use nothing after the as-of date. Accounts are grouped by as-of week so that
+    one model serves a week.
+
+    Parameters
+    ----------
+    frames : PortfolioFrames or Activity
+    signals : iterable of dict
+        Signals raised over the whole history (each is causal, so filtering by date
+        gives what was known then).
+    renewals : pandas.DataFrame, optional
+        ``account_id, at, outcome`` whose last row per account is the renewal to predict
+        (default: the frames' renewals).
+    lead_days : int, keyword-only
+        Days before the last renewal at which to score (default 60).
+
+    Returns
+    -------
+    list of dict
+        As :func:`score_risk`, one per account with a renewal; ``analyzed_at`` is the
+        as-of date.
+    """
+    activity = as_activity(frames)
+    signal_list = list(signals)
+    table = activity.renewals if renewals is None else renewals
+    table = table.assign(at=pd.to_numeric(table["at"], errors="coerce")).dropna(subset=["at"])
+    last = table.sort_values("at").groupby(table["account_id"].astype(str)).tail(1)
+    account_ids = last["account_id"].astype(str).to_numpy()
+    as_of = (last["at"].to_numpy(dtype=np.int64) - lead_days * DAY) // DAY * DAY
+    segments = _segment_of(activity, account_ids)
+    # Features only read data (and signals) before their own date, so every example and
+    # every scoring point is computed once; each week's model then picks its rows.
+    history = activity.renewals.assign(
+        at=pd.to_numeric(activity.renewals["at"], errors="coerce")
+    ).dropna(subset=["at"])
+    history = history[history["at"] - train_lead >= 0]
+    train_at = history["at"].to_numpy(dtype=np.int64)
+    train_features = risk_features(
+        activity, signal_list, history["account_id"].astype(str), train_at - train_lead
+    )
+    train_churned = (history["outcome"].astype(str) == CHURNED).to_numpy()
+    train_segments = _segment_of(activity, history["account_id"].astype(str).to_numpy())
+    features = risk_features(activity, signal_list, account_ids, as_of)
+    scores = np.zeros(len(account_ids))
+    factors: list[list[dict[str, Any]]] = [[] for _ in account_ids]
+    kinds = [""] * len(account_ids)
+    week = as_of // WEEK
+    for w in np.unique(week):
+        rows = np.flatnonzero(week == w)
+        cutoff = int(as_of[rows].min())
+        known = train_at < cutoff
+        model = fit_risk_model(
+            train_features[known],
+            train_churned[known],
+            train_segments[known],
+            min_renewals=min_renewals,
+            min_churns=min_churns,
+            tier_shares=tier_shares,
+        )
+        s, f = _score_rows(model, features.iloc[rows], segments[rows], top_factors=top_factors)
+        scores[rows] = s
+        for k, i in enumerate(rows):
+            factors[i] = f[k]
+            kinds[i] = model.params(str(segments[i]))[3]
+    # Tiers rank the accounts against each other (per segment), as a portfolio review at
+    # any date would; no outcome enters them.
+    tiers = assign_tiers(scores, segments, tier_shares=tier_shares)
+    return [
+        {
+            "account_id": str(account_ids[i]),
+            "risk_score": round(float(scores[i]), 6),
+            "risk_tier": int(tiers[i]),
+            "risk_tier_label": TIER_LABELS[int(tiers[i])],
+            "risk_factors": factors[i],
+            "analyzed_at": int(as_of[i]),
+            "model": kinds[i],
+        }
+        for i in range(len(account_ids))
+    ]
