@@ -35,3 +35,11 @@ def empty_store(store: GraphStore) -> GraphStore:
     """The session's store with every node and relationship removed (schema kept)."""
     store.driver.execute_query("MATCH (n) DETACH DELETE n", database_=store.database)
     return store
+
+
+@pytest.fixture
+def clean_store(store: GraphStore) -> GraphStore:
+    """The session's store, emptied and with its schema ensured: tests stay independent."""
+    store.driver.execute_query("MATCH (n) DETACH DELETE n", database_=store.database)
+    store.ensure_schema()
+    return store

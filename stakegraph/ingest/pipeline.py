@@ -15,6 +15,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol, runtime_checkable
@@ -135,6 +136,28 @@ class ImportReport:
     def exit_code(self) -> int:
         """0 when everything loaded, 3 when some rows were rejected (1 is a failed import)."""
         return EXIT_PARTIAL if self.rows_rejected else EXIT_COMPLETE
+
+    def describe(self) -> str:
+        """A few lines for people: per file, what was created, where the rejects are."""
+        lines = [
+            f"import {self.run_id} ({self.status}) from {self.source} in {self.seconds:.1f} s",
+        ]
+        for f in self.files:
+            line = f"  {f.file}: {f.rows_read} read, {f.rows_loaded} loaded"
+            if f.rows_rejected:
+                line += f", {f.rows_rejected} rejected"
+            if f.duplicates:
+                line += f", {f.duplicates} repeated rows skipped"
+            lines.append(line)
+        lines.append(
+            f"  created {self.nodes_created} nodes and {self.relationships_created} "
+            f"relationships ({self.interactions_created} new interactions, "
+            f"{self.interactions_already_present} already present)"
+        )
+        if self.rejects_path is not None:
+            lines.append(f"  rejected rows and reasons: {self.rejects_path}")
+        lines.extend(f"  warning: {w}" for w in self.warnings)
+        return "\n".join(lines)
 
     def file(self, name: str) -> FileReport:
         """The report of one file by name (``interactions.csv``) or entity (``interactions``)."""
@@ -410,54 +433,61 @@ class _Run:
         tally = self._tally(item)
         estimated = max(total_lines - (1 if item.format == "csv" else 0), 0)
         ambiguous = 0
-        for chunk in read_rows(item, chunk_size=self.batch_size):
-            unknown_columns |= self._unknown_columns(item, chunk)
-            tally.read += len(chunk)
-            result = transform_interactions(chunk, directory=directory)
-            ambiguous += result.ambiguous_accounts
-            raws = {r.line: r for r in chunk if isinstance(r, RawRow)}
-            unique, duplicate_errors = dedupe(result.records, item.name, raws)
-            errors = result.errors + duplicate_errors
-            tally.rejected += len(errors)
-            tally.duplicates += len(result.records) - len(unique) - len(duplicate_errors)
-            self.rejects.write(errors)
+        pending: Future[None] | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer") as writer:
+            for chunk in read_rows(item, chunk_size=self.batch_size):
+                unknown_columns |= self._unknown_columns(item, chunk)
+                tally.read += len(chunk)
+                result = transform_interactions(chunk, directory=directory)
+                ambiguous += result.ambiguous_accounts
+                raws = {r.line: r for r in chunk if isinstance(r, RawRow)}
+                unique, duplicate_errors = dedupe(result.records, item.name, raws)
+                errors = result.errors + duplicate_errors
+                tally.rejected += len(errors)
+                tally.duplicates += len(result.records) - len(unique) - len(duplicate_errors)
+                self.rejects.write(errors)
 
-            for record in unique:
-                known_at[record.id] = record.at_epoch
-            parents = {
-                r.in_reply_to for r in unique if r.in_reply_to and r.in_reply_to not in known_at
-            }
-            in_store = find_interactions(self.store, [*(r.id for r in unique), *parents])
-            for parent in parents & in_store.keys():
-                known_at[parent] = in_store[parent]
-            new = [r for r in unique if r.id not in in_store]
-            self.interactions_present += len(unique) - len(new)
+                for record in unique:
+                    known_at[record.id] = record.at_epoch
+                parents = {
+                    r.in_reply_to for r in unique if r.in_reply_to and r.in_reply_to not in known_at
+                }
+                in_store = find_interactions(self.store, [*(r.id for r in unique), *parents])
+                for parent in parents & in_store.keys():
+                    known_at[parent] = in_store[parent]
+                new = [r for r in unique if r.id not in in_store]
+                self.interactions_present += len(unique) - len(new)
 
-            latencies: dict[str, int] = {}
-            for record in unique:
-                if record.in_reply_to is None:
-                    continue
-                parent_at = known_at.get(record.in_reply_to)
-                if parent_at is None:
-                    deferred[record.id] = (record.in_reply_to, record.at_epoch, record.line)
-                else:
-                    latency = self._latency(
-                        item, record.id, record.line, record.at_epoch, parent_at
-                    )
-                    if latency is not None:
-                        latencies[record.id] = latency
+                latencies: dict[str, int] = {}
+                for record in unique:
+                    if record.in_reply_to is None:
+                        continue
+                    parent_at = known_at.get(record.in_reply_to)
+                    if parent_at is None:
+                        deferred[record.id] = (record.in_reply_to, record.at_epoch, record.line)
+                    else:
+                        latency = self._latency(
+                            item, record.id, record.line, record.at_epoch, parent_at
+                        )
+                        if latency is not None:
+                            latencies[record.id] = latency
 
-            self._create_people_met_by_address(new, directory, element_ids)
-            summary = load_interactions(
-                self.store,
-                new,
-                run_id=self.run_id,
-                element_ids=element_ids,
-                reply_latencies=latencies,
-            )
-            self._written(summary)
-            self.interactions_created += len(new)
-            self.progress("interactions", tally.read, max(estimated, tally.read))
+                # People met by address are known from now on, so the next batches do not
+                # create them again; the writer creates them before the batch that needs them.
+                directory.add_people(
+                    KnownPerson(p.id, p.organization_id, (p.email,))
+                    for r in new
+                    for p in r.new_people
+                )
+                # One batch is written while the next is read and validated: the store and
+                # Python each get a core. At most one batch is in flight, and the writer
+                # writes them in order.
+                if pending is not None:
+                    pending.result()
+                pending = writer.submit(self._write_batch, new, latencies, element_ids)
+                self.progress("interactions", tally.read, max(estimated, tally.read))
+            if pending is not None:
+                pending.result()
 
         late: dict[str, int] = {}
         for child, (parent, child_at, line) in deferred.items():
@@ -495,10 +525,10 @@ class _Run:
             return None
         return latency
 
-    def _create_people_met_by_address(
+    def _write_batch(
         self,
         new: list[InteractionRecord],
-        directory: Directory,
+        latencies: dict[str, int],
         element_ids: dict[tuple[str, str], str],
     ) -> None:
         people = {
@@ -507,17 +537,22 @@ class _Run:
             for p in record.new_people
             if ("Person", p.id) not in element_ids
         }
-        if not people:
-            return
-        created, summary = load_people_met_by_address(
-            self.store, list(people.values()), run_id=self.run_id
+        if people:
+            created, summary = load_people_met_by_address(
+                self.store, list(people.values()), run_id=self.run_id
+            )
+            self._written(summary)
+            for person_id, element_id in created.items():
+                element_ids["Person", person_id] = element_id
+        summary = load_interactions(
+            self.store,
+            new,
+            run_id=self.run_id,
+            element_ids=element_ids,
+            reply_latencies=latencies,
         )
         self._written(summary)
-        for person_id, element_id in created.items():
-            element_ids["Person", person_id] = element_id
-        directory.add_people(
-            KnownPerson(p.id, p.organization_id, (p.email,)) for p in people.values()
-        )
+        self.interactions_created += len(new)
 
     # --- bookkeeping ----------------------------------------------------------------------------
 
