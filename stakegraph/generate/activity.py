@@ -1,0 +1,622 @@
+"""Turn an account plan into interaction rows.
+
+Volume is a daily rate per activity type (seasonality x slow drift x planted events x
+pre-churn decline x incident bursts), drawn as Poisson counts. Participants are drawn
+per activity with the Gumbel-top-k trick over each person's engagement, masked by who is
+present, on vacation, or gone on that day. Email threads get replies whose latency
+follows each replier's own lognormal rhythm.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from stakegraph.generate import vocab
+from stakegraph.generate.plan import EXECUTIVE_WITHDRAWAL, AccountPlan
+from stakegraph.generate.timeline import SECONDS_PER_DAY, Timeline
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+# Activities per unit of an account's daily rate, by activity type.
+ACTIVITY_SHARES: dict[str, float] = {
+    "thread": 0.26,
+    "meeting": 0.085,
+    "exec_meeting": 0.022,
+    "call": 0.08,
+    "ticket": 0.11,
+    "note": 0.05,
+    "customer_internal": 0.018,
+    "home_internal": 0.02,
+    "self_mail": 0.004,
+}
+# Rows written per activity (threads and internal emails get replies).
+ROWS_PER_ACTIVITY: dict[str, float] = {
+    "thread": 2.4,
+    "customer_internal": 1.25,
+    "home_internal": 1.45,
+}
+_INTERACTION_KIND = {
+    "thread": "email",
+    "meeting": "meeting",
+    "exec_meeting": "meeting",
+    "call": "call",
+    "ticket": "ticket",
+    "note": "note",
+    "customer_internal": "email",
+    "home_internal": "email",
+    "self_mail": "email",
+    "business_review": "meeting",
+}
+
+# Multipliers of the pre-churn decline, reached 120 days before the churn renewal.
+CHURN_DECLINE_FLOOR = {"email": 0.37, "meeting": 0.2, "other": 0.5}
+_CHURN_DECLINE_START = 240
+_CHURN_DECLINE_FULL = 120
+_RENEWAL_MEETING_BOOST = 1.3
+
+_LEVEL_AFFINITY = {
+    "thread": {"ic": 1.0, "manager": 1.0, "director": 1.0, "vp": 0.8, "c_level": 0.6},
+    "meeting": {"ic": 0.8, "manager": 1.1, "director": 1.3, "vp": 1.4, "c_level": 1.2},
+    "exec_meeting": {"ic": 0.1, "manager": 0.4, "director": 1.0, "vp": 6.0, "c_level": 8.0},
+    "call": {"ic": 1.0, "manager": 1.0, "director": 1.0, "vp": 0.8, "c_level": 0.5},
+    "ticket": {"ic": 1.5, "manager": 1.0, "director": 0.4, "vp": 0.05, "c_level": 0.02},
+    "note": {"ic": 1.0, "manager": 1.0, "director": 1.0, "vp": 1.0, "c_level": 0.8},
+    "customer_internal": {"ic": 1.0, "manager": 1.0, "director": 1.0, "vp": 1.0, "c_level": 1.0},
+}
+_LEVEL_AFFINITY["business_review"] = _LEVEL_AFFINITY["exec_meeting"]
+_TECHNICAL_FUNCTIONS = frozenset({"it", "engineering", "support"})
+_TEAM_AFFINITY = {
+    "thread": {"am": 1.0, "se": 0.3, "support": 0.12, "cs_director": 0.05, "executive": 0.04},
+    "meeting": {"am": 1.0, "se": 0.8, "support": 0.15, "cs_director": 0.15, "executive": 0.1},
+    "exec_meeting": {"am": 1.0, "se": 0.2, "support": 0.01, "cs_director": 0.6, "executive": 5.0},
+    "call": {"am": 1.0, "se": 0.5, "support": 0.4, "cs_director": 0.05, "executive": 0.03},
+    "ticket": {"am": 0.02, "se": 0.1, "support": 1.0, "cs_director": 0.01, "executive": 0.001},
+    "note": {"am": 1.0, "se": 0.25, "support": 0.1, "cs_director": 0.05, "executive": 0.02},
+    "home_internal": {"am": 1.0, "se": 0.6, "support": 0.3, "cs_director": 0.6, "executive": 0.4},
+    "self_mail": {"am": 1.0, "se": 0.3, "support": 0.2, "cs_director": 0.1, "executive": 0.05},
+    "customer_internal": {"am": 1.0, "se": 1.0, "support": 1.0, "cs_director": 1.0, "executive": 1},
+}
+_TEAM_AFFINITY["business_review"] = _TEAM_AFFINITY["exec_meeting"]
+_MEETING_KINDS = frozenset({"meeting", "exec_meeting", "business_review"})
+# Below this log-weight a person is out of the account's traffic (cannot even reply).
+_SUPPRESSED_LOG_WEIGHT = -5.0
+_HOME_AWAY_LOG_WEIGHT = math.log(0.01)
+_MAX_REPLY_SECONDS = 30 * SECONDS_PER_DAY
+_LOCAL_OFFSET_SHARE = 0.06
+_DUPLICATE_SHARE = 0.0015
+_EMAIL_ADDRESS_SHARE = 0.12
+
+# A record: (at, kind, from, to, cc, subject, thread_id, parent record index or -1);
+# participants are contact indices, or n_contacts + team index for our people.
+Record = tuple[int, str, int, list[int], list[int], str, str, int]
+
+
+@dataclass(frozen=True)
+class AccountContext:
+    """What generating one account's rows needs besides its plan."""
+
+    timeline: Timeline
+    season: FloatArray
+    rate_scale: float
+    home_away: npt.NDArray[np.bool_]  # (home people, days): on vacation
+    home_index: dict[str, int]
+    id_width: int
+
+
+def daily_multipliers(
+    plan: AccountPlan, timeline: Timeline, season: FloatArray
+) -> dict[str, FloatArray]:
+    """Unscaled expected activities per day, per activity type, for one account.
+
+    Parameters
+    ----------
+    plan : AccountPlan
+        The account.
+    timeline : Timeline
+        The history's calendar.
+    season : numpy.ndarray
+        ``timeline.seasonality()``.
+
+    Returns
+    -------
+    dict
+        Activity type -> array of ``timeline.days`` non-negative floats.
+    """
+    days = timeline.days
+    base = season * plan.wander * _volume_steps(plan.volume_steps, days)
+    if plan.churn_day is not None:
+        base[plan.churn_day :] = 0.0
+    rates = {kind: base * share for kind, share in ACTIVITY_SHARES.items()}
+    if plan.churn_day is not None:
+        decline_start = plan.churn_decline_start
+        if decline_start is None:
+            decline_start = max(0, plan.churn_day - _CHURN_DECLINE_START)
+        _apply_churn_decline(rates, decline_start, plan.churn_day)
+    for renewal in plan.renewals:
+        if renewal.outcome != "churned":
+            lo = max(0, renewal.day - 75)
+            rates["meeting"][lo : renewal.day] *= _RENEWAL_MEETING_BOOST
+            rates["exec_meeting"][lo : renewal.day] *= _RENEWAL_MEETING_BOOST
+    for start in plan.incident_days:
+        window = slice(start, min(days, start + 5))
+        rates["ticket"][window] *= 6.0
+        rates["call"][window] *= 3.0
+        rates["thread"][window] *= 1.5
+    if plan.bottleneck is not None:
+        rates["customer_internal"][plan.bottleneck[1] :] = 0.0
+    for event in plan.events:
+        if event.kind == EXECUTIVE_WITHDRAWAL:
+            rates["exec_meeting"][event.day :] *= 0.5
+    return rates
+
+
+def expected_rows(rates: dict[str, FloatArray]) -> float:
+    """Expected number of interaction rows for daily rates from `daily_multipliers`."""
+    return sum(ROWS_PER_ACTIVITY.get(kind, 1.0) * float(r.sum()) for kind, r in rates.items())
+
+
+def _volume_steps(steps: list[tuple[int, float]], days: int) -> FloatArray:
+    factor = np.ones(days)
+    ramp_days = 14
+    for day, multiplier in steps:
+        ramp = np.clip((np.arange(days) - day) / ramp_days, 0.0, 1.0)
+        factor *= 1.0 + (multiplier - 1.0) * ramp
+    return factor
+
+
+def _apply_churn_decline(rates: dict[str, FloatArray], start: int, churn_day: int) -> None:
+    """Engagement slides from ``start`` to a floor, reached halfway to the churn at most."""
+    days = len(rates["thread"])
+    ramp = max(1, min(_CHURN_DECLINE_START - _CHURN_DECLINE_FULL, (churn_day - start) // 2))
+    progress = np.clip((np.arange(days) - start) / ramp, 0.0, 1.0)
+    for kind, rate in rates.items():
+        channel = _INTERACTION_KIND[kind]
+        floor = CHURN_DECLINE_FLOOR.get(channel, CHURN_DECLINE_FLOOR["other"])
+        rate *= 1.0 - (1.0 - floor) * progress
+
+
+def account_rows(
+    plan: AccountPlan, context: AccountContext, rng: np.random.Generator
+) -> list[list[str]]:
+    """All interaction rows of one account, in time order (duplicates included).
+
+    Parameters
+    ----------
+    plan : AccountPlan
+        The account.
+    context : AccountContext
+        Calendar, volume scale, our people's vacations.
+    rng : numpy.random.Generator
+        The account's own random stream.
+
+    Returns
+    -------
+    list of list of str
+        Rows in the column order of ``INTERACTION_COLUMNS``.
+    """
+    builder = _AccountBuilder(plan, context, rng)
+    rates = daily_multipliers(plan, context.timeline, context.season)
+    scale = context.rate_scale * plan.volume_weight
+    for kind in ACTIVITY_SHARES:
+        builder.add_activities(kind, rng.poisson(rates[kind] * scale))
+    reviews = np.bincount(
+        np.asarray(plan.business_reviews, dtype=np.int64), minlength=context.timeline.days
+    )
+    builder.add_activities("business_review", reviews)
+    builder.add_churn_tail()
+    return builder.rows()
+
+
+class _AccountBuilder:
+    """Collects one account's records, then sorts them and writes them as rows."""
+
+    def __init__(self, plan: AccountPlan, context: AccountContext, rng: np.random.Generator):
+        self.plan = plan
+        self.context = context
+        self.rng = rng
+        self.days = context.timeline.days
+        self.stop_day = plan.churn_day if plan.churn_day is not None else self.days
+        self.offset_seconds = plan.org.utc_offset_minutes * 60
+        self.contacts = plan.contacts
+        self.team = plan.team.members
+        self.n_contacts = len(self.contacts)
+        self.contact_presence = self._contact_presence()
+        self.home_presence = self._home_presence()
+        self.contact_latency = [
+            (p.latency_median_hours * 3_600.0, p.latency_sigma) for p in self.contacts
+        ]
+        self.home_latency = [(p.latency_median_hours * 3_600.0, p.latency_sigma) for p in self.team]
+        inflation = plan.latency_inflation
+        self.inflation_from = inflation[0] * SECONDS_PER_DAY if inflation else None
+        self.inflation_factor = inflation[1] if inflation else 1.0
+        self.bottleneck = (
+            (self.contacts.index(plan.bottleneck[0]), plan.bottleneck[1])
+            if plan.bottleneck is not None
+            else None
+        )
+        self.records: list[Record] = []
+        self.thread_count = 0
+        self.ticket_count = 0
+
+    # -- who can take part, when -------------------------------------------------------
+
+    def _contact_presence(self) -> FloatArray:
+        """(days, contacts) log-weight mask: 0 present, -inf absent, low if sidelined."""
+        plan, rng, days = self.plan, self.rng, self.days
+        mask = np.full((days, self.n_contacts), -np.inf)
+        for j, person in enumerate(self.contacts):
+            for spell in person.spells:
+                if spell.organization_id == plan.id:
+                    lo = max(0, spell.start)
+                    hi = days if spell.end is None else min(days, spell.end)
+                    mask[lo:hi, j] = 0.0
+            gone = min(plan.cutoffs.get(person.id, days), person.dormant_from or days)
+            mask[max(0, gone) :, j] = -np.inf
+            for _ in range(rng.poisson(days / 365 * 2.0)):
+                start = int(rng.integers(0, days))
+                mask[start : start + int(rng.integers(4, 15)), j] = -np.inf
+        if plan.bottleneck is not None:
+            person, day = plan.bottleneck
+            # The single remaining contact is always there: no vacations in the record.
+            mask[day:, self.contacts.index(person)] = 0.0
+        return mask
+
+    def _home_presence(self) -> FloatArray:
+        away = self.context.home_away[[self.context.home_index[p.id] for p in self.team]].T
+        return np.where(away, _HOME_AWAY_LOG_WEIGHT, 0.0)
+
+    def _contact_log_weights(self, kind: str) -> FloatArray:
+        affinity = _LEVEL_AFFINITY[kind]
+        weights = []
+        for person in self.contacts:
+            spell = next(s for s in person.spells if s.organization_id == self.plan.id)
+            w = person.engagement * affinity[spell.level]
+            if kind == "ticket" and spell.function in _TECHNICAL_FUNCTIONS:
+                w *= 3.0
+            weights.append(w)
+        return np.log(np.asarray(weights))
+
+    def _team_log_weights(self, kind: str) -> FloatArray:
+        affinity = _TEAM_AFFINITY[kind]
+        weights = [affinity[part] for part in self.plan.team.parts]
+        weights[0] *= 1.5  # the owner carries the relationship
+        return np.log(np.asarray(weights))
+
+    def _draw_ranked(
+        self, log_base: FloatArray, presence: FloatArray, days: IntArray
+    ) -> tuple[list[list[int]], list[int]]:
+        """Gumbel-top-k: per activity, people ranked by a weighted draw without replacement."""
+        log_weights = log_base[None, :] + presence[days]
+        keys = log_weights + self.rng.gumbel(size=log_weights.shape)
+        ranked = np.argsort(-keys, axis=1, kind="stable")
+        available = (presence[days] > _SUPPRESSED_LOG_WEIGHT).sum(axis=1)
+        return ranked.tolist(), available.tolist()
+
+    # -- activities --------------------------------------------------------------------
+
+    def add_activities(self, kind: str, counts: IntArray) -> None:
+        days = np.repeat(np.arange(self.days), counts)
+        n = len(days)
+        if n == 0:
+            return
+        rng = self.rng
+        if kind in _MEETING_KINDS or kind == "call":
+            local = rng.integers(16, 36, n) * 1_800
+        else:
+            local = rng.integers(8 * 3_600, 18 * 3_600 + 1_800, n)
+        at = (days * SECONDS_PER_DAY + local - self.offset_seconds).tolist()
+        home_ranked, _ = self._draw_ranked(self._team_log_weights(kind), self.home_presence, days)
+        if kind in ("home_internal", "self_mail"):
+            contact_ranked: list[list[int]] = [[] for _ in range(n)]
+            contact_available = [0] * n
+        else:
+            contact_ranked, contact_available = self._draw_ranked(
+                self._contact_log_weights(kind), self.contact_presence, days
+            )
+        wanted = self._contacts_wanted(kind, days)
+        extra = rng.random((n, 4)).tolist()
+        subjects = rng.integers(0, 1_000, n).tolist()
+        make = getattr(self, f"_{kind}")
+        day_list = days.tolist()
+        for i in range(n):
+            k = min(wanted[i], contact_available[i])
+            if k == 0 and kind not in ("home_internal", "self_mail", "note"):
+                continue
+            contacts = self._lead_contact_first(contact_ranked[i], day_list[i])[:k]
+            make(at[i], day_list[i], contacts, home_ranked[i], extra[i], subjects[i])
+
+    def _lead_contact_first(self, ranked: list[int], day: int) -> list[int]:
+        """Once traffic runs through one contact, every activity goes through them."""
+        if self.bottleneck is None or day < self.bottleneck[1] or not ranked:
+            return ranked
+        lead = self.bottleneck[0]
+        return [lead, *(j for j in ranked if j != lead)]
+
+    def _contacts_wanted(self, kind: str, days: IntArray) -> list[int]:
+        rng, n = self.rng, len(days)
+        segment = self.plan.org.segment
+        if kind in _MEETING_KINDS:
+            low, high = {"enterprise": (2, 7), "mid_market": (1, 5), "smb": (1, 4)}[segment]
+            wanted = rng.integers(low, high, n)
+        elif kind == "thread":
+            wanted = 1 + rng.binomial(2, 0.3, n)
+        elif kind == "customer_internal":
+            wanted = rng.integers(2, 4, n)
+        elif kind in ("call", "ticket"):
+            wanted = 1 + (rng.random(n) < 0.2)
+        elif kind == "note":
+            wanted = (rng.random(n) < 0.6).astype(np.int64)
+        else:
+            wanted = np.zeros(n, dtype=np.int64)
+        if self.plan.bottleneck is not None:
+            # Everything goes through one contact; a meeting may still bring a colleague.
+            after = days >= self.plan.bottleneck[1]
+            cap = 2 if kind in _MEETING_KINDS else 1
+            extra = (rng.random(n) < 0.05).astype(np.int64) * (cap - 1)
+            wanted = np.where(after, np.minimum(wanted, 1 + extra), wanted)
+        return [int(w) for w in wanted]
+
+    def _home(self, j: int) -> int:
+        return self.n_contacts + j
+
+    def _thread(
+        self, at: int, day: int, contacts: list[int], home: list[int], u: list[float], s: int
+    ) -> None:
+        subject = vocab.EMAIL_SUBJECTS[s % len(vocab.EMAIL_SUBJECTS)]
+        ours = [self._home(home[0])]
+        if u[1] < 0.25:
+            ours.append(self._home(home[1]))
+        if u[0] < 0.55:  # outbound
+            sender, to, cc = ours[0], contacts[:1] + contacts[2:], contacts[1:2] + ours[1:]
+        else:
+            sender, to, cc = contacts[0], ours[:1], contacts[1:] + ours[1:]
+        self._email_thread(at, subject, sender, to, cc, first_reply=0.8, next_reply=0.5)
+
+    def _customer_internal(
+        self, at: int, day: int, contacts: list[int], home: list[int], u: list[float], s: int
+    ) -> None:
+        if len(contacts) < 2:
+            return
+        subject = vocab.INTERNAL_CUSTOMER_SUBJECTS[s % len(vocab.INTERNAL_CUSTOMER_SUBJECTS)]
+        self._email_thread(
+            at, subject, contacts[0], contacts[1:], [], first_reply=0.25, next_reply=0.0
+        )
+
+    def _home_internal(
+        self, at: int, day: int, contacts: list[int], home: list[int], u: list[float], s: int
+    ) -> None:
+        subject = vocab.INTERNAL_HOME_SUBJECTS[s % len(vocab.INTERNAL_HOME_SUBJECTS)]
+        size = 2 if u[0] < 0.6 else 3
+        people = [self._home(h) for h in home[:size]]
+        self._email_thread(
+            at,
+            f"{subject}: {self.plan.org.name}",
+            people[0],
+            people[1:],
+            [],
+            first_reply=0.45,
+            next_reply=0.0,
+        )
+
+    def _self_mail(
+        self, at: int, day: int, contacts: list[int], home: list[int], u: list[float], s: int
+    ) -> None:
+        me = self._home(home[0])
+        self._append(
+            at, "email", me, [me], [], f"Reminder: follow up with {self.plan.org.name}", "", -1
+        )
+
+    def _meeting(
+        self, at: int, day: int, contacts: list[int], home: list[int], u: list[float], s: int
+    ) -> None:
+        subject = vocab.MEETING_SUBJECTS[s % len(vocab.MEETING_SUBJECTS)]
+        self._gathering("meeting", at, subject, contacts, home[: 1 + int(u[1] * 2.4)], u)
+
+    def _exec_meeting(
+        self, at: int, day: int, contacts: list[int], home: list[int], u: list[float], s: int
+    ) -> None:
+        subject = vocab.EXECUTIVE_MEETING_SUBJECTS[s % len(vocab.EXECUTIVE_MEETING_SUBJECTS)]
+        self._gathering("meeting", at, subject, contacts, home[: 2 + int(u[1] * 1.6)], u)
+
+    def _business_review(
+        self, at: int, day: int, contacts: list[int], home: list[int], u: list[float], s: int
+    ) -> None:
+        # We organise our quarterly reviews.
+        self._gathering(
+            "meeting", at, "Quarterly business review", contacts, home[:3], [0.0, *u[1:]]
+        )
+
+    def _call(
+        self, at: int, day: int, contacts: list[int], home: list[int], u: list[float], s: int
+    ) -> None:
+        subject = vocab.CALL_SUBJECTS[s % len(vocab.CALL_SUBJECTS)]
+        self._gathering("call", at, subject, contacts, home[:1], u)
+
+    def _gathering(
+        self, kind: str, at: int, subject: str, contacts: list[int], home: list[int], u: list[float]
+    ) -> None:
+        ours = [self._home(h) for h in home]
+        if u[0] < 0.7:
+            organizer, attendees = ours[0], ours[1:] + contacts
+        else:
+            organizer, attendees = contacts[0], contacts[1:] + ours
+        optional = attendees[-1:] if len(attendees) >= 3 and u[2] < 0.3 else []
+        to = attendees[: len(attendees) - len(optional)]
+        self._append(at, kind, organizer, to, optional, subject, "", -1)
+
+    def _ticket(
+        self, at: int, day: int, contacts: list[int], home: list[int], u: list[float], s: int
+    ) -> None:
+        self.ticket_count += 1
+        issue = vocab.TICKET_SUBJECTS[s % len(vocab.TICKET_SUBJECTS)]
+        subject = f"Ticket {self.plan.org.number}-{self.ticket_count}: {issue}"
+        self._append(
+            at, "ticket", contacts[0], [self._home(home[0])], contacts[1:], subject, "", -1
+        )
+
+    def _note(
+        self, at: int, day: int, contacts: list[int], home: list[int], u: list[float], s: int
+    ) -> None:
+        subject = vocab.NOTE_SUBJECTS[s % len(vocab.NOTE_SUBJECTS)]
+        self._append(at, "note", self._home(home[0]), contacts[:1], [], subject, "", -1)
+
+    def add_churn_tail(self) -> None:
+        """A few last emails after a churn: a goodbye, a feedback request."""
+        churn = self.plan.churn_day
+        if churn is None or churn >= self.days - 1:
+            return
+        before = self.contact_presence[churn - 1]
+        reachable = [j for j in range(self.n_contacts) if before[j] > _SUPPRESSED_LOG_WEIGHT]
+        if not reachable:
+            return
+        contact = max(reachable, key=lambda j: self.contacts[j].engagement)
+        if self.bottleneck is not None and self.bottleneck[1] < churn:
+            contact = self.bottleneck[0]
+        for _ in range(int(self.rng.integers(0, 3))):
+            day = churn + int(self.rng.integers(1, 21))
+            if day >= self.days:
+                continue
+            at = (
+                day * SECONDS_PER_DAY
+                + int(self.rng.integers(9 * 3_600, 17 * 3_600))
+                - self.offset_seconds
+            )
+            subject = "Feedback on your time with Stakegraph Demo"
+            self._append(at, "email", self._home(0), [contact], [], subject, "", -1)
+
+    # -- threads and replies -----------------------------------------------------------
+
+    def _email_thread(
+        self,
+        at: int,
+        subject: str,
+        sender: int,
+        to: list[int],
+        cc: list[int],
+        *,
+        first_reply: float,
+        next_reply: float,
+    ) -> None:
+        self.thread_count += 1
+        thread_id = f"t-{self.plan.org.number:0{self.context.id_width}d}-{self.thread_count:05d}"
+        parent = self._append(at, "email", sender, to, cc, subject, thread_id, -1)
+        participants = [sender, *to, *cc]
+        last_sender, chance = sender, first_reply
+        rng = self.rng
+        while rng.random() < chance:
+            chance = next_reply
+            replier = self._replier(participants, last_sender)
+            if replier is None:
+                return
+            at = at + self._reply_latency(replier, at)
+            day = (at + self.offset_seconds) // SECONDS_PER_DAY
+            if day >= self.stop_day or not self._can_reply(replier, day):
+                return
+            if self._bypasses_bottleneck(participants, day):
+                return
+            others = [p for p in participants if p not in (replier, last_sender)]
+            parent = self._append(
+                at, "email", replier, [last_sender], others, f"Re: {subject}", thread_id, parent
+            )
+            last_sender = replier
+
+    def _replier(self, participants: list[int], last_sender: int) -> int | None:
+        """Someone from the other side answers; internal threads get an insider's answer."""
+        ours = last_sender >= self.n_contacts
+        everyone_same_side = all((p >= self.n_contacts) == ours for p in participants)
+        if everyone_same_side:
+            candidates = [p for p in participants if p != last_sender]
+        else:
+            candidates = [p for p in participants if (p >= self.n_contacts) != ours]
+        if not candidates:
+            return None
+        if len(candidates) == 1 or self.rng.random() < 0.7:
+            return candidates[0]
+        return candidates[int(self.rng.integers(1, len(candidates)))]
+
+    def _reply_latency(self, replier: int, parent_at: int) -> int:
+        if replier >= self.n_contacts:
+            median, sigma = self.home_latency[replier - self.n_contacts]
+            factor = 1.0
+        else:
+            median, sigma = self.contact_latency[replier]
+            inflated = self.inflation_from is not None and parent_at >= self.inflation_from
+            factor = self.inflation_factor if inflated else 1.0
+        seconds = median * factor * math.exp(sigma * float(self.rng.standard_normal()))
+        return int(min(max(seconds, 120.0), _MAX_REPLY_SECONDS))
+
+    def _bypasses_bottleneck(self, participants: list[int], day: int) -> bool:
+        """A thread that involves other contacts dies once traffic runs through one."""
+        if self.bottleneck is None or day < self.bottleneck[1]:
+            return False
+        lead = self.bottleneck[0]
+        return any(p < self.n_contacts and p != lead for p in participants)
+
+    def _can_reply(self, replier: int, day: int) -> bool:
+        if replier >= self.n_contacts:
+            return True
+        return bool(self.contact_presence[day, replier] > _SUPPRESSED_LOG_WEIGHT)
+
+    def _append(
+        self,
+        at: int,
+        kind: str,
+        sender: int,
+        to: list[int],
+        cc: list[int],
+        subject: str,
+        thread_id: str,
+        parent: int,
+    ) -> int:
+        self.records.append((at, kind, sender, to, cc, subject, thread_id, parent))
+        return len(self.records) - 1
+
+    # -- output ------------------------------------------------------------------------
+
+    def _labels(self) -> list[str]:
+        """How each participant is written: usually the person id, sometimes an address."""
+        labels = []
+        for person in self.contacts:
+            by_email = self.rng.random() < _EMAIL_ADDRESS_SHARE
+            labels.append(person.emails[self.plan.id] if by_email else person.id)
+        for person in self.team:
+            by_email = self.rng.random() < _EMAIL_ADDRESS_SHARE / 2
+            labels.append(next(iter(person.emails.values())) if by_email else person.id)
+        return labels
+
+    def rows(self) -> list[list[str]]:
+        records = self.records
+        order = sorted(range(len(records)), key=lambda i: (records[i][0], i))
+        prefix = f"i-{self.plan.org.number:0{self.context.id_width}d}-"
+        ids = [""] * len(records)
+        for rank, i in enumerate(order):
+            ids[i] = f"{prefix}{rank + 1:06d}"
+        labels = self._labels()
+        u = self.rng.random((len(records), 2)).tolist()
+        offset = self.plan.org.utc_offset_minutes
+        stamp = self.context.timeline.timestamp
+        account = self.plan.id
+        rows: list[list[str]] = []
+        for i in order:
+            at, kind, sender, to, cc, subject, thread_id, parent = records[i]
+            row = [
+                ids[i],
+                kind,
+                stamp(at, offset if u[i][0] < _LOCAL_OFFSET_SHARE else 0),
+                labels[sender],
+                ";".join(labels[p] for p in to),
+                ";".join(labels[p] for p in cc),
+                subject,
+                thread_id,
+                ids[parent] if parent >= 0 else "",
+                account,
+            ]
+            rows.append(row)
+            if u[i][1] < _DUPLICATE_SHARE:
+                rows.append(row)
+        return rows

@@ -1,0 +1,300 @@
+"""`generate_portfolio`: a synthetic B2B portfolio in the import format, plus its truth."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from stakegraph.generate.activity import (
+    AccountContext,
+    account_rows,
+    daily_multipliers,
+    expected_rows,
+)
+from stakegraph.generate.bulk import bulk_mail_rows
+from stakegraph.generate.people import HOME_ORGANIZATION_ID, HomeTeam, build_home_team
+from stakegraph.generate.plan import (
+    EXECUTIVE_WITHDRAWAL,
+    AccountPlan,
+    pick_event_accounts,
+    pick_segments,
+    plan_account,
+    plan_career_moves,
+)
+from stakegraph.generate.timeline import Timeline
+from stakegraph.generate.writer import (
+    INTERACTION_COLUMNS,
+    KNOWS_COLUMNS,
+    ORGANIZATION_COLUMNS,
+    PEOPLE_COLUMNS,
+    RENEWAL_COLUMNS,
+    ROLE_COLUMNS,
+    all_people,
+    knows_rows,
+    organization_rows,
+    people_rows,
+    renewal_rows,
+    role_rows,
+    write_csv,
+)
+
+DEMO_ACCOUNTS = 200
+"""Portfolio size for a demo."""
+DEFAULT_INTERACTIONS_PER_ACCOUNT = 300
+"""Average interactions per account over the history (benchmarks use about 520)."""
+EVENT_ACCOUNT_SHARE = 0.4
+"""Share of accounts that get one or two planted events."""
+TRUTH_FILE = "truth.json"
+
+# Independent random streams, so that one part of the portfolio does not shift another.
+_STREAM_HOME, _STREAM_PLAN, _STREAM_ACTIVITY, _STREAM_BULK, _STREAM_KNOWS = range(5)
+
+
+@dataclass(frozen=True)
+class GenerationSummary:
+    """What `generate_portfolio` wrote: row counts per file and the truth file."""
+
+    out_dir: Path
+    organizations: int
+    people: int
+    roles: int
+    interactions: int
+    renewals: int
+    knows: int
+    events: int
+    truth_path: Path
+
+
+def generate_portfolio(
+    out_dir: Path,
+    *,
+    accounts: int,
+    seed: int,
+    start: date = date(2023, 1, 2),
+    months: int = 30,
+    interactions_per_account: int = DEFAULT_INTERACTIONS_PER_ACCOUNT,
+    progress: Callable[[int, int], None] | None = None,
+) -> GenerationSummary:
+    """Generate a realistic B2B portfolio in the import format, and ``truth.json``.
+
+    The same arguments give byte-identical files. See ``docs/generator.md`` for what is
+    modelled and for the planted events.
+
+    Parameters
+    ----------
+    out_dir : Path
+        Directory to write into (created if missing); existing files are overwritten.
+    accounts : int
+        Number of customer accounts (a demo uses ``DEMO_ACCOUNTS`` = 200).
+    seed : int
+        Seed of every random draw.
+    start : date, default 2023-01-02
+        First day of the history.
+    months : int, default 30
+        Length of the history in months.
+    interactions_per_account : int, default 300
+        Average number of account interactions over the history (bulk mail excluded).
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each account's interactions.
+
+    Returns
+    -------
+    GenerationSummary
+        Row counts per file and the path of ``truth.json``.
+
+    Examples
+    --------
+    >>> summary = generate_portfolio(Path("demo"), accounts=20, seed=7)  # doctest: +SKIP
+    >>> summary.truth_path.name  # doctest: +SKIP
+    'truth.json'
+    """
+    if accounts < 1:
+        raise ValueError("accounts must be at least 1")
+    if months < 12:
+        raise ValueError("months must be at least 12: events need history on both sides")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    timeline = Timeline(start, (_add_months(start, months) - start).days)
+    id_width = max(4, len(str(accounts)))
+    home = build_home_team(accounts, _stream(seed, _STREAM_HOME))
+    plans = _plan_portfolio(accounts, seed, timeline, home, id_width)
+
+    people = list(all_people(home, plans))
+    counts = {
+        "organizations": write_csv(
+            out_dir / "organizations.csv",
+            ORGANIZATION_COLUMNS,
+            organization_rows(home, plans, timeline),
+        ),
+        "people": write_csv(out_dir / "people.csv", PEOPLE_COLUMNS, people_rows(people)),
+        "roles": write_csv(out_dir / "roles.csv", ROLE_COLUMNS, role_rows(people, timeline)),
+        "renewals": write_csv(
+            out_dir / "renewals.csv", RENEWAL_COLUMNS, renewal_rows(plans, timeline)
+        ),
+        "knows": write_csv(
+            out_dir / "knows.csv",
+            KNOWS_COLUMNS,
+            knows_rows(home, plans, timeline, _stream(seed, _STREAM_KNOWS)),
+        ),
+    }
+    context = AccountContext(
+        timeline=timeline,
+        season=timeline.seasonality(),
+        rate_scale=0.0,
+        home_away=_home_vacations(home, timeline, _stream(seed, _STREAM_HOME, 1)),
+        home_index={p.id: i for i, p in enumerate(home.people)},
+        id_width=id_width,
+    )
+    context = _calibrated(context, plans, interactions_per_account)
+    counts["interactions"] = write_csv(
+        out_dir / "interactions.csv",
+        INTERACTION_COLUMNS,
+        _interaction_rows(plans, context, seed, timeline, progress),
+    )
+    truth = truth_document(plans, seed=seed, timeline=timeline)
+    events = truth["events"]
+    assert isinstance(events, list)
+    truth_path = out_dir / TRUTH_FILE
+    truth_path.write_text(json.dumps(truth, indent=2) + "\n", encoding="utf-8")
+    return GenerationSummary(
+        out_dir=out_dir,
+        events=len(events),
+        truth_path=truth_path,
+        **counts,
+    )
+
+
+def truth_document(plans: list[AccountPlan], *, seed: int, timeline: Timeline) -> dict[str, object]:
+    """The ``truth.json`` document: accounts, planted events and renewal outcomes."""
+    events: list[dict[str, object]] = []
+    for plan in plans:
+        for event in sorted(plan.events, key=lambda e: e.day):
+            entry: dict[str, object] = {
+                "kind": event.kind,
+                "account_id": plan.id,
+                "person_id": event.person.id if event.person is not None else None,
+                "date": timeline.date_label(event.day),
+                "details": event.details,
+            }
+            if event.kind == EXECUTIVE_WITHDRAWAL:
+                entry["person_ids"] = [p.id for p in event.persons]
+            events.append(entry)
+    return {
+        "seed": seed,
+        "generated_at_version": _version(),
+        "start": timeline.start.isoformat(),
+        "end": timeline.end.isoformat(),
+        "home_organization_id": HOME_ORGANIZATION_ID,
+        "accounts": [
+            {"id": plan.id, "segment": plan.org.segment, "healthy": plan.healthy} for plan in plans
+        ],
+        "events": events,
+        "renewals": [
+            {
+                "account_id": plan.id,
+                "date": timeline.date_label(renewal.day),
+                "outcome": renewal.outcome,
+            }
+            for plan in plans
+            for renewal in plan.renewals
+        ],
+    }
+
+
+def _plan_portfolio(
+    accounts: int, seed: int, timeline: Timeline, home: HomeTeam, id_width: int
+) -> list[AccountPlan]:
+    portfolio_rng = _stream(seed, _STREAM_PLAN)
+    segments = pick_segments(accounts, portfolio_rng)
+    with_events = pick_event_accounts(accounts, portfolio_rng, EVENT_ACCOUNT_SHARE)
+    taken_names: set[str] = set()
+    plans = [
+        plan_account(
+            number,
+            id_width=id_width,
+            segment=segments[number - 1],
+            with_events=number in with_events,
+            timeline=timeline,
+            home=home,
+            taken_names=taken_names,
+            rng=_stream(seed, _STREAM_PLAN, number),
+        )
+        for number in range(1, accounts + 1)
+    ]
+    plan_career_moves(plans, portfolio_rng)
+    return plans
+
+
+def _calibrated(
+    context: AccountContext, plans: list[AccountPlan], interactions_per_account: int
+) -> AccountContext:
+    """Scale daily rates so that the portfolio averages the requested interactions.
+
+    Scheduled business reviews count towards the average; rates fill the rest.
+    """
+    expected = sum(
+        plan.volume_weight
+        * expected_rows(daily_multipliers(plan, context.timeline, context.season))
+        for plan in plans
+    )
+    scheduled = sum(len(plan.business_reviews) for plan in plans)
+    wanted = max(0.0, len(plans) * interactions_per_account - scheduled)
+    scale = wanted / expected if expected > 0 else 0.0
+    return AccountContext(
+        timeline=context.timeline,
+        season=context.season,
+        rate_scale=scale,
+        home_away=context.home_away,
+        home_index=context.home_index,
+        id_width=context.id_width,
+    )
+
+
+def _interaction_rows(
+    plans: list[AccountPlan],
+    context: AccountContext,
+    seed: int,
+    timeline: Timeline,
+    progress: Callable[[int, int], None] | None,
+) -> Iterator[list[str]]:
+    for done, plan in enumerate(plans, start=1):
+        yield from account_rows(plan, context, _stream(seed, _STREAM_ACTIVITY, plan.org.number))
+        if progress is not None:
+            progress(done, len(plans))
+    yield from bulk_mail_rows(plans, timeline, _stream(seed, _STREAM_BULK))
+
+
+def _home_vacations(
+    home: HomeTeam, timeline: Timeline, rng: np.random.Generator
+) -> npt.NDArray[np.bool_]:
+    """(our people, days): True while on vacation; two or three breaks a year each."""
+    away = np.zeros((len(home.people), timeline.days), dtype=bool)
+    for i in range(len(home.people)):
+        for _ in range(rng.poisson(timeline.days / 365 * 2.5)):
+            first = int(rng.integers(0, timeline.days))
+            away[i, first : first + int(rng.integers(4, 15))] = True
+    return away
+
+
+def _stream(seed: int, *path: int) -> np.random.Generator:
+    return np.random.default_rng([seed, *path])
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, 28))
+
+
+def _version() -> str:
+    try:
+        return metadata.version("stakegraph")
+    except metadata.PackageNotFoundError:
+        return "0.0.0"

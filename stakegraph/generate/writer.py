@@ -1,0 +1,155 @@
+"""Rows of the import-format files (docs/import-format.md), built from the plans."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+
+from stakegraph.generate.people import (
+    HOME_DOMAIN,
+    HOME_NAME,
+    HOME_ORGANIZATION_ID,
+    HomeTeam,
+    Person,
+)
+from stakegraph.generate.plan import AccountPlan
+from stakegraph.generate.timeline import Timeline
+
+ORGANIZATION_COLUMNS: Final = (
+    "id",
+    "name",
+    "domains",
+    "kind",
+    "segment",
+    "arr",
+    "renewal_date",
+    "owner_id",
+)
+PEOPLE_COLUMNS: Final = ("id", "name", "emails", "organization_id", "outreach_capacity")
+ROLE_COLUMNS: Final = ("person_id", "organization_id", "title", "level", "function", "start", "end")
+INTERACTION_COLUMNS: Final = (
+    "id",
+    "kind",
+    "at",
+    "from",
+    "to",
+    "cc",
+    "subject",
+    "thread_id",
+    "in_reply_to",
+    "account_id",
+)
+RENEWAL_COLUMNS: Final = ("account_id", "date", "outcome")
+KNOWS_COLUMNS: Final = ("person_a", "person_b", "since", "source")
+
+
+def write_csv(path: Path, columns: Iterable[str], rows: Iterable[list[str]]) -> int:
+    """Write a header and rows; return the number of rows written."""
+    count = 0
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+def organization_rows(
+    home: HomeTeam, plans: list[AccountPlan], timeline: Timeline
+) -> Iterator[list[str]]:
+    """Our company first (``kind=home``), then every account."""
+    del home
+    yield [HOME_ORGANIZATION_ID, HOME_NAME, HOME_DOMAIN, "home", "", "", "", ""]
+    for plan in plans:
+        renewal = (
+            timeline.date_label(plan.churn_day)
+            if plan.churn_day is not None
+            else plan.next_renewal.isoformat()
+        )
+        yield [
+            plan.id,
+            plan.org.name,
+            plan.org.domain,
+            "account",
+            plan.org.segment,
+            str(int(round(plan.arr, -2))),
+            renewal,
+            plan.team.owner.id,
+        ]
+
+
+def all_people(home: HomeTeam, plans: list[AccountPlan]) -> Iterator[Person]:
+    """Everyone, each once: our people, then each account's own people."""
+    yield from home.people
+    for plan in plans:
+        yield from plan.org.people
+
+
+def people_rows(people: Iterable[Person]) -> Iterator[list[str]]:
+    """One row per person; addresses of every employer, oldest first."""
+    for person in people:
+        capacity = "" if person.outreach_capacity is None else str(person.outreach_capacity)
+        yield [
+            person.id,
+            person.name,
+            ";".join(person.emails.values()),
+            person.organization_id,
+            capacity,
+        ]
+
+
+def role_rows(people: Iterable[Person], timeline: Timeline) -> Iterator[list[str]]:
+    """One row per dated role; ``end`` empty while the role is current."""
+    for person in people:
+        for spell in person.spells:
+            end = "" if spell.end is None else timeline.date_label(spell.end)
+            yield [
+                person.id,
+                spell.organization_id,
+                spell.title,
+                spell.level,
+                spell.function,
+                timeline.date_label(spell.start),
+                end,
+            ]
+
+
+def renewal_rows(plans: list[AccountPlan], timeline: Timeline) -> Iterator[list[str]]:
+    """Renewals within the history, per account in date order."""
+    for plan in plans:
+        for renewal in plan.renewals:
+            yield [plan.id, timeline.date_label(renewal.day), renewal.outcome]
+
+
+def knows_rows(
+    home: HomeTeam, plans: list[AccountPlan], timeline: Timeline, rng: np.random.Generator
+) -> Iterator[list[str]]:
+    """Known acquaintances: owner and champion, former colleagues, executives who met."""
+    del home
+    for plan in plans:
+        champion = plan.org.champion
+        if champion is not None:
+            since = timeline.date_label(-int(rng.integers(30, 700)))
+            yield [plan.team.owner.id, champion.id, since, "crm"]
+        if "executive" in plan.team.parts and rng.random() < 0.4:
+            sponsor = plan.team.members[plan.team.parts.index("executive")]
+            executives = [p for p in plan.org.people if p.spells[0].level == "c_level"]
+            if executives:
+                other = executives[int(rng.integers(len(executives)))]
+                since = timeline.date_label(-int(rng.integers(30, 1500)))
+                yield [sponsor.id, other.id, since, "conference"]
+        for person, day in plan.departures:
+            if person.spells[-1].organization_id == plan.id:
+                continue
+            colleagues = sorted(
+                (p for p in plan.org.people if p is not person and p.spells[0].start < day),
+                key=lambda p: -p.engagement,
+            )[:2]
+            for colleague in colleagues:
+                met = max(person.spells[0].start, colleague.spells[0].start)
+                yield [person.id, colleague.id, timeline.date_label(met), "former_colleague"]
