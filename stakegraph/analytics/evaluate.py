@@ -31,7 +31,7 @@ accounts is computed on the same scores.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
@@ -92,8 +92,7 @@ def evaluate(
     events = list(truth.get("events", []))
     out: dict[str, Any] = {}
     kinds = list(EVENT_KINDS) + sorted(
-        {str(e["kind"]) for e in events} | {str(s["kind"]) for s in signal_list}
-        - set(EVENT_KINDS)
+        {str(e["kind"]) for e in events} | {str(s["kind"]) for s in signal_list} - set(EVENT_KINDS)
     )
     for kind in kinds:
         kind_events = [e for e in events if e["kind"] == kind]
@@ -104,7 +103,9 @@ def evaluate(
         detected = sum(1 for lag in lags if lag is not None)
         found = [lag for lag in lags if lag is not None]
         out[kind] = {
-            "precision": (sum(matched_signals) / len(kind_signals)) if kind_signals else float("nan"),
+            "precision": (sum(matched_signals) / len(kind_signals))
+            if kind_signals
+            else float("nan"),
             "recall": (detected / len(kind_events)) if kind_events else float("nan"),
             "median_lag_days": float(np.median(found)) if found else float("nan"),
             "detected": detected,
@@ -217,8 +218,8 @@ def _epoch(value: Any) -> int:
     text = str(value)
     if len(text) == 10:
         d = date.fromisoformat(text)
-        return int(datetime(d.year, d.month, d.day, tzinfo=timezone.utc).timestamp())
+        return int(datetime(d.year, d.month, d.day, tzinfo=UTC).timestamp())
     parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
     return int(parsed.timestamp())

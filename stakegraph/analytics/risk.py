@@ -196,10 +196,15 @@ def risk_features(
             of_kind = signal_frame[signal_frame["kind"] == kind]
             if of_kind.empty:
                 continue
-            merged = out[["account_id", "as_of"]].reset_index().merge(
-                of_kind[["account_id", "at", "severity"]], on="account_id"
+            merged = (
+                out[["account_id", "as_of"]]
+                .reset_index()
+                .merge(of_kind[["account_id", "at", "severity"]], on="account_id")
             )
-            open_ = merged[(merged["at"] < merged["as_of"]) & (merged["at"] >= merged["as_of"] - signal_horizon)]
+            open_ = merged[
+                (merged["at"] < merged["as_of"])
+                & (merged["at"] >= merged["as_of"] - signal_horizon)
+            ]
             total = open_.groupby("index")["severity"].sum()
             out.loc[total.index, f"signal_{kind}"] = total.to_numpy(float)
     return out
@@ -208,9 +213,7 @@ def risk_features(
 # --------------------------------------------------------------------------- model
 
 
-def fit_logistic(
-    x: np.ndarray, y: np.ndarray, *, l2: float = 1.0
-) -> np.ndarray:
+def fit_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0) -> np.ndarray:
     """L2-penalised logistic regression by L-BFGS; returns ``[intercept, coef...]``.
 
     The intercept is not penalised. ``x`` should be standardized.
@@ -306,7 +309,11 @@ def fit_risk_model(
             cutoffs["*"] = _cutoffs(scores, tier_shares)
     for segment in sorted({str(s) for s in segments}):
         mask = segments == segment
-        if mask.sum() >= min_renewals and y[mask].sum() >= min_churns and (~y[mask]).sum() >= min_churns:
+        if (
+            mask.sum() >= min_renewals
+            and y[mask].sum() >= min_churns
+            and (~y[mask]).sum() >= min_churns
+        ):
             fit(mask, segment, "fitted")
     return RiskModel(
         coefficients=coefficients,
@@ -319,7 +326,10 @@ def fit_risk_model(
 
 
 def assign_tiers(
-    scores: np.ndarray, segments: np.ndarray, *, tier_shares: tuple[float, ...] = DEFAULT_TIER_SHARES
+    scores: np.ndarray,
+    segments: np.ndarray,
+    *,
+    tier_shares: tuple[float, ...] = DEFAULT_TIER_SHARES,
 ) -> np.ndarray:
     """Tiers 1..5 by per-segment quantiles of ``scores`` (higher score, higher tier).
 
@@ -371,7 +381,11 @@ def _training_examples(
 def _segment_of(activity: Activity, account_ids: np.ndarray) -> np.ndarray:
     accounts = activity.accounts
     lookup = dict(
-        zip(accounts["account_id"].astype(str), accounts["segment"].fillna("").astype(str), strict=False)
+        zip(
+            accounts["account_id"].astype(str),
+            accounts["segment"].fillna("").astype(str),
+            strict=False,
+        )
     )
     return np.asarray([lookup.get(str(a), "") for a in account_ids], dtype=object)
 

@@ -363,7 +363,9 @@ class _Tables:
 
         people = inter["people"].to_numpy()
         home_people = inter["home_people"].to_numpy()
-        side_n = np.where(p_home, home_people[p_row - offset], (people - home_people)[p_row - offset])
+        side_n = np.where(
+            p_home, home_people[p_row - offset], (people - home_people)[p_row - offset]
+        )
         p_week = grid.week_of(p_at)
         cell = part_pair.astype(np.int64) * weeks + p_week
         size = len(keys) * weeks
@@ -438,11 +440,16 @@ def single_node_bottlenecks(tables: _Tables, *, params: SignalParameters) -> lis
         blocks = []
         for k in range(1, b // r + 1):
             block = _window(traffic, weeks - (k + 1) * r + 1, weeks - k * r + 1)
-            bt, bs = _group_sum(block, accounts, n_accounts), _group_sum(block**2, accounts, n_accounts)
+            bt, bs = (
+                _group_sum(block, accounts, n_accounts),
+                _group_sum(block**2, accounts, n_accounts),
+            )
             with np.errstate(invalid="ignore", divide="ignore"):
                 blocks.append(np.where(bt > 0, bt**2 / bs, np.nan))
-        with np.errstate(invalid="ignore"):
-            base_threads = np.nanmean(np.stack(blocks), axis=0) if blocks else np.full_like(total, np.nan)
+        stacked = np.stack(blocks) if blocks else np.full((1, *total.shape), np.nan)
+        seen = np.isfinite(stacked)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            base_threads = np.where(seen, stacked, 0.0).sum(axis=0) / seen.sum(axis=0)
         top_row, top_value = _group_argmax(recent, accounts, n_accounts)
         with np.errstate(invalid="ignore", divide="ignore"):
             top_share = top_value / total
@@ -451,7 +458,9 @@ def single_node_bottlenecks(tables: _Tables, *, params: SignalParameters) -> lis
         n_base = _window(volume, weeks - r - b + 1, weeks - r + 1)
         safe_top = np.maximum(top_row, 0)
         k_recent = np.take_along_axis(_window(counts, weeks - r + 1, weeks + 1), safe_top, axis=0)
-        k_base = np.take_along_axis(_window(counts, weeks - r - b + 1, weeks - r + 1), safe_top, axis=0)
+        k_base = np.take_along_axis(
+            _window(counts, weeks - r - b + 1, weeks - r + 1), safe_top, axis=0
+        )
         history = weeks[None, :] - r - tables.first_week[:, None] + 1 >= params.min_baseline_weeks
         candidate = (
             history
@@ -466,9 +475,7 @@ def single_node_bottlenecks(tables: _Tables, *, params: SignalParameters) -> lis
         if a_idx.size == 0:
             continue
         p0 = np.clip((k_base[a_idx, w_idx] + 0.5) / (n_base[a_idx, w_idx] + 1.0), 1e-6, 1 - 1e-6)
-        k = k_recent[a_idx, w_idx]
-        n = n_recent[a_idx, w_idx]
-        pvalue = stats.binom.sf(k - 1, n, p0)
+        pvalue = stats.binom.sf(k_recent[a_idx, w_idx] - 1, n_recent[a_idx, w_idx], p0)
         fire = pvalue < params.bottleneck_alpha
         a_idx, w_idx, pvalue, p0 = a_idx[fire], w_idx[fire], pvalue[fire], p0[fire]
         for a, w, pv, share0 in _first_of_episodes(a_idx, w_idx, params.cooldown_weeks, pvalue, p0):
@@ -494,7 +501,9 @@ def single_node_bottlenecks(tables: _Tables, *, params: SignalParameters) -> lis
                         "effective_threads_after": round(after, 3),
                         "top_share_after": round(share, 3),
                         "participation_rate_before": round(float(share0), 3),
-                        "participation_rate_after": round(float(k_recent[a, w] / n_recent[a, w]), 3),
+                        "participation_rate_after": round(
+                            float(k_recent[a, w] / n_recent[a, w]), 3
+                        ),
                         "interactions_recent": int(n_recent[a, w]),
                         "recent_weeks": r,
                         "baseline_weeks": params.baseline_weeks,
@@ -510,7 +519,9 @@ def single_node_bottlenecks(tables: _Tables, *, params: SignalParameters) -> lis
 # --------------------------------------------------------------------------- champions
 
 
-def _champion_scores(tables: _Tables, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _champion_scores(
+    tables: _Tables, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Seniority-weighted traffic share of every their-side pair over bins ``[lo, hi)``."""
     rows = np.flatnonzero(~tables.pair_home)
     traffic = _window(_prefix(tables.pair_traffic[rows]), lo, hi)
@@ -565,10 +576,10 @@ def champion_departures(
     pairs = rows[top[a_idx, w_idx]]
     test = _silence_test(tables, pairs, a_idx, w_idx, params=params, alpha=params.champion_alpha)
     fire = test["fire"]
-    for i in np.flatnonzero(fire):
-        pass
     a_f, w_f, pair_f = a_idx[fire], w_idx[fire], pairs[fire]
-    chosen = _first_of_episodes_keyed(a_f, w_f, pair_f, params.cooldown_weeks, test["last_seen"][fire])
+    chosen = _first_of_episodes_keyed(
+        a_f, w_f, pair_f, params.cooldown_weeks, test["last_seen"][fire]
+    )
     for a, w, pair, index in chosen:
         person_code = int(tables.pair_person[pair])
         if (a, person_code) in fired:
@@ -660,8 +671,10 @@ def _role_end_departures(
         value = float(acc_score[order][where[0]])
         if rank > params.champion_role_end_rank or value < params.champion_min_share:
             continue
-        runner_up = float(acc_score[order][1]) if len(order) > 1 and rank == 1 else float(
-            acc_score[order][0]
+        runner_up = (
+            float(acc_score[order][1])
+            if len(order) > 1 and rank == 1
+            else float(acc_score[order][0])
         )
         pid = str(activity.person_ids[person[i]])
         title = str(roles["title"].iloc[i]) if "title" in roles.columns else ""
@@ -756,9 +769,13 @@ def _silence_test(
         hi_t = grid.origin + n_hi * WEEK
         own_n = (
             np.searchsorted(combined, pairs.astype(np.int64) * span + (hi_t - grid.origin), "left")
-            - np.searchsorted(combined, pairs.astype(np.int64) * span + (lo_t - grid.origin), "left")
+            - np.searchsorted(
+                combined, pairs.astype(np.int64) * span + (lo_t - grid.origin), "left"
+            )
         ).astype(float)
-    first_t = np.maximum(grid.origin + n_lo * WEEK, grid.origin + tables.first_week[accounts] * WEEK)
+    first_t = np.maximum(
+        grid.origin + n_lo * WEEK, grid.origin + tables.first_week[accounts] * WEEK
+    )
     exposure = np.maximum(grid.origin + n_hi * WEEK - first_t, WEEK).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.clip(own_n / np.maximum(account_n, 1.0), 0.0, 1.0)
@@ -821,10 +838,16 @@ def executive_withdrawals(
     key, at = key[order], at[order]
     weeks = np.arange(grid.weeks)
     a_idx, w_idx = np.nonzero(
-        weeks[None, :] - tables.first_week[:, None] + 1 >= params.min_baseline_weeks + params.recent_weeks
+        weeks[None, :] - tables.first_week[:, None] + 1
+        >= params.min_baseline_weeks + params.recent_weeks
     )
     test = _silence_test(
-        tables, a_idx.astype(np.int64), a_idx, w_idx, params=params, participant_times=(key, at),
+        tables,
+        a_idx.astype(np.int64),
+        a_idx,
+        w_idx,
+        params=params,
+        participant_times=(key, at),
         alpha=params.executive_alpha,
     )
     fire = test["fire"] & (test["own_n"] >= params.executive_min_interactions)
@@ -846,7 +869,7 @@ def executive_withdrawals(
         account_id = tables.account_id(a)
         t = int(grid.end_of(w))
         if len(person_ids) == 1 and any(
-            acc == account_id and pid == person_ids[0] and at_ <= t for acc, pid, at_, in departed
+            acc == account_id and pid == person_ids[0] and at_ <= t for acc, pid, at_ in departed
         ):
             continue
         gap_days = (t - last_seen) / DAY
@@ -917,7 +940,9 @@ def response_latency_inflations(
     size = n_accounts * n_weeks
 
     def matrix(weights: np.ndarray | None) -> np.ndarray:
-        return _prefix(np.bincount(cell, weights=weights, minlength=size).reshape(n_accounts, n_weeks))
+        return _prefix(
+            np.bincount(cell, weights=weights, minlength=size).reshape(n_accounts, n_weeks)
+        )
 
     n_p, s_p, q_p = matrix(None), matrix(log_latency), matrix(log_latency**2)
     weeks = np.arange(n_weeks)
@@ -952,13 +977,15 @@ def response_latency_inflations(
     out: list[dict[str, Any]] = []
     confirmed_a: list[int] = []
     confirmed_w: list[int] = []
-    confirmed: dict[tuple[int, int], tuple[float, float, float, int, int]] = {}
+    confirmed: dict[tuple[int, int], tuple[float, float, float, float, float, float]] = {}
     for a, w, pw in zip(a_idx, w_idx, p_welch, strict=True):
         t1 = int(grid.end_of(w))
         t0 = t1 - r * WEEK
         tb = t0 - b * WEEK
         base = a * span
-        i_b, i_0, i_1 = np.searchsorted(combined, [base + tb - grid.origin, base + t0 - grid.origin, base + t1 - grid.origin])
+        i_b, i_0, i_1 = np.searchsorted(
+            combined, [base + tb - grid.origin, base + t0 - grid.origin, base + t1 - grid.origin]
+        )
         before, after = log_sorted[i_b:i_0], log_sorted[i_0:i_1]
         p_mw = float(stats.mannwhitneyu(after, before, alternative="greater").pvalue)
         if p_mw < params.latency_alpha:
@@ -968,15 +995,16 @@ def response_latency_inflations(
                 float(np.exp(np.median(before))),
                 float(np.exp(np.median(after))),
                 float(pw),
-                len(before),
-                len(after),
-            ) + (p_mw,)  # type: ignore[assignment]
+                float(len(before)),
+                float(len(after)),
+                p_mw,
+            )
     for a, w in _first_of_episodes(
         np.asarray(confirmed_a, dtype=np.int64),
         np.asarray(confirmed_w, dtype=np.int64),
         params.cooldown_weeks,
     ):
-        before_s, after_s, pw, nb, na, p_mw = confirmed[(a, w)]  # type: ignore[misc]
+        before_s, after_s, pw, nb, na, p_mw = confirmed[(a, w)]
         ratio = after_s / before_s
         out.append(
             {
@@ -992,8 +1020,8 @@ def response_latency_inflations(
                     "median_latency_before_s": round(before_s, 1),
                     "median_latency_after_s": round(after_s, 1),
                     "ratio": round(ratio, 3),
-                    "replies_before": nb,
-                    "replies_after": na,
+                    "replies_before": int(nb),
+                    "replies_after": int(na),
                     "p_value_welch": pw,
                     "p_value_mann_whitney": p_mw,
                     "recent_weeks": params.latency_recent_weeks,
@@ -1024,7 +1052,6 @@ def engagement_contractions(tables: _Tables, *, params: SignalParameters) -> lis
     grid = tables.grid
     weeks = np.arange(grid.weeks)
     r, b = params.contraction_recent_weeks, params.baseline_weeks
-    n_accounts = tables.activity.n_accounts
     volume = _prefix(tables.volume)
     recent = _window(volume, weeks - r + 1, weeks + 1)
     base = _window(volume, weeks - r - b + 1, weeks - r + 1)
@@ -1032,10 +1059,13 @@ def engagement_contractions(tables: _Tables, *, params: SignalParameters) -> lis
     base_weeks = np.clip(weeks - r + 1 - base_start, 0, b)
     # Exposure in "typical weeks": the portfolio's calendar, not the account's own.
     season = np.concatenate([[0.0], np.cumsum(tables.season)])
-    recent_exposure = season[np.clip(weeks + 1, 0, grid.weeks)] - season[np.clip(weeks - r + 1, 0, grid.weeks)]
-    base_exposure = season[np.clip(weeks - r + 1, 0, grid.weeks)][None, :] - season[
-        np.clip(base_start, 0, grid.weeks)
-    ]
+    recent_exposure = (
+        season[np.clip(weeks + 1, 0, grid.weeks)] - season[np.clip(weeks - r + 1, 0, grid.weeks)]
+    )
+    base_exposure = (
+        season[np.clip(weeks - r + 1, 0, grid.weeks)][None, :]
+        - season[np.clip(base_start, 0, grid.weeks)]
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = (recent / recent_exposure[None, :]) / (base / base_exposure)
     contacts = _contacts_engaged(tables, r)
@@ -1063,7 +1093,9 @@ def engagement_contractions(tables: _Tables, *, params: SignalParameters) -> lis
     pvalue = stats.binom.cdf(k, n, p_share)
     fire = pvalue < params.contraction_alpha
     out: list[dict[str, Any]] = []
-    for a, w, pv in _first_of_episodes(a_idx[fire], w_idx[fire], params.cooldown_weeks, pvalue[fire]):
+    for a, w, pv in _first_of_episodes(
+        a_idx[fire], w_idx[fire], params.cooldown_weeks, pvalue[fire]
+    ):
         vr, cr = float(ratio[a, w]), float(contact_ratio[a, w])
         per_week_before = float(base[a, w] / base_weeks[a, w])
         out.append(
@@ -1101,8 +1133,12 @@ def _contacts_engaged(tables: _Tables, r: int) -> np.ndarray:
     grid = tables.grid
     their = ~tables.pair_home
     active = tables.pair_count[their] > 0
-    rolled = _window(_prefix(active.astype(float)), np.arange(grid.weeks) - r + 1, np.arange(grid.weeks) + 1)
-    return _group_sum((rolled > 0).astype(float), tables.pair_account[their], tables.activity.n_accounts)
+    rolled = _window(
+        _prefix(active.astype(float)), np.arange(grid.weeks) - r + 1, np.arange(grid.weeks) + 1
+    )
+    return _group_sum(
+        (rolled > 0).astype(float), tables.pair_account[their], tables.activity.n_accounts
+    )
 
 
 # --------------------------------------------------------------------------- helpers
@@ -1156,7 +1192,9 @@ def _group_sum(matrix: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndar
     return out
 
 
-def _group_argmax(matrix: np.ndarray, groups: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+def _group_argmax(
+    matrix: np.ndarray, groups: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Per group and column, the row (position in ``matrix``) with the largest value.
 
     Returns the row index (-1 for empty groups or all-zero columns) and the value.
@@ -1183,9 +1221,7 @@ def _first_of_episodes(
     new = np.ones(len(a), dtype=bool)
     new[1:] = (a[1:] != a[:-1]) | (w[1:] - w[:-1] >= cooldown)
     picks = order[new]
-    return [
-        (int(accounts[i]), int(weeks[i]), *(e[i] for e in extra)) for i in picks
-    ]
+    return [(int(accounts[i]), int(weeks[i]), *(e[i] for e in extra)) for i in picks]
 
 
 def _first_of_episodes_keyed(
@@ -1198,13 +1234,17 @@ def _first_of_episodes_keyed(
     order = np.lexsort((weeks, keys, accounts))
     a, k, w, s = accounts[order], keys[order], weeks[order], last_seen[order]
     new = np.ones(len(a), dtype=bool)
-    new[1:] = (a[1:] != a[:-1]) | (k[1:] != k[:-1]) | ((w[1:] - w[:-1] >= cooldown) & (s[1:] != s[:-1]))
+    new[1:] = (
+        (a[1:] != a[:-1]) | (k[1:] != k[:-1]) | ((w[1:] - w[:-1] >= cooldown) & (s[1:] != s[:-1]))
+    )
     return [(int(accounts[i]), int(weeks[i]), int(keys[i]), int(i)) for i in order[new]]
 
 
 def _signal_id(signal: dict[str, Any]) -> str:
     """Stable id: the same signal from the same data gets the same id on every run."""
-    text = f"{signal['account_id']}|{signal['kind']}|{signal['at']}|{','.join(signal['person_ids'])}"
+    text = (
+        f"{signal['account_id']}|{signal['kind']}|{signal['at']}|{','.join(signal['person_ids'])}"
+    )
     return f"{signal['kind']}:{signal['account_id']}:{hashlib.sha1(text.encode()).hexdigest()[:12]}"
 
 

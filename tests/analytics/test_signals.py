@@ -1,0 +1,312 @@
+"""Signal detectors on hand-built frames whose answer is known, plus invariants."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stakegraph.analytics.frames import DAY, PortfolioFrames
+from stakegraph.analytics.signals import SignalParameters, detect_signals
+
+WEEK = 7 * DAY
+T0 = 1_700_006_400  # a Wednesday, 00:00 UTC
+
+
+class Builder:
+    """One account ``acc`` with our ``h1`` and contacts; interactions added by hand."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, object]] = []
+        self.parts: list[tuple[str, str, str]] = []
+        self.people = {"h1": True, "h2": True}
+        self.roles: list[dict[str, object]] = []
+
+    def person(self, pid: str, level: str = "ic", end: int | None = None) -> None:
+        self.people[pid] = False
+        self.roles.append(
+            {
+                "person_id": pid,
+                "org_id": "acc",
+                "title": f"{level} {pid}",
+                "level": level,
+                "function": "it",
+                "start": T0 - 400 * DAY,
+                "end": float("nan") if end is None else float(end),
+            }
+        )
+
+    def email(self, at: int, sender: str, *to: str, latency: float = float("nan")) -> None:
+        iid = f"i{len(self.rows):05d}"
+        self.rows.append(
+            {
+                "interaction_id": iid,
+                "account_id": "acc",
+                "kind": "email",
+                "at": int(at),
+                "thread_id": None,
+                "reply_latency_s": latency,
+                "participants": 1 + len(set(to) - {sender}),
+            }
+        )
+        self.parts.append((iid, sender, "from"))
+        self.parts += [(iid, p, "to") for p in to]
+
+    def frames(self) -> PortfolioFrames:
+        return PortfolioFrames(
+            interactions=pd.DataFrame(self.rows),
+            participations=pd.DataFrame(
+                self.parts, columns=["interaction_id", "person_id", "role"]
+            ),
+            people=pd.DataFrame(
+                {
+                    "person_id": list(self.people),
+                    "name": list(self.people),
+                    "org_id": ["home" if h else "acc" for h in self.people.values()],
+                    "is_home": list(self.people.values()),
+                }
+            ),
+            roles=pd.DataFrame(self.roles),
+            accounts=pd.DataFrame(
+                {
+                    "account_id": ["acc"],
+                    "name": ["Acme"],
+                    "segment": ["smb"],
+                    "arr": [1.0],
+                    "renewal_date": [float("nan")],
+                    "owner_id": ["h1"],
+                }
+            ),
+            renewals=pd.DataFrame(columns=["account_id", "at", "outcome"]),
+        )
+
+
+def weekly(
+    builder: Builder,
+    weeks: int,
+    per_week: list[str],
+    *,
+    skip: set[str] | None = None,
+    from_week: int = 0,
+) -> None:
+    """Each week, one email from ``h1`` to each person of ``per_week`` (spread over days)."""
+    for w in range(from_week, weeks):
+        for k, pid in enumerate(per_week):
+            if skip and pid in skip and w >= weeks - 5:
+                continue
+            builder.email(T0 + w * WEEK + (k % 5) * DAY + 3600 * (k // 5), "h1", pid)
+
+
+def kinds(signals: list[dict[str, object]], kind: str) -> list[dict[str, object]]:
+    return [s for s in signals if s["kind"] == kind]
+
+
+def test_role_end_of_champion_is_a_departure_dated_at_the_end() -> None:
+    b = Builder()
+    end = T0 + 30 * WEEK + 2 * DAY
+    b.person("champ", "director", end=end)
+    for pid in ("x", "y", "z"):
+        b.person(pid)
+    weekly(b, 30, ["champ", "champ", "x", "y", "z"])
+    weekly(b, 40, ["x", "y", "z"], from_week=30)
+    signals = kinds(detect_signals(b.frames(), as_of=T0 + 40 * WEEK), "champion_departure")
+    assert len(signals) == 1
+    assert signals[0]["at"] == end
+    assert signals[0]["person_ids"] == ["champ"]
+    assert signals[0]["evidence"]["mode"] == "role_ended"
+
+
+def test_role_end_with_a_new_role_at_the_same_account_is_not_a_departure() -> None:
+    b = Builder()
+    end = T0 + 30 * WEEK
+    b.person("champ", "director", end=end)
+    b.roles.append({**b.roles[-1], "level": "vp", "start": end, "end": float("nan")})
+    for pid in ("x", "y"):
+        b.person(pid)
+    weekly(b, 40, ["champ", "champ", "x", "y"])
+    assert kinds(detect_signals(b.frames(), as_of=T0 + 40 * WEEK), "champion_departure") == []
+
+
+def test_weekly_rhythm_silent_for_five_weeks_is_a_departure() -> None:
+    b = Builder()
+    b.person("champ", "director")
+    for pid in ("x", "y"):
+        b.person(pid)
+    weekly(b, 40, ["champ", "champ", "x", "y"], skip={"champ"})
+    signals = kinds(detect_signals(b.frames(), as_of=T0 + 40 * WEEK), "champion_departure")
+    assert [s["person_ids"] for s in signals] == [["champ"]]
+    assert signals[0]["evidence"]["mode"] == "silent"
+    assert T0 + 35 * WEEK < signals[0]["at"] <= T0 + 40 * WEEK
+
+
+def test_monthly_rhythm_silent_for_five_weeks_is_not_a_departure() -> None:
+    b = Builder()
+    b.person("champ", "director")
+    for pid in ("x", "y", "z"):
+        b.person(pid)
+    # One email a week to someone; the champion's turn comes once every four weeks.
+    rota = ["champ", "x", "y", "z"]
+    for w in range(35):
+        b.email(T0 + w * WEEK + DAY, "h1", rota[w % 4])
+    for w in range(35, 40):
+        b.email(T0 + w * WEEK + DAY, "h1", rota[1 + w % 3])
+    signals = kinds(detect_signals(b.frames(), as_of=T0 + 40 * WEEK), "champion_departure")
+    assert signals == []
+
+
+def bottleneck_builder() -> Builder:
+    b = Builder()
+    contacts = ["a", "b", "c", "d", "e"]
+    for pid in contacts:
+        b.person(pid)
+    weekly(b, 32, contacts * 2)
+    weekly(b, 40, ["a"] * 8 + ["b"], from_week=32)
+    return b
+
+
+def test_contraction_onto_one_contact_is_a_bottleneck() -> None:
+    signals = kinds(
+        detect_signals(bottleneck_builder().frames(), as_of=T0 + 40 * WEEK),
+        "single_node_bottleneck",
+    )
+    assert len(signals) == 1
+    assert signals[0]["person_ids"] == ["a"]
+    assert signals[0]["evidence"]["side"] == "their"
+    assert signals[0]["evidence"]["effective_threads_after"] < 1.6
+
+
+def add_bulk(b: Builder, at: int, sender: str) -> None:
+    recipients = [f"r{i:03d}" for i in range(200)]
+    for pid in recipients:
+        b.people.setdefault(pid, False)
+    b.email(at, sender, *recipients)
+
+
+def test_bulk_mail_neither_creates_nor_masks_a_bottleneck() -> None:
+    as_of = T0 + 40 * WEEK
+    plain = bottleneck_builder()
+    with_bulk = bottleneck_builder()
+    for w in range(33, 40):
+        add_bulk(with_bulk, T0 + w * WEEK + 2 * DAY, "h1")
+    assert detect_signals(with_bulk.frames(), as_of=as_of) == detect_signals(
+        plain.frames(), as_of=as_of
+    )
+    spread = Builder()
+    for pid in ("a", "b", "c", "d"):
+        spread.person(pid)
+    weekly(spread, 40, ["a", "b", "c", "d"] * 2)
+    for w in range(33, 40):
+        add_bulk(spread, T0 + w * WEEK + 3 * DAY, "a")
+    assert kinds(detect_signals(spread.frames(), as_of=as_of), "single_node_bottleneck") == []
+
+
+def test_duplicated_rows_and_mail_to_self_change_nothing() -> None:
+    b = bottleneck_builder()
+    frames = b.frames()
+    before = detect_signals(frames, as_of=T0 + 40 * WEEK)
+    for w in range(40):
+        b.email(T0 + w * WEEK + 5 * DAY, "h1", "h1")
+    noisy = b.frames()
+    doubled = replace(
+        noisy,
+        interactions=pd.concat([noisy.interactions, noisy.interactions], ignore_index=True),
+        participations=pd.concat([noisy.participations, noisy.participations], ignore_index=True),
+    )
+    assert detect_signals(doubled, as_of=T0 + 40 * WEEK) == before
+
+
+def latency_builder(inflate: float) -> Builder:
+    b = Builder()
+    for pid in ("a", "b", "c"):
+        b.person(pid)
+    rng = np.random.default_rng(3)
+    for w in range(40):
+        for k, pid in enumerate(("a", "b", "c")):
+            at = T0 + w * WEEK + k * DAY
+            b.email(at, "h1", pid)
+            factor = inflate if w >= 32 else 1.0
+            latency = float(np.exp(rng.normal(np.log(4 * 3600), 0.5)) * factor)
+            b.email(at + latency, pid, "h1", latency=latency)
+    return b
+
+
+def test_slower_replies_are_latency_inflation_and_steady_ones_are_not() -> None:
+    as_of = T0 + 40 * WEEK
+    slow = kinds(
+        detect_signals(latency_builder(5.0).frames(), as_of=as_of), "response_latency_inflation"
+    )
+    assert len(slow) == 1
+    assert T0 + 32 * WEEK < slow[0]["at"] <= as_of
+    assert slow[0]["evidence"]["ratio"] > 3
+    steady = detect_signals(latency_builder(1.0).frames(), as_of=as_of)
+    assert kinds(steady, "response_latency_inflation") == []
+
+
+def test_executives_going_quiet_is_a_withdrawal() -> None:
+    b = Builder()
+    b.person("vp1", "vp")
+    b.person("ceo", "c_level")
+    for pid in ("x", "y", "z"):
+        b.person(pid)
+    weekly(b, 30, ["vp1", "ceo", "x", "y", "z", "x"])
+    weekly(b, 40, ["x", "y", "z", "x", "y", "z"], from_week=30)
+    signals = kinds(detect_signals(b.frames(), as_of=T0 + 40 * WEEK), "executive_withdrawal")
+    assert len(signals) == 1
+    assert set(signals[0]["person_ids"]) == {"vp1", "ceo"}
+    assert signals[0]["at"] > T0 + 30 * WEEK
+
+
+def test_falling_volume_and_breadth_is_a_contraction() -> None:
+    b = Builder()
+    contacts = ["a", "b", "c", "d", "e", "f"]
+    for pid in contacts:
+        b.person(pid)
+    weekly(b, 30, contacts)
+    weekly(b, 40, ["a"], from_week=30)
+    signals = kinds(detect_signals(b.frames(), as_of=T0 + 40 * WEEK), "engagement_contraction")
+    assert len(signals) == 1
+    assert signals[0]["evidence"]["volume_ratio"] < 0.6
+
+
+def test_interactions_after_as_of_change_nothing() -> None:
+    b = bottleneck_builder()
+    as_of = T0 + 36 * WEEK
+    before = detect_signals(b.frames(), as_of=as_of)
+    weekly(b, 60, ["b", "c", "d", "e"], from_week=36)
+    assert detect_signals(b.frames(), as_of=as_of) == before
+
+
+def test_a_later_run_raises_the_same_earlier_signals() -> None:
+    b = bottleneck_builder()
+    weekly(b, 50, ["a"] * 8, from_week=40)
+    early = detect_signals(b.frames(), as_of=T0 + 40 * WEEK)
+    late = detect_signals(b.frames(), as_of=T0 + 50 * WEEK)
+    assert early
+    assert [s for s in late if s["at"] <= T0 + 40 * WEEK] == early
+
+
+def test_signals_are_well_formed_and_fire_once_per_episode() -> None:
+    signals = detect_signals(bottleneck_builder().frames(), as_of=T0 + 40 * WEEK)
+    for s in signals:
+        assert set(s) == {
+            "id",
+            "account_id",
+            "kind",
+            "at",
+            "severity",
+            "summary",
+            "evidence",
+            "person_ids",
+        }
+        assert 0.0 <= s["severity"] <= 1.0
+        assert isinstance(s["evidence"], dict)
+        assert s["summary"].endswith(".")
+    assert len({(s["kind"], s["account_id"]) for s in signals}) == len(signals)
+
+
+def test_parameters_are_validated_by_name() -> None:
+    with pytest.raises(TypeError):
+        detect_signals(bottleneck_builder().frames(), as_of=T0, no_such_parameter=1)
+    assert SignalParameters().baseline_weeks == 26
