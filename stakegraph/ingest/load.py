@@ -89,8 +89,21 @@ def load_organizations(
     return _add(total, _merge(store, "ingest/merge_accounts", accounts, run_id=run_id))
 
 
-def load_people(store: GraphStore, people: Sequence[PersonRow], *, run_id: str) -> WriteSummary:
-    """MERGE people and their ``MEMBER_OF`` (one organization per person)."""
+def load_people(
+    store: GraphStore,
+    people: Sequence[PersonRow],
+    *,
+    run_id: str,
+    in_store: Mapping[str, str | None],
+) -> WriteSummary:
+    """Write people and their ``MEMBER_OF`` (one organization per person).
+
+    Parameters
+    ----------
+    in_store
+        Organization of each person already in the store: those are ``MERGE``d (and their
+        membership moved if it changed), the others ``CREATE``d.
+    """
     rows = [
         {
             "id": p.id,
@@ -101,13 +114,22 @@ def load_people(store: GraphStore, people: Sequence[PersonRow], *, run_id: str) 
         }
         for p in people
     ]
-    memberships = [{"person_id": p.id, "organization_id": p.organization_id} for p in people]
-    total = _merge(store, "ingest/merge_people", rows, run_id=run_id)
-    for batch in _batches(memberships, _MERGE_BATCH):
-        total = _add(total, store.write("ingest/delete_stale_memberships", rows=batch))
-    members = [m for m in memberships if m["organization_id"] is not None]
-    for batch in _batches(members, _MERGE_BATCH):
-        total = _add(total, store.write("ingest/merge_memberships", rows=batch))
+    new = [r for r in rows if r["id"] not in in_store]
+    known = [r for r in rows if r["id"] in in_store]
+    total = WriteSummary()
+    for batch in _batches(new, _MERGE_BATCH):
+        total = _add(total, store.write("ingest/create_people", rows=batch, run_id=run_id))
+    total = _add(total, _merge(store, "ingest/merge_people", known, run_id=run_id))
+    moved = [
+        {"person_id": p.id, "organization_id": p.organization_id}
+        for p in people
+        if p.id in in_store and in_store[p.id] != p.organization_id
+    ]
+    for stale in _batches(moved, _MERGE_BATCH):
+        total = _add(total, store.write("ingest/delete_stale_memberships", rows=stale))
+    members = [m for m in moved if m["organization_id"] is not None]
+    for chunk in _batches(members, _MERGE_BATCH):
+        total = _add(total, store.write("ingest/merge_memberships", rows=chunk))
     return total
 
 

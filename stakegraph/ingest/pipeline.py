@@ -348,11 +348,13 @@ class _Run:
         self.roles: list[RoleRow] = []
         self.renewals: list[RenewalRow] = []
         self.knows: list[KnowsRow] = []
+        self.people_in_store: dict[str, str | None] = {}
 
     # --- organizations, people, roles, renewals, knows ----------------------------------------
 
     def import_entities(self, files: Mapping[str, ImportFile]) -> None:
         before = get_store_directory(self.store)
+        self.people_in_store = {p.id: p.organization_id for p in before.people}
         orgs = self._transform(
             files.get("organizations"),
             lambda rows: transform_organizations(
@@ -393,7 +395,12 @@ class _Run:
                 "organizations",
                 lambda: load_organizations(self.store, self.organizations, run_id=self.run_id),
             ),
-            ("people", lambda: load_people(self.store, self.people, run_id=self.run_id)),
+            (
+                "people",
+                lambda: load_people(
+                    self.store, self.people, run_id=self.run_id, in_store=self.people_in_store
+                ),
+            ),
             ("roles", lambda: load_roles(self.store, self.roles, run_id=self.run_id)),
             ("renewals", lambda: load_renewals(self.store, self.renewals, run_id=self.run_id)),
             ("knows", lambda: load_knows(self.store, self.knows, run_id=self.run_id)),

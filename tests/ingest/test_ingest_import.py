@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ingest_files import INTERACTIONS, full_import, jsonl, write_import
+from ingest_files import INTERACTIONS, PEOPLE, full_import, jsonl, write_import
 
 from stakegraph.graph.store import GraphStore
 from stakegraph.ingest import (
@@ -320,3 +320,18 @@ def test_unreadable_inputs_raise(clean_store: GraphStore, tmp_path: Path) -> Non
     )
     with pytest.raises(ImportFileError, match=r"interactions\.csv: is not UTF-8"):
         import_directory(clean_store, bad, rejects_dir=tmp_path)
+
+
+def test_person_moving_organization(clean_store: GraphStore, tmp_path: Path) -> None:
+    store = clean_store
+    import_directory(store, full_import(tmp_path / "first"), rejects_dir=tmp_path)
+    moved = full_import(
+        tmp_path / "second",
+        people=PEOPLE.replace("a1,Ada Acme", "a1,Ada Globex").replace(
+            "ada.alias@acme-corp.example,acme", "ada.alias@acme-corp.example,globex"
+        ),
+    )
+    import_directory(store, moved, rejects_dir=tmp_path)
+    assert rows(store, "MATCH (p:Person {id: 'a1'})-[:MEMBER_OF]->(o) RETURN p.name, o.id") == {
+        ("Ada Globex", "globex")
+    }
