@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from stakegraph.api.cache import ResponseCache
 from stakegraph.api.deps import API_KEY_HEADER
 from stakegraph.api.errors import install_error_handlers
 from stakegraph.api.keys import KeyRing
@@ -63,6 +64,7 @@ def create_app(store: GraphStore | None = None, settings: ApiSettings | None = N
     app.state.store = store
     app.state.settings = settings
     app.state.key_ring = KeyRing(settings.keys_file)
+    app.state.cache = ResponseCache(ttl_s=settings.cache_ttl_s)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

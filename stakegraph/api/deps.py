@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Request, Security
 from fastapi.security import APIKeyHeader
 
+from stakegraph.api.cache import ResponseCache
 from stakegraph.api.errors import (
     InvalidRequestError,
     NotAuthenticatedError,
@@ -55,9 +56,20 @@ def get_principal(
     return principal
 
 
+def get_cache(request: Request) -> ResponseCache:
+    cache: ResponseCache = request.app.state.cache
+    return cache
+
+
 StoreDep = Annotated[GraphStore, Depends(get_store)]
+CacheDep = Annotated[ResponseCache, Depends(get_cache)]
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def scope_of(principal: Principal) -> str:
+    """What a caller may see, as a cache-key part: everything, or one owner's accounts."""
+    return "*" if principal.sees_all_accounts else f"owner:{principal.owner_id}"
 
 
 def require(*roles: Role) -> Callable[[Principal], Principal]:

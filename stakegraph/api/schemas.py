@@ -7,10 +7,12 @@ Times go out as ISO 8601 (UTC) and dates as ``YYYY-MM-DD``.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# Introductions one executive can take on in a cycle; also bounds the assignment's size.
+MAX_CAPACITY = 100
 Level = Literal["ic", "manager", "director", "vp", "c_level"]
 Flag = Literal["champion", "bottleneck", "articulation_point", "departed", "silent_executive"]
 
@@ -200,7 +202,7 @@ class SuggestionsPublic(BaseModel):
 
 class OutreachPlanRequest(Request):
     min_tier: int = Field(default=4, ge=1, le=5, description="accounts at this tier or worse")
-    capacities: dict[str, int] = Field(
+    capacities: dict[str, Annotated[int, Field(ge=0, le=MAX_CAPACITY)]] = Field(
         default_factory=dict,
         description="person id -> introductions this cycle, overriding outreach_capacity",
     )

@@ -437,7 +437,7 @@ def _person_at(profile: Mapping[str, Any], account_id: str, at: int) -> PersonAt
         title=role.get("title"),
         level=role.get("level"),
         function=role.get("function"),
-        capacity=int(capacity) if isinstance(capacity, (int, float)) else DEFAULT_CAPACITY,
+        capacity=_capacity(capacity),
         departed=departed,
     )
 
@@ -622,9 +622,6 @@ def outreach_plan(store: GraphStore, request: s.OutreachPlanRequest) -> s.Outrea
         raise InvalidRequestError(
             f"capacities name people who are not our executives on {day}: {unknown}"
         )
-    negative = sorted(k for k, v in request.capacities.items() if v < 0)
-    if negative:
-        raise InvalidRequestError(f"capacities must be 0 or more: {negative}")
     executives = [
         Person(
             r["person_id"],
@@ -632,12 +629,7 @@ def outreach_plan(store: GraphStore, request: s.OutreachPlanRequest) -> s.Outrea
             r["title"],
             r["level"],
             r["function"],
-            request.capacities.get(
-                r["person_id"],
-                int(r["outreach_capacity"])
-                if isinstance(r["outreach_capacity"], (int, float))
-                else DEFAULT_CAPACITY,
-            ),
+            request.capacities.get(r["person_id"], _capacity(r["outreach_capacity"])),
         )
         for r in rows
     ]
@@ -703,6 +695,14 @@ def outreach_plan(store: GraphStore, request: s.OutreachPlanRequest) -> s.Outrea
             for e in executives
         ],
     )
+
+
+def _capacity(value: Any) -> int:
+    """``outreach_capacity`` as stored, within [0, MAX_CAPACITY]; the default when unset."""
+    number = _number(value)
+    if number is None:
+        return DEFAULT_CAPACITY
+    return max(0, min(s.MAX_CAPACITY, int(number)))
 
 
 def _plan_reason(executive: Person, target: Target, score: MatchScore) -> str:

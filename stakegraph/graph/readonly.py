@@ -108,8 +108,14 @@ def run_read_only(
             summary = result.consume()
         except Neo4jError as exc:
             raise ReadOnlyQueryError(f"query failed: {exc.message or exc}") from exc
+        except (OverflowError, ValueError, TypeError) as exc:
+            # The driver could not encode a parameter (e.g. an integer beyond 64 bits).
+            raise ReadOnlyQueryError(f"parameters cannot be sent to the store: {exc}") from exc
         finally:
-            tx.rollback()  # never commit, whatever ran
+            try:
+                tx.rollback()  # never commit, whatever ran
+            except Exception:  # a broken transaction is not committed either
+                session.close()
     counters = summary.counters
     if (
         (summary.query_type not in (None, "r"))

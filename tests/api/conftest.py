@@ -37,7 +37,8 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def api_settings(keys: dict[str, str]) -> ApiSettings:
-    return ApiSettings(STAKEGRAPH_HOME=Path(keys["home"]))
+    # No response cache: every test sees the store as it is (caching has its own tests).
+    return ApiSettings(STAKEGRAPH_HOME=Path(keys["home"]), STAKEGRAPH_CACHE_TTL=0)
 
 
 @pytest.fixture(scope="module")

@@ -209,6 +209,7 @@ def test_cypher_refuses_every_write_schema_admin_and_procedure_statement(
         ({"query": "RETURN 1", "limit": 0}, 422, "limit"),
         ({"query": "RETURN 1", "parameters": []}, 422, "parameters"),
         ({"query": "RETURN 1", "timeout": 5}, 422, "timeout"),
+        ({"query": "RETURN $n AS n", "parameters": {"n": 2**70}}, 400, "cannot be sent"),
         ({}, 422, "body.query: Field required"),
     ],
 )

@@ -8,7 +8,14 @@ from fastapi import APIRouter, Query
 
 from stakegraph.api import schemas as s
 from stakegraph.api import service
-from stakegraph.api.deps import AccountIdPath, PrincipalDep, SettingsDep, StoreDep
+from stakegraph.api.deps import (
+    AccountIdPath,
+    CacheDep,
+    PrincipalDep,
+    SettingsDep,
+    StoreDep,
+    scope_of,
+)
 
 router = APIRouter(prefix="/api/accounts", tags=["accounts"])
 
@@ -23,6 +30,7 @@ def list_accounts(
     store: StoreDep,
     settings: SettingsDep,
     principal: PrincipalDep,
+    cache: CacheDep,
     segment: Annotated[str | None, Query(max_length=100, description="exact segment")] = None,
     tier: Annotated[int | None, Query(ge=1, le=5, description="risk tier 1-5")] = None,
     owner: Annotated[str | None, Query(max_length=200, description="owner person id")] = None,
@@ -33,22 +41,33 @@ def list_accounts(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> s.AccountsPublic:
     """Accounts with risk, tier, trend and open signals (account managers: their own)."""
-    return service.list_accounts(
-        store,
-        settings,
-        principal,
-        segment=segment,
-        tier=tier,
-        owner_id=owner,
-        sort=sort,
-        limit=limit,
-        offset=offset,
+    key = ("accounts", scope_of(principal), segment, tier, owner, sort, limit, offset)
+    return cache.get_or_compute(
+        key,
+        lambda: service.list_accounts(
+            store,
+            settings,
+            principal,
+            segment=segment,
+            tier=tier,
+            owner_id=owner,
+            sort=sort,
+            limit=limit,
+            offset=offset,
+        ),
     )
 
 
 @router.get("/{account_id}", response_model=s.AccountDetailPublic)
 def get_account(
-    account_id: AccountIdPath, store: StoreDep, settings: SettingsDep, principal: PrincipalDep
+    account_id: AccountIdPath,
+    store: StoreDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    cache: CacheDep,
 ) -> s.AccountDetailPublic:
     """Scores, tier with its risk factors, open signals with evidence, metric timeline."""
-    return service.account_detail(store, settings, principal, account_id)
+    return cache.get_or_compute(
+        ("account", scope_of(principal), account_id),
+        lambda: service.account_detail(store, settings, principal, account_id),
+    )

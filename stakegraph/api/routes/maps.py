@@ -6,7 +6,15 @@ from fastapi import APIRouter
 
 from stakegraph.api import schemas as s
 from stakegraph.api import service
-from stakegraph.api.deps import AccountIdPath, AsOfDep, PrincipalDep, SettingsDep, StoreDep
+from stakegraph.api.deps import (
+    AccountIdPath,
+    AsOfDep,
+    CacheDep,
+    PrincipalDep,
+    SettingsDep,
+    StoreDep,
+    scope_of,
+)
 
 router = APIRouter(prefix="/api/accounts", tags=["stakeholder maps"])
 
@@ -17,7 +25,11 @@ def stakeholder_map(
     store: StoreDep,
     settings: SettingsDep,
     principal: PrincipalDep,
+    cache: CacheDep,
     as_of: AsOfDep,
 ) -> s.StakeholderMapPublic:
     """People (role at the date, side, flags) and ties (strength, recency, evidence)."""
-    return service.stakeholder_map(store, settings, principal, account_id, as_of)
+    return cache.get_or_compute(
+        ("map", scope_of(principal), account_id, as_of),
+        lambda: service.stakeholder_map(store, settings, principal, account_id, as_of),
+    )

@@ -6,7 +6,15 @@ from fastapi import APIRouter
 
 from stakegraph.api import schemas as s
 from stakegraph.api import service
-from stakegraph.api.deps import AccountIdPath, AsOfDep, PrincipalDep, SettingsDep, StoreDep
+from stakegraph.api.deps import (
+    AccountIdPath,
+    AsOfDep,
+    CacheDep,
+    PrincipalDep,
+    SettingsDep,
+    StoreDep,
+    scope_of,
+)
 
 router = APIRouter(prefix="/api/accounts", tags=["suggestions"])
 
@@ -17,7 +25,11 @@ def remapping_suggestions(
     store: StoreDep,
     settings: SettingsDep,
     principal: PrincipalDep,
+    cache: CacheDep,
     as_of: AsOfDep,
 ) -> s.SuggestionsPublic:
     """Unreached or single-threaded senior stakeholders, each with a match and a warm path."""
-    return service.remapping_suggestions(store, settings, principal, account_id, as_of)
+    return cache.get_or_compute(
+        ("suggestions", scope_of(principal), account_id, as_of),
+        lambda: service.remapping_suggestions(store, settings, principal, account_id, as_of),
+    )
