@@ -642,6 +642,13 @@ def _role_end_departures(
     known = np.isfinite(end) & (end < as_of) & (person >= 0) & (account >= 0)
     # A new role at the same organization starting by the end is a move, not a departure.
     same_org = pd.DataFrame({"person": person, "account": account, "start": start})
+    # Only the account's own rows are summed per role end: role ends are many on a large
+    # portfolio, and the whole pair matrix per end would dominate the run.
+    their_rows = np.flatnonzero(~tables.pair_home)
+    their_account = tables.pair_account[their_rows]
+    weight_by_code = np.array(
+        [SENIORITY_WEIGHT.get(name, 0.6) for name in activity.level_names] + [0.6]
+    )
     out: list[dict[str, Any]] = []
     for i in np.flatnonzero(known):
         e = float(end[i])
@@ -656,13 +663,15 @@ def _role_end_departures(
         w = int(grid.week_of(np.array([int(e)]))[0]) - 1  # last full week before the end
         if w < 0:
             continue
-        lo = np.array([w - params.baseline_weeks + 1])
-        rows, score = _champion_scores(tables, lo, np.array([w + 1]))
-        in_account = tables.pair_account[rows] == account[i]
-        if not in_account.any():
+        acc_rows = their_rows[their_account == account[i]]
+        if acc_rows.size == 0:
             continue
-        acc_rows = rows[in_account]
-        acc_score = score[in_account, 0]
+        lo, hi = max(w - params.baseline_weeks + 1, 0), min(w + 1, grid.weeks)
+        traffic = tables.pair_traffic[acc_rows, lo:hi].sum(axis=1)
+        total = traffic.sum()
+        if total <= 0:
+            continue
+        acc_score = traffic / total * weight_by_code[tables.pair_level[acc_rows]]
         order = np.argsort(-acc_score, kind="stable")
         where = np.flatnonzero(tables.pair_person[acc_rows[order]] == person[i])
         if where.size == 0:
