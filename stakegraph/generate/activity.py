@@ -36,7 +36,7 @@ ACTIVITY_SHARES: dict[str, float] = {
 }
 # Rows written per activity (threads and internal emails get replies).
 ROWS_PER_ACTIVITY: dict[str, float] = {
-    "thread": 2.4,
+    "thread": 2.5,
     "customer_internal": 1.25,
     "home_internal": 1.45,
 }
@@ -53,10 +53,10 @@ _INTERACTION_KIND = {
     "business_review": "meeting",
 }
 
-# Multipliers of the pre-churn decline, reached 120 days before the churn renewal.
+# Multipliers of the pre-churn decline (which starts at `AccountPlan.churn_decline_start`),
+# reached after 120 days, or halfway to the churn if the slide starts late.
 CHURN_DECLINE_FLOOR = {"email": 0.37, "meeting": 0.2, "other": 0.5}
-_CHURN_DECLINE_START = 240
-_CHURN_DECLINE_FULL = 120
+_CHURN_DECLINE_RAMP_DAYS = 120
 _RENEWAL_MEETING_BOOST = 1.3
 
 _LEVEL_AFFINITY = {
@@ -133,10 +133,8 @@ def daily_multipliers(
         base[plan.churn_day :] = 0.0
     rates = {kind: base * share for kind, share in ACTIVITY_SHARES.items()}
     if plan.churn_day is not None:
-        decline_start = plan.churn_decline_start
-        if decline_start is None:
-            decline_start = max(0, plan.churn_day - _CHURN_DECLINE_START)
-        _apply_churn_decline(rates, decline_start, plan.churn_day)
+        start = plan.churn_decline_start
+        _apply_churn_decline(rates, plan.churn_day if start is None else start, plan.churn_day)
     for renewal in plan.renewals:
         if renewal.outcome != "churned":
             lo = max(0, renewal.day - 75)
@@ -172,7 +170,7 @@ def _volume_steps(steps: list[tuple[int, float]], days: int) -> FloatArray:
 def _apply_churn_decline(rates: dict[str, FloatArray], start: int, churn_day: int) -> None:
     """Engagement slides from ``start`` to a floor, reached halfway to the churn at most."""
     days = len(rates["thread"])
-    ramp = max(1, min(_CHURN_DECLINE_START - _CHURN_DECLINE_FULL, (churn_day - start) // 2))
+    ramp = max(1, min(_CHURN_DECLINE_RAMP_DAYS, (churn_day - start) // 2))
     progress = np.clip((np.arange(days) - start) / ramp, 0.0, 1.0)
     for kind, rate in rates.items():
         channel = _INTERACTION_KIND[kind]

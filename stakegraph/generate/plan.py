@@ -40,7 +40,7 @@ EVENT_KINDS = (
     RESPONSE_LATENCY_INFLATION,
     ENGAGEMENT_CONTRACTION,
 )
-_EVENT_WEIGHTS = (0.22, 0.18, 0.18, 0.21, 0.21)
+_EVENT_WEIGHTS = (0.2, 0.16, 0.16, 0.4, 0.4)
 # Rate-based events need traffic to be seen: only accounts with enough volume get them.
 _VOLUME_HUNGRY_EVENTS = frozenset({"response_latency_inflation", "engagement_contraction"})
 _MIN_VOLUME_FOR_RATE_EVENTS = 1.1
@@ -499,8 +499,8 @@ def _plan_careers(plan: AccountPlan, timeline: Timeline, rng: np.random.Generato
         protected.add(plan.bottleneck[0].id)
     if plan.org.champion is not None:
         protected.add(plan.org.champion.id)
+    median = float(np.median([p.engagement for p in plan.org.people]))
     for person in list(plan.org.people):
-        median = float(np.median([p.engagement for p in plan.org.people]))
         spell = person.spells[-1]
         if person.id in protected or spell.level in vocab.EXECUTIVE_LEVELS or last_day < 60:
             continue

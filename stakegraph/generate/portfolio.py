@@ -131,7 +131,7 @@ def generate_portfolio(
         "organizations": write_csv(
             out_dir / "organizations.csv",
             ORGANIZATION_COLUMNS,
-            organization_rows(home, plans, timeline),
+            organization_rows(plans, timeline),
         ),
         "people": write_csv(out_dir / "people.csv", PEOPLE_COLUMNS, people_rows(people)),
         "roles": write_csv(out_dir / "roles.csv", ROLE_COLUMNS, role_rows(people, timeline)),
@@ -141,7 +141,7 @@ def generate_portfolio(
         "knows": write_csv(
             out_dir / "knows.csv",
             KNOWS_COLUMNS,
-            knows_rows(home, plans, timeline, _stream(seed, _STREAM_KNOWS)),
+            knows_rows(plans, timeline, _stream(seed, _STREAM_KNOWS)),
         ),
     }
     context = AccountContext(

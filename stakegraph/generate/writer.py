@@ -59,11 +59,8 @@ def write_csv(path: Path, columns: Iterable[str], rows: Iterable[list[str]]) -> 
     return count
 
 
-def organization_rows(
-    home: HomeTeam, plans: list[AccountPlan], timeline: Timeline
-) -> Iterator[list[str]]:
+def organization_rows(plans: list[AccountPlan], timeline: Timeline) -> Iterator[list[str]]:
     """Our company first (``kind=home``), then every account."""
-    del home
     yield [HOME_ORGANIZATION_ID, HOME_NAME, HOME_DOMAIN, "home", "", "", "", ""]
     for plan in plans:
         renewal = (
@@ -127,10 +124,9 @@ def renewal_rows(plans: list[AccountPlan], timeline: Timeline) -> Iterator[list[
 
 
 def knows_rows(
-    home: HomeTeam, plans: list[AccountPlan], timeline: Timeline, rng: np.random.Generator
+    plans: list[AccountPlan], timeline: Timeline, rng: np.random.Generator
 ) -> Iterator[list[str]]:
     """Known acquaintances: owner and champion, former colleagues, executives who met."""
-    del home
     for plan in plans:
         champion = plan.org.champion
         if champion is not None:
