@@ -28,7 +28,7 @@ class ApiSettings(BaseSettings):
     # Ties on stakeholder maps and in suggestions come from this trailing window.
     tie_window_days: int = Field(default=90, ge=1, alias="STAKEGRAPH_TIE_WINDOW_DAYS")
 
-    # Seconds a read answer (list, detail, map, suggestions, impact) is reused; 0 = off.
+    # Seconds a read answer (list, detail, map, suggestions) is reused; 0 = off.
     cache_ttl_s: float = Field(default=30.0, ge=0, alias="STAKEGRAPH_CACHE_TTL")
 
     @property
