@@ -66,11 +66,11 @@ def _progress() -> Progress:
     )
 
 
-def _stage_bars(progress: Progress) -> Callable[[str, int, int], None]:
+def _stage_bars(progress: Progress) -> Callable[[str, int, int | None], None]:
     """A progress callback that draws one bar per named stage."""
     tasks: dict[str, TaskID] = {}
 
-    def advance(stage: str, done: int, total: int) -> None:
+    def advance(stage: str, done: int, total: int | None) -> None:
         if stage not in tasks:
             tasks[stage] = progress.add_task(stage, total=total)
         progress.update(tasks[stage], completed=done, total=total)
@@ -211,6 +211,55 @@ def analyze(
             progress=advance,
         )
     console.print(report.describe())
+
+
+@app.command()
+def evaluate(
+    truth: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, help="truth.json of a generated portfolio."),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Judge the stored signals and a risk backtest against a generator's planted truth.
+
+    Per signal kind: precision, recall and median detection lag; for the risk score: AUC
+    on renewal outcomes and the bottom two tiers' share of accounts and of churn.
+    """
+    from stakegraph.analytics.run import evaluate_against_truth
+
+    try:
+        planted = json.loads(truth.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise typer.BadParameter(f"{truth}: not a readable JSON file ({exc})") from exc
+    with open_store() as store, console.status("evaluating against the planted truth"):
+        figures = evaluate_against_truth(store, planted)
+    if as_json:
+        out.print_json(json.dumps(figures, default=float))
+        return
+    table = Table("signal kind", "planted", "detected", "precision", "recall", "median lag (days)")
+    for kind, row in figures.items():
+        if kind == "risk" or not isinstance(row, dict) or "precision" not in row:
+            continue
+        table.add_row(
+            kind,
+            str(row.get("planted", "")),
+            str(row.get("detected", "")),
+            _fmt(row["precision"]),
+            _fmt(row["recall"]),
+            _fmt(row.get("median_lag_days")),
+        )
+    out.print(table)
+    risk = figures.get("risk", {})
+    out.print(
+        f"risk: AUC {_fmt(risk.get('auc'))}; bottom two tiers hold "
+        f"{_fmt(risk.get('bottom_two_tiers_account_share'))} of accounts and "
+        f"{_fmt(risk.get('bottom_two_tiers_churn_share'))} of churned accounts"
+    )
+
+
+def _fmt(value: Any) -> str:
+    return "-" if value is None else f"{value:.2f}" if isinstance(value, float) else str(value)
 
 
 @app.command()

@@ -248,6 +248,8 @@ def analyze(
     before the first window is read too: signals judge change against each account's and
     each person's own past.
     """
+    from stakegraph.analytics.risk import score_risk
+    from stakegraph.analytics.signals import detect_signals
     from stakegraph.analytics.snapshot import snapshot_series
     from stakegraph.analytics.ties import tie_table
     from stakegraph.analytics.windows import prepare_activity
@@ -277,8 +279,10 @@ def analyze(
         ]
     ]
     watch.lap("ties")
-    signals: list[dict[str, Any]] = []
-    risk: list[dict[str, Any]] = []
+    signals = detect_signals(activity, as_of=as_of, roles=frames.roles)
+    watch.lap("signals")
+    risk = score_risk(activity, signals, as_of=as_of)
+    watch.lap("risk")
     account_ids = frames.accounts["account_id"].astype(str).tolist()
     write_results(
         store,
@@ -298,3 +302,22 @@ def analyze(
         ties=len(tie_rows),
         seconds=watch.laps,
     )
+
+
+def evaluate_against_truth(store: GraphStore, truth: dict[str, Any]) -> dict[str, Any]:
+    """Score the stored signals, and an out-of-sample risk backtest, against planted truth.
+
+    Signals are those the last ``analyze`` wrote. The risk score of each account is
+    recomputed as of 60 days before its last renewal by a model fitted only on earlier
+    renewals (:func:`~stakegraph.analytics.risk.backtest_risk`): the score ``analyze``
+    stores is as of today, after the renewals it would be judged on.
+    """
+    from stakegraph.analytics.evaluate import evaluate
+    from stakegraph.analytics.risk import backtest_risk
+
+    signals = store.query("analytics/read_signals")
+    latest = store.query("analytics/latest_interaction")[0]["latest"]
+    until = (int(latest) // DAY + 1) * DAY if latest is not None else 0
+    frames = read_frames(store, since=0, until=until)
+    risk = backtest_risk(frames, signals)
+    return evaluate(signals, risk, truth)

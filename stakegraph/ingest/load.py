@@ -276,6 +276,8 @@ def load_interactions(
                 i.account_id,
                 element_ids["Organization", i.account_id],
                 parts,
+                [p.person_id for p in i.participations],
+                [p.role for p in i.participations],
             ]
         )
 
