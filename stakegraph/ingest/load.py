@@ -316,7 +316,7 @@ def start_import_run(store: GraphStore, *, run_id: str, source: str, started_epo
 
 
 def finish_import_run(store: GraphStore, *, run_id: str, status: str, **counts: int) -> None:
-    store.write("ingest/finish_import_run", id=run_id, status=status, **counts)
+    store.write("ingest/finish_import_run", id=run_id, outcome={"status": status, **counts})
 
 
 # --- helpers ---------------------------------------------------------------------------------
