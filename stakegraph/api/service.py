@@ -55,6 +55,8 @@ SORT_FIELDS = ("name", "segment", "arr", "renewal_date", "risk_score", "risk_tie
 _TREND_TOLERANCE = {"risk_score": 0.02, "depth_score": 2.0}
 # Declared acquaintances (knows.csv) carry no interaction data; they count as weak ties.
 KNOWS_STRENGTH = 0.1
+# The list's trend covers this many latest snapshots (api/account_trends.cypher returns as many).
+TREND_SNAPSHOTS = 4
 
 
 # --- time --------------------------------------------------------------------------------------
@@ -104,7 +106,7 @@ def list_accounts(
     page = rows[offset : offset + limit]
     trends = _recent_snapshots(store, [r["id"] for r in page])
     return s.AccountsPublic(
-        data=[_account_public(r, trends.get(r["id"], [])) for r in page],
+        data=[account_public(r, trends.get(r["id"], [])) for r in page],
         count=len(rows),
         limit=limit,
         offset=offset,
@@ -116,7 +118,6 @@ def account_detail(
 ) -> s.AccountDetailPublic:
     """Scores, tier and why, open signals with evidence, and the timeline of every metric."""
     row = account_row(store, settings, principal, account_id)
-    recent = _recent_snapshots(store, [account_id]).get(account_id, [])
     signals: list[dict[str, Any]] = []
     if row["analyzed_at"] is not None:
         signals = store.query(
@@ -126,8 +127,15 @@ def account_detail(
             until=row["analyzed_at"],
         )
     snapshots = [r["snapshot"] for r in store.query("api/account_snapshots", account_id=account_id)]
+    return detail_public(row, snapshots, signals)
+
+
+def detail_public(
+    row: Mapping[str, Any], snapshots: list[dict[str, Any]], signals: list[dict[str, Any]]
+) -> s.AccountDetailPublic:
+    """The detail of an account from its row, every snapshot (oldest first) and open signals."""
     return s.AccountDetailPublic(
-        **_account_public(row, recent).model_dump(),
+        **account_public(row, snapshots).model_dump(),
         risk_factors=_risk_factors(row.get("risk_factors")),
         signals=[
             s.SignalPublic(
@@ -160,16 +168,26 @@ def account_row(
 
 def default_as_of(store: GraphStore, row: Mapping[str, Any]) -> date:
     """The last analysis date, else the day of the latest interaction, else today."""
+    last_at = None
+    if row.get("analyzed_at") is None:
+        last = store.query("api/account_last_activity", account_id=row["id"])
+        last_at = last[0]["last_at"] if last else None
+    return default_day(row, last_at)
+
+
+def default_day(row: Mapping[str, Any], last_at: float | None) -> date:
+    """:func:`default_as_of` given the account's latest interaction (epoch, or None)."""
     if row.get("analyzed_at") is not None:
         # analyzed_at is the exclusive end of the analysed window: its previous second.
         return as_datetime(row["analyzed_at"] - 1).date()
-    last = store.query("api/account_last_activity", account_id=row["id"])
-    if last and last[0]["last_at"] is not None:
-        return as_datetime(last[0]["last_at"]).date()
+    if last_at is not None:
+        return as_datetime(last_at).date()
     return datetime.now(UTC).date()
 
 
-def _account_public(row: Mapping[str, Any], recent: list[dict[str, Any]]) -> s.AccountPublic:
+def account_public(row: Mapping[str, Any], snapshots: list[dict[str, Any]]) -> s.AccountPublic:
+    """A list item: the account's row and (at least) its last four snapshots, in any order."""
+    recent = sorted(snapshots, key=lambda r: r["window_end"])[-TREND_SNAPSHOTS:]
     kinds: dict[str, int] = {}
     for kind in row.get("open_kinds") or []:
         kinds[kind] = kinds.get(kind, 0) + 1
@@ -313,6 +331,25 @@ class PersonAt:
 
 
 @dataclass
+class AccountWindow:
+    """What the store holds about one account's trailing window, before any computation.
+
+    ``members`` are the people who belong on the map: everyone who took part in the window
+    and everyone who held a role at the account in it. ``people`` may hold more (our
+    executives, so that their acquaintances can carry a warm path).
+    """
+
+    account_id: str
+    as_of: date
+    start: int
+    end: int
+    interactions: list[dict[str, Any]]
+    members: set[str]
+    people: dict[str, PersonAt]
+    knows: set[tuple[str, str]]
+
+
+@dataclass
 class AccountNetwork:
     """Who took part in an account's relationships in the trailing window, and their ties."""
 
@@ -324,6 +361,7 @@ class AccountNetwork:
     ties: list[MapTie]
     knows: set[tuple[str, str]]
     active: set[str]
+    members: set[str] = field(default_factory=set)
     graph: nx.Graph = field(default_factory=nx.Graph)
 
     def declared(self, a: str, b: str) -> bool:
@@ -343,6 +381,146 @@ class AccountNetwork:
         return s.PersonRef(id=person_id, name=person.name if person else None)
 
 
+def window_bounds(as_of: date, window_days: int) -> tuple[int, int]:
+    """``[start, end)`` of the trailing window: ``as_of`` is a whole day, so it ends at the
+    next midnight."""
+    end = epoch_of(as_of) + DAY
+    return end - window_days * DAY, end
+
+
+def executive_ids(store: GraphStore, day: date) -> list[str]:
+    """Our senior people on ``day``: suggestions consider them even if they never engaged."""
+    rows = store.query(
+        "api/our_executives", levels=sorted(SENIOR_LEVELS), at=epoch_of(day) + DAY - 1
+    )
+    return [r["person_id"] for r in rows]
+
+
+def fetch_window(
+    store: GraphStore,
+    account_id: str,
+    as_of: date,
+    *,
+    window_days: int,
+    extra_people: Iterable[str] = (),
+) -> AccountWindow:
+    """One account's window, read with a few named queries (the on-request path)."""
+    start, end = window_bounds(as_of, window_days)
+    interactions = store.query(
+        "api/account_interactions", account_id=account_id, start=start, end=end
+    )
+    active = {p["person_id"] for r in interactions for p in r["participants"]}
+    stakeholders = {
+        r["person_id"]
+        for r in store.query(
+            "api/account_stakeholders", account_id=account_id, start=start, end=end
+        )
+    }
+    ids = sorted(active | stakeholders | set(extra_people))
+    profiles = store.query("api/people_profiles", person_ids=ids) if ids else []
+    knows = _pairs(store.query("api/knows_among", person_ids=ids) if ids else [])
+    return AccountWindow(
+        account_id,
+        as_of,
+        start,
+        end,
+        interactions,
+        active | stakeholders,
+        {p["person_id"]: _person_at(p, account_id, end - 1) for p in profiles},
+        knows,
+    )
+
+
+def fetch_windows(
+    store: GraphStore, days: Mapping[str, date], *, window_days: int
+) -> list[AccountWindow]:
+    """Every given account's window as of its own day, with our executives of that day,
+    in one read per kind of data (the read model's path; see :func:`fetch_window`)."""
+    if not days:
+        return []
+    bounds = {account: window_bounds(day, window_days) for account, day in days.items()}
+    low = min(start for start, _ in bounds.values())
+    high = max(end for _, end in bounds.values())
+    executives = {day: executive_ids(store, day) for day in set(days.values())}
+    interactions: dict[str, list[dict[str, Any]]] = {account: [] for account in days}
+    for r in store.query("api/model_interactions", start=low, end=high):
+        window = bounds.get(r["account_id"])
+        if window is not None and window[0] <= r["at"] < window[1]:
+            interactions[r["account_id"]].append(r)
+    stakeholders: dict[str, set[str]] = {account: set() for account in days}
+    for r in store.query("api/model_stakeholders", start=low, end=high):
+        window = bounds.get(r["account_id"])
+        # The same overlap test as api/account_stakeholders.cypher.
+        if (
+            window is not None
+            and r["start"] < window[1]
+            and (r["end"] is None or r["end"] >= window[0])
+        ):
+            stakeholders[r["account_id"]].add(r["person_id"])
+    members = {
+        account: {p["person_id"] for r in rows for p in r["participants"]} | stakeholders[account]
+        for account, rows in interactions.items()
+    }
+    everyone = sorted(set().union(*members.values(), *executives.values()))
+    profiles = {
+        p["person_id"]: p
+        for p in (store.query("api/people_profiles", person_ids=everyone) if everyone else [])
+    }
+    knows = _pairs(store.query("api/knows_among", person_ids=everyone) if everyone else [])
+    windows = []
+    for account, day in days.items():
+        start, end = bounds[account]
+        ids = members[account] | set(executives[day])
+        windows.append(
+            AccountWindow(
+                account,
+                day,
+                start,
+                end,
+                interactions[account],
+                members[account],
+                {
+                    pid: _person_at(profiles[pid], account, end - 1)
+                    for pid in sorted(ids)
+                    if pid in profiles
+                },
+                {(a, b) for a, b in knows if a in ids and b in ids},
+            )
+        )
+    return windows
+
+
+def build_networks(windows: Iterable[AccountWindow]) -> dict[str, AccountNetwork]:
+    """The networks of the given windows, by account id.
+
+    Windows that share their bounds go through one :func:`tie_table` call (its cost is
+    mostly per call, not per row), which is what makes computing a whole portfolio cheap.
+    """
+    groups: dict[tuple[int, int], list[AccountWindow]] = {}
+    for window in windows:
+        groups.setdefault((window.start, window.end), []).append(window)
+    networks: dict[str, AccountNetwork] = {}
+    for (start, end), group in groups.items():
+        table = tie_table(_frames(group), as_of=end, window=end - start)
+        strengths: dict[str, list[tuple[str, str, float, int, int]]] = {}
+        for a, b, account, strength, count, last_at in zip(
+            table["person_a"].tolist(),
+            table["person_b"].tolist(),
+            table["account_id"].tolist(),
+            table["strength"].tolist(),
+            table["interactions"].tolist(),
+            table["last_at"].tolist(),
+            strict=True,
+        ):
+            if strength > 0:
+                strengths.setdefault(str(account), []).append(
+                    (str(a), str(b), float(strength), int(count), int(last_at))
+                )
+        for window in group:
+            networks[window.account_id] = _network(window, strengths.get(window.account_id, []))
+    return networks
+
+
 def account_network(
     store: GraphStore,
     account_id: str,
@@ -356,11 +534,15 @@ def account_network(
     ``extra_people`` (e.g. our executives who never touched the account) join the people
     so that their declared acquaintances can carry a warm path.
     """
-    end = epoch_of(as_of) + DAY  # as_of is a whole day: the window ends at the next midnight
-    start = end - window_days * DAY
-    interactions = store.query(
-        "api/account_interactions", account_id=account_id, start=start, end=end
+    window = fetch_window(
+        store, account_id, as_of, window_days=window_days, extra_people=extra_people
     )
+    return build_networks([window])[account_id]
+
+
+def _network(
+    window: AccountWindow, strengths: list[tuple[str, str, float, int, int]]
+) -> AccountNetwork:
     touches = [
         Touch(
             interaction_id=r["id"],
@@ -369,49 +551,43 @@ def account_network(
             participants=tuple((p["person_id"], p["role"]) for p in r["participants"]),
             subject=r["subject"],
         )
-        for r in interactions
+        for r in window.interactions
     ]
-    active = {p for t in touches for p, _ in t.participants}
-    stakeholders = {
-        r["person_id"]
-        for r in store.query(
-            "api/account_stakeholders", account_id=account_id, start=start, end=end
-        )
-    }
-    ids = sorted(active | stakeholders | set(extra_people))
-    profiles = store.query("api/people_profiles", person_ids=ids) if ids else []
-    people = {p["person_id"]: _person_at(p, account_id, end - 1) for p in profiles}
-    table = tie_table(_frames(account_id, interactions, people), as_of=end, window=end - start)
-    evidence = compute_tie_evidence(touches, as_of=end)
+    evidence = compute_tie_evidence(touches, as_of=window.end)
     ties = [
         MapTie(
-            a=str(a),
-            b=str(b),
-            strength=float(strength),
-            interactions=int(count),
-            last_at=int(last_at),
+            a=a,
+            b=b,
+            strength=strength,
+            interactions=count,
+            last_at=last_at,
             kinds=(),
-            evidence=evidence.get((str(a), str(b)), ()),
+            evidence=evidence.get((a, b), ()),
         )
-        for a, b, strength, count, last_at in zip(
-            table["person_a"].tolist(),
-            table["person_b"].tolist(),
-            table["strength"].tolist(),
-            table["interactions"].tolist(),
-            table["last_at"].tolist(),
-            strict=True,
-        )
-        if strength > 0
+        for a, b, strength, count, last_at in strengths
     ]
-    knows = {
-        (min(r["a"], r["b"]), max(r["a"], r["b"]))
-        for r in (store.query("api/knows_among", person_ids=ids) if ids else [])
-        if r["a"] != r["b"]
-    }
     graph = tie_graph(
-        [(t.a, t.b, t.strength) for t in ties], declared=knows, declared_strength=KNOWS_STRENGTH
+        [(t.a, t.b, t.strength) for t in ties],
+        declared=window.knows,
+        declared_strength=KNOWS_STRENGTH,
     )
-    return AccountNetwork(account_id, as_of, start, end, people, ties, knows, active, graph)
+    return AccountNetwork(
+        window.account_id,
+        window.as_of,
+        window.start,
+        window.end,
+        window.people,
+        ties,
+        window.knows,
+        {p for t in touches for p, _ in t.participants},
+        window.members,
+        graph,
+    )
+
+
+def _pairs(rows: Iterable[Mapping[str, Any]]) -> set[tuple[str, str]]:
+    """Declared acquaintances as undirected pairs ``(a, b)``, ``a < b``."""
+    return {(min(r["a"], r["b"]), max(r["a"], r["b"])) for r in rows if r["a"] != r["b"]}
 
 
 def _person_at(profile: Mapping[str, Any], account_id: str, at: int) -> PersonAt:
@@ -442,28 +618,28 @@ def _person_at(profile: Mapping[str, Any], account_id: str, at: int) -> PersonAt
     )
 
 
-def _frames(
-    account_id: str, interactions: list[dict[str, Any]], people: Mapping[str, PersonAt]
-) -> PortfolioFrames:
-    """One account's window as the frames :func:`stakegraph.analytics.ties.tie_table` reads."""
+def _frames(windows: list[AccountWindow]) -> PortfolioFrames:
+    """The windows' interactions as the frames :func:`stakegraph.analytics.ties.tie_table` reads."""
+    rows = [(w.account_id, r) for w in windows for r in w.interactions]
+    people: dict[str, PersonAt] = {}
+    for w in windows:
+        people.update(w.people)
     return PortfolioFrames(
         interactions=pd.DataFrame(
             {
-                "interaction_id": [r["id"] for r in interactions],
-                "account_id": account_id,
-                "kind": [r["kind"] for r in interactions],
-                "at": pd.array([int(r["at"]) for r in interactions], dtype="int64"),
-                "thread_id": [r["thread_id"] for r in interactions],
+                "interaction_id": [r["id"] for _, r in rows],
+                "account_id": [account for account, _ in rows],
+                "kind": [r["kind"] for _, r in rows],
+                "at": pd.array([int(r["at"]) for _, r in rows], dtype="int64"),
+                "thread_id": [r["thread_id"] for _, r in rows],
                 "reply_latency_s": pd.array(
-                    [_number(r["reply_latency_s"]) for r in interactions], dtype="float64"
+                    [_number(r["reply_latency_s"]) for _, r in rows], dtype="float64"
                 ),
-                "participants": pd.array(
-                    [len(r["participants"]) for r in interactions], dtype="int64"
-                ),
+                "participants": pd.array([len(r["participants"]) for _, r in rows], dtype="int64"),
             }
         ),
         participations=pd.DataFrame(
-            [(r["id"], p["person_id"], p["role"]) for r in interactions for p in r["participants"]],
+            [(r["id"], p["person_id"], p["role"]) for _, r in rows for p in r["participants"]],
             columns=["interaction_id", "person_id", "role"],
         ),
         people=pd.DataFrame(
@@ -472,7 +648,8 @@ def _frames(
         ),
         roles=pd.DataFrame(columns=list(ROLE_COLUMNS)),
         accounts=pd.DataFrame(
-            [(account_id, None, None, math.nan, math.nan, None)], columns=list(ACCOUNT_COLUMNS)
+            [(w.account_id, None, None, math.nan, math.nan, None) for w in windows],
+            columns=list(ACCOUNT_COLUMNS),
         ),
         renewals=pd.DataFrame(columns=list(RENEWAL_COLUMNS)),
     )
@@ -486,6 +663,8 @@ def _evidence_public(e: TieEvidence) -> s.EvidencePublic:
 
 # --- stakeholder map ---------------------------------------------------------------------------
 
+_FLAG_ORDER = ("champion", "bottleneck", "articulation_point", "departed", "silent_executive")
+
 
 def stakeholder_map(
     store: GraphStore,
@@ -497,25 +676,29 @@ def stakeholder_map(
     """Nodes and edges ready to draw, as of ``as_of`` (default: the last analysis date)."""
     row = account_row(store, settings, principal, account_id)
     day = as_of or default_as_of(store, row)
-    net = account_network(store, account_id, day, window_days=settings.tie_window_days)
+    return map_public(account_network(store, account_id, day, window_days=settings.tie_window_days))
+
+
+def map_public(net: AccountNetwork) -> s.StakeholderMapPublic:
+    """The drawable map of a network: its members (not the extra people) and their ties."""
+    people = {pid: p for pid, p in net.people.items() if pid in net.members}
     flags = map_flags(
-        {p.id: MapPerson(p.id, p.is_ours, p.level, p.departed) for p in net.people.values()},
+        {p.id: MapPerson(p.id, p.is_ours, p.level, p.departed) for p in people.values()},
         net.ties,
         active=net.active,
     )
-    order = ("champion", "bottleneck", "articulation_point", "departed", "silent_executive")
     return s.StakeholderMapPublic(
-        account_id=account_id,
-        as_of=day,
+        account_id=net.account_id,
+        as_of=net.as_of,
         window_start=as_datetime(net.start).date(),
         window_end=as_datetime(net.end).date(),
         nodes=[
             s.MapNodePublic(
                 **p.brief().model_dump(),
                 organization_id=p.organization_id,
-                flags=[f for f in order if f in flags.get(p.id, set())],  # type: ignore[misc]
+                flags=[f for f in _FLAG_ORDER if f in flags.get(p.id, set())],  # type: ignore[misc]
             )
-            for p in sorted(net.people.values(), key=lambda p: (not p.is_ours, p.id))
+            for p in sorted(people.values(), key=lambda p: (not p.is_ours, p.id))
         ],
         edges=[
             s.MapEdgePublic(
@@ -528,7 +711,7 @@ def stakeholder_map(
                 evidence=[_evidence_public(e) for e in t.evidence],
             )
             for t in sorted(net.ties, key=lambda t: (t.a, t.b))
-            if t.a in net.people and t.b in net.people
+            if t.a in people and t.b in people
         ],
     )
 
@@ -546,15 +729,18 @@ def remapping_suggestions(
     """Senior people of theirs we do not reach (or through one person), each matched."""
     row = account_row(store, settings, principal, account_id)
     day = as_of or default_as_of(store, row)
-    at = epoch_of(day) + DAY - 1
-    executives = store.query("api/our_executives", levels=sorted(SENIOR_LEVELS), at=at)
     net = account_network(
         store,
         account_id,
         day,
         window_days=settings.tie_window_days,
-        extra_people=[e["person_id"] for e in executives],
+        extra_people=executive_ids(store, day),
     )
+    return suggestions_public(net)
+
+
+def suggestions_public(net: AccountNetwork) -> s.SuggestionsPublic:
+    """Re-mapping suggestions over a network that includes our executives."""
     stakeholders = [
         p.person()
         for p in net.people.values()
@@ -580,7 +766,9 @@ def remapping_suggestions(
         )
         for sug in suggestions
     ]
-    return s.SuggestionsPublic(account_id=account_id, as_of=day, data=data, count=len(data))
+    return s.SuggestionsPublic(
+        account_id=net.account_id, as_of=net.as_of, data=data, count=len(data)
+    )
 
 
 def _hops(net: AccountNetwork, path: tuple[str, ...]) -> list[s.HopPublic]:
