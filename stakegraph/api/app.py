@@ -5,20 +5,28 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from stakegraph.api.cache import ResponseCache
 from stakegraph.api.deps import API_KEY_HEADER
 from stakegraph.api.errors import install_error_handlers
 from stakegraph.api.keys import KeyRing
+from stakegraph.api.read_model import ReadModelHolder
 from stakegraph.api.routes import accounts, cypher, health, maps, outreach, people, suggestions
 from stakegraph.api.settings import ApiSettings, get_api_settings
 from stakegraph.config import Settings
 from stakegraph.graph.store import GraphStore
 
 log = logging.getLogger(__name__)
+
+# The web app (docs/web.md): plain files, same origin as the API, public (the key is entered in
+# the page and sent as X-API-Key on every API call).
+STATIC_DIR = Path(__file__).parent / "static"
+WEB_APP_PATH = "/app"
 
 DESCRIPTION = """\
 Relationship intelligence for account teams: accounts with churn risk, stakeholder maps,
@@ -44,16 +52,21 @@ def create_app(store: GraphStore | None = None, settings: ApiSettings | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if store is not None:
-            yield
-            return
-        opened = GraphStore.open(Settings(STAKEGRAPH_HOME=settings.home))
-        app.state.store = opened
-        log.info("serving %s", opened.backend)
+        opened = None
+        if store is None:
+            opened = GraphStore.open(Settings(STAKEGRAPH_HOME=settings.home))
+            app.state.store = opened
+            log.info("serving %s", opened.backend)
+        holder: ReadModelHolder | None = app.state.read_model
+        if holder is not None:
+            holder.start()  # in the background: /health answers while it builds
         try:
             yield
         finally:
-            opened.close()
+            if holder is not None:
+                holder.stop()
+            if opened is not None:
+                opened.close()
 
     app = FastAPI(
         title="stakegraph",
@@ -64,7 +77,13 @@ def create_app(store: GraphStore | None = None, settings: ApiSettings | None = N
     app.state.store = store
     app.state.settings = settings
     app.state.key_ring = KeyRing(settings.keys_file)
-    app.state.cache = ResponseCache(ttl_s=settings.cache_ttl_s)
+    app.state.cache = cache = ResponseCache(ttl_s=settings.cache_ttl_s)
+    # Answers cached per request were computed from the old state: a new model drops them.
+    app.state.read_model = (
+        ReadModelHolder(lambda: app.state.store, settings, on_swap=cache.clear)
+        if settings.read_model
+        else None
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -75,4 +94,5 @@ def create_app(store: GraphStore | None = None, settings: ApiSettings | None = N
     install_error_handlers(app)
     for module in (health, accounts, maps, suggestions, outreach, people, cypher):
         app.include_router(module.router)
+    app.mount(WEB_APP_PATH, StaticFiles(directory=STATIC_DIR, html=True), name="web")
     return app

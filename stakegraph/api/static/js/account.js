@@ -1,0 +1,1 @@
+export async function renderAccount(view, id) { view.append('todo ' + id); }

@@ -1,0 +1,1 @@
+export async function renderLeadership(view) { view.append('todo'); }

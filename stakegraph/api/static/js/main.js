@@ -1,0 +1,74 @@
+// Entry point: the API key dialog and a hash router over the three views.
+
+import {apiKey, onUnauthorized} from './api.js';
+import {clear, message} from './dom.js';
+import {renderPortfolio} from './portfolio.js';
+import {renderAccount} from './account.js';
+import {renderLeadership} from './leadership.js';
+
+const view = document.getElementById('view');
+const dialog = document.getElementById('key-dialog');
+const keyInput = document.getElementById('key-input');
+const keyError = document.getElementById('key-error');
+
+const routes = [
+  {pattern: /^#?\/?$/, name: 'portfolio', render: () => renderPortfolio(view)},
+  {pattern: /^#\/accounts\/([^/?]+)$/, name: 'portfolio',
+    render: (id) => renderAccount(view, decodeURIComponent(id))},
+  {pattern: /^#\/leadership$/, name: 'leadership', render: () => renderLeadership(view)},
+];
+
+let cleanup = null;
+
+async function route() {
+  if (cleanup) {
+    cleanup();
+    cleanup = null;
+  }
+  clear(view);
+  if (!apiKey.get()) {
+    view.append(message('info', 'Enter your API key to start.'));
+    askForKey();
+    return;
+  }
+  const hash = window.location.hash || '#/';
+  const match = routes.map((r) => ({r, m: hash.match(r.pattern)})).find(({m}) => m);
+  document.querySelectorAll('[data-nav]').forEach((link) => {
+    if (match && link.dataset.nav === match.r.name) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  });
+  if (!match) {
+    view.append(message('error', `No such page: ${hash}`));
+    return;
+  }
+  try {
+    cleanup = (await match.r.render(...match.m.slice(1))) ?? null;
+  } catch (error) {
+    view.append(message('error', error.message ?? String(error)));
+  }
+}
+
+function askForKey(reason) {
+  keyError.hidden = !reason;
+  keyError.textContent = reason ?? '';
+  keyInput.value = '';
+  if (!dialog.open) dialog.showModal();
+  keyInput.focus();
+}
+
+document.getElementById('key-form').addEventListener('submit', () => {
+  if (keyInput.value.trim()) {
+    apiKey.set(keyInput.value);
+    route();
+  }
+});
+document.getElementById('key-forget').addEventListener('click', () => {
+  apiKey.clear();
+  dialog.close();
+  route();
+});
+document.getElementById('key-button').addEventListener('click', () => askForKey());
+onUnauthorized((detail) => askForKey(`The server refused the key: ${detail}`));
+
+window.addEventListener('hashchange', route);
+route();
