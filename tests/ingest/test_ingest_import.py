@@ -90,6 +90,9 @@ def test_every_file_lands(clean_store: GraphStore, tmp_path: Path) -> None:
         ("c1", "h1", "organizer"),
         ("c1", "g1", "attendee"),
     }
+    assert rows(store, "MATCH (i:Interaction {id: 'm1'}) RETURN i.person_ids, i.person_roles") == {
+        (("h2", "a1", "a2"), ("organizer", "attendee", "attendee"))
+    }
     # Reply latency: 12:30+02:00 is 10:30Z, half an hour after e1.
     assert rows(store, "MATCH (i:Interaction) RETURN i.id, i.reply_latency_s") == {
         ("e1", None),

@@ -1,6 +1,6 @@
 // New interactions with their account link and participations, all in one statement.
 // Rows are lists, not maps, and nodes are found by element id: on ArcadeDB both are far
-// faster than map access and index lookups (tests/ingest/bench_ingest.py). A row is
+// faster than map access and index lookups (tests/ingest/synthetic.py). A row is
 // [id, kind, at_epoch, subject, thread_id, in_reply_to, reply_latency_s, account_id,
 //  account element id, [[person element id, as], ...], [person id, ...], [as, ...]].
 // The last two are a read copy of the participations for bulk analytics reads, which
