@@ -73,7 +73,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import ndimage, stats
 
 from stakegraph.analytics.frames import DAY, PortfolioFrames
 from stakegraph.analytics.windows import DEFAULT_BULK_THRESHOLD, Activity, prepare_activity
@@ -139,6 +139,18 @@ class SignalParameters:
     champion_lag_weeks : int
         The champion of week ``t`` is judged on the baseline ending this many weeks
         before ``t``, so that their own silence does not dethrone them (default 8).
+    silence_history_weeks : int
+        A silence must be longer (in account conversations missed) than every silence
+        of the same person ending in this many weeks before it (default 52: a year
+        holds a holiday or two).
+    silence_pool_quantile : float
+        ... and longer, in days, than this quantile of the silences of the portfolio's
+        regular contacts that ended before it (default 0.9999): how long people are
+        away on holiday, for people too new to have shown their own holidays.
+    silence_pool_min_rate : float
+        Regular contacts, for that quantile: at least this many conversations a week
+        over the baseline before the silence (default 4.0; rarer people's silences are
+        their rhythm, not their holidays).
     executive_min_interactions : int
         Executive interactions needed in the baseline (default 3).
     latency_recent_weeks : int
@@ -174,6 +186,9 @@ class SignalParameters:
     champion_min_share: float = 0.12
     champion_role_end_rank: int = 2
     champion_lag_weeks: int = 8
+    silence_history_weeks: int = 52
+    silence_pool_quantile: float = 0.9999
+    silence_pool_min_rate: float = 4.0
     executive_min_interactions: int = 3
     latency_recent_weeks: int = 8
     latency_min_replies: int = 3
@@ -249,6 +264,7 @@ def detect_signals(
         signals += response_latency_inflations(tables, params=params)
     if ENGAGEMENT_CONTRACTION in kinds:
         signals += engagement_contractions(tables, params=params)
+    signals = _before_churn(signals, activity.renewals)
     for signal in signals:
         signal["id"] = _signal_id(signal)
     signals.sort(key=lambda s: (s["at"], s["account_id"], s["kind"], s["id"]))
@@ -571,7 +587,10 @@ def champion_departures(
     rows, score = _champion_scores(tables, weeks - lag - b + 1, weeks - lag + 1)
     top, top_score = _group_argmax(score, tables.pair_account[rows], n_accounts)
     history = weeks[None, :] - lag - tables.first_week[:, None] + 1 >= params.min_baseline_weeks
-    candidate = history & (top >= 0) & (top_score >= params.champion_min_share)
+    # While the account's traffic runs through one person, everyone else is silent:
+    # that is the bottleneck's story, told by its own signal, not a departure.
+    narrowed = _their_threads(tables, params.recent_weeks) <= params.bottleneck_max_threads
+    candidate = history & (top >= 0) & (top_score >= params.champion_min_share) & ~narrowed
     a_idx, w_idx = np.nonzero(candidate)
     pairs = rows[top[a_idx, w_idx]]
     test = _silence_test(tables, pairs, a_idx, w_idx, params=params, alpha=params.champion_alpha)
@@ -739,9 +758,12 @@ def _silence_test(
         order = np.lexsort((at_all, key_all))
         key_all, at_all = key_all[order], at_all[order]
         count_matrix = tables.pair_count
+        key_account = tables.pair_account
     else:
         key_all, at_all = participant_times
         count_matrix = None
+        # Pseudo-participants are keyed by their account.
+        key_account = np.arange(tables.activity.n_accounts)
     span = np.int64(grid.weeks + 2) * WEEK
     combined = key_all * span + (at_all - grid.origin)
     query = pairs.astype(np.int64) * span + (t - grid.origin)
@@ -793,7 +815,17 @@ def _silence_test(
     # (1 - s)^m: the chance of missing every one of m interactions at the old share.
     p_account = np.where(ok, np.exp(since * np.log1p(-np.minimum(share, 1 - 1e-9))), 1.0)
     p_time = np.where(ok, np.exp(-rate * gap), 1.0)
-    fire = ok & (p_account < alpha) & (p_time < alpha) & (own_n >= 3)
+    # People take holidays: a fortnight away is part of anyone's rhythm, and the Poisson
+    # tails above do not know it. The silence must also be longer, in account
+    # conversations missed, than any of the person's own in the year before.
+    own_bar, away_bar = _longest_past_silence(
+        tables, key_all, at_all, acc_combined, span, key_account, params=params
+    )
+    past = own_bar[pairs, np.clip(last_week, 0, grid.weeks - 1)]
+    away = away_bar[np.clip(weeks, 0, grid.weeks - 1)]
+    fire = (
+        ok & (p_account < alpha) & (p_time < alpha) & (own_n >= 3) & (since > past) & (gap > away)
+    )
     return {
         "fire": fire,
         "last_seen": last_seen,
@@ -803,7 +835,83 @@ def _silence_test(
         "own_n": own_n,
         "p_account": p_account,
         "p_time": p_time,
+        "longest_past_silence": past,
+        "longest_away_s": away,
     }
+
+
+def _longest_past_silence(
+    tables: _Tables,
+    key_all: np.ndarray,
+    at_all: np.ndarray,
+    acc_combined: np.ndarray,
+    span: np.int64,
+    key_account: np.ndarray,
+    *,
+    params: SignalParameters,
+) -> tuple[np.ndarray, np.ndarray]:
+    """How long a silence is ordinary.
+
+    Returns
+    -------
+    own : numpy.ndarray
+        Per key and week ``w``: the most account conversations the key missed in a row
+        among its silences that ended in the ``silence_history_weeks`` up to ``w``.
+        Counting conversations, not days, keeps a quiet holiday season for the whole
+        account from reading as a long silence of the person's.
+    away : numpy.ndarray
+        Per week ``w``: the ``silence_pool_quantile`` of the durations (seconds) of all
+        silences of regular people (``silence_pool_min_rate`` conversations a week or
+        more) that ended before ``w``: how long people are away on holiday, which the
+        Poisson tails do not know, for people too new to have shown their own holidays.
+
+    Both only use silences that ended before the week (causal).
+    """
+    grid = tables.grid
+    n_keys, weeks = len(key_account), grid.weeks
+    own = np.zeros((n_keys, weeks))
+    # Too few silences to learn from (a small portfolio): no holiday allowance.
+    pooled = np.zeros(weeks)
+    if len(key_all) < 2:
+        return own, pooled
+    account = key_account[key_all].astype(np.int64)
+    rel = at_all - grid.origin
+    before = np.searchsorted(acc_combined, account * span + rel, "left")
+    after = np.searchsorted(acc_combined, account * span + rel, "right")
+    same = np.zeros(len(key_all), dtype=bool)
+    same[1:] = key_all[1:] == key_all[:-1]
+    missed = np.zeros(len(key_all))
+    missed[1:] = np.maximum(before[1:] - after[:-1], 0)
+    week = np.clip(grid.week_of(at_all), 0, weeks - 1)
+    # The key's rate over the baseline before the silence began (the previous
+    # appearance): only regular people's silences tell how long people are away.
+    counts = _prefix(
+        np.bincount(key_all * weeks + week, minlength=n_keys * weeks).reshape(n_keys, weeks)
+    )
+    prev_week = np.roll(week, 1)
+    lo = np.clip(prev_week - params.baseline_weeks + 1, 0, weeks)
+    hi = np.clip(prev_week + 1, 0, weeks)
+    per_week = (counts[key_all, hi] - counts[key_all, lo]) / np.maximum(hi - lo, 1)
+    np.maximum.at(own, (key_all, week), np.where(same, missed, 0.0))
+    size = max(int(params.silence_history_weeks), 1)
+    own = ndimage.maximum_filter1d(own, size=size, axis=1, origin=(size - 1) // 2, mode="constant")
+    # The pooled quantile of away spells per week, from a cumulative histogram.
+    regular = same & (per_week >= params.silence_pool_min_rate)
+    gap_days = np.zeros(len(key_all))
+    gap_days[1:] = (at_all[1:] - at_all[:-1]) / DAY
+    edges = np.linspace(0.0, 120.0, 481)
+    bins = np.clip(np.searchsorted(edges, gap_days[regular], "right") - 1, 0, len(edges) - 2)
+    hist = np.zeros((weeks, len(edges) - 1))
+    np.add.at(hist, (week[regular], bins), 1.0)
+    cumulative = np.cumsum(np.cumsum(hist, axis=0), axis=1)
+    total = cumulative[:, -1]
+    # Silences that ended before week w: the cumulative histogram up to week w - 1.
+    for w in range(1, weeks):
+        n = total[w - 1]
+        if n >= 100:
+            b = int(np.searchsorted(cumulative[w - 1], params.silence_pool_quantile * n, "left"))
+            pooled[w] = edges[min(b + 1, len(edges) - 1)] * DAY
+    return np.asarray(own), pooled
 
 
 # --------------------------------------------------------------------------- executives
@@ -846,9 +954,13 @@ def executive_withdrawals(
     order = np.lexsort((at, key))
     key, at = key[order], at[order]
     weeks = np.arange(grid.weeks)
+    narrowed = _their_threads(tables, params.recent_weeks) <= params.bottleneck_max_threads
     a_idx, w_idx = np.nonzero(
-        weeks[None, :] - tables.first_week[:, None] + 1
-        >= params.min_baseline_weeks + params.recent_weeks
+        (
+            weeks[None, :] - tables.first_week[:, None] + 1
+            >= params.min_baseline_weeks + params.recent_weeks
+        )
+        & ~narrowed
     )
     test = _silence_test(
         tables,
@@ -1136,6 +1248,21 @@ def engagement_contractions(tables: _Tables, *, params: SignalParameters) -> lis
     return out
 
 
+def _their_threads(tables: _Tables, r: int) -> np.ndarray:
+    """Effective number of threads ``1 / H`` of their side's traffic over the ``r`` weeks
+    ending at each week (account x week; NaN without traffic)."""
+    grid = tables.grid
+    weeks = np.arange(grid.weeks)
+    rows = np.flatnonzero(~tables.pair_home)
+    recent = _window(_prefix(tables.pair_traffic[rows]), weeks - r + 1, weeks + 1)
+    accounts = tables.pair_account[rows]
+    n = tables.activity.n_accounts
+    total = _group_sum(recent, accounts, n)
+    squares = _group_sum(recent**2, accounts, n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(np.where(total > 0, total**2 / squares, np.nan))
+
+
 def _contacts_engaged(tables: _Tables, r: int) -> np.ndarray:
     """Distinct their-side people on the account's interactions in the ``r`` weeks ending
     at each week (account x week)."""
@@ -1169,6 +1296,29 @@ def _before(frames: PortfolioFrames, as_of: int) -> PortfolioFrames:
         accounts=frames.accounts,
         renewals=frames.renewals,
     )
+
+
+def _before_churn(
+    signals: list[dict[str, Any]], renewals: pd.DataFrame | None
+) -> list[dict[str, Any]]:
+    """Drop signals raised after their account churned: once a renewal has come out
+    ``churned`` the relationship is over, and its silence is the churn, not a signal of it.
+    The churn date is known at the signal's date (it is before it), so this stays causal.
+    """
+    if (
+        renewals is None
+        or len(renewals) == 0
+        or not {"account_id", "at", "outcome"} <= set(renewals.columns)
+    ):
+        return signals
+    churned = renewals[renewals["outcome"].astype(str) == "churned"]
+    first = (
+        pd.to_numeric(churned["at"], errors="coerce")
+        .groupby(churned["account_id"].astype(str))
+        .min()
+    )
+    ended = first.to_dict()
+    return [s for s in signals if not (s["at"] > ended.get(str(s["account_id"]), np.inf))]
 
 
 def _seasonal_index(volume: np.ndarray, *, min_accounts: int = 20) -> np.ndarray:

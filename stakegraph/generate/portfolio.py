@@ -47,8 +47,10 @@ from stakegraph.generate.writer import (
 
 DEMO_ACCOUNTS = 200
 """Portfolio size for a demo."""
-DEFAULT_INTERACTIONS_PER_ACCOUNT = 300
-"""Average interactions per account over the history (benchmarks use about 520)."""
+DEFAULT_INTERACTIONS_PER_ACCOUNT = 1_000
+"""Average interactions per account over the 30-month history (about 33 a month; the
+segment volume weights make that about 2,100 for an enterprise account and 500 for an
+SMB one, see docs/generator.md)."""
 EVENT_ACCOUNT_SHARE = 0.4
 """Share of accounts that get one or two planted events."""
 TRUTH_FILE = "truth.json"
@@ -99,7 +101,7 @@ def generate_portfolio(
         First day of the history.
     months : int, default 30
         Length of the history in months.
-    interactions_per_account : int, default 300
+    interactions_per_account : int, default 1000
         Average number of account interactions over the history (bulk mail excluded).
     progress : callable, optional
         Called as ``progress(done, total)`` after each account's interactions.
