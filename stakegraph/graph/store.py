@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import neo4j
@@ -58,8 +59,11 @@ class GraphStore:
         backend: str,
         lease: EmbeddedStore | None = None,
         queries: QueryRegistry | None = None,
+        home: Path | None = None,
     ) -> None:
         self.driver = driver
+        # Where stakegraph keeps its own files (import reports, keys) for this store.
+        self.home = home if home is not None else get_settings().home.resolve()
         self.database = database
         self.backend = backend
         self._lease = lease
@@ -95,7 +99,9 @@ class GraphStore:
             if lease:
                 lease.release()
             raise StoreError(f"cannot reach the graph store at {uri}: {exc}") from exc
-        return cls(driver, database=database, backend=backend, lease=lease)
+        return cls(
+            driver, database=database, backend=backend, lease=lease, home=settings.home.resolve()
+        )
 
     def close(self) -> None:
         self.driver.close()

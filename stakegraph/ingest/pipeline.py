@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol, runtime_checkable
 
-from stakegraph.config import get_settings
 from stakegraph.graph.store import GraphStore, WriteSummary
 from stakegraph.ingest.identity import Directory, KnownOrganization, KnownPerson
 from stakegraph.ingest.load import (
@@ -642,8 +641,4 @@ def _merged_directory(
 
 
 def _default_rejects_dir(store: GraphStore, run_id: str) -> Path:
-    # The embedded store knows its home; with Neo4j, STAKEGRAPH_HOME still says where
-    # stakegraph keeps its files.
-    lease = getattr(store, "_lease", None)
-    home = getattr(lease, "home", None)
-    return Path(home if home is not None else get_settings().home) / "imports" / run_id
+    return store.home / "imports" / run_id

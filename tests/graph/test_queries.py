@@ -29,6 +29,12 @@ EXAMPLES: dict[str, Any] = {
     "levels": ["vp", "c_level"],
     "at": 1_700_000_000,
     "min_tier": 4,
+    "run_id": "run-1",
+    "ids": [],
+    "id": "run-1",
+    "source": "example",
+    "started_epoch": 0,
+    "outcome": {"status": "complete", "finished_epoch": 0},
 }
 
 
