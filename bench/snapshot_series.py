@@ -1,6 +1,6 @@
 """Time ``snapshot_series`` on a synthetic portfolio; prints figures, asserts nothing.
 
-Run: ``python tests/analytics/bench_snapshot.py [accounts] [interactions]`` (defaults
+Run: ``python bench/snapshot_series.py [accounts] [interactions]`` (defaults
 2,000 and 1,000,000, 52 weekly windows). The naive baseline builds a networkx graph from
 scratch per account per window for the graph measures only; it is timed on a sample of
 account-windows and extrapolated.
@@ -15,7 +15,8 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).parent))
+# The random portfolio builder lives with the analytics tests.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "analytics"))
 
 from synthetic_portfolio import START, random_portfolio
 
