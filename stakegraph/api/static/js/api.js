@@ -46,6 +46,8 @@ export async function api(path, {method = 'GET', query = {}, body, signal} = {})
   } catch {
     payload = null;
   }
+  // An answer that arrives after its page was left must not be used.
+  signal?.throwIfAborted();
   if (!response.ok) {
     const detail = payload?.detail ?? `${response.status} ${response.statusText}`;
     if (response.status === 401) unauthorizedListeners.forEach((listener) => listener(detail));

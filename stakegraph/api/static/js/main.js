@@ -12,20 +12,25 @@ const keyInput = document.getElementById('key-input');
 const keyError = document.getElementById('key-error');
 
 const routes = [
-  {pattern: /^#?\/?$/, name: 'portfolio', render: () => renderPortfolio(view)},
+  {pattern: /^#?\/?$/, name: 'portfolio', render: (signal) => renderPortfolio(view, signal)},
   {pattern: /^#\/accounts\/([^/?]+)$/, name: 'portfolio',
-    render: (id) => renderAccount(view, decodeURIComponent(id))},
-  {pattern: /^#\/leadership$/, name: 'leadership', render: () => renderLeadership(view)},
+    render: (signal, id) => renderAccount(view, signal, decodeURIComponent(id))},
+  {pattern: /^#\/leadership$/, name: 'leadership', render: (signal) => renderLeadership(view, signal)},
 ];
 
-let cleanup = null;
+// Each visit to a view gets an AbortController: leaving the view aborts its requests, so a
+// slow answer for the previous page never draws over the current one.
+let current = null;
 
 async function route() {
-  if (cleanup) {
-    cleanup();
-    cleanup = null;
+  if (current) {
+    current.abort();
+    current.cleanup?.();
   }
+  const visit = new AbortController();
+  current = visit;
   clear(view);
+  delete view.dataset.ready;
   if (!apiKey.get()) {
     view.append(message('info', 'Enter your API key to start.'));
     askForKey();
@@ -42,9 +47,12 @@ async function route() {
     return;
   }
   try {
-    cleanup = (await match.r.render(...match.m.slice(1))) ?? null;
+    const cleanup = await match.r.render(visit.signal, ...match.m.slice(1));
+    if (visit.signal.aborted) cleanup?.();
+    else visit.cleanup = cleanup;
   } catch (error) {
-    view.append(message('error', error.message ?? String(error)));
+    if (visit.signal.aborted) return;
+    clear(view).append(message('error', error.message ?? String(error)));
   }
 }
 

@@ -18,10 +18,9 @@ const COLUMNS = [
 const state = {sort: 'risk_score', descending: true, search: '', segment: '', tier: '',
   signalsOnly: false};
 
-export async function renderPortfolio(view) {
-  const controller = new AbortController();
+export async function renderPortfolio(view, signal) {
   view.append(h('h1', {}, 'Portfolio'), message('info', 'Loading accounts…'));
-  const accounts = await allAccounts({signal: controller.signal});
+  const accounts = await allAccounts({signal});
   clear(view);
 
   const summary = h('p', {class: 'summary', id: 'portfolio-summary'});
@@ -49,7 +48,7 @@ export async function renderPortfolio(view) {
     h('div', {class: 'table-scroll'}, table),
   );
   redraw();
-  return () => controller.abort();
+  view.dataset.ready = 'portfolio';
 }
 
 function filters(accounts, redraw) {
