@@ -147,7 +147,9 @@ def wait_ready(url: str, timeout_s: float = 300.0) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{url}/ready", timeout=5).status_code == 200:
+            response = httpx.get(f"{url}/ready", timeout=5)
+            # Measure the steady state: wait until the read model (when on) serves.
+            if response.status_code == 200 and response.json().get("read_model") != "warming":
                 return
         except httpx.HTTPError:
             pass
@@ -175,12 +177,13 @@ async def load(url: str, key: str, *, clients: int, seconds: float) -> None:
         ) as http:
             while time.monotonic() < stop:
                 account = rng.choice(account_ids)
-                for name, path, params in (
+                requests: tuple[tuple[str, str, dict[str, str | int]], ...] = (
                     ("list", "/api/accounts", {"limit": 50, "sort": "-risk_score"}),
                     ("detail", f"/api/accounts/{account}", {}),
                     ("map", f"/api/accounts/{account}/map", {}),
                     ("suggestions", f"/api/accounts/{account}/suggestions", {}),
-                ):
+                )
+                for name, path, params in requests:
                     started = time.perf_counter()
                     try:
                         response = await http.get(path, params=params)

@@ -1,5 +1,8 @@
 """Dependencies of the route handlers, as ``Annotated`` aliases.
 
+They are ``async`` because they only read app state: FastAPI runs a plain ``def``
+dependency in its thread pool, a hop that costs more than the work itself.
+
 ``StoreDep`` is the app's one :class:`GraphStore`; ``SettingsDep`` the API settings;
 ``PrincipalDep`` the caller behind ``X-API-Key`` (401 without a valid one). Role checks
 are small dependencies too, so a route states who may call it in its signature.
@@ -7,11 +10,11 @@ are small dependencies too, so a route states who may call it in its signature.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request, Security
+from fastapi import Depends, Path, Query, Request, Response, Security
 from fastapi.security import APIKeyHeader
 
 from stakegraph.api.cache import ResponseCache
@@ -21,6 +24,7 @@ from stakegraph.api.errors import (
     PermissionDeniedError,
 )
 from stakegraph.api.keys import KeyRing, Principal, Role
+from stakegraph.api.read_model import ReadModel, ReadModelHolder
 from stakegraph.api.settings import ApiSettings
 from stakegraph.graph.store import GraphStore
 
@@ -29,22 +33,22 @@ API_KEY_HEADER = "X-API-Key"
 _api_key = APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="An API key.")
 
 
-def get_store(request: Request) -> GraphStore:
+async def get_store(request: Request) -> GraphStore:
     store: GraphStore = request.app.state.store
     return store
 
 
-def get_settings(request: Request) -> ApiSettings:
+async def get_settings(request: Request) -> ApiSettings:
     settings: ApiSettings = request.app.state.settings
     return settings
 
 
-def get_key_ring(request: Request) -> KeyRing:
+async def get_key_ring(request: Request) -> KeyRing:
     ring: KeyRing = request.app.state.key_ring
     return ring
 
 
-def get_principal(
+async def get_principal(
     ring: Annotated[KeyRing, Depends(get_key_ring)],
     presented: Annotated[str | None, Security(_api_key)] = None,
 ) -> Principal:
@@ -56,12 +60,19 @@ def get_principal(
     return principal
 
 
-def get_cache(request: Request) -> ResponseCache:
+async def get_cache(request: Request) -> ResponseCache:
     cache: ResponseCache = request.app.state.cache
     return cache
 
 
+async def get_read_model(request: Request) -> ReadModel | None:
+    """The current read model; None while it warms up or when it is turned off."""
+    holder: ReadModelHolder | None = request.app.state.read_model
+    return holder.model if holder is not None else None
+
+
 StoreDep = Annotated[GraphStore, Depends(get_store)]
+ReadModelDep = Annotated[ReadModel | None, Depends(get_read_model)]
 CacheDep = Annotated[ResponseCache, Depends(get_cache)]
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
@@ -72,11 +83,11 @@ def scope_of(principal: Principal) -> str:
     return "*" if principal.sees_all_accounts else f"owner:{principal.owner_id}"
 
 
-def require(*roles: Role) -> Callable[[Principal], Principal]:
+def require(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets through ``roles`` (and admin), 403 for everyone else."""
     allowed = ", ".join(r.value for r in (*roles, Role.ADMIN))
 
-    def check(principal: PrincipalDep) -> Principal:
+    async def check(principal: PrincipalDep) -> Principal:
         if not principal.may(*roles):
             raise PermissionDeniedError(
                 f"the {principal.role.value} role may not do this (allowed: {allowed})",
@@ -100,7 +111,7 @@ EARLIEST_DATE = date(1971, 1, 1)
 LATEST_DATE = date(2200, 12, 31)
 
 
-def get_as_of(
+async def get_as_of(
     as_of: Annotated[
         date | None,
         Query(description="YYYY-MM-DD; default: the account's last analysis date"),
@@ -114,3 +125,9 @@ def get_as_of(
 
 
 AsOfDep = Annotated[date | None, Depends(get_as_of)]
+
+
+def raw_json(body: bytes) -> Response:
+    """An answer already serialized (by the read model): FastAPI passes a Response through
+    without validating or encoding it again."""
+    return Response(content=body, media_type="application/json")

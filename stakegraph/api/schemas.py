@@ -33,6 +33,11 @@ class HealthPublic(BaseModel):
 class ReadyPublic(BaseModel):
     status: Literal["ready"] = "ready"
     backend: str
+    read_model: Literal["ready", "warming", "off"] = Field(
+        default="off",
+        description="'warming' until the in-memory read model is first built "
+        "(reads are answered per request meanwhile)",
+    )
 
 
 # --- people ----------------------------------------------------------------------------------

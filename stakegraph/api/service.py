@@ -102,7 +102,7 @@ def list_accounts(
         owner_id=owner_id,
         open_window_s=settings.open_signal_days * DAY,
     )
-    rows = _sorted(rows, sort)
+    rows = sorted_rows(rows, sort)
     page = rows[offset : offset + limit]
     trends = _recent_snapshots(store, [r["id"] for r in page])
     return s.AccountsPublic(
@@ -227,7 +227,7 @@ def trend(recent: list[dict[str, Any]]) -> s.TrendPublic:
     return s.TrendPublic(metric=metric, values=values, change=change, direction=direction)  # type: ignore[arg-type]
 
 
-def _sorted(rows: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
+def sorted_rows(rows: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:
     """Rows sorted by ``sort`` (``-`` prefix = descending); missing values always last."""
     descending = sort.startswith("-")
     name = sort.lstrip("-")

@@ -28,8 +28,17 @@ class ApiSettings(BaseSettings):
     # Ties on stakeholder maps and in suggestions come from this trailing window.
     tie_window_days: int = Field(default=90, ge=1, alias="STAKEGRAPH_TIE_WINDOW_DAYS")
 
-    # Seconds a read answer (list, detail, map, suggestions) is reused; 0 = off.
+    # Seconds an answer computed per request (a map or suggestions as of another day, or any
+    # read while the read model is warming or off) is reused; 0 = off.
     cache_ttl_s: float = Field(default=30.0, ge=0, alias="STAKEGRAPH_CACHE_TTL")
+
+    # The read model (stakegraph/api/read_model.py): list, detail, and the default-date map
+    # and suggestions of every account, precomputed in memory.
+    read_model: bool = Field(default=True, alias="STAKEGRAPH_READ_MODEL")
+    # Seconds between checks of the store's fingerprint (one small query); 0 = at start only.
+    read_model_poll_s: float = Field(default=5.0, ge=0, alias="STAKEGRAPH_READ_MODEL_POLL")
+    # A model older than this is rebuilt even if the fingerprint did not change; 0 = never.
+    read_model_max_age_s: float = Field(default=600.0, ge=0, alias="STAKEGRAPH_READ_MODEL_MAX_AGE")
 
     @property
     def keys_file(self) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,11 +39,24 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def api_settings(keys: dict[str, str]) -> ApiSettings:
     # No response cache: every test sees the store as it is (caching has its own tests).
-    return ApiSettings(STAKEGRAPH_HOME=Path(keys["home"]), STAKEGRAPH_CACHE_TTL=0)
+    # The read model is built once at start-up and then only when a test asks for it.
+    return ApiSettings(
+        STAKEGRAPH_HOME=Path(keys["home"]), STAKEGRAPH_CACHE_TTL=0, STAKEGRAPH_READ_MODEL_POLL=0
+    )
+
+
+@contextmanager
+def serving(store: GraphStore, settings: ApiSettings) -> Iterator[TestClient]:
+    """A client of the app, once its read model (when on) serves."""
+    app = create_app(store, settings=settings)
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        holder = app.state.read_model
+        # Not a timing assertion: a generous bound so that a broken build fails, not hangs.
+        assert holder is None or holder.ready.wait(timeout=120), "the read model did not build"
+        yield test_client
 
 
 @pytest.fixture(scope="module")
 def client(portfolio: GraphStore, api_settings: ApiSettings) -> Iterator[TestClient]:
-    app = create_app(portfolio, settings=api_settings)
-    with TestClient(app, raise_server_exceptions=False) as test_client:
+    with serving(portfolio, api_settings) as test_client:
         yield test_client

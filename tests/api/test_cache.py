@@ -53,7 +53,10 @@ def test_errors_are_not_cached_and_zero_ttl_is_off() -> None:
 def test_cached_answers_respect_account_scope(
     portfolio: GraphStore, keys: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = ApiSettings(STAKEGRAPH_HOME=Path(keys["home"]), STAKEGRAPH_CACHE_TTL=60)
+    # The per-request path is what this cache serves: the read model stays out of the way.
+    settings = ApiSettings(
+        STAKEGRAPH_HOME=Path(keys["home"]), STAKEGRAPH_CACHE_TTL=60, STAKEGRAPH_READ_MODEL=False
+    )
     calls = []
     real = service.account_detail
 

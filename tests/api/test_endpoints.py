@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from api_portfolio import headers
+from conftest import serving
 from fastapi.testclient import TestClient
 
+from stakegraph.api.settings import ApiSettings
+from stakegraph.graph.store import GraphStore
+
 pytestmark = pytest.mark.store
+
+
+@pytest.fixture(scope="module", params=["read_model", "per_request"])
+def client(
+    request: pytest.FixtureRequest, portfolio: GraphStore, api_settings: ApiSettings
+) -> Iterator[TestClient]:
+    """Every answer twice: from the precomputed read model and computed per request."""
+    settings = api_settings.model_copy(update={"read_model": request.param == "read_model"})
+    with serving(portfolio, settings) as test_client:
+        yield test_client
 
 
 @pytest.fixture(scope="module")
@@ -299,7 +315,7 @@ def test_departure_impact_of_our_account_manager(client: TestClient, admin: dict
     assert [p["id"] for p in acme["unreachable"]] == ["a-champ", "a-cto", "a-gone"]
     assert [p["id"] for p in acme["lost_direct_contact"]] == ["a-ops"]  # Vera knows Ed
     assert acme["single_threaded"] == []
-    first = {}
+    first: dict[str, dict[str, Any]] = {}
     for bridge in acme["bridges"]:
         first.setdefault(bridge["stakeholder"]["id"], bridge)
     assert first["a-champ"]["via"]["id"] == "u-cto" and first["a-champ"]["handover"]

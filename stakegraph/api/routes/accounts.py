@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
+from starlette.concurrency import run_in_threadpool
 
 from stakegraph.api import schemas as s
 from stakegraph.api import service
@@ -12,8 +13,10 @@ from stakegraph.api.deps import (
     AccountIdPath,
     CacheDep,
     PrincipalDep,
+    ReadModelDep,
     SettingsDep,
     StoreDep,
+    raw_json,
     scope_of,
 )
 
@@ -26,11 +29,12 @@ SortField = Literal[
 
 
 @router.get("", response_model=s.AccountsPublic)
-def list_accounts(
+async def list_accounts(
     store: StoreDep,
     settings: SettingsDep,
     principal: PrincipalDep,
     cache: CacheDep,
+    model: ReadModelDep,
     segment: Annotated[str | None, Query(max_length=100, description="exact segment")] = None,
     tier: Annotated[int | None, Query(ge=1, le=5, description="risk tier 1-5")] = None,
     owner: Annotated[str | None, Query(max_length=200, description="owner person id")] = None,
@@ -39,10 +43,23 @@ def list_accounts(
     ] = "-risk_score",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> s.AccountsPublic:
+) -> Response | s.AccountsPublic:
     """Accounts with risk, tier, trend and open signals (account managers: their own)."""
+    if model is not None:
+        return raw_json(
+            model.page(
+                principal,
+                segment=segment,
+                tier=tier,
+                owner_id=owner,
+                sort=sort,
+                limit=limit,
+                offset=offset,
+            )
+        )
     key = ("accounts", scope_of(principal), segment, tier, owner, sort, limit, offset)
-    return cache.get_or_compute(
+    return await run_in_threadpool(
+        cache.get_or_compute,
         key,
         lambda: service.list_accounts(
             store,
@@ -59,15 +76,20 @@ def list_accounts(
 
 
 @router.get("/{account_id}", response_model=s.AccountDetailPublic)
-def get_account(
+async def get_account(
     account_id: AccountIdPath,
     store: StoreDep,
     settings: SettingsDep,
     principal: PrincipalDep,
     cache: CacheDep,
-) -> s.AccountDetailPublic:
+    model: ReadModelDep,
+) -> Response | s.AccountDetailPublic:
     """Scores, tier with its risk factors, open signals with evidence, metric timeline."""
-    return cache.get_or_compute(
+    entry = model.entry(principal, account_id) if model is not None else None
+    if entry is not None:
+        return raw_json(entry.detail)
+    return await run_in_threadpool(
+        cache.get_or_compute,
         ("account", scope_of(principal), account_id),
         lambda: service.account_detail(store, settings, principal, account_id),
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from stakegraph.api import schemas as s
 from stakegraph.api.deps import StoreDep
+from stakegraph.api.read_model import ReadModelHolder
 
 router = APIRouter(tags=["health"])
 
@@ -17,7 +18,11 @@ def health() -> s.HealthPublic:
 
 
 @router.get("/ready", response_model=s.ReadyPublic, responses={503: {"description": "store down"}})
-def ready(store: StoreDep) -> s.ReadyPublic:
-    """The graph store answers a query; 503 otherwise."""
+def ready(store: StoreDep, request: Request) -> s.ReadyPublic:
+    """The graph store answers a query; 503 otherwise. Says whether the read model serves."""
     store.query("api/ping")
-    return s.ReadyPublic(backend=store.backend.split(" at ")[0])
+    holder: ReadModelHolder | None = request.app.state.read_model
+    return s.ReadyPublic(
+        backend=store.backend.split(" at ")[0],
+        read_model="off" if holder is None else holder.state,
+    )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
+from starlette.concurrency import run_in_threadpool
 
 from stakegraph.api import schemas as s
 from stakegraph.api import service
@@ -11,8 +12,10 @@ from stakegraph.api.deps import (
     AsOfDep,
     CacheDep,
     PrincipalDep,
+    ReadModelDep,
     SettingsDep,
     StoreDep,
+    raw_json,
     scope_of,
 )
 
@@ -20,16 +23,22 @@ router = APIRouter(prefix="/api/accounts", tags=["stakeholder maps"])
 
 
 @router.get("/{account_id}/map", response_model=s.StakeholderMapPublic)
-def stakeholder_map(
+async def stakeholder_map(
     account_id: AccountIdPath,
     store: StoreDep,
     settings: SettingsDep,
     principal: PrincipalDep,
     cache: CacheDep,
+    model: ReadModelDep,
     as_of: AsOfDep,
-) -> s.StakeholderMapPublic:
+) -> Response | s.StakeholderMapPublic:
     """People (role at the date, side, flags) and ties (strength, recency, evidence)."""
-    return cache.get_or_compute(
+    entry = model.entry(principal, account_id) if model is not None else None
+    if entry is not None and as_of in (None, entry.as_of):
+        return raw_json(entry.map)
+    # Another day (or no model yet): computed now, off the event loop, and cached.
+    return await run_in_threadpool(
+        cache.get_or_compute,
         ("map", scope_of(principal), account_id, as_of),
         lambda: service.stakeholder_map(store, settings, principal, account_id, as_of),
     )

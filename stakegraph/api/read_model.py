@@ -1,0 +1,262 @@
+"""The read model: every answer that does not depend on the caller, computed once, in memory.
+
+The account list, an account's detail, and its stakeholder map and re-mapping suggestions
+as of its analysis date change only when ``stakegraph ingest`` or ``stakegraph analyze``
+writes to the store, yet computing them per request costs several store round trips and a
+tie computation each (docs/api.md, "Performance"). So the API loads every account's data
+with a few bulk reads (:func:`stakegraph.api.service.fetch_windows`), computes those
+answers with the same functions the per-request path uses, and keeps them as JSON bytes.
+A request then only checks who may see what and copies bytes out.
+
+Freshness: :class:`ReadModelHolder` checks a cheap fingerprint of the store (``api/
+model_stamp``: accounts, analysis dates, risk sums, import runs) every ``poll_s`` seconds
+and rebuilds in the background when it changed, or when the model is older than
+``max_age_s`` whatever the fingerprint says; the old model serves until the new one is
+complete, then is swapped in whole. Anything the model does not hold (an account created
+since the last build, a map as of another day, departure impact) is computed per request.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from stakegraph.api import service
+from stakegraph.api.errors import NotFoundError
+from stakegraph.api.keys import Principal
+from stakegraph.api.settings import ApiSettings
+from stakegraph.graph.store import GraphStore
+
+log = logging.getLogger(__name__)
+
+SORTS = tuple(f"{sign}{name}" for name in service.SORT_FIELDS for sign in ("", "-"))
+
+
+@dataclass(frozen=True)
+class AccountEntry:
+    """One account's precomputed answers (JSON) and what access and filters look at."""
+
+    id: str
+    owner_id: str | None
+    segment: str | None
+    risk_tier: int | None
+    as_of: date  # the day of the precomputed map and suggestions
+    row: bytes  # AccountPublic
+    detail: bytes  # AccountDetailPublic
+    map: bytes  # StakeholderMapPublic
+    suggestions: bytes  # SuggestionsPublic
+
+
+@dataclass(frozen=True)
+class ReadModel:
+    """Every account's answers as of one state of the store (immutable once built)."""
+
+    stamp: tuple[Hashable, ...]
+    accounts: Mapping[str, AccountEntry]
+    orders: Mapping[str, tuple[str, ...]]  # sort parameter -> account ids in that order
+    built_at: float  # time.monotonic() when the build finished
+    build_s: float
+
+    def entry(self, principal: Principal, account_id: str) -> AccountEntry | None:
+        """The caller's account, or None when the model does not hold it (ask the store).
+
+        Another owner's account raises the same 404 as a missing one, exactly as the
+        per-request path does.
+        """
+        entry = self.accounts.get(account_id)
+        mine = entry is None or principal.sees_all_accounts or entry.owner_id == principal.owner_id
+        if not mine:
+            raise NotFoundError("account", account_id)
+        return entry
+
+    def page(
+        self,
+        principal: Principal,
+        *,
+        segment: str | None,
+        tier: int | None,
+        owner_id: str | None,
+        sort: str,
+        limit: int,
+        offset: int,
+    ) -> bytes:
+        """One page of the account list as ``AccountsPublic`` JSON (semantics of
+        :func:`stakegraph.api.service.list_accounts`)."""
+        if not principal.sees_all_accounts:
+            if owner_id is not None and owner_id != principal.owner_id:
+                return _page_json([], 0, limit, offset)
+            owner_id = principal.owner_id
+        matching = [
+            entry
+            for entry in (self.accounts[i] for i in self.orders[sort])
+            if (segment is None or entry.segment == segment)
+            and (tier is None or entry.risk_tier == tier)
+            and (owner_id is None or entry.owner_id == owner_id)
+        ]
+        rows = [entry.row for entry in matching[offset : offset + limit]]
+        return _page_json(rows, len(matching), limit, offset)
+
+
+def _page_json(rows: list[bytes], count: int, limit: int, offset: int) -> bytes:
+    # Rows are already JSON: joining bytes is what makes a page cost microseconds.
+    return b'{"data":[%s],"count":%d,"limit":%d,"offset":%d}' % (
+        b",".join(rows),
+        count,
+        limit,
+        offset,
+    )
+
+
+def read_stamp(store: GraphStore) -> tuple[Hashable, ...]:
+    """The store's fingerprint: it changes when an analysis or an import writes."""
+    rows = store.query("api/model_stamp")
+    row = rows[0] if rows else {}
+    return tuple(
+        _hashable(row.get(k))
+        for k in (
+            "accounts",
+            "analyzed_at",
+            "risk_sum",
+            "tier_sum",
+            "imports",
+            "imported_at",
+            "finished_at",
+        )
+    )
+
+
+def _hashable(value: Any) -> Hashable:
+    # A float sum read twice from an unchanged store is the same float; rounding only
+    # guards against a backend summing in a different order.
+    return round(value, 9) if isinstance(value, float) else value
+
+
+def build_read_model(
+    store: GraphStore, settings: ApiSettings, *, stamp: tuple[Hashable, ...] | None = None
+) -> ReadModel:
+    """Read every account's data in a few bulk queries and compute its answers."""
+    started = time.perf_counter()
+    stamp = read_stamp(store) if stamp is None else stamp
+    open_window_s = settings.open_signal_days * service.DAY
+    rows = store.query("api/model_accounts", open_window_s=open_window_s)
+    snapshots: dict[str, list[dict[str, Any]]] = {}
+    for r in store.query("api/model_snapshots"):
+        snapshots.setdefault(r["account_id"], []).append(r["snapshot"])
+    signals: dict[str, list[dict[str, Any]]] = {}
+    for r in store.query("api/model_signals", open_window_s=open_window_s):
+        signals.setdefault(r["account_id"], []).append(r)
+    never_analyzed = [r["id"] for r in rows if r["analyzed_at"] is None]
+    last_at = {
+        r["account_id"]: r["last_at"]
+        for r in (
+            store.query("api/model_last_activity", account_ids=never_analyzed)
+            if never_analyzed
+            else []
+        )
+    }
+    days = {r["id"]: service.default_day(r, last_at.get(r["id"])) for r in rows}
+    networks = service.build_networks(
+        service.fetch_windows(store, days, window_days=settings.tie_window_days)
+    )
+    accounts: dict[str, AccountEntry] = {}
+    for r in rows:
+        account_snapshots = snapshots.get(r["id"], [])
+        net = networks[r["id"]]
+        accounts[r["id"]] = AccountEntry(
+            id=r["id"],
+            owner_id=r["owner_id"],
+            segment=r["segment"],
+            risk_tier=r["risk_tier"],
+            as_of=days[r["id"]],
+            row=service.account_public(r, account_snapshots).model_dump_json().encode(),
+            detail=service.detail_public(r, account_snapshots, signals.get(r["id"], []))
+            .model_dump_json()
+            .encode(),
+            map=service.map_public(net).model_dump_json().encode(),
+            suggestions=service.suggestions_public(net).model_dump_json().encode(),
+        )
+    orders = {sort: tuple(r["id"] for r in service.sorted_rows(rows, sort)) for sort in SORTS}
+    return ReadModel(
+        stamp=stamp,
+        accounts=accounts,
+        orders=orders,
+        built_at=time.monotonic(),
+        build_s=time.perf_counter() - started,
+    )
+
+
+class ReadModelHolder:
+    """Keeps the current :class:`ReadModel` and rebuilds it when the store changes.
+
+    ``model`` is None until the first build completes (requests are then answered per
+    request). Builds run one at a time; readers never wait for one.
+    """
+
+    def __init__(
+        self,
+        store: Callable[[], GraphStore],
+        settings: ApiSettings,
+        *,
+        on_swap: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._store = store
+        self._settings = settings
+        self._on_swap = on_swap
+        self._build_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.ready = threading.Event()
+        self.model: ReadModel | None = None
+
+    @property
+    def state(self) -> Literal["ready", "warming"]:
+        """``ready`` once a model serves, ``warming`` before."""
+        return "ready" if self.model is not None else "warming"
+
+    def refresh(self, *, force: bool = False) -> bool:
+        """Rebuild when the store's fingerprint changed or the model is too old; True if it did."""
+        with self._build_lock:
+            store = self._store()
+            stamp = read_stamp(store)
+            current = self.model
+            max_age = self._settings.read_model_max_age_s
+            if (
+                not force
+                and current is not None
+                and current.stamp == stamp
+                and not (max_age > 0 and time.monotonic() - current.built_at > max_age)
+            ):
+                return False
+            model = build_read_model(store, self._settings, stamp=stamp)
+            self.model = model  # one reference assignment: readers see old or new, whole
+            self.ready.set()
+            self._on_swap()
+            log.info("read model: %d accounts built in %.1f s", len(model.accounts), model.build_s)
+            return True
+
+    def start(self) -> None:
+        """Build now and then keep checking, in a daemon thread."""
+        self._thread = threading.Thread(target=self._run, name="read-model", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=60)
+
+    def _run(self) -> None:
+        poll_s = self._settings.read_model_poll_s
+        while not self._stop.is_set():
+            try:
+                self.refresh()
+            except Exception:  # a store that is down now may be back at the next check
+                log.exception("read model: refresh failed; serving the previous one")
+            if poll_s <= 0 and self.model is not None:
+                return  # checked at start-up only
+            # After a failure with no model yet, retry even when polling is off.
+            self._stop.wait(poll_s if poll_s > 0 else 5.0)
