@@ -333,8 +333,12 @@ def demo(
         Path | None,
         typer.Option(help="Where to write the portfolio (default: STAKEGRAPH_HOME/demo)."),
     ] = None,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the API at the end.")
+    ] = True,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port to serve on.")] = 8000,
 ) -> None:
-    """Generate a portfolio, load it, and run every later stage on the embedded default."""
+    """Generate a portfolio, load it, run every later stage, then serve the API."""
     target = workdir or get_settings().home / "demo"
     console.rule("1. generate")
     generate(target, accounts=accounts, seed=seed)
@@ -344,19 +348,29 @@ def demo(
     analyze()
     console.rule("4. status")
     status()
+    if serve_after:
+        from stakegraph.api.app import demo_key, serve_api
+        from stakegraph.api.settings import get_api_settings
+
+        console.rule("5. serve")
+        key = demo_key(get_api_settings().keys_file)
+        url = f"http://127.0.0.1:{port}"
+        console.print(f"API: {url}/docs   web app: {url}/app/   (Ctrl-C stops)")
+        console.print(f'admin API key (label "demo"; replaced by the next demo): {key}')
+        console.print(f'try: curl -s -H "X-API-Key: {key}" {url}/api/accounts?limit=5')
+        serve_api(host="127.0.0.1", port=port)
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    access_log: Annotated[bool, typer.Option(help="Log every request.")] = False,
 ) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs; create keys with `stakegraph keys create`)."""
-    import uvicorn
+    from stakegraph.api.app import serve_api
 
-    from stakegraph.api.app import create_app
-
-    uvicorn.run(create_app(), host=host, port=port, log_config=None)
+    serve_api(host=host, port=port, access_log=access_log)
 
 
 app.add_typer(keys_app, name="keys")
