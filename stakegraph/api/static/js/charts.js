@@ -62,6 +62,8 @@ export function timelineChart(container, spec) {
     scales: {x: {time: true}},
     axes: [{stroke: '#52606d', grid: {stroke: '#eef1f4'}},
       {stroke: '#52606d', grid: {stroke: '#eef1f4'}, size: 48,
+        // Counts get whole-number ticks only.
+        incrs: digits === 0 ? [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] : undefined,
         values: (u, ticks) => ticks.map((v) => Number(v.toFixed(digits)))}],
     series: [{label: 'week'}, ...spec.series.map((s, i) => ({
       label: s.label, stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: true,

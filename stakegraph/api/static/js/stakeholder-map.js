@@ -23,12 +23,14 @@ const COLORS = {ours: '#0f766e', theirs: '#6d28d9', departed: '#9ca3af', path: '
 const SLOT = 86; // horizontal room of one person in a grid cell
 const PER_LINE = 3; // people side by side in one cell before wrapping
 const LINE = 70; // vertical room of one line of people
-const BLOCK_GAP = 110; // between our block and theirs
+const BLOCK_GAP = 80; // between our block and theirs
+const MAX_HEIGHT = 640; // of the map, in pixels
+const MIN_HEIGHT = 360;
 
 const STYLE = [
   {selector: 'node.person, node.ghost', style: {
     width: 'data(size)', height: 'data(size)', label: 'data(label)',
-    'font-size': 10, 'text-valign': 'bottom', 'text-margin-y': 3, 'text-wrap': 'wrap',
+    'font-size': 11, 'text-valign': 'bottom', 'text-margin-y': 3, 'text-wrap': 'wrap',
     'text-max-width': 82, color: '#1f2933', 'text-outline-color': '#ffffff',
     'text-outline-width': 2, 'border-width': 1, 'border-color': '#ffffff',
   }},
@@ -160,9 +162,13 @@ export class StakeholderMap {
 
   applyLayout() {
     const axes = this.cy.nodes('.axis');
-    const positions = gridPositions(this.map);
+    // The grid picks its arrangement for the tallest the map may grow to, then the map's
+    // height follows the grid's shape (no empty bands above and below a wide grid).
+    const aspect = Math.max(0.3, this.container.clientWidth / MAX_HEIGHT);
+    const positions = gridPositions(this.map, aspect);
     this.cy.nodes().forEach((n) => { n.position(positions.get(n.id()) ?? {x: 0, y: 0}); });
     if (this.layoutMode === 'force') {
+      this.setHeight(MAX_HEIGHT);
       axes.style('display', 'none');
       this.cy.elements('node.person, edge.tie').layout({
         name: 'cose', animate: false, randomize: false, nodeDimensionsIncludeLabels: true,
@@ -170,17 +176,27 @@ export class StakeholderMap {
         nodeRepulsion: () => 9000, gravity: 0.6, numIter: 1500, fit: false,
       }).run();
       this.cy.edges().data('bend', 0);
-    } else {
-      axes.style('display', 'element');
-      // Ties within one row would run straight through the people between them: arc them.
-      this.cy.edges().forEach((edge) => {
-        const a = edge.source().position();
-        const b = edge.target().position();
-        const flat = Math.abs(a.y - b.y) < 30;
-        edge.data('bend', flat ? Math.min(120, 0.18 * Math.abs(a.x - b.x)) : 0);
-      });
+      this.cy.fit(this.cy.nodes('.person'), 24);
+      return;
     }
-    this.cy.fit(this.layoutMode === 'force' ? this.cy.nodes('.person') : undefined, 24);
+    axes.style('display', 'element');
+    // Ties within one row would run straight through the people between them: arc them.
+    this.cy.edges().forEach((edge) => {
+      const a = edge.source().position();
+      const b = edge.target().position();
+      const flat = Math.abs(a.y - b.y) < 30;
+      edge.data('bend', flat ? Math.min(120, 0.18 * Math.abs(a.x - b.x)) : 0);
+    });
+    const box = this.cy.elements().boundingBox();
+    const fitted = (this.container.clientWidth * (box.h + 60)) / (box.w + 60);
+    this.setHeight(Math.min(MAX_HEIGHT, Math.max(MIN_HEIGHT, Math.round(fitted))));
+    this.cy.fit(undefined, 24);
+  }
+
+  setHeight(height) {
+    if (this.container.clientHeight === height) return;
+    this.container.style.height = `${height}px`;
+    this.cy.resize();
   }
 
   /** Select a person or a tie (from the tables), centring it. */
@@ -282,55 +298,82 @@ function functionOf(node) {
   return FUNCTIONS.includes(node.function) ? node.function : 'other';
 }
 
-/** The grid: one block per side, rows = levels (C-level on top), columns = functions. */
-function gridPositions(map) {
-  const positions = new Map();
-  if (!map) return positions;
+/**
+ * The grid: one block per side, rows = levels (C-level on top), columns = functions present.
+ * The blocks sit side by side (ours left) or stacked (theirs on top), whichever lets the map
+ * fill a container of the given aspect ratio (width / height) at the larger zoom.
+ */
+function gridPositions(map, aspect) {
+  if (!map) return new Map();
   const rows = [...LEVELS, 'unknown'].filter((level) =>
     level !== 'unknown' || map.nodes.some((n) => levelOf(n) === 'unknown'));
-  const blocks = [true, false].map((ours) => {
-    const people = map.nodes.filter((n) => n.is_ours === ours);
-    const columns = FUNCTIONS.filter((f) => people.some((n) => functionOf(n) === f));
-    const cells = new Map();
-    for (const person of [...people].sort((a, b) => (a.name ?? a.id).localeCompare(b.name ?? b.id))) {
-      const key = `${levelOf(person)}|${functionOf(person)}`;
-      if (!cells.has(key)) cells.set(key, []);
-      cells.get(key).push(person);
-    }
-    const width = new Map(columns.map((f) => [f, Math.min(PER_LINE,
-      Math.max(1, ...rows.map((l) => cells.get(`${l}|${f}`)?.length ?? 0)))]));
-    return {ours, columns, cells, width};
-  });
-  const lines = new Map(rows.map((level) => [level, Math.max(1, ...blocks.flatMap((b) =>
-    b.columns.map((f) => Math.ceil((b.cells.get(`${level}|${f}`)?.length ?? 0) / PER_LINE))))]));
-  const rowTop = new Map();
-  let y = 60;
+  const blocks = [true, false]
+    .map((ours) => blockGrid(map.nodes.filter((n) => n.is_ours === ours), ours, rows))
+    .filter((block) => block.people > 0);
+  // Rows line up across the blocks, so one level reads across the whole map.
+  const lines = new Map(rows.map((level) =>
+    [level, Math.max(1, ...blocks.map((b) => b.lines.get(level)))]));
+  const rowY = new Map();
+  let y = 56;
   for (const level of rows) {
-    rowTop.set(level, y);
-    y += lines.get(level) * LINE + 20;
+    rowY.set(level, y);
+    y += lines.get(level) * LINE + 14;
   }
-  let x = 110;
-  for (const block of blocks) {
-    const blockStart = x;
-    for (const fn of block.columns) {
-      const slots = block.width.get(fn);
-      positions.set(axisId(block.ours, 'col', fn), {x: x + ((slots - 1) * SLOT) / 2, y: 28});
-      for (const level of rows) {
-        (block.cells.get(`${level}|${fn}`) ?? []).forEach((person, i) => {
-          const line = Math.floor(i / PER_LINE);
-          const inLine = Math.min(PER_LINE, (block.cells.get(`${level}|${fn}`).length - line * PER_LINE));
-          const pad = ((slots - inLine) * SLOT) / 2;
-          positions.set(person.id, {x: x + pad + (i % PER_LINE) * SLOT, y: rowTop.get(level) + 18 + line * LINE});
-        });
-      }
-      x += slots * SLOT + 12;
+  const blockHeight = y;
+  const widths = blocks.map((b) => b.width);
+  const side = {w: widths.reduce((a, b) => a + b, 0) + BLOCK_GAP * (blocks.length - 1), h: blockHeight};
+  const stacked = {w: Math.max(...widths), h: blockHeight * blocks.length + BLOCK_GAP * (blocks.length - 1)};
+  const zoom = (box) => Math.min(aspect / box.w, 1 / box.h);
+  const isStacked = blocks.length > 1 && zoom(stacked) > zoom(side);
+  const order = isStacked ? [...blocks].reverse() : blocks; // theirs on top when stacked
+  const positions = new Map();
+  let offsetX = 0;
+  let offsetY = 0;
+  for (const block of order) {
+    for (const [id, place] of block.places) {
+      positions.set(id, {x: offsetX + place.x, y: offsetY + rowY.get(place.level) + 18 + place.line * LINE});
     }
-    const blockEnd = Math.max(x - 12 - SLOT, blockStart);
-    positions.set(axisId(block.ours, 'block'), {x: (blockStart + blockEnd) / 2, y: 2});
-    x += BLOCK_GAP;
+    for (const [fn, x] of block.columnX) positions.set(axisId(block.ours, 'col', fn), {x: offsetX + x, y: offsetY + 28});
+    for (const level of rows) {
+      positions.set(axisId(block.ours, 'row', level), {x: offsetX + 28, y: offsetY + rowY.get(level) + 18});
+    }
+    positions.set(axisId(block.ours, 'title'), {x: offsetX + block.width / 2, y: offsetY});
+    if (isStacked) offsetY += blockHeight + BLOCK_GAP;
+    else offsetX += block.width + BLOCK_GAP;
   }
-  for (const level of rows) positions.set(`axis-row-${level}`, {x: 30, y: rowTop.get(level) + 18});
   return positions;
+}
+
+/** One side's grid in its own coordinates: x of each person and column; lines per level. */
+function blockGrid(people, ours, rows) {
+  const columns = FUNCTIONS.filter((f) => people.some((n) => functionOf(n) === f));
+  const cells = new Map();
+  for (const person of [...people].sort((a, b) => (a.name ?? a.id).localeCompare(b.name ?? b.id))) {
+    const key = `${levelOf(person)}|${functionOf(person)}`;
+    if (!cells.has(key)) cells.set(key, []);
+    cells.get(key).push(person);
+  }
+  const cell = (level, fn) => cells.get(`${level}|${fn}`) ?? [];
+  const lines = new Map(rows.map((level) =>
+    [level, Math.max(1, ...columns.map((fn) => Math.ceil(cell(level, fn).length / PER_LINE)))]));
+  const places = new Map();
+  const columnX = new Map();
+  let x = 80; // room for the row labels
+  for (const fn of columns) {
+    const slots = Math.min(PER_LINE, Math.max(1, ...rows.map((level) => cell(level, fn).length)));
+    columnX.set(fn, x + ((slots - 1) * SLOT) / 2);
+    for (const level of rows) {
+      const inCell = cell(level, fn);
+      inCell.forEach((person, i) => {
+        const line = Math.floor(i / PER_LINE);
+        const inLine = Math.min(PER_LINE, inCell.length - line * PER_LINE);
+        const pad = ((slots - inLine) * SLOT) / 2;
+        places.set(person.id, {x: x + pad + (i % PER_LINE) * SLOT, level, line});
+      });
+    }
+    x += slots * SLOT + 12;
+  }
+  return {ours, people: people.length, columns, columnX, places, lines, width: x};
 }
 
 function axisId(ours, kind, name = '') {
@@ -339,20 +382,18 @@ function axisId(ours, kind, name = '') {
 
 function axisNodes(map) {
   const nodes = [];
-  const levels = new Set(map.nodes.map(levelOf));
-  for (const level of [...LEVELS, 'unknown']) {
-    if (level === 'unknown' && !levels.has('unknown')) continue;
-    nodes.push({group: 'nodes', classes: 'axis row', selectable: false, grabbable: false,
-      data: {id: `axis-row-${level}`, label: LEVEL_NAMES[level]}});
-  }
+  const axis = (id, classes, label) => ({group: 'nodes', classes: `axis ${classes}`,
+    selectable: false, grabbable: false, data: {id, label}});
+  const rows = [...LEVELS, 'unknown'].filter((level) =>
+    level !== 'unknown' || map.nodes.some((n) => levelOf(n) === 'unknown'));
   for (const ours of [true, false]) {
     const people = map.nodes.filter((n) => n.is_ours === ours);
     if (!people.length) continue;
-    nodes.push({group: 'nodes', classes: `axis block ${ours ? 'ours' : 'theirs'}`, selectable: false,
-      grabbable: false, data: {id: axisId(ours, 'block'), label: ours ? 'Our team' : 'Their people'}});
+    const sideClass = ours ? 'ours' : 'theirs';
+    nodes.push(axis(axisId(ours, 'title'), `block ${sideClass}`, ours ? 'Our team' : 'Their people'));
+    for (const level of rows) nodes.push(axis(axisId(ours, 'row', level), 'row', LEVEL_NAMES[level]));
     for (const fn of new Set(people.map(functionOf))) {
-      nodes.push({group: 'nodes', classes: 'axis col', selectable: false, grabbable: false,
-        data: {id: axisId(ours, 'col', fn), label: fn === 'it' ? 'IT' : fn === 'hr' ? 'HR' : fn}});
+      nodes.push(axis(axisId(ours, 'col', fn), 'col', fn === 'it' ? 'IT' : fn === 'hr' ? 'HR' : fn));
     }
   }
   return nodes;

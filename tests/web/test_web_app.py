@@ -1,0 +1,389 @@
+"""The web app (stakegraph/api/static) in headless Chromium, against a live API.
+
+A 20-account generated portfolio is ingested and analyzed into the session's store, served by
+uvicorn on a free loopback port, and driven through Selenium with /usr/bin/chromedriver.
+Numbers on the page are compared with the API's own answers. Screenshots go to
+test-artifacts/web/ (look at them: docs/web.md).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from web_browser import CHROMEDRIVER, CHROMIUM, browser_missing
+
+from stakegraph.analytics.run import analyze
+from stakegraph.api.app import create_app
+from stakegraph.api.keys import KeyRing, Role
+from stakegraph.api.settings import ApiSettings
+from stakegraph.generate import generate_portfolio
+from stakegraph.graph.store import GraphStore
+from stakegraph.ingest import import_directory
+
+if (_missing := browser_missing()) is not None:
+    pytest.skip(_missing, allow_module_level=True)
+
+# Selenium only once we know there is a browser to drive.
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.wait import WebDriverWait
+
+pytestmark = pytest.mark.store
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+ACCOUNTS = 20
+SEED = 7
+WAIT_S = 60
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1440,1000",
+]
+
+
+@dataclass(frozen=True)
+class LiveApi:
+    base_url: str
+    key: str
+    client: httpx.Client
+
+    def get(self, path: str, **params: Any) -> Any:
+        response = self.client.get(path, params=params)
+        response.raise_for_status()
+        return response.json()
+
+
+@pytest.fixture(scope="module")
+def analyzed_store(store: GraphStore, tmp_path_factory: pytest.TempPathFactory) -> GraphStore:
+    """The session's store holding only a generated, ingested and analyzed portfolio."""
+    store.driver.execute_query("MATCH (n) DETACH DELETE n", database_=store.database)
+    store.ensure_schema()
+    files = tmp_path_factory.mktemp("web-portfolio")
+    generate_portfolio(files, accounts=ACCOUNTS, seed=SEED)
+    import_directory(store, files, rejects_dir=tmp_path_factory.mktemp("web-rejects"))
+    analyze(store)
+    return store
+
+
+@pytest.fixture(scope="module")
+def live_api(
+    analyzed_store: GraphStore, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveApi]:
+    """The API (with the web app at /app/) served by uvicorn in a thread, and a leader's key."""
+    home = tmp_path_factory.mktemp("web-home")
+    key = KeyRing(home / "keys.json").create(Role.LEADER, label="browser tests")
+    app = create_app(analyzed_store, settings=ApiSettings(STAKEGRAPH_HOME=home))
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, name="web-test-api", daemon=True)
+    thread.start()
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the API did not start")
+        time.sleep(0.05)
+    with httpx.Client(base_url=base_url, headers={"X-API-Key": key}, timeout=60) as client:
+        yield LiveApi(base_url, key, client)
+    server.should_exit = True
+    thread.join(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser(live_api: LiveApi) -> Iterator[webdriver.Chrome]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in CHROMIUM_ARGS:
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        # The key goes in once, as a user would type it into the page's dialog.
+        driver.get(f"{live_api.base_url}/app/")
+        field = WebDriverWait(driver, WAIT_S).until(lambda d: d.find_element(By.ID, "key-input"))
+        field.send_keys(live_api.key)
+        driver.find_element(By.ID, "key-save").click()
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="module")
+def account(live_api: LiveApi) -> dict[str, Any]:
+    """The account the map tests open: of those with a warm path among their suggestions,
+    the one with the most ties on its map."""
+    best: tuple[int, int, str] | None = None
+    for item in live_api.get("/api/accounts", limit=500)["data"]:
+        suggestions = live_api.get(f"/api/accounts/{item['id']}/suggestions")["data"]
+        if not any(s["path"] for s in suggestions):
+            continue
+        ties = len(live_api.get(f"/api/accounts/{item['id']}/map")["edges"])
+        candidate = (ties, len(suggestions), item["id"])
+        if best is None or candidate > best:
+            best = candidate
+    assert best is not None, "the generated portfolio has no warm path at all"
+    detail: dict[str, Any] = live_api.get(f"/api/accounts/{best[2]}")
+    return detail
+
+
+# --- the portfolio ---------------------------------------------------------------------------
+
+
+def test_portfolio_lists_every_account(browser: webdriver.Chrome, live_api: LiveApi) -> None:
+    open_view(browser, live_api, "#/", "portfolio")
+    expected = live_api.get("/api/accounts", limit=500)
+    rows = browser.find_elements(By.CSS_SELECTOR, "#portfolio-table tbody tr")
+    assert len(rows) == expected["count"] == ACCOUNTS
+    # Default order: riskiest first, as the API sorts.
+    assert [r.get_attribute("data-account-id") for r in rows][:5] == [
+        a["id"] for a in expected["data"][:5]
+    ]
+    screenshot(browser, "portfolio")
+
+
+def test_portfolio_sorts_and_filters(browser: webdriver.Chrome, live_api: LiveApi) -> None:
+    open_view(browser, live_api, "#/", "portfolio")
+    browser.find_element(By.CSS_SELECTOR, "button.sort[data-sort='name']").click()
+    names = [
+        r.find_element(By.CSS_SELECTOR, "th a").text
+        for r in browser.find_elements(By.CSS_SELECTOR, "#portfolio-table tbody tr")
+    ]
+    assert names == sorted(names, key=str.lower)
+    header = browser.find_element(By.XPATH, "//button[@data-sort='name']/ancestor::th")
+    assert header.get_attribute("aria-sort") == "ascending"
+
+    tier = 3
+    expected = live_api.get("/api/accounts", tier=tier, limit=500)["count"]
+    browser.find_element(By.CSS_SELECTOR, f"#filter-tier option[value='{tier}']").click()
+    rows = browser.find_elements(By.CSS_SELECTOR, "#portfolio-table tbody tr")
+    assert len(rows) == expected
+    browser.find_element(By.CSS_SELECTOR, "#filter-tier option[value='']").click()
+
+
+def test_enter_on_a_focused_row_opens_the_account(
+    browser: webdriver.Chrome, live_api: LiveApi
+) -> None:
+    open_view(browser, live_api, "#/", "portfolio")
+    row = browser.find_element(By.CSS_SELECTOR, "#portfolio-table tbody tr")
+    account_id = row.get_attribute("data-account-id")
+    row.send_keys(Keys.ENTER)
+    wait_js(browser, "document.getElementById('view').dataset.ready === 'account'")
+    assert browser.execute_script("return location.hash") == f"#/accounts/{account_id}"
+
+
+# --- the account page ------------------------------------------------------------------------
+
+
+def test_account_map_matches_the_api(
+    browser: webdriver.Chrome, live_api: LiveApi, account: dict[str, Any]
+) -> None:
+    open_view(browser, live_api, "#/", "portfolio")
+    browser.find_element(
+        By.CSS_SELECTOR, f"#portfolio-table tr[data-account-id='{account['id']}']"
+    ).click()
+    wait_js(browser, "document.getElementById('view').dataset.ready === 'account'")
+    expected = live_api.get(f"/api/accounts/{account['id']}/map")
+    assert map_counts(browser) == (len(expected["nodes"]), len(expected["edges"]))
+    assert browser.find_element(By.ID, "cy").get_attribute("data-as-of") == expected["as_of"]
+    # Both sides are drawn, and drawn differently.
+    ours = browser.execute_script("return window.stakegraph.map.cy.nodes('.person.ours').length")
+    assert ours == sum(1 for n in expected["nodes"] if n["is_ours"])
+    # The table alternative holds the same people and ties.
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#people-table tbody tr")) == len(
+        expected["nodes"]
+    )
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#ties-table tbody tr")) == len(
+        expected["edges"]
+    )
+    # One timeline per question, drawn by uPlot.
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#timelines .uplot")) == 4
+    screenshot(browser, "account-map")
+
+
+def test_slider_redraws_the_map_as_of_that_week(
+    browser: webdriver.Chrome, live_api: LiveApi, account: dict[str, Any]
+) -> None:
+    open_view(browser, live_api, f"#/accounts/{account['id']}", "account")
+    weeks = [_day_before(end) for end in account["timeline"]["window_end"]]
+    latest = live_api.get(f"/api/accounts/{account['id']}/map", as_of=weeks[-1])
+    # The most recent earlier week whose map differs from the latest one.
+    steps, earlier = next(
+        (step, answer)
+        for step in range(4, len(weeks), 4)
+        if _signature(
+            answer := live_api.get(f"/api/accounts/{account['id']}/map", as_of=weeks[-1 - step])
+        )
+        != _signature(latest)
+    )
+    slider = browser.find_element(By.ID, "as-of")
+    for _ in range(steps):
+        slider.send_keys(Keys.ARROW_LEFT)
+    wait_js(browser, f"document.getElementById('cy').dataset.asOf === '{weeks[-1 - steps]}'")
+    assert browser.find_element(By.ID, "as-of-output").text == weeks[-1 - steps]
+    assert map_counts(browser) == (len(earlier["nodes"]), len(earlier["edges"]))
+    drawn = browser.execute_script(
+        "return window.stakegraph.map.cy.nodes('.person').map((n) => n.id()).sort()"
+    )
+    assert drawn == sorted(n["id"] for n in earlier["nodes"])
+    screenshot(browser, "account-map-earlier-week")
+
+
+def test_clicking_a_suggestion_highlights_its_warm_path(
+    browser: webdriver.Chrome, live_api: LiveApi, account: dict[str, Any]
+) -> None:
+    open_view(browser, live_api, f"#/accounts/{account['id']}", "account")
+    suggestions = live_api.get(f"/api/accounts/{account['id']}/suggestions")["data"]
+    rendered = browser.find_elements(By.CSS_SELECTOR, "#suggestions li.suggestion")
+    assert len(rendered) == len(suggestions)
+    index, suggestion = max(
+        ((i, s) for i, s in enumerate(suggestions) if s["path"]), key=lambda p: len(p[1]["path"])
+    )
+    item = rendered[index]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", item)
+    item.click()
+    assert item.get_attribute("aria-pressed") == "true"
+
+    on_path = {suggestion["stakeholder"]["id"]} | {
+        person["id"] for hop in suggestion["path"] for person in (hop["source"], hop["target"])
+    }
+    classes = browser.execute_script(
+        """const cy = window.stakegraph.map.cy;
+        return {
+          pathNodes: cy.nodes('.path-node').map((n) => n.id()).sort(),
+          pathEdges: cy.edges('.path-edge').map((e) => [e.source().id(), e.target().id()]),
+          target: cy.nodes('.suggestion-target').map((n) => n.id()),
+          source: cy.nodes('.suggestion-source').map((n) => n.id()),
+          // People off the path fade; ghosts are path people absent from the map.
+          unfaded: cy.nodes('.person').not('.faded').map((n) => n.id()).sort(),
+          ghosts: cy.nodes('.ghost').map((n) => n.id()).sort(),
+        };"""
+    )
+    assert set(classes["pathNodes"]) >= on_path
+    hops = {frozenset((hop["source"]["id"], hop["target"]["id"])) for hop in suggestion["path"]}
+    assert {frozenset(pair) for pair in classes["pathEdges"]} == hops
+    assert classes["target"] == [suggestion["stakeholder"]["id"]]
+    assert classes["source"] == [suggestion["suggested"]["id"]]
+    assert set(classes["unfaded"]) == set(classes["pathNodes"]) - set(classes["ghosts"])
+    screenshot(browser, "account-suggestion-path")
+
+    item.send_keys(Keys.ENTER)  # the keyboard toggles it off again
+    assert browser.execute_script("return window.stakegraph.map.cy.$('.path-node').length") == 0
+
+
+def test_force_layout_keeps_the_same_map(
+    browser: webdriver.Chrome, live_api: LiveApi, account: dict[str, Any]
+) -> None:
+    open_view(browser, live_api, f"#/accounts/{account['id']}", "account")
+    before = map_counts(browser)
+    browser.find_element(By.ID, "layout-force").click()
+    assert map_counts(browser) == before
+    hidden_axes = browser.execute_script(
+        "return window.stakegraph.map.cy.nodes('.axis').every((n) => n.style('display') === 'none')"
+    )
+    assert hidden_axes
+    screenshot(browser, "account-map-force")
+
+
+# --- leadership ------------------------------------------------------------------------------
+
+
+def test_leadership_view_renders_the_plan(browser: webdriver.Chrome, live_api: LiveApi) -> None:
+    open_view(browser, live_api, "#/leadership", "leadership")
+    response = live_api.client.post("/api/outreach/plan", json={"min_tier": 4, "min_score": 0.3})
+    response.raise_for_status()
+    plan = response.json()
+    assert plan["assignments"], "the generated portfolio should give the plan some work"
+    rows = browser.find_elements(By.CSS_SELECTOR, "#plan-assignments tbody tr")
+    assert len(rows) == len(plan["assignments"])
+    assert plan["assignments"][0]["reason"] in rows[0].text
+    uncovered = browser.find_elements(By.CSS_SELECTOR, "#plan-uncovered tbody tr")
+    assert len(uncovered) == len(plan["uncovered"])
+    executives = browser.find_elements(By.CSS_SELECTOR, "#plan-executives tbody tr")
+    assert len(executives) == len(plan["executives"])
+    screenshot(browser, "leadership-plan")
+
+
+def test_no_script_errors_in_the_console(browser: webdriver.Chrome) -> None:
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == []
+
+
+def test_a_refused_key_asks_for_a_new_one(browser: webdriver.Chrome, live_api: LiveApi) -> None:
+    browser.execute_script("localStorage.setItem('stakegraph.apiKey', 'sgk_nope_nope')")
+    browser.get(f"{live_api.base_url}/app/#/")
+    wait_js(browser, "document.getElementById('key-dialog').open")
+    wait_js(browser, "!document.getElementById('key-error').hidden")
+    screenshot(browser, "key-refused")
+    browser.find_element(By.ID, "key-input").send_keys(live_api.key)
+    browser.find_element(By.ID, "key-save").click()
+    wait_js(browser, "document.getElementById('view').dataset.ready === 'portfolio'")
+    # The refused key's 401 is the console's only complaint.
+    browser.get_log("browser")
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def open_view(browser: webdriver.Chrome, live_api: LiveApi, hash_: str, ready: str) -> None:
+    """Load the app at a route (a full page load) and wait until that view has drawn."""
+    browser.get("about:blank")  # else the same URL is only a fragment change: no reload
+    browser.get(f"{live_api.base_url}/app/{hash_}")
+    wait_js(browser, f"document.getElementById('view').dataset.ready === '{ready}'")
+
+
+def wait_js(browser: webdriver.Chrome, condition: str) -> None:
+    WebDriverWait(browser, WAIT_S, poll_frequency=0.1).until(
+        lambda d: d.execute_script(f"return Boolean({condition})"),
+        message=f"timed out waiting for: {condition}",
+    )
+
+
+def map_counts(browser: webdriver.Chrome) -> tuple[int, int]:
+    nodes, edges = browser.execute_script(
+        "const cy = window.stakegraph.map.cy;"
+        "return [cy.nodes('.person').length, cy.edges('.tie').length];"
+    )
+    return int(nodes), int(edges)
+
+
+def screenshot(browser: webdriver.Chrome, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(1440, min(max(1000, int(height)), 4000))
+    time.sleep(0.3)  # let the map and charts follow the resize
+    browser.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+    browser.set_window_size(1440, 1000)
+
+
+def _signature(answer: dict[str, Any]) -> tuple[frozenset[str], int]:
+    return frozenset(n["id"] for n in answer["nodes"]), len(answer["edges"])
+
+
+def _day_before(window_end: str) -> str:
+    end = datetime.fromisoformat(window_end.replace("Z", "+00:00"))
+    return (end - timedelta(days=1)).date().isoformat()
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
