@@ -73,6 +73,8 @@ FEATURES = (
     "contacts_trend",
     "interactions_trend",
     "meetings_trend",
+    "interactions_vs_year",
+    "meetings_vs_year",
     "contacts_level",
     "senior_contacts",
     "multi_role",
@@ -93,6 +95,8 @@ SCORECARD: dict[str, float] = {
     "contacts_trend": -1.0,
     "interactions_trend": -0.8,
     "meetings_trend": -0.4,
+    "interactions_vs_year": -0.8,
+    "meetings_vs_year": -0.4,
     "contacts_level": -0.3,
     "senior_contacts": -0.1,
     "multi_role": -0.3,
@@ -147,6 +151,7 @@ def risk_features(
     dates: Iterable[int],
     *,
     window: int = 90 * DAY,
+    long_window: int = 365 * DAY,
     signal_horizon: int = 180 * DAY,
     resolution: int = WEEK,
 ) -> pd.DataFrame:
@@ -169,6 +174,9 @@ def risk_features(
         rows = np.flatnonzero(when == day)
         recent = engagement(activity, start=int(day - window), end=int(day))
         prior = engagement(activity, start=int(day - 2 * window), end=int(day - window))
+        # The slide before a churn starts up to eight months ahead: a year-long baseline
+        # sees it where the 90-day one before has already slid too.
+        year = engagement(activity, start=int(day - long_window), end=int(day - window))
         picked = code[rows]
         ok = picked >= 0
         r = recent.iloc[np.maximum(picked, 0)]
@@ -179,10 +187,24 @@ def risk_features(
                 np.log((r[column].to_numpy(float) + 1) / (p[column].to_numpy(float) + 1))
             )
 
+        y = year.iloc[np.maximum(picked, 0)]
+
+        def long_trend(
+            column: str,
+            r: pd.DataFrame = r,
+            y: pd.DataFrame = y,
+            scale: float = window / max(long_window - window, 1),
+        ) -> np.ndarray:
+            return np.asarray(
+                np.log((r[column].to_numpy(float) + 1) / (y[column].to_numpy(float) * scale + 1))
+            )
+
         values = {
             "contacts_trend": trend("contacts_engaged"),
             "interactions_trend": trend("interactions"),
             "meetings_trend": trend("meetings"),
+            "interactions_vs_year": long_trend("interactions"),
+            "meetings_vs_year": long_trend("meetings"),
             "contacts_level": np.log1p(r["contacts_engaged"].to_numpy(float)),
             "senior_contacts": r["senior_contacts_engaged"].to_numpy(float),
             "multi_role": r["multi_role"].to_numpy(float),

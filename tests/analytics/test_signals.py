@@ -310,3 +310,85 @@ def test_parameters_are_validated_by_name() -> None:
     with pytest.raises(TypeError):
         detect_signals(bottleneck_builder().frames(), as_of=T0, no_such_parameter=1)
     assert SignalParameters().baseline_weeks == 26
+
+
+def holiday_builder(silent_from: int, weeks: int) -> Builder:
+    """Two emails a week with the champion and one each with ``x`` and ``y``; the champion
+    is away for eight weeks (12-19, too early to judge) and comes back, then is silent
+    from ``silent_from``."""
+    b = Builder()
+    b.person("champ", "director")
+    for pid in ("x", "y"):
+        b.person(pid)
+    for w in range(weeks):
+        away = 12 <= w < 20 or w >= silent_from
+        for k, pid in enumerate(["champ", "champ", "x", "y"]):
+            if pid == "champ" and away:
+                continue
+            b.email(T0 + w * WEEK + k * DAY, "h1", pid)
+    return b
+
+
+def test_a_silence_no_longer_than_the_persons_own_holiday_is_not_a_departure() -> None:
+    # The holiday missed 2 + 8 x 2 = 18 account conversations; six silent weeks miss 14,
+    # which the Poisson tails alone would call a departure (0.5 ** 14 = 6e-5).
+    b = holiday_builder(silent_from=52, weeks=58)
+    signals = kinds(detect_signals(b.frames(), as_of=T0 + 58 * WEEK), "champion_departure")
+    assert signals == []
+
+
+def test_a_silence_longer_than_any_in_the_past_year_is_a_departure() -> None:
+    # Silent from week 52: 2 conversations left in week 51, then 2 a week; 20 > 18 are
+    # first missed by the end of week 60.
+    b = holiday_builder(silent_from=52, weeks=64)
+    signals = kinds(detect_signals(b.frames(), as_of=T0 + 64 * WEEK), "champion_departure")
+    assert [s["person_ids"] for s in signals] == [["champ"]]
+    assert signals[0]["at"] == T0 + 61 * WEEK
+    assert signals[0]["evidence"]["account_interactions_since"] == 20
+
+
+def test_a_champion_quiet_while_traffic_runs_through_one_person_is_no_departure() -> None:
+    b = Builder()
+    b.person("champ", "director")
+    for pid in ("a", "b", "c", "d", "e"):
+        b.person(pid)
+    weekly(b, 32, ["champ", "a", "b", "c", "d", "e"])
+    weekly(b, 44, ["a"] * 8 + ["b"], from_week=32)
+    signals = detect_signals(b.frames(), as_of=T0 + 44 * WEEK)
+    assert kinds(signals, "champion_departure") == []
+    assert [s["person_ids"] for s in kinds(signals, "single_node_bottleneck")] == [["a"]]
+    # Without the narrowing (the others keep talking) the same silence is a departure.
+    b = Builder()
+    b.person("champ", "director")
+    for pid in ("a", "b", "c", "d", "e"):
+        b.person(pid)
+    weekly(b, 32, ["champ", "a", "b", "c", "d", "e"])
+    weekly(b, 44, ["a", "b", "c", "d", "e"], from_week=32)
+    signals = detect_signals(b.frames(), as_of=T0 + 44 * WEEK)
+    assert [s["person_ids"] for s in kinds(signals, "champion_departure")] == [["champ"]]
+
+
+def test_nothing_is_raised_after_the_account_churned() -> None:
+    b = Builder()
+    b.person("champ", "director")
+    for pid in ("x", "y"):
+        b.person(pid)
+    weekly(b, 40, ["champ", "champ", "x", "y"], skip={"champ"})
+    frames = b.frames()
+    churned = pd.DataFrame({"account_id": ["acc"], "at": [T0 + 35 * WEEK], "outcome": ["churned"]})
+    assert kinds(detect_signals(frames, as_of=T0 + 40 * WEEK), "champion_departure")
+    assert detect_signals(replace(frames, renewals=churned), as_of=T0 + 40 * WEEK) == []
+
+
+def test_step_over_trend_prefers_a_step_for_a_step_and_a_trend_for_a_slide() -> None:
+    from stakegraph.analytics.signals import _step_over_trend
+
+    weeks = np.arange(34)
+    step = np.where(weeks < 24, 20.0, 6.0)
+    slide = 20.0 * np.exp(-0.04 * weeks)
+    volume = np.stack([step, slide])
+    season = np.ones(34)
+    evidence = _step_over_trend(volume, season, np.array([0, 1]), np.array([33, 33]), 34, 4)
+    # The step fits the step exactly (log-likelihood ratio > 0); the slide is a trend.
+    assert evidence[0] > 10
+    assert evidence[1] < 0
