@@ -137,31 +137,122 @@ def generate(
 
 @app.command()
 def ingest(
-    path: Annotated[Path, typer.Argument(exists=True, help="Import directory (CSV or JSONL).")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            help="Import directory, mbox, Maildir, .eml, .ics, CRM CSV export, or a folder "
+            "of them.",
+        ),
+    ],
     batch_size: Annotated[int, typer.Option(min=1, help="Interactions per transaction.")] = 5000,
+    source_format: Annotated[
+        str | None,
+        typer.Option(
+            "--format", help="mbox, maildir, eml, ics, salesforce or import (default: detected)."
+        ),
+    ] = None,
+    home_domain: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--home-domain",
+            help="Our own mail domain (repeatable; adds to STAKEGRAPH_HOME_DOMAINS).",
+        ),
+    ] = None,
+    aliases: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True, dir_okay=False, help="CSV of email,person_key / email,!other_email."
+        ),
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(exists=True, dir_okay=False, help="TOML mapping of CRM export columns."),
+    ] = None,
+    subjects: Annotated[
+        bool, typer.Option("--subjects", help="Keep message and meeting subjects.")
+    ] = False,
+    hash_subjects: Annotated[
+        bool, typer.Option("--hash-subjects", help="With --subjects: keep only a hash.")
+    ] = False,
+    since: Annotated[
+        str | None, typer.Option(help="Calendar occurrences from this date (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Calendar occurrences before this date (YYYY-MM-DD).")
+    ] = None,
 ) -> None:
-    """Load an import directory into the graph store (idempotent, safe to re-run).
+    """Load an import directory, mailboxes, calendars or CRM exports (idempotent).
 
-    Exit code 0: everything loaded; 3: some rows were rejected (see the rejects file);
-    1: the import failed.
+    Sources other than an import directory are converted first into a staging import
+    directory under STAKEGRAPH_HOME/imports/staging/ (see docs/sources.md). Exit code 0:
+    everything loaded; 3: some rows or source items were left out (see the rejects and
+    errors files); 1: the import failed.
     """
-    report = _ingest(path, batch_size=batch_size)
-    if report.rows_rejected:
-        raise typer.Exit(EXIT_PARTIAL)
+    from stakegraph.ingest.sources import SourceOptions
+
+    options = SourceOptions(
+        format=source_format,
+        home_domains=tuple(home_domain or ()),
+        aliases=aliases,
+        mapping=mapping,
+        subjects=subjects or hash_subjects,
+        hash_subjects=hash_subjects,
+        since=datetime.fromtimestamp(_epoch(since), UTC) if since else None,
+        until=datetime.fromtimestamp(_epoch(until), UTC) if until else None,
+    )
+    report = _ingest(path, batch_size=batch_size, options=options)
+    if report.exit_code:
+        raise typer.Exit(report.exit_code)
 
 
-def _ingest(path: Path, *, batch_size: int = 5000) -> Any:
-    from stakegraph.ingest import import_directory
+def _ingest(path: Path, *, batch_size: int = 5000, options: Any = None) -> Any:
+    from stakegraph.ingest.sources import ingest_path
 
     with open_store() as store, _progress() as progress:
         advance = _stage_bars(progress)
         try:
-            report = import_directory(store, path, batch_size=batch_size, progress=advance)
+            report = ingest_path(
+                store, path, options=options, batch_size=batch_size, progress=advance
+            )
         except StakegraphError as exc:
             console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(1) from exc
     console.print(report.describe())
     return report
+
+
+@app.command()
+def forget(
+    email: Annotated[str, typer.Argument(help="Any address of the person to erase.")],
+    reanalyze: Annotated[
+        bool,
+        typer.Option(
+            help="Run the analysis again when one is stored (else: run `stakegraph analyze`)."
+        ),
+    ] = True,
+) -> None:
+    """Erase a person everywhere: their node, participations, ties, signals and file rows.
+
+    Interactions left with fewer than two people are deleted; the stored analysis, which
+    depended on them, is computed again (the last step; --no-reanalyze skips it).
+    """
+    from stakegraph.ingest.sources import staging_root
+    from stakegraph.ingest.sources.forget import forget_person
+
+    with open_store() as store:
+        report = forget_person(store, email, files_root=staging_root(store).parent)
+        console.print(report.describe())
+        if not report.found:
+            raise typer.Exit(1)
+        if report.accounts and store.counts().get("Snapshot", 0):
+            if reanalyze:
+                from stakegraph.analytics.run import analyze as run_analysis
+
+                with _progress() as progress:
+                    console.print(run_analysis(store, progress=_stage_bars(progress)).describe())
+            else:
+                console.print("the stored analysis still reflects them: run `stakegraph analyze`")
 
 
 def _duration_s(text: str) -> int:

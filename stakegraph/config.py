@@ -25,10 +25,21 @@ class Settings(BaseSettings):
     neo4j_database: str = Field(default="neo4j", alias="NEO4J_DATABASE")
     store_heap: str = Field(default="2g", alias="STAKEGRAPH_STORE_HEAP")
     store_start_timeout_s: float = Field(default=120.0, alias="STAKEGRAPH_STORE_START_TIMEOUT")
+    # Our own mail domains, comma-separated: their people belong to the home organization
+    # when mail and calendars are ingested (`stakegraph ingest --home-domain` adds to them).
+    home_domains_text: str = Field(default="", alias="STAKEGRAPH_HOME_DOMAINS")
 
     @property
     def embedded(self) -> bool:
         return not self.neo4j_uri
+
+    @property
+    def home_domains(self) -> tuple[str, ...]:
+        return tuple(
+            d.strip().lower()
+            for d in self.home_domains_text.replace(";", ",").split(",")
+            if d.strip()
+        )
 
 
 @lru_cache(maxsize=1)

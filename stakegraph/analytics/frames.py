@@ -11,7 +11,8 @@ interactions
     ``interaction_id`` str, ``account_id`` str (the account the interaction is about),
     ``kind`` str (email, meeting, call, ticket, note), ``at`` int64 epoch seconds,
     ``thread_id`` str or None, ``reply_latency_s`` float (NaN when not a reply),
-    ``participants`` int64 (distinct people on it, sender included).
+    ``participants`` int64 (distinct people on it, sender included); optional ``bulk``
+    bool (mailing-list or broadcast mail flagged on import; missing means False).
 participations
     ``interaction_id`` str, ``person_id`` str, ``role`` str (from, to, cc, organizer,
     attendee). One row per person per interaction.

@@ -67,6 +67,9 @@ def read_frames(store: GraphStore, *, since: int, until: int) -> PortfolioFrames
     interactions["participants"] = (
         pd.to_numeric(interactions["participants"], errors="coerce").fillna(0).astype("int64")
     )
+    interactions["bulk"] = (
+        raw["bulk"].astype("boolean").fillna(False).astype(bool) if "bulk" in raw else False
+    )
     people = _frame(store, "analytics/read_people", PEOPLE_COLUMNS)
     people["is_home"] = people["is_home"].astype(bool)
     roles = _frame(store, "analytics/read_roles", ROLE_COLUMNS)

@@ -12,7 +12,8 @@ Conventions shared by every metric
 ``bulk_threshold`` (default 25) distinct people, sender included, and at least one of them
 is on the customer side (not ``is_home``). Mail to self (one distinct person), bulk mail
 and announcements (more than ``bulk_threshold`` people), and our internal chatter about
-an account (no customer-side person) are dropped before any metric sees them. With no
+an account (no customer-side person) are dropped before any metric sees them, and so are
+interactions flagged ``bulk`` on import (mailing lists, no-reply senders). With no
 ``is_home`` person at all (one organization's internal communication) everyone counts as
 "customer side", so every interaction with 2..``bulk_threshold`` people counts.
 
@@ -256,6 +257,8 @@ def prepare_activity(
     people_n = np.bincount(row, minlength=n_raw)
     home_n = np.bincount(row, weights=home, minlength=n_raw).astype(np.int64)
     conversational = (people_n >= 2) & (people_n <= bulk_threshold) & (people_n - home_n >= 1)
+    if "bulk" in raw.columns:  # flagged on import (list mail, no-reply senders): also bulk
+        conversational &= ~raw["bulk"].astype("boolean").fillna(False).to_numpy(dtype=bool)
 
     # One sender per interaction: the smallest person code among from/organizer rows.
     sender = np.full(n_raw, np.iinfo(np.int64).max, dtype=np.int64)

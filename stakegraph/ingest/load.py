@@ -278,6 +278,7 @@ def load_interactions(
                 parts,
                 [p.person_id for p in i.participations],
                 [p.role for p in i.participations],
+                i.bulk,
             ]
         )
 

@@ -205,6 +205,21 @@ def _optional_count(value: Any) -> int | None:
     return int(number)
 
 
+def _flag(value: Any) -> bool:
+    value = _blank_to_none(value)
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
+        return value.lower() in _TRUE
+    raise PydanticCustomError("flag", "{value} is not true or false", {"value": _show(value)})
+
+
+_TRUE: Final = frozenset({"true", "1", "yes"})
+_FALSE: Final = frozenset({"false", "0", "no"})
+
+
 def _vocabulary(name: str, words: tuple[str, ...], *, default: str | None = None) -> Any:
     def check(value: Any) -> str | None:
         value = _blank_to_none(value)
@@ -270,6 +285,7 @@ Day = Annotated[date, BeforeValidator(_date)]
 OptionalDay = Annotated[date | None, BeforeValidator(_optional_date)]
 OptionalNumber = Annotated[float | None, BeforeValidator(_optional_number)]
 OptionalCount = Annotated[int | None, BeforeValidator(_optional_count)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
 
 
 # --- row models: one per import file -------------------------------------------------------
@@ -326,6 +342,8 @@ class InteractionRow(ImportRow):
     thread_id: Text = None
     in_reply_to: Text = None
     account_id: Text = None
+    # Mailing-list and broadcast mail: kept, but analytics leave it out (docs/sources.md).
+    bulk: Flag = False
 
 
 class RenewalRow(ImportRow):
@@ -409,3 +427,4 @@ class InteractionRecord:
     new_people: tuple[NewPerson, ...]
     line: int
     fingerprint: int  # equal for identical rows: a repeated row is dropped silently
+    bulk: bool = False

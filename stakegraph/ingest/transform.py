@@ -304,6 +304,7 @@ def _interaction(
             new_people=tuple(new_people.values()),
             line=row.line,
             fingerprint=hash(parsed),
+            bulk=parsed.bulk,
         ),
         ambiguous,
     )

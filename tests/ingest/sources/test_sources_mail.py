@@ -1,0 +1,197 @@
+"""Mailboxes through the whole pipeline, against the real embedded store."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+from source_files import HOME, maildir, mbox, message
+
+from stakegraph.graph.store import GraphStore
+from stakegraph.ingest import EXIT_COMPLETE, EXIT_PARTIAL
+from stakegraph.ingest.sources import SourceOptions, ingest_path
+
+pytestmark = pytest.mark.store
+OPTIONS = SourceOptions(home_domains=(HOME,))
+
+
+def rows(store: GraphStore, cypher: str, **params: Any) -> set[tuple[Any, ...]]:
+    records, _, _ = store.driver.execute_query(cypher, params, database_=store.database)
+    return {tuple(tuple(v) if isinstance(v, list) else v for v in r.values()) for r in records}
+
+
+def count(store: GraphStore) -> tuple[int, int]:
+    records, _, _ = store.driver.execute_query(
+        "MATCH (n) OPTIONAL MATCH (n)-[r]->() RETURN count(DISTINCT n) AS n, count(r) AS r",
+        database_=store.database,
+    )
+    return records[0]["n"], records[0]["r"]
+
+
+THREAD = (
+    message(
+        sender=f"Ann Home <ann@{HOME}>",
+        to=['"Smith, John" <john.smith@acme.example>'],
+        cc=["bob@acme.example"],
+        message_id="m1@home",
+        subject="Renewal",
+    ),
+    message(
+        sender="John Smith <J.Smith@acme.example>",
+        to=[f"ann@{HOME}"],
+        date="Tue, 01 Oct 2024 12:30:00 +0000",
+        message_id="m2@acme",
+        subject="Re: Renewal",
+        headers=["In-Reply-To: <m1@home>", "References: <m1@home>"],
+    ),
+    message(
+        sender=f"ann@{HOME}",
+        to=["john.smith@acme.example"],
+        date="Wed, 02 Oct 2024 09:00:00 +0200",
+        message_id="m3@home",
+        headers=["In-Reply-To: <m2@acme>", "References: <m1@home> <m2@acme>"],
+    ),
+    message(
+        sender="Acme News <news@acme.example>",
+        to=["list@acme.example"],
+        message_id="news1@acme",
+        headers=["List-Id: <news.acme.example>", "List-Unsubscribe: <mailto:u@acme.example>"],
+    ),
+    message(sender=f"ann@{HOME}", to=[f"cid@{HOME}"], message_id="internal@home"),
+)
+
+
+def test_a_mailbox_lands_with_threads_latency_identity_and_bulk(
+    clean_store: GraphStore, tmp_path: Path
+) -> None:
+    store = clean_store
+    box = tmp_path / "inbox.mbox"
+    box.write_bytes(mbox(*THREAD))
+    report = ingest_path(store, box, options=OPTIONS)
+    assert report.exit_code == EXIT_COMPLETE, report.describe()
+    assert report.conversion is not None and report.conversion.skipped_internal == 1
+    assert rows(
+        store,
+        "MATCH (i:Interaction) RETURN i.id, i.account_id, i.thread_id, i.in_reply_to, "
+        "i.reply_latency_s, i.bulk, i.subject",
+    ) == {
+        ("m1@home", "acme.example", "m1@home", None, None, False, None),
+        ("m2@acme", "acme.example", "m1@home", "m1@home", 9000, False, None),
+        ("m3@home", "acme.example", "m1@home", "m2@acme", 66600, False, None),
+        ("news1@acme", "acme.example", "news1@acme", None, None, True, None),
+    }
+    # "Smith, John" <john.smith@>, "John Smith" <J.Smith@>: one person, with both addresses.
+    assert rows(
+        store, "MATCH (p:Person)-[:MEMBER_OF]->(o) RETURN p.id, p.name, p.emails, o.id"
+    ) == {
+        ("ann@home.example", "Ann Home", ("ann@home.example",), "home.example"),
+        (
+            "john.smith@acme.example",
+            "John Smith",
+            ("j.smith@acme.example", "john.smith@acme.example"),
+            "acme.example",
+        ),
+        ("bob@acme.example", None, ("bob@acme.example",), "acme.example"),
+        ("news@acme.example", "Acme News", ("news@acme.example",), "acme.example"),
+        ("list@acme.example", None, ("list@acme.example",), "acme.example"),
+    }
+    assert rows(store, "MATCH (o:Organization) RETURN o.id, o.name, o.kind") == {
+        ("home.example", "Home", "home"),
+        ("acme.example", "Acme", "account"),
+    }
+    text = (report.conversion.directory / "merges.csv").read_text().splitlines()
+    merges = list(csv.DictReader(text))
+    assert [(m["person_id"], m["decision"], m["confidence"]) for m in merges] == [
+        ("john.smith@acme.example", "merged", "0.90")
+    ]
+    assert {merges[0]["address"], merges[0]["matched"]} == {
+        "john.smith@acme.example",
+        "j.smith@acme.example",
+    }
+    assert "same display name" in merges[0]["rule"]
+
+
+def test_bad_messages_are_named_and_the_rest_loads(clean_store: GraphStore, tmp_path: Path) -> None:
+    store = clean_store
+    crowd = [f"person{n}@acme.example" for n in range(1000)]
+    box = tmp_path / "inbox.mbox"
+    box.write_bytes(
+        mbox(
+            message(sender=f"ann@{HOME}", to=["bob@acme.example"], message_id="ok@home"),
+            message(
+                sender=f"ann@{HOME}", to=["bob@acme.example"], message_id="x@y", date="31 Feb 2024"
+            ),
+            message(sender="not an address <<>", to=["bob@acme.example"], message_id="bad@from"),
+            message(sender=f"ann@{HOME}", to=["bob@acme.example"], message_id=None),
+            message(sender=f"ann@{HOME}", to=crowd, message_id="crowd@home"),
+            b"From: =?utf-8?q?Zo=C3=AB?= <zoe@acme.example>\nTo: ann@home.example\n"
+            + b"Subject: caf\xe9 \xff\nDate: "
+            + DATE_B
+            + b"\nMessage-ID: <latin@acme>\n\nbody\n",
+        )
+        + b"From x Tue Oct  1 10:00:00 2024\nFrom: ann@home.example\nTo: bob@acme.ex",
+    )
+    report = ingest_path(store, box, options=SourceOptions(home_domains=(HOME,), subjects=True))
+    assert report.exit_code == EXIT_PARTIAL
+    errors = [str(e) for e in report.errors]
+    assert errors == [
+        'inbox.mbox message 2 (Message-ID <x@y>): Date header "31 Feb 2024" is not a date',
+        'inbox.mbox message 3 (Message-ID <bad@from>): From header "not an address <<>" is '
+        "not an email address",
+        "inbox.mbox message 7: the message is truncated (the file ends inside its headers)",
+    ]
+    assert any("message 4: no Message-ID" in w for w in report.conversion.warnings)  # type: ignore[union-attr]
+    found = rows(store, "MATCH (i:Interaction) RETURN i.id, i.bulk, i.participants, i.subject")
+    ids = {r[0] for r in found}
+    assert {"ok@home", "crowd@home", "latin@acme"} <= ids and len(ids) == 4
+    assert ("crowd@home", True, 1001, "Hello") in found
+    assert ("latin@acme", False, 2, "café ÿ") in found
+    assert rows(store, "MATCH (p:Person {id: 'zoe@acme.example'}) RETURN p.name") == {("Zoë",)}
+    assert (report.conversion.directory / "errors.csv").is_file()  # type: ignore[union-attr]
+
+
+DATE_B = b"Tue, 01 Oct 2024 10:00:00 +0000"
+
+
+def test_one_message_in_two_mailboxes_is_stored_once_and_reingest_changes_nothing(
+    clean_store: GraphStore, tmp_path: Path
+) -> None:
+    store = clean_store
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "inbox.mbox").write_bytes(mbox(*THREAD[:2]))
+    maildir(folder / "Maildir", THREAD[1], THREAD[2])
+    report = ingest_path(store, folder, options=OPTIONS)
+    assert report.exit_code == EXIT_COMPLETE, report.describe()
+    assert [s.format for s in report.sources] == ["mbox", "maildir"] or [
+        s.format for s in report.sources
+    ] == ["maildir", "mbox"]
+    assert report.conversion is not None and report.conversion.duplicates == 1
+    assert rows(store, "MATCH (i:Interaction) RETURN count(i)") == {(3,)}
+    before = count(store)
+    again = ingest_path(store, folder, options=OPTIONS)
+    assert count(store) == before
+    assert again.imported.interactions_created == 0
+    # A second mailbox holding a message already stored: still once.
+    other = tmp_path / "sent.mbox"
+    other.write_bytes(mbox(THREAD[2]))
+    third = ingest_path(store, other, options=OPTIONS)
+    assert third.imported.interactions_already_present == 1
+    assert rows(store, "MATCH (n) WHERE NOT n:ImportRun RETURN count(n)") == {(before[0] - 1,)}
+
+
+def test_subjects_are_off_by_default_and_can_be_hashed(
+    clean_store: GraphStore, tmp_path: Path
+) -> None:
+    store = clean_store
+    box = tmp_path / "a.eml"
+    box.write_bytes(THREAD[1])
+    ingest_path(
+        store,
+        box,
+        options=SourceOptions(home_domains=(HOME,), subjects=True, hash_subjects=True),
+    )
+    (subject,) = rows(store, "MATCH (i:Interaction) RETURN i.subject")
+    assert str(subject[0]).startswith("sha256:") and "Renewal" not in str(subject[0])
