@@ -165,7 +165,11 @@ TIES: list[tuple[str, str, str, float]] = [
 
 
 def build_portfolio(store: GraphStore) -> None:
-    """Write the portfolio above into an emptied store, with plain Cypher."""
+    """Write the portfolio above into an emptied store, with plain Cypher.
+
+    Interactions carry the participant read copy (``person_ids``, ``person_roles``) as the
+    importer writes it, so ``stakegraph analyze`` can run on this portfolio too.
+    """
 
     def run(text: str, **params: Any) -> None:
         store.driver.execute_query(text, params, database_=store.database)
@@ -226,7 +230,9 @@ def build_portfolio(store: GraphStore) -> None:
         UNWIND $rows AS r
         MATCH (a:Account {id: r.account})
         CREATE (i:Interaction {id: r.id, kind: r.kind, at_epoch: r.at, subject: r.subject,
-                               account_id: r.account, participants: size(r.people)})-[:ABOUT]->(a)
+                               account_id: r.account, participants: size(r.people),
+                               person_ids: [p IN r.people | p.id],
+                               person_roles: [p IN r.people | p.as]})-[:ABOUT]->(a)
         WITH i, r
         UNWIND r.people AS part
         MATCH (p:Person {id: part.id})
