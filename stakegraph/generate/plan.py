@@ -563,21 +563,9 @@ def _plan_churn_drift(plan: AccountPlan, rng: np.random.Generator) -> None:
     trouble = min((e.day for e in plan.events), default=0)
     plan.churn_decline_start = max(0, trouble, plan.churn_day - CHURN_DECLINE_DAYS)
     early, late = CHURN_CONTACT_DROP_WINDOW
-    # The decision makers see the relationship out: the champion and the executives
-    # negotiate the exit, so they stay until the churn (the careers rule: only planted
-    # events remove them, and an unplanned champion or executive silence would be an
-    # unlabelled event). The rank and file drift away.
     for person in plan.contacts:
         if plan.bottleneck is not None and person is plan.bottleneck[0]:
-            continue
-        champion = plan.org.champion
-        if (champion is not None and person.id == champion.id) or _is_executive(person):
             continue
         if rng.random() < CHURN_CONTACT_DROP_SHARE:
             day = max(0, trouble, plan.churn_day - int(rng.integers(late, early)))
             plan.cutoffs[person.id] = min(plan.cutoffs.get(person.id, day), day)
-
-
-def _is_executive(person: Person) -> bool:
-    """Whether the person's latest role is at VP or C-level."""
-    return person.spells[-1].level in vocab.EXECUTIVE_LEVELS
