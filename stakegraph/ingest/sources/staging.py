@@ -361,7 +361,11 @@ class Staging:
     def _maybe_customer(self, token: str) -> bool:
         hint = self._hints.get(token) or self._hints.get(token.lower())
         if hint:
-            return self.directory.is_account(hint) or hint in self._organizations
+            # A CRM organization: a customer unless it is ours (one named only by a
+            # contact's AccountId is new, and a customer account).
+            if hint in self.directory.organizations:
+                return self.directory.is_account(hint)
+            return hint != self.home_id
         if not is_email_address(token):
             return token in self.directory.people
         address = token.lower()
@@ -415,8 +419,12 @@ class Staging:
 
     def _write_organizations(self, used: set[str]) -> None:
         rows: list[tuple[Any, ...]] = []
-        if self.home_id is not None:
-            before = self.directory.organizations.get(self.home_id)
+        before = self.directory.organizations.get(self.home_id or "")
+        # The home organization is written only when new or missing a domain: its row
+        # would replace the name the store holds.
+        if self.home_id is not None and (
+            before is None or not set(self.home_domains) <= set(before.domains)
+        ):
             domains = sorted({*(before.domains if before else ()), *self.home_domains})
             rows.append(
                 (self.home_id, organization_name(self.home_domains[0]), ";".join(domains), "home")
@@ -438,8 +446,11 @@ class Staging:
                         extracted.owner_id or "",
                     )
                 )
-            elif org_id not in self.directory.organizations:
+            elif org_id not in self.directory.organizations and "." in org_id:
                 rows.append((org_id, organization_name(org_id), org_id, "account", "", "", ""))
+            elif org_id not in self.directory.organizations:
+                # Named only by a CRM contact's AccountId, absent from the account export.
+                rows.append((org_id, f"CRM account {org_id}", "", "account", "", "", ""))
         self.summary.organizations = sum(
             1 for r in rows if r[0] not in self.directory.organizations
         )
