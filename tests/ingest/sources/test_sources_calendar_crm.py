@@ -1,0 +1,202 @@
+"""Calendars and CRM exports through the whole pipeline, against the real embedded store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from source_files import HOME, calendar, event
+
+from stakegraph.graph.store import GraphStore
+from stakegraph.ingest import EXIT_COMPLETE, EXIT_PARTIAL
+from stakegraph.ingest.sources import SourceOptions, detect_sources, ingest_path
+from stakegraph.ingest.sources.crm import classify_title
+
+pytestmark = pytest.mark.store
+
+
+def rows(store: GraphStore, cypher: str, **params: Any) -> set[tuple[Any, ...]]:
+    records, _, _ = store.driver.execute_query(cypher, params, database_=store.database)
+    return {tuple(tuple(v) if isinstance(v, list) else v for v in r.values()) for r in records}
+
+
+ORGANIZER = f"ORGANIZER;CN=Ann Home:mailto:ann@{HOME}"
+
+
+def test_meetings_declines_cancellations_recurrence_and_a_broken_event(
+    clean_store: GraphStore, tmp_path: Path
+) -> None:
+    store = clean_store
+    path = tmp_path / "work.ics"
+    path.write_text(
+        calendar(
+            event(
+                "single",
+                "20240902T150000Z",
+                ORGANIZER,
+                "ATTENDEE;PARTSTAT=ACCEPTED;CN=Bob:mailto:bob@acme.example",
+                "ATTENDEE;PARTSTAT=DECLINED:mailto:carl@acme.example",
+                "ATTENDEE;CUTYPE=ROOM:mailto:room1@acme.example",
+            ),
+            event(
+                "cancelled",
+                "20240903T150000Z",
+                ORGANIZER,
+                "STATUS:CANCELLED",
+                "ATTENDEE:mailto:bob@acme.example",
+            ),
+            event(
+                "weekly",
+                "20240902T090000Z",
+                ORGANIZER,
+                "ATTENDEE:mailto:bob@acme.example",
+                "RRULE:FREQ=WEEKLY;COUNT=5",
+                "EXDATE:20240909T090000Z",
+            ),
+            # the third occurrence moved by an hour
+            event(
+                "weekly",
+                "20240916T100000Z",
+                ORGANIZER,
+                "ATTENDEE:mailto:bob@acme.example",
+                "RECURRENCE-ID:20240916T090000Z",
+            ),
+            "BEGIN:VEVENT\r\nUID:broken\r\nDTSTART:2024-13-45\r\nORGANIZER:mailto:ann@home.example\r\n"
+            "END:VEVENT\r\n",
+        )
+    )
+    assert [s.format for s in detect_sources(path)] == ["ics"]
+    report = ingest_path(store, path, options=SourceOptions(home_domains=(HOME,)))
+    assert report.exit_code == EXIT_PARTIAL
+    (error,) = [str(e) for e in report.errors]
+    assert error.startswith("work.ics event 5 (UID broken): ")
+    assert rows(store, "MATCH (i:Interaction) RETURN i.id, i.kind, i.at_epoch, i.person_ids") == {
+        ("ics:single", "meeting", 1725289200, ("ann@home.example", "bob@acme.example")),
+        *{
+            (f"ics:weekly/{stamp}", "meeting", at, ("ann@home.example", "bob@acme.example"))
+            for stamp, at in (
+                ("20240902T090000Z", 1725267600),
+                ("20240916T090000Z", 1726480800),  # moved to 10:00
+                ("20240923T090000Z", 1727082000),
+                ("20240930T090000Z", 1727686800),
+            )
+        },
+    }
+    assert rows(store, "MATCH (p:Person {id: 'carl@acme.example'}) RETURN p.id") == set()
+
+
+def test_recurrence_is_bounded_by_the_range(clean_store: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "daily.ics"
+    path.write_text(
+        calendar(
+            event(
+                "daily",
+                "20240101T090000Z",
+                ORGANIZER,
+                "ATTENDEE:mailto:bob@acme.example",
+                "RRULE:FREQ=DAILY",
+            )
+        )
+    )
+    options = SourceOptions(
+        home_domains=(HOME,),
+        since=datetime(2024, 3, 1, tzinfo=UTC),
+        until=datetime(2024, 3, 11, tzinfo=UTC),
+    )
+    report = ingest_path(clean_store, path, options=options)
+    assert report.exit_code == EXIT_COMPLETE
+    assert rows(clean_store, "MATCH (i:Interaction) RETURN count(i)") == {(10,)}
+
+
+ACCOUNTS = """Id,Name,Website,Type,AnnualRevenue,OwnerId
+001A,Acme Corp,https://www.acme.example/,Customer,5000000,005U
+001B,Globex,,Customer,,005U
+"""
+CONTACTS = """Id,FirstName,LastName,Email,Title,AccountId,Department
+003A,John,Smith,john.smith@acme.example,"VP, IT Operations",001A,IT
+003B,Gina,Lopez,gina@gmail.com,Chief Financial Officer,001B,Finance
+003C,Sam,Nomail,,Buyer,001B,
+"""
+USERS = """Id,FirstName,LastName,Email,Title
+005U,Ann,Home,ann@home.example,Account Executive
+"""
+TASKS = """Id,Subject,ActivityDate,WhoId,WhatId,OwnerId,TaskSubtype
+00T1,Call John,2024-05-02,003A,001A,005U,Call
+00T2,Email Gina,2024-05-03,003B,,005U,Email
+00T3,Bad date,2024-13-03,003A,,005U,Call
+00T4,Note Sam,2024-05-04,003C,001B,005U,
+"""
+EVENTS = """Id,Subject,StartDateTime,WhoId,AccountId,OwnerId
+00U1,QBR,2024-05-10T15:00:00.000+0000,003A,001A,005U
+"""
+
+
+def test_a_crm_export_lands_with_titles_and_bad_files_named(
+    clean_store: GraphStore, tmp_path: Path
+) -> None:
+    store = clean_store
+    export = tmp_path / "crm"
+    export.mkdir()
+    for name, text in {
+        "Account.csv": ACCOUNTS,
+        "Contact.csv": CONTACTS,
+        "User.csv": USERS,
+        "Task.csv": TASKS,
+        "Event.csv": EVENTS,
+        "Opportunity.csv": "Id,Name\n006,Big deal\n",
+        "BrokenContact.csv": "Id,FirstName,LastName,AccountId\n003Z,No,Email,001A\n",
+    }.items():
+        (export / name).write_text(text)
+    # BrokenContact is not recognised as a contact export by its header: the mapping file
+    # names it, so its missing column is reported.
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text('[contact]\nfile = "BrokenContact.csv"\n')
+    report = ingest_path(
+        store, export, options=SourceOptions(home_domains=(HOME,), mapping=mapping)
+    )
+    errors = [str(e) for e in report.errors]
+    assert 'Task.csv line 4 (Id 00T3): date "2024-13-03" is not a date or timestamp' in errors
+    assert any(
+        e.startswith('BrokenContact.csv: required column "Email" (contact email) is missing')
+        for e in errors
+    ), errors
+    assert report.exit_code == EXIT_PARTIAL
+    assert rows(store, "MATCH (o:Organization) RETURN o.id, o.name, o.kind, o.segment") == {
+        ("home.example", "Home", "home", None),
+        ("acme.example", "Acme Corp", "account", "Customer"),
+        ("sf-001B", "Globex", "account", "Customer"),
+    }
+    assert rows(
+        store,
+        "MATCH (p:Person)-[r:HOLDS_ROLE]->(o) RETURN p.id, o.id, r.title, r.level, r.function",
+    ) == {
+        ("john.smith@acme.example", "acme.example", "VP, IT Operations", "vp", "it"),
+        ("gina@gmail.com", "sf-001B", "Chief Financial Officer", "c_level", "finance"),
+        ("sf-003C", "sf-001B", "Buyer", "ic", "procurement"),
+        ("ann@home.example", "home.example", "Account Executive", "ic", "sales"),
+    }
+    assert rows(store, "MATCH (i:Interaction) RETURN i.id, i.kind, i.account_id, i.person_ids") == {
+        ("sf-00T1", "call", "acme.example", ("ann@home.example", "john.smith@acme.example")),
+        ("sf-00T2", "email", "sf-001B", ("ann@home.example", "gina@gmail.com")),
+        ("sf-00T4", "note", "sf-001B", ("ann@home.example", "sf-003C")),
+        ("sf-00U1", "meeting", "acme.example", ("ann@home.example", "john.smith@acme.example")),
+    }
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("VP Sales", ("vp", "sales")),
+        ("Chief Executive Officer", ("c_level", "executive")),
+        ("CxO", ("c_level", "executive")),
+        ("IT Manager", ("manager", "it")),
+        ("Director of Procurement", ("director", "procurement")),
+        ("Staff Accountant", ("ic", "finance")),
+        ("Gardener", ("ic", "other")),
+        ("", (None, None)),
+    ],
+)
+def test_title_keywords(title: str, expected: tuple[str | None, str | None]) -> None:
+    assert classify_title(title) == expected
