@@ -446,9 +446,16 @@ def demo(
         console.rule("5. serve")
         key = demo_key(get_api_settings().keys_file)
         url = f"http://127.0.0.1:{port}"
-        console.print(f"API: {url}/docs   web app: {url}/app/   (Ctrl-C stops)")
-        console.print(f'admin API key (label "demo"; replaced by the next demo): {key}')
-        console.print(f'try: curl -s -H "X-API-Key: {key}" {url}/api/accounts?limit=5')
+        # soft_wrap: a key or command broken across lines could not be copied.
+        console.print(f"API: {url}/docs   web app: {url}/app/   (Ctrl-C stops)", soft_wrap=True)
+        console.print(
+            f'admin API key (label "demo"; replaced by the next demo): {key}', soft_wrap=True
+        )
+        console.print(
+            f'try: curl -s -H "X-API-Key: {key}" "{url}/api/accounts?limit=5"',
+            soft_wrap=True,
+            highlight=False,
+        )
         serve_api(host="127.0.0.1", port=port)
 
 
