@@ -958,15 +958,12 @@ def departure_impact(
                 raise
             continue  # an account manager sees the impact on their own accounts only
         day = as_of or default_as_of(store, row)
-        executives = store.query(
-            "api/our_executives", levels=sorted(SENIOR_LEVELS), at=epoch_of(day) + DAY - 1
-        )
         net = account_network(
             store,
             acc,
             day,
             window_days=settings.tie_window_days,
-            extra_people=[e["person_id"] for e in executives],
+            extra_people=executive_ids(store, day),
         )
         if person_id not in net.people:
             continue  # not part of this account's relationships in the window
