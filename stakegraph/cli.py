@@ -433,30 +433,36 @@ def demo(
     target = workdir or get_settings().home / "demo"
     console.rule("1. generate")
     generate(target, accounts=accounts, seed=seed)
-    console.rule("2. ingest")
-    _ingest(target)
-    console.rule("3. analyze")
-    analyze()
-    console.rule("4. status")
-    status()
-    if serve_after:
-        from stakegraph.api.app import demo_key, serve_api
-        from stakegraph.api.settings import get_api_settings
+    # One lease for the whole demo: every step attaches to the same running store instead
+    # of each starting it and letting it stop again.
+    with open_store():
+        console.rule("2. ingest")
+        _ingest(target)
+        console.rule("3. analyze")
+        analyze()
+        console.rule("4. status")
+        status()
+        if serve_after:
+            _serve_demo(port)
 
-        console.rule("5. serve")
-        key = demo_key(get_api_settings().keys_file)
-        url = f"http://127.0.0.1:{port}"
-        # soft_wrap: a key or command broken across lines could not be copied.
-        console.print(f"API: {url}/docs   web app: {url}/app/   (Ctrl-C stops)", soft_wrap=True)
-        console.print(
-            f'admin API key (label "demo"; replaced by the next demo): {key}', soft_wrap=True
-        )
-        console.print(
-            f'try: curl -s -H "X-API-Key: {key}" "{url}/api/accounts?limit=5"',
-            soft_wrap=True,
-            highlight=False,
-        )
-        serve_api(host="127.0.0.1", port=port)
+
+def _serve_demo(port: int) -> None:
+    """Serve the API with a fresh admin key, printed with the URL to try."""
+    from stakegraph.api.app import demo_key, serve_api
+    from stakegraph.api.settings import get_api_settings
+
+    console.rule("5. serve")
+    key = demo_key(get_api_settings().keys_file)
+    url = f"http://127.0.0.1:{port}"
+    # soft_wrap: a key or command broken across lines could not be copied.
+    console.print(f"API: {url}/docs   web app: {url}/app/   (Ctrl-C stops)", soft_wrap=True)
+    console.print(f'admin API key (label "demo"; replaced by the next demo): {key}', soft_wrap=True)
+    console.print(
+        f'try: curl -s -H "X-API-Key: {key}" "{url}/api/accounts?limit=5"',
+        soft_wrap=True,
+        highlight=False,
+    )
+    serve_api(host="127.0.0.1", port=port)
 
 
 @app.command()
