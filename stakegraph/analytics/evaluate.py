@@ -14,7 +14,10 @@ the contact traffic contracted onto, one of the withdrawn executives).
 
 - recall = planted events with at least one matching signal / planted events;
 - precision = signals matching at least one planted event / signals of that kind;
-- median lag = median over detected events of (first matching signal - event) in days.
+- median lag = median over detected events of (first matching signal - event) in days;
+- recall by cause = recall over the events of each ``details.cause`` (``"planted"``, the
+  events the generator plants as such, or ``"pre_churn_slide"``, what the slide before
+  a churn plants; events without a cause count as planted). The matching is the same.
 
 Risk
 ----
@@ -39,7 +42,14 @@ from scipy import stats
 
 from stakegraph.analytics.frames import DAY
 
-__all__ = ["DEFAULT_AFTER_DAYS", "DEFAULT_BEFORE_DAYS", "auc", "evaluate", "match_signals"]
+__all__ = [
+    "DEFAULT_AFTER_DAYS",
+    "DEFAULT_BEFORE_DAYS",
+    "auc",
+    "evaluate",
+    "event_cause",
+    "match_signals",
+]
 
 DEFAULT_BEFORE_DAYS = 14
 DEFAULT_AFTER_DAYS = 90
@@ -76,8 +86,10 @@ def evaluate(
     Returns
     -------
     dict
-        ``"<kind>": {"precision", "recall", "median_lag_days", "detected", "planted",
-        "signals"}`` for every kind, and ``"risk": {"auc",
+        ``"<kind>": {"precision", "recall", "recall_by_cause", "events_by_cause",
+        "median_lag_days", "detected", "planted", "signals"}`` for every kind
+        (``recall_by_cause``: recall over the events of each cause, e.g. ``{"planted": x,
+        "pre_churn_slide": y}``; ``planted`` counts every event of the kind), and ``"risk": {"auc",
         "bottom_two_tiers_account_share", "bottom_two_tiers_churn_share", "accounts",
         "churned", "scored_after_renewal"}``. Precision is NaN without signals, recall
         NaN without planted events.
@@ -102,12 +114,19 @@ def evaluate(
         )
         detected = sum(1 for lag in lags if lag is not None)
         found = [lag for lag in lags if lag is not None]
+        by_cause: dict[str, list[bool]] = {}
+        for event, lag in zip(kind_events, lags, strict=True):
+            by_cause.setdefault(event_cause(event), []).append(lag is not None)
         out[kind] = {
             "precision": (sum(matched_signals) / len(kind_signals))
             if kind_signals
             else float("nan"),
             "recall": (detected / len(kind_events)) if kind_events else float("nan"),
             "median_lag_days": float(np.median(found)) if found else float("nan"),
+            "recall_by_cause": {
+                cause: sum(hits) / len(hits) for cause, hits in sorted(by_cause.items())
+            },
+            "events_by_cause": {cause: len(hits) for cause, hits in sorted(by_cause.items())},
             "detected": detected,
             "planted": len(kind_events),
             "signals": len(kind_signals),
@@ -202,6 +221,21 @@ def _risk_figures(risk: list[dict[str, Any]], truth: dict[str, Any]) -> dict[str
         "churned": int(c.sum()),
         "scored_after_renewal": after,
     }
+
+
+def event_cause(event: dict[str, Any]) -> str:
+    """Why an event of the truth is in the data: ``details.cause``, else ``"planted"``.
+
+    Examples
+    --------
+    >>> event_cause({"details": {"cause": "pre_churn_slide"}})
+    'pre_churn_slide'
+    >>> event_cause({"details": {}})
+    'planted'
+    """
+    details = event.get("details") or {}
+    cause = details.get("cause") if isinstance(details, dict) else None
+    return str(cause or event.get("cause") or "planted")
 
 
 def _event_people(event: dict[str, Any]) -> set[str]:

@@ -96,6 +96,8 @@ class PlannedEvent:
     person: Person | None = None
     persons: list[Person] = field(default_factory=list)
     details: dict[str, object] = field(default_factory=dict)
+    # Why it is in the data: "planted" (an event of its own) or "pre_churn_slide".
+    cause: str = "planted"
 
 
 @dataclass
@@ -142,6 +144,13 @@ class AccountPlan:
     champion_new_role: bool = False
     # First day of the slide in engagement that precedes a churn.
     churn_decline_start: int | None = None
+    # Person id -> day from which the pre-churn slide keeps them out of the traffic (only
+    # where the slide, not an earlier cutoff, is what removes them).
+    slide_drops: dict[str, int] = field(default_factory=dict)
+    # The slide's reference day (its start, or its first drop if earlier) and the ids of
+    # the contacts active that day, before the slide removed anyone.
+    slide_reference_day: int | None = None
+    slide_contacts_before: list[str] = field(default_factory=list)
     # Quarterly business reviews: the meetings where their executives meet ours.
     business_reviews: list[int] = field(default_factory=list)
 
@@ -563,9 +572,17 @@ def _plan_churn_drift(plan: AccountPlan, rng: np.random.Generator) -> None:
     trouble = min((e.day for e in plan.events), default=0)
     plan.churn_decline_start = max(0, trouble, plan.churn_day - CHURN_DECLINE_DAYS)
     early, late = CHURN_CONTACT_DROP_WINDOW
+    drops: list[tuple[Person, int]] = []
     for person in plan.contacts:
         if plan.bottleneck is not None and person is plan.bottleneck[0]:
             continue
         if rng.random() < CHURN_CONTACT_DROP_SHARE:
-            day = max(0, trouble, plan.churn_day - int(rng.integers(late, early)))
-            plan.cutoffs[person.id] = min(plan.cutoffs.get(person.id, day), day)
+            drops.append((person, max(0, trouble, plan.churn_day - int(rng.integers(late, early)))))
+    # Recorded for truth.json (`slide.slide_events`): who was there, and whom the slide took.
+    reference = min([plan.churn_decline_start] + [day for _, day in drops])
+    plan.slide_reference_day = reference
+    plan.slide_contacts_before = [p.id for p in _active_contacts(plan, reference)]
+    for person, day in drops:
+        if plan.cutoffs.get(person.id, day + 1) > day:
+            plan.slide_drops[person.id] = day
+        plan.cutoffs[person.id] = min(plan.cutoffs.get(person.id, day), day)

@@ -28,6 +28,7 @@ from stakegraph.generate.plan import (
     plan_account,
     plan_career_moves,
 )
+from stakegraph.generate.slide import slide_events
 from stakegraph.generate.timeline import Timeline
 from stakegraph.generate.writer import (
     INTERACTION_COLUMNS,
@@ -174,16 +175,20 @@ def generate_portfolio(
 
 
 def truth_document(plans: list[AccountPlan], *, seed: int, timeline: Timeline) -> dict[str, object]:
-    """The ``truth.json`` document: accounts, planted events and renewal outcomes."""
+    """The ``truth.json`` document: accounts, events and renewal outcomes.
+
+    Events are the planted ones (``details.cause == "planted"``) and those the pre-churn
+    slide plants (``"pre_churn_slide"``, see `slide.slide_events`), per account by date.
+    """
     events: list[dict[str, object]] = []
     for plan in plans:
-        for event in sorted(plan.events, key=lambda e: e.day):
+        for event in sorted(plan.events + slide_events(plan), key=lambda e: e.day):
             entry: dict[str, object] = {
                 "kind": event.kind,
                 "account_id": plan.id,
                 "person_id": event.person.id if event.person is not None else None,
                 "date": timeline.date_label(event.day),
-                "details": event.details,
+                "details": {**event.details, "cause": event.cause},
             }
             if event.kind == EXECUTIVE_WITHDRAWAL:
                 entry["person_ids"] = [p.id for p in event.persons]

@@ -80,6 +80,33 @@ def test_precision_recall_and_lag_follow_the_matching_rule() -> None:
     assert math.isnan(result["engagement_contraction"]["precision"])
 
 
+def test_recall_is_split_by_cause_without_changing_the_matching() -> None:
+    """Events without a cause count as planted; the overall figures stay the same."""
+    slide = {
+        "kind": "champion_departure",
+        "account_id": "a5",
+        "person_id": "p5",
+        "date": "2024-01-01",
+        "details": {"mode": "silent", "cause": "pre_churn_slide"},
+    }
+    missed_slide = {**slide, "account_id": "a6", "person_id": "p6"}
+    events: list[object] = [*TRUTH["events"], slide, missed_slide]  # type: ignore[misc]
+    truth = {**TRUTH, "events": events}
+    signals = [
+        signal("champion_departure", "a1", 10, ["p1"]),
+        signal("champion_departure", "a5", 40, ["p5"]),
+        signal("champion_departure", "a6", -30, ["p6"]),  # too early: no match
+    ]
+    champion = evaluate(signals, [], truth)["champion_departure"]
+    assert champion["recall_by_cause"] == {"planted": 0.5, "pre_churn_slide": 0.5}
+    assert champion["events_by_cause"] == {"planted": 2, "pre_churn_slide": 2}
+    assert champion["recall"] == 0.5 and champion["planted"] == 4
+    assert champion["precision"] == pytest.approx(2 / 3)
+    assert champion["median_lag_days"] == 25
+    latency = evaluate([], [], TRUTH)["response_latency_inflation"]
+    assert latency["recall_by_cause"] == {"planted": 0.0}
+
+
 def test_auc_tiers_and_the_guard_against_scores_after_the_renewal() -> None:
     june = EPOCH_2024 + 152 * DAY
     risk = [

@@ -1,11 +1,13 @@
-"""truth.json describes what was written: every planted event can be seen in the files.
+"""truth.json describes what was written: every recorded event can be seen in the files.
 
-Run on the 200-account portfolio, so that every kind of event is planted several times.
+Events are planted (``details.cause == "planted"``) or planted by the slide before a churn
+(``"pre_churn_slide"``); both are checked against the files the same way. Run on the
+200-account portfolio, so that every kind of event is planted several times.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
@@ -20,12 +22,23 @@ EVENT_KINDS = {
     "engagement_contraction",
 }
 GRACE = pd.Timedelta(days=3)
+PLANTED, SLIDE = "planted", "pre_churn_slide"
 
 
-def events_of(portfolio: LoadedPortfolio, kind: str) -> list[dict[str, Any]]:
-    found = [e for e in portfolio.truth["events"] if e["kind"] == kind]
-    assert found, f"no {kind} planted"
+def events_of(
+    portfolio: LoadedPortfolio, kind: str, cause: str | None = None
+) -> list[dict[str, Any]]:
+    found = [
+        e
+        for e in portfolio.truth["events"]
+        if e["kind"] == kind and (cause is None or e["details"]["cause"] == cause)
+    ]
+    assert found, f"no {kind} ({cause or 'any cause'}) recorded"
     return found
+
+
+def planted_events(portfolio: LoadedPortfolio) -> list[dict[str, Any]]:
+    return [e for e in portfolio.truth["events"] if e["details"]["cause"] == PLANTED]
 
 
 def at(day: str) -> pd.Timestamp:
@@ -51,12 +64,47 @@ def test_about_two_fifths_of_accounts_get_one_or_two_events(
     pattern_portfolio: LoadedPortfolio,
 ) -> None:
     truth = pattern_portfolio.truth
-    per_account = pd.Series([e["account_id"] for e in truth["events"]]).value_counts()
+    planted = planted_events(pattern_portfolio)
+    per_account = pd.Series([e["account_id"] for e in planted]).value_counts()
     unhealthy = {a["id"] for a in truth["accounts"] if not a["healthy"]}
     assert set(per_account.index) == unhealthy
     assert per_account.between(1, 2).all()
     assert 0.35 <= len(unhealthy) / len(truth["accounts"]) <= 0.45
-    assert {e["kind"] for e in truth["events"]} == EVENT_KINDS
+    assert {e["kind"] for e in planted} == EVENT_KINDS
+    assert {e["details"]["cause"] for e in truth["events"]} == {PLANTED, SLIDE}
+
+
+def test_slide_events_follow_the_slide_schedule(pattern_portfolio: LoadedPortfolio) -> None:
+    """Only churning accounts slide; the contraction is dated at the slide's start.
+
+    The slide starts 240 days before the churn, or at the account's first planted event
+    if that is later; contacts drift away 150-260 days before the churn, never before
+    that event. At most one slide event of each kind per account.
+    """
+    truth = pattern_portfolio.truth
+    churns = {r["account_id"]: r["date"] for r in truth["renewals"] if r["outcome"] == "churned"}
+    first_planted: dict[str, date] = {}
+    for event in planted_events(pattern_portfolio):
+        day = date.fromisoformat(event["date"])
+        first_planted[event["account_id"]] = min(first_planted.get(event["account_id"], day), day)
+    slide = [e for e in truth["events"] if e["details"]["cause"] == SLIDE]
+    kinds = {"engagement_contraction", "champion_departure", "executive_withdrawal"}
+    assert {e["kind"] for e in slide} == kinds
+    seen = pd.Series([(e["account_id"], e["kind"]) for e in slide]).value_counts()
+    assert (seen == 1).all()
+    for event in slide:
+        churn = date.fromisoformat(churns[event["account_id"]])
+        day = date.fromisoformat(event["date"])
+        trouble = first_planted.get(event["account_id"], date.min)
+        if event["kind"] == "engagement_contraction":
+            assert day == max(trouble, churn - timedelta(days=240)), event
+            assert event["details"]["volume_factor"] <= 0.5
+            assert event["details"]["contacts_kept"] <= 0.5 * event["details"]["contacts_before"]
+        else:
+            assert day >= trouble, event
+            assert timedelta(days=150) <= churn - day <= timedelta(days=260) or day == trouble
+        if event["kind"] == "champion_departure":
+            assert event["details"]["mode"] == "silent"
 
 
 def test_events_reference_what_exists(pattern_portfolio: LoadedPortfolio) -> None:
@@ -88,6 +136,9 @@ def test_role_ended_champions_have_their_role_ended_that_day(
     roles = pattern_portfolio.roles
     departures = events_of(pattern_portfolio, "champion_departure")
     assert {e["details"]["mode"] for e in departures} == {"role_ended", "silent"}
+    assert {e["details"]["mode"] for e in departures if e["details"]["cause"] == SLIDE} == {
+        "silent"
+    }
     for event in departures:
         held = roles[
             (roles["person_id"] == event["person_id"])
@@ -100,17 +151,37 @@ def test_role_ended_champions_have_their_role_ended_that_day(
         assert held["level"].iloc[-1] in {"director", "vp"}
 
 
+@pytest.mark.parametrize("cause", [PLANTED, SLIDE])
 @pytest.mark.parametrize("kind", ["champion_departure", "executive_withdrawal"])
 def test_departed_people_appear_nowhere_afterwards(
-    pattern_portfolio: LoadedPortfolio, kind: str
+    pattern_portfolio: LoadedPortfolio, kind: str, cause: str
 ) -> None:
     parts = pattern_portfolio.participations
-    for event in events_of(pattern_portfolio, kind):
+    for event in events_of(pattern_portfolio, kind, cause):
         listed = [event["person_id"]] if event["person_id"] else event["person_ids"]
         assert listed
         appearances = parts[parts["person_id"].isin(listed)]
         assert (appearances["at"] < at(event["date"]) + GRACE).all(), event
         assert (appearances["at"] < at(event["date"])).any(), "was active before"
+
+
+@pytest.mark.parametrize("cause", [PLANTED, SLIDE])
+def test_no_executive_takes_part_after_a_withdrawal(
+    pattern_portfolio: LoadedPortfolio, cause: str
+) -> None:
+    """From the date on, no VP or C-level contact of the account appears, listed or not."""
+    roles = pattern_portfolio.roles
+    executives = roles[roles["level"].isin(["vp", "c_level"])]
+    parts = pattern_portfolio.participations
+    for event in events_of(pattern_portfolio, "executive_withdrawal", cause):
+        day = at(event["date"])
+        mine = executives[executives["organization_id"] == event["account_id"]]
+        after = parts[
+            (parts["account_id"] == event["account_id"])
+            & (parts["at"] >= day + GRACE)
+            & parts["person_id"].isin(set(mine["person_id"]))
+        ]
+        assert after.empty, event
 
 
 def test_champions_were_highly_engaged(pattern_portfolio: LoadedPortfolio) -> None:
@@ -166,7 +237,7 @@ def test_engagement_contraction_drops_volume_and_contacts(
     """
     events = pattern_portfolio.events
     ratios = []
-    for event in events_of(pattern_portfolio, "engagement_contraction"):
+    for event in events_of(pattern_portfolio, "engagement_contraction", PLANTED):
         day = at(event["date"])
         mine = events[events["account_id"] == event["account_id"]]
         before = mine[(mine["at"] >= day - pd.Timedelta(days=180)) & (mine["at"] < day)]
@@ -183,6 +254,33 @@ def test_engagement_contraction_drops_volume_and_contacts(
         assert contacts_after["person_id"].nunique() < contacts_before["person_id"].nunique()
     assert max(ratios) < 0.8, ratios
     assert float(pd.Series(ratios).median()) <= 0.6, ratios
+
+
+def test_slide_contraction_drops_volume_and_contacts(pattern_portfolio: LoadedPortfolio) -> None:
+    """Volume per day once the slide reaches its floor, until the churn, vs the half year
+    before its start; contacts engaged over windows of equal length on either side.
+
+    The slide is slower than a planted contraction (``ramp_days``, up to 120), and the
+    churn can come soon after its floor, so the window after is as long as it can be.
+    """
+    events = pattern_portfolio.events
+    churns = pattern_portfolio.renewals.query("outcome == 'churned'").set_index("account_id")
+    ratios = []
+    for event in events_of(pattern_portfolio, "engagement_contraction", SLIDE):
+        day = at(event["date"])
+        floor = day + pd.Timedelta(days=event["details"]["ramp_days"])
+        churn = at(str(churns.loc[event["account_id"], "date"]))
+        mine = events[events["account_id"] == event["account_id"]]
+        before = mine[(mine["at"] >= day - pd.Timedelta(days=180)) & (mine["at"] < day)]
+        after = mine[(mine["at"] >= floor) & (mine["at"] < churn)]
+        ratios.append((len(after) / (churn - floor).days) / (len(before) / 180))
+        parts = account_customer_parts(pattern_portfolio, event["account_id"])
+        window = min(churn - floor, pd.Timedelta(days=120))
+        contacts_before = parts[(parts["at"] >= day - window) & (parts["at"] < day)]
+        contacts_after = parts[(parts["at"] >= churn - window) & (parts["at"] < churn)]
+        assert contacts_after["person_id"].nunique() < contacts_before["person_id"].nunique()
+    assert max(ratios) < 0.8, ratios
+    assert float(pd.Series(ratios).median()) <= 0.5, ratios
 
 
 def test_truth_renewals_are_the_written_renewals(pattern_portfolio: LoadedPortfolio) -> None:

@@ -1,0 +1,204 @@
+"""The events the pre-churn slide plants, as recorded in ``truth.json``.
+
+Before a churn the generator lets engagement slide (`activity.CHURN_DECLINE_FLOOR`,
+`plan.CHURN_CONTACT_DROP_SHARE`): volume falls and about 65% of the contacts drift away,
+the champion and executives included. That is an engagement contraction, a silent
+champion departure and an executive withdrawal, only slower than a planted one. This
+module reads them off the plan's own schedule (never off the written rows) and keeps
+those that are as strong as the planted event of the same kind:
+
+- ``engagement_contraction`` on the slide's first day, when the slide's volume factor
+  (conversations at the floor over before) is at most `MAX_CONTRACTION_VOLUME_FACTOR`
+  and it takes at least half of the contacts active at its reference day (a planted
+  contraction keeps 30-50% of the contacts, at a volume factor of 0.3-0.5);
+- ``champion_departure`` (``mode: "silent"``) on the day the slide takes the champion
+  out of the traffic;
+- ``executive_withdrawal`` on the day the slide has taken the last of the VP and C-level
+  contacts who were active at its reference day, when it takes every one of them and no
+  other executive is active that day (a planted withdrawal removes every executive
+  present: from its date no executive takes part).
+
+An event needs `plan.MIN_HISTORY_BEFORE_EVENT` days of history before it, like a planted
+one: a slide that starts in the first months has no "before" in the data. A contraction
+that starts on the day of a planted contraction of the same account is that event, not a
+second one; and in an account whose traffic a planted bottleneck has narrowed onto one
+person before the churn, the slide cannot narrow the contacts, so it is no contraction
+as strong as a planted one (its volume still falls).
+"""
+
+from __future__ import annotations
+
+from stakegraph.generate import vocab
+from stakegraph.generate.activity import (
+    _CHURN_DECLINE_RAMP_DAYS,
+    _INTERACTION_KIND,
+    ACTIVITY_SHARES,
+    CHURN_DECLINE_FLOOR,
+    _volume_steps,
+)
+from stakegraph.generate.people import Person
+from stakegraph.generate.plan import (
+    CHAMPION_DEPARTURE,
+    ENGAGEMENT_CONTRACTION,
+    EXECUTIVE_WITHDRAWAL,
+    MIN_HISTORY_BEFORE_EVENT,
+    AccountPlan,
+    PlannedEvent,
+)
+
+__all__ = [
+    "MAX_CONTRACTION_CONTACT_SHARE",
+    "MAX_CONTRACTION_VOLUME_FACTOR",
+    "SLIDE_CAUSE",
+    "slide_events",
+    "slide_volume_factor",
+]
+
+SLIDE_CAUSE = "pre_churn_slide"
+# The weakest planted contraction: volume to 0.5, half of the contacts kept.
+MAX_CONTRACTION_VOLUME_FACTOR = 0.5
+MAX_CONTRACTION_CONTACT_SHARE = 0.5
+
+
+def slide_volume_factor() -> float:
+    """The slide's overall factor on activities (conversation starts) at its floor.
+
+    Each activity type's share of the daily rate times its channel's floor, over the
+    shares (business reviews, mostly skipped during the slide, are left out).
+
+    Returns
+    -------
+    float
+        About 0.39.
+
+    Examples
+    --------
+    >>> round(slide_volume_factor(), 2)
+    0.39
+    """
+    total = sum(ACTIVITY_SHARES.values())
+    kept = sum(
+        share * CHURN_DECLINE_FLOOR.get(_INTERACTION_KIND[kind], CHURN_DECLINE_FLOOR["other"])
+        for kind, share in ACTIVITY_SHARES.items()
+    )
+    return kept / total
+
+
+def slide_events(plan: AccountPlan) -> list[PlannedEvent]:
+    """The events the pre-churn slide plants in one account, as strong as planted ones.
+
+    Parameters
+    ----------
+    plan : AccountPlan
+        The account, after `plan.plan_account` (its slide schedule is set when it churns).
+
+    Returns
+    -------
+    list of PlannedEvent
+        With ``cause = "pre_churn_slide"`` (also in ``details``), in date order; empty for
+        accounts that do not churn.
+    """
+    start, churn, reference = plan.churn_decline_start, plan.churn_day, plan.slide_reference_day
+    if start is None or churn is None or reference is None:
+        return []
+    events = [
+        event
+        for event in (
+            _contraction(plan, start, churn, reference),
+            _champion_departure(plan),
+            _executive_withdrawal(plan, reference),
+        )
+        if event is not None and event.day >= MIN_HISTORY_BEFORE_EVENT
+    ]
+    return sorted(events, key=lambda e: e.day)
+
+
+def _contraction(plan: AccountPlan, start: int, churn: int, reference: int) -> PlannedEvent | None:
+    if any(e.kind == ENGAGEMENT_CONTRACTION and e.day == start for e in plan.events):
+        return None
+    if plan.bottleneck is not None and plan.bottleneck[1] < churn:
+        return None  # their side is one person: the slide cannot narrow it
+    before = plan.slide_contacts_before
+    kept = [pid for pid in before if pid not in plan.slide_drops]
+    factor = slide_volume_factor()
+    if not before or factor > MAX_CONTRACTION_VOLUME_FACTOR:
+        return None
+    if len(kept) / len(before) > MAX_CONTRACTION_CONTACT_SHARE:
+        return None
+    steps_before = float(_volume_steps(plan.volume_steps, start + 1)[start])
+    return PlannedEvent(
+        ENGAGEMENT_CONTRACTION,
+        start,
+        cause=SLIDE_CAUSE,
+        details={
+            "cause": SLIDE_CAUSE,
+            "volume_factor": round(factor, 3),
+            "rate_factor_before": round(steps_before, 3),
+            "rate_factor_after": round(steps_before * factor, 3),
+            "channel_factors": dict(CHURN_DECLINE_FLOOR),
+            "ramp_days": max(1, min(_CHURN_DECLINE_RAMP_DAYS, (churn - start) // 2)),
+            "contacts_before": len(before),
+            "contacts_kept": len(kept),
+            "reference_day_offset": reference - start,
+        },
+    )
+
+
+def _champion_departure(plan: AccountPlan) -> PlannedEvent | None:
+    champion = plan.org.champion
+    if champion is None or champion.id not in plan.slide_drops:
+        return None
+    day = plan.slide_drops[champion.id]
+    spell = _spell_at(champion, plan.id, day)
+    if spell is None:
+        return None
+    return PlannedEvent(
+        CHAMPION_DEPARTURE,
+        day,
+        person=champion,
+        cause=SLIDE_CAUSE,
+        details={"mode": "silent", "cause": SLIDE_CAUSE, "title": spell[0], "level": spell[1]},
+    )
+
+
+def _executive_withdrawal(plan: AccountPlan, reference: int) -> PlannedEvent | None:
+    before = set(plan.slide_contacts_before)
+    executives = [
+        p for p in plan.contacts if p.id in before and _is_executive(p, plan.id, reference)
+    ]
+    if not executives or any(p.id not in plan.slide_drops for p in executives):
+        return None
+    days = [plan.slide_drops[p.id] for p in executives]
+    day = max(days)
+    for person in plan.contacts:  # nobody else holds an executive role that day
+        gone = min(plan.cutoffs.get(person.id, day + 1), person.dormant_from or day + 1)
+        if gone > day and _is_executive(person, plan.id, day):
+            return None
+    return PlannedEvent(
+        EXECUTIVE_WITHDRAWAL,
+        day,
+        persons=executives,
+        cause=SLIDE_CAUSE,
+        details={
+            "cause": SLIDE_CAUSE,
+            "levels": ["vp", "c_level"],
+            "executives": len(executives),
+            "first_withdrawn_days_before": day - min(days),
+        },
+    )
+
+
+def _spell_at(person: Person, org_id: str, day: int) -> tuple[str, str] | None:
+    for spell in person.spells:
+        if (
+            spell.organization_id == org_id
+            and spell.start <= day
+            and (spell.end is None or day < spell.end)
+        ):
+            return spell.title, spell.level
+    return None
+
+
+def _is_executive(person: Person, org_id: str, day: int) -> bool:
+    spell = _spell_at(person, org_id, day)
+    return spell is not None and spell[1] in vocab.EXECUTIVE_LEVELS
