@@ -15,6 +15,7 @@ Three layers, so that none of them has to be perfect:
 
 from __future__ import annotations
 
+import concurrent.futures
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -58,6 +59,23 @@ class ReadOnlyQueryError(StakegraphError):
         self.reason = reason
 
 
+class QueryTimeoutError(ReadOnlyQueryError):
+    """The statement did not finish within its time limit; its result was discarded."""
+
+    def __init__(self, timeout_s: float) -> None:
+        super().__init__(
+            f"the query did not finish within {timeout_s:g} s and was abandoned "
+            "(narrow it, or add a LIMIT)"
+        )
+        self.timeout_s = timeout_s
+
+
+MAX_CONCURRENT_QUERIES = 2
+_pool = concurrent.futures.ThreadPoolExecutor(
+    max_workers=MAX_CONCURRENT_QUERIES, thread_name_prefix="read-only-cypher"
+)
+
+
 @dataclass(frozen=True)
 class ReadOnlyResult:
     columns: list[str]
@@ -95,27 +113,21 @@ def run_read_only(
     limit: int = 1000,
     timeout_s: float = 30.0,
 ) -> ReadOnlyResult:
-    """Run ``statement`` so that it cannot change anything; at most ``limit`` rows."""
+    """Run ``statement`` so that it cannot change anything; at most ``limit`` rows.
+
+    The transaction carries ``timeout_s`` for the server (Neo4j enforces it; ArcadeDB does
+    not, measured), and the caller never waits longer than that either: past it the query
+    is abandoned (its transaction still ends in a rollback) and :class:`QueryTimeoutError`
+    is raised. At most ``MAX_CONCURRENT_QUERIES`` run at once, so abandoned queries cannot
+    pile up on the store; a query that cannot start before its deadline times out too.
+    """
     check_statement(statement)
-    with store.driver.session(
-        database=store.database, default_access_mode=neo4j.READ_ACCESS
-    ) as session:
-        tx = session.begin_transaction(timeout=timeout_s)
-        try:
-            result = tx.run(statement, dict(params or {}))
-            records = result.fetch(limit + 1)
-            columns = list(result.keys())
-            summary = result.consume()
-        except Neo4jError as exc:
-            raise ReadOnlyQueryError(f"query failed: {exc.message or exc}") from exc
-        except (OverflowError, ValueError, TypeError) as exc:
-            # The driver could not encode a parameter (e.g. an integer beyond 64 bits).
-            raise ReadOnlyQueryError(f"parameters cannot be sent to the store: {exc}") from exc
-        finally:
-            try:
-                tx.rollback()  # never commit, whatever ran
-            except Exception:  # a broken transaction is not committed either
-                session.close()
+    job = _pool.submit(_run_rolled_back, store, statement, dict(params or {}), limit, timeout_s)
+    try:
+        records, columns, summary = job.result(timeout=timeout_s)
+    except concurrent.futures.TimeoutError:
+        job.cancel()  # not started yet: never runs
+        raise QueryTimeoutError(timeout_s) from None
     counters = summary.counters
     if (
         (summary.query_type not in (None, "r"))
@@ -131,6 +143,31 @@ def run_read_only(
         rows=[_jsonable(r.data()) for r in records[:limit]],
         truncated=len(records) > limit,
     )
+
+
+def _run_rolled_back(
+    store: GraphStore, statement: str, params: dict[str, Any], limit: int, timeout_s: float
+) -> tuple[list[neo4j.Record], list[str], neo4j.ResultSummary]:
+    with store.driver.session(
+        database=store.database, default_access_mode=neo4j.READ_ACCESS
+    ) as session:
+        tx = session.begin_transaction(timeout=timeout_s)
+        try:
+            result = tx.run(statement, params)
+            records = result.fetch(limit + 1)
+            columns = list(result.keys())
+            summary = result.consume()
+        except Neo4jError as exc:
+            raise ReadOnlyQueryError(f"query failed: {exc.message or exc}") from exc
+        except (OverflowError, ValueError, TypeError) as exc:
+            # The driver could not encode a parameter (e.g. an integer beyond 64 bits).
+            raise ReadOnlyQueryError(f"parameters cannot be sent to the store: {exc}") from exc
+        finally:
+            try:
+                tx.rollback()  # never commit, whatever ran
+            except Exception:  # a broken transaction is not committed either
+                session.close()
+    return records, columns, summary
 
 
 def _jsonable(value: Any) -> Any:

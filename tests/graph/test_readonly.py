@@ -86,3 +86,15 @@ def test_limit_truncates_and_says_so(empty_store: GraphStore) -> None:
     assert [row["i"] for row in result.rows] == [1, 2, 3]
     assert result.truncated
     assert result.columns == ["i"]
+
+
+@pytest.mark.store
+def test_a_query_past_its_time_limit_is_abandoned(empty_store: GraphStore) -> None:
+    """ArcadeDB ignores the transaction timeout, so the caller enforces it too."""
+    from stakegraph.graph.readonly import QueryTimeoutError
+
+    slow = "UNWIND range(1, 5000000) AS i WITH i WHERE i % 7 = 0 RETURN count(*) AS n"
+    with pytest.raises(QueryTimeoutError) as info:
+        run_read_only(empty_store, slow, timeout_s=0.05)
+    assert info.value.timeout_s == 0.05
+    assert "did not finish within 0.05 s" in str(info.value)
