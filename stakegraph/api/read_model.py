@@ -151,6 +151,9 @@ def build_read_model(
     signals: dict[str, list[dict[str, Any]]] = {}
     for r in store.query("api/model_signals", open_window_s=open_window_s):
         signals.setdefault(r["account_id"], []).append(r)
+    history: dict[str, list[dict[str, Any]]] = {}
+    for r in store.query("api/model_signal_history"):
+        history.setdefault(r["account_id"], []).append(r)
     never_analyzed = [r["id"] for r in rows if r["analyzed_at"] is None]
     last_at = {
         r["account_id"]: r["last_at"]
@@ -175,7 +178,9 @@ def build_read_model(
             risk_tier=r["risk_tier"],
             as_of=days[r["id"]],
             row=service.account_public(r, account_snapshots).model_dump_json().encode(),
-            detail=service.detail_public(r, account_snapshots, signals.get(r["id"], []))
+            detail=service.detail_public(
+                r, account_snapshots, signals.get(r["id"], []), history.get(r["id"], [])
+            )
             .model_dump_json()
             .encode(),
             map=service.map_public(net).model_dump_json().encode(),

@@ -110,6 +110,16 @@ class SignalPublic(BaseModel):
     people: list[PersonRef]
 
 
+class SignalMarkerPublic(BaseModel):
+    """A signal as a point on the account's timeline (open or not; no evidence)."""
+
+    id: str
+    kind: str
+    at: datetime
+    severity: float | None
+    summary: str | None
+
+
 class TimelinePublic(BaseModel):
     """Every snapshot metric across windows, column-wise (oldest window first)."""
 
@@ -122,6 +132,10 @@ class AccountDetailPublic(AccountPublic):
     risk_factors: list[RiskFactorPublic]
     signals: list[SignalPublic] = Field(description="open signals, newest first")
     timeline: TimelinePublic
+    signal_history: list[SignalMarkerPublic] = Field(
+        default_factory=list,
+        description="every signal raised up to the analysis date, oldest first",
+    )
 
 
 # --- stakeholder map -------------------------------------------------------------------------

@@ -127,13 +127,22 @@ def account_detail(
             until=row["analyzed_at"],
         )
     snapshots = [r["snapshot"] for r in store.query("api/account_snapshots", account_id=account_id)]
-    return detail_public(row, snapshots, signals)
+    history: list[dict[str, Any]] = []
+    if row["analyzed_at"] is not None:
+        history = store.query(
+            "api/account_signals", account_id=account_id, since=0, until=row["analyzed_at"]
+        )[::-1]  # newest first from the query; the timeline reads oldest first
+    return detail_public(row, snapshots, signals, history)
 
 
 def detail_public(
-    row: Mapping[str, Any], snapshots: list[dict[str, Any]], signals: list[dict[str, Any]]
+    row: Mapping[str, Any],
+    snapshots: list[dict[str, Any]],
+    signals: list[dict[str, Any]],
+    history: list[dict[str, Any]],
 ) -> s.AccountDetailPublic:
-    """The detail of an account from its row, every snapshot (oldest first) and open signals."""
+    """The detail of an account from its row, every snapshot (oldest first), its open
+    signals and every signal up to the analysis date (oldest first)."""
     return s.AccountDetailPublic(
         **account_public(row, snapshots).model_dump(),
         risk_factors=_risk_factors(row.get("risk_factors")),
@@ -150,6 +159,16 @@ def detail_public(
             for sig in signals
         ],
         timeline=_timeline(snapshots),
+        signal_history=[
+            s.SignalMarkerPublic(
+                id=sig["id"],
+                kind=sig["kind"],
+                at=as_datetime(sig["at"]),
+                severity=_number(sig["severity"]),
+                summary=sig["summary"],
+            )
+            for sig in history
+        ],
     )
 
 

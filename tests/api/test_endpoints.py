@@ -138,6 +138,13 @@ def test_account_detail(client: TestClient, admin: dict[str, str]) -> None:
             "people": [{"id": "a-cfo", "name": "Fay Lin"}],
         },
     ]
+    # every signal, open or not (sig-a3 is older than the open window), oldest first
+    assert [(m["id"], m["at"]) for m in body["signal_history"]] == [
+        ("sig-a3", "2023-12-01T00:00:00Z"),
+        ("sig-a2", "2024-06-01T00:00:00Z"),
+        ("sig-a1", "2024-06-20T00:00:00Z"),
+    ]
+    assert "evidence" not in body["signal_history"][0]
     timeline = body["timeline"]
     assert timeline["window_end"][-1] == "2024-07-01T00:00:00Z"
     assert timeline["window_start"][-1] == "2024-04-02T00:00:00Z"

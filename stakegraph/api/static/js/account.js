@@ -312,7 +312,9 @@ export async function renderAccount(view, signal, accountId) {
 
   // --- timelines -----------------------------------------------------------------------------
   const xs = detail.timeline.window_end.map((t) => Date.parse(t) / 1000);
-  const markers = detail.signals.map((s) => ({t: Date.parse(s.at) / 1000, label: s.kind}));
+  // Every signal raised over the timeline, not only the open ones.
+  const markers = (detail.signal_history ?? detail.signals)
+    .map((s) => ({t: Date.parse(s.at) / 1000, label: s.kind}));
   const charts = [];
   for (const spec of CHARTS) {
     const series = spec.series.filter((s) => detail.timeline.metrics[s.metric])
