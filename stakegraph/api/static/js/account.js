@@ -92,8 +92,8 @@ export async function renderAccount(view, signal, accountId) {
         riskFactors(detail))),
     h('section', {class: 'panel', 'aria-labelledby': 'timelines-title', style: 'margin-top: 1rem'},
       h('h2', {id: 'timelines-title'}, 'Timelines'),
-      h('p', {class: 'muted small'}, 'Weekly, trailing 90-day windows. Red dashed lines: open ' +
-        'signals; orange line: the week the map shows.'),
+      h('p', {class: 'muted small'}, 'Weekly, trailing 90-day windows. Red dashed lines: signals ' +
+        'raised; orange line: the week the map shows.'),
       chartsBox),
   );
 
