@@ -594,7 +594,9 @@ def champion_departures(
     a_idx, w_idx = np.nonzero(candidate)
     pairs = rows[top[a_idx, w_idx]]
     test = _silence_test(tables, pairs, a_idx, w_idx, params=params, alpha=params.champion_alpha)
-    fire = test["fire"]
+    fire = test["fire"] & ~_narrowed_during_silence(
+        tables, a_idx, w_idx, test["last_seen"], params=params
+    )
     a_f, w_f, pair_f = a_idx[fire], w_idx[fire], pairs[fire]
     chosen = _first_of_episodes_keyed(
         a_f, w_f, pair_f, params.cooldown_weeks, test["last_seen"][fire]
@@ -971,8 +973,18 @@ def executive_withdrawals(
         participant_times=(key, at),
         alpha=params.executive_alpha,
     )
-    fire = test["fire"] & (test["own_n"] >= params.executive_min_interactions)
+    fire = (
+        test["fire"]
+        & (test["own_n"] >= params.executive_min_interactions)
+        & ~_narrowed_during_silence(tables, a_idx, w_idx, test["last_seen"], params=params)
+    )
     departed = {(s["account_id"], s["person_ids"][0], s["at"]) for s in champion_signals or []}
+    # Champions whose role ended: (account, person) -> the role end.
+    role_ended = {
+        (s["account_id"], s["person_ids"][0]): int(s["at"])
+        for s in champion_signals or []
+        if (s.get("evidence") or {}).get("mode") == "role_ended"
+    }
     idx = np.flatnonzero(fire)
     out: list[dict[str, Any]] = []
     exec_pairs_at = tables.part_at[is_exec]
@@ -991,6 +1003,15 @@ def executive_withdrawals(
         t = int(grid.end_of(w))
         if len(person_ids) == 1 and any(
             acc == account_id and pid == person_ids[0] and at_ <= t for acc, pid, at_ in departed
+        ):
+            continue
+        # The executives' silence began with the last one seen leaving the organization:
+        # a champion whose role ended (known by t). Their absence is the departure,
+        # already reported; the baseline share it is judged against was mostly theirs.
+        last = exec_person[(exec_account == a) & (exec_pairs_at == last_seen)]
+        if len(last) and all(
+            last_seen <= role_ended.get((account_id, tables.person_id(int(p))), -1) <= t
+            for p in last
         ):
             continue
         gap_days = (t - last_seen) / DAY
@@ -1312,6 +1333,43 @@ def _step_over_trend(
     with np.errstate(invalid="ignore", divide="ignore"):
         exposure_term = np.sum(np.where(y > 0, y * np.log(np.where(e > 0, e, 1.0)), 0.0), axis=1)
     return np.asarray(best_step + exposure_term - trend_ll)
+
+
+def _narrowed_during_silence(
+    tables: _Tables,
+    accounts: np.ndarray,
+    weeks: np.ndarray,
+    last_seen: np.ndarray,
+    *,
+    params: SignalParameters,
+) -> np.ndarray:
+    """Whether their side's traffic ran through one person during a silence.
+
+    Per candidate: effective threads ``1 / H`` of their side over the whole weeks between
+    the last appearance and the end of ``weeks`` (at least one, at most ``recent_weeks``)
+    at or below ``bottleneck_max_threads``. While traffic narrows onto one contact everyone
+    else falls silent; that is the bottleneck's story (told by its own signal, which
+    needs a six-week window and so comes a week or two later), not a departure.
+    """
+    if len(accounts) == 0:
+        return np.zeros(0, dtype=bool)
+    t = tables.grid.end_of(weeks)
+    span = np.clip((t - last_seen) // WEEK, 1, params.recent_weeks).astype(np.int64)
+    volume = _prefix(tables.volume)
+    n = volume.shape[1] - 1
+    hi = np.clip(weeks + 1, 0, n)
+    lo = np.clip(weeks + 1 - span, 0, n)
+    b_lo = np.clip(lo - params.baseline_weeks, 0, n)
+    recent_rate = (volume[accounts, hi] - volume[accounts, lo]) / np.maximum(hi - lo, 1)
+    base_rate = (volume[accounts, lo] - volume[accounts, b_lo]) / np.maximum(lo - b_lo, 1)
+    # Rerouted, not lost: a bottleneck keeps the account's volume; a slide loses it.
+    kept = recent_rate > params.contraction_max_volume_ratio * base_rate
+    out = np.zeros(len(accounts), dtype=bool)
+    for k in np.unique(span):
+        sel = span == k
+        threads = _their_threads(tables, int(k))[accounts[sel], weeks[sel]]
+        out[sel] = threads <= params.bottleneck_max_threads
+    return out & kept
 
 
 def _their_threads(tables: _Tables, r: int) -> np.ndarray:

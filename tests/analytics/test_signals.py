@@ -392,3 +392,57 @@ def test_step_over_trend_prefers_a_step_for_a_step_and_a_trend_for_a_slide() -> 
     # The step fits the step exactly (log-likelihood ratio > 0); the slide is a trend.
     assert evidence[0] > 10
     assert evidence[1] < 0
+
+
+def test_a_champion_quiet_while_the_traffic_narrows_is_no_departure_before_the_bottleneck() -> None:
+    # From week 32 their side's weekly traffic is 7 conversations with a and 2 with b
+    # (one person of theirs on each, one unit each): shares 7/9 and 2/9, H = 53/81,
+    # 1 / H = 1.53 <= 1.6 over the weeks of the champion's silence, and the volume is
+    # kept (9 a week against 10: rerouted, not lost, 0.9 > 0.6). The six-week window
+    # of the former veto still held a week of ten conversations over nine people when
+    # the silence became improbable, and the departure was raised (week 37, measured
+    # with the veto on the six-week window only).
+    others = ["a", "b", "c", "d", "e", "f", "g", "h"]
+
+    def build(narrow: bool) -> Builder:
+        b = Builder()
+        b.person("champ", "director")
+        for pid in others:
+            b.person(pid)
+        weekly(b, 32, ["champ", "champ", *others])
+        weekly(b, 40, ["a"] * 7 + ["b"] * 2 if narrow else others, from_week=32)
+        return b
+
+    as_of = T0 + 40 * WEEK
+    assert kinds(detect_signals(build(True).frames(), as_of=as_of), "champion_departure") == []
+    # The same silence while the others keep talking is a departure.
+    spread = kinds(detect_signals(build(False).frames(), as_of=as_of), "champion_departure")
+    assert [s["person_ids"] for s in spread] == [["champ"]]
+
+
+def exec_role_end_builder(role_ends: bool) -> Builder:
+    """vp1 (champion, twice a week) and a ceo seen every eighth week; vp1 leaves at week
+    30 (role end, or only silent); the ceo keeps their rhythm (weeks 1, 9, ..., 33)."""
+    b = Builder()
+    b.person("vp1", "vp", end=T0 + 30 * WEEK + 2 * DAY if role_ends else None)
+    b.person("ceo", "c_level")
+    for pid in ("x", "y", "z"):
+        b.person(pid)
+    weekly(b, 30, ["vp1", "vp1", "x", "y", "z"])
+    weekly(b, 40, ["x", "y", "z", "x", "y"], from_week=30)
+    for w in range(1, 40, 8):
+        b.email(T0 + w * WEEK + 4 * DAY, "h1", "ceo")
+    return b
+
+
+def test_executive_silence_that_began_with_a_champions_role_end_is_that_departure() -> None:
+    as_of = T0 + 40 * WEEK
+    signals = detect_signals(exec_role_end_builder(True).frames(), as_of=as_of)
+    modes = [s["evidence"]["mode"] for s in signals if s["kind"] == "champion_departure"]
+    assert modes == ["role_ended"]
+    assert kinds(signals, "executive_withdrawal") == []
+    # The same silence without the role end: the executives did go quiet.
+    signals = detect_signals(exec_role_end_builder(False).frames(), as_of=as_of)
+    withdrawals = [s for s in signals if s["kind"] == "executive_withdrawal"]
+    assert len(withdrawals) == 1
+    assert set(withdrawals[0]["person_ids"]) == {"vp1", "ceo"}
