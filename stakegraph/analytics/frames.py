@@ -35,6 +35,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+# Re-exported: analytics modules read the domain vocabulary from here.
+from stakegraph.vocabulary import FUNCTIONS, LEVELS, SENIOR_LEVELS  # noqa: F401
+
 INTERACTION_COLUMNS = (
     "interaction_id",
     "account_id",
@@ -49,24 +52,6 @@ PEOPLE_COLUMNS = ("person_id", "name", "org_id", "is_home")
 ROLE_COLUMNS = ("person_id", "org_id", "title", "level", "function", "start", "end")
 ACCOUNT_COLUMNS = ("account_id", "name", "segment", "arr", "renewal_date", "owner_id")
 RENEWAL_COLUMNS = ("account_id", "at", "outcome")
-
-LEVELS = ("ic", "manager", "director", "vp", "c_level")
-SENIOR_LEVELS = frozenset({"vp", "c_level"})
-FUNCTIONS = (
-    "executive",
-    "engineering",
-    "product",
-    "it",
-    "operations",
-    "finance",
-    "procurement",
-    "legal",
-    "sales",
-    "marketing",
-    "support",
-    "hr",
-    "other",
-)
 
 DAY = 86_400
 

@@ -7,25 +7,11 @@ from __future__ import annotations
 
 from typing import Final
 
-LEVELS: Final = ("ic", "manager", "director", "vp", "c_level")
-FUNCTIONS: Final = (
-    "executive",
-    "engineering",
-    "product",
-    "it",
-    "operations",
-    "finance",
-    "procurement",
-    "legal",
-    "sales",
-    "marketing",
-    "support",
-    "hr",
-    "other",
-)
+# The domain vocabulary lives in one place; generator modules read it from here.
+from stakegraph.vocabulary import FUNCTIONS, LEVELS, OUTCOMES, SENIOR_LEVELS  # noqa: F401
+
 SEGMENTS: Final = ("enterprise", "mid_market", "smb")
-OUTCOMES: Final = ("renewed", "churned", "downgraded", "expanded")
-EXECUTIVE_LEVELS: Final = frozenset({"vp", "c_level"})
+EXECUTIVE_LEVELS: Final = SENIOR_LEVELS
 
 FIRST_NAMES: Final = (
     "Aaliyah", "Aaron", "Abigail", "Adam", "Aditi", "Adrian", "Aiko", "Alan", "Alejandro",

@@ -18,25 +18,13 @@ from typing import Annotated, Any, Final, Literal, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
-INTERACTION_KINDS: Final = ("email", "meeting", "call", "ticket", "note")
-LEVELS: Final = ("ic", "manager", "director", "vp", "c_level")
-FUNCTIONS: Final = (
-    "executive",
-    "engineering",
-    "product",
-    "it",
-    "operations",
-    "finance",
-    "procurement",
-    "legal",
-    "sales",
-    "marketing",
-    "support",
-    "hr",
-    "other",
+from stakegraph.vocabulary import (
+    FUNCTIONS,
+    INTERACTION_KINDS,
+    LEVELS,
+    ORGANIZATION_KINDS,
+    OUTCOMES,
 )
-OUTCOMES: Final = ("renewed", "churned", "downgraded", "expanded")
-ORGANIZATION_KINDS: Final = ("home", "account")
 
 _EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
 
