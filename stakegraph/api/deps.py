@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal, TypeVar
 
 from fastapi import Depends, Path, Query, Request, Response, Security
 from fastapi.security import APIKeyHeader
+from starlette.concurrency import run_in_threadpool
 
 from stakegraph.api.cache import ResponseCache
 from stakegraph.api.errors import (
@@ -27,6 +28,8 @@ from stakegraph.api.keys import KeyRing, Principal, Role
 from stakegraph.api.read_model import ReadModel, ReadModelHolder
 from stakegraph.api.settings import ApiSettings
 from stakegraph.graph.store import GraphStore
+
+T = TypeVar("T")
 
 API_KEY_HEADER = "X-API-Key"
 # auto_error=False: a missing key is our NotAuthenticatedError (401 with a clear message).
@@ -131,3 +134,26 @@ def raw_json(body: bytes) -> Response:
     """An answer already serialized (by the read model): FastAPI passes a Response through
     without validating or encoding it again."""
     return Response(content=body, media_type="application/json")
+
+
+async def dated_account_view(
+    view: Literal["map", "suggestions"],
+    *,
+    model: ReadModel | None,
+    cache: ResponseCache,
+    principal: Principal,
+    account_id: str,
+    as_of: date | None,
+    compute: Callable[[], T],
+) -> Response | T:
+    """An account's map or suggestions: precomputed for the model's own day, else computed.
+
+    Another day (or no model yet) is computed off the event loop and cached per caller
+    scope, since what a caller may see depends on their role.
+    """
+    entry = model.entry(principal, account_id) if model is not None else None
+    if entry is not None and as_of in (None, entry.as_of):
+        return raw_json(getattr(entry, view))
+    return await run_in_threadpool(
+        cache.get_or_compute, (view, scope_of(principal), account_id, as_of), compute
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
-from starlette.concurrency import run_in_threadpool
 
 from stakegraph.api import schemas as s
 from stakegraph.api import service
@@ -15,8 +14,7 @@ from stakegraph.api.deps import (
     ReadModelDep,
     SettingsDep,
     StoreDep,
-    raw_json,
-    scope_of,
+    dated_account_view,
 )
 
 router = APIRouter(prefix="/api/accounts", tags=["suggestions"])
@@ -33,12 +31,14 @@ async def remapping_suggestions(
     as_of: AsOfDep,
 ) -> Response | s.SuggestionsPublic:
     """Unreached or single-threaded senior stakeholders, each with a match and a warm path."""
-    entry = model.entry(principal, account_id) if model is not None else None
-    if entry is not None and as_of in (None, entry.as_of):
-        return raw_json(entry.suggestions)
-    # Another day (or no model yet): computed now, off the event loop, and cached.
-    return await run_in_threadpool(
-        cache.get_or_compute,
-        ("suggestions", scope_of(principal), account_id, as_of),
-        lambda: service.remapping_suggestions(store, settings, principal, account_id, as_of),
+    return await dated_account_view(
+        "suggestions",
+        model=model,
+        cache=cache,
+        principal=principal,
+        account_id=account_id,
+        as_of=as_of,
+        compute=lambda: service.remapping_suggestions(
+            store, settings, principal, account_id, as_of
+        ),
     )
