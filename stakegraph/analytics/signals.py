@@ -28,10 +28,13 @@ Detectors
     champion used to be on a fraction ``s`` of the account's interactions, the chance
     of missing all of them is ``(1 - s) ** m`` (a thinned Poisson process: the test
     adapts to the account's own volume, so a quiet month is not a departure); the
-    signal is raised when that chance and the time-based tail ``exp(-rate * gap)`` of
-    the champion's own rhythm both fall below ``alpha``.
+    signal is raised when that chance and the time-based tail ``exp(-rate * (gap - A))``
+    of the champion's own rhythm (``A``: an ordinary absence, learned from the
+    portfolio's regular contacts) both fall below ``alpha``.
 ``executive_withdrawal``
-    The same silence test with "any VP or C-level person of theirs" as the participant:
+    The same silence test with "any VP or C-level person of theirs" as the participant
+    (unless the silence began with the last executives seen leaving their roles while
+    others hold theirs: that is the leavers' story):
     the account keeps talking, but its executives have stopped appearing relative to
     their own prior share of its interactions.
 ``response_latency_inflation``
@@ -68,6 +71,8 @@ Hirschman, A. O. (1964). The paternity of an index. *American Economic Review* 5
 from __future__ import annotations
 
 import hashlib
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -151,15 +156,20 @@ class SignalParameters:
         Regular contacts, for that quantile: at least this many conversations a week
         over the baseline before the silence (default 4.0; rarer people's silences are
         their rhythm, not their holidays).
+    silence_allowance_quantile : float
+        The time tail counts only the silence beyond an ordinary absence ``A``: this
+        quantile of the same pool of silences (default 0.995, about 11 days on the
+        generated portfolios): a champion back from three weeks away is not a departure.
     executive_min_interactions : int
         Executive interactions needed in the baseline (default 3).
     latency_recent_weeks : int
         Recent window of the latency test (default 8; replies are sparser than traffic).
     latency_min_replies : int
-        Their replies needed in the recent window (default 3) and, times three, in the
-        baseline.
+        Their replies needed in the recent window (default 5) and, times three, in the
+        baseline (the median of three replies moves threefold by chance too often).
     latency_min_ratio : float
-        Smallest recent-to-baseline ratio of median latency (default 2.0).
+        Smallest recent-to-baseline ratio of median latency (default 3.0: replies that
+        take three times as long; a change of replier alone often doubles it).
     contraction_max_volume_ratio : float
         Largest recent-to-baseline rate ratio of interactions (default 0.6).
     contraction_max_contact_ratio : float
@@ -188,11 +198,12 @@ class SignalParameters:
     champion_lag_weeks: int = 8
     silence_history_weeks: int = 52
     silence_pool_quantile: float = 0.9999
+    silence_allowance_quantile: float = 0.995
     silence_pool_min_rate: float = 4.0
     executive_min_interactions: int = 3
     latency_recent_weeks: int = 8
-    latency_min_replies: int = 3
-    latency_min_ratio: float = 2.0
+    latency_min_replies: int = 5
+    latency_min_ratio: float = 3.0
     contraction_max_volume_ratio: float = 0.6
     contraction_max_contact_ratio: float = 0.7
     contraction_min_baseline: int = 12
@@ -259,7 +270,7 @@ def detect_signals(
     if CHAMPION_DEPARTURE in kinds and champions is not None:
         signals += champions
     if EXECUTIVE_WITHDRAWAL in kinds:
-        signals += executive_withdrawals(tables, params=params, champion_signals=champions or [])
+        signals += executive_withdrawals(tables, role_frame, params=params)
     if RESPONSE_LATENCY_INFLATION in kinds:
         signals += response_latency_inflations(tables, params=params)
     if ENGAGEMENT_CONTRACTION in kinds:
@@ -635,7 +646,11 @@ def champion_departures(
                     "account_interactions_since": int(test["since"][j]),
                     "p_value_account": float(test["p_account"][j]),
                     "p_value_time": float(test["p_time"][j]),
-                    "test": "(1 - share) ** interactions since and exp(-rate * gap), both < alpha",
+                    "test": (
+                        "(1 - share) ** interactions since and "
+                        "exp(-rate * (gap - allowance)), both < alpha"
+                    ),
+                    "allowance_days": round(float(test["allowance"][j]) / DAY, 1),
                 },
                 "person_ids": [person],
             }
@@ -816,15 +831,18 @@ def _silence_test(
     gap = np.maximum(t - last_seen, 0).astype(float)
     # (1 - s)^m: the chance of missing every one of m interactions at the old share.
     p_account = np.where(ok, np.exp(since * np.log1p(-np.minimum(share, 1 - 1e-9))), 1.0)
-    p_time = np.where(ok, np.exp(-rate * gap), 1.0)
     # People take holidays: a fortnight away is part of anyone's rhythm, and the Poisson
-    # tails above do not know it. The silence must also be longer, in account
-    # conversations missed, than any of the person's own in the year before.
+    # tails do not know it. The time tail counts only the silence beyond an ordinary
+    # absence, and the silence must also be longer, in account conversations missed,
+    # than any of the person's own in the year before.
     own_bar, away_bar = _longest_past_silence(
         tables, key_all, at_all, acc_combined, span, key_account, params=params
     )
     past = own_bar[pairs, np.clip(last_week, 0, grid.weeks - 1)]
     away = away_bar[np.clip(weeks, 0, grid.weeks - 1)]
+    allowance = away[:, 1]
+    away = away[:, 0]
+    p_time = np.where(ok, np.exp(-rate * np.maximum(gap - allowance, 0.0)), 1.0)
     fire = (
         ok & (p_account < alpha) & (p_time < alpha) & (own_n >= 3) & (since > past) & (gap > away)
     )
@@ -839,6 +857,7 @@ def _silence_test(
         "p_time": p_time,
         "longest_past_silence": past,
         "longest_away_s": away,
+        "allowance": allowance,
     }
 
 
@@ -873,7 +892,8 @@ def _longest_past_silence(
     n_keys, weeks = len(key_account), grid.weeks
     own = np.zeros((n_keys, weeks))
     # Too few silences to learn from (a small portfolio): no holiday allowance.
-    pooled = np.zeros(weeks)
+    quantiles = (params.silence_pool_quantile, params.silence_allowance_quantile)
+    pooled = np.zeros((weeks, len(quantiles)))
     if len(key_all) < 2:
         return own, pooled
     account = key_account[key_all].astype(np.int64)
@@ -911,8 +931,9 @@ def _longest_past_silence(
     for w in range(1, weeks):
         n = total[w - 1]
         if n >= 100:
-            b = int(np.searchsorted(cumulative[w - 1], params.silence_pool_quantile * n, "left"))
-            pooled[w] = edges[min(b + 1, len(edges) - 1)] * DAY
+            for k, q in enumerate(quantiles):
+                b = int(np.searchsorted(cumulative[w - 1], q * n, "left"))
+                pooled[w, k] = edges[min(b + 1, len(edges) - 1)] * DAY
     return np.asarray(own), pooled
 
 
@@ -921,19 +942,19 @@ def _longest_past_silence(
 
 def executive_withdrawals(
     tables: _Tables,
+    roles: pd.DataFrame | None,
     *,
     params: SignalParameters,
-    champion_signals: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """VP and C-level people of theirs stop appearing, relative to their prior share.
 
     Parameters
     ----------
     tables : _Tables
+    roles : pandas.DataFrame or None
+        Role history (``person_id, org_id, start, end``): a silence that began with the
+        last executives seen leaving their roles, while others hold theirs, is theirs.
     params : SignalParameters, keyword-only
-    champion_signals : list of dict, optional, keyword-only
-        Champion departures of the same run: an executive silence that is only the
-        departed champion's is already told by that signal and not repeated.
 
     Returns
     -------
@@ -978,18 +999,12 @@ def executive_withdrawals(
         & (test["own_n"] >= params.executive_min_interactions)
         & ~_narrowed_during_silence(tables, a_idx, w_idx, test["last_seen"], params=params)
     )
-    departed = {(s["account_id"], s["person_ids"][0], s["at"]) for s in champion_signals or []}
-    # Champions whose role ended: (account, person) -> the role end.
-    role_ended = {
-        (s["account_id"], s["person_ids"][0]): int(s["at"])
-        for s in champion_signals or []
-        if (s.get("evidence") or {}).get("mode") == "role_ended"
-    }
-    idx = np.flatnonzero(fire)
-    out: list[dict[str, Any]] = []
     exec_pairs_at = tables.part_at[is_exec]
     exec_person = tables.pair_person[tables.part_pair[is_exec]]
     exec_account = tables.pair_account[tables.part_pair[is_exec]]
+    idx = np.flatnonzero(fire)
+    role_end, in_role = _role_calendar(roles)
+    out: list[dict[str, Any]] = []
     for a, w, _pair, index in _first_of_episodes_keyed(
         a_idx[idx], w_idx[idx], a_idx[idx], params.cooldown_weeks, test["last_seen"][idx]
     ):
@@ -1001,17 +1016,15 @@ def executive_withdrawals(
         person_ids = [tables.person_id(int(p)) for p in people[np.argsort(-counts, kind="stable")]]
         account_id = tables.account_id(a)
         t = int(grid.end_of(w))
-        if len(person_ids) == 1 and any(
-            acc == account_id and pid == person_ids[0] and at_ <= t for acc, pid, at_ in departed
-        ):
-            continue
-        # The executives' silence began with the last one seen leaving the organization:
-        # a champion whose role ended (known by t). Their absence is the departure,
-        # already reported; the baseline share it is judged against was mostly theirs.
-        last = exec_person[(exec_account == a) & (exec_pairs_at == last_seen)]
-        if len(last) and all(
-            last_seen <= role_ended.get((account_id, tables.person_id(int(p))), -1) <= t
-            for p in last
+        # The silence began with the last executives seen leaving their roles, while
+        # other executives still hold theirs: the pooled share was mostly the leavers',
+        # so it says nothing about the ones who stay. When nobody stays, it stands.
+        last = {tables.person_id(int(p)) for p in exec_person[mask & (exec_pairs_at == last_seen)]}
+        staying = [p for p in person_ids if in_role(account_id, p, t)]
+        if (
+            staying
+            and last.isdisjoint(staying)
+            and all(last_seen <= role_end.get((account_id, p), -1) <= t for p in last)
         ):
             continue
         gap_days = (t - last_seen) / DAY
@@ -1042,6 +1055,41 @@ def executive_withdrawals(
             }
         )
     return out
+
+
+def _role_calendar(
+    roles: pd.DataFrame | None,
+) -> tuple[dict[tuple[str, str], int], Callable[[str, str, int], bool]]:
+    """Each (organization, person)'s last role end, and whether they hold a role at ``t``.
+
+    Without a role history everyone counts as in role and nobody as having left.
+    """
+    needed = {"person_id", "org_id", "start", "end"}
+    if roles is None or len(roles) == 0 or not needed <= set(roles.columns):
+        return {}, lambda org, person, t: True
+    frame = pd.DataFrame(
+        {
+            "org": roles["org_id"].astype(str),
+            "person": roles["person_id"].astype(str),
+            "start": pd.to_numeric(roles["start"], errors="coerce"),
+            "end": pd.to_numeric(roles["end"], errors="coerce"),
+        }
+    )
+    spells: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for org, person, start, end in frame.itertuples(index=False):
+        spells.setdefault((org, person), []).append(
+            (start if start == start else -math.inf, end if end == end else math.inf)
+        )
+    ends = {
+        key: int(max(e for _, e in spans))
+        for key, spans in spells.items()
+        if all(math.isfinite(e) for _, e in spans)
+    }
+
+    def in_role(org: str, person: str, t: int) -> bool:
+        return any(s <= t < e for s, e in spells.get((org, person), [(-math.inf, math.inf)]))
+
+    return ends, in_role
 
 
 # --------------------------------------------------------------------------- latency

@@ -19,6 +19,7 @@ from stakegraph.generate.activity import (
     expected_rows,
 )
 from stakegraph.generate.bulk import bulk_mail_rows
+from stakegraph.generate.knock_on import knock_on_events
 from stakegraph.generate.people import HOME_ORGANIZATION_ID, HomeTeam, build_home_team
 from stakegraph.generate.plan import (
     EXECUTIVE_WITHDRAWAL,
@@ -177,12 +178,16 @@ def generate_portfolio(
 def truth_document(plans: list[AccountPlan], *, seed: int, timeline: Timeline) -> dict[str, object]:
     """The ``truth.json`` document: accounts, events and renewal outcomes.
 
-    Events are the planted ones (``details.cause == "planted"``) and those the pre-churn
-    slide plants (``"pre_churn_slide"``, see `slide.slide_events`), per account by date.
+    Events are the planted ones (``details.cause == "planted"``), those a planted event
+    plants in another kind (``"knock_on"``, see `knock_on.knock_on_events`) and those the
+    pre-churn slide plants (``"pre_churn_slide"``, see `slide.slide_events`), per account
+    by date.
     """
     events: list[dict[str, object]] = []
     for plan in plans:
-        for event in sorted(plan.events + slide_events(plan), key=lambda e: e.day):
+        for event in sorted(
+            plan.events + knock_on_events(plan) + slide_events(plan), key=lambda e: e.day
+        ):
             entry: dict[str, object] = {
                 "kind": event.kind,
                 "account_id": plan.id,

@@ -7,10 +7,12 @@ champion departure and an executive withdrawal, only slower than a planted one. 
 module reads them off the plan's own schedule (never off the written rows) and keeps
 those that are as strong as the planted event of the same kind:
 
-- ``engagement_contraction`` on the slide's first day, when the slide's volume factor
-  (conversations at the floor over before) is at most `MAX_CONTRACTION_VOLUME_FACTOR`
-  and it takes at least half of the contacts active at its reference day (a planted
-  contraction keeps 30-50% of the contacts, at a volume factor of 0.3-0.5);
+- ``engagement_contraction`` on the day the slide becomes as strong as the weakest
+  planted contraction: its volume factor (conversations over before) has fallen to
+  `MAX_CONTRACTION_VOLUME_FACTOR` and it has taken at least half of the contacts active
+  at its reference day (a planted contraction keeps 30-50% of the contacts, at a volume
+  factor of 0.3-0.5, within 14 days; the slide ramps over up to 120 days, and before
+  that day it is milder than any planted one), if that comes before the churn;
 - ``champion_departure`` (``mode: "silent"``) on the day the slide takes the champion
   out of the traffic;
 - ``executive_withdrawal`` on the day the slide has taken the last of the VP and C-level
@@ -27,6 +29,8 @@ as strong as a planted one (its volume still falls).
 """
 
 from __future__ import annotations
+
+import math
 
 from stakegraph.generate import vocab
 from stakegraph.generate.activity import (
@@ -126,9 +130,20 @@ def _contraction(plan: AccountPlan, start: int, churn: int, reference: int) -> P
     if len(kept) / len(before) > MAX_CONTRACTION_CONTACT_SHARE:
         return None
     steps_before = float(_volume_steps(plan.volume_steps, start + 1)[start])
+    ramp_days = max(1, min(_CHURN_DECLINE_RAMP_DAYS, (churn - start) // 2))
+    # The ramp is linear from 1 to `factor`: the day it reaches the weakest planted volume.
+    volume_day = start + math.ceil(
+        ramp_days * (1.0 - MAX_CONTRACTION_VOLUME_FACTOR) / (1.0 - factor)
+    )
+    # ... and the day the last of the contacts it needs to take for half of them is gone.
+    needed = len(before) - math.floor(MAX_CONTRACTION_CONTACT_SHARE * len(before))
+    drops = sorted(plan.slide_drops[pid] for pid in before if pid in plan.slide_drops)
+    day = max(volume_day, drops[needed - 1])
+    if day >= churn:
+        return None
     return PlannedEvent(
         ENGAGEMENT_CONTRACTION,
-        start,
+        day,
         cause=SLIDE_CAUSE,
         details={
             "cause": SLIDE_CAUSE,
@@ -136,7 +151,8 @@ def _contraction(plan: AccountPlan, start: int, churn: int, reference: int) -> P
             "rate_factor_before": round(steps_before, 3),
             "rate_factor_after": round(steps_before * factor, 3),
             "channel_factors": dict(CHURN_DECLINE_FLOOR),
-            "ramp_days": max(1, min(_CHURN_DECLINE_RAMP_DAYS, (churn - start) // 2)),
+            "ramp_days": ramp_days,
+            "slide_start_days_before": day - start,
             "contacts_before": len(before),
             "contacts_kept": len(kept),
             "reference_day_offset": reference - start,

@@ -420,18 +420,19 @@ def test_a_champion_quiet_while_the_traffic_narrows_is_no_departure_before_the_b
     assert [s["person_ids"] for s in spread] == [["champ"]]
 
 
-def exec_role_end_builder(role_ends: bool) -> Builder:
+def exec_role_end_builder(role_ends: bool, *, ceo: bool = True) -> Builder:
     """vp1 (champion, twice a week) and a ceo seen every eighth week; vp1 leaves at week
     30 (role end, or only silent); the ceo keeps their rhythm (weeks 1, 9, ..., 33)."""
     b = Builder()
     b.person("vp1", "vp", end=T0 + 30 * WEEK + 2 * DAY if role_ends else None)
-    b.person("ceo", "c_level")
     for pid in ("x", "y", "z"):
         b.person(pid)
     weekly(b, 30, ["vp1", "vp1", "x", "y", "z"])
     weekly(b, 40, ["x", "y", "z", "x", "y"], from_week=30)
-    for w in range(1, 40, 8):
-        b.email(T0 + w * WEEK + 4 * DAY, "h1", "ceo")
+    if ceo:
+        b.person("ceo", "c_level")
+        for w in range(1, 40, 8):
+            b.email(T0 + w * WEEK + 4 * DAY, "h1", "ceo")
     return b
 
 
@@ -446,3 +447,13 @@ def test_executive_silence_that_began_with_a_champions_role_end_is_that_departur
     withdrawals = [s for s in signals if s["kind"] == "executive_withdrawal"]
     assert len(withdrawals) == 1
     assert set(withdrawals[0]["person_ids"]) == {"vp1", "ceo"}
+
+
+def test_the_last_executive_leaving_their_role_is_also_an_executive_withdrawal() -> None:
+    """Without the ceo, vp1's role end leaves no executive: both stories hold."""
+    signals = detect_signals(exec_role_end_builder(True, ceo=False).frames(), as_of=T0 + 40 * WEEK)
+    modes = [s["evidence"]["mode"] for s in signals if s["kind"] == "champion_departure"]
+    assert modes == ["role_ended"]
+    withdrawals = kinds(signals, "executive_withdrawal")
+    assert [s["person_ids"] for s in withdrawals] == [["vp1"]]
+    assert withdrawals[0]["at"] > T0 + 30 * WEEK + 2 * DAY

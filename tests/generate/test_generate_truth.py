@@ -1,7 +1,8 @@
 """truth.json describes what was written: every recorded event can be seen in the files.
 
-Events are planted (``details.cause == "planted"``) or planted by the slide before a churn
-(``"pre_churn_slide"``); both are checked against the files the same way. Run on the
+Events are planted (``details.cause == "planted"``), planted in another kind by a planted
+event (``"knock_on"``), or planted by the slide before a churn (``"pre_churn_slide"``); all
+are checked against the files the same way. Run on the
 200-account portfolio, so that every kind of event is planted several times.
 """
 
@@ -22,7 +23,7 @@ EVENT_KINDS = {
     "engagement_contraction",
 }
 GRACE = pd.Timedelta(days=3)
-PLANTED, SLIDE = "planted", "pre_churn_slide"
+PLANTED, KNOCK_ON, SLIDE = "planted", "knock_on", "pre_churn_slide"
 
 
 def events_of(
@@ -71,11 +72,38 @@ def test_about_two_fifths_of_accounts_get_one_or_two_events(
     assert per_account.between(1, 2).all()
     assert 0.35 <= len(unhealthy) / len(truth["accounts"]) <= 0.45
     assert {e["kind"] for e in planted} == EVENT_KINDS
-    assert {e["details"]["cause"] for e in truth["events"]} == {PLANTED, SLIDE}
+    assert {e["details"]["cause"] for e in truth["events"]} == {PLANTED, KNOCK_ON, SLIDE}
+
+
+def test_knock_on_events_sit_on_a_planted_event_of_the_other_kind(
+    pattern_portfolio: LoadedPortfolio,
+) -> None:
+    """A silenced executive champion, or a departed champion who was the last executive:
+    same account, same day, same person as the planted event, and never both kinds planted.
+    """
+    other = {
+        "champion_departure": "executive_withdrawal",
+        "executive_withdrawal": "champion_departure",
+    }
+    planted = planted_events(pattern_portfolio)
+    knock_ons = [e for e in pattern_portfolio.truth["events"] if e["details"]["cause"] == KNOCK_ON]
+    assert {e["kind"] for e in knock_ons} == set(other)
+    for event in knock_ons:
+        kind = other[event["kind"]]
+        assert event["details"]["knock_on_of"] == kind
+        mine = [p for p in planted if p["account_id"] == event["account_id"]]
+        assert event["kind"] not in {p["kind"] for p in mine}, event
+        source = [p for p in mine if p["kind"] == kind and p["date"] == event["date"]]
+        assert len(source) == 1, event
+        if event["kind"] == "champion_departure":
+            assert event["person_id"] in source[0]["person_ids"]
+        else:
+            assert event["person_ids"] == [source[0]["person_id"]]
 
 
 def test_slide_events_follow_the_slide_schedule(pattern_portfolio: LoadedPortfolio) -> None:
-    """Only churning accounts slide; the contraction is dated at the slide's start.
+    """Only churning accounts slide; the contraction is dated when the slide has become as
+    strong as the weakest planted one (volume factor 0.5 on its linear ramp), before the churn.
 
     The slide starts 240 days before the churn, or at the account's first planted event
     if that is later; contacts drift away 150-260 days before the churn, never before
@@ -97,7 +125,12 @@ def test_slide_events_follow_the_slide_schedule(pattern_portfolio: LoadedPortfol
         day = date.fromisoformat(event["date"])
         trouble = first_planted.get(event["account_id"], date.min)
         if event["kind"] == "engagement_contraction":
-            assert day == max(trouble, churn - timedelta(days=240)), event
+            details = event["details"]
+            start = day - timedelta(days=details["slide_start_days_before"])
+            assert start == max(trouble, churn - timedelta(days=240)), event
+            halfway_down = details["ramp_days"] * 0.5 / (1 - details["volume_factor"])
+            assert details["slide_start_days_before"] >= halfway_down, event
+            assert day < churn, event
             assert event["details"]["volume_factor"] <= 0.5
             assert event["details"]["contacts_kept"] <= 0.5 * event["details"]["contacts_before"]
         else:
@@ -151,7 +184,7 @@ def test_role_ended_champions_have_their_role_ended_that_day(
         assert held["level"].iloc[-1] in {"director", "vp"}
 
 
-@pytest.mark.parametrize("cause", [PLANTED, SLIDE])
+@pytest.mark.parametrize("cause", [PLANTED, KNOCK_ON, SLIDE])
 @pytest.mark.parametrize("kind", ["champion_departure", "executive_withdrawal"])
 def test_departed_people_appear_nowhere_afterwards(
     pattern_portfolio: LoadedPortfolio, kind: str, cause: str
@@ -165,7 +198,7 @@ def test_departed_people_appear_nowhere_afterwards(
         assert (appearances["at"] < at(event["date"])).any(), "was active before"
 
 
-@pytest.mark.parametrize("cause", [PLANTED, SLIDE])
+@pytest.mark.parametrize("cause", [PLANTED, KNOCK_ON, SLIDE])
 def test_no_executive_takes_part_after_a_withdrawal(
     pattern_portfolio: LoadedPortfolio, cause: str
 ) -> None:
@@ -267,7 +300,7 @@ def test_slide_contraction_drops_volume_and_contacts(pattern_portfolio: LoadedPo
     churns = pattern_portfolio.renewals.query("outcome == 'churned'").set_index("account_id")
     ratios = []
     for event in events_of(pattern_portfolio, "engagement_contraction", SLIDE):
-        day = at(event["date"])
+        day = at(event["date"]) - pd.Timedelta(days=event["details"]["slide_start_days_before"])
         floor = day + pd.Timedelta(days=event["details"]["ramp_days"])
         churn = at(str(churns.loc[event["account_id"], "date"]))
         mine = events[events["account_id"] == event["account_id"]]
