@@ -173,7 +173,8 @@ class SignalParameters:
     contraction_max_volume_ratio : float
         Largest recent-to-baseline rate ratio of interactions (default 0.6).
     contraction_max_contact_ratio : float
-        Largest recent-to-baseline ratio of contacts engaged (default 0.7).
+        Largest recent-to-baseline ratio of contacts engaged (default 0.6; 0.7 until
+        2026-11-24: a contraction takes volume and breadth alike).
     contraction_min_baseline : int
         Baseline interactions needed (default 12).
     """
@@ -205,7 +206,7 @@ class SignalParameters:
     latency_min_replies: int = 5
     latency_min_ratio: float = 3.0
     contraction_max_volume_ratio: float = 0.6
-    contraction_max_contact_ratio: float = 0.7
+    contraction_max_contact_ratio: float = 0.6
     contraction_min_baseline: int = 12
 
 
