@@ -25,7 +25,8 @@ one: a slide that starts in the first months has no "before" in the data. A cont
 that starts on the day of a planted contraction of the same account is that event, not a
 second one; and in an account whose traffic a planted bottleneck has narrowed onto one
 person before the churn, the slide cannot narrow the contacts, so it is no contraction
-as strong as a planted one (its volume still falls).
+as strong as a planted one (its volume still falls); nor does it take the champion or the
+executives out of traffic that already runs through one other person.
 """
 
 from __future__ import annotations
@@ -112,9 +113,21 @@ def slide_events(plan: AccountPlan) -> list[PlannedEvent]:
             _champion_departure(plan),
             _executive_withdrawal(plan, reference),
         )
-        if event is not None and event.day >= MIN_HISTORY_BEFORE_EVENT
+        if event is not None
+        and event.day >= MIN_HISTORY_BEFORE_EVENT
+        and not _after_bottleneck(plan, event)
     ]
     return sorted(events, key=lambda e: e.day)
+
+
+def _after_bottleneck(plan: AccountPlan, event: PlannedEvent) -> bool:
+    """Once a planted bottleneck runs the traffic through one contact, everyone else has
+    left it already: the slide dropping them later changes nothing in the data."""
+    return (
+        event.kind in (CHAMPION_DEPARTURE, EXECUTIVE_WITHDRAWAL)
+        and plan.bottleneck is not None
+        and plan.bottleneck[1] <= event.day
+    )
 
 
 def _contraction(plan: AccountPlan, start: int, churn: int, reference: int) -> PlannedEvent | None:
