@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 import pytest
-from conftest import LoadedPortfolio
+from generated_portfolio import LoadedPortfolio
 
 REQUIRED = {
     "organizations": {"id", "name"},
