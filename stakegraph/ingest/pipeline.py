@@ -581,7 +581,7 @@ class _Run:
         for row in rows:
             if isinstance(row, RawRow):
                 keys.update(row.values)
-        return keys - columns_of(_MODELS[item.entity])
+        return keys.difference(columns_of(_MODELS[item.entity]))
 
     def _warn_columns(self, item: ImportFile, unknown: set[str]) -> None:
         if unknown:
