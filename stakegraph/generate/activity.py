@@ -195,7 +195,7 @@ def account_rows(
     Returns
     -------
     list of list of str
-        Rows in the column order of ``INTERACTION_COLUMNS``.
+        Rows in the column order of ``GENERATED_INTERACTION_COLUMNS``.
     """
     builder = _AccountBuilder(plan, context, rng)
     rates = daily_multipliers(plan, context.timeline, context.season)

@@ -32,12 +32,7 @@ from stakegraph.generate.plan import (
 from stakegraph.generate.slide import slide_events
 from stakegraph.generate.timeline import Timeline
 from stakegraph.generate.writer import (
-    INTERACTION_COLUMNS,
-    KNOWS_COLUMNS,
-    ORGANIZATION_COLUMNS,
-    PEOPLE_COLUMNS,
-    RENEWAL_COLUMNS,
-    ROLE_COLUMNS,
+    GENERATED_INTERACTION_COLUMNS,
     all_people,
     knows_rows,
     organization_rows,
@@ -45,6 +40,13 @@ from stakegraph.generate.writer import (
     renewal_rows,
     role_rows,
     write_csv,
+)
+from stakegraph.ingest.records import (
+    KNOWS_COLUMNS,
+    ORGANIZATION_COLUMNS,
+    PEOPLE_COLUMNS,
+    RENEWAL_COLUMNS,
+    ROLE_COLUMNS,
 )
 
 DEMO_ACCOUNTS = 200
@@ -159,7 +161,7 @@ def generate_portfolio(
     context = _calibrated(context, plans, interactions_per_account)
     counts["interactions"] = write_csv(
         out_dir / "interactions.csv",
-        INTERACTION_COLUMNS,
+        GENERATED_INTERACTION_COLUMNS,
         _interaction_rows(plans, context, seed, timeline, progress),
     )
     truth = truth_document(plans, seed=seed, timeline=timeline)

@@ -1,4 +1,8 @@
-"""Rows of the import-format files (docs/import-format.md), built from the plans."""
+"""Rows of the import-format files (docs/import-format.md), built from the plans.
+
+Each row lists its values in the order of the file's columns, defined once with the row
+models in :mod:`stakegraph.ingest.records`.
+"""
 
 from __future__ import annotations
 
@@ -18,33 +22,11 @@ from stakegraph.generate.people import (
 )
 from stakegraph.generate.plan import AccountPlan
 from stakegraph.generate.timeline import Timeline
+from stakegraph.ingest.records import INTERACTION_COLUMNS
 
-ORGANIZATION_COLUMNS: Final = (
-    "id",
-    "name",
-    "domains",
-    "kind",
-    "segment",
-    "arr",
-    "renewal_date",
-    "owner_id",
-)
-PEOPLE_COLUMNS: Final = ("id", "name", "emails", "organization_id", "outreach_capacity")
-ROLE_COLUMNS: Final = ("person_id", "organization_id", "title", "level", "function", "start", "end")
-INTERACTION_COLUMNS: Final = (
-    "id",
-    "kind",
-    "at",
-    "from",
-    "to",
-    "cc",
-    "subject",
-    "thread_id",
-    "in_reply_to",
-    "account_id",
-)
-RENEWAL_COLUMNS: Final = ("account_id", "date", "outcome")
-KNOWS_COLUMNS: Final = ("person_a", "person_b", "since", "source")
+# The generator predates the optional ``bulk`` column and writes none, so that the files
+# of a seed stay as they were.
+GENERATED_INTERACTION_COLUMNS: Final = tuple(c for c in INTERACTION_COLUMNS if c != "bulk")
 
 
 def write_csv(path: Path, columns: Iterable[str], rows: Iterable[list[str]]) -> int:

@@ -37,11 +37,33 @@ NODE_LABELS = (
 
 @dataclass(frozen=True)
 class WriteSummary:
+    """What writes changed; summaries of several writes add up (``a + b``)."""
+
     nodes_created: int = 0
     relationships_created: int = 0
     properties_set: int = 0
     nodes_deleted: int = 0
     relationships_deleted: int = 0
+
+    @classmethod
+    def of(cls, counters: neo4j.SummaryCounters) -> WriteSummary:
+        """The summary of one statement, from the driver's counters."""
+        return cls(
+            nodes_created=counters.nodes_created,
+            relationships_created=counters.relationships_created,
+            properties_set=counters.properties_set,
+            nodes_deleted=counters.nodes_deleted,
+            relationships_deleted=counters.relationships_deleted,
+        )
+
+    def __add__(self, other: WriteSummary) -> WriteSummary:
+        return WriteSummary(
+            nodes_created=self.nodes_created + other.nodes_created,
+            relationships_created=self.relationships_created + other.relationships_created,
+            properties_set=self.properties_set + other.properties_set,
+            nodes_deleted=self.nodes_deleted + other.nodes_deleted,
+            relationships_deleted=self.relationships_deleted + other.relationships_deleted,
+        )
 
 
 class GraphStore:
@@ -141,7 +163,7 @@ class GraphStore:
             counters = session.execute_write(
                 lambda tx: tx.run(query.text, params).consume().counters
             )
-        return _summary(counters)
+        return WriteSummary.of(counters)
 
     def _session(self, access_mode: str) -> neo4j.Session:
         return self.driver.session(database=self.database, default_access_mode=access_mode)
@@ -157,13 +179,7 @@ class GraphStore:
 
         with self._session(neo4j.WRITE_ACCESS) as session:
             counters = session.execute_write(work)
-        total = WriteSummary()
-        for c in counters:
-            part = _summary(c)
-            total = WriteSummary(
-                *(a + b for a, b in zip(_astuple(total), _astuple(part), strict=True))
-            )
-        return total
+        return sum((WriteSummary.of(c) for c in counters), WriteSummary())
 
     # --- housekeeping ----------------------------------------------------------------------
 
@@ -180,23 +196,3 @@ class GraphStore:
         for row in self.query("status/count_relationships"):
             counts[f"[:{row['type']}]"] = row["n"]
         return counts
-
-
-def _summary(c: neo4j.SummaryCounters) -> WriteSummary:
-    return WriteSummary(
-        nodes_created=c.nodes_created,
-        relationships_created=c.relationships_created,
-        properties_set=c.properties_set,
-        nodes_deleted=c.nodes_deleted,
-        relationships_deleted=c.relationships_deleted,
-    )
-
-
-def _astuple(s: WriteSummary) -> tuple[int, ...]:
-    return (
-        s.nodes_created,
-        s.relationships_created,
-        s.properties_set,
-        s.nodes_deleted,
-        s.relationships_deleted,
-    )

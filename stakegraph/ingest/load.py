@@ -86,7 +86,7 @@ def load_organizations(
         if o.kind == "home"
     ]
     total = _merge(store, "ingest/merge_home_organizations", homes, run_id=run_id)
-    return _add(total, _merge(store, "ingest/merge_accounts", accounts, run_id=run_id))
+    return total + _merge(store, "ingest/merge_accounts", accounts, run_id=run_id)
 
 
 def load_people(
@@ -118,18 +118,18 @@ def load_people(
     known = [r for r in rows if r["id"] in in_store]
     total = WriteSummary()
     for batch in _batches(new, _MERGE_BATCH):
-        total = _add(total, store.write("ingest/create_people", rows=batch, run_id=run_id))
-    total = _add(total, _merge(store, "ingest/merge_people", known, run_id=run_id))
+        total += store.write("ingest/create_people", rows=batch, run_id=run_id)
+    total += _merge(store, "ingest/merge_people", known, run_id=run_id)
     moved = [
         {"person_id": p.id, "organization_id": p.organization_id}
         for p in people
         if p.id in in_store and in_store[p.id] != p.organization_id
     ]
     for stale in _batches(moved, _MERGE_BATCH):
-        total = _add(total, store.write("ingest/delete_stale_memberships", rows=stale))
+        total += store.write("ingest/delete_stale_memberships", rows=stale)
     members = [m for m in moved if m["organization_id"] is not None]
     for chunk in _batches(members, _MERGE_BATCH):
-        total = _add(total, store.write("ingest/merge_memberships", rows=chunk))
+        total += store.write("ingest/merge_memberships", rows=chunk)
     return total
 
 
@@ -218,7 +218,7 @@ def load_people_met_by_address(
         found, counters = _execute_write(store, work)
         element_ids.update(found)
         for c in counters:
-            total = _add(total, _summary(c))
+            total += WriteSummary.of(c)
     return element_ids, total
 
 
@@ -300,7 +300,7 @@ def load_interactions(
             )
         return counters
 
-    return _summary(_execute_write(store, work))
+    return WriteSummary.of(_execute_write(store, work))
 
 
 def set_reply_latencies(store: GraphStore, latencies: Mapping[str, int]) -> WriteSummary:
@@ -308,7 +308,7 @@ def set_reply_latencies(store: GraphStore, latencies: Mapping[str, int]) -> Writ
     total = WriteSummary()
     rows = [[child, latency] for child, latency in latencies.items()]
     for batch in _batches(rows, 10_000):
-        total = _add(total, store.write("ingest/set_reply_latencies", rows=batch))
+        total += store.write("ingest/set_reply_latencies", rows=batch)
     return total
 
 
@@ -328,7 +328,7 @@ def _merge(
 ) -> WriteSummary:
     total = WriteSummary()
     for batch in _batches(rows, _MERGE_BATCH):
-        total = _add(total, store.write(name, rows=batch, run_id=run_id))
+        total += store.write(name, rows=batch, run_id=run_id)
     return total
 
 
@@ -346,23 +346,3 @@ def _execute_write(store: GraphStore, work: Callable[[neo4j.ManagedTransaction],
 def _batches(items: list[T], size: int) -> Iterator[list[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def _summary(c: neo4j.SummaryCounters) -> WriteSummary:
-    return WriteSummary(
-        nodes_created=c.nodes_created,
-        relationships_created=c.relationships_created,
-        properties_set=c.properties_set,
-        nodes_deleted=c.nodes_deleted,
-        relationships_deleted=c.relationships_deleted,
-    )
-
-
-def _add(a: WriteSummary, b: WriteSummary) -> WriteSummary:
-    return WriteSummary(
-        nodes_created=a.nodes_created + b.nodes_created,
-        relationships_created=a.relationships_created + b.relationships_created,
-        properties_set=a.properties_set + b.properties_set,
-        nodes_deleted=a.nodes_deleted + b.nodes_deleted,
-        relationships_deleted=a.relationships_deleted + b.relationships_deleted,
-    )

@@ -567,11 +567,7 @@ class _Run:
         return self.tallies.setdefault(item.entity, _Tally())
 
     def _written(self, summary: WriteSummary) -> None:
-        self.written = WriteSummary(
-            nodes_created=self.written.nodes_created + summary.nodes_created,
-            relationships_created=self.written.relationships_created
-            + summary.relationships_created,
-        )
+        self.written += summary
 
     def _check_columns(self, item: ImportFile, rows: list[RawRow | RowError]) -> None:
         self._warn_columns(item, self._unknown_columns(item, rows))
@@ -581,7 +577,7 @@ class _Run:
         for row in rows:
             if isinstance(row, RawRow):
                 keys.update(row.values)
-        return keys - columns_of(_MODELS[item.entity])
+        return keys.difference(columns_of(_MODELS[item.entity]))
 
     def _warn_columns(self, item: ImportFile, unknown: set[str]) -> None:
         if unknown:

@@ -280,7 +280,11 @@ Flag = Annotated[bool, BeforeValidator(_flag)]
 
 
 class ImportRow(BaseModel):
-    """Base of the row models: frozen, unknown columns ignored (the reader warns once)."""
+    """Base of the row models: frozen, unknown columns ignored (the reader warns once).
+
+    The order of a model's fields is the order of the file's columns wherever the format is
+    written (``*_COLUMNS`` below): the generator's output depends on it.
+    """
 
     model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=False)
 
@@ -350,9 +354,19 @@ class KnowsRow(ImportRow):
 M = TypeVar("M", bound=ImportRow)
 
 
-def columns_of(model: type[ImportRow]) -> frozenset[str]:
-    """The column names a row model reads (aliases included)."""
-    return frozenset(f.alias or name for name, f in model.model_fields.items())
+def columns_of(model: type[ImportRow]) -> tuple[str, ...]:
+    """The column names a row model reads (aliases included), in the order of its fields."""
+    return tuple(f.alias or name for name, f in model.model_fields.items())
+
+
+# The header of each import file as written by the generator and by the sources' staging
+# directory: taken from the row models, so what is written and what is read cannot drift.
+ORGANIZATION_COLUMNS: Final = columns_of(OrganizationRow)
+PEOPLE_COLUMNS: Final = columns_of(PersonRow)
+ROLE_COLUMNS: Final = columns_of(RoleRow)
+INTERACTION_COLUMNS: Final = columns_of(InteractionRow)
+RENEWAL_COLUMNS: Final = columns_of(RenewalRow)
+KNOWS_COLUMNS: Final = columns_of(KnowsRow)
 
 
 def validate_row(model: type[M], row: RawRow) -> M | RowError:

@@ -1,16 +1,18 @@
-"""Fixtures of the API tests: the hand-built portfolio (api_portfolio.py), keys, a client."""
+"""Fixtures of the API tests: the hand-built portfolio (api_portfolio.py), keys, a client.
+
+Helpers that test modules import live in api_portfolio.py and api_client.py.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from api_client import serving
 from api_portfolio import build_portfolio
 from fastapi.testclient import TestClient
 
-from stakegraph.api.app import create_app
 from stakegraph.api.keys import KeyRing, Role
 from stakegraph.api.settings import ApiSettings
 from stakegraph.graph.store import GraphStore
@@ -43,17 +45,6 @@ def api_settings(keys: dict[str, str]) -> ApiSettings:
     return ApiSettings(
         STAKEGRAPH_HOME=Path(keys["home"]), STAKEGRAPH_CACHE_TTL=0, STAKEGRAPH_READ_MODEL_POLL=0
     )
-
-
-@contextmanager
-def serving(store: GraphStore, settings: ApiSettings) -> Iterator[TestClient]:
-    """A client of the app, once its read model (when on) serves."""
-    app = create_app(store, settings=settings)
-    with TestClient(app, raise_server_exceptions=False) as test_client:
-        holder = app.state.read_model
-        # Not a timing assertion: a generous bound so that a broken build fails, not hangs.
-        assert holder is None or holder.ready.wait(timeout=120), "the read model did not build"
-        yield test_client
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from api_client import serving
 from api_portfolio import headers
-from conftest import serving
 from fastapi.testclient import TestClient
 
 from stakegraph.api.settings import ApiSettings

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from api_client import serving
 from api_portfolio import build_portfolio, headers
-from conftest import serving
 from fastapi.testclient import TestClient
 
 from stakegraph.analytics.run import analyze

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LoadedPortfolio, renewal_engagement, renewal_ratios
+from generated_portfolio import LoadedPortfolio, renewal_engagement, renewal_ratios
 
 BANDS = {"contacts": (1.5, 2.7), "emails": (1.5, 2.7), "meetings": (2.2, 4.0)}
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import LoadedPortfolio
+from generated_portfolio import LoadedPortfolio
 
 EVENT_KINDS = {
     "champion_departure",

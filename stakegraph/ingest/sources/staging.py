@@ -23,7 +23,13 @@ from pathlib import Path
 from typing import IO, Any, Final
 
 from stakegraph.ingest.identity import Directory
-from stakegraph.ingest.records import is_email_address
+from stakegraph.ingest.records import (
+    INTERACTION_COLUMNS,
+    ORGANIZATION_COLUMNS,
+    PEOPLE_COLUMNS,
+    ROLE_COLUMNS,
+    is_email_address,
+)
 from stakegraph.ingest.sources.people import (
     AliasRules,
     PeopleResolver,
@@ -33,19 +39,6 @@ from stakegraph.ingest.sources.people import (
     organization_name,
 )
 
-INTERACTION_COLUMNS: Final = (
-    "id",
-    "kind",
-    "at",
-    "from",
-    "to",
-    "cc",
-    "subject",
-    "thread_id",
-    "in_reply_to",
-    "account_id",
-    "bulk",
-)
 MERGE_COLUMNS: Final = ("person_id", "address", "matched", "rule", "confidence", "decision")
 ERROR_COLUMNS: Final = ("file", "item", "reason")
 _WARNINGS_KEPT: Final = 50
@@ -280,7 +273,7 @@ class Staging:
         if item.account_id is None and not any(self._maybe_customer(p) for p in participants):
             self.summary.skipped_internal += 1
             return False
-        self._writer.writerow(
+        self._writer.writerow(  # in the order of INTERACTION_COLUMNS
             (
                 item.id,
                 item.kind,
@@ -396,7 +389,7 @@ class Staging:
     # --- writing --------------------------------------------------------------------------------
 
     def _write_people(self, resolution: Resolution, person_of: Mapping[str, str]) -> set[str]:
-        rows = []
+        rows: list[dict[str, object]] = []
         used: set[str] = set()
         for person in resolution.people:
             if person.existing:
@@ -406,19 +399,32 @@ class Staging:
             ) or next((o for a in person.emails if (o := self.organization_of_address(a))), None)
             if organization is not None:
                 used.add(organization)
-            rows.append((person.id, person.name or "", ";".join(person.emails), organization or ""))
+            rows.append(
+                {
+                    "id": person.id,
+                    "name": person.name or "",
+                    "emails": ";".join(person.emails),
+                    "organization_id": organization or "",
+                }
+            )
             self.summary.merged_addresses += len(person.emails) - 1
         for key, extracted in sorted(self._people.items()):
             if extracted.email is None and key not in self.directory.people:
                 used.add(extracted.organization_id or "")
-                rows.append((key, extracted.name or "", "", extracted.organization_id or ""))
+                rows.append(
+                    {
+                        "id": key,
+                        "name": extracted.name or "",
+                        "organization_id": extracted.organization_id or "",
+                    }
+                )
         self.summary.people = len(rows)
-        _write_csv(self.work / "people.csv", ("id", "name", "emails", "organization_id"), rows)
+        _write_csv(self.work / "people.csv", PEOPLE_COLUMNS, rows)
         used.discard("")
         return used
 
     def _write_organizations(self, used: set[str]) -> None:
-        rows: list[tuple[Any, ...]] = []
+        rows: list[dict[str, object]] = []
         before = self.directory.organizations.get(self.home_id or "")
         # The home organization is written only when new or missing a domain: its row
         # would replace the name the store holds.
@@ -427,8 +433,12 @@ class Staging:
         ):
             domains = sorted({*(before.domains if before else ()), *self.home_domains})
             rows.append(
-                (self.home_id, organization_name(self.home_domains[0]), ";".join(domains), "home")
-                + ("",) * 3
+                {
+                    "id": self.home_id,
+                    "name": organization_name(self.home_domains[0]),
+                    "domains": ";".join(domains),
+                    "kind": "home",
+                }
             )
         for org_id in sorted(used | self._organizations.keys()):
             if org_id == self.home_id:
@@ -436,29 +446,32 @@ class Staging:
             extracted = self._organizations.get(org_id)
             if extracted is not None:
                 rows.append(
-                    (
-                        extracted.id,
-                        extracted.name,
-                        ";".join(extracted.domains),
-                        "account",
-                        extracted.segment or "",
-                        "" if extracted.arr is None else extracted.arr,
-                        extracted.owner_id or "",
-                    )
+                    {
+                        "id": extracted.id,
+                        "name": extracted.name,
+                        "domains": ";".join(extracted.domains),
+                        "kind": "account",
+                        "segment": extracted.segment or "",
+                        "arr": "" if extracted.arr is None else extracted.arr,
+                        "owner_id": extracted.owner_id or "",
+                    }
                 )
             elif org_id not in self.directory.organizations and "." in org_id:
-                rows.append((org_id, organization_name(org_id), org_id, "account", "", "", ""))
+                rows.append(
+                    {
+                        "id": org_id,
+                        "name": organization_name(org_id),
+                        "domains": org_id,
+                        "kind": "account",
+                    }
+                )
             elif org_id not in self.directory.organizations:
                 # Named only by a CRM contact's AccountId, absent from the account export.
-                rows.append((org_id, f"CRM account {org_id}", "", "account", "", "", ""))
+                rows.append({"id": org_id, "name": f"CRM account {org_id}", "kind": "account"})
         self.summary.organizations = sum(
-            1 for r in rows if r[0] not in self.directory.organizations
+            1 for r in rows if r["id"] not in self.directory.organizations
         )
-        _write_csv(
-            self.work / "organizations.csv",
-            ("id", "name", "domains", "kind", "segment", "arr", "owner_id"),
-            rows,
-        )
+        _write_csv(self.work / "organizations.csv", ORGANIZATION_COLUMNS, rows)
 
     def _write_roles(self, person_of: Mapping[str, str]) -> None:
         rows = sorted(
@@ -477,8 +490,18 @@ class Staging:
         if rows:
             _write_csv(
                 self.work / "roles.csv",
-                ("person_id", "organization_id", "title", "level", "function", "start"),
-                rows,
+                ROLE_COLUMNS,
+                (
+                    {
+                        "person_id": person_id,
+                        "organization_id": organization_id,
+                        "title": title,
+                        "level": level,
+                        "function": function,
+                        "start": start,
+                    }
+                    for person_id, organization_id, title, level, function, start in rows
+                ),
             )
 
     def _write_merges(self, resolution: Resolution) -> None:
@@ -486,7 +509,14 @@ class Staging:
             self.work / "merges.csv",
             MERGE_COLUMNS,
             (
-                (d.person_id, d.address, d.matched, d.rule, f"{d.confidence:.2f}", d.decision)
+                {
+                    "person_id": d.person_id,
+                    "address": d.address,
+                    "matched": d.matched,
+                    "rule": d.rule,
+                    "confidence": f"{d.confidence:.2f}",
+                    "decision": d.decision,
+                }
                 for d in resolution.decisions
             ),
         )
@@ -506,9 +536,11 @@ class Staging:
             reader = csv.reader(source)
             writer = csv.writer(target)
             writer.writerow(next(reader))
+            sender = INTERACTION_COLUMNS.index("from")
+            recipients = (INTERACTION_COLUMNS.index("to"), INTERACTION_COLUMNS.index("cc"))
             for row in reader:
-                row[3] = person(row[3])
-                for column in (4, 5):
+                row[sender] = person(row[sender])
+                for column in recipients:
                     if row[column]:
                         row[column] = ";".join(
                             dict.fromkeys(person(t) for t in row[column].split(";"))
@@ -517,8 +549,10 @@ class Staging:
         partial.unlink()
 
 
-def _write_csv(path: Path, header: tuple[str, ...], rows: Iterable[tuple[Any, ...]]) -> None:
+def _write_csv(path: Path, columns: tuple[str, ...], rows: Iterable[Mapping[str, object]]) -> None:
+    # Rows name their values: a column no source fills stays empty (read as absent), and a
+    # name outside the format raises instead of shifting the columns.
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
+        writer = csv.DictWriter(handle, columns, restval="", extrasaction="raise")
+        writer.writeheader()
         writer.writerows(rows)
