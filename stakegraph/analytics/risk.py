@@ -19,10 +19,11 @@ Model
 L2-penalised logistic regression of ``churned`` on the standardized features, fitted on
 renewal history: each past renewal is one example whose features are taken ``lead``
 days (90) before it. A segment with at least ``min_renewals`` renewals and
-``min_churns`` churns gets its own model; otherwise the portfolio's pooled model is used,
-and without enough history anywhere a fixed, documented scorecard
-(:data:`SCORECARD`) is. The fit is a few dozen L-BFGS steps (scipy.optimize); a
-scikit-learn dependency would buy nothing here.
+``min_churns`` churns gets its own model, partially pooled: its own intercept, and its
+coefficients shrunk towards the pooled model's (``segment_l2``) rather than towards
+zero; otherwise the portfolio's pooled model is used, and without enough history
+anywhere a fixed, documented scorecard (:data:`SCORECARD`) is. The fit is a few dozen
+L-BFGS steps (scipy.optimize); a scikit-learn dependency would buy nothing here.
 
 Every score lists its ``risk_factors``: each feature's contribution to the logit
 (coefficient times standardized value), largest first.
@@ -235,10 +236,13 @@ def risk_features(
 # --------------------------------------------------------------------------- model
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0) -> np.ndarray:
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, prior: np.ndarray | None = None
+) -> np.ndarray:
     """L2-penalised logistic regression by L-BFGS; returns ``[intercept, coef...]``.
 
-    The intercept is not penalised. ``x`` should be standardized.
+    The intercept is not penalised. ``x`` should be standardized. The coefficients are
+    shrunk towards ``prior`` (default zero): a segment's model towards the portfolio's.
 
     Examples
     --------
@@ -251,17 +255,20 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0) -> np.ndarray
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     design = np.column_stack([np.ones(len(x)), x])
+    centre = np.zeros(x.shape[1]) if prior is None else np.asarray(prior, dtype=float)
 
     def loss(beta: np.ndarray) -> tuple[float, np.ndarray]:
         z = design @ beta
+        away = beta[1:] - centre
         # log(1 + e^z) - y z, computed stably.
-        value = float(np.sum(np.logaddexp(0.0, z) - y * z)) + 0.5 * l2 * float(beta[1:] @ beta[1:])
+        value = float(np.sum(np.logaddexp(0.0, z) - y * z)) + 0.5 * l2 * float(away @ away)
         p = 1.0 / (1.0 + np.exp(-z))
         grad = design.T @ (p - y)
-        grad[1:] += l2 * beta[1:]
+        grad[1:] += l2 * away
         return value, grad
 
     start = np.zeros(design.shape[1])
+    start[1:] = centre
     base = np.clip(y.mean(), 1e-3, 1 - 1e-3) if len(y) else 0.5
     start[0] = np.log(base / (1 - base))
     result = optimize.minimize(loss, start, jac=True, method="L-BFGS-B")
@@ -276,6 +283,7 @@ def fit_risk_model(
     min_renewals: int = 40,
     min_churns: int = 8,
     l2: float = 1.0,
+    segment_l2: float = 10.0,
     tier_shares: tuple[float, ...] = DEFAULT_TIER_SHARES,
 ) -> RiskModel:
     """Per-segment logistic models on renewal examples, pooled or scorecard when thin.
@@ -293,6 +301,9 @@ def fit_risk_model(
         needs the same over the portfolio, else the scorecard is used.
     l2 : float, keyword-only
         Ridge penalty on standardized coefficients (default 1.0).
+    segment_l2 : float, keyword-only
+        Ridge penalty of a segment's coefficients towards the pooled model's (default
+        10.0): a segment has a few dozen churns, too few for 13 free coefficients.
     tier_shares : tuple of float, keyword-only
         Shares of tiers 1..5 (default 27.5%, 25%, 25%, 12.5%, 10%).
 
@@ -310,10 +321,17 @@ def fit_risk_model(
     kinds: dict[str, str] = {}
 
     def fit(mask: np.ndarray, key: str, kind: str) -> None:
-        mean = x[mask].mean(axis=0)
-        scale = x[mask].std(axis=0)
-        scale = np.where(scale > 1e-9, scale, 1.0)
-        beta = fit_logistic((x[mask] - mean) / scale, y[mask], l2=l2)
+        if kinds.get("*") == "pooled":
+            # Partial pooling: the segment keeps its own base rate, and its coefficients
+            # move away from the portfolio's only as far as its own renewals pull them.
+            mean, scale = means["*"], scales["*"]
+            prior, penalty = coefficients["*"][1:], segment_l2
+        else:
+            mean = x[mask].mean(axis=0)
+            scale = x[mask].std(axis=0)
+            scale = np.where(scale > 1e-9, scale, 1.0)
+            prior, penalty = None, l2
+        beta = fit_logistic((x[mask] - mean) / scale, y[mask], l2=penalty, prior=prior)
         coefficients[key], means[key], scales[key], kinds[key] = beta, mean, scale, kind
         scores = _sigmoid(beta[0] + ((x[mask] - mean) / scale) @ beta[1:])
         cutoffs[key] = _cutoffs(scores, tier_shares)
