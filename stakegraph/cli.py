@@ -23,7 +23,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.table import Table
+from rich.table import Column, Table
 
 from stakegraph.api.keys import keys_app
 from stakegraph.config import get_settings
@@ -328,7 +328,19 @@ def evaluate(
     if as_json:
         out.print_json(json.dumps(figures, default=float))
         return
-    table = Table("signal kind", "planted", "detected", "precision", "recall", "median lag (days)")
+    # Whole words on an 80-column terminal: no vertical rules, and no column narrower
+    # than its header.
+    table = Table(
+        Column("signal kind", no_wrap=True, min_width=26),
+        *(
+            Column(name, justify="right", min_width=len(name), no_wrap=True)
+            for name in ("events", "found", "signals", "precision", "recall")
+        ),
+        Column("lag (d)", justify="right", min_width=7, no_wrap=True),
+        box=None,
+        pad_edge=False,
+        caption="lag: median days from an event to its first matching signal",
+    )
     for kind, row in figures.items():
         if kind == "risk" or not isinstance(row, dict) or "precision" not in row:
             continue
@@ -336,9 +348,10 @@ def evaluate(
             kind,
             str(row.get("planted", "")),
             str(row.get("detected", "")),
+            str(row.get("signals", "")),
             _fmt(row["precision"]),
             _fmt(row["recall"]),
-            _fmt(row.get("median_lag_days")),
+            _fmt(row.get("median_lag_days"), digits=0),
         )
     out.print(table)
     risk = figures.get("risk", {})
@@ -349,8 +362,10 @@ def evaluate(
     )
 
 
-def _fmt(value: Any) -> str:
-    return "-" if value is None else f"{value:.2f}" if isinstance(value, float) else str(value)
+def _fmt(value: Any, digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return "-"
+    return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
 
 
 @app.command()

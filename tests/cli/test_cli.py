@@ -17,8 +17,10 @@ from stakegraph.graph.store import GraphStore
 pytestmark = [pytest.mark.store, pytest.mark.slow]
 
 
-def stakegraph(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "STAKEGRAPH_HOME": str(home), "COLUMNS": "200"}
+def stakegraph(
+    home: Path, *args: str, check: bool = True, columns: int = 200
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "STAKEGRAPH_HOME": str(home), "COLUMNS": str(columns)}
     env.pop("NEO4J_URI", None)
     return subprocess.run(
         [sys.executable, "-m", "stakegraph.cli", *args],
@@ -89,6 +91,17 @@ def test_evaluate_json_names_its_figures(demo_home: Path) -> None:
     assert any(key.endswith("auc") for key in figures["risk"])
     kinds = {k for k, v in figures.items() if isinstance(v, dict) and "precision" in v}
     assert "champion_departure" in kinds
+
+
+def test_evaluate_table_fits_an_80_column_terminal(demo_home: Path) -> None:
+    """Every kind's row, whole, with its figures; nothing wider than the terminal."""
+    truth = str(demo_home / "demo" / "truth.json")
+    figures = json.loads(stakegraph(demo_home, "evaluate", truth, "--json").stdout)
+    lines = stakegraph(demo_home, "evaluate", truth, columns=80).stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    for kind in ("single_node_bottleneck", "response_latency_inflation"):
+        row = next(line.split() for line in lines if line.startswith(kind))
+        assert row[1:4] == [str(figures[kind][key]) for key in ("planted", "detected", "signals")]
 
 
 @pytest.mark.parametrize(
