@@ -15,6 +15,8 @@ those that are as strong as the planted event of the same kind:
   that day it is milder than any planted one), if that comes before the churn;
 - ``champion_departure`` (``mode: "silent"``) on the day the slide takes the champion
   out of the traffic;
+- ``single_node_bottleneck`` on the day of the drop that leaves one contact, who stays
+  until the churn (every conversation with their side then goes through them);
 - ``executive_withdrawal`` on the day the slide has taken the last of the VP and C-level
   contacts who were active at its reference day, when it takes every one of them and no
   other executive is active that day (a planted withdrawal removes every executive
@@ -47,8 +49,10 @@ from stakegraph.generate.plan import (
     ENGAGEMENT_CONTRACTION,
     EXECUTIVE_WITHDRAWAL,
     MIN_HISTORY_BEFORE_EVENT,
+    SINGLE_NODE_BOTTLENECK,
     AccountPlan,
     PlannedEvent,
+    _active_contacts,
 )
 
 __all__ = [
@@ -112,12 +116,36 @@ def slide_events(plan: AccountPlan) -> list[PlannedEvent]:
             _contraction(plan, start, churn, reference),
             _champion_departure(plan),
             _executive_withdrawal(plan, reference),
+            _bottleneck(plan, churn),
         )
         if event is not None
         and event.day >= MIN_HISTORY_BEFORE_EVENT
         and not _after_bottleneck(plan, event)
     ]
     return sorted(events, key=lambda e: e.day)
+
+
+def _bottleneck(plan: AccountPlan, churn: int) -> PlannedEvent | None:
+    """The drop after which one contact is left, and stays until the churn: from then on
+    every conversation with their side goes through that person."""
+    if plan.bottleneck is not None:
+        return None
+    for day in sorted(set(plan.slide_drops.values())):
+        if day >= churn:
+            break
+        staying = _active_contacts(plan, day)
+        if len(staying) > 1:
+            continue
+        if len(staying) == 1 and plan.cutoffs.get(staying[0].id, churn) >= churn:
+            return PlannedEvent(
+                SINGLE_NODE_BOTTLENECK,
+                day,
+                person=staying[0],
+                cause=SLIDE_CAUSE,
+                details={"cause": SLIDE_CAUSE, "contacts_left": 1},
+            )
+        return None
+    return None
 
 
 def _after_bottleneck(plan: AccountPlan, event: PlannedEvent) -> bool:

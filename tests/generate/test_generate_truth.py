@@ -116,7 +116,12 @@ def test_slide_events_follow_the_slide_schedule(pattern_portfolio: LoadedPortfol
         day = date.fromisoformat(event["date"])
         first_planted[event["account_id"]] = min(first_planted.get(event["account_id"], day), day)
     slide = [e for e in truth["events"] if e["details"]["cause"] == SLIDE]
-    kinds = {"engagement_contraction", "champion_departure", "executive_withdrawal"}
+    kinds = {
+        "engagement_contraction",
+        "champion_departure",
+        "executive_withdrawal",
+        "single_node_bottleneck",
+    }
     assert {e["kind"] for e in slide} == kinds
     seen = pd.Series([(e["account_id"], e["kind"]) for e in slide]).value_counts()
     assert (seen == 1).all()
@@ -258,6 +263,20 @@ def test_bottleneck_contracts_traffic_onto_one_contact(pattern_portfolio: Loaded
         assert shares.index[0] == event["person_id"]
         assert shares.iloc[0] >= 0.8, event
         assert before["person_id"].value_counts(normalize=True).iloc[0] < 0.6
+
+
+def test_slide_bottleneck_leaves_one_contact_until_the_churn(
+    pattern_portfolio: LoadedPortfolio,
+) -> None:
+    """The slide's bottleneck: from its date to the churn, their side is that one person."""
+    churns = pattern_portfolio.renewals.query("outcome == 'churned'").set_index("account_id")
+    for event in events_of(pattern_portfolio, "single_node_bottleneck", SLIDE):
+        parts = account_customer_parts(pattern_portfolio, event["account_id"])
+        churn = at(str(churns.loc[event["account_id"], "date"]))
+        after = parts[(parts["at"] >= at(event["date"]) + GRACE) & (parts["at"] < churn)]
+        assert set(after["person_id"]) == {event["person_id"]}, event
+        before = parts[parts["at"] < at(event["date"])]
+        assert before["person_id"].nunique() > 1
 
 
 def test_engagement_contraction_drops_volume_and_contacts(
