@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -34,6 +33,8 @@ from stakegraph.graph.store import GraphStore
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, int], None]
+# Rows to write, by account id.
+Rows = dict[str, list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -132,18 +133,38 @@ def write_results(
     risk_rows = _group_rows(risk)
     for done, batch in _batches(accounts, batch_accounts):
         store.write_many(
-            [
-                ("analytics/delete_snapshots", {"account_ids": batch}),
-                ("analytics/delete_signals", {"account_ids": batch}),
-                ("analytics/delete_ties", {"account_ids": batch}),
-                ("analytics/create_snapshots", {"rows": _pick(snapshot_rows, batch)}),
-                ("analytics/create_signals", {"rows": _pick(signal_rows, batch)}),
-                ("analytics/create_ties", {"rows": _pick(tie_rows, batch)}),
-                ("analytics/set_account_risk", {"rows": _pick(risk_rows, batch)}),
-            ]
+            _replace_statements(batch, snapshot_rows, signal_rows, tie_rows, risk_rows)
         )
         if progress:
             progress("writing results", done, len(accounts))
+
+
+def _replace_statements(
+    batch: list[str], snapshots: Rows, signals: Rows, ties: Rows, risk: Rows
+) -> list[tuple[str, dict[str, Any]]]:
+    """What replaces the derived data of one batch of accounts, in order, in one transaction."""
+    return [
+        ("analytics/delete_snapshots", {"account_ids": batch}),
+        ("analytics/delete_signals", {"account_ids": batch}),
+        ("analytics/delete_unstamped_ties", {"account_ids": batch}),
+        ("analytics/delete_ties", {"account_ids": batch}),
+        ("analytics/create_snapshots", {"rows": _pick(snapshots, batch)}),
+        ("analytics/create_signals", {"rows": _pick(signals, batch)}),
+        ("analytics/create_ties", {"rows": _pick(ties, batch)}),
+        ("analytics/set_tie_targets", {"rows": _tie_targets(ties, batch)}),
+        ("analytics/set_account_risk", {"rows": _pick(risk, batch)}),
+    ]
+
+
+def _tie_targets(tie_rows: Rows, batch: list[str]) -> list[dict[str, Any]]:
+    """Every account of the batch, with or without ties, and the people its ties point to."""
+    return [
+        {
+            "account_id": account_id,
+            "person_ids": sorted({row["person_b"] for row in tie_rows.get(account_id, [])}),
+        }
+        for account_id in batch
+    ]
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -151,41 +172,56 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def snapshot_records(snapshots: pd.DataFrame) -> list[dict[str, Any]]:
-    """Snapshot rows as the store wants them: keys, window, and a map of finite numbers."""
+    """Snapshot rows as the store wants them: keys, window, and a map of finite numbers.
+
+    Built column by column (a per-cell Python check took ~6 s on 104,000 snapshots):
+    booleans and integers become Python ints, floats stay floats, and a missing or
+    non-finite value is left out of the map rather than stored.
+    """
     if snapshots.empty:
         return []
     keys = {"account_id", "window_start", "window_end"}
-    metric_columns = [
+    names = [
         c
         for c in snapshots.columns
         if c not in keys and pd.api.types.is_numeric_dtype(snapshots[c])
     ]
-    records = []
-    for values in _records(snapshots):
-        metrics = {c: _number(values[c]) for c in metric_columns if _number(values[c]) is not None}
-        records.append(
-            {
-                "id": f"{values['account_id']}@{int(values['window_end'])}",
-                "account_id": values["account_id"],
-                "window_start": int(values["window_start"]),
-                "window_end": int(values["window_end"]),
-                "metrics": metrics,
-            }
+    columns = [_finite_values(snapshots[c]) for c in names]
+    account_ids = snapshots["account_id"].astype(str).tolist()
+    starts = snapshots["window_start"].astype("int64").tolist()
+    ends = snapshots["window_end"].astype("int64").tolist()
+    return [
+        {
+            "id": f"{account_id}@{end}",
+            "account_id": account_id,
+            "window_start": start,
+            "window_end": end,
+            "metrics": {
+                name: value for name, value in zip(names, values, strict=True) if value is not None
+            },
+        }
+        for account_id, start, end, values in zip(
+            account_ids, starts, ends, zip(*columns, strict=True), strict=True
         )
-    return records
+    ]
 
 
-def _number(value: Any) -> float | int | None:
-    if isinstance(value, (bool, np.bool_)):
-        return int(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)) and math.isfinite(value):
-        return float(value)
-    return None
+def _finite_values(column: pd.Series) -> list[float | int | None]:
+    """A numeric column as Python numbers; NaN, infinities and missing values as None."""
+    if pd.api.types.is_bool_dtype(column) or pd.api.types.is_integer_dtype(column):
+        if column.isna().any():  # nullable integers
+            return [None if pd.isna(v) else int(v) for v in column]
+        return list(column.astype("int64").tolist())
+    values = column.astype("float64").to_numpy()
+    finite = np.isfinite(values)
+    listed: list[float | int | None] = list(values.tolist())
+    if not finite.all():
+        for i in np.flatnonzero(~finite).tolist():
+            listed[i] = None
+    return listed
 
 
-def _group_rows(rows: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def _group_rows(rows: Iterable[dict[str, Any]]) -> Rows:
     grouped: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         grouped.setdefault(str(row["account_id"]), []).append(_plain(row))
@@ -210,7 +246,7 @@ def _json_default(value: Any) -> Any:
     return str(value)
 
 
-def _pick(grouped: dict[str, list[dict[str, Any]]], batch: list[str]) -> list[dict[str, Any]]:
+def _pick(grouped: Rows, batch: list[str]) -> list[dict[str, Any]]:
     return [row for account_id in batch for row in grouped.get(account_id, [])]
 
 
