@@ -1,9 +1,10 @@
 """The one analytics module that talks to the store: pull, compute, write back.
 
 Everything else in :mod:`stakegraph.analytics` is pure. This module reads the frames an
-analysis needs (bulk reads return epoch seconds, and participants come as lists on each
-interaction rather than one row per relationship, which cuts the rows through Bolt
-fourfold), hands them to the pure functions, and replaces each account's derived data in
+analysis needs (bulk reads return epoch seconds; participants come as lists on each
+interaction rather than one row per relationship, and interactions as lists in one row per
+account rather than one row each, since the driver's cost is per record), hands them to
+the pure functions, and replaces each account's derived data in
 one transaction per batch of accounts, so a re-run never duplicates and an interrupted run
 leaves every account either as before or fully updated.
 """
@@ -56,9 +57,7 @@ class AnalysisReport:
 
 def read_frames(store: GraphStore, *, since: int, until: int) -> PortfolioFrames:
     """Everything an analysis of interactions in ``[since, until)`` needs, from the store."""
-    raw = store.query_df("analytics/read_interactions", since=since, until=until)
-    if raw.empty:
-        raw = pd.DataFrame(columns=[*INTERACTION_COLUMNS, "person_ids", "person_roles"])
+    raw = _read_interactions(store, since=since, until=until)
     participations = _explode_participants(raw)
     interactions = raw[list(INTERACTION_COLUMNS)].copy()
     interactions["at"] = interactions["at"].astype("int64")
@@ -68,9 +67,7 @@ def read_frames(store: GraphStore, *, since: int, until: int) -> PortfolioFrames
     interactions["participants"] = (
         pd.to_numeric(interactions["participants"], errors="coerce").fillna(0).astype("int64")
     )
-    interactions["bulk"] = (
-        raw["bulk"].astype("boolean").fillna(False).astype(bool) if "bulk" in raw else False
-    )
+    interactions["bulk"] = raw["bulk"].astype("boolean").fillna(False).astype(bool)
     people = _frame(store, "analytics/read_people", PEOPLE_COLUMNS)
     people["is_home"] = people["is_home"].astype(bool)
     roles = _frame(store, "analytics/read_roles", ROLE_COLUMNS)
@@ -89,6 +86,37 @@ def read_frames(store: GraphStore, *, since: int, until: int) -> PortfolioFrames
         accounts=accounts,
         renewals=renewals,
     )
+
+
+# The fields of each interaction list analytics/read_interactions returns, in order.
+INTERACTION_FIELDS = (
+    "interaction_id",
+    "kind",
+    "at",
+    "thread_id",
+    "reply_latency_s",
+    "participants",
+    "person_ids",
+    "person_roles",
+    "bulk",
+)
+
+
+def _read_interactions(store: GraphStore, *, since: int, until: int) -> pd.DataFrame:
+    """One row per interaction: ``account_id`` and :data:`INTERACTION_FIELDS`."""
+    account_ids: list[str] = []
+    interactions: list[list[Any]] = []
+    for account_id, of_account in store.query_values(
+        "analytics/read_interactions", since=since, until=until
+    ):
+        account_ids.extend([account_id] * len(of_account))
+        interactions.extend(of_account)
+    columns = list(zip(*interactions, strict=True)) or [()] * len(INTERACTION_FIELDS)
+    raw = pd.DataFrame(
+        {name: list(values) for name, values in zip(INTERACTION_FIELDS, columns, strict=True)}
+    )
+    raw.insert(1, "account_id", account_ids)
+    return raw
 
 
 def _frame(store: GraphStore, name: str, columns: tuple[str, ...]) -> pd.DataFrame:
