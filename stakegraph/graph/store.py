@@ -156,6 +156,17 @@ class GraphStore:
         with self._session(neo4j.READ_ACCESS) as session:
             return session.execute_read(lambda tx: tx.run(query.text, params).to_df())
 
+    def query_values(self, name: str, **params: Any) -> list[list[Any]]:
+        """Run a named read query; rows as lists in RETURN order, nested values untouched.
+
+        For bulk reads of nested lists: :meth:`query` converts every value recursively.
+        """
+        query = self._named(name, params)
+        with self._session(neo4j.READ_ACCESS) as session:
+            return session.execute_read(
+                lambda tx: [record.values() for record in tx.run(query.text, params)]
+            )
+
     def write(self, name: str, **params: Any) -> WriteSummary:
         """Run a named write query in its own transaction."""
         query = self._named(name, params)

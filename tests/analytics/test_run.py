@@ -1,0 +1,380 @@
+"""Reading frames from the store and writing results back (analytics/run.py).
+
+What landed is checked as sets of tuples. Two accounts and four people are enough: the
+write replaces per account, so a re-run, a failed batch and ties written by an earlier
+version can each be told apart by hand.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import neo4j
+import pandas as pd
+import pytest
+
+from stakegraph.analytics import run
+from stakegraph.analytics.run import read_frames, snapshot_records, write_results
+from stakegraph.graph.queries import QueryRegistry, parse_query
+from stakegraph.graph.store import GraphStore
+
+pytestmark = pytest.mark.store
+
+ACCOUNTS = ["acc-a", "acc-b"]
+PEOPLE = ["h-1", "p-a1", "p-a2", "p-b1"]
+WEEK = 7 * 86_400
+AS_OF = 1_700_000_000
+
+
+@pytest.fixture
+def accounts(clean_store: GraphStore) -> GraphStore:
+    clean_store.driver.execute_query(
+        """
+        UNWIND $accounts AS id
+        CREATE (:Organization:Account {id: id, name: id, kind: 'account'})
+        WITH count(*) AS done
+        UNWIND $people AS id
+        CREATE (:Person {id: id, name: id})
+        """,
+        accounts=ACCOUNTS,
+        people=PEOPLE,
+        database_=clean_store.database,
+    )
+    return clean_store
+
+
+def snapshots(windows: int, *, depth: float) -> pd.DataFrame:
+    ends = [AS_OF - WEEK * k for k in range(windows)]
+    return pd.DataFrame(
+        [
+            {
+                "account_id": account,
+                "window_start": end - 90 * 86_400,
+                "window_end": end,
+                "contacts_engaged": 3,
+                "depth_score": depth,
+                "degree_centralization": 0.5,
+                "their_reply_latency_s": math.nan,  # no replies: left out, not stored
+                "multi_role": True,
+                "articulation_points": "p-a1",  # text: not a metric
+            }
+            for account in ACCOUNTS
+            for end in ends
+        ]
+    )
+
+
+def ties(pairs: list[tuple[str, str, str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "person_a": a,
+                "person_b": b,
+                "account_id": account,
+                "strength": 0.5,
+                "last_at": AS_OF - 1,
+                "interactions": 2,
+                "reciprocity": 1.0,
+                "channels": 1,
+            }
+            for a, b, account in pairs
+        ]
+    )
+
+
+def signal(account: str, kind: str, person: str) -> dict[str, Any]:
+    return {
+        "id": f"{kind}:{account}",
+        "account_id": account,
+        "kind": kind,
+        "at": AS_OF - WEEK,
+        "severity": 0.9,
+        "summary": f"{kind} at {account}",
+        "evidence": {"person_id": person},
+        "person_ids": [person],
+    }
+
+
+def risk(score: float) -> list[dict[str, Any]]:
+    return [
+        {
+            "account_id": account,
+            "risk_score": score,
+            "risk_tier": 3,
+            "risk_tier_label": "average",
+            "risk_factors": [{"factor": "contacts_level", "value": 1.0, "contribution": 0.2}],
+            "analyzed_at": AS_OF,
+        }
+        for account in ACCOUNTS
+    ]
+
+
+def write(store: GraphStore, **results: Any) -> None:
+    write_results(store, account_ids=ACCOUNTS, batch_accounts=1, **results)
+
+
+def rows(store: GraphStore, cypher: str) -> set[tuple[Any, ...]]:
+    records, _, _ = store.driver.execute_query(cypher, database_=store.database)
+    return {
+        tuple(tuple(v) if isinstance(v, list) else v for v in record.values()) for record in records
+    }
+
+
+def landed(store: GraphStore) -> dict[str, set[tuple[Any, ...]]]:
+    return {
+        "snapshots": rows(
+            store,
+            "MATCH (a:Account)-[:HAS_SNAPSHOT]->(s:Snapshot) "
+            "RETURN a.id, s.id, s.window_end, s.depth_score",
+        ),
+        "ties": rows(store, "MATCH (a:Person)-[t:TIE]->(b:Person) RETURN a.id, b.id, t.account_id"),
+        "signals": rows(
+            store,
+            "MATCH (a:Account)-[:HAS_SIGNAL]->(s:Signal)-[:CONCERNS]->(p:Person) "
+            "RETURN a.id, s.kind, p.id",
+        ),
+        "risk": rows(store, "MATCH (a:Account) RETURN a.id, a.risk_score"),
+    }
+
+
+def test_a_rerun_replaces_every_account_never_duplicates(accounts: GraphStore) -> None:
+    write(
+        accounts,
+        snapshots=snapshots(3, depth=1.0),
+        signals=[signal("acc-a", "champion_departure", "p-a1")],
+        ties=ties([("h-1", "p-a1", "acc-a"), ("h-1", "p-b1", "acc-b"), ("p-a1", "p-a2", "acc-a")]),
+        risk=risk(0.2),
+    )
+    write(
+        accounts,
+        snapshots=snapshots(2, depth=2.0),
+        signals=[signal("acc-b", "executive_withdrawal", "p-b1")],
+        ties=ties([("h-1", "p-a2", "acc-a"), ("h-1", "p-b1", "acc-b")]),
+        risk=risk(0.7),
+    )
+
+    assert landed(accounts) == {
+        "snapshots": {
+            (account, f"{account}@{end}", end, 2.0)
+            for account in ACCOUNTS
+            for end in (AS_OF, AS_OF - WEEK)
+        },
+        "ties": {("h-1", "p-a2", "acc-a"), ("h-1", "p-b1", "acc-b")},
+        "signals": {("acc-b", "executive_withdrawal", "p-b1")},
+        "risk": {("acc-a", 0.7), ("acc-b", 0.7)},
+    }
+
+
+def test_ties_written_before_tie_targets_existed_are_replaced(accounts: GraphStore) -> None:
+    # What an earlier version left: ties, an analysis date, no tie_targets on the account.
+    accounts.driver.execute_query(
+        """
+        MATCH (a:Person {id: 'h-1'}), (b:Person {id: 'p-a1'}), (c:Person {id: 'p-b1'})
+        CREATE (a)-[:TIE {account_id: 'acc-a', strength: 0.1}]->(b),
+               (a)-[:TIE {account_id: 'acc-b', strength: 0.1}]->(c)
+        WITH count(*) AS done
+        MATCH (o:Organization) SET o.analyzed_at = $as_of
+        """,
+        as_of=AS_OF,
+        database_=accounts.database,
+    )
+    write(
+        accounts,
+        snapshots=snapshots(1, depth=1.0),
+        signals=[],
+        ties=ties([("p-a1", "p-a2", "acc-a")]),
+        risk=risk(0.2),
+    )
+
+    assert landed(accounts)["ties"] == {("p-a1", "p-a2", "acc-a")}
+    assert rows(accounts, "MATCH (a:Account) RETURN a.id, a.tie_targets") == {
+        ("acc-a", ("p-a2",)),
+        ("acc-b", ()),
+    }
+
+
+def test_a_failed_batch_leaves_its_accounts_as_before(
+    accounts: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(
+        accounts,
+        snapshots=snapshots(2, depth=1.0),
+        signals=[],
+        # p-a1 is the target of a tie of each account: acc-a's rewrite must keep acc-b's.
+        ties=ties([("h-1", "p-a1", "acc-a"), ("h-1", "p-a1", "acc-b"), ("h-1", "p-b1", "acc-b")]),
+        risk=risk(0.2),
+    )
+    before = landed(accounts)
+    # acc-b's batch fails on its last statement, after everything else of it has run.
+    failing = parse_query("test/fail", "// Fails.\n// params: none\nRETURN 1 +")
+    monkeypatch.setattr(
+        accounts, "queries", QueryRegistry({**accounts.queries, failing.name: failing})
+    )
+    replace = run._replace_statements
+
+    def failing_for_b(batch: list[str], *rows: Any) -> list[tuple[str, dict[str, Any]]]:
+        return [*replace(batch, *rows), *([(failing.name, {})] if "acc-b" in batch else [])]
+
+    monkeypatch.setattr(run, "_replace_statements", failing_for_b)
+
+    with pytest.raises(neo4j.exceptions.Neo4jError):
+        write(
+            accounts,
+            snapshots=snapshots(2, depth=2.0),
+            signals=[signal("acc-b", "executive_withdrawal", "p-b1")],
+            ties=ties([("h-1", "p-a2", "acc-a"), ("h-1", "p-a1", "acc-b")]),
+            risk=risk(0.7),
+        )
+
+    after = landed(accounts)
+    assert {r for r in after["snapshots"] if r[0] == "acc-a"} == {
+        ("acc-a", f"acc-a@{end}", end, 2.0) for end in (AS_OF, AS_OF - WEEK)
+    }
+    for name in ("snapshots", "ties", "signals", "risk"):
+        assert {r for r in after[name] if "acc-b" in r} == {
+            r for r in before[name] if "acc-b" in r
+        }, name
+
+
+def test_snapshots_carry_what_the_api_reads(accounts: GraphStore) -> None:
+    write(accounts, snapshots=snapshots(4, depth=1.5), signals=[], ties=ties([]), risk=risk(0.2))
+
+    stored = [r["snapshot"] for r in accounts.query("api/account_snapshots", account_id="acc-a")]
+    assert [s["window_end"] for s in stored] == [AS_OF - WEEK * k for k in (3, 2, 1, 0)]
+    assert stored[-1] == {
+        "id": f"acc-a@{AS_OF}",
+        "account_id": "acc-a",
+        "window_start": AS_OF - 90 * 86_400,
+        "window_end": AS_OF,
+        "contacts_engaged": 3,
+        "depth_score": 1.5,
+        "degree_centralization": 0.5,
+        "multi_role": 1,
+    }
+    trends = accounts.query("api/account_trends", account_ids=["acc-a"])
+    assert [r["depth_score"] for r in trends[0]["recent"]] == [1.5] * 4
+
+
+def test_snapshot_records_keep_finite_numbers_only() -> None:
+    frame = pd.DataFrame(
+        {
+            "account_id": ["a", "a"],
+            "window_start": [0, 10],
+            "window_end": [100, 110],
+            "count": [3, 4],
+            "ratio": [0.5, math.inf],
+            "latency": [math.nan, 2.5],
+            "flag": [True, False],
+            "names": ["x", "y"],
+        }
+    )
+
+    assert snapshot_records(frame) == [
+        {
+            "id": "a@100",
+            "account_id": "a",
+            "window_start": 0,
+            "window_end": 100,
+            "metrics": {"count": 3, "ratio": 0.5, "flag": 1},
+        },
+        {
+            "id": "a@110",
+            "account_id": "a",
+            "window_start": 10,
+            "window_end": 110,
+            "metrics": {"count": 4, "latency": 2.5, "flag": 0},
+        },
+    ]
+    assert all(type(r["metrics"]["count"]) is int for r in snapshot_records(frame))
+
+
+def test_read_frames_returns_each_interaction_with_its_participants(
+    accounts: GraphStore,
+) -> None:
+    accounts.driver.execute_query(
+        """
+        UNWIND $rows AS row
+        CREATE (:Interaction {id: row.id, account_id: row.account_id, kind: row.kind,
+          at_epoch: row.at, thread_id: row.thread_id, reply_latency_s: row.latency,
+          participants: size(row.person_ids), person_ids: row.person_ids,
+          person_roles: row.person_roles, bulk: row.bulk})
+        """,
+        rows=[
+            {
+                "id": "i-1",
+                "account_id": "acc-a",
+                "kind": "email",
+                "at": 100,
+                "thread_id": "t-1",
+                "latency": None,
+                "person_ids": ["h-1", "p-a1"],
+                "person_roles": ["from", "to"],
+                "bulk": None,
+            },
+            {
+                "id": "i-2",
+                "account_id": "acc-a",
+                "kind": "email",
+                "at": 200,
+                "thread_id": "t-1",
+                "latency": 3600.0,
+                "person_ids": ["p-a1", "h-1", "p-a2"],
+                "person_roles": ["from", "to", "cc"],
+                "bulk": False,
+            },
+            {
+                "id": "i-3",
+                "account_id": "acc-b",
+                "kind": "meeting",
+                "at": 300,
+                "thread_id": None,
+                "latency": None,
+                "person_ids": ["h-1", "p-b1"],
+                "person_roles": ["organizer", "attendee"],
+                "bulk": True,
+            },
+            {  # at `until`: outside the half-open range
+                "id": "i-4",
+                "account_id": "acc-b",
+                "kind": "call",
+                "at": 400,
+                "thread_id": None,
+                "latency": None,
+                "person_ids": ["h-1", "p-b1"],
+                "person_roles": ["from", "to"],
+                "bulk": None,
+            },
+        ],
+        database_=accounts.database,
+    )
+
+    frames = read_frames(accounts, since=100, until=400)
+
+    interactions = frames.interactions.sort_values("interaction_id")
+    assert [
+        (r.interaction_id, r.account_id, r.kind, r.at, r.participants, r.bulk)
+        for r in interactions.itertuples()
+    ] == [
+        ("i-1", "acc-a", "email", 100, 2, False),
+        ("i-2", "acc-a", "email", 200, 3, False),
+        ("i-3", "acc-b", "meeting", 300, 2, True),
+    ]
+    latency = interactions["reply_latency_s"].tolist()
+    assert math.isnan(latency[0]) and latency[1] == 3600.0 and math.isnan(latency[2])
+    assert set(frames.participations.itertuples(index=False, name=None)) == {
+        ("i-1", "h-1", "from"),
+        ("i-1", "p-a1", "to"),
+        ("i-2", "p-a1", "from"),
+        ("i-2", "h-1", "to"),
+        ("i-2", "p-a2", "cc"),
+        ("i-3", "h-1", "organizer"),
+        ("i-3", "p-b1", "attendee"),
+    }
+
+
+def test_read_frames_of_an_empty_range(accounts: GraphStore) -> None:
+    frames = read_frames(accounts, since=0, until=10)
+
+    assert frames.interactions.empty and frames.participations.empty
+    assert "bulk" in frames.interactions.columns
