@@ -156,28 +156,39 @@ def write_results(
     """Replace the derived data of ``account_ids``: one transaction per batch of accounts."""
     accounts = sorted(set(account_ids))
     snapshot_rows = _group_rows(snapshot_records(snapshots))
+    window_ends = sorted({int(end) for end in snapshots.get("window_end", [])})
     tie_rows = _group_rows(_records(ties))
     signal_rows = _group_rows(signals)
     risk_rows = _group_rows(risk)
     for done, batch in _batches(accounts, batch_accounts):
         store.write_many(
-            _replace_statements(batch, snapshot_rows, signal_rows, tie_rows, risk_rows)
+            _replace_statements(batch, snapshot_rows, signal_rows, tie_rows, risk_rows, window_ends)
         )
         if progress:
             progress("writing results", done, len(accounts))
 
 
 def _replace_statements(
-    batch: list[str], snapshots: Rows, signals: Rows, ties: Rows, risk: Rows
+    batch: list[str],
+    snapshots: Rows,
+    signals: Rows,
+    ties: Rows,
+    risk: Rows,
+    window_ends: list[int],
 ) -> list[tuple[str, dict[str, Any]]]:
     """What replaces the derived data of one batch of accounts, in order, in one transaction."""
+    snapshot_rows = _pick(snapshots, batch)
+    signal_rows = _pick(signals, batch)
     return [
-        ("analytics/delete_snapshots", {"account_ids": batch}),
-        ("analytics/delete_signals", {"account_ids": batch}),
+        # Snapshots and signals keep their ids from run to run, and are replaced in place:
+        # only those not written again are deleted (see delete_snapshots.cypher).
+        ("analytics/delete_snapshots", {"account_ids": batch, "window_ends": window_ends}),
+        ("analytics/delete_signals", {"account_ids": batch, "ids": [r["id"] for r in signal_rows]}),
         ("analytics/delete_unstamped_ties", {"account_ids": batch}),
         ("analytics/delete_ties", {"account_ids": batch}),
-        ("analytics/create_snapshots", {"rows": _pick(snapshots, batch)}),
-        ("analytics/create_signals", {"rows": _pick(signals, batch)}),
+        ("analytics/create_snapshots", {"rows": snapshot_rows}),
+        ("analytics/update_snapshots", {"rows": snapshot_rows}),
+        ("analytics/create_signals", {"rows": signal_rows}),
         ("analytics/create_ties", {"rows": _pick(ties, batch)}),
         ("analytics/set_tie_targets", {"rows": _tie_targets(ties, batch)}),
         ("analytics/set_account_risk", {"rows": _pick(risk, batch)}),
@@ -200,11 +211,12 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def snapshot_records(snapshots: pd.DataFrame) -> list[dict[str, Any]]:
-    """Snapshot rows as the store wants them: keys, window, and a map of finite numbers.
+    """Snapshot rows as the store wants them: keys, window, and a map of every metric.
 
     Built column by column (a per-cell Python check took ~6 s on 104,000 snapshots):
     booleans and integers become Python ints, floats stay floats, and a missing or
-    non-finite value is left out of the map rather than stored.
+    non-finite value is null, which removes the property rather than storing it (and
+    removes what an earlier run stored: snapshots are updated in place).
     """
     if snapshots.empty:
         return []
@@ -224,9 +236,7 @@ def snapshot_records(snapshots: pd.DataFrame) -> list[dict[str, Any]]:
             "account_id": account_id,
             "window_start": start,
             "window_end": end,
-            "metrics": {
-                name: value for name, value in zip(names, values, strict=True) if value is not None
-            },
+            "metrics": dict(zip(names, values, strict=True)),
         }
         for account_id, start, end, values in zip(
             account_ids, starts, ends, zip(*columns, strict=True), strict=True

@@ -55,7 +55,7 @@ def snapshots(windows: int, *, depth: float) -> pd.DataFrame:
                 "contacts_engaged": 3,
                 "depth_score": depth,
                 "degree_centralization": 0.5,
-                "their_reply_latency_s": math.nan,  # no replies: left out, not stored
+                "their_reply_latency_s": math.nan,  # no replies: null, not stored
                 "multi_role": True,
                 "articulation_points": "p-a1",  # text: not a metric
             }
@@ -166,6 +166,52 @@ def test_a_rerun_replaces_every_account_never_duplicates(accounts: GraphStore) -
     }
 
 
+@pytest.mark.slow
+def test_a_rerun_of_the_same_results_in_one_large_transaction(accounts: GraphStore) -> None:
+    """The same ids written again, 20,000 snapshots and 400 signals in one transaction.
+
+    On ArcadeDB, deleting a signal and creating it again with the same id in a
+    transaction this large raised a duplicate-key error (first seen re-analysing a
+    500-account portfolio; these sizes reproduce it, smaller ones tried did not).
+    Snapshots and signals are now updated in place; a run's results land exactly once.
+    """
+    results: dict[str, Any] = {
+        "snapshots": snapshots(10_000, depth=1.0),
+        "signals": [
+            {**signal(account, "champion_departure", "p-a1"), "id": f"s{i}:{account}"}
+            for account in ACCOUNTS
+            for i in range(200)
+        ],
+        "ties": ties([("h-1", "p-a1", "acc-a")]),
+        "risk": risk(0.2),
+    }
+    for _ in range(2):
+        write_results(accounts, account_ids=ACCOUNTS, batch_accounts=2, **results)
+
+    counts = rows(
+        accounts,
+        "MATCH (s:Snapshot) WITH count(s) AS snapshots "
+        "MATCH (g:Signal)-[c:CONCERNS]->() RETURN snapshots, count(DISTINCT g), count(c)",
+    )
+    assert counts == {(20_000, 400, 400)}
+
+
+def test_a_metric_no_longer_finite_is_removed_on_a_rerun(accounts: GraphStore) -> None:
+    first = snapshots(1, depth=1.0)
+    write(accounts, snapshots=first, signals=[], ties=ties([]), risk=risk(0.2))
+    write(
+        accounts,
+        snapshots=first.assign(depth_score=math.nan),
+        signals=[],
+        ties=ties([]),
+        risk=risk(0.2),
+    )
+
+    assert rows(accounts, "MATCH (s:Snapshot) RETURN s.id, s.depth_score, s.contacts_engaged") == {
+        (f"{account}@{AS_OF}", None, 3) for account in ACCOUNTS
+    }
+
+
 def test_ties_written_before_tie_targets_existed_are_replaced(accounts: GraphStore) -> None:
     # What an earlier version left: ties, an analysis date, no tie_targets on the account.
     accounts.driver.execute_query(
@@ -256,7 +302,7 @@ def test_snapshots_carry_what_the_api_reads(accounts: GraphStore) -> None:
     assert [r["depth_score"] for r in trends[0]["recent"]] == [1.5] * 4
 
 
-def test_snapshot_records_keep_finite_numbers_only() -> None:
+def test_snapshot_records_hold_finite_numbers_and_null_for_the_rest() -> None:
     frame = pd.DataFrame(
         {
             "account_id": ["a", "a"],
@@ -276,14 +322,14 @@ def test_snapshot_records_keep_finite_numbers_only() -> None:
             "account_id": "a",
             "window_start": 0,
             "window_end": 100,
-            "metrics": {"count": 3, "ratio": 0.5, "flag": 1},
+            "metrics": {"count": 3, "ratio": 0.5, "latency": None, "flag": 1},
         },
         {
             "id": "a@110",
             "account_id": "a",
             "window_start": 10,
             "window_end": 110,
-            "metrics": {"count": 4, "latency": 2.5, "flag": 0},
+            "metrics": {"count": 4, "ratio": None, "latency": 2.5, "flag": 0},
         },
     ]
     assert all(type(r["metrics"]["count"]) is int for r in snapshot_records(frame))

@@ -16,6 +16,7 @@ EXAMPLES: dict[str, Any] = {
     "since": 0,
     "until": 2_000_000_000,
     "account_ids": ["acc-1"],
+    "window_ends": [2_000_000_000],
     "rows": [],
     "segment": None,
     "tier": None,

@@ -1,11 +1,17 @@
-// Signals with the people they concern (the account matched on the indexed Organization
-// label, as in create_snapshots).
+// Signals with the people they concern, created or updated in place (the id never
+// changes: see delete_snapshots), their CONCERNS relationships replaced. The account is
+// matched on the indexed Organization label, as in create_snapshots.
 // params: $rows
 UNWIND $rows AS row
 MATCH (a:Organization {id: row.account_id})
-CREATE (a)-[:HAS_SIGNAL]->(s:Signal {id: row.id, account_id: row.account_id, kind: row.kind,
-  at: row.at, severity: row.severity, summary: row.summary, evidence: row.evidence})
+MERGE (s:Signal {id: row.id})
+SET s.account_id = row.account_id, s.kind = row.kind, s.at = row.at,
+    s.severity = row.severity, s.summary = row.summary, s.evidence = row.evidence
+MERGE (a)-[:HAS_SIGNAL]->(s)
 WITH s, row
+OPTIONAL MATCH (s)-[old:CONCERNS]->(:Person)
+DELETE old
+WITH DISTINCT s, row
 UNWIND row.person_ids AS person_id
 MATCH (p:Person {id: person_id})
 CREATE (s)-[:CONCERNS]->(p)
