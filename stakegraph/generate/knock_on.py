@@ -25,6 +25,7 @@ from stakegraph.generate.plan import (
     AccountPlan,
     PlannedEvent,
 )
+from stakegraph.generate.slide import executive_in_traffic
 
 __all__ = ["KNOCK_ON_CAUSE", "knock_on_events"]
 
@@ -92,30 +93,15 @@ def _executives_gone(champion: Person, departure: PlannedEvent) -> PlannedEvent:
         details={
             "cause": KNOCK_ON_CAUSE,
             "knock_on_of": CHAMPION_DEPARTURE,
-            "levels": list(vocab.EXECUTIVE_LEVELS),
+            "levels": ["vp", "c_level"],
             "executives": 1,
         },
     )
 
 
 def _last_executive(plan: AccountPlan, champion: Person, day: int) -> bool:
-    """The champion is an executive the day before ``day`` and nobody else is one on it."""
-    if champion.level_at(day - 1) not in vocab.EXECUTIVE_LEVELS:
-        return False
-    for person in plan.contacts:
-        if person is champion:
-            continue
-        gone = min(plan.cutoffs.get(person.id, day + 1), person.dormant_from or day + 1)
-        if gone > day and _executive_here(person, plan.id, day):
-            return False
-    return True
-
-
-def _executive_here(person: Person, org_id: str, day: int) -> bool:
-    return any(
-        spell.organization_id == org_id
-        and spell.start <= day
-        and (spell.end is None or day < spell.end)
-        and spell.level in vocab.EXECUTIVE_LEVELS
-        for spell in person.spells
+    """The champion is an executive the day before ``day`` and nobody is one on it (the
+    champion is out of the traffic from ``day``: cut off, or their role ended)."""
+    return champion.level_at(day - 1) in vocab.EXECUTIVE_LEVELS and not executive_in_traffic(
+        plan, day
     )

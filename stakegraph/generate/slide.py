@@ -59,6 +59,7 @@ __all__ = [
     "MAX_CONTRACTION_CONTACT_SHARE",
     "MAX_CONTRACTION_VOLUME_FACTOR",
     "SLIDE_CAUSE",
+    "executive_in_traffic",
     "slide_events",
     "slide_volume_factor",
 ]
@@ -227,10 +228,8 @@ def _executive_withdrawal(plan: AccountPlan, reference: int) -> PlannedEvent | N
         return None
     days = [plan.slide_drops[p.id] for p in executives]
     day = max(days)
-    for person in plan.contacts:  # nobody else holds an executive role that day
-        gone = min(plan.cutoffs.get(person.id, day + 1), person.dormant_from or day + 1)
-        if gone > day and _is_executive(person, plan.id, day):
-            return None
+    if executive_in_traffic(plan, day):
+        return None
     return PlannedEvent(
         EXECUTIVE_WITHDRAWAL,
         day,
@@ -243,6 +242,16 @@ def _executive_withdrawal(plan: AccountPlan, reference: int) -> PlannedEvent | N
             "first_withdrawn_days_before": day - min(days),
         },
     )
+
+
+def executive_in_traffic(plan: AccountPlan, day: int) -> bool:
+    """Someone holds a VP or C-level role at the account on ``day`` and is still in its
+    traffic (not cut off, not gone dormant)."""
+    for person in plan.contacts:
+        gone = min(plan.cutoffs.get(person.id, day + 1), person.dormant_from or day + 1)
+        if gone > day and _is_executive(person, plan.id, day):
+            return True
+    return False
 
 
 def _spell_at(person: Person, org_id: str, day: int) -> tuple[str, str] | None:
