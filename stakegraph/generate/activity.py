@@ -167,10 +167,15 @@ def _volume_steps(steps: list[tuple[int, float]], days: int) -> FloatArray:
     return factor
 
 
+def churn_decline_ramp_days(start: int, churn_day: int) -> int:
+    """Days the pre-churn slide takes to reach its floor: 120, or half the way to the churn."""
+    return max(1, min(_CHURN_DECLINE_RAMP_DAYS, (churn_day - start) // 2))
+
+
 def _apply_churn_decline(rates: dict[str, FloatArray], start: int, churn_day: int) -> None:
     """Engagement slides from ``start`` to a floor, reached halfway to the churn at most."""
     days = len(rates["thread"])
-    ramp = max(1, min(_CHURN_DECLINE_RAMP_DAYS, (churn_day - start) // 2))
+    ramp = churn_decline_ramp_days(start, churn_day)
     progress = np.clip((np.arange(days) - start) / ramp, 0.0, 1.0)
     for kind, rate in rates.items():
         channel = _INTERACTION_KIND[kind]

@@ -93,7 +93,7 @@ def _executives_gone(champion: Person, departure: PlannedEvent) -> PlannedEvent:
         details={
             "cause": KNOCK_ON_CAUSE,
             "knock_on_of": CHAMPION_DEPARTURE,
-            "levels": ["vp", "c_level"],
+            "levels": list(vocab.EXECUTIVE_LEVELS_IN_ORDER),
             "executives": 1,
         },
     )

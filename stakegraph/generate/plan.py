@@ -437,7 +437,10 @@ def _plant_executive_withdrawal(
         EXECUTIVE_WITHDRAWAL,
         day,
         persons=executives,
-        details={"levels": ["vp", "c_level"], "executives": len(executives)},
+        details={
+            "levels": list(vocab.EXECUTIVE_LEVELS_IN_ORDER),
+            "executives": len(executives),
+        },
     )
 
 

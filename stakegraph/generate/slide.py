@@ -37,11 +37,11 @@ import math
 
 from stakegraph.generate import vocab
 from stakegraph.generate.activity import (
-    _CHURN_DECLINE_RAMP_DAYS,
     _INTERACTION_KIND,
     ACTIVITY_SHARES,
     CHURN_DECLINE_FLOOR,
     _volume_steps,
+    churn_decline_ramp_days,
 )
 from stakegraph.generate.people import Person
 from stakegraph.generate.plan import (
@@ -172,7 +172,7 @@ def _contraction(plan: AccountPlan, start: int, churn: int, reference: int) -> P
     if len(kept) / len(before) > MAX_CONTRACTION_CONTACT_SHARE:
         return None
     steps_before = float(_volume_steps(plan.volume_steps, start + 1)[start])
-    ramp_days = max(1, min(_CHURN_DECLINE_RAMP_DAYS, (churn - start) // 2))
+    ramp_days = churn_decline_ramp_days(start, churn)
     # The ramp is linear from 1 to `factor`: the day it reaches the weakest planted volume.
     volume_day = start + math.ceil(
         ramp_days * (1.0 - MAX_CONTRACTION_VOLUME_FACTOR) / (1.0 - factor)
@@ -237,7 +237,7 @@ def _executive_withdrawal(plan: AccountPlan, reference: int) -> PlannedEvent | N
         cause=SLIDE_CAUSE,
         details={
             "cause": SLIDE_CAUSE,
-            "levels": ["vp", "c_level"],
+            "levels": list(vocab.EXECUTIVE_LEVELS_IN_ORDER),
             "executives": len(executives),
             "first_withdrawn_days_before": day - min(days),
         },

@@ -12,6 +12,8 @@ from stakegraph.vocabulary import FUNCTIONS, LEVELS, OUTCOMES, SENIOR_LEVELS  # 
 
 SEGMENTS: Final = ("enterprise", "mid_market", "smb")
 EXECUTIVE_LEVELS: Final = SENIOR_LEVELS
+# The same, junior first: for lists written out (a set's order changes between processes).
+EXECUTIVE_LEVELS_IN_ORDER: Final = tuple(level for level in LEVELS if level in SENIOR_LEVELS)
 
 FIRST_NAMES: Final = (
     "Aaliyah", "Aaron", "Abigail", "Adam", "Aditi", "Adrian", "Aiko", "Alan", "Alejandro",
