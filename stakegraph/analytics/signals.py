@@ -353,6 +353,7 @@ class _Tables:
     # Conversation starts (account, at) and the portfolio's weekly activity index.
     start_account: np.ndarray
     start_at: np.ndarray
+    start_kind: np.ndarray
     season: np.ndarray
 
     @classmethod
@@ -416,6 +417,7 @@ class _Tables:
             part_row=p_row - offset,
             start_account=account,
             start_at=inter["at"].to_numpy()[start_row],
+            start_kind=inter["kind"].to_numpy()[start_row].astype(np.int64),
             season=_seasonal_index(volume),
         )
 
@@ -760,17 +762,19 @@ def _silence_test(
     weeks: np.ndarray,
     *,
     params: SignalParameters,
-    participant_times: tuple[np.ndarray, np.ndarray] | None = None,
+    pseudo: _Presence | None = None,
     alpha: float = 0.01,
 ) -> dict[str, np.ndarray]:
     """How improbable is the silence of ``pairs`` at the end of ``weeks``?
 
-    ``participant_times`` (sorted keys and times) replaces the per-pair participation
-    times, for pseudo-participants such as "any executive".
+    With ``pseudo``, ``pairs`` are its keys (a pseudo-participant such as "any
+    executive"), and the chance of missing the conversations since is taken per kind of
+    interaction: executives are on most meetings and few tickets, so a run of tickets
+    without them says little, and a run of meetings says much.
     """
     grid = tables.grid
     t = grid.end_of(weeks)
-    if participant_times is None:
+    if pseudo is None:
         key_all = tables.part_pair.astype(np.int64)
         at_all = tables.part_at.astype(np.int64)
         order = np.lexsort((at_all, key_all))
@@ -778,10 +782,9 @@ def _silence_test(
         count_matrix = tables.pair_count
         key_account = tables.pair_account
     else:
-        key_all, at_all = participant_times
+        key_all, at_all = pseudo.key, pseudo.at
         count_matrix = None
-        # Pseudo-participants are keyed by their account.
-        key_account = np.arange(tables.activity.n_accounts)
+        key_account = pseudo.key_account
     span = np.int64(grid.weeks + 2) * WEEK
     combined = key_all * span + (at_all - grid.origin)
     query = pairs.astype(np.int64) * span + (t - grid.origin)
@@ -831,7 +834,18 @@ def _silence_test(
         rate = own_n / exposure
     gap = np.maximum(t - last_seen, 0).astype(float)
     # (1 - s)^m: the chance of missing every one of m interactions at the old share.
-    p_account = np.where(ok, np.exp(since * np.log1p(-np.minimum(share, 1 - 1e-9))), 1.0)
+    log_p = since * np.log1p(-np.minimum(share, 1 - 1e-9))
+    if pseudo is not None:
+        log_p = _stratified_log_miss(
+            tables,
+            pairs,
+            accounts,
+            pseudo,
+            (last_seen, t),
+            (grid.origin + n_lo * WEEK, grid.origin + n_hi * WEEK),
+            share,
+        )
+    p_account = np.where(ok, np.exp(log_p), 1.0)
     # People take holidays: a fortnight away is part of anyone's rhythm, and the Poisson
     # tails do not know it. The time tail counts only the silence beyond an ordinary
     # absence, and the silence must also be longer, in account conversations missed,
@@ -860,6 +874,45 @@ def _silence_test(
         "longest_away_s": away,
         "allowance": allowance,
     }
+
+
+STRATUM_PRIOR = 5.0
+
+
+def _stratified_log_miss(
+    tables: _Tables,
+    pairs: np.ndarray,
+    accounts: np.ndarray,
+    pseudo: _Presence,
+    silence: tuple[np.ndarray, np.ndarray],
+    baseline: tuple[np.ndarray, np.ndarray],
+    share: np.ndarray,
+) -> np.ndarray:
+    """``sum_k m_k * log(1 - s_k)`` over interaction kinds ``k``: ``m_k`` conversations of
+    kind ``k`` since the last appearance, ``s_k`` the participant's share of the
+    baseline's conversations of that kind, shrunk towards their overall share ``share``
+    with the weight of `STRATUM_PRIOR` conversations (a kind seen twice says little)."""
+    last_seen, t = silence
+    base_lo, base_hi = baseline
+    key_all, at_all, kinds = pseudo.key, pseudo.at, pseudo.kind
+    total = np.zeros(len(pairs))
+    k_all = tables.start_kind
+    for k in np.unique(k_all):
+        acc_key = tables.start_account[k_all == k].astype(np.int64)
+        acc_at = tables.start_at[k_all == k].astype(np.int64)
+        span = np.int64(2**40)
+        acc = np.sort(acc_key * span + acc_at)
+        a = accounts.astype(np.int64) * span
+        since = np.searchsorted(acc, a + t, "left") - np.searchsorted(acc, a + last_seen, "right")
+        n_k = np.searchsorted(acc, a + base_hi, "left") - np.searchsorted(acc, a + base_lo, "left")
+        own = np.sort(key_all[kinds == k].astype(np.int64) * span + at_all[kinds == k])
+        p = pairs.astype(np.int64) * span
+        own_k = np.searchsorted(own, p + base_hi, "left") - np.searchsorted(
+            own, p + base_lo, "left"
+        )
+        s_k = (own_k + STRATUM_PRIOR * share) / (n_k + STRATUM_PRIOR)
+        total += np.maximum(since, 0) * np.log1p(-np.minimum(s_k, 1 - 1e-9))
+    return total
 
 
 def _longest_past_silence(
@@ -953,8 +1006,9 @@ def executive_withdrawals(
     ----------
     tables : _Tables
     roles : pandas.DataFrame or None
-        Role history (``person_id, org_id, start, end``): a silence that began with the
-        last executives seen leaving their roles, while others hold theirs, is theirs.
+        Role history (``person_id, org_id, start, end``): after executives leave their
+        roles, the executives who stay are judged on their own appearances; when none
+        stays, every executive's silence stands.
     params : SignalParameters, keyword-only
 
     Returns
@@ -963,20 +1017,9 @@ def executive_withdrawals(
         Signals of kind ``executive_withdrawal`` naming the executives who went quiet.
     """
     grid = tables.grid
-    activity = tables.activity
-    levels = activity.level_names
-    executive_codes = [levels.index(name) for name in _EXECUTIVE_LEVELS if name in levels]
-    their = ~tables.pair_home[tables.part_pair]
-    is_exec = their & np.isin(tables.part_level, executive_codes)
-    if not is_exec.any():
+    executives = _executive_presence(tables, roles, params=params)
+    if executives is None:
         return []
-    inter = activity.interactions
-    # One time per executive-attended interaction, keyed by account.
-    rows = np.unique(tables.part_row[is_exec])
-    key = inter["account"].to_numpy()[rows].astype(np.int64)
-    at = inter["at"].to_numpy()[rows].astype(np.int64)
-    order = np.lexsort((at, key))
-    key, at = key[order], at[order]
     weeks = np.arange(grid.weeks)
     narrowed = _their_threads(tables, params.recent_weeks) <= params.bottleneck_max_threads
     a_idx, w_idx = np.nonzero(
@@ -986,13 +1029,14 @@ def executive_withdrawals(
         )
         & ~narrowed
     )
+    keys = executives.key_at(a_idx, grid.end_of(w_idx))
     test = _silence_test(
         tables,
-        a_idx.astype(np.int64),
+        keys,
         a_idx,
         w_idx,
         params=params,
-        participant_times=(key, at),
+        pseudo=executives,
         alpha=params.executive_alpha,
     )
     fire = (
@@ -1000,39 +1044,27 @@ def executive_withdrawals(
         & (test["own_n"] >= params.executive_min_interactions)
         & ~_narrowed_during_silence(tables, a_idx, w_idx, test["last_seen"], params=params)
     )
-    exec_pairs_at = tables.part_at[is_exec]
-    exec_person = tables.pair_person[tables.part_pair[is_exec]]
-    exec_account = tables.pair_account[tables.part_pair[is_exec]]
     idx = np.flatnonzero(fire)
-    role_end, in_role = _role_calendar(roles)
     out: list[dict[str, Any]] = []
-    for a, w, _pair, index in _first_of_episodes_keyed(
+    for a, w, _account, index in _first_of_episodes_keyed(
         a_idx[idx], w_idx[idx], a_idx[idx], params.cooldown_weeks, test["last_seen"][idx]
     ):
         j = idx[index]
         last_seen = int(test["last_seen"][j])
         lo = last_seen - params.baseline_weeks * WEEK
-        mask = (exec_account == a) & (exec_pairs_at >= lo) & (exec_pairs_at <= last_seen)
-        people, counts = np.unique(exec_person[mask], return_counts=True)
+        mask = (
+            (executives.attendee_key == keys[j])
+            & (executives.attendee_at >= lo)
+            & (executives.attendee_at <= last_seen)
+        )
+        people, counts = np.unique(executives.attendee[mask], return_counts=True)
         person_ids = [tables.person_id(int(p)) for p in people[np.argsort(-counts, kind="stable")]]
-        account_id = tables.account_id(a)
         t = int(grid.end_of(w))
-        # The silence began with the last executives seen leaving their roles, while
-        # other executives still hold theirs: the pooled share was mostly the leavers',
-        # so it says nothing about the ones who stay. When nobody stays, it stands.
-        last = {tables.person_id(int(p)) for p in exec_person[mask & (exec_pairs_at == last_seen)]}
-        staying = [p for p in person_ids if in_role(account_id, p, t)]
-        if (
-            staying
-            and last.isdisjoint(staying)
-            and all(last_seen <= role_end.get((account_id, p), -1) <= t for p in last)
-        ):
-            continue
         gap_days = (t - last_seen) / DAY
         share = float(test["share"][j])
         out.append(
             {
-                "account_id": account_id,
+                "account_id": tables.account_id(a),
                 "kind": EXECUTIVE_WITHDRAWAL,
                 "at": t,
                 "severity": _clip01(0.4 + 0.6 * min(1.0, share / 0.3)),
@@ -1043,6 +1075,9 @@ def executive_withdrawals(
                 ),
                 "evidence": {
                     "executives": person_ids,
+                    "executives_left": [
+                        tables.person_id(int(p)) for p in executives.left_before(a, t)
+                    ],
                     "executive_interactions_before": int(test["own_n"][j]),
                     "executive_share_before": round(share, 3),
                     "last_seen_at": last_seen,
@@ -1056,6 +1091,122 @@ def executive_withdrawals(
             }
         )
     return out
+
+
+@dataclass(frozen=True)
+class _Presence:
+    """The appearances of a pseudo-participant such as "any executive of theirs".
+
+    Each key is one account's participant over an era: era 0 holds every executive's
+    appearances; era ``e > 0`` begins at the account's ``e``-th executive role end and
+    holds only the appearances of executives who had not left by then. Arrays are
+    sorted by key, then time.
+    """
+
+    key: np.ndarray
+    at: np.ndarray
+    kind: np.ndarray
+    key_account: np.ndarray
+    # Every executive on each appearance (a conversation may have several), by key.
+    attendee_key: np.ndarray
+    attendee_at: np.ndarray
+    attendee: np.ndarray
+    # Per account: its executives' role ends with who left, the eras' start times
+    # (distinct role ends, sorted), and the key of its era 0.
+    leave_at: list[np.ndarray]
+    leave_person: list[np.ndarray]
+    era_start: list[np.ndarray]
+    era0: np.ndarray
+
+    def key_at(self, accounts: np.ndarray, t: np.ndarray) -> np.ndarray:
+        """The key to judge at ``t``: the era's stayers when one of them has appeared
+        before ``t``, else every executive (nobody stays: the silence of the executives
+        as a whole stands)."""
+        keys = self.era0[accounts].copy()
+        for i in np.flatnonzero([len(self.era_start[a]) > 0 for a in accounts]):
+            a = int(accounts[i])
+            era = int(np.searchsorted(self.era_start[a], t[i], "right"))
+            if era == 0:
+                continue
+            key = self.era0[a] + era
+            lo = np.searchsorted(self.key, key, "left")
+            hi = np.searchsorted(self.key, key, "right")
+            if hi > lo and self.at[lo] < t[i]:
+                keys[i] = key
+        return keys
+
+    def left_before(self, account: int, t: int) -> np.ndarray:
+        """Executives of the account whose role ended by ``t``."""
+        return np.unique(self.leave_person[account][self.leave_at[account] <= t])
+
+
+def _executive_presence(
+    tables: _Tables, roles: pd.DataFrame | None, *, params: SignalParameters
+) -> _Presence | None:
+    """Their executives' appearances at conversation starts, split into role-end eras."""
+    activity = tables.activity
+    levels = activity.level_names
+    executive_codes = [levels.index(name) for name in _EXECUTIVE_LEVELS if name in levels]
+    is_exec = ~tables.pair_home[tables.part_pair] & np.isin(tables.part_level, executive_codes)
+    if not is_exec.any():
+        return None
+    kinds = activity.interactions["kind"].to_numpy()
+    account = tables.pair_account[tables.part_pair[is_exec]].astype(np.int64)
+    person = tables.pair_person[tables.part_pair[is_exec]].astype(np.int64)
+    row = tables.part_row[is_exec]
+    at = tables.part_at[is_exec].astype(np.int64)
+    role_end, _ = _role_calendar(roles)
+    leave = (
+        np.array(
+            [
+                role_end.get((tables.account_id(int(a)), tables.person_id(int(p))), math.inf)
+                for a, p in zip(account, person, strict=True)
+            ],
+            dtype=float,
+        )
+        if role_end
+        else np.full(len(account), math.inf)
+    )
+    n_accounts = activity.n_accounts
+    leave_at: list[np.ndarray] = [np.zeros(0)] * n_accounts
+    leave_person: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * n_accounts
+    for a in np.unique(account[np.isfinite(leave)]):
+        mine = (account == a) & np.isfinite(leave)
+        pairs = np.unique(np.stack([leave[mine], person[mine]]), axis=1)
+        leave_at[a], leave_person[a] = pairs[0], pairs[1].astype(np.int64)
+    era_start = [np.unique(x) for x in leave_at]
+    era0 = np.zeros(n_accounts, dtype=np.int64)
+    era0[1:] = np.cumsum([len(x) + 1 for x in era_start])[:-1]
+    n_keys = int(era0[-1]) + len(era_start[-1]) + 1
+    # Era e of an account: the appearances of people who had not left at its e-th start.
+    parts_key, parts_index = [era0[account]], [np.arange(len(account))]
+    for a in np.flatnonzero([len(x) > 0 for x in era_start]):
+        mine = np.flatnonzero(account == a)
+        for era, start in enumerate(era_start[a], start=1):
+            stay = mine[leave[mine] > start]
+            parts_key.append(np.full(len(stay), era0[a] + era))
+            parts_index.append(stay)
+    attendee_key = np.concatenate(parts_key)
+    attendee_index = np.concatenate(parts_index)
+    # One appearance per conversation and key, however many executives were on it.
+    first = pd.DataFrame({"key": attendee_key, "row": row[attendee_index]}).duplicated()
+    key = attendee_key[~first.to_numpy()]
+    index = attendee_index[~first.to_numpy()]
+    order = np.lexsort((at[index], key))
+    key, index = key[order], index[order]
+    return _Presence(
+        key=key,
+        at=at[index],
+        kind=kinds[row[index]].astype(np.int64),
+        key_account=np.repeat(np.arange(n_accounts), np.diff(np.append(era0, n_keys))),
+        attendee_key=attendee_key,
+        attendee_at=at[attendee_index],
+        attendee=person[attendee_index],
+        leave_at=leave_at,
+        leave_person=leave_person,
+        era_start=era_start,
+        era0=era0,
+    )
 
 
 def _role_calendar(
@@ -1268,8 +1419,13 @@ def engagement_contractions(tables: _Tables, *, params: SignalParameters) -> lis
     with np.errstate(invalid="ignore", divide="ignore"):
         contact_ratio = contacts / base_contacts
     history = base_weeks >= params.min_baseline_weeks
+    # Contraction onto one contact is a single-node bottleneck, told by its own signal:
+    # a contraction keeps a breadth of its own (a bottleneck followed by a falling volume
+    # was 11 of the 50 false contractions on seed 23, 2026-11-24).
+    narrowed = _their_threads(tables, r) <= params.bottleneck_max_threads
     candidate = (
         history
+        & ~narrowed
         & (base >= params.contraction_min_baseline)
         & (ratio <= params.contraction_max_volume_ratio)
         & (contact_ratio <= params.contraction_max_contact_ratio)

@@ -264,10 +264,24 @@ def test_falling_volume_and_breadth_is_a_contraction() -> None:
     for pid in contacts:
         b.person(pid)
     weekly(b, 30, contacts)
-    weekly(b, 40, ["a"], from_week=30)
+    weekly(b, 40, ["a", "b"], from_week=30)
     signals = kinds(detect_signals(b.frames(), as_of=T0 + 40 * WEEK), "engagement_contraction")
     assert len(signals) == 1
-    assert signals[0]["evidence"]["volume_ratio"] < 0.6
+    # Two conversations a week against six, with two of the six contacts.
+    assert signals[0]["evidence"]["volume_ratio"] == pytest.approx(2 / 6, abs=0.02)
+    assert signals[0]["evidence"]["contact_ratio"] == pytest.approx(2 / 6, abs=0.02)
+
+
+def test_contraction_onto_one_contact_is_a_bottleneck_not_a_contraction() -> None:
+    b = Builder()
+    contacts = ["a", "b", "c", "d", "e", "f"]
+    for pid in contacts:
+        b.person(pid)
+    weekly(b, 30, contacts)
+    weekly(b, 40, ["a"], from_week=30)
+    signals = detect_signals(b.frames(), as_of=T0 + 40 * WEEK)
+    assert kinds(signals, "engagement_contraction") == []
+    assert [s["person_ids"] for s in kinds(signals, "single_node_bottleneck")] == [["a"]]
 
 
 def test_interactions_after_as_of_change_nothing() -> None:
@@ -447,6 +461,27 @@ def test_executive_silence_that_began_with_a_champions_role_end_is_that_departur
     withdrawals = [s for s in signals if s["kind"] == "executive_withdrawal"]
     assert len(withdrawals) == 1
     assert set(withdrawals[0]["person_ids"]) == {"vp1", "ceo"}
+
+
+def test_an_executive_who_stays_is_judged_on_their_own_appearances() -> None:
+    """The ceo (once a week) goes quiet at week 24; vp1 (twice a week) keeps talking
+    until their role ends at week 30. The last executive seen is then a leaver, yet the
+    ceo, who holds their role, has been silent: from vp1's role end only the ceo's
+    appearances count (one in every six conversations before), and missing every one of
+    40 conversations has the chance (5/6) ** 40 = 6.8e-4 < 1e-3."""
+    b = Builder()
+    b.person("vp1", "vp", end=T0 + 30 * WEEK + 2 * DAY)
+    b.person("ceo", "c_level")
+    for pid in ("x", "y", "z"):
+        b.person(pid)
+    weekly(b, 24, ["ceo", "vp1", "vp1", "x", "y", "z"])
+    weekly(b, 30, ["vp1", "vp1", "x", "y", "z"], from_week=24)
+    weekly(b, 48, ["x", "y", "z", "x", "y"], from_week=30)
+    signals = kinds(detect_signals(b.frames(), as_of=T0 + 48 * WEEK), "executive_withdrawal")
+    assert [s["person_ids"] for s in signals] == [["ceo"]]
+    assert signals[0]["evidence"]["executives_left"] == ["vp1"]
+    assert signals[0]["evidence"]["last_seen_at"] < T0 + 24 * WEEK
+    assert signals[0]["at"] > T0 + 30 * WEEK
 
 
 def test_the_last_executive_leaving_their_role_is_also_an_executive_withdrawal() -> None:
