@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,6 +27,7 @@ from rich.table import Column, Table
 
 from stakegraph.api.keys import keys_app
 from stakegraph.config import get_settings
+from stakegraph.dates import epoch_seconds
 from stakegraph.errors import StakegraphError
 from stakegraph.graph.store import GraphStore
 
@@ -266,7 +267,7 @@ def _duration_s(text: str) -> int:
 
 def _epoch(day: str) -> int:
     try:
-        return int(datetime.combine(date.fromisoformat(day), time.min, tzinfo=UTC).timestamp())
+        return epoch_seconds(date.fromisoformat(day))
     except ValueError as exc:
         raise typer.BadParameter(f"{day!r} is not a date (YYYY-MM-DD)") from exc
 

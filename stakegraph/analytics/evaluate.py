@@ -41,6 +41,7 @@ import numpy as np
 from scipy import stats
 
 from stakegraph.analytics.frames import DAY
+from stakegraph.dates import epoch_seconds
 
 __all__ = [
     "DEFAULT_AFTER_DAYS",
@@ -251,9 +252,6 @@ def _epoch(value: Any) -> int:
         return int(value)
     text = str(value)
     if len(text) == 10:
-        d = date.fromisoformat(text)
-        return int(datetime(d.year, d.month, d.day, tzinfo=UTC).timestamp())
+        return epoch_seconds(date.fromisoformat(text))
     parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return int(parsed.timestamp())
+    return epoch_seconds(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC))

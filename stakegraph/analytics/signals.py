@@ -32,11 +32,11 @@ Detectors
     of the champion's own rhythm (``A``: an ordinary absence, learned from the
     portfolio's regular contacts) both fall below ``alpha``.
 ``executive_withdrawal``
-    The same silence test with "any VP or C-level person of theirs" as the participant
-    (unless the silence began with the last executives seen leaving their roles while
-    others hold theirs: that is the leavers' story):
+    The same silence test with "any VP or C-level person of theirs" as the participant:
     the account keeps talking, but its executives have stopped appearing relative to
-    their own prior share of its interactions.
+    their own prior share of its interactions. The chance of missing the conversations
+    since is taken per kind of interaction (executives are on most meetings and few
+    tickets), and from an executive's role end only the executives who stay count.
 ``response_latency_inflation``
     Their replies slow down: the mean log reply latency over the last
     ``latency_recent_weeks`` exceeds the ``baseline_weeks`` before by Welch's t-test
@@ -48,7 +48,8 @@ Detectors
     improbably few for the account's baseline rate (conditional binomial test of two
     Poisson rates, Przyborowski & Wilenski 1940), at most ``contraction_max_volume_ratio``
     of that rate, and the contacts engaged are at most ``contraction_max_contact_ratio``
-    of the baseline's typical count over windows of the same length.
+    of the baseline's typical count over windows of the same length, without the traffic
+    having narrowed onto one person (that is a bottleneck).
 
 Episodes
 --------
@@ -72,7 +73,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -834,8 +834,9 @@ def _silence_test(
         rate = own_n / exposure
     gap = np.maximum(t - last_seen, 0).astype(float)
     # (1 - s)^m: the chance of missing every one of m interactions at the old share.
-    log_p = since * np.log1p(-np.minimum(share, 1 - 1e-9))
-    if pseudo is not None:
+    if pseudo is None:
+        log_p = since * np.log1p(-np.minimum(share, 1 - 1e-9))
+    else:
         log_p = _stratified_log_miss(
             tables,
             pairs,
@@ -876,6 +877,8 @@ def _silence_test(
     }
 
 
+# Weight, in conversations, of a participant's overall share in their share of one kind
+# of interaction: a kind seen twice in the baseline says little on its own.
 STRATUM_PRIOR = 5.0
 
 
@@ -1017,7 +1020,7 @@ def executive_withdrawals(
         Signals of kind ``executive_withdrawal`` naming the executives who went quiet.
     """
     grid = tables.grid
-    executives = _executive_presence(tables, roles, params=params)
+    executives = _executive_presence(tables, roles)
     if executives is None:
         return []
     weeks = np.arange(grid.weeks)
@@ -1140,9 +1143,7 @@ class _Presence:
         return np.unique(self.leave_person[account][self.leave_at[account] <= t])
 
 
-def _executive_presence(
-    tables: _Tables, roles: pd.DataFrame | None, *, params: SignalParameters
-) -> _Presence | None:
+def _executive_presence(tables: _Tables, roles: pd.DataFrame | None) -> _Presence | None:
     """Their executives' appearances at conversation starts, split into role-end eras."""
     activity = tables.activity
     levels = activity.level_names
@@ -1155,18 +1156,24 @@ def _executive_presence(
     person = tables.pair_person[tables.part_pair[is_exec]].astype(np.int64)
     row = tables.part_row[is_exec]
     at = tables.part_at[is_exec].astype(np.int64)
-    role_end, _ = _role_calendar(roles)
-    leave = (
-        np.array(
-            [
-                role_end.get((tables.account_id(int(a)), tables.person_id(int(p))), math.inf)
-                for a, p in zip(account, person, strict=True)
-            ],
-            dtype=float,
-        )
-        if role_end
-        else np.full(len(account), math.inf)
+    # Each executive's role end at the account (inf while they hold a role there).
+    pair = account * activity.n_persons + person
+    unique_pairs, pair_index = np.unique(pair, return_inverse=True)
+    role_end = _role_ends(roles)
+    pair_leave = np.array(
+        [
+            role_end.get(
+                (
+                    tables.account_id(int(k // activity.n_persons)),
+                    tables.person_id(int(k % activity.n_persons)),
+                ),
+                math.inf,
+            )
+            for k in unique_pairs
+        ],
+        dtype=float,
     )
+    leave = pair_leave[pair_index]
     n_accounts = activity.n_accounts
     leave_at: list[np.ndarray] = [np.zeros(0)] * n_accounts
     leave_person: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * n_accounts
@@ -1209,39 +1216,25 @@ def _executive_presence(
     )
 
 
-def _role_calendar(
-    roles: pd.DataFrame | None,
-) -> tuple[dict[tuple[str, str], int], Callable[[str, str, int], bool]]:
-    """Each (organization, person)'s last role end, and whether they hold a role at ``t``.
-
-    Without a role history everyone counts as in role and nobody as having left.
-    """
+def _role_ends(roles: pd.DataFrame | None) -> dict[tuple[str, str], int]:
+    """Each (organization, person)'s last role end, for people whose every role there
+    has ended (a move to another role at the same organization is no leaving)."""
     needed = {"person_id", "org_id", "start", "end"}
     if roles is None or len(roles) == 0 or not needed <= set(roles.columns):
-        return {}, lambda org, person, t: True
+        return {}
     frame = pd.DataFrame(
         {
             "org": roles["org_id"].astype(str),
             "person": roles["person_id"].astype(str),
-            "start": pd.to_numeric(roles["start"], errors="coerce"),
             "end": pd.to_numeric(roles["end"], errors="coerce"),
         }
     )
-    spells: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    for org, person, start, end in frame.itertuples(index=False):
-        spells.setdefault((org, person), []).append(
-            (start if start == start else -math.inf, end if end == end else math.inf)
-        )
-    ends = {
-        key: int(max(e for _, e in spans))
-        for key, spans in spells.items()
-        if all(math.isfinite(e) for _, e in spans)
+    spells = frame.groupby(["org", "person"])["end"]
+    last = spells.max()[spells.count() == spells.size()].reset_index()
+    return {
+        (org, person): int(end)
+        for org, person, end in zip(last["org"], last["person"], last["end"], strict=True)
     }
-
-    def in_role(org: str, person: str, t: int) -> bool:
-        return any(s <= t < e for s, e in spells.get((org, person), [(-math.inf, math.inf)]))
-
-    return ends, in_role
 
 
 # --------------------------------------------------------------------------- latency

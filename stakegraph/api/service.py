@@ -46,6 +46,7 @@ from stakegraph.api import schemas as s
 from stakegraph.api.errors import InvalidRequestError, NotFoundError
 from stakegraph.api.keys import Principal
 from stakegraph.api.settings import ApiSettings
+from stakegraph.dates import epoch_seconds
 from stakegraph.graph.readonly import run_read_only
 from stakegraph.graph.store import GraphStore
 
@@ -60,11 +61,6 @@ TREND_SNAPSHOTS = 4
 
 
 # --- time --------------------------------------------------------------------------------------
-
-
-def epoch_of(day: date) -> int:
-    """Midnight UTC of ``day``, in epoch seconds."""
-    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
 
 
 def as_datetime(epoch: float) -> datetime:
@@ -403,14 +399,14 @@ class AccountNetwork:
 def window_bounds(as_of: date, window_days: int) -> tuple[int, int]:
     """``[start, end)`` of the trailing window: ``as_of`` is a whole day, so it ends at the
     next midnight."""
-    end = epoch_of(as_of) + DAY
+    end = epoch_seconds(as_of) + DAY
     return end - window_days * DAY, end
 
 
 def executive_ids(store: GraphStore, day: date) -> list[str]:
     """Our senior people on ``day``: suggestions consider them even if they never engaged."""
     rows = store.query(
-        "api/our_executives", levels=sorted(SENIOR_LEVELS), at=epoch_of(day) + DAY - 1
+        "api/our_executives", levels=sorted(SENIOR_LEVELS), at=epoch_seconds(day) + DAY - 1
     )
     return [r["person_id"] for r in rows]
 
@@ -822,7 +818,7 @@ def _score_public(score: MatchScore) -> s.ScorePartsPublic:
 def outreach_plan(store: GraphStore, request: s.OutreachPlanRequest) -> s.OutreachPlanPublic:
     """Our executives to at-risk accounts' senior people, as an optimal assignment."""
     day = request.as_of or datetime.now(UTC).date()
-    at = epoch_of(day) + DAY - 1
+    at = epoch_seconds(day) + DAY - 1
     rows = store.query("api/our_executives", levels=sorted(set(request.executive_levels)), at=at)
     unknown = sorted(set(request.capacities) - {r["person_id"] for r in rows})
     if unknown:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import neo4j
 
+from stakegraph.dates import epoch_seconds
 from stakegraph.graph.store import GraphStore, WriteSummary
 from stakegraph.ingest.identity import KnownOrganization, KnownPerson
 from stakegraph.ingest.read import IngestError
@@ -25,7 +26,6 @@ from stakegraph.ingest.records import (
     PersonRow,
     RenewalRow,
     RoleRow,
-    epoch_seconds,
 )
 
 T = TypeVar("T")

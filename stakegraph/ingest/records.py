@@ -392,13 +392,6 @@ def _problem(error: Any) -> tuple[str, str]:
 # --- typed records: what the loader writes -------------------------------------------------
 
 
-def epoch_seconds(moment: datetime | date) -> int:
-    """Integer seconds since the Unix epoch (a date counts from its midnight UTC)."""
-    if isinstance(moment, datetime):
-        return int(moment.timestamp())
-    return int(datetime(moment.year, moment.month, moment.day, tzinfo=UTC).timestamp())
-
-
 @dataclass(frozen=True, slots=True)
 class Participation:
     person_id: str

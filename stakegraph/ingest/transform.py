@@ -11,6 +11,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from stakegraph.dates import epoch_seconds
 from stakegraph.ingest.identity import Directory, UnknownParticipant, resolve_account
 from stakegraph.ingest.records import (
     InteractionRecord,
@@ -24,7 +25,6 @@ from stakegraph.ingest.records import (
     RenewalRow,
     RoleRow,
     RowError,
-    epoch_seconds,
     validate_row,
 )
 
