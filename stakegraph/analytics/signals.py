@@ -898,18 +898,19 @@ def _stratified_log_miss(
     last_seen, t = silence
     base_lo, base_hi = baseline
     key_all, at_all, kinds = pseudo.key, pseudo.at, pseudo.kind
+    # (key, time) as one sortable integer: epoch seconds stay below 2**40.
+    span = np.int64(2**40)
+    a = accounts.astype(np.int64) * span
+    p = pairs.astype(np.int64) * span
     total = np.zeros(len(pairs))
-    k_all = tables.start_kind
-    for k in np.unique(k_all):
-        acc_key = tables.start_account[k_all == k].astype(np.int64)
-        acc_at = tables.start_at[k_all == k].astype(np.int64)
-        span = np.int64(2**40)
-        acc = np.sort(acc_key * span + acc_at)
-        a = accounts.astype(np.int64) * span
+    for k in np.unique(tables.start_kind):
+        of_kind = tables.start_kind == k
+        acc = np.sort(
+            tables.start_account[of_kind].astype(np.int64) * span + tables.start_at[of_kind]
+        )
         since = np.searchsorted(acc, a + t, "left") - np.searchsorted(acc, a + last_seen, "right")
         n_k = np.searchsorted(acc, a + base_hi, "left") - np.searchsorted(acc, a + base_lo, "left")
         own = np.sort(key_all[kinds == k].astype(np.int64) * span + at_all[kinds == k])
-        p = pairs.astype(np.int64) * span
         own_k = np.searchsorted(own, p + base_hi, "left") - np.searchsorted(
             own, p + base_lo, "left"
         )
