@@ -258,13 +258,19 @@ def test_executives_going_quiet_is_a_withdrawal() -> None:
     assert signals[0]["at"] > T0 + 30 * WEEK
 
 
-def test_falling_volume_and_breadth_is_a_contraction() -> None:
+def narrowing_builder(kept: list[str]) -> Builder:
+    """Six contacts, one conversation each a week for 30 weeks; then only ``kept``."""
     b = Builder()
     contacts = ["a", "b", "c", "d", "e", "f"]
     for pid in contacts:
         b.person(pid)
     weekly(b, 30, contacts)
-    weekly(b, 40, ["a", "b"], from_week=30)
+    weekly(b, 40, kept, from_week=30)
+    return b
+
+
+def test_falling_volume_and_breadth_is_a_contraction() -> None:
+    b = narrowing_builder(["a", "b"])
     signals = kinds(detect_signals(b.frames(), as_of=T0 + 40 * WEEK), "engagement_contraction")
     assert len(signals) == 1
     # Two conversations a week against six, with two of the six contacts.
@@ -273,13 +279,7 @@ def test_falling_volume_and_breadth_is_a_contraction() -> None:
 
 
 def test_contraction_onto_one_contact_is_a_bottleneck_not_a_contraction() -> None:
-    b = Builder()
-    contacts = ["a", "b", "c", "d", "e", "f"]
-    for pid in contacts:
-        b.person(pid)
-    weekly(b, 30, contacts)
-    weekly(b, 40, ["a"], from_week=30)
-    signals = detect_signals(b.frames(), as_of=T0 + 40 * WEEK)
+    signals = detect_signals(narrowing_builder(["a"]).frames(), as_of=T0 + 40 * WEEK)
     assert kinds(signals, "engagement_contraction") == []
     assert [s["person_ids"] for s in kinds(signals, "single_node_bottleneck")] == [["a"]]
 
