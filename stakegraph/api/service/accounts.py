@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from stakegraph.analytics.trend import metric_trend
 from stakegraph.api import schemas as s
 from stakegraph.api.errors import NotFoundError
 from stakegraph.api.keys import Principal
@@ -16,8 +17,6 @@ from stakegraph.api.settings import ApiSettings
 from stakegraph.graph.store import GraphStore
 
 SORT_FIELDS = ("name", "segment", "arr", "renewal_date", "risk_score", "risk_tier", "open_signals")
-# A change smaller than this over the last snapshots reads as "flat" (scale of each metric).
-_TREND_TOLERANCE = {"risk_score": 0.02, "depth_score": 2.0}
 # The list's trend covers this many latest snapshots (api/account_trends.cypher returns as many).
 TREND_SNAPSHOTS = 4
 
@@ -173,21 +172,13 @@ def account_public(row: Mapping[str, Any], snapshots: list[dict[str, Any]]) -> s
 
 def trend(recent: list[dict[str, Any]]) -> s.TrendPublic:
     """Risk trend over the last snapshots (depth when snapshots carry no risk), oldest first."""
-    ordered = sorted(recent, key=lambda r: r["window_end"])
-    metric = (
-        "risk_score" if any(r.get("risk_score") is not None for r in ordered) else "depth_score"
+    found = metric_trend(recent)
+    return s.TrendPublic(
+        metric=found.metric,
+        values=list(found.values),
+        change=found.change,
+        direction=found.direction,
     )
-    values = [float(v) for r in ordered if (v := number(r.get(metric))) is not None]
-    if len(values) < 2:
-        return s.TrendPublic(metric=metric, values=values, change=None, direction="unknown")  # type: ignore[arg-type]
-    change = values[-1] - values[0]
-    if abs(change) < _TREND_TOLERANCE[metric]:
-        direction = "flat"
-    else:
-        # More risk is worse; more relationship depth is better.
-        worse = change > 0 if metric == "risk_score" else change < 0
-        direction = "worsening" if worse else "improving"
-    return s.TrendPublic(metric=metric, values=values, change=change, direction=direction)  # type: ignore[arg-type]
 
 
 def sorted_rows(rows: list[dict[str, Any]], sort: str) -> list[dict[str, Any]]:

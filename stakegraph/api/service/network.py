@@ -3,22 +3,19 @@ people (role held at the date) and ties computed by :mod:`stakegraph.analytics`.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import networkx as nx
-import pandas as pd
 
-from stakegraph.analytics.frames import (
-    ACCOUNT_COLUMNS,
-    RENEWAL_COLUMNS,
-    ROLE_COLUMNS,
-    PortfolioFrames,
-)
-from stakegraph.analytics.suggest import DEFAULT_CAPACITY, SENIOR_LEVELS, Person, tie_graph
+from stakegraph.analytics.frames import PortfolioFrames
+from stakegraph.analytics.interaction_frames import FramePerson, interaction_frames
+from stakegraph.analytics.matching import DEFAULT_CAPACITY, Person
+from stakegraph.analytics.roles import role_at_date
+from stakegraph.analytics.suggest import SENIOR_LEVELS
+from stakegraph.analytics.tie_graph import tie_graph
 from stakegraph.analytics.ties import tie_table
 from stakegraph.analytics.ties_map import MapTie, Touch
 from stakegraph.analytics.ties_map import tie_evidence as compute_tie_evidence
@@ -134,90 +131,79 @@ def fetch_window(
     window_days: int,
     extra_people: Iterable[str] = (),
 ) -> AccountWindow:
-    """One account's window, read with a few named queries (the on-request path)."""
+    """One account's window, read with account-scoped named queries (the on-request path)."""
     start, end = window_bounds(as_of, window_days)
     interactions = store.query(
         "api/account_interactions", account_id=account_id, start=start, end=end
     )
-    active = {p["person_id"] for r in interactions for p in r["participants"]}
     stakeholders = {
         r["person_id"]
         for r in store.query(
             "api/account_stakeholders", account_id=account_id, start=start, end=end
         )
     }
-    ids = sorted(active | stakeholders | set(extra_people))
-    profiles = store.query("api/people_profiles", person_ids=ids) if ids else []
-    knows = _pairs(store.query("api/knows_among", person_ids=ids) if ids else [])
-    return AccountWindow(
-        account_id,
-        as_of,
-        start,
-        end,
-        interactions,
-        active | stakeholders,
-        {p["person_id"]: _person_at(p, account_id, end - 1) for p in profiles},
-        knows,
-    )
+    window = AccountWindow(account_id, as_of, start, end, interactions, set(), {}, set())
+    return _with_people(store, [(window, stakeholders, set(extra_people))])[0]
 
 
 def fetch_windows(
     store: GraphStore, days: Mapping[str, date], *, window_days: int
 ) -> list[AccountWindow]:
     """Every given account's window as of its own day, with our executives of that day,
-    in one read per kind of data (the read model's path; see :func:`fetch_window`)."""
+    in one read per kind of data (the read model's path; the same windows as
+    :func:`fetch_window` with ``extra_people`` = :func:`executive_ids`)."""
     if not days:
         return []
-    bounds = {account: window_bounds(day, window_days) for account, day in days.items()}
-    low = min(start for start, _ in bounds.values())
-    high = max(end for _, end in bounds.values())
-    executives = {day: executive_ids(store, day) for day in set(days.values())}
-    interactions: dict[str, list[dict[str, Any]]] = {account: [] for account in days}
+    windows = {
+        account: AccountWindow(account, day, *window_bounds(day, window_days), [], set(), {}, set())
+        for account, day in days.items()
+    }
+    low = min(w.start for w in windows.values())
+    high = max(w.end for w in windows.values())
     for r in store.query("api/model_interactions", start=low, end=high):
-        window = bounds.get(r["account_id"])
-        if window is not None and window[0] <= r["at"] < window[1]:
-            interactions[r["account_id"]].append(r)
+        window = windows.get(r["account_id"])
+        if window is not None and window.start <= r["at"] < window.end:
+            window.interactions.append(r)
     stakeholders: dict[str, set[str]] = {account: set() for account in days}
     for r in store.query("api/model_stakeholders", start=low, end=high):
-        window = bounds.get(r["account_id"])
+        window = windows.get(r["account_id"])
         # The same overlap test as api/account_stakeholders.cypher.
         if (
             window is not None
-            and r["start"] < window[1]
-            and (r["end"] is None or r["end"] >= window[0])
+            and r["start"] < window.end
+            and (r["end"] is None or r["end"] >= window.start)
         ):
             stakeholders[r["account_id"]].add(r["person_id"])
-    members = {
-        account: {p["person_id"] for r in rows for p in r["participants"]} | stakeholders[account]
-        for account, rows in interactions.items()
-    }
-    everyone = sorted(set().union(*members.values(), *executives.values()))
+    executives = {day: set(executive_ids(store, day)) for day in set(days.values())}
+    return _with_people(
+        store,
+        [(w, stakeholders[account], executives[w.as_of]) for account, w in windows.items()],
+    )
+
+
+def _with_people(
+    store: GraphStore, windows: list[tuple[AccountWindow, set[str], set[str]]]
+) -> list[AccountWindow]:
+    """Windows given their stakeholders and extra people, completed with their members, the
+    people's roles at the window's end and their declared acquaintances (one read each)."""
+    for window, stakeholders, _ in windows:
+        active = {p["person_id"] for r in window.interactions for p in r["participants"]}
+        window.members = active | stakeholders
+    everyone = sorted(set().union(*(w.members | extra for w, _, extra in windows)))
     profiles = {
         p["person_id"]: p
         for p in (store.query("api/people_profiles", person_ids=everyone) if everyone else [])
     }
     knows = _pairs(store.query("api/knows_among", person_ids=everyone) if everyone else [])
-    windows = []
-    for account, day in days.items():
-        start, end = bounds[account]
-        ids = members[account] | set(executives[day])
-        windows.append(
-            AccountWindow(
-                account,
-                day,
-                start,
-                end,
-                interactions[account],
-                members[account],
-                {
-                    pid: _person_at(profiles[pid], account, end - 1)
-                    for pid in sorted(ids)
-                    if pid in profiles
-                },
-                {(a, b) for a, b in knows if a in ids and b in ids},
-            )
-        )
-    return windows
+    for window, _, extra in windows:
+        ids = window.members | extra
+        window.people = {
+            pid: _person_at(profiles[pid], window.account_id, window.end - 1)
+            for pid in sorted(ids)
+            if pid in profiles
+        }
+        window.knows = {(a, b) for a, b in knows if a in ids and b in ids}
+    return [window for window, _, _ in windows]
 
 
 def build_networks(windows: Iterable[AccountWindow]) -> dict[str, AccountNetwork]:
@@ -321,67 +307,34 @@ def _pairs(rows: Iterable[Mapping[str, Any]]) -> set[tuple[str, str]]:
 
 
 def _person_at(profile: Mapping[str, Any], account_id: str, at: int) -> PersonAt:
-    roles = [r for r in profile.get("roles") or [] if r.get("start") is not None]
-    is_ours = bool(profile.get("member_of_home")) or any(r.get("home") for r in roles)
-    side = [r for r in roles if (r.get("home") if is_ours else r.get("org_id") == account_id)]
-    current = [r for r in side if r["start"] <= at and (r.get("end") is None or r["end"] > at)]
-    if not side:  # a third party: whatever role they held at the date
-        current = [r for r in roles if r["start"] <= at and (r.get("end") is None or r["end"] > at)]
-    departed = (
-        bool(side)
-        and not current
-        and any(r.get("end") is not None and r["end"] <= at for r in side)
+    role = role_at_date(
+        profile.get("roles") or [],
+        account_id=account_id,
+        at=at,
+        member_of_home=bool(profile.get("member_of_home")),
     )
-    pool = current or ([r for r in side if r.get("end") is not None and r["end"] <= at])
-    role = max(pool, key=lambda r: r["start"]) if pool else {}
-    capacity = profile.get("outreach_capacity")
     return PersonAt(
         id=profile["person_id"],
         name=profile.get("name"),
         organization_id=profile.get("organization_id"),
-        is_ours=is_ours,
-        title=role.get("title"),
-        level=role.get("level"),
-        function=role.get("function"),
-        capacity=stored_capacity(capacity),
-        departed=departed,
+        is_ours=role.is_ours,
+        title=role.title,
+        level=role.level,
+        function=role.function,
+        capacity=stored_capacity(profile.get("outreach_capacity")),
+        departed=role.departed,
     )
 
 
 def _frames(windows: list[AccountWindow]) -> PortfolioFrames:
     """The windows' interactions as the frames :func:`stakegraph.analytics.ties.tie_table` reads."""
-    rows = [(w.account_id, r) for w in windows for r in w.interactions]
     people: dict[str, PersonAt] = {}
     for w in windows:
         people.update(w.people)
-    return PortfolioFrames(
-        interactions=pd.DataFrame(
-            {
-                "interaction_id": [r["id"] for _, r in rows],
-                "account_id": [account for account, _ in rows],
-                "kind": [r["kind"] for _, r in rows],
-                "at": pd.array([int(r["at"]) for _, r in rows], dtype="int64"),
-                "thread_id": [r["thread_id"] for _, r in rows],
-                "reply_latency_s": pd.array(
-                    [number(r["reply_latency_s"]) for _, r in rows], dtype="float64"
-                ),
-                "participants": pd.array([len(r["participants"]) for _, r in rows], dtype="int64"),
-            }
-        ),
-        participations=pd.DataFrame(
-            [(r["id"], p["person_id"], p["role"]) for _, r in rows for p in r["participants"]],
-            columns=["interaction_id", "person_id", "role"],
-        ),
-        people=pd.DataFrame(
-            [(p.id, p.name, p.organization_id, p.is_ours) for p in people.values()],
-            columns=["person_id", "name", "org_id", "is_home"],
-        ),
-        roles=pd.DataFrame(columns=list(ROLE_COLUMNS)),
-        accounts=pd.DataFrame(
-            [(w.account_id, None, None, math.nan, math.nan, None) for w in windows],
-            columns=list(ACCOUNT_COLUMNS),
-        ),
-        renewals=pd.DataFrame(columns=list(RENEWAL_COLUMNS)),
+    return interaction_frames(
+        [(w.account_id, r) for w in windows for r in w.interactions],
+        [FramePerson(p.id, p.name, p.organization_id, p.is_ours) for p in people.values()],
+        [w.account_id for w in windows],
     )
 
 

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import networkx as nx
 
-from stakegraph.analytics.outreach import Target, plan_outreach
-from stakegraph.analytics.suggest import MatchScore, Person, path_strength, tie_graph, warm_path
+from stakegraph.analytics.matching import MatchScore, Person
+from stakegraph.analytics.outreach import Target, plan_outreach, warm_path_strength
+from stakegraph.analytics.tie_graph import tie_graph
 from stakegraph.api import schemas as s
 from stakegraph.api.errors import InvalidRequestError
 from stakegraph.api.service.network import DAY, stored_capacity
@@ -54,13 +55,9 @@ def outreach_plan(store: GraphStore, request: s.OutreachPlanRequest) -> s.Outrea
     account_names = {r["account_id"]: r["account_name"] for r in target_rows}
     graphs = _stored_tie_graphs(store, sorted(account_names))
 
-    def tie_strength(executive_id: str, target: Target) -> float:
-        graph = graphs.get(target.account_id)
-        if graph is None:
-            return 0.0
-        return path_strength(graph, warm_path(graph, executive_id, target.stakeholder.person_id))
-
-    plan = plan_outreach(executives, targets, tie_strength, min_score=request.min_score)
+    plan = plan_outreach(
+        executives, targets, warm_path_strength(graphs), min_score=request.min_score
+    )
     assigned: dict[str, int] = {}
     for a in plan.assignments:
         assigned[a.executive.person_id] = assigned.get(a.executive.person_id, 0) + 1

@@ -8,7 +8,7 @@ import math
 from datetime import UTC, date, datetime
 from typing import Any
 
-from stakegraph.analytics.suggest import MatchScore, Person
+from stakegraph.analytics.matching import MatchScore, Person
 from stakegraph.analytics.ties_map import TieEvidence
 from stakegraph.api import schemas as s
 
