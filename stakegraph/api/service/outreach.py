@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import networkx as nx
 
@@ -12,14 +12,14 @@ from stakegraph.analytics.tie_graph import tie_graph
 from stakegraph.api import schemas as s
 from stakegraph.api.errors import InvalidRequestError
 from stakegraph.api.service.network import DAY, stored_capacity
-from stakegraph.api.service.serialize import number, person_brief, score_public
+from stakegraph.api.service.serialize import as_datetime, number, person_brief, score_public
 from stakegraph.dates import epoch_seconds
 from stakegraph.graph.store import GraphStore
 
 
 def outreach_plan(store: GraphStore, request: s.OutreachPlanRequest) -> s.OutreachPlanPublic:
     """Our executives to at-risk accounts' senior people, as an optimal assignment."""
-    day = request.as_of or datetime.now(UTC).date()
+    day = request.as_of or _last_analysis_day(store)
     at = epoch_seconds(day) + DAY - 1
     rows = store.query("api/our_executives", levels=sorted(set(request.executive_levels)), at=at)
     unknown = sorted(set(request.capacities) - {r["person_id"] for r in rows})
@@ -96,6 +96,16 @@ def outreach_plan(store: GraphStore, request: s.OutreachPlanRequest) -> s.Outrea
             for e in executives
         ],
     )
+
+
+def _last_analysis_day(store: GraphStore) -> date:
+    """The day the last analysis ran as of (risk and tiers are as of then), else today."""
+    rows = store.query("api/last_analysis")
+    analyzed_at = rows[0]["analyzed_at"] if rows else None
+    if analyzed_at is None:
+        return datetime.now(UTC).date()
+    # analyzed_at is the exclusive end of the analysed window: its previous second.
+    return as_datetime(analyzed_at - 1).date()
 
 
 def _plan_reason(executive: Person, target: Target, score: MatchScore) -> str:

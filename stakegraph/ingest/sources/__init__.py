@@ -19,15 +19,9 @@ from stakegraph.config import get_settings
 from stakegraph.graph.store import GraphStore
 from stakegraph.ingest.identity import Directory
 from stakegraph.ingest.load import get_store_directory
-from stakegraph.ingest.pipeline import (
-    EXIT_COMPLETE,
-    EXIT_PARTIAL,
-    ImportReport,
-    ProgressCallback,
-    RichProgress,
-    import_directory,
-)
+from stakegraph.ingest.pipeline import ProgressCallback, import_directory
 from stakegraph.ingest.read import IngestError, find_import_files, fingerprint_files
+from stakegraph.ingest.report import EXIT_COMPLETE, EXIT_PARTIAL, ImportReport
 from stakegraph.ingest.sources.calendar import CalendarOptions, convert_calendar
 from stakegraph.ingest.sources.crm import convert_crm, read_mapping
 from stakegraph.ingest.sources.detect import FORMATS, Source, SourceFormatError, detect_sources
@@ -198,7 +192,7 @@ def ingest_path(
     *,
     options: SourceOptions | None = None,
     batch_size: int = 5000,
-    progress: ProgressCallback | RichProgress | None = None,
+    progress: ProgressCallback | None = None,
 ) -> SourceImportReport:
     """Ingest an import directory, mailbox, calendar or CRM export (detected by content).
 
