@@ -105,22 +105,7 @@ def suggest_remapping(
     suggestions = []
     for stakeholder in targets:
         through = contacts[stakeholder.person_id]
-        options = []
-        for colleague in colleagues:
-            if remaining[colleague.person_id] <= 0 or colleague.person_id in through:
-                continue
-            path = warm_path(graph, colleague.person_id, stakeholder.person_id)
-            strength = path_strength(graph, path)
-            score = match_score(
-                colleague,
-                stakeholder,
-                tie=strength,
-                remaining=remaining[colleague.person_id],
-                weights=weights,
-            )
-            options.append((colleague, score, path, strength))
-        # Highest score wins; equal scores go to the smallest id, so results are deterministic.
-        best = min(options, key=lambda o: (-o[1].total, o[0].person_id), default=None)
+        best = _best_colleague(graph, stakeholder, colleagues, remaining, through, weights)
         reach_kind = "unreached" if not through else "single_threaded"
         if best is None:
             suggestions.append(
@@ -162,6 +147,33 @@ def suggest_remapping(
             )
         )
     return suggestions
+
+
+def _best_colleague(
+    graph: nx.Graph,
+    stakeholder: Person,
+    colleagues: Sequence[Person],
+    remaining: Mapping[str, int],
+    through: Sequence[str],
+    weights: MatchWeights,
+) -> tuple[Person, MatchScore, tuple[str, ...] | None, float] | None:
+    """The best-scoring colleague with capacity left who does not reach them yet."""
+    options = []
+    for colleague in colleagues:
+        if remaining[colleague.person_id] <= 0 or colleague.person_id in through:
+            continue
+        path = warm_path(graph, colleague.person_id, stakeholder.person_id)
+        strength = path_strength(graph, path)
+        score = match_score(
+            colleague,
+            stakeholder,
+            tie=strength,
+            remaining=remaining[colleague.person_id],
+            weights=weights,
+        )
+        options.append((colleague, score, path, strength))
+    # Highest score wins; equal scores go to the smallest id, so results are deterministic.
+    return min(options, key=lambda o: (-o[1].total, o[0].person_id), default=None)
 
 
 def explain_match(
