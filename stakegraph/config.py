@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     neo4j_user: str = Field(default="neo4j", alias="NEO4J_USER")
     neo4j_password: str | None = Field(default=None, alias="NEO4J_PASSWORD")
     neo4j_database: str = Field(default="neo4j", alias="NEO4J_DATABASE")
+    # A user that may only read (Neo4j Enterprise roles), for analysts' Cypher; without
+    # one, analysts' statements use the main user in READ access mode, which Neo4j enforces.
+    neo4j_reader_user: str | None = Field(default=None, alias="NEO4J_READER_USER")
+    neo4j_reader_password: str | None = Field(default=None, alias="NEO4J_READER_PASSWORD")
     store_heap: str = Field(default="2g", alias="STAKEGRAPH_STORE_HEAP")
     store_start_timeout_s: float = Field(default=120.0, alias="STAKEGRAPH_STORE_START_TIMEOUT")
     # Our own mail domains, comma-separated: their people belong to the home organization

@@ -23,6 +23,7 @@ class ApiSettings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list, alias="STAKEGRAPH_CORS_ORIGINS")
     cypher_max_rows: int = Field(default=1000, ge=1, alias="STAKEGRAPH_CYPHER_MAX_ROWS")
     cypher_timeout_s: float = Field(default=10.0, gt=0, alias="STAKEGRAPH_CYPHER_TIMEOUT")
+    cypher_max_bytes: int = Field(default=4_000_000, ge=1_000, alias="STAKEGRAPH_CYPHER_MAX_BYTES")
     # A signal is "open" when raised within this many days before the account's analysis date.
     open_signal_days: int = Field(default=90, ge=1, alias="STAKEGRAPH_OPEN_SIGNAL_DAYS")
     # Ties on stakeholder maps and in suggestions come from this trailing window.

@@ -18,6 +18,7 @@ client sees that and starts a fresh one.
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import fcntl
 import json
@@ -30,10 +31,12 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import IO
+from typing import IO, Any
 
 from stakegraph.errors import StoreError, StoreStartError
 
@@ -41,6 +44,20 @@ log = logging.getLogger(__name__)
 
 DATABASE = "stakegraph"
 USER = "root"
+# Analysts' Cypher runs as this user: its group may read records and do nothing else.
+READER = "reader"
+READER_GROUP = {
+    "resultSetLimit": -1,
+    "readTimeout": -1,
+    "access": [],  # no schema, security or database-settings changes
+    "types": {"*": {"access": ["readRecord"]}},
+}
+# LOAD CSV reads neither local files nor URLs: an analyst must not read the server's files
+# (keys, credentials) nor reach services on its network. JVM-wide, so set at start.
+STORE_JVM_ARGS = (
+    "-Darcadedb.opencypher.loadCsv.allowFileUrls=false",
+    "-Darcadedb.opencypher.loadCsv.allowRemoteUrls=false",
+)
 _STATE = "server.json"
 _STARTUP_LOCK = "store.lock"
 _LEASES = "store.clients"
@@ -58,6 +75,8 @@ class Endpoint:
     password: str
     database: str
     pid: int
+    reader_user: str
+    reader_password: str
 
 
 class EmbeddedStore:
@@ -135,12 +154,15 @@ def _running_endpoint(home: Path) -> Endpoint | None:
         return None
     pid = int(state["pid"])
     if _alive(pid) and _port_open(int(state["bolt_port"])):
+        credentials = _credentials(home)
         return Endpoint(
             uri=f"bolt://127.0.0.1:{state['bolt_port']}",
             user=USER,
-            password=_password(home),
+            password=credentials["password"],
             database=DATABASE,
             pid=pid,
+            reader_user=READER,
+            reader_password=credentials["reader_password"],
         )
     if _alive(pid) and _is_store_process(pid):
         # Alive but deaf: wedged. It cannot be mid-start (we hold the start-up lock).
@@ -153,7 +175,7 @@ def _running_endpoint(home: Path) -> Endpoint | None:
 
 def _start(home: Path, *, heap: str, timeout_s: float) -> Endpoint:
     log.info("starting the embedded store under %s", home)
-    _password(home)  # create the credentials before the child reads them
+    _credentials(home)  # create the credentials before the child reads them
     with open(home / _LOG, "ab") as log_file:
         process = subprocess.Popen(
             [
@@ -190,13 +212,22 @@ def _start(home: Path, *, heap: str, timeout_s: float) -> Endpoint:
     )
 
 
-def _password(home: Path) -> str:
+def _credentials(home: Path) -> dict[str, str]:
+    """The store's passwords (root, reader), made on first use; the file is mode 0600."""
     path = home / _CREDENTIALS
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            json.dump({"user": USER, "password": secrets.token_urlsafe(18)}, handle)
-    return str(json.loads(path.read_text())["password"])
+    credentials: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    if "password" in credentials and "reader_password" in credentials:
+        return credentials
+    credentials.setdefault("user", USER)
+    credentials.setdefault("password", secrets.token_urlsafe(18))
+    credentials.setdefault("reader_password", secrets.token_urlsafe(18))
+    tmp = home / f"{_CREDENTIALS}.tmp"
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(credentials, handle)
+    tmp.replace(path)
+    return credentials
 
 
 def _alive(pid: int) -> bool:
@@ -244,9 +275,11 @@ def serve(home: Path, *, heap: str) -> None:
 
     os.chdir(home)  # ArcadeDB writes ./log relative to the working directory
     bolt_port, http_port, https_port = _free_port(), _free_port(), _free_port()
+    credentials = _credentials(home)
+    _install_reader_group(home / "arcadedb")
     server = arcadedb_embedded.ArcadeDBServer(
         str(home / "arcadedb"),
-        root_password=_password(home),
+        root_password=credentials["password"],
         config={
             "host": "127.0.0.1",
             "http_port": http_port,
@@ -254,7 +287,7 @@ def serve(home: Path, *, heap: str) -> None:
             "server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
             "bolt_port": bolt_port,
         },
-        jvm_kwargs={"heap_size": heap},
+        jvm_kwargs={"heap_size": heap, "jvm_args": list(STORE_JVM_ARGS)},
     )
     stopping = False
 
@@ -267,6 +300,7 @@ def serve(home: Path, *, heap: str) -> None:
     server.start()
     try:
         server.create_database(DATABASE)  # opens it when it already exists
+        _set_reader(http_port, credentials)
         state = {"pid": os.getpid(), "bolt_port": bolt_port, "http_port": http_port}
         tmp = home / f"{_STATE}.tmp"
         tmp.write_text(json.dumps(state))
@@ -285,6 +319,74 @@ def serve(home: Path, *, heap: str) -> None:
     finally:
         (home / _STATE).unlink(missing_ok=True)
         server.stop()
+
+
+def _install_reader_group(root: Path) -> None:
+    """Add the reader group to ArcadeDB's security groups before the server reads them."""
+    path = root / "config" / "server-groups.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document = json.loads(path.read_text()) if path.exists() else _default_groups()
+    document["databases"].setdefault("*", {"groups": {}})["groups"][READER] = READER_GROUP
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(document, indent=2))
+    tmp.replace(path)
+
+
+def _default_groups() -> dict[str, Any]:
+    """ArcadeDB's own first groups document: admin may do anything, others nothing."""
+    every_record = ["createRecord", "readRecord", "updateRecord", "deleteRecord"]
+    return {
+        "databases": {
+            "*": {
+                "groups": {
+                    "admin": {
+                        "resultSetLimit": -1,
+                        "readTimeout": -1,
+                        "access": ["updateSecurity", "updateSchema", "updateDatabaseSettings"],
+                        "types": {"*": {"access": every_record}},
+                    },
+                    "*": {
+                        "resultSetLimit": -1,
+                        "readTimeout": -1,
+                        "access": [],
+                        "types": {"*": {"access": []}},
+                    },
+                }
+            }
+        },
+        "version": 2,
+    }
+
+
+def _set_reader(http_port: int, credentials: dict[str, str]) -> None:
+    """(Re)create the reader user, in the reader group of our database only.
+
+    Through ArcadeDB's server-command HTTP API, as root, on loopback.
+    """
+    user = {
+        "name": READER,
+        "password": credentials["reader_password"],
+        "databases": {DATABASE: [READER]},
+    }
+    with contextlib.suppress(StoreError):  # absent on a first start
+        _server_command(http_port, credentials, f"drop user {READER}")
+    _server_command(http_port, credentials, f"create user {json.dumps(user)}")
+
+
+def _server_command(http_port: int, credentials: dict[str, str], command: str) -> None:
+    token = base64.b64encode(f"{USER}:{credentials['password']}".encode()).decode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{http_port}/api/v1/server",
+        data=json.dumps({"command": command}).encode(),
+        headers={"Authorization": f"Basic {token}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode(errors="replace")[:300]
+        raise StoreError(f"store command {command.split()[0:2]} failed: {detail}") from exc
 
 
 def _no_clients(leases: IO[bytes], startup: IO[bytes]) -> bool:

@@ -1,23 +1,34 @@
 """Read-only Cypher for analysts: arbitrary statements that cannot change the graph.
 
-Three layers, so that none of them has to be perfect:
+What an analyst's statement may do is decided by the store, not by reading the text:
 
-1. a cheap lexical check refuses what is plainly not a read (schema and admin commands,
-   write clauses, ``LOAD CSV``, ``CALL`` of a procedure outside a read-only allow list),
-   only to give a clear message early;
-2. the statement runs in an explicit transaction opened in READ access mode, which Neo4j
-   enforces (and routes to a reader in a cluster);
-3. that transaction is **always rolled back**, never committed, and the summary of the
-   statement that actually ran is checked: a query type other than read, or any update
-   counted, is refused. ArcadeDB does not enforce READ mode over Bolt (measured), so on the
-   embedded store the rollback is what guarantees that nothing changes.
+1. **A database user without write rights.** On the embedded store, analyst statements
+   run as the ``reader`` user, whose group may read records and nothing else (no record
+   writes, no schema or security changes, so ``CALL {} IN TRANSACTIONS``, procedures that
+   run a query given as text and index changes are refused by the store too). On Neo4j a
+   read-only user is used when configured (``NEO4J_READER_USER``, Enterprise roles);
+2. **READ access mode**, which Neo4j enforces on every user;
+3. **Store configuration**: ``LOAD CSV`` from ``file:`` URLs and from private addresses
+   is disabled in the store (``graph/embedded.py``; the Neo4j launcher);
+4. **A store-side time limit**: the transaction carries the timeout (Neo4j enforces it),
+   and past it the statement is terminated in the store (``TERMINATE TRANSACTIONS``,
+   found by a tag it carries) so it stops using a core at once; ArcadeDB ignores
+   transaction timeouts (measured);
+5. the transaction is **always rolled back**, and a summary reporting a write is an error.
+
+A lexical check on a real tokenizer (``graph/cypher_tokens.py``) runs first, only to give
+a clear refusal early: procedures are allowed by their exact resolved name, and
+administrative commands (``SHOW`` other than indexes and constraints, ``USE``,
+``TERMINATE``) are refused.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
-import re
-from collections.abc import Mapping
+import json
+import logging
+import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +36,10 @@ import neo4j
 from neo4j.exceptions import Neo4jError
 
 from stakegraph.errors import StakegraphError
+from stakegraph.graph.cypher_tokens import CypherSyntaxError, Token, tokenize
 from stakegraph.graph.store import GraphStore
+
+log = logging.getLogger(__name__)
 
 READ_ONLY_PROCEDURES = frozenset(
     {
@@ -40,15 +54,59 @@ READ_ONLY_PROCEDURES = frozenset(
         "dbms.components",
     }
 )
-_WRITE_CLAUSES = re.compile(
-    r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|ALTER|GRANT|REVOKE|DENY|FOREACH|"
-    r"LOAD\s+CSV|START\s+DATABASE|STOP\s+DATABASE|TERMINATE|IN\s+TRANSACTIONS)\b",
-    re.IGNORECASE,
+# Clauses and commands that write, change the schema or administer the store.
+_WRITE_WORDS = frozenset(
+    {
+        "CREATE",
+        "MERGE",
+        "DELETE",
+        "DETACH",
+        "SET",
+        "REMOVE",
+        "DROP",
+        "ALTER",
+        "RENAME",
+        "GRANT",
+        "REVOKE",
+        "DENY",
+        "FOREACH",
+        "INSERT",
+        "LOAD",
+        "TERMINATE",
+        "ENABLE",
+        "DEALLOCATE",
+        "REALLOCATE",
+    }
 )
-_CALLS = re.compile(r"\bCALL\s+([A-Za-z_][\w.]*)", re.IGNORECASE)
-_LITERALS_AND_COMMENTS = re.compile(
-    r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL
+_REFUSED_LEADING_WORDS = frozenset({"EXPLAIN", "PROFILE", "USE"})
+# What may follow SHOW: schema listings. Databases, servers, transactions, users, settings
+# and the like tell about the store and its other sessions, not about the graph.
+_SHOWABLE = frozenset({"INDEX", "INDEXES", "CONSTRAINT", "CONSTRAINTS"})
+_SHOW_QUALIFIERS = frozenset(
+    {
+        "ALL",
+        "RANGE",
+        "TEXT",
+        "POINT",
+        "LOOKUP",
+        "FULLTEXT",
+        "VECTOR",
+        "BTREE",
+        "UNIQUE",
+        "UNIQUENESS",
+        "EXISTENCE",
+        "EXIST",
+        "KEY",
+        "NODE",
+        "REL",
+        "RELATIONSHIP",
+        "PROPERTY",
+        "TYPE",
+    }
 )
+# The tag each statement starts with, so a statement past its time limit can be found
+# among the store's running transactions and terminated.
+_TAG_PREFIX = "/* stakegraph read-only "
 
 
 class ReadOnlyQueryError(StakegraphError):
@@ -60,17 +118,22 @@ class ReadOnlyQueryError(StakegraphError):
 
 
 class QueryTimeoutError(ReadOnlyQueryError):
-    """The statement did not finish within its time limit; its result was discarded."""
+    """The statement did not finish within its time limit and was stopped in the store."""
 
     def __init__(self, timeout_s: float) -> None:
         super().__init__(
-            f"the query did not finish within {timeout_s:g} s and was abandoned "
+            f"the query did not finish within {timeout_s:g} s and was stopped "
             "(narrow it, or add a LIMIT)"
         )
         self.timeout_s = timeout_s
 
 
+class ResultTooLargeError(ReadOnlyQueryError):
+    """One row alone is larger than the result's byte cap."""
+
+
 MAX_CONCURRENT_QUERIES = 2
+DEFAULT_MAX_BYTES = 4_000_000
 _pool = concurrent.futures.ThreadPoolExecutor(
     max_workers=MAX_CONCURRENT_QUERIES, thread_name_prefix="read-only-cypher"
 )
@@ -84,25 +147,84 @@ class ReadOnlyResult:
 
 
 def check_statement(statement: str) -> None:
-    """Refuse what is plainly not a read, with a clear reason (layer 1 only)."""
-    code = _LITERALS_AND_COMMENTS.sub(" ", statement)
-    if not code.strip():
+    """Refuse what is plainly not a read, with a clear reason (the friendly layer only)."""
+    try:
+        tokens = tokenize(statement)
+    except CypherSyntaxError as exc:
+        raise ReadOnlyQueryError(f"refused: {exc}") from exc
+    if not tokens:
         raise ReadOnlyQueryError("empty statement")
-    if ";" in code.strip().rstrip(";"):
+    if any(t.kind == ";" for t in tokens[:-1]):
         raise ReadOnlyQueryError("one statement at a time")
-    write = _WRITE_CLAUSES.search(code)
-    if write:
+    words = [t for t in tokens if t.kind == "word"]
+    if words and words[0].text.upper() in _REFUSED_LEADING_WORDS:
         raise ReadOnlyQueryError(
-            f"read-only: {write.group(1).upper()!r} would change the graph or its schema"
+            f"read-only: {words[0].text.upper()} statements are not allowed here"
         )
-    if re.match(r"\s*(SHOW\s+(USERS|ROLES|PRIVILEGES)|EXPLAIN|PROFILE)\b", code, re.IGNORECASE):
-        raise ReadOnlyQueryError("read-only: administrative and plan statements are not allowed")
-    for procedure in _CALLS.findall(code):
-        if procedure.lower() not in READ_ONLY_PROCEDURES:
-            raise ReadOnlyQueryError(
-                f"read-only: procedure {procedure!r} is not on the read-only list "
-                f"({', '.join(sorted(READ_ONLY_PROCEDURES))})"
-            )
+    for i, token in enumerate(tokens):
+        if not _is_keyword(tokens, i):
+            continue
+        word = token.text.upper()
+        if word in _WRITE_WORDS or word == "TRANSACTIONS":  # CALL {} IN [n] TRANSACTIONS
+            raise ReadOnlyQueryError(f"read-only: {word!r} would change the graph or its schema")
+        if word in ("START", "STOP") and _next_is(tokens, i, "DATABASE"):
+            raise ReadOnlyQueryError(f"read-only: {word} DATABASE is administration")
+        if word == "SHOW":
+            _check_show(tokens, i)
+        if word == "CALL":
+            _check_call(tokens, i)
+
+
+def _is_keyword(tokens: Sequence[Token], i: int) -> bool:
+    """An unquoted word in keyword position: not a property key (``p.set``), a label or
+    type (``:Set``), a map key (``{set: 1}``) or a parameter (``$set``)."""
+    if tokens[i].kind != "word":
+        return False
+    before = tokens[i - 1].kind if i > 0 else ""
+    after = tokens[i + 1].kind if i + 1 < len(tokens) else ""
+    return before not in (".", ":", "$") and after != ":"
+
+
+def _next_is(tokens: Sequence[Token], i: int, word: str) -> bool:
+    return i + 1 < len(tokens) and tokens[i + 1].is_word(word)
+
+
+def _check_show(tokens: Sequence[Token], i: int) -> None:
+    j = i + 1
+    while (
+        j < len(tokens)
+        and tokens[j].kind == "word"
+        and tokens[j].text.upper() in (_SHOW_QUALIFIERS)
+    ):
+        j += 1
+    if j < len(tokens) and tokens[j].kind == "word" and tokens[j].text.upper() in _SHOWABLE:
+        return
+    shown = " ".join(t.text.upper() for t in tokens[i : j + 1])
+    raise ReadOnlyQueryError(
+        f"read-only: {shown!r} is administration; only SHOW INDEXES and SHOW CONSTRAINTS "
+        "are allowed"
+    )
+
+
+def _check_call(tokens: Sequence[Token], i: int) -> None:
+    """A procedure call must name an allowed procedure exactly; ``CALL {`` and
+    ``CALL (vars) {`` are subqueries, checked like the rest of the statement."""
+    j = i + 1
+    if j >= len(tokens) or tokens[j].kind in ("{", "("):
+        return
+    parts: list[str] = []
+    while j < len(tokens) and tokens[j].kind in ("word", "name"):
+        parts.append(tokens[j].text)
+        if j + 1 < len(tokens) and tokens[j + 1].kind == ".":
+            j += 2
+        else:
+            break
+    procedure = ".".join(parts)
+    if procedure.lower() not in READ_ONLY_PROCEDURES:
+        raise ReadOnlyQueryError(
+            f"read-only: procedure {procedure!r} is not on the read-only list "
+            f"({', '.join(sorted(READ_ONLY_PROCEDURES))})"
+        )
 
 
 def run_read_only(
@@ -112,43 +234,63 @@ def run_read_only(
     *,
     limit: int = 1000,
     timeout_s: float = 30.0,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> ReadOnlyResult:
-    """Run ``statement`` so that it cannot change anything; at most ``limit`` rows.
+    """Run ``statement`` so that it cannot change anything: at most ``limit`` rows and
+    about ``max_bytes`` of JSON.
 
-    The transaction carries ``timeout_s`` for the server (Neo4j enforces it; ArcadeDB does
-    not, measured), and the caller never waits longer than that either: past it the query
-    is abandoned (its transaction still ends in a rollback) and :class:`QueryTimeoutError`
-    is raised. At most ``MAX_CONCURRENT_QUERIES`` run at once, so abandoned queries cannot
-    pile up on the store; a query that cannot start before its deadline times out too.
+    At most ``MAX_CONCURRENT_QUERIES`` run at once. Past ``timeout_s`` the statement is
+    terminated in the store (so its slot and its core are free at once) and
+    :class:`QueryTimeoutError` is raised; a statement that cannot start before its
+    deadline never runs.
     """
     check_statement(statement)
-    job = _pool.submit(_run_rolled_back, store, statement, dict(params or {}), limit, timeout_s)
+    tag = f"{_TAG_PREFIX}{uuid.uuid4().hex} */"
+    tagged = f"{tag}\n{statement}"
+    job = _pool.submit(_run_rolled_back, store, tagged, dict(params or {}), limit, timeout_s)
     try:
         records, columns, summary = job.result(timeout=timeout_s)
     except concurrent.futures.TimeoutError:
-        job.cancel()  # not started yet: never runs
+        if not job.cancel():  # started: stop it in the store
+            _terminate(store, tag, job)
         raise QueryTimeoutError(timeout_s) from None
     counters = summary.counters
     if (
         (summary.query_type not in (None, "r"))
         or counters.contains_updates
-        or (counters.contains_system_updates)
+        or counters.contains_system_updates
     ):
         raise ReadOnlyQueryError(
             f"read-only: the statement is of type {summary.query_type!r} and would have "
             "changed the graph; it was rolled back"
         )
-    return ReadOnlyResult(
-        columns=columns,
-        rows=[_jsonable(r.data()) for r in records[:limit]],
-        truncated=len(records) > limit,
-    )
+    rows, truncated = _capped_rows(records, limit=limit, max_bytes=max_bytes)
+    return ReadOnlyResult(columns=columns, rows=rows, truncated=truncated)
+
+
+def _capped_rows(
+    records: Sequence[neo4j.Record], *, limit: int, max_bytes: int
+) -> tuple[list[dict[str, Any]], bool]:
+    rows: list[dict[str, Any]] = []
+    size = 0
+    for record in records[:limit]:
+        row = _jsonable(record.data())
+        size += len(json.dumps(row, default=str))
+        if size > max_bytes:
+            if not rows:
+                raise ResultTooLargeError(
+                    f"read-only: one row is larger than the {max_bytes:,} byte result cap "
+                    "(return less per row)"
+                )
+            return rows, True
+        rows.append(row)
+    return rows, len(records) > limit
 
 
 def _run_rolled_back(
     store: GraphStore, statement: str, params: dict[str, Any], limit: int, timeout_s: float
 ) -> tuple[list[neo4j.Record], list[str], neo4j.ResultSummary]:
-    with store.driver.session(
+    with store.reader_driver.session(
         database=store.database, default_access_mode=neo4j.READ_ACCESS
     ) as session:
         tx = session.begin_transaction(timeout=timeout_s)
@@ -168,6 +310,36 @@ def _run_rolled_back(
             except Exception:  # a broken transaction is not committed either
                 session.close()
     return records, columns, summary
+
+
+def _terminate(store: GraphStore, tag: str, job: concurrent.futures.Future[Any]) -> None:
+    """Terminate the store's transaction running the statement tagged ``tag``.
+
+    The statement may only just be reaching the store, so look again a few times until
+    the worker returns (its slot is then free).
+    """
+    for _ in range(20):
+        try:
+            found, _summary, _keys = store.driver.execute_query(
+                "SHOW TRANSACTIONS YIELD transactionId, currentQuery "
+                "WHERE currentQuery STARTS WITH $tag RETURN transactionId",
+                tag=tag,
+                database_=store.database,
+            )
+            ids = [record["transactionId"] for record in found]
+            if ids:
+                store.driver.execute_query(
+                    "TERMINATE TRANSACTIONS $ids", ids=ids, database_=store.database
+                )
+        except Neo4jError as exc:
+            log.warning("could not terminate a timed-out analyst query: %s", exc)
+            return
+        try:
+            job.exception(timeout=0.1)
+            return
+        except concurrent.futures.TimeoutError:
+            continue
+    log.warning("an analyst query past its time limit is still running in the store")
 
 
 def _jsonable(value: Any) -> Any:

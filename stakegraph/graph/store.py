@@ -82,8 +82,12 @@ class GraphStore:
         lease: EmbeddedStore | None = None,
         queries: QueryRegistry | None = None,
         home: Path | None = None,
+        reader_driver: neo4j.Driver | None = None,
     ) -> None:
         self.driver = driver
+        # Analysts' Cypher runs through this one: a database user that may only read where
+        # the store has such users (graph/readonly.py), else the same driver in READ mode.
+        self.reader_driver = reader_driver or driver
         # Where stakegraph keeps its own files (import reports, keys) for this store.
         self.home = home if home is not None else get_settings().home.resolve()
         self.database = database
@@ -107,6 +111,7 @@ class GraphStore:
                 (endpoint.user, endpoint.password),
                 endpoint.database,
             )
+            reader_auth: tuple[str, str] | None = (endpoint.reader_user, endpoint.reader_password)
             backend = f"embedded ArcadeDB at {uri} (home {settings.home.resolve()})"
         else:
             assert settings.neo4j_uri is not None
@@ -114,18 +119,33 @@ class GraphStore:
             auth = (settings.neo4j_user, settings.neo4j_password or "")
             database = settings.neo4j_database
             backend = f"Neo4j at {uri} (database {database})"
+            reader_auth = (
+                (settings.neo4j_reader_user, settings.neo4j_reader_password or "")
+                if settings.neo4j_reader_user
+                else None
+            )
         try:
             driver = neo4j.GraphDatabase.driver(uri, auth=auth)
             driver.verify_connectivity()
+            reader = neo4j.GraphDatabase.driver(uri, auth=reader_auth) if reader_auth else None
+            if reader is not None:
+                reader.verify_connectivity()
         except Exception as exc:
             if lease:
                 lease.release()
             raise StoreError(f"cannot reach the graph store at {uri}: {exc}") from exc
         return cls(
-            driver, database=database, backend=backend, lease=lease, home=settings.home.resolve()
+            driver,
+            database=database,
+            backend=backend,
+            lease=lease,
+            home=settings.home.resolve(),
+            reader_driver=reader,
         )
 
     def close(self) -> None:
+        if self.reader_driver is not self.driver:
+            self.reader_driver.close()
         self.driver.close()
         if self._lease is not None:
             self._lease.release()

@@ -18,6 +18,7 @@ def read_only_cypher(
         request.parameters,
         limit=min(request.limit, settings.cypher_max_rows),
         timeout_s=settings.cypher_timeout_s,
+        max_bytes=settings.cypher_max_bytes,
     )
     return s.CypherResultPublic(
         columns=result.columns,
