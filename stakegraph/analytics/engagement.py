@@ -33,7 +33,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from stakegraph.analytics.frames import DAY, PortfolioFrames
+from stakegraph.analytics.frames import PortfolioFrames
 from stakegraph.analytics.windows import (
     DEFAULT_WINDOW,
     KINDS,
@@ -42,6 +42,8 @@ from stakegraph.analytics.windows import (
     _ranges,
     as_activity,
 )
+from stakegraph.dates import DAY
+from stakegraph.vocabulary import EXECUTIVE_LEVELS, SENIOR_STAKEHOLDER_LEVELS
 
 __all__ = [
     "BASELINE_METRICS",
@@ -59,8 +61,6 @@ RENEWED_OUTCOMES = ("renewed", "expanded")
 PORTFOLIO = "*"
 _EMAIL = KINDS.index("email")
 _MEETING = KINDS.index("meeting")
-_DIRECTOR_OR_ABOVE = ("director", "vp", "c_level")
-_SENIOR = ("vp", "c_level")
 
 
 def engagement(
@@ -347,8 +347,8 @@ def _engagement_counts(
     function = parts["function"].to_numpy()
     theirs = ~home
     level_index = {name: i for i, name in enumerate(activity.level_names)}
-    director_codes = [level_index[n] for n in _DIRECTOR_OR_ABOVE if n in level_index]
-    senior_codes = [level_index[n] for n in _SENIOR if n in level_index]
+    director_codes = [level_index[n] for n in SENIOR_STAKEHOLDER_LEVELS if n in level_index]
+    senior_codes = [level_index[n] for n in EXECUTIVE_LEVELS if n in level_index]
 
     node = parts["node"].to_numpy()
 

@@ -52,9 +52,10 @@ import pandas as pd
 from scipy import optimize
 
 from stakegraph.analytics.engagement import engagement
-from stakegraph.analytics.frames import DAY, PortfolioFrames
-from stakegraph.analytics.signals import SIGNAL_KINDS
+from stakegraph.analytics.frames import PortfolioFrames
 from stakegraph.analytics.windows import Activity, as_activity
+from stakegraph.dates import DAY, WEEK
+from stakegraph.vocabulary import SIGNAL_KINDS
 
 __all__ = [
     "FEATURES",
@@ -69,7 +70,6 @@ __all__ = [
     "score_risk",
 ]
 
-WEEK = 7 * DAY
 FEATURES = (
     "contacts_trend",
     "interactions_trend",

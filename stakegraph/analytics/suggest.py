@@ -35,8 +35,11 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-LEVEL_RANK: Mapping[str, int] = {"ic": 0, "manager": 1, "director": 2, "vp": 3, "c_level": 4}
-SENIOR_LEVELS = frozenset({"director", "vp", "c_level"})
+from stakegraph.vocabulary import LEVEL_RANK, SENIOR_STAKEHOLDER_LEVELS
+
+# The stakeholders a re-mapping makes sure we reach (director and up): not the
+# executives of vocabulary.EXECUTIVE_LEVELS.
+SENIOR_LEVELS = frozenset(SENIOR_STAKEHOLDER_LEVELS)
 # Functions that talk the same language; an executive can open any door a little.
 FUNCTION_FAMILIES: tuple[frozenset[str], ...] = (
     frozenset({"engineering", "product", "it"}),

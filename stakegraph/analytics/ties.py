@@ -40,8 +40,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from stakegraph.analytics.frames import DAY, PortfolioFrames
+from stakegraph.analytics.frames import PortfolioFrames
 from stakegraph.analytics.windows import Activity, _compact, as_activity
+from stakegraph.dates import DAY
 
 __all__ = [
     "DEFAULT_HALF_LIFE",

@@ -18,7 +18,8 @@ from itertools import combinations
 
 import networkx as nx
 
-SENIOR_EXECUTIVE_LEVELS = frozenset({"vp", "c_level"})
+from stakegraph.vocabulary import EXECUTIVE_LEVELS
+
 _SENDER_ROLES = ("from", "organizer")
 
 
@@ -171,8 +172,6 @@ def map_flags(
     for pid, person in people.items():
         if person.departed:
             flags[pid].add("departed")
-        elif (
-            not person.is_ours and person.level in SENIOR_EXECUTIVE_LEVELS and pid not in active_ids
-        ):
+        elif not person.is_ours and person.level in EXECUTIVE_LEVELS and pid not in active_ids:
             flags[pid].add("silent_executive")
     return flags

@@ -38,7 +38,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from stakegraph.analytics.frames import DAY, FUNCTIONS, LEVELS, PortfolioFrames
+from stakegraph.analytics.frames import PortfolioFrames
+from stakegraph.dates import DAY
+from stakegraph.vocabulary import FUNCTIONS, LEVELS
 
 __all__ = [
     "DEFAULT_BULK_THRESHOLD",

@@ -27,12 +27,16 @@ from stakegraph.generate.people import (
     title_for,
 )
 from stakegraph.generate.timeline import Timeline
+from stakegraph.vocabulary import (
+    CHAMPION_DEPARTURE,
+    ENGAGEMENT_CONTRACTION,
+    EXECUTIVE_WITHDRAWAL,
+    RESPONSE_LATENCY_INFLATION,
+    SINGLE_NODE_BOTTLENECK,
+)
 
-CHAMPION_DEPARTURE = "champion_departure"
-SINGLE_NODE_BOTTLENECK = "single_node_bottleneck"
-EXECUTIVE_WITHDRAWAL = "executive_withdrawal"
-RESPONSE_LATENCY_INFLATION = "response_latency_inflation"
-ENGAGEMENT_CONTRACTION = "engagement_contraction"
+# The kinds of event planted, in drawing order (it fixes _EVENT_WEIGHTS and the
+# generator's determinism; reports use vocabulary.SIGNAL_KINDS).
 EVENT_KINDS = (
     CHAMPION_DEPARTURE,
     SINGLE_NODE_BOTTLENECK,
@@ -42,7 +46,7 @@ EVENT_KINDS = (
 )
 _EVENT_WEIGHTS = (0.2, 0.16, 0.16, 0.4, 0.4)
 # Rate-based events need traffic to be seen: only accounts with enough volume get them.
-_VOLUME_HUNGRY_EVENTS = frozenset({"response_latency_inflation", "engagement_contraction"})
+_VOLUME_HUNGRY_EVENTS = frozenset({RESPONSE_LATENCY_INFLATION, ENGAGEMENT_CONTRACTION})
 _MIN_VOLUME_FOR_RATE_EVENTS = 1.1
 # Second events that tell a coherent story with the first; person-level events come first.
 _COMPATIBLE_SECOND = {
