@@ -40,7 +40,7 @@ ROWS_PER_ACTIVITY: dict[str, float] = {
     "customer_internal": 1.25,
     "home_internal": 1.45,
 }
-_INTERACTION_KIND = {
+INTERACTION_KIND = {
     "thread": "email",
     "meeting": "meeting",
     "exec_meeting": "meeting",
@@ -128,7 +128,7 @@ def daily_multipliers(
         Activity type -> array of ``timeline.days`` non-negative floats.
     """
     days = timeline.days
-    base = season * plan.wander * _volume_steps(plan.volume_steps, days)
+    base = season * plan.wander * volume_steps(plan.volume_steps, days)
     if plan.churn_day is not None:
         base[plan.churn_day :] = 0.0
     rates = {kind: base * share for kind, share in ACTIVITY_SHARES.items()}
@@ -158,7 +158,7 @@ def expected_rows(rates: dict[str, FloatArray]) -> float:
     return sum(ROWS_PER_ACTIVITY.get(kind, 1.0) * float(r.sum()) for kind, r in rates.items())
 
 
-def _volume_steps(steps: list[tuple[int, float]], days: int) -> FloatArray:
+def volume_steps(steps: list[tuple[int, float]], days: int) -> FloatArray:
     factor = np.ones(days)
     ramp_days = 14
     for day, multiplier in steps:
@@ -178,7 +178,7 @@ def _apply_churn_decline(rates: dict[str, FloatArray], start: int, churn_day: in
     ramp = churn_decline_ramp_days(start, churn_day)
     progress = np.clip((np.arange(days) - start) / ramp, 0.0, 1.0)
     for kind, rate in rates.items():
-        channel = _INTERACTION_KIND[kind]
+        channel = INTERACTION_KIND[kind]
         floor = CHURN_DECLINE_FLOOR.get(channel, CHURN_DECLINE_FLOOR["other"])
         rate *= 1.0 - (1.0 - floor) * progress
 
