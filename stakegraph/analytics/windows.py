@@ -40,7 +40,7 @@ import pandas as pd
 
 from stakegraph.analytics.frames import PortfolioFrames
 from stakegraph.analytics.kernels import KeyedTimes
-from stakegraph.dates import DAY
+from stakegraph.dates import DAY, WEEK
 from stakegraph.vocabulary import FUNCTIONS, LEVELS
 
 __all__ = [
@@ -57,7 +57,7 @@ __all__ = [
 ]
 
 DEFAULT_WINDOW = 90 * DAY
-DEFAULT_STEP = 7 * DAY
+DEFAULT_STEP = WEEK
 DEFAULT_BULK_THRESHOLD = 25
 KINDS = ("email", "meeting", "call", "ticket", "note")
 MUTUAL_KINDS = frozenset({"meeting", "call"})

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from stakegraph.dates import DAY
 from stakegraph.generate import vocab
 from stakegraph.generate.plan import EXECUTIVE_WITHDRAWAL, AccountPlan
-from stakegraph.generate.timeline import SECONDS_PER_DAY, Timeline
+from stakegraph.generate.timeline import Timeline
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -86,7 +87,7 @@ _MEETING_KINDS = frozenset({"meeting", "exec_meeting", "business_review"})
 # Below this log-weight a person is out of the account's traffic (cannot even reply).
 _SUPPRESSED_LOG_WEIGHT = -5.0
 _HOME_AWAY_LOG_WEIGHT = math.log(0.01)
-_MAX_REPLY_SECONDS = 30 * SECONDS_PER_DAY
+_MAX_REPLY_SECONDS = 30 * DAY
 _LOCAL_OFFSET_SHARE = 0.06
 _DUPLICATE_SHARE = 0.0015
 _EMAIL_ADDRESS_SHARE = 0.12
@@ -235,7 +236,7 @@ class _AccountBuilder:
         ]
         self.home_latency = [(p.latency_median_hours * 3_600.0, p.latency_sigma) for p in self.team]
         inflation = plan.latency_inflation
-        self.inflation_from = inflation[0] * SECONDS_PER_DAY if inflation else None
+        self.inflation_from = inflation[0] * DAY if inflation else None
         self.inflation_factor = inflation[1] if inflation else 1.0
         self.bottleneck = (
             (self.contacts.index(plan.bottleneck[0]), plan.bottleneck[1])
@@ -312,7 +313,7 @@ class _AccountBuilder:
             local = rng.integers(16, 36, n) * 1_800
         else:
             local = rng.integers(8 * 3_600, 18 * 3_600 + 1_800, n)
-        at = (days * SECONDS_PER_DAY + local - self.offset_seconds).tolist()
+        at = (days * DAY + local - self.offset_seconds).tolist()
         home_ranked, _ = self._draw_ranked(self._team_log_weights(kind), self.home_presence, days)
         if kind in ("home_internal", "self_mail"):
             contact_ranked: list[list[int]] = [[] for _ in range(n)]
@@ -484,11 +485,7 @@ class _AccountBuilder:
             day = churn + int(self.rng.integers(1, 21))
             if day >= self.days:
                 continue
-            at = (
-                day * SECONDS_PER_DAY
-                + int(self.rng.integers(9 * 3_600, 17 * 3_600))
-                - self.offset_seconds
-            )
+            at = day * DAY + int(self.rng.integers(9 * 3_600, 17 * 3_600)) - self.offset_seconds
             subject = "Feedback on your time with Stakegraph Demo"
             self._append(at, "email", self._home(0), [contact], [], subject, "", -1)
 
@@ -517,7 +514,7 @@ class _AccountBuilder:
             if replier is None:
                 return
             at = at + self._reply_latency(replier, at)
-            day = (at + self.offset_seconds) // SECONDS_PER_DAY
+            day = (at + self.offset_seconds) // DAY
             if day >= self.stop_day or not self._can_reply(replier, day):
                 return
             if self._bypasses_bottleneck(participants, day):
