@@ -477,8 +477,8 @@ def backtest_risk(
     factors: list[list[dict[str, Any]]] = [[] for _ in account_ids]
     kinds = [""] * len(account_ids)
     week = as_of // WEEK
-    for w in np.unique(week):
-        rows = np.flatnonzero(week == w)
+    for scoring_week in np.unique(week):
+        rows = np.flatnonzero(week == scoring_week)
         cutoff = int(as_of[rows].min())
         known = train_at < cutoff
         model = fit_risk_model(
@@ -489,11 +489,13 @@ def backtest_risk(
             min_churns=min_churns,
             tier_shares=tier_shares,
         )
-        s, f = _score_rows(model, features.iloc[rows], segments[rows], top_factors=top_factors)
-        scores[rows] = s
-        for k, i in enumerate(rows):
-            factors[i] = f[k]
-            kinds[i] = model.params(str(segments[i]))[3]
+        week_scores, week_factors = _score_rows(
+            model, features.iloc[rows], segments[rows], top_factors=top_factors
+        )
+        scores[rows] = week_scores
+        for position, row in enumerate(rows):
+            factors[row] = week_factors[position]
+            kinds[row] = model.params(str(segments[row]))[3]
     # Tiers rank the accounts against each other (per segment), as a portfolio review at
     # any date would; no outcome enters them.
     tiers = assign_tiers(scores, segments, tier_shares=tier_shares)
