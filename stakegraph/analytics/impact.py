@@ -2,7 +2,7 @@
 
 Pure functions, no I/O. Works for anyone — one of ours (an account manager changing
 jobs) or one of theirs (the champion resigning). Over the account's tie graph
-(:func:`stakegraph.analytics.suggest.tie_graph`), removing the person:
+(:func:`stakegraph.analytics.tie_graph.tie_graph`), removing the person:
 
 - **broken ties** are their own ties;
 - a stakeholder of theirs becomes **unreachable** when some person of ours had a path to
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from stakegraph.analytics.suggest import path_strength, reach, warm_path
+from stakegraph.analytics.tie_graph import path_strength, reach, warm_path
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def departure_impact(
     Parameters
     ----------
     graph
-        Tie graph with ``strength`` and ``cost`` on edges (``suggest.tie_graph``).
+        Tie graph with ``strength`` and ``cost`` on edges (``tie_graph.tie_graph``).
     person_id
         The leaver; ours or theirs.
     ours, theirs
@@ -87,7 +87,7 @@ def departure_impact(
 
     Examples
     --------
-    >>> from stakegraph.analytics.suggest import tie_graph
+    >>> from stakegraph.analytics.tie_graph import tie_graph
     >>> g = tie_graph([("m", "c", 0.8), ("m", "d", 0.6), ("c", "d", 0.5), ("x", "m", 0.9)])
     >>> impact = departure_impact(g, "m", ours={"m", "x"}, theirs={"c", "d"})
     >>> impact.unreachable, [(b.path, round(b.strength, 2)) for b in impact.bridges]

@@ -19,7 +19,7 @@ B     0.7   0.1
 greedy takes the best pair first (A-X, 0.9) and is left with B-Y (0.1): total 1.0. The
 optimal plan is A-Y + B-X = 1.5.
 
-The utility of a pair is :func:`stakegraph.analytics.suggest.match_score` (level parity,
+The utility of a pair is :func:`stakegraph.analytics.matching.match_score` (level parity,
 function affinity, tie strength; the capacity part is left out because slots already
 carry capacity) scaled by the account's priority: ``score * (0.5 + 0.5 * risk)``, so a
 riskier account wins a contested executive but a good match is never worth nothing.
@@ -27,13 +27,15 @@ riskier account wins a contested executive but a good match is never worth nothi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+import networkx as nx
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from stakegraph.analytics.suggest import MatchScore, MatchWeights, Person, match_score
+from stakegraph.analytics.matching import MatchScore, MatchWeights, Person, match_score
+from stakegraph.analytics.tie_graph import path_strength, warm_path
 
 # Slots are a pure capacity device: without a tie or capacity part, a match score is out of
 # the remaining weights; rescale so it stays in [0, 1].
@@ -175,3 +177,25 @@ def plan_outreach(
             why = "the executives who fit are better used on other accounts"
         uncovered.append((target, why))
     return OutreachPlan(assignments=assignments, uncovered=tuple(uncovered))
+
+
+def warm_path_strength(graphs: Mapping[str, nx.Graph]) -> Callable[[str, Target], float]:
+    """The ``tie_strength`` of :func:`plan_outreach` read off each account's tie graph: the
+    strength of the executive's warm path to the stakeholder in the graph of the target's
+    account (:func:`~stakegraph.analytics.tie_graph.warm_path`); 0 without a graph or path.
+
+    >>> from stakegraph.analytics.tie_graph import tie_graph
+    >>> strength = warm_path_strength({"acc": tie_graph([("e", "m", 0.5), ("m", "t", 0.8)])})
+    >>> strength("e", Target("acc", Person("t"), risk=0.9))
+    0.4
+    >>> strength("e", Target("other", Person("t"), risk=0.9))
+    0.0
+    """
+
+    def tie_strength(executive_id: str, target: Target) -> float:
+        graph = graphs.get(target.account_id)
+        if graph is None:
+            return 0.0
+        return path_strength(graph, warm_path(graph, executive_id, target.stakeholder.person_id))
+
+    return tie_strength

@@ -1,4 +1,5 @@
-"""API keys: who is calling, with which role, and the ``stakegraph keys`` commands.
+"""API keys: who is calling, and with which role (the ``stakegraph keys`` commands are in
+:mod:`stakegraph.cli.keys`).
 
 Keys are configuration, not graph data: they live in ``STAKEGRAPH_HOME/keys.json`` (mode
 0600), hashed. A key is ``sgk_<key id>_<secret>`` with 256 random bits of secret, so a
@@ -19,9 +20,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
-
-import typer
+from typing import Any
 
 from stakegraph.errors import StakegraphError
 
@@ -169,57 +168,3 @@ def _write(path: Path, records: Any) -> None:
         json.dump(payload, handle, indent=2)
     os.chmod(tmp, 0o600)
     os.replace(tmp, path)
-
-
-# --- the `stakegraph keys` commands ---------------------------------------------------------
-
-keys_app = typer.Typer(help="Manage API keys (stored hashed in STAKEGRAPH_HOME/keys.json).")
-
-
-def _ring() -> KeyRing:
-    from stakegraph.api.settings import get_api_settings
-
-    return KeyRing(get_api_settings().keys_file)
-
-
-@keys_app.command("create")
-def create_key(
-    role: Annotated[Role, typer.Option(help="What the key may do.")],
-    owner: Annotated[
-        str | None,
-        typer.Option(help="Person id of the account manager (required for account_manager)."),
-    ] = None,
-    label: Annotated[str | None, typer.Option(help="A note to recognise the key by.")] = None,
-) -> None:
-    """Create a key; it is printed once, on the last line, and never stored in clear."""
-    try:
-        key = _ring().create(role, owner_id=owner, label=label)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--owner") from exc
-    typer.echo(
-        f"created a key with role {role.value}; store it now, it is not shown again:", err=True
-    )
-    typer.echo(key)
-
-
-@keys_app.command("list")
-def list_keys() -> None:
-    """List keys (ids, roles, owners; never secrets)."""
-    records = _ring().records()
-    if not records:
-        typer.echo("no API keys", err=True)
-    for r in records:
-        typer.echo(
-            f"{r.key_id}\t{r.role.value}\t{r.owner_id or '-'}\t{r.created_at}\t{r.label or ''}"
-        )
-
-
-@keys_app.command("revoke")
-def revoke_key(
-    key_id: Annotated[str, typer.Argument(help="The key id shown by `keys list`.")],
-) -> None:
-    """Revoke a key; a running server stops accepting it at once."""
-    if not _ring().revoke(key_id):
-        typer.echo(f"no key with id {key_id!r}", err=True)
-        raise typer.Exit(1)
-    typer.echo(f"revoked {key_id}", err=True)

@@ -4,7 +4,7 @@ The account list, an account's detail, and its stakeholder map and re-mapping su
 as of its analysis date change only when ``stakegraph ingest`` or ``stakegraph analyze``
 writes to the store, yet computing them per request costs several store round trips and a
 tie computation each (docs/api.md, "Performance"). So the API loads every account's data
-with a few bulk reads (:func:`stakegraph.api.service.fetch_windows`), computes those
+with a few bulk reads (:func:`stakegraph.api.service.network.fetch_windows`), computes those
 answers with the same functions the per-request path uses, and keeps them as JSON bytes.
 A request then only checks who may see what and copies bytes out.
 
@@ -27,15 +27,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from stakegraph.api import service
 from stakegraph.api.errors import NotFoundError
 from stakegraph.api.keys import Principal
+from stakegraph.api.service import accounts, maps, network, suggestions
 from stakegraph.api.settings import ApiSettings
 from stakegraph.graph.store import GraphStore
 
 log = logging.getLogger(__name__)
 
-SORTS = tuple(f"{sign}{name}" for name in service.SORT_FIELDS for sign in ("", "-"))
+SORTS = tuple(f"{sign}{name}" for name in accounts.SORT_FIELDS for sign in ("", "-"))
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ class ReadModel:
         offset: int,
     ) -> bytes:
         """One page of the account list as ``AccountsPublic`` JSON (semantics of
-        :func:`stakegraph.api.service.list_accounts`)."""
+        :func:`stakegraph.api.service.accounts.list_accounts`)."""
         if not principal.sees_all_accounts:
             if owner_id is not None and owner_id != principal.owner_id:
                 return _page_json([], 0, limit, offset)
@@ -143,7 +143,7 @@ def build_read_model(
     """Read every account's data in a few bulk queries and compute its answers."""
     started = time.perf_counter()
     stamp = read_stamp(store) if stamp is None else stamp
-    open_window_s = settings.open_signal_days * service.DAY
+    open_window_s = settings.open_signal_days * network.DAY
     rows = store.query("api/model_accounts", open_window_s=open_window_s)
     snapshots: dict[str, list[dict[str, Any]]] = {}
     for r in store.query("api/model_snapshots"):
@@ -163,33 +163,33 @@ def build_read_model(
             else []
         )
     }
-    days = {r["id"]: service.default_day(r, last_at.get(r["id"])) for r in rows}
-    networks = service.build_networks(
-        service.fetch_windows(store, days, window_days=settings.tie_window_days)
+    days = {r["id"]: accounts.default_day(r, last_at.get(r["id"])) for r in rows}
+    networks = network.build_networks(
+        network.fetch_windows(store, days, window_days=settings.tie_window_days)
     )
-    accounts: dict[str, AccountEntry] = {}
+    entries: dict[str, AccountEntry] = {}
     for r in rows:
         account_snapshots = snapshots.get(r["id"], [])
         net = networks[r["id"]]
-        accounts[r["id"]] = AccountEntry(
+        entries[r["id"]] = AccountEntry(
             id=r["id"],
             owner_id=r["owner_id"],
             segment=r["segment"],
             risk_tier=r["risk_tier"],
             as_of=days[r["id"]],
-            row=service.account_public(r, account_snapshots).model_dump_json().encode(),
-            detail=service.detail_public(
+            row=accounts.account_public(r, account_snapshots).model_dump_json().encode(),
+            detail=accounts.detail_public(
                 r, account_snapshots, signals.get(r["id"], []), history.get(r["id"], [])
             )
             .model_dump_json()
             .encode(),
-            map=service.map_public(net).model_dump_json().encode(),
-            suggestions=service.suggestions_public(net).model_dump_json().encode(),
+            map=maps.map_public(net).model_dump_json().encode(),
+            suggestions=suggestions.suggestions_public(net).model_dump_json().encode(),
         )
-    orders = {sort: tuple(r["id"] for r in service.sorted_rows(rows, sort)) for sort in SORTS}
+    orders = {sort: tuple(r["id"] for r in accounts.sorted_rows(rows, sort)) for sort in SORTS}
     return ReadModel(
         stamp=stamp,
-        accounts=accounts,
+        accounts=entries,
         orders=orders,
         built_at=time.monotonic(),
         build_s=time.perf_counter() - started,

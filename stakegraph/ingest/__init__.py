@@ -8,17 +8,16 @@ named queries in ``cypher/ingest/``), orchestrated by :func:`import_directory`.
 from __future__ import annotations
 
 from stakegraph.ingest.load import LoadError
-from stakegraph.ingest.pipeline import (
+from stakegraph.ingest.pipeline import ProgressCallback, import_directory
+from stakegraph.ingest.read import ImportDirectoryError, ImportFileError, IngestError
+from stakegraph.ingest.records import RowError
+from stakegraph.ingest.report import (
     EXIT_COMPLETE,
     EXIT_FAILED,
     EXIT_PARTIAL,
     FileReport,
     ImportReport,
-    ProgressCallback,
-    import_directory,
 )
-from stakegraph.ingest.read import ImportDirectoryError, ImportFileError, IngestError
-from stakegraph.ingest.records import RowError
 
 __all__ = [
     "EXIT_COMPLETE",

@@ -9,16 +9,13 @@ loses nothing and duplicates nothing.
 
 from __future__ import annotations
 
-import csv
-import json
 import logging
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol, runtime_checkable
+from typing import Any
 
 from stakegraph.graph.store import GraphStore, WriteSummary
 from stakegraph.ingest.identity import Directory, KnownOrganization, KnownPerson
@@ -50,6 +47,12 @@ from stakegraph.ingest.records import (
     RowError,
     columns_of,
 )
+from stakegraph.ingest.report import (
+    FileReport,
+    ImportReport,
+    Rejects,
+    Warnings,
+)
 from stakegraph.ingest.transform import (
     InteractionDeduplicator,
     Located,
@@ -64,13 +67,6 @@ from stakegraph.ingest.transform import (
 
 log = logging.getLogger(__name__)
 
-#: Exit codes of ``stakegraph ingest``.
-EXIT_COMPLETE = 0
-EXIT_FAILED = 1
-EXIT_PARTIAL = 3
-
-REJECTS_COLUMNS = ("file", "line", "column", "reason", "raw")
-_WARNINGS_PER_KIND = 20
 _MODELS: dict[str, type[Any]] = {
     "organizations": OrganizationRow,
     "people": PersonRow,
@@ -81,124 +77,15 @@ _MODELS: dict[str, type[Any]] = {
 }
 
 
-# --- the report ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FileReport:
-    """What happened to the rows of one file.
-
-    ``rows_read == rows_loaded + rows_rejected + duplicates`` (identical repeated rows are
-    dropped silently and counted in ``duplicates``).
-    """
-
-    file: str
-    rows_read: int = 0
-    rows_loaded: int = 0
-    rows_rejected: int = 0
-    duplicates: int = 0
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """The outcome of :func:`import_directory`."""
-
-    run_id: str
-    source: Path
-    files: tuple[FileReport, ...]
-    nodes_created: int
-    relationships_created: int
-    interactions_created: int
-    interactions_already_present: int
-    rejects_path: Path | None
-    warnings: tuple[str, ...]
-    seconds: float
-
-    @property
-    def rows_read(self) -> int:
-        return sum(f.rows_read for f in self.files)
-
-    @property
-    def rows_loaded(self) -> int:
-        return sum(f.rows_loaded for f in self.files)
-
-    @property
-    def rows_rejected(self) -> int:
-        return sum(f.rows_rejected for f in self.files)
-
-    @property
-    def status(self) -> str:
-        """``complete`` when every row loaded, ``partial`` when some were rejected."""
-        return "partial" if self.rows_rejected else "complete"
-
-    @property
-    def exit_code(self) -> int:
-        """0 when everything loaded, 3 when some rows were rejected (1 is a failed import)."""
-        return EXIT_PARTIAL if self.rows_rejected else EXIT_COMPLETE
-
-    def describe(self) -> str:
-        """A few lines for people: per file, what was created, where the rejects are."""
-        lines = [
-            f"import {self.run_id} ({self.status}) from {self.source} in {self.seconds:.1f} s",
-        ]
-        for f in self.files:
-            line = f"  {f.file}: {f.rows_read} read, {f.rows_loaded} loaded"
-            if f.rows_rejected:
-                line += f", {f.rows_rejected} rejected"
-            if f.duplicates:
-                line += f", {f.duplicates} repeated rows skipped"
-            lines.append(line)
-        lines.append(
-            f"  created {self.nodes_created} nodes and {self.relationships_created} "
-            f"relationships ({self.interactions_created} new interactions, "
-            f"{self.interactions_already_present} already present)"
-        )
-        if self.rejects_path is not None:
-            lines.append(f"  rejected rows and reasons: {self.rejects_path}")
-        lines.extend(f"  warning: {w}" for w in self.warnings)
-        return "\n".join(lines)
-
-    def file(self, name: str) -> FileReport:
-        """The report of one file by name (``interactions.csv``) or entity (``interactions``)."""
-        for report in self.files:
-            if report.file == name or report.file.rsplit(".", 1)[0] == name:
-                return report
-        raise KeyError(name)
-
-
-# --- progress --------------------------------------------------------------------------------
+# --- the pipeline ----------------------------------------------------------------------------
 
 
 ProgressCallback = Callable[[str, int, int | None], None]
 """``callback(stage, done, total)``: ``total`` is ``None`` when not known in advance."""
 
 
-@runtime_checkable
-class RichProgress(Protocol):
-    """The part of :class:`rich.progress.Progress` used here."""
-
-    def add_task(self, description: str, *args: Any, **kwargs: Any) -> Any: ...
-
-    def update(self, task_id: Any, *args: Any, **kwargs: Any) -> None: ...
-
-
-class _Progress:
-    def __init__(self, target: ProgressCallback | RichProgress | None) -> None:
-        self._target = target
-        self._tasks: dict[str, Any] = {}
-
-    def __call__(self, stage: str, done: int, total: int | None) -> None:
-        if self._target is None:
-            return
-        if isinstance(self._target, RichProgress):
-            if stage not in self._tasks:
-                self._tasks[stage] = self._target.add_task(stage, total=total)
-            self._target.update(self._tasks[stage], completed=done, total=total)
-        else:
-            self._target(stage, done, total)
-
-
-# --- the pipeline ----------------------------------------------------------------------------
+def _no_progress(stage: str, done: int, total: int | None) -> None:
+    pass
 
 
 def import_directory(
@@ -207,7 +94,7 @@ def import_directory(
     *,
     batch_size: int = 5000,
     rejects_dir: Path | None = None,
-    progress: ProgressCallback | RichProgress | None = None,
+    progress: ProgressCallback | None = None,
 ) -> ImportReport:
     """Import a directory in the import format (docs/import-format.md) into the store.
 
@@ -222,7 +109,7 @@ def import_directory(
     rejects_dir
         Where ``rejects.csv`` goes; default ``STAKEGRAPH_HOME/imports/<run_id>/``.
     progress
-        A callback ``(stage, done, total)`` or a :class:`rich.progress.Progress`.
+        A callback ``(stage, done, total)``.
 
     Returns
     -------
@@ -240,8 +127,8 @@ def import_directory(
     started = time.perf_counter()
     files = find_import_files(path)
     run_id, line_counts = fingerprint_files(list(files.values()))
-    rejects = _Rejects((rejects_dir or _default_rejects_dir(store, run_id)) / "rejects.csv")
-    run = _Run(store, run_id, rejects, _Progress(progress), batch_size)
+    rejects = Rejects((rejects_dir or _default_rejects_dir(store, run_id)) / "rejects.csv")
+    run = _Run(store, run_id, rejects, progress or _no_progress, batch_size)
     try:
         store.ensure_schema()
         run.import_entities(files)
@@ -260,8 +147,10 @@ def import_directory(
     rejects.close()
     report = run.report(path, seconds=time.perf_counter() - started)
     finish_import_run(store, run_id=run_id, status=report.status, **run.counts())
+    # The warnings are in the report (and so on the summary people read): logged once
+    # more they would be shown twice.
     for warning in report.warnings:
-        log.warning("%s", warning)
+        log.debug("%s", warning)
     return report
 
 
@@ -272,54 +161,6 @@ class _Tally:
     duplicates: int = 0
 
 
-class _Warnings:
-    """Warnings, at most a few of each kind (plus a count of the rest)."""
-
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-        self._counts: Counter[str] = Counter()
-
-    def add(self, kind: str, message: str) -> None:
-        self._counts[kind] += 1
-        if self._counts[kind] <= _WARNINGS_PER_KIND:
-            self.messages.append(message)
-
-    def final(self) -> tuple[str, ...]:
-        extra = [
-            f"... and {n - _WARNINGS_PER_KIND} more warnings like: {kind}"
-            for kind, n in self._counts.items()
-            if n > _WARNINGS_PER_KIND
-        ]
-        return (*self.messages, *extra)
-
-
-class _Rejects:
-    """The rejects CSV, created on the first rejected row."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.count = 0
-        self._handle: IO[str] | None = None
-        self._writer: Any = None
-        path.unlink(missing_ok=True)  # a re-run replaces the rejects of the previous one
-
-    def write(self, errors: Iterable[RowError]) -> None:
-        for error in errors:
-            if self._writer is None:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._handle = self.path.open("w", encoding="utf-8", newline="")
-                self._writer = csv.writer(self._handle)
-                self._writer.writerow(REJECTS_COLUMNS)
-            raw = json.dumps(dict(error.raw), ensure_ascii=False, default=str)
-            self._writer.writerow((error.file, error.line, error.column, error.reason, raw))
-            self.count += 1
-
-    def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
-
-
 class _Run:
     """The state of one import while it runs."""
 
@@ -327,8 +168,8 @@ class _Run:
         self,
         store: GraphStore,
         run_id: str,
-        rejects: _Rejects,
-        progress: _Progress,
+        rejects: Rejects,
+        progress: ProgressCallback,
         batch_size: int,
     ) -> None:
         self.store = store
@@ -338,7 +179,7 @@ class _Run:
         self.batch_size = batch_size
         self.tallies: dict[str, _Tally] = {}
         self.file_names: dict[str, str] = {}
-        self.warnings = _Warnings()
+        self.warnings = Warnings()
         self.written = WriteSummary()
         self.interactions_created = 0
         self.interactions_present = 0
@@ -496,19 +337,25 @@ class _Run:
                 pending.result()
 
         late: dict[str, int] = {}
+        outside: list[str] = []
         for child, (parent, child_at, line) in deferred.items():
             parent_at = known_at.get(parent)
             if parent_at is None:
-                self.warnings.add(
-                    "unknown in_reply_to",
-                    f'{item.name} line {line}, column "in_reply_to": unknown interaction '
-                    f'"{parent}"; no reply latency',
-                )
+                outside.append(f'line {line}: "{parent}"')
                 continue
             latency = self._latency(item, child, line, child_at, parent_at)
             if latency is not None:
                 late[child] = latency
         set_reply_latencies(self.store, late)
+        if outside:
+            # Common and harmless (a mailbox holds replies to mail from before it starts):
+            # one line for all of them, not one each.
+            replies = "1 reply" if len(outside) == 1 else f"{len(outside)} replies"
+            self.warnings.add(
+                "unknown in_reply_to",
+                f"{item.name}: {replies} to messages not in this import: no latency "
+                f"(first: {'; '.join(outside[:3])})",
+            )
         if ambiguous:
             self.warnings.add(
                 "ambiguous account",
@@ -621,6 +468,7 @@ class _Run:
             interactions_already_present=self.interactions_present,
             rejects_path=self.rejects.path if self.rejects.count else None,
             warnings=self.warnings.final(),
+            first_rejects=tuple(self.rejects.first),
             seconds=seconds,
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from stakegraph.analytics.impact import departure_impact
-from stakegraph.analytics.suggest import tie_graph
+from stakegraph.analytics.tie_graph import tie_graph
 
 
 def test_our_account_manager_leaves() -> None:

@@ -7,8 +7,14 @@ import itertools
 import numpy as np
 import pytest
 
-from stakegraph.analytics.outreach import Target, optimal_assignment, plan_outreach
-from stakegraph.analytics.suggest import Person
+from stakegraph.analytics.matching import Person
+from stakegraph.analytics.outreach import (
+    Target,
+    optimal_assignment,
+    plan_outreach,
+    warm_path_strength,
+)
+from stakegraph.analytics.tie_graph import tie_graph
 
 
 def test_two_by_two_where_greedy_is_wrong() -> None:
@@ -92,3 +98,15 @@ def test_plan_outreach_reports_the_uncovered_and_why() -> None:
     reasons = {t.account_id: why for t, why in plan.uncovered}
     assert "capacity is already used" in reasons["b"]
     assert "no executive of ours scores at least" in reasons["c"]  # 0 + 0.21 < 0.3
+
+
+def test_warm_path_strength_reads_the_target_accounts_graph() -> None:
+    graphs = {
+        "acc": tie_graph([("exec", "am", 0.5), ("am", "cto", 0.8)]),
+        "other": tie_graph([("exec", "cto", 0.9)]),  # the same person id, another account
+    }
+    strength = warm_path_strength(graphs)
+    assert strength("exec", Target("acc", Person("cto"), 0.5)) == pytest.approx(0.4)
+    assert strength("exec", Target("other", Person("cto"), 0.5)) == pytest.approx(0.9)
+    assert strength("exec", Target("none", Person("cto"), 0.5)) == 0.0
+    assert strength("stranger", Target("acc", Person("cto"), 0.5)) == 0.0

@@ -7,18 +7,15 @@ import math
 import networkx as nx
 import pytest
 
-from stakegraph.analytics.suggest import (
+from stakegraph.analytics.matching import (
     MatchWeights,
     Person,
     function_affinity,
     level_parity,
     match_score,
-    path_strength,
-    reach,
-    suggest_remapping,
-    tie_graph,
-    warm_path,
 )
+from stakegraph.analytics.suggest import suggest_remapping
+from stakegraph.analytics.tie_graph import path_strength, reach, tie_graph, warm_path
 
 
 @pytest.mark.parametrize(

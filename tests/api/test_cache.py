@@ -8,9 +8,9 @@ import pytest
 from api_portfolio import headers
 from fastapi.testclient import TestClient
 
-from stakegraph.api import service
 from stakegraph.api.app import create_app
 from stakegraph.api.cache import ResponseCache
+from stakegraph.api.service import accounts
 from stakegraph.api.settings import ApiSettings
 from stakegraph.graph.store import GraphStore
 
@@ -58,13 +58,13 @@ def test_cached_answers_respect_account_scope(
         STAKEGRAPH_HOME=Path(keys["home"]), STAKEGRAPH_CACHE_TTL=60, STAKEGRAPH_READ_MODEL=False
     )
     calls = []
-    real = service.account_detail
+    real = accounts.account_detail
 
     def counted(*args: object, **kwargs: object) -> object:
         calls.append(args[3])
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(service, "account_detail", counted)
+    monkeypatch.setattr(accounts, "account_detail", counted)
     with TestClient(create_app(portfolio, settings=settings)) as client:
         admin, am = headers(keys["admin"]), headers(keys["account_manager"])
         assert client.get("/api/accounts/acc-c", headers=admin).status_code == 200

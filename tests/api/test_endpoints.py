@@ -294,6 +294,25 @@ def test_outreach_plan_is_the_optimal_assignment(client: TestClient, keys: dict[
     }
 
 
+def test_outreach_plan_defaults_to_the_last_analysis_date(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    # The portfolio was analysed up to 2024-07-01 (exclusive): its plan, not today's.
+    default = client.post("/api/outreach/plan", headers=headers(keys["leader"])).json()
+    explicit = client.post(
+        "/api/outreach/plan", headers=headers(keys["leader"]), json={"as_of": "2024-06-30"}
+    ).json()
+    assert default["as_of"] == "2024-06-30"
+    assert default == explicit
+
+
+def test_the_root_sends_people_to_the_web_app(client: TestClient) -> None:
+    response = client.get("/", follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"] == "/app/"
+    assert client.get("/").url.path == "/app/"
+
+
 def test_outreach_plan_capacity_override_leaves_someone_uncovered(
     client: TestClient, keys: dict[str, str]
 ) -> None:

@@ -80,15 +80,15 @@ def test_unexpected_errors_are_a_generic_500_without_traceback(
     client: TestClient, keys: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The catch-all handler: logged on the server, a plain body for the caller."""
-    from stakegraph.api import service
     from stakegraph.api.read_model import ReadModel
+    from stakegraph.api.service import accounts
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret internals")
 
     # Both ways a list is answered: from the read model, and per request.
     monkeypatch.setattr(ReadModel, "page", explode)
-    monkeypatch.setattr(service, "list_accounts", explode)
+    monkeypatch.setattr(accounts, "list_accounts", explode)
     response = client.get("/api/accounts", headers=headers(keys["admin"]))
     assert response.status_code == 500
     assert response.json() == {"detail": "internal error; it has been logged"}

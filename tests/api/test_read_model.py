@@ -15,8 +15,8 @@ from api_portfolio import build_portfolio, headers
 from fastapi.testclient import TestClient
 
 from stakegraph.analytics.run import analyze
-from stakegraph.api import service
 from stakegraph.api.read_model import ReadModel, ReadModelHolder
+from stakegraph.api.service import accounts, maps, suggestions
 from stakegraph.api.settings import ApiSettings
 from stakegraph.graph.store import GraphStore
 
@@ -63,14 +63,16 @@ def no_store_reads(monkeypatch: pytest.MonkeyPatch) -> None:
     def explode(*args: object, **kwargs: object) -> None:
         raise AssertionError("answered per request, not from the read model")
 
-    for name in (
-        "list_accounts",
-        "account_detail",
-        "account_row",
-        "stakeholder_map",
-        "remapping_suggestions",
+    for module, name in (
+        (accounts, "list_accounts"),
+        (accounts, "account_detail"),
+        (accounts, "account_row"),
+        (maps, "account_row"),
+        (maps, "stakeholder_map"),
+        (suggestions, "account_row"),
+        (suggestions, "remapping_suggestions"),
     ):
-        monkeypatch.setattr(service, name, explode)
+        monkeypatch.setattr(module, name, explode)
 
 
 def test_answers_equal_the_per_request_path(
@@ -153,13 +155,13 @@ def test_other_days_are_computed_per_request(
 ) -> None:
     admin = headers(keys["admin"])
     computed: list[object] = []
-    real = service.stakeholder_map
+    real = maps.stakeholder_map
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
         computed.append(args[4])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(service, "stakeholder_map", recorded)
+    monkeypatch.setattr(maps, "stakeholder_map", recorded)
     earlier = app_client.get("/api/accounts/acc-a/map?as_of=2024-05-10", headers=admin)
     assert earlier.json()["as_of"] == "2024-05-10"
     # The analysis day, by default or asked for explicitly, is the precomputed answer.

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,15 @@ def test_cypher_json_prints_rows_as_objects(demo_home: Path) -> None:
     assert [row["id"] for row in rows] == sorted(row["id"] for row in rows)
     assert len(rows) == 6
     assert all(1 <= row["tier"] <= 5 for row in rows)
+
+
+def test_cypher_table_shows_stored_times_as_dates(demo_home: Path) -> None:
+    query = "MATCH (s:Snapshot) RETURN s.window_end AS window_end ORDER BY window_end LIMIT 1"
+    row = json.loads(stakegraph(demo_home, "cypher", "--json", query).stdout)[0]
+    day = datetime.fromtimestamp(row["window_end"], UTC).date().isoformat()
+    table = stakegraph(demo_home, "cypher", query).stdout
+    assert day in table
+    assert str(row["window_end"]) not in table  # the JSON keeps the number; the table a date
 
 
 def test_cypher_refuses_writes_with_exit_code_1(demo_home: Path) -> None:

@@ -200,6 +200,15 @@ def test_bad_rows_rejected_valid_rows_load(clean_store: GraphStore, tmp_path: Pa
     ]
     assert json.loads(rejected[1]["raw"])["at"] == "2024-13-01"
     assert rows(store, "MATCH (r:ImportRun) RETURN r.status, r.rows_rejected") == {("partial", 6)}
+    # The summary names the first five like the file does, then counts the rest.
+    shown = [(e.file, str(e.line), e.column, e.reason) for e in report.first_rejects]
+    assert shown == [(r["file"], r["line"], r["column"], r["reason"]) for r in rejected][:5]
+    summary = report.describe().splitlines()
+    assert (
+        '  rejected: roles.csv line 2, column "end": end 2020-01-01 is before start 2021-01-01'
+        in summary
+    )
+    assert "  ... and 1 more rejected rows" in summary
 
 
 def test_identity_resolution_in_store(clean_store: GraphStore, tmp_path: Path) -> None:
@@ -270,7 +279,10 @@ def test_reply_latency_cases(clean_store: GraphStore, tmp_path: Path) -> None:
         ("p3", None, None),
     }
     assert any("earlier than the one it replies to" in w and "line 4" in w for w in report.warnings)
-    assert any('unknown interaction "gone"' in w and "line 5" in w for w in report.warnings)
+    assert (
+        "interactions.csv: 1 reply to messages not in this import: no latency "
+        '(first: line 5: "gone")' in report.warnings
+    )
 
 
 def test_reimport_is_idempotent(clean_store: GraphStore, tmp_path: Path) -> None:

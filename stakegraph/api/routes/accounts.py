@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from stakegraph.api import schemas as s
-from stakegraph.api import service
 from stakegraph.api.deps import (
     AccountIdPath,
     CacheDep,
@@ -19,6 +18,7 @@ from stakegraph.api.deps import (
     raw_json,
     scope_of,
 )
+from stakegraph.api.service import accounts
 
 router = APIRouter(prefix="/api/accounts", tags=["accounts"])
 
@@ -61,7 +61,7 @@ async def list_accounts(
     return await run_in_threadpool(
         cache.get_or_compute,
         key,
-        lambda: service.list_accounts(
+        lambda: accounts.list_accounts(
             store,
             settings,
             principal,
@@ -91,5 +91,5 @@ async def get_account(
     return await run_in_threadpool(
         cache.get_or_compute,
         ("account", scope_of(principal), account_id),
-        lambda: service.account_detail(store, settings, principal, account_id),
+        lambda: accounts.account_detail(store, settings, principal, account_id),
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from stakegraph.api import schemas as s
-from stakegraph.api import service
 from stakegraph.api.deps import AnalystDep, SettingsDep, StoreDep
+from stakegraph.api.service import cypher
 
 router = APIRouter(prefix="/api/cypher", tags=["cypher"])
 
@@ -20,4 +20,4 @@ def run_cypher(
     request: s.CypherRequest, store: StoreDep, settings: SettingsDep, principal: AnalystDep
 ) -> s.CypherResultPublic:
     """Run one read-only statement with parameters (analyst, admin); rows as JSON."""
-    return service.read_only_cypher(store, settings, request)
+    return cypher.read_only_cypher(store, settings, request)

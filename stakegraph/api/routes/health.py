@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse
 
 from stakegraph.api import schemas as s
 from stakegraph.api.deps import StoreDep
 from stakegraph.api.read_model import ReadModelHolder
 
 router = APIRouter(tags=["health"])
+
+
+@router.get("/", include_in_schema=False)
+def root() -> RedirectResponse:
+    """People who open the server's address land on the web app."""
+    return RedirectResponse("/app/")
 
 
 @router.get("/health", response_model=s.HealthPublic)

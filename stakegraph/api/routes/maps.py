@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from stakegraph.api import schemas as s
-from stakegraph.api import service
 from stakegraph.api.deps import (
     AccountIdPath,
     AsOfDep,
@@ -16,6 +15,7 @@ from stakegraph.api.deps import (
     StoreDep,
     dated_account_view,
 )
+from stakegraph.api.service import maps
 
 router = APIRouter(prefix="/api/accounts", tags=["stakeholder maps"])
 
@@ -38,5 +38,5 @@ async def stakeholder_map(
         principal=principal,
         account_id=account_id,
         as_of=as_of,
-        compute=lambda: service.stakeholder_map(store, settings, principal, account_id, as_of),
+        compute=lambda: maps.stakeholder_map(store, settings, principal, account_id, as_of),
     )

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Body
 
 from stakegraph.api import schemas as s
-from stakegraph.api import service
 from stakegraph.api.deps import LeaderDep, StoreDep
+from stakegraph.api.service import outreach
 
 router = APIRouter(prefix="/api/outreach", tags=["outreach"])
 
@@ -23,4 +23,4 @@ def plan_outreach(
 
     Every field of the body is optional; no body at all plans with the defaults.
     """
-    return service.outreach_plan(store, request or s.OutreachPlanRequest())
+    return outreach.outreach_plan(store, request or s.OutreachPlanRequest())

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from stakegraph.api import schemas as s
-from stakegraph.api import service
 from stakegraph.api.deps import AsOfDep, PrincipalDep, SettingsDep, StoreDep
+from stakegraph.api.service import people
 
 router = APIRouter(prefix="/api/people", tags=["people"])
 
@@ -25,6 +25,6 @@ def departure_impact(
     ] = None,
 ) -> s.DepartureImpactPublic:
     """Ties that break, stakeholders left unreachable or single-threaded, who could bridge."""
-    return service.departure_impact(
+    return people.departure_impact(
         store, settings, principal, person_id, account_id=account_id, as_of=as_of
     )

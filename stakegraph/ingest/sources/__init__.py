@@ -10,7 +10,7 @@ resolves and loads like any import (docs/sources.md).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,18 +19,19 @@ from stakegraph.config import get_settings
 from stakegraph.graph.store import GraphStore
 from stakegraph.ingest.identity import Directory
 from stakegraph.ingest.load import get_store_directory
-from stakegraph.ingest.pipeline import (
-    EXIT_COMPLETE,
-    EXIT_PARTIAL,
-    ImportReport,
-    ProgressCallback,
-    RichProgress,
-    import_directory,
-)
+from stakegraph.ingest.pipeline import ProgressCallback, import_directory
 from stakegraph.ingest.read import IngestError, find_import_files, fingerprint_files
+from stakegraph.ingest.report import EXIT_COMPLETE, EXIT_PARTIAL, ImportReport
 from stakegraph.ingest.sources.calendar import CalendarOptions, convert_calendar
 from stakegraph.ingest.sources.crm import convert_crm, read_mapping
-from stakegraph.ingest.sources.detect import FORMATS, Source, SourceFormatError, detect_sources
+from stakegraph.ingest.sources.detect import (
+    FORMATS,
+    Source,
+    SourceFormatError,
+    detect_file,
+    detect_sources,
+    survey,
+)
 from stakegraph.ingest.sources.mail import (
     MailOptions,
     convert_messages,
@@ -117,6 +118,7 @@ def convert_sources(
     options: SourceOptions | None = None,
     store_directory: Directory | None = None,
     reuse: Callable[[Path], bool] | None = None,
+    skipped: Sequence[tuple[str, str]] = (),
 ) -> StagingSummary:
     """Convert mail, calendar and CRM sources into one staging import directory.
 
@@ -133,6 +135,8 @@ def convert_sources(
     reuse
         Whether an earlier staging directory of the same sources may be used instead
         (see :meth:`Staging.finish`).
+    skipped
+        Files under the path that are not read, ``(file, reason)``: listed in errors.csv.
 
     Returns
     -------
@@ -158,6 +162,8 @@ def convert_sources(
     mail = MailOptions(subjects=options.subjects, hash_subjects=options.hash_subjects)
     calendar = CalendarOptions(since=options.since, until=options.until, subjects=options.subjects)
     try:
+        for file, reason in skipped:
+            staging.skip(file, reason)
         if not home_domains:
             staging.warn(
                 "no home domain (--home-domain or STAKEGRAPH_HOME_DOMAINS): every company "
@@ -177,7 +183,10 @@ def convert_sources(
                 convert_messages(read_maildir(source.path), staging, mail)
             elif source.format == "eml":
                 files = (
-                    sorted(p for p in source.path.rglob("*.eml") if p.is_file())
+                    # Recognised by content, whatever their names.
+                    sorted(
+                        p for p in source.path.rglob("*") if p.is_file() and detect_file(p) == "eml"
+                    )
                     if source.path.is_dir()
                     else [source.path]
                 )
@@ -198,7 +207,7 @@ def ingest_path(
     *,
     options: SourceOptions | None = None,
     batch_size: int = 5000,
-    progress: ProgressCallback | RichProgress | None = None,
+    progress: ProgressCallback | None = None,
 ) -> SourceImportReport:
     """Ingest an import directory, mailbox, calendar or CRM export (detected by content).
 
@@ -212,7 +221,7 @@ def ingest_path(
         import fails as a whole.
     """
     options = options or SourceOptions()
-    sources = detect_sources(path, format=options.format)
+    sources, skipped = survey(path, format=options.format)
     if [s.format for s in sources] == ["import"]:
         report = import_directory(store, path, batch_size=batch_size, progress=progress)
         return SourceImportReport(None, report, tuple(sources))
@@ -223,6 +232,7 @@ def ingest_path(
         options=options,
         store_directory=Directory.build(before.organizations, before.people),
         reuse=lambda directory: _imported(store, directory),
+        skipped=[(str(s.path.relative_to(path)), s.reason) for s in skipped],
     )
     log.info("extracted into %s", summary.directory)
     report = import_directory(store, summary.directory, batch_size=batch_size, progress=progress)

@@ -42,8 +42,22 @@ class Source:
     path: Path
 
 
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file under the path that is not read, and why."""
+
+    path: Path
+    reason: str
+
+
 def detect_sources(path: Path, *, format: str | None = None) -> list[Source]:
-    """The sources under ``path``, with the format of each.
+    """The sources under ``path``, with the format of each (see :func:`survey`)."""
+    return survey(path, format=format)[0]
+
+
+def survey(path: Path, *, format: str | None = None) -> tuple[list[Source], list[SkippedFile]]:
+    """The sources under ``path`` with the format of each, and every other file with why
+    it is not read: each file under ``path`` is in exactly one of the two.
 
     Parameters
     ----------
@@ -62,18 +76,18 @@ def detect_sources(path: Path, *, format: str | None = None) -> list[Source]:
             raise SourceFormatError(
                 f"unknown format {format!r}; expected one of {', '.join(FORMATS)}", path=path
             )
-        return [Source(format, path)]
+        return [Source(format, path)], []
     if path.is_dir():
         if (path / "interactions.csv").is_file() or (path / "interactions.jsonl").is_file():
-            return [Source("import", path)]
-        if is_maildir(path):
-            return [Source("maildir", path)]
-        found = _walk(path)
+            return [Source("import", path)], []
+        found, skipped = _walk(path)
         if not found:
             raise SourceFormatError(
-                f"{path} holds no import files, mailboxes, calendars or CRM exports", path=path
+                f"{path} holds no import files, mailboxes, calendars or CRM exports"
+                + (f" ({len(skipped)} other files)" if skipped else ""),
+                path=path,
             )
-        return found
+        return found, skipped
     detected = detect_file(path)
     if detected is None:
         raise SourceFormatError(
@@ -81,7 +95,7 @@ def detect_sources(path: Path, *, format: str | None = None) -> list[Source]:
             "(use --format to say what it is)",
             path=path,
         )
-    return [Source(detected, path)]
+    return [Source(detected, path)], []
 
 
 def detect_file(path: Path) -> str | None:
@@ -117,25 +131,49 @@ def _is_crm_csv(head: bytes) -> bool:
     return entity_of_header([h.strip() for h in header]) is not None
 
 
-def _walk(root: Path) -> list[Source]:
+def _walk(root: Path) -> tuple[list[Source], list[SkippedFile]]:
     found: list[Source] = []
+    skipped: list[SkippedFile] = []
     crm = False
+    maildirs: list[Path] = []  # Maildir trees: read whole, nested folders included
     for directory, subdirs, files in os.walk(root):
         here = Path(directory)
-        if is_maildir(here):
-            found.append(Source("maildir", here))
-            subdirs[:] = []
-            continue
         subdirs.sort()
+        if is_maildir(here):
+            if not any(here == tree or tree in here.parents for tree in maildirs):
+                found.append(Source("maildir", here))
+                maildirs.append(here)
+            # cur/ and new/ are the Maildir's messages; tmp/ holds deliveries in progress.
+            # Files beside them are looked at like any other file below.
+            tmp = here / "tmp"
+            for pending in sorted(tmp.iterdir()) if tmp.is_dir() else []:
+                skipped.append(SkippedFile(pending, _TMP_REASON))
+            subdirs[:] = [d for d in subdirs if d not in ("cur", "new", "tmp")]
         for name in sorted(files):
-            if name.startswith("."):
-                continue
-            detected = detect_file(here / name)
+            path = here / name
+            detected = None if name.startswith(".") else detect_file(path)
             if detected == "salesforce":
                 crm = True  # the CRM converter takes the folder's CSV files together
             elif detected is not None:
-                found.append(Source(detected, here / name))
+                found.append(Source(detected, path))
+            else:
+                skipped.append(SkippedFile(path, _why_not_read(path)))
     if crm:
         # Accounts and contacts before activities: their organizations decide accounts.
         found.insert(0, Source("salesforce", root))
-    return found
+    return found, skipped
+
+
+_TMP_REASON: Final = "in a Maildir's tmp/: a delivery in progress, not a message yet"
+
+
+def _why_not_read(path: Path) -> str:
+    if path.name.startswith("."):
+        return "hidden file"
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if size == 0:
+        return "empty file"
+    return "not a mail message, mbox, .ics calendar or CRM CSV export (judged by content)"

@@ -41,6 +41,7 @@ from stakegraph.ingest.sources.people import (
 
 MERGE_COLUMNS: Final = ("person_id", "address", "matched", "rule", "confidence", "decision")
 ERROR_COLUMNS: Final = ("file", "item", "reason")
+SKIPPED_ITEM: Final = "file skipped"  # the item of a file not read at all (errors.csv)
 _WARNINGS_KEPT: Final = 50
 
 
@@ -124,6 +125,7 @@ class StagingSummary:
     merged_addresses: int = 0
     organizations: int = 0
     errors: list[SourceError] = field(default_factory=list)
+    skipped: list[SourceError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     more_warnings: int = 0
     items_read: Counter[str] = field(default_factory=Counter)
@@ -142,6 +144,11 @@ class StagingSummary:
             lines.append(
                 f"  {self.skipped_internal} interactions skipped: nobody outside our domains at "
                 "a company (internal or personal mail)"
+            )
+        if self.skipped:
+            lines.append(
+                f"  {len(self.skipped)} files not read (not mail, calendar or CRM data; each "
+                'with its reason in errors.csv as "file skipped")'
             )
         if self.errors:
             lines.append(f"  {len(self.errors)} source items could not be read (errors.csv):")
@@ -218,12 +225,22 @@ class Staging:
 
     def error(self, error: SourceError) -> None:
         """Record a source item that could not be converted (errors.csv)."""
+        self._error_row(error)
+        self.summary.errors.append(error)
+
+    def skip(self, file: str, reason: str) -> None:
+        """Record a file under the path that is not read, and why (errors.csv, as a
+        ``file skipped`` item); it is counted on the summary, not an error."""
+        skipped = SourceError(file, SKIPPED_ITEM, reason)
+        self._error_row(skipped)
+        self.summary.skipped.append(skipped)
+
+    def _error_row(self, error: SourceError) -> None:
         if self._errors_writer is None:
             self._errors_handle = (self.work / "errors.csv").open("w", encoding="utf-8", newline="")
             self._errors_writer = csv.writer(self._errors_handle)
             self._errors_writer.writerow(ERROR_COLUMNS)
         self._errors_writer.writerow((error.file, error.item, error.reason))
-        self.summary.errors.append(error)
 
     def warn(self, message: str) -> None:
         """A problem that loses nothing essential; the first few are kept, the rest counted."""

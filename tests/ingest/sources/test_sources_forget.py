@@ -12,8 +12,8 @@ from source_files import HOME, mbox, message
 from stakegraph.analytics.frames import empty_frames
 from stakegraph.analytics.windows import prepare_activity
 from stakegraph.graph.store import GraphStore
+from stakegraph.ingest.forget import forget_person
 from stakegraph.ingest.sources import SourceOptions, ingest_path, staging_root
-from stakegraph.ingest.sources.forget import forget_person
 
 
 def everything(store: GraphStore) -> str:

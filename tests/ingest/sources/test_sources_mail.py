@@ -195,3 +195,58 @@ def test_subjects_are_off_by_default_and_can_be_hashed(
     )
     (subject,) = rows(store, "MATCH (i:Interaction) RETURN i.subject")
     assert str(subject[0]).startswith("sha256:") and "Renewal" not in str(subject[0])
+
+
+def mail_to_acme(message_id: str, **extra: Any) -> bytes:
+    return message(sender=f"ann@{HOME}", to=["bob@acme.example"], message_id=message_id, **extra)
+
+
+def test_every_file_of_a_mail_tree_is_read_or_listed_as_skipped(
+    clean_store: GraphStore, tmp_path: Path
+) -> None:
+    """Nested Maildirs, loose messages beside cur/ and new/ and in plain folders (no .eml
+    name), a broken message, and files that are not mail: none vanishes without a word."""
+    tree = tmp_path / "export"
+    inbox = maildir(tree / "Maildir", mail_to_acme("cur@home"))
+    maildir(inbox / ".Sent", mail_to_acme("sent@home"))  # Maildir++ folder, nested
+    (inbox / "new" / "1700000099.M9.host").write_bytes(mail_to_acme("new@home"))
+    (inbox / "tmp" / "1700000100.M1.host").write_bytes(mail_to_acme("pending@home"))
+    (inbox / "stray-message").write_bytes(mail_to_acme("beside@home"))  # beside cur/new
+    (inbox / "dovecot-uidlist").write_text("3 V1700000000 N4\n")
+    (inbox / "maildirfolder").write_bytes(b"")
+    saved = tree / "saved" / "2024"
+    saved.mkdir(parents=True)
+    (saved / "42").write_bytes(mail_to_acme("loose@home"))  # a plain folder, no .eml name
+    (saved / "broken.msg").write_bytes(mail_to_acme("broken@home", date="31 Feb 2024"))
+    (saved / "notes.txt").write_text("call Bob on Monday\n")
+    (saved / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+
+    report = ingest_path(clean_store, tree, options=OPTIONS)
+
+    stored = {r[0] for r in rows(clean_store, "MATCH (i:Interaction) RETURN i.id")}
+    assert stored == {"cur@home", "sent@home", "new@home", "beside@home", "loose@home"}
+    assert [str(e) for e in report.errors] == [
+        'broken.msg (Message-ID <broken@home>): Date header "31 Feb 2024" is not a date'
+    ]
+    conversion = report.conversion
+    assert conversion is not None
+    skipped = {(e.file, e.reason) for e in conversion.skipped}
+    assert skipped == {
+        ("Maildir/tmp/1700000100.M1.host", "in a Maildir's tmp/: a delivery in progress, not "
+         "a message yet"),
+        ("Maildir/dovecot-uidlist", "not a mail message, mbox, .ics calendar or CRM CSV export "
+         "(judged by content)"),
+        ("Maildir/maildirfolder", "empty file"),
+        ("saved/2024/notes.txt", "not a mail message, mbox, .ics calendar or CRM CSV export "
+         "(judged by content)"),
+        ("saved/2024/.DS_Store", "hidden file"),
+    }  # fmt: skip
+    # Every file under the path is accounted for: read (a message) or listed.
+    files = {p for p in tree.rglob("*") if p.is_file()}
+    assert len(files) == 5 + 1 + len(skipped)  # 5 stored, 1 broken, the skipped
+    with (conversion.directory / "errors.csv").open(encoding="utf-8") as handle:
+        listed = {
+            (r["file"], r["reason"]) for r in csv.DictReader(handle) if r["item"] == "file skipped"
+        }
+    assert listed == skipped
+    assert "5 files not read" in report.describe()

@@ -22,6 +22,8 @@ export async function renderLeadership(view, signal) {
     clear(result).append(message('info', 'Planning…'));
     try {
       const answer = await api('outreach/plan', {method: 'POST', body, signal});
+      // Left empty, the server plans as of the last analysis: show which day that was.
+      if (!form.as_of) asOf.value = answer.as_of;
       clear(result).append(...renderPlan(answer));
       view.dataset.ready = 'leadership';
     } catch (error) {

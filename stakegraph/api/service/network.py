@@ -1,0 +1,345 @@
+"""One account's network as of a date: the store reads of its trailing window, and its
+people (role held at the date) and ties computed by :mod:`stakegraph.analytics`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import networkx as nx
+
+from stakegraph.analytics.frames import PortfolioFrames
+from stakegraph.analytics.interaction_frames import FramePerson, interaction_frames
+from stakegraph.analytics.matching import DEFAULT_CAPACITY, Person
+from stakegraph.analytics.roles import role_at_date
+from stakegraph.analytics.suggest import SENIOR_LEVELS
+from stakegraph.analytics.tie_graph import tie_graph
+from stakegraph.analytics.ties import tie_table
+from stakegraph.analytics.ties_map import MapTie, Touch
+from stakegraph.analytics.ties_map import tie_evidence as compute_tie_evidence
+from stakegraph.api import schemas as s
+from stakegraph.api.service.serialize import evidence_public, number
+from stakegraph.dates import DAY, epoch_seconds
+from stakegraph.graph.store import GraphStore
+
+# Declared acquaintances (knows.csv) carry no interaction data; they count as weak ties.
+KNOWS_STRENGTH = 0.1
+
+
+@dataclass(frozen=True)
+class PersonAt:
+    """A person as they were on the date: side, role held, capacity, departed or not."""
+
+    id: str
+    name: str | None
+    organization_id: str | None
+    is_ours: bool
+    title: str | None
+    level: str | None
+    function: str | None
+    capacity: int
+    departed: bool
+
+    def brief(self) -> s.PersonBrief:
+        return s.PersonBrief(
+            id=self.id,
+            name=self.name,
+            title=self.title,
+            level=self.level,
+            function=self.function,
+            is_ours=self.is_ours,
+        )
+
+    def person(self) -> Person:
+        return Person(self.id, self.name, self.title, self.level, self.function, self.capacity)
+
+
+@dataclass
+class AccountWindow:
+    """What the store holds about one account's trailing window, before any computation.
+
+    ``members`` are the people who belong on the map: everyone who took part in the window
+    and everyone who held a role at the account in it. ``people`` may hold more (our
+    executives, so that their acquaintances can carry a warm path).
+    """
+
+    account_id: str
+    as_of: date
+    start: int
+    end: int
+    interactions: list[dict[str, Any]]
+    members: set[str]
+    people: dict[str, PersonAt]
+    knows: set[tuple[str, str]]
+
+
+@dataclass
+class AccountNetwork:
+    """Who took part in an account's relationships in the trailing window, and their ties."""
+
+    account_id: str
+    as_of: date
+    start: int
+    end: int
+    people: dict[str, PersonAt]
+    ties: list[MapTie]
+    knows: set[tuple[str, str]]
+    active: set[str]
+    members: set[str] = field(default_factory=set)
+    graph: nx.Graph = field(default_factory=nx.Graph)
+
+    def declared(self, a: str, b: str) -> bool:
+        """True when ``a`` and ``b`` are linked only by a declared acquaintance (knows.csv)."""
+        return not self.graph[a][b].get("engaged", True)
+
+    def evidence(self, a: str, b: str) -> list[s.EvidencePublic]:
+        """When and how ``a`` and ``b`` interacted (most recent first)."""
+        pair = (min(a, b), max(a, b))
+        for t in self.ties:
+            if (t.a, t.b) == pair:
+                return [evidence_public(e) for e in t.evidence]
+        return []
+
+    def ref(self, person_id: str) -> s.PersonRef:
+        person = self.people.get(person_id)
+        return s.PersonRef(id=person_id, name=person.name if person else None)
+
+
+def window_bounds(as_of: date, window_days: int) -> tuple[int, int]:
+    """``[start, end)`` of the trailing window: ``as_of`` is a whole day, so it ends at the
+    next midnight."""
+    end = epoch_seconds(as_of) + DAY
+    return end - window_days * DAY, end
+
+
+def executive_ids(store: GraphStore, day: date) -> list[str]:
+    """Our senior people on ``day``: suggestions consider them even if they never engaged."""
+    rows = store.query(
+        "api/our_executives", levels=sorted(SENIOR_LEVELS), at=epoch_seconds(day) + DAY - 1
+    )
+    return [r["person_id"] for r in rows]
+
+
+def fetch_window(
+    store: GraphStore,
+    account_id: str,
+    as_of: date,
+    *,
+    window_days: int,
+    extra_people: Iterable[str] = (),
+) -> AccountWindow:
+    """One account's window, read with account-scoped named queries (the on-request path)."""
+    start, end = window_bounds(as_of, window_days)
+    interactions = store.query(
+        "api/account_interactions", account_id=account_id, start=start, end=end
+    )
+    stakeholders = {
+        r["person_id"]
+        for r in store.query(
+            "api/account_stakeholders", account_id=account_id, start=start, end=end
+        )
+    }
+    window = AccountWindow(account_id, as_of, start, end, interactions, set(), {}, set())
+    return _with_people(store, [(window, stakeholders, set(extra_people))])[0]
+
+
+def fetch_windows(
+    store: GraphStore, days: Mapping[str, date], *, window_days: int
+) -> list[AccountWindow]:
+    """Every given account's window as of its own day, with our executives of that day,
+    in one read per kind of data (the read model's path; the same windows as
+    :func:`fetch_window` with ``extra_people`` = :func:`executive_ids`)."""
+    if not days:
+        return []
+    windows = {
+        account: AccountWindow(account, day, *window_bounds(day, window_days), [], set(), {}, set())
+        for account, day in days.items()
+    }
+    low = min(w.start for w in windows.values())
+    high = max(w.end for w in windows.values())
+    for r in store.query("api/model_interactions", start=low, end=high):
+        window = windows.get(r["account_id"])
+        if window is not None and window.start <= r["at"] < window.end:
+            window.interactions.append(r)
+    stakeholders: dict[str, set[str]] = {account: set() for account in days}
+    for r in store.query("api/model_stakeholders", start=low, end=high):
+        window = windows.get(r["account_id"])
+        # The same overlap test as api/account_stakeholders.cypher.
+        if (
+            window is not None
+            and r["start"] < window.end
+            and (r["end"] is None or r["end"] >= window.start)
+        ):
+            stakeholders[r["account_id"]].add(r["person_id"])
+    executives = {day: set(executive_ids(store, day)) for day in set(days.values())}
+    return _with_people(
+        store,
+        [(w, stakeholders[account], executives[w.as_of]) for account, w in windows.items()],
+    )
+
+
+def _with_people(
+    store: GraphStore, windows: list[tuple[AccountWindow, set[str], set[str]]]
+) -> list[AccountWindow]:
+    """Windows given their stakeholders and extra people, completed with their members, the
+    people's roles at the window's end and their declared acquaintances (one read each)."""
+    for window, stakeholders, _ in windows:
+        active = {p["person_id"] for r in window.interactions for p in r["participants"]}
+        window.members = active | stakeholders
+    everyone = sorted(set().union(*(w.members | extra for w, _, extra in windows)))
+    profiles = {
+        p["person_id"]: p
+        for p in (store.query("api/people_profiles", person_ids=everyone) if everyone else [])
+    }
+    knows = _pairs(store.query("api/knows_among", person_ids=everyone) if everyone else [])
+    for window, _, extra in windows:
+        ids = window.members | extra
+        window.people = {
+            pid: _person_at(profiles[pid], window.account_id, window.end - 1)
+            for pid in sorted(ids)
+            if pid in profiles
+        }
+        window.knows = {(a, b) for a, b in knows if a in ids and b in ids}
+    return [window for window, _, _ in windows]
+
+
+def build_networks(windows: Iterable[AccountWindow]) -> dict[str, AccountNetwork]:
+    """The networks of the given windows, by account id.
+
+    Windows that share their bounds go through one :func:`tie_table` call (its cost is
+    mostly per call, not per row), which is what makes computing a whole portfolio cheap.
+    """
+    groups: dict[tuple[int, int], list[AccountWindow]] = {}
+    for window in windows:
+        groups.setdefault((window.start, window.end), []).append(window)
+    networks: dict[str, AccountNetwork] = {}
+    for (start, end), group in groups.items():
+        table = tie_table(_frames(group), as_of=end, window=end - start)
+        strengths: dict[str, list[tuple[str, str, float, int, int]]] = {}
+        for a, b, account, strength, count, last_at in zip(
+            table["person_a"].tolist(),
+            table["person_b"].tolist(),
+            table["account_id"].tolist(),
+            table["strength"].tolist(),
+            table["interactions"].tolist(),
+            table["last_at"].tolist(),
+            strict=True,
+        ):
+            if strength > 0:
+                strengths.setdefault(str(account), []).append(
+                    (str(a), str(b), float(strength), int(count), int(last_at))
+                )
+        for window in group:
+            networks[window.account_id] = _network(window, strengths.get(window.account_id, []))
+    return networks
+
+
+def account_network(
+    store: GraphStore,
+    account_id: str,
+    as_of: date,
+    *,
+    window_days: int,
+    extra_people: Iterable[str] = (),
+) -> AccountNetwork:
+    """The account's people and ties from the interactions of ``window_days`` up to ``as_of``.
+
+    ``extra_people`` (e.g. our executives who never touched the account) join the people
+    so that their declared acquaintances can carry a warm path.
+    """
+    window = fetch_window(
+        store, account_id, as_of, window_days=window_days, extra_people=extra_people
+    )
+    return build_networks([window])[account_id]
+
+
+def _network(
+    window: AccountWindow, strengths: list[tuple[str, str, float, int, int]]
+) -> AccountNetwork:
+    touches = [
+        Touch(
+            interaction_id=r["id"],
+            kind=r["kind"],
+            at=int(r["at"]),
+            participants=tuple((p["person_id"], p["role"]) for p in r["participants"]),
+            subject=r["subject"],
+        )
+        for r in window.interactions
+    ]
+    evidence = compute_tie_evidence(touches, as_of=window.end)
+    ties = [
+        MapTie(
+            a=a,
+            b=b,
+            strength=strength,
+            interactions=count,
+            last_at=last_at,
+            kinds=(),
+            evidence=evidence.get((a, b), ()),
+        )
+        for a, b, strength, count, last_at in strengths
+    ]
+    graph = tie_graph(
+        [(t.a, t.b, t.strength) for t in ties],
+        declared=window.knows,
+        declared_strength=KNOWS_STRENGTH,
+    )
+    return AccountNetwork(
+        window.account_id,
+        window.as_of,
+        window.start,
+        window.end,
+        window.people,
+        ties,
+        window.knows,
+        {p for t in touches for p, _ in t.participants},
+        window.members,
+        graph,
+    )
+
+
+def _pairs(rows: Iterable[Mapping[str, Any]]) -> set[tuple[str, str]]:
+    """Declared acquaintances as undirected pairs ``(a, b)``, ``a < b``."""
+    return {(min(r["a"], r["b"]), max(r["a"], r["b"])) for r in rows if r["a"] != r["b"]}
+
+
+def _person_at(profile: Mapping[str, Any], account_id: str, at: int) -> PersonAt:
+    role = role_at_date(
+        profile.get("roles") or [],
+        account_id=account_id,
+        at=at,
+        member_of_home=bool(profile.get("member_of_home")),
+    )
+    return PersonAt(
+        id=profile["person_id"],
+        name=profile.get("name"),
+        organization_id=profile.get("organization_id"),
+        is_ours=role.is_ours,
+        title=role.title,
+        level=role.level,
+        function=role.function,
+        capacity=stored_capacity(profile.get("outreach_capacity")),
+        departed=role.departed,
+    )
+
+
+def _frames(windows: list[AccountWindow]) -> PortfolioFrames:
+    """The windows' interactions as the frames :func:`stakegraph.analytics.ties.tie_table` reads."""
+    people: dict[str, PersonAt] = {}
+    for w in windows:
+        people.update(w.people)
+    return interaction_frames(
+        [(w.account_id, r) for w in windows for r in w.interactions],
+        [FramePerson(p.id, p.name, p.organization_id, p.is_ours) for p in people.values()],
+        [w.account_id for w in windows],
+    )
+
+
+def stored_capacity(value: Any) -> int:
+    """``outreach_capacity`` as stored, within [0, MAX_CAPACITY]; the default when unset."""
+    stored = number(value)
+    if stored is None:
+        return DEFAULT_CAPACITY
+    return max(0, min(s.MAX_CAPACITY, int(stored)))

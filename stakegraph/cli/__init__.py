@@ -1,0 +1,40 @@
+"""The ``stakegraph`` command line: one module per group of commands, registered here.
+
+- :mod:`.data`: ``generate``, ``ingest``, ``forget``
+- :mod:`.analysis`: ``analyze``, ``evaluate``
+- :mod:`.query`: ``cypher``, ``status``
+- :mod:`.server`: ``serve``, ``demo``
+- :mod:`.keys`: ``keys create | list | revoke``
+
+:mod:`.common` holds the consoles, store opening and argument parsing; :mod:`.progress`
+the one progress display.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from stakegraph.cli import analysis, data, keys, query, server
+from stakegraph.cli.common import configure_logging
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    help="stakegraph: relationship intelligence for account teams. "
+    "Load people, roles, accounts and interactions into a graph, see churn coming.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.callback()(configure_logging)
+
+# In the order `stakegraph --help` lists them.
+app.command()(data.generate)
+app.command()(data.ingest)
+app.command()(data.forget)
+app.command()(analysis.analyze)
+app.command()(analysis.evaluate)
+app.command()(query.cypher)
+app.command()(query.status)
+app.command()(server.demo)
+app.command()(server.serve)
+app.add_typer(keys.app, name="keys")
