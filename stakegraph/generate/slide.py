@@ -1,6 +1,6 @@
 """The events the pre-churn slide plants, as recorded in ``truth.json``.
 
-Before a churn the generator lets engagement slide (`activity.CHURN_DECLINE_FLOOR`,
+Before a churn the generator lets engagement slide (`volume.CHURN_DECLINE_FLOOR`,
 `plan.CHURN_CONTACT_DROP_SHARE`): volume falls and about 65% of the contacts drift away,
 the champion and executives included. That is an engagement contraction, a silent
 champion departure and an executive withdrawal, only slower than a planted one. This
@@ -36,13 +36,6 @@ from __future__ import annotations
 import math
 
 from stakegraph.generate import vocab
-from stakegraph.generate.activity import (
-    ACTIVITY_SHARES,
-    CHURN_DECLINE_FLOOR,
-    INTERACTION_KIND,
-    churn_decline_ramp_days,
-    volume_steps,
-)
 from stakegraph.generate.people import Person
 from stakegraph.generate.plan import (
     CHAMPION_DEPARTURE,
@@ -53,6 +46,13 @@ from stakegraph.generate.plan import (
     AccountPlan,
     PlannedEvent,
     active_contacts,
+)
+from stakegraph.generate.volume import (
+    ACTIVITY_SHARES,
+    CHURN_DECLINE_FLOOR,
+    INTERACTION_KIND,
+    churn_decline_ramp_days,
+    volume_steps,
 )
 
 __all__ = [
