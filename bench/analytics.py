@@ -26,10 +26,11 @@ import numpy as np
 import pandas as pd
 from memory import process_peak_mb, self_peak_mb
 
-from stakegraph.analytics.frames import DAY, PortfolioFrames
+from stakegraph.analytics.frames import PortfolioFrames
 from stakegraph.analytics.run import analyze, read_frames
 from stakegraph.analytics.windows import window_grid
 from stakegraph.config import Settings
+from stakegraph.dates import DAY
 from stakegraph.generate import generate_portfolio
 from stakegraph.graph.embedded import running_store_pid
 from stakegraph.graph.store import GraphStore

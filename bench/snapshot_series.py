@@ -20,13 +20,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "analy
 
 from synthetic_portfolio import START, random_portfolio
 
-from stakegraph.analytics.frames import DAY
 from stakegraph.analytics.snapshot import snapshot_series
 from stakegraph.analytics.windows import (
     account_stakeholder_edges,
     prepare_activity,
     window_grid,
 )
+from stakegraph.dates import DAY
 
 
 def main(n_accounts: int = 2000, n_interactions: int = 1_000_000, sample: int = 300) -> None:

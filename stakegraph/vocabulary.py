@@ -7,11 +7,22 @@ generator relies on it for determinism.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Final
 
 INTERACTION_KINDS: Final = ("email", "meeting", "call", "ticket", "note")
 LEVELS: Final = ("ic", "manager", "director", "vp", "c_level")
-SENIOR_LEVELS: Final = frozenset({"vp", "c_level"})
+# A level's seniority: its position in LEVELS (ic 0 ... c_level 4).
+LEVEL_RANK: Final[Mapping[str, int]] = MappingProxyType(
+    {level: rank for rank, level in enumerate(LEVELS)}
+)
+# Two different groupings, two names (junior first, like LEVELS):
+# executives are the people whose withdrawal is a signal and whom leadership reaches;
+EXECUTIVE_LEVELS: Final = ("vp", "c_level")
+# senior stakeholders are the people a re-mapping makes sure we reach (executives and
+# the directors who run the functions that buy).
+SENIOR_STAKEHOLDER_LEVELS: Final = ("director", "vp", "c_level")
 FUNCTIONS: Final = (
     "executive",
     "engineering",
@@ -29,3 +40,17 @@ FUNCTIONS: Final = (
 )
 OUTCOMES: Final = ("renewed", "churned", "downgraded", "expanded")
 ORGANIZATION_KINDS: Final = ("home", "account")
+
+# Signal kinds, in the order the detectors run and reports list them.
+SINGLE_NODE_BOTTLENECK: Final = "single_node_bottleneck"
+CHAMPION_DEPARTURE: Final = "champion_departure"
+EXECUTIVE_WITHDRAWAL: Final = "executive_withdrawal"
+RESPONSE_LATENCY_INFLATION: Final = "response_latency_inflation"
+ENGAGEMENT_CONTRACTION: Final = "engagement_contraction"
+SIGNAL_KINDS: Final = (
+    SINGLE_NODE_BOTTLENECK,
+    CHAMPION_DEPARTURE,
+    EXECUTIVE_WITHDRAWAL,
+    RESPONSE_LATENCY_INFLATION,
+    ENGAGEMENT_CONTRACTION,
+)

@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from stakegraph.analytics.frames import PortfolioFrames
-from stakegraph.analytics.windows import Activity, _compact, _ranges, as_activity
+from stakegraph.analytics.kernels import compact_codes, concatenated_ranges, herfindahl_index
+from stakegraph.analytics.windows import Activity, as_activity
 
 __all__ = [
     "betweenness_centralization",
@@ -134,10 +135,7 @@ def herfindahl(amounts: Iterable[float]) -> float:
     Hirschman (1964); Herfindahl (1950).
     """
     x = np.asarray(list(amounts), dtype=float)
-    total = x.sum()
-    if total <= 0:
-        return float("nan")
-    return float(((x / total) ** 2).sum())
+    return float(herfindahl_index(np.array([x.sum()]), np.array([(x**2).sum()]))[0])
 
 
 def traffic_concentration(
@@ -207,7 +205,7 @@ def stakeholder_centralization(
     star: both centralizations are 1 and the manager is the one articulation point.
     """
     activity = as_activity(data).between(start, end)
-    return _network_measures(activity)
+    return network_measures(activity)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -226,8 +224,7 @@ def _side_hhi(activity: Activity, node: np.ndarray, share: np.ndarray) -> np.nda
     traffic = np.bincount(node, weights=share, minlength=len(activity.node_account))
     total = np.bincount(activity.node_account, weights=traffic, minlength=n_acc)
     squares = np.bincount(activity.node_account, weights=traffic**2, minlength=n_acc)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total > 0, squares / total**2, np.nan)
+    return herfindahl_index(total, squares)
 
 
 def _betweenness_batch(adjacency: np.ndarray) -> np.ndarray:
@@ -306,14 +303,14 @@ def _articulation_points(indptr: list[int], indices: list[int], n: int) -> list[
     return [i for i in range(n) if cut[i]]
 
 
-def _network_measures(activity: Activity) -> pd.DataFrame:
+def network_measures(activity: Activity) -> pd.DataFrame:
     """Centralizations and articulation points of every account's network in ``activity``."""
     n_acc = activity.n_accounts
-    pairs, _ = _compact(activity.edges["pair"].to_numpy(), len(activity.pair_node_a))
+    pairs, _ = compact_codes(activity.edges["pair"].to_numpy(), len(activity.pair_node_a))
     a_node = activity.pair_node_a[pairs]
     b_node = activity.pair_node_b[pairs]
     e_acc = activity.node_account[a_node]  # pairs are sorted by account
-    present, local = _compact(np.concatenate([a_node, b_node]), len(activity.node_account))
+    present, local = compact_codes(np.concatenate([a_node, b_node]), len(activity.node_account))
     gu, gv = local[: len(pairs)], local[len(pairs) :]  # index into this window's nodes
     node_acc = activity.node_account[present]
     node_person = activity.node_person[present]
@@ -342,7 +339,7 @@ def _network_measures(activity: Activity) -> pd.DataFrame:
         for begin in range(0, len(members), chunk):
             batch_accounts = members[begin : begin + chunk]
             counts = edge_start[batch_accounts + 1] - edge_start[batch_accounts]
-            edge_index = _ranges(edge_start[batch_accounts], counts)
+            edge_index = concatenated_ranges(edge_start[batch_accounts], counts)
             slot = np.repeat(np.arange(len(batch_accounts)), counts)
             local_u = gu[edge_index] - first_node[e_acc[edge_index]]
             local_v = gv[edge_index] - first_node[e_acc[edge_index]]
@@ -350,7 +347,7 @@ def _network_measures(activity: Activity) -> pd.DataFrame:
             adjacency[slot, local_u, local_v] = 1.0
             adjacency[slot, local_v, local_u] = 1.0
             scores = _betweenness_batch(adjacency)
-            node_index = _ranges(first_node[batch_accounts], nodes[batch_accounts])
+            node_index = concatenated_ranges(first_node[batch_accounts], nodes[batch_accounts])
             node_slot = np.repeat(np.arange(len(batch_accounts)), nodes[batch_accounts])
             local = node_index - first_node[node_acc[node_index]]
             betweenness[node_index] = scores[node_slot, local]

@@ -36,7 +36,7 @@ from stakegraph.analytics.ties import (
     DEFAULT_HALF_LIFE,
     DEFAULT_VOLUME_SCALE,
     TieWeights,
-    _window_ties,
+    window_ties,
 )
 from stakegraph.analytics.windows import Activity, as_activity
 
@@ -79,7 +79,7 @@ def relationship_depth(
     See the module docstring: three contacts of strengths 0.8, 0.6, 0.4 score 34.8.
     """
     activity = as_activity(data).between(start, end)
-    pairs, ties = _window_ties(activity, activity.edges, end, half_life, volume_scale, weights)
+    pairs, ties = window_ties(activity, activity.edges, end, half_life, volume_scale, weights)
     a_node = activity.pair_node_a[pairs]
     b_node = activity.pair_node_b[pairs]
     strength = ties["strength"]

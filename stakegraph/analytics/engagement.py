@@ -33,15 +33,16 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from stakegraph.analytics.frames import DAY, PortfolioFrames
+from stakegraph.analytics.frames import PortfolioFrames
+from stakegraph.analytics.kernels import KeyedTimes, compact_codes, concatenated_ranges
 from stakegraph.analytics.windows import (
     DEFAULT_WINDOW,
     KINDS,
     Activity,
-    _compact,
-    _ranges,
     as_activity,
 )
+from stakegraph.dates import DAY
+from stakegraph.vocabulary import EXECUTIVE_LEVELS, SENIOR_STAKEHOLDER_LEVELS
 
 __all__ = [
     "BASELINE_METRICS",
@@ -59,8 +60,6 @@ RENEWED_OUTCOMES = ("renewed", "expanded")
 PORTFOLIO = "*"
 _EMAIL = KINDS.index("email")
 _MEETING = KINDS.index("meeting")
-_DIRECTOR_OR_ABOVE = ("director", "vp", "c_level")
-_SENIOR = ("vp", "c_level")
 
 
 def engagement(
@@ -138,23 +137,20 @@ def renewal_engagement(
     inter = activity.interactions
     i_account = inter["account"].to_numpy(dtype=np.int64)
     i_at = inter["at"].to_numpy(dtype=np.int64)
-    order = np.lexsort((i_at, i_account))
     # (account, time) folded into one sortable key so each renewal's window is a range.
     shift = min(int(i_at.min(initial=0)), int(at.min(initial=0)) - lookback)
     span = max(int(i_at.max(initial=0)), int(at.max(initial=0))) - shift + 1
-    key = i_account[order] * span + (i_at[order] - shift)
-    base = account.astype(np.int64) * span
-    lo = np.searchsorted(key, base + (at - lookback - shift), side="left")
-    hi = np.searchsorted(key, base + (at - shift), side="left")
-    counts = hi - lo
-    rows = order[_ranges(lo, counts)]
+    keyed = KeyedTimes.of(i_account, i_at, span=span, origin=shift)
+    lo = keyed.rank(account, at - lookback)
+    counts = keyed.rank(account, at) - lo
+    rows = keyed.order[concatenated_ranges(lo, counts)]
     group_i = np.repeat(np.arange(len(renewals)), counts)
 
     parts = activity.participations
     p_row = parts["row"].to_numpy()  # sorted by row: participations are in time order
     p_lo = np.searchsorted(p_row, rows, side="left")
     p_hi = np.searchsorted(p_row, rows, side="right")
-    p_index = _ranges(p_lo, p_hi - p_lo)
+    p_index = concatenated_ranges(p_lo, p_hi - p_lo)
     group_p = np.repeat(group_i, p_hi - p_lo)
 
     result = _engagement_counts(
@@ -168,7 +164,7 @@ def renewal_engagement(
         min_levels=2,
         by_account=False,
     )
-    segment = _segments(activity).reindex(renewals["account_id"].astype(str)).to_numpy()
+    segment = account_segments(activity).reindex(renewals["account_id"].astype(str)).to_numpy()
     out = pd.DataFrame(
         {
             "account_id": renewals["account_id"].astype(str).to_numpy(),
@@ -303,7 +299,7 @@ def multi_role_share(snapshots: pd.DataFrame) -> pd.Series:
 # --------------------------------------------------------------------------- helpers
 
 
-def _segments(activity: Activity) -> pd.Series:
+def account_segments(activity: Activity) -> pd.Series:
     accounts = activity.accounts
     return (
         pd.Series(
@@ -347,14 +343,14 @@ def _engagement_counts(
     function = parts["function"].to_numpy()
     theirs = ~home
     level_index = {name: i for i, name in enumerate(activity.level_names)}
-    director_codes = [level_index[n] for n in _DIRECTOR_OR_ABOVE if n in level_index]
-    senior_codes = [level_index[n] for n in _SENIOR if n in level_index]
+    director_codes = [level_index[n] for n in SENIOR_STAKEHOLDER_LEVELS if n in level_index]
+    senior_codes = [level_index[n] for n in EXECUTIVE_LEVELS if n in level_index]
 
     node = parts["node"].to_numpy()
 
     def people(mask: np.ndarray) -> np.ndarray:
         if by_account:
-            present, _ = _compact(node[mask], len(activity.node_account))
+            present, _ = compact_codes(node[mask], len(activity.node_account))
             return np.bincount(activity.node_account[present], minlength=n_groups)
         return _distinct(group_p[mask], person[mask], n_persons, n_groups)
 
@@ -391,7 +387,7 @@ def _distinct(group: np.ndarray, value: np.ndarray, n_values: int, n_groups: int
     width = max(n_values, 1)
     key = group.astype(np.int64) * width + value
     if n_groups * width <= 1 << 24:
-        present, _ = _compact(key, n_groups * width)
+        present, _ = compact_codes(key, n_groups * width)
     else:
         present = np.unique(key)
     return np.bincount(present // width, minlength=n_groups)

@@ -34,14 +34,13 @@ accounts is computed on the same scores.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
 from scipy import stats
 
-from stakegraph.analytics.frames import DAY
-from stakegraph.dates import epoch_seconds
+from stakegraph.dates import DAY, parse_instant
+from stakegraph.vocabulary import SIGNAL_KINDS
 
 __all__ = [
     "DEFAULT_AFTER_DAYS",
@@ -54,13 +53,8 @@ __all__ = [
 
 DEFAULT_BEFORE_DAYS = 14
 DEFAULT_AFTER_DAYS = 90
-EVENT_KINDS = (
-    "single_node_bottleneck",
-    "champion_departure",
-    "executive_withdrawal",
-    "response_latency_inflation",
-    "engagement_contraction",
-)
+# Planted events are named by the signal kind that should find them.
+EVENT_KINDS = SIGNAL_KINDS
 
 
 def evaluate(
@@ -157,7 +151,7 @@ def match_signals(
     matched = [False] * len(signals)
     lags: list[float | None] = []
     for event in events:
-        event_at = _epoch(event["date"])
+        event_at = parse_instant(event["date"])
         people = _event_people(event)
         best: float | None = None
         for i in by_account.get(str(event["account_id"]), []):
@@ -193,7 +187,7 @@ def auc(scores: np.ndarray, positive: np.ndarray) -> float:
 def _risk_figures(risk: list[dict[str, Any]], truth: dict[str, Any]) -> dict[str, Any]:
     last: dict[str, tuple[int, str]] = {}
     for renewal in truth.get("renewals", []):
-        at = _epoch(renewal["date"])
+        at = parse_instant(renewal["date"])
         account = str(renewal["account_id"])
         if account not in last or at > last[account][0]:
             last[account] = (at, str(renewal["outcome"]))
@@ -244,14 +238,3 @@ def _event_people(event: dict[str, Any]) -> set[str]:
     if event.get("person_id"):
         people.add(str(event["person_id"]))
     return people
-
-
-def _epoch(value: Any) -> int:
-    """A truth date (``YYYY-MM-DD``, ISO timestamp or epoch seconds) to epoch seconds."""
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    text = str(value)
-    if len(text) == 10:
-        return epoch_seconds(date.fromisoformat(text))
-    parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return epoch_seconds(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC))

@@ -35,9 +35,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-# Re-exported: analytics modules read the domain vocabulary from here.
-from stakegraph.vocabulary import FUNCTIONS, LEVELS, SENIOR_LEVELS  # noqa: F401
-
 INTERACTION_COLUMNS = (
     "interaction_id",
     "account_id",
@@ -52,8 +49,6 @@ PEOPLE_COLUMNS = ("person_id", "name", "org_id", "is_home")
 ROLE_COLUMNS = ("person_id", "org_id", "title", "level", "function", "start", "end")
 ACCOUNT_COLUMNS = ("account_id", "name", "segment", "arr", "renewal_date", "owner_id")
 RENEWAL_COLUMNS = ("account_id", "at", "outcome")
-
-DAY = 86_400
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,11 @@ portfolio outreach plan (:mod:`.outreach`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
-LEVEL_RANK: Mapping[str, int] = {"ic": 0, "manager": 1, "director": 2, "vp": 3, "c_level": 4}
+# Re-exported: suggestions read the level rank from here.
+from stakegraph.vocabulary import LEVEL_RANK
+
 # Functions that talk the same language; an executive can open any door a little.
 FUNCTION_FAMILIES: tuple[frozenset[str], ...] = (
     frozenset({"engineering", "product", "it"}),

@@ -1,18 +1,6 @@
 """Churn risk: a score in [0, 1], five renewal-likelihood tiers per segment, and its reasons.
 
-Features (as of a date ``d``, from data before ``d`` only)
------------------------------------------------------------
-From :func:`stakegraph.analytics.engagement.engagement` over the last ``window`` (90 days)
-and the ``window`` before it:
-
-- ``contacts_trend``, ``interactions_trend``, ``meetings_trend``: ``log((recent + 1) /
-  (prior + 1))``, the account against its own recent past;
-- ``contacts_level``: ``log(1 + contacts engaged)`` in the last window (breadth);
-- ``senior_contacts``: VP and C-level people engaged in the last window;
-- ``multi_role``: 1 when engagement spans several functions and levels;
-
-and the open signals (raised in the ``signal_horizon`` before ``d``, 180 days): one
-``signal_<kind>`` feature per kind, the sum of their severities.
+Features: see :mod:`stakegraph.analytics.risk_features`.
 
 Model
 -----
@@ -51,10 +39,10 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from stakegraph.analytics.engagement import engagement
-from stakegraph.analytics.frames import DAY, PortfolioFrames
-from stakegraph.analytics.signals import SIGNAL_KINDS
+from stakegraph.analytics.frames import PortfolioFrames
+from stakegraph.analytics.risk_features import FEATURES, risk_features
 from stakegraph.analytics.windows import Activity, as_activity
+from stakegraph.dates import DAY, WEEK
 
 __all__ = [
     "FEATURES",
@@ -69,18 +57,6 @@ __all__ = [
     "score_risk",
 ]
 
-WEEK = 7 * DAY
-FEATURES = (
-    "contacts_trend",
-    "interactions_trend",
-    "meetings_trend",
-    "interactions_vs_year",
-    "meetings_vs_year",
-    "contacts_level",
-    "senior_contacts",
-    "multi_role",
-    *(f"signal_{kind}" for kind in SIGNAL_KINDS),
-)
 TIER_LABELS = {
     1: "likely to renew",
     2: "above average",
@@ -143,94 +119,6 @@ class RiskModel:
 
 
 # --------------------------------------------------------------------------- features
-
-
-def risk_features(
-    data: PortfolioFrames | Activity,
-    signals: Iterable[dict[str, Any]],
-    account_ids: Iterable[str],
-    dates: Iterable[int],
-    *,
-    window: int = 90 * DAY,
-    long_window: int = 365 * DAY,
-    signal_horizon: int = 180 * DAY,
-    resolution: int = WEEK,
-) -> pd.DataFrame:
-    """The :data:`FEATURES` of each ``(account_id, date)``, from data before the date.
-
-    Dates are rounded down to ``resolution`` (a week by default: earlier is still causal);
-    engagement is computed once per distinct date for every account and picked out.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per input pair, in order: ``account_id, as_of`` and the features.
-    """
-    activity = as_activity(data)
-    accounts = np.asarray([str(a) for a in account_ids], dtype=object)
-    when = (np.asarray(list(dates), dtype=np.int64) // resolution) * resolution
-    columns = {name: np.zeros(len(accounts)) for name in FEATURES}
-    code = pd.Index(activity.account_ids).get_indexer(accounts)
-    for day in np.unique(when) if len(when) else []:
-        rows = np.flatnonzero(when == day)
-        recent = engagement(activity, start=int(day - window), end=int(day))
-        prior = engagement(activity, start=int(day - 2 * window), end=int(day - window))
-        # The slide before a churn starts up to eight months ahead: a year-long baseline
-        # sees it where the 90-day one before has already slid too.
-        year = engagement(activity, start=int(day - long_window), end=int(day - window))
-        picked = code[rows]
-        ok = picked >= 0
-        r = recent.iloc[np.maximum(picked, 0)]
-        p = prior.iloc[np.maximum(picked, 0)]
-
-        def trend(column: str, r: pd.DataFrame = r, p: pd.DataFrame = p) -> np.ndarray:
-            return np.asarray(
-                np.log((r[column].to_numpy(float) + 1) / (p[column].to_numpy(float) + 1))
-            )
-
-        y = year.iloc[np.maximum(picked, 0)]
-
-        def long_trend(
-            column: str,
-            r: pd.DataFrame = r,
-            y: pd.DataFrame = y,
-            scale: float = window / max(long_window - window, 1),
-        ) -> np.ndarray:
-            return np.asarray(
-                np.log((r[column].to_numpy(float) + 1) / (y[column].to_numpy(float) * scale + 1))
-            )
-
-        values = {
-            "contacts_trend": trend("contacts_engaged"),
-            "interactions_trend": trend("interactions"),
-            "meetings_trend": trend("meetings"),
-            "interactions_vs_year": long_trend("interactions"),
-            "meetings_vs_year": long_trend("meetings"),
-            "contacts_level": np.log1p(r["contacts_engaged"].to_numpy(float)),
-            "senior_contacts": r["senior_contacts_engaged"].to_numpy(float),
-            "multi_role": r["multi_role"].to_numpy(float),
-        }
-        for name, value in values.items():
-            columns[name][rows] = np.where(ok, value, 0.0)
-    out = pd.DataFrame({"account_id": accounts, "as_of": when, **columns})
-    signal_frame = pd.DataFrame(list(signals))
-    if len(signal_frame):
-        for kind in SIGNAL_KINDS:
-            of_kind = signal_frame[signal_frame["kind"] == kind]
-            if of_kind.empty:
-                continue
-            merged = (
-                out[["account_id", "as_of"]]
-                .reset_index()
-                .merge(of_kind[["account_id", "at", "severity"]], on="account_id")
-            )
-            open_ = merged[
-                (merged["at"] < merged["as_of"])
-                & (merged["at"] >= merged["as_of"] - signal_horizon)
-            ]
-            total = open_.groupby("index")["severity"].sum()
-            out.loc[total.index, f"signal_{kind}"] = total.to_numpy(float)
-    return out
 
 
 # --------------------------------------------------------------------------- model
@@ -589,8 +477,8 @@ def backtest_risk(
     factors: list[list[dict[str, Any]]] = [[] for _ in account_ids]
     kinds = [""] * len(account_ids)
     week = as_of // WEEK
-    for w in np.unique(week):
-        rows = np.flatnonzero(week == w)
+    for scoring_week in np.unique(week):
+        rows = np.flatnonzero(week == scoring_week)
         cutoff = int(as_of[rows].min())
         known = train_at < cutoff
         model = fit_risk_model(
@@ -601,11 +489,13 @@ def backtest_risk(
             min_churns=min_churns,
             tier_shares=tier_shares,
         )
-        s, f = _score_rows(model, features.iloc[rows], segments[rows], top_factors=top_factors)
-        scores[rows] = s
-        for k, i in enumerate(rows):
-            factors[i] = f[k]
-            kinds[i] = model.params(str(segments[i]))[3]
+        week_scores, week_factors = _score_rows(
+            model, features.iloc[rows], segments[rows], top_factors=top_factors
+        )
+        scores[rows] = week_scores
+        for position, row in enumerate(rows):
+            factors[row] = week_factors[position]
+            kinds[row] = model.params(str(segments[row]))[3]
     # Tiers rank the accounts against each other (per segment), as a portfolio review at
     # any date would; no outcome enters them.
     tiers = assign_tiers(scores, segments, tier_shares=tier_shares)

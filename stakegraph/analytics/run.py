@@ -29,6 +29,7 @@ from stakegraph.analytics.frames import (
     ROLE_COLUMNS,
     PortfolioFrames,
 )
+from stakegraph.dates import DAY, WEEK, midnight_after
 from stakegraph.graph.store import GraphStore
 
 log = logging.getLogger(__name__)
@@ -307,15 +308,12 @@ class Stopwatch:
         self._last = now
 
 
-DAY = 86_400
-
-
 def analyze(
     store: GraphStore,
     *,
     as_of: int | None = None,
     window: int = 90 * DAY,
-    step: int = 7 * DAY,
+    step: int = WEEK,
     windows: int = 52,
     progress: Progress | None = None,
 ) -> AnalysisReport:
@@ -336,7 +334,7 @@ def analyze(
         latest = store.query("analytics/latest_interaction")[0]["latest"]
         if latest is None:
             return AnalysisReport(accounts=0, windows=0, snapshots=0, signals=0, ties=0)
-        as_of = (int(latest) // DAY + 1) * DAY
+        as_of = midnight_after(int(latest))
     frames = read_frames(store, since=0, until=as_of)
     watch.lap("read")
     activity = prepare_activity(frames)
@@ -356,7 +354,7 @@ def analyze(
         ]
     ]
     watch.lap("ties")
-    signals = detect_signals(activity, as_of=as_of, roles=frames.roles)
+    signals = [s.as_record() for s in detect_signals(activity, as_of=as_of, roles=frames.roles)]
     watch.lap("signals")
     risk = score_risk(activity, signals, as_of=as_of)
     watch.lap("risk")
@@ -394,7 +392,7 @@ def evaluate_against_truth(store: GraphStore, truth: dict[str, Any]) -> dict[str
 
     signals = store.query("analytics/read_signals")
     latest = store.query("analytics/latest_interaction")[0]["latest"]
-    until = (int(latest) // DAY + 1) * DAY if latest is not None else 0
+    until = midnight_after(int(latest)) if latest is not None else 0
     frames = read_frames(store, since=0, until=until)
     risk = backtest_risk(frames, signals)
     return evaluate(signals, risk, truth)

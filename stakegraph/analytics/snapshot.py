@@ -12,11 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from stakegraph.analytics.centralization import _network_measures, traffic_concentration
+from stakegraph.analytics.centralization import network_measures, traffic_concentration
 from stakegraph.analytics.depth import relationship_depth
 from stakegraph.analytics.engagement import (
     DEFAULT_LOOKBACK,
-    _segments,
+    account_segments,
     engagement,
     engagement_ratios,
     renewal_engagement,
@@ -113,7 +113,7 @@ def snapshot(
     engaged = engagement(window_activity, start=start, end=end)
     if baseline is not None:
         ratios = engagement_ratios(
-            engaged, baseline, _segments(activity), window=end - start, lookback=lookback
+            engaged, baseline, account_segments(activity), window=end - start, lookback=lookback
         )
     else:
         ratios = pd.DataFrame(
@@ -125,7 +125,7 @@ def snapshot(
     parts = [
         engaged,
         ratios,
-        _network_measures(window_activity),
+        network_measures(window_activity),
         traffic_concentration(window_activity, start=start, end=end),
         relationship_depth(window_activity, start=start, end=end, half_life=half_life),
         reply_latency(window_activity, start=start, end=end),

@@ -43,8 +43,11 @@ from stakegraph.analytics.matching import (
     match_score,
 )
 from stakegraph.analytics.tie_graph import path_strength, reach, warm_path
+from stakegraph.vocabulary import SENIOR_STAKEHOLDER_LEVELS
 
-SENIOR_LEVELS = frozenset({"director", "vp", "c_level"})
+# The stakeholders a re-mapping makes sure we reach (director and up): not the
+# executives of vocabulary.EXECUTIVE_LEVELS.
+SENIOR_LEVELS = frozenset(SENIOR_STAKEHOLDER_LEVELS)
 
 
 @dataclass(frozen=True)

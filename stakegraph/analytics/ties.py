@@ -40,8 +40,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from stakegraph.analytics.frames import DAY, PortfolioFrames
-from stakegraph.analytics.windows import Activity, _compact, as_activity
+from stakegraph.analytics.frames import PortfolioFrames
+from stakegraph.analytics.kernels import compact_codes
+from stakegraph.analytics.windows import Activity, as_activity
+from stakegraph.dates import DAY
 
 __all__ = [
     "DEFAULT_HALF_LIFE",
@@ -155,7 +157,7 @@ def tie_table(
     activity = as_activity(data)
     start = as_of - window if window is not None else np.iinfo(np.int64).min
     edges = activity.between(start, as_of).edges
-    pairs, table = _window_ties(activity, edges, as_of, half_life, volume_scale, weights)
+    pairs, table = window_ties(activity, edges, as_of, half_life, volume_scale, weights)
     a_node = activity.pair_node_a[pairs]
     out = pd.DataFrame(
         {
@@ -237,7 +239,7 @@ def _tie_components(
     }
 
 
-def _window_ties(
+def window_ties(
     activity: Activity,
     edges: pd.DataFrame,
     as_of: int,
@@ -246,7 +248,7 @@ def _window_ties(
     weights: TieWeights,
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Ties per (account, pair) present in ``edges``: the pair codes and their components."""
-    pairs, group = _compact(edges["pair"].to_numpy(), len(activity.pair_node_a))
+    pairs, group = compact_codes(edges["pair"].to_numpy(), len(activity.pair_node_a))
     person_a = activity.node_person[activity.pair_node_a[pairs]]
     table = _tie_components(
         edges, group, len(pairs), person_a, as_of, half_life, volume_scale, weights

@@ -18,7 +18,8 @@ from itertools import combinations
 
 import networkx as nx
 
-SENIOR_EXECUTIVE_LEVELS = frozenset({"vp", "c_level"})
+from stakegraph.vocabulary import EXECUTIVE_LEVELS
+
 _SENDER_ROLES = ("from", "organizer")
 
 
@@ -119,11 +120,13 @@ def map_flags(
 ) -> dict[str, set[str]]:
     """Flags per person: champion, bottleneck, articulation_point, departed, silent_executive.
 
-    - **champion**: the one person on their side (not departed) with the largest total tie
-      strength to our people.
-    - **bottleneck**: a person carrying at least ``bottleneck_share`` of all tie strength
-      between the two sides, when more than one cross-side tie exists — the account's
-      traffic contracts onto them.
+    - **champion** (the *tie champion*): the one person on their side (not departed) with
+      the largest total tie strength to our people. Not the signals' traffic champion
+      (:mod:`stakegraph.analytics.signals.champion`); docs/metrics.md sets them apart.
+    - **bottleneck** (the *tie bottleneck*): a person carrying at least
+      ``bottleneck_share`` of all tie strength between the two sides, when more than one
+      cross-side tie exists. Not the single-node bottleneck signal, which is a
+      contraction of traffic against the account's own history.
     - **articulation_point**: removing them disconnects the tie graph (Hopcroft-Tarjan, via
       networkx).
     - **departed**: given by the caller (their role ended before the date).
@@ -171,8 +174,6 @@ def map_flags(
     for pid, person in people.items():
         if person.departed:
             flags[pid].add("departed")
-        elif (
-            not person.is_ours and person.level in SENIOR_EXECUTIVE_LEVELS and pid not in active_ids
-        ):
+        elif not person.is_ours and person.level in EXECUTIVE_LEVELS and pid not in active_ids:
             flags[pid].add("silent_executive")
     return flags

@@ -38,7 +38,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from stakegraph.analytics.frames import DAY, FUNCTIONS, LEVELS, PortfolioFrames
+from stakegraph.analytics.frames import PortfolioFrames
+from stakegraph.analytics.kernels import KeyedTimes
+from stakegraph.dates import DAY, WEEK
+from stakegraph.vocabulary import FUNCTIONS, LEVELS
 
 __all__ = [
     "DEFAULT_BULK_THRESHOLD",
@@ -54,7 +57,7 @@ __all__ = [
 ]
 
 DEFAULT_WINDOW = 90 * DAY
-DEFAULT_STEP = 7 * DAY
+DEFAULT_STEP = WEEK
 DEFAULT_BULK_THRESHOLD = 25
 KINDS = ("email", "meeting", "call", "ticket", "note")
 MUTUAL_KINDS = frozenset({"meeting", "call"})
@@ -228,67 +231,22 @@ def prepare_activity(
     raw = frames.interactions.drop_duplicates("interaction_id", keep="first")
     raw_account = raw["account_id"].fillna("").astype(str)
     account_ids = _sorted_ids(frames.accounts["account_id"], raw_account)
-
-    parts = frames.participations[["interaction_id", "person_id", "role"]].dropna(
-        subset=["interaction_id", "person_id"]
-    )
-    parts = parts.assign(
-        person_id=parts["person_id"].astype(str),
-        _rank=parts["role"].map(_ROLE_RANK).fillna(9).to_numpy(),
-    )
-    parts = parts.sort_values("_rank", kind="stable").drop_duplicates(
-        ["interaction_id", "person_id"], keep="first"
-    )
-    person_ids = _sorted_ids(frames.people["person_id"], parts["person_id"])
+    parts, person_ids, person_home = _participants(frames)
     n_persons = len(person_ids)
-    person_home = np.zeros(n_persons, dtype=bool)
-    home_people = frames.people.loc[frames.people["is_home"].fillna(False).astype(bool)]
-    home_codes = pd.Index(person_ids).get_indexer(pd.Index(home_people["person_id"].astype(str)))
-    person_home[home_codes[home_codes >= 0]] = True
 
     row = pd.Index(raw["interaction_id"]).get_indexer(parts["interaction_id"])
     keep = row >= 0
     row = row[keep]
     person = pd.Index(person_ids).get_indexer(parts["person_id"].to_numpy()[keep])
     is_sender_role = parts["role"].isin(SENDER_ROLES).to_numpy()[keep]
-    home = person_home[person]
-
-    n_raw = len(raw)
-    people_n = np.bincount(row, minlength=n_raw)
-    home_n = np.bincount(row, weights=home, minlength=n_raw).astype(np.int64)
-    conversational = (people_n >= 2) & (people_n <= bulk_threshold) & (people_n - home_n >= 1)
-    if "bulk" in raw.columns:  # flagged on import (list mail, no-reply senders): also bulk
-        conversational &= ~raw["bulk"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-
-    # One sender per interaction: the smallest person code among from/organizer rows.
-    sender = np.full(n_raw, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(sender, row[is_sender_role], person[is_sender_role])
-    sender[sender == np.iinfo(np.int64).max] = -1
-
-    kind_raw = raw["kind"].astype(str).to_numpy()
-    kind_code = pd.Index(KINDS).get_indexer(pd.Index(kind_raw))
-    at_raw = raw["at"].to_numpy(dtype=np.int64)
-
-    # Keep conversational interactions only, renumbered in time order.
-    keep_rows = np.flatnonzero(conversational)
-    keep_rows = keep_rows[np.argsort(at_raw[keep_rows], kind="stable")]
-    new_row = np.full(n_raw, -1, dtype=np.int64)
-    new_row[keep_rows] = np.arange(len(keep_rows))
-    account_code = pd.Index(account_ids).get_indexer(raw_account.to_numpy())
-    latency = pd.to_numeric(raw["reply_latency_s"], errors="coerce").to_numpy(dtype=float)
-    sender_kept = sender[keep_rows]
-    interactions = pd.DataFrame(
-        {
-            "interaction_id": raw["interaction_id"].to_numpy()[keep_rows],
-            "account": account_code[keep_rows],
-            "kind": kind_code[keep_rows],
-            "at": at_raw[keep_rows],
-            "reply_latency_s": latency[keep_rows],
-            "people": people_n[keep_rows],
-            "home_people": home_n[keep_rows],
-            "sender": sender_kept,
-            "sender_home": (sender_kept >= 0) & person_home[np.maximum(sender_kept, 0)],
-        }
+    interactions, new_row = _conversations(
+        raw,
+        pd.Index(account_ids).get_indexer(raw_account.to_numpy()),
+        row,
+        person,
+        is_sender_role,
+        person_home,
+        bulk_threshold=bulk_threshold,
     )
 
     in_kept = new_row[row] >= 0
@@ -317,14 +275,7 @@ def prepare_activity(
     )
     participations["node"] = node
     edges = _edges(interactions, participations)
-    e_account = edges["account"].to_numpy(dtype=np.int64)
-    lo = np.minimum(edges["source"].to_numpy(), edges["target"].to_numpy())
-    hi = np.maximum(edges["source"].to_numpy(), edges["target"].to_numpy())
-    pair_key, pair = np.unique((e_account * n_persons + lo) * n_persons + hi, return_inverse=True)
-    edges["pair"] = pair
-    pair_account = pair_key // max(n_persons * n_persons, 1)
-    pair_lo = (pair_key // max(n_persons, 1)) % max(n_persons, 1)
-    pair_hi = pair_key % max(n_persons, 1)
+    pair_node_a, pair_node_b = _pair_nodes(edges, node_key, n_persons)
     return Activity(
         account_ids=account_ids,
         person_ids=person_ids,
@@ -335,13 +286,105 @@ def prepare_activity(
         edges=edges,
         node_account=node_key // max(n_persons, 1),
         node_person=node_key % max(n_persons, 1),
-        pair_node_a=np.searchsorted(node_key, pair_account * n_persons + pair_lo),
-        pair_node_b=np.searchsorted(node_key, pair_account * n_persons + pair_hi),
+        pair_node_a=pair_node_a,
+        pair_node_b=pair_node_b,
         level_names=level_names,
         function_names=function_names,
         accounts=frames.accounts,
         renewals=frames.renewals,
         bulk_threshold=bulk_threshold,
+    )
+
+
+def _participants(frames: PortfolioFrames) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Participations without duplicates (a person's most sender-like role kept), the
+    sorted person ids and which of them are ours."""
+    parts = frames.participations[["interaction_id", "person_id", "role"]].dropna(
+        subset=["interaction_id", "person_id"]
+    )
+    parts = parts.assign(
+        person_id=parts["person_id"].astype(str),
+        _rank=parts["role"].map(_ROLE_RANK).fillna(9).to_numpy(),
+    )
+    parts = parts.sort_values("_rank", kind="stable").drop_duplicates(
+        ["interaction_id", "person_id"], keep="first"
+    )
+    person_ids = _sorted_ids(frames.people["person_id"], parts["person_id"])
+    person_home = np.zeros(len(person_ids), dtype=bool)
+    home_people = frames.people.loc[frames.people["is_home"].fillna(False).astype(bool)]
+    home_codes = pd.Index(person_ids).get_indexer(pd.Index(home_people["person_id"].astype(str)))
+    person_home[home_codes[home_codes >= 0]] = True
+    return parts, person_ids, person_home
+
+
+def _conversations(
+    raw: pd.DataFrame,
+    account_code: np.ndarray,
+    row: np.ndarray,
+    person: np.ndarray,
+    is_sender_role: np.ndarray,
+    person_home: np.ndarray,
+    *,
+    bulk_threshold: int,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The conversational interactions in time order, and each raw row's new number
+    (-1 when dropped: one person, only ours, bulk)."""
+    home = person_home[person]
+    n_raw = len(raw)
+    people_n = np.bincount(row, minlength=n_raw)
+    home_n = np.bincount(row, weights=home, minlength=n_raw).astype(np.int64)
+    conversational = (people_n >= 2) & (people_n <= bulk_threshold) & (people_n - home_n >= 1)
+    if "bulk" in raw.columns:  # flagged on import (list mail, no-reply senders): also bulk
+        conversational &= ~raw["bulk"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+
+    # One sender per interaction: the smallest person code among from/organizer rows.
+    sender = np.full(n_raw, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(sender, row[is_sender_role], person[is_sender_role])
+    sender[sender == np.iinfo(np.int64).max] = -1
+
+    kind_raw = raw["kind"].astype(str).to_numpy()
+    kind_code = pd.Index(KINDS).get_indexer(pd.Index(kind_raw))
+    at_raw = raw["at"].to_numpy(dtype=np.int64)
+
+    # Keep conversational interactions only, renumbered in time order.
+    keep_rows = np.flatnonzero(conversational)
+    keep_rows = keep_rows[np.argsort(at_raw[keep_rows], kind="stable")]
+    new_row = np.full(n_raw, -1, dtype=np.int64)
+    new_row[keep_rows] = np.arange(len(keep_rows))
+    latency = pd.to_numeric(raw["reply_latency_s"], errors="coerce").to_numpy(dtype=float)
+    sender_kept = sender[keep_rows]
+    interactions = pd.DataFrame(
+        {
+            "interaction_id": raw["interaction_id"].to_numpy()[keep_rows],
+            "account": account_code[keep_rows],
+            "kind": kind_code[keep_rows],
+            "at": at_raw[keep_rows],
+            "reply_latency_s": latency[keep_rows],
+            "people": people_n[keep_rows],
+            "home_people": home_n[keep_rows],
+            "sender": sender_kept,
+            "sender_home": (sender_kept >= 0) & person_home[np.maximum(sender_kept, 0)],
+        }
+    )
+    return interactions, new_row
+
+
+def _pair_nodes(
+    edges: pd.DataFrame, node_key: np.ndarray, n_persons: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers each edge's unordered (account, person, person) pair (``edges["pair"]``)
+    and returns the two node codes of every pair."""
+    e_account = edges["account"].to_numpy(dtype=np.int64)
+    lo = np.minimum(edges["source"].to_numpy(), edges["target"].to_numpy())
+    hi = np.maximum(edges["source"].to_numpy(), edges["target"].to_numpy())
+    pair_key, pair = np.unique((e_account * n_persons + lo) * n_persons + hi, return_inverse=True)
+    edges["pair"] = pair
+    pair_account = pair_key // max(n_persons * n_persons, 1)
+    pair_lo = (pair_key // max(n_persons, 1)) % max(n_persons, 1)
+    pair_hi = pair_key % max(n_persons, 1)
+    return (
+        np.searchsorted(node_key, pair_account * n_persons + pair_lo),
+        np.searchsorted(node_key, pair_account * n_persons + pair_hi),
     )
 
 
@@ -409,27 +452,6 @@ def _time_slice(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
     return frame.iloc[lo:hi]
 
 
-def _compact(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct codes (sorted) and each code's position among them, by marking, not sorting.
-
-    Linear in ``size``: the fixed node and pair codes of an :class:`Activity` make this
-    cheaper than ``np.unique`` in every window.
-    """
-    seen = np.zeros(size, dtype=bool)
-    seen[codes] = True
-    remap = np.cumsum(seen) - 1
-    return np.flatnonzero(seen), remap[codes]
-
-
-def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Concatenated ``arange(s, s + c)`` for each start ``s`` and count ``c``."""
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    return np.repeat(np.asarray(starts, dtype=np.int64), counts) + offsets
-
-
 def _sorted_ids(*columns: pd.Series) -> np.ndarray:
     values = pd.concat([c.dropna().astype(str) for c in columns], ignore_index=True)
     return np.asarray(np.sort(values.unique()), dtype=object)
@@ -458,12 +480,11 @@ def _roles_at(
     # Combined (person, time) keys make "latest role started by then" one binary search.
     base = min(int(rstart.min()), int(at.min())) - 1
     span = max(int(rstart.max()), int(at.max())) - base + 1
-    rkey = rperson.astype(np.int64) * span + (rstart - base)
-    order = np.argsort(rkey, kind="stable")
-    rkey, rperson, rend = rkey[order], rperson[order], rend[order]
+    started = KeyedTimes.of(rperson, rstart, span=span, origin=base)
+    order = started.order
+    rperson, rend = rperson[order], rend[order]
     rlevel, rfunction = rlevel[order], rfunction[order]
-    pkey = person.astype(np.int64) * span + (at - base)
-    idx = np.searchsorted(rkey, pkey, side="right") - 1
+    idx = started.rank(person, at, "right") - 1
     found = idx >= 0
     idx_safe = np.maximum(idx, 0)
     found &= rperson[idx_safe] == person

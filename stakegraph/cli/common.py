@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -14,7 +13,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from stakegraph.config import get_settings
-from stakegraph.dates import epoch_seconds
+from stakegraph.dates import DAY, WEEK, epoch_seconds, parse_date
 from stakegraph.errors import StakegraphError
 from stakegraph.graph.store import GraphStore
 
@@ -54,7 +53,7 @@ def open_store() -> Iterator[GraphStore]:
 
 def parse_duration(text: str) -> int:
     """``90d``, ``12w`` or ``36h`` as seconds."""
-    units = {"h": 3600, "d": 86_400, "w": 7 * 86_400}
+    units = {"h": 3600, "d": DAY, "w": WEEK}
     number, unit = text[:-1], text[-1:].lower()
     if unit not in units or not number.isdigit() or int(number) <= 0:
         raise typer.BadParameter(f"{text!r} is not a duration like 90d, 12w or 36h")
@@ -64,6 +63,6 @@ def parse_duration(text: str) -> int:
 def parse_day(day: str) -> int:
     """A ``YYYY-MM-DD`` day as the epoch second of its midnight (UTC)."""
     try:
-        return epoch_seconds(date.fromisoformat(day))
+        return epoch_seconds(parse_date(day))
     except ValueError as exc:
         raise typer.BadParameter(f"{day!r} is not a date (YYYY-MM-DD)") from exc

@@ -15,49 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from stakegraph.dates import DAY
 from stakegraph.generate import vocab
-from stakegraph.generate.plan import EXECUTIVE_WITHDRAWAL, AccountPlan
-from stakegraph.generate.timeline import SECONDS_PER_DAY, Timeline
+from stakegraph.generate.plan import AccountPlan
+from stakegraph.generate.timeline import Timeline
+from stakegraph.generate.volume import ACTIVITY_SHARES, daily_multipliers
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-
-# Activities per unit of an account's daily rate, by activity type.
-ACTIVITY_SHARES: dict[str, float] = {
-    "thread": 0.26,
-    "meeting": 0.085,
-    "exec_meeting": 0.022,
-    "call": 0.08,
-    "ticket": 0.11,
-    "note": 0.05,
-    "customer_internal": 0.018,
-    "home_internal": 0.02,
-    "self_mail": 0.004,
-}
-# Rows written per activity (threads and internal emails get replies).
-ROWS_PER_ACTIVITY: dict[str, float] = {
-    "thread": 2.5,
-    "customer_internal": 1.25,
-    "home_internal": 1.45,
-}
-_INTERACTION_KIND = {
-    "thread": "email",
-    "meeting": "meeting",
-    "exec_meeting": "meeting",
-    "call": "call",
-    "ticket": "ticket",
-    "note": "note",
-    "customer_internal": "email",
-    "home_internal": "email",
-    "self_mail": "email",
-    "business_review": "meeting",
-}
-
-# Multipliers of the pre-churn decline (which starts at `AccountPlan.churn_decline_start`),
-# reached after 120 days, or halfway to the churn if the slide starts late.
-CHURN_DECLINE_FLOOR = {"email": 0.37, "meeting": 0.2, "other": 0.5}
-_CHURN_DECLINE_RAMP_DAYS = 120
-_RENEWAL_MEETING_BOOST = 1.3
 
 _LEVEL_AFFINITY = {
     "thread": {"ic": 1.0, "manager": 1.0, "director": 1.0, "vp": 0.8, "c_level": 0.6},
@@ -86,7 +51,7 @@ _MEETING_KINDS = frozenset({"meeting", "exec_meeting", "business_review"})
 # Below this log-weight a person is out of the account's traffic (cannot even reply).
 _SUPPRESSED_LOG_WEIGHT = -5.0
 _HOME_AWAY_LOG_WEIGHT = math.log(0.01)
-_MAX_REPLY_SECONDS = 30 * SECONDS_PER_DAY
+_MAX_REPLY_SECONDS = 30 * DAY
 _LOCAL_OFFSET_SHARE = 0.06
 _DUPLICATE_SHARE = 0.0015
 _EMAIL_ADDRESS_SHARE = 0.12
@@ -106,81 +71,6 @@ class AccountContext:
     home_away: npt.NDArray[np.bool_]  # (home people, days): on vacation
     home_index: dict[str, int]
     id_width: int
-
-
-def daily_multipliers(
-    plan: AccountPlan, timeline: Timeline, season: FloatArray
-) -> dict[str, FloatArray]:
-    """Unscaled expected activities per day, per activity type, for one account.
-
-    Parameters
-    ----------
-    plan : AccountPlan
-        The account.
-    timeline : Timeline
-        The history's calendar.
-    season : numpy.ndarray
-        ``timeline.seasonality()``.
-
-    Returns
-    -------
-    dict
-        Activity type -> array of ``timeline.days`` non-negative floats.
-    """
-    days = timeline.days
-    base = season * plan.wander * _volume_steps(plan.volume_steps, days)
-    if plan.churn_day is not None:
-        base[plan.churn_day :] = 0.0
-    rates = {kind: base * share for kind, share in ACTIVITY_SHARES.items()}
-    if plan.churn_day is not None:
-        start = plan.churn_decline_start
-        _apply_churn_decline(rates, plan.churn_day if start is None else start, plan.churn_day)
-    for renewal in plan.renewals:
-        if renewal.outcome != "churned":
-            lo = max(0, renewal.day - 75)
-            rates["meeting"][lo : renewal.day] *= _RENEWAL_MEETING_BOOST
-            rates["exec_meeting"][lo : renewal.day] *= _RENEWAL_MEETING_BOOST
-    for start in plan.incident_days:
-        window = slice(start, min(days, start + 5))
-        rates["ticket"][window] *= 6.0
-        rates["call"][window] *= 3.0
-        rates["thread"][window] *= 1.5
-    if plan.bottleneck is not None:
-        rates["customer_internal"][plan.bottleneck[1] :] = 0.0
-    for event in plan.events:
-        if event.kind == EXECUTIVE_WITHDRAWAL:
-            rates["exec_meeting"][event.day :] *= 0.5
-    return rates
-
-
-def expected_rows(rates: dict[str, FloatArray]) -> float:
-    """Expected number of interaction rows for daily rates from `daily_multipliers`."""
-    return sum(ROWS_PER_ACTIVITY.get(kind, 1.0) * float(r.sum()) for kind, r in rates.items())
-
-
-def _volume_steps(steps: list[tuple[int, float]], days: int) -> FloatArray:
-    factor = np.ones(days)
-    ramp_days = 14
-    for day, multiplier in steps:
-        ramp = np.clip((np.arange(days) - day) / ramp_days, 0.0, 1.0)
-        factor *= 1.0 + (multiplier - 1.0) * ramp
-    return factor
-
-
-def churn_decline_ramp_days(start: int, churn_day: int) -> int:
-    """Days the pre-churn slide takes to reach its floor: 120, or half the way to the churn."""
-    return max(1, min(_CHURN_DECLINE_RAMP_DAYS, (churn_day - start) // 2))
-
-
-def _apply_churn_decline(rates: dict[str, FloatArray], start: int, churn_day: int) -> None:
-    """Engagement slides from ``start`` to a floor, reached halfway to the churn at most."""
-    days = len(rates["thread"])
-    ramp = churn_decline_ramp_days(start, churn_day)
-    progress = np.clip((np.arange(days) - start) / ramp, 0.0, 1.0)
-    for kind, rate in rates.items():
-        channel = _INTERACTION_KIND[kind]
-        floor = CHURN_DECLINE_FLOOR.get(channel, CHURN_DECLINE_FLOOR["other"])
-        rate *= 1.0 - (1.0 - floor) * progress
 
 
 def account_rows(
@@ -235,7 +125,7 @@ class _AccountBuilder:
         ]
         self.home_latency = [(p.latency_median_hours * 3_600.0, p.latency_sigma) for p in self.team]
         inflation = plan.latency_inflation
-        self.inflation_from = inflation[0] * SECONDS_PER_DAY if inflation else None
+        self.inflation_from = inflation[0] * DAY if inflation else None
         self.inflation_factor = inflation[1] if inflation else 1.0
         self.bottleneck = (
             (self.contacts.index(plan.bottleneck[0]), plan.bottleneck[1])
@@ -312,7 +202,7 @@ class _AccountBuilder:
             local = rng.integers(16, 36, n) * 1_800
         else:
             local = rng.integers(8 * 3_600, 18 * 3_600 + 1_800, n)
-        at = (days * SECONDS_PER_DAY + local - self.offset_seconds).tolist()
+        at = (days * DAY + local - self.offset_seconds).tolist()
         home_ranked, _ = self._draw_ranked(self._team_log_weights(kind), self.home_presence, days)
         if kind in ("home_internal", "self_mail"):
             contact_ranked: list[list[int]] = [[] for _ in range(n)]
@@ -484,11 +374,7 @@ class _AccountBuilder:
             day = churn + int(self.rng.integers(1, 21))
             if day >= self.days:
                 continue
-            at = (
-                day * SECONDS_PER_DAY
-                + int(self.rng.integers(9 * 3_600, 17 * 3_600))
-                - self.offset_seconds
-            )
+            at = day * DAY + int(self.rng.integers(9 * 3_600, 17 * 3_600)) - self.offset_seconds
             subject = "Feedback on your time with Stakegraph Demo"
             self._append(at, "email", self._home(0), [contact], [], subject, "", -1)
 
@@ -517,7 +403,7 @@ class _AccountBuilder:
             if replier is None:
                 return
             at = at + self._reply_latency(replier, at)
-            day = (at + self.offset_seconds) // SECONDS_PER_DAY
+            day = (at + self.offset_seconds) // DAY
             if day >= self.stop_day or not self._can_reply(replier, day):
                 return
             if self._bypasses_bottleneck(participants, day):

@@ -7,10 +7,11 @@ from datetime import timedelta
 
 import numpy as np
 
+from stakegraph.dates import DAY
 from stakegraph.generate import vocab
 from stakegraph.generate.people import NEWSLETTER_ADDRESS
 from stakegraph.generate.plan import AccountPlan
-from stakegraph.generate.timeline import SECONDS_PER_DAY, Timeline
+from stakegraph.generate.timeline import Timeline
 
 _OPT_IN_SHARE = 0.45
 _RECIPIENTS = (50, 301)
@@ -32,7 +33,7 @@ def bulk_mail_rows(
             continue
         size = min(len(reachable), int(rng.integers(*_RECIPIENTS)))
         chosen = np.sort(rng.choice(reachable, size=size, replace=False))
-        at = day * SECONDS_PER_DAY + 14 * 3_600 + int(rng.integers(0, 3_600))
+        at = day * DAY + 14 * 3_600 + int(rng.integers(0, 3_600))
         yield [
             f"i-bulk-{number:04d}",
             "email",

@@ -27,12 +27,16 @@ from stakegraph.generate.people import (
     title_for,
 )
 from stakegraph.generate.timeline import Timeline
+from stakegraph.vocabulary import (
+    CHAMPION_DEPARTURE,
+    ENGAGEMENT_CONTRACTION,
+    EXECUTIVE_WITHDRAWAL,
+    RESPONSE_LATENCY_INFLATION,
+    SINGLE_NODE_BOTTLENECK,
+)
 
-CHAMPION_DEPARTURE = "champion_departure"
-SINGLE_NODE_BOTTLENECK = "single_node_bottleneck"
-EXECUTIVE_WITHDRAWAL = "executive_withdrawal"
-RESPONSE_LATENCY_INFLATION = "response_latency_inflation"
-ENGAGEMENT_CONTRACTION = "engagement_contraction"
+# The kinds of event planted, in drawing order (it fixes _EVENT_WEIGHTS and the
+# generator's determinism; reports use vocabulary.SIGNAL_KINDS).
 EVENT_KINDS = (
     CHAMPION_DEPARTURE,
     SINGLE_NODE_BOTTLENECK,
@@ -42,7 +46,7 @@ EVENT_KINDS = (
 )
 _EVENT_WEIGHTS = (0.2, 0.16, 0.16, 0.4, 0.4)
 # Rate-based events need traffic to be seen: only accounts with enough volume get them.
-_VOLUME_HUNGRY_EVENTS = frozenset({"response_latency_inflation", "engagement_contraction"})
+_VOLUME_HUNGRY_EVENTS = frozenset({RESPONSE_LATENCY_INFLATION, ENGAGEMENT_CONTRACTION})
 _MIN_VOLUME_FOR_RATE_EVENTS = 1.1
 # Second events that tell a coherent story with the first; person-level events come first.
 _COMPATIBLE_SECOND = {
@@ -335,7 +339,7 @@ def _present(person: Person, org_id: str, day: int) -> bool:
     )
 
 
-def _active_contacts(plan: AccountPlan, day: int) -> list[Person]:
+def active_contacts(plan: AccountPlan, day: int) -> list[Person]:
     return [
         p
         for p in plan.contacts
@@ -404,7 +408,7 @@ def _plant_champion_departure(
 
 
 def _plant_bottleneck(plan: AccountPlan, day: int, rng: np.random.Generator) -> PlannedEvent:
-    active = _active_contacts(plan, day)
+    active = active_contacts(plan, day)
     departing = {e.person.id for e in plan.events if e.person is not None}
     options = [
         p
@@ -429,7 +433,7 @@ def _plant_executive_withdrawal(
     plan: AccountPlan, day: int, rng: np.random.Generator
 ) -> PlannedEvent:
     executives = [
-        p for p in _active_contacts(plan, day) if p.level_at(day) in vocab.EXECUTIVE_LEVELS
+        p for p in active_contacts(plan, day) if p.level_at(day) in vocab.EXECUTIVE_LEVELS
     ]
     for person in executives:
         plan.cutoffs[person.id] = day
@@ -452,7 +456,7 @@ def _plant_latency_inflation(plan: AccountPlan, day: int, rng: np.random.Generat
 
 
 def _plant_contraction(plan: AccountPlan, day: int, rng: np.random.Generator) -> PlannedEvent:
-    active = _active_contacts(plan, day)
+    active = active_contacts(plan, day)
     volume_factor = round(float(rng.uniform(0.3, 0.5)), 2)
     keep_share = float(rng.uniform(0.3, 0.5))
     n_keep = max(2, round(keep_share * len(active)))
@@ -584,7 +588,7 @@ def _plan_churn_drift(plan: AccountPlan, rng: np.random.Generator) -> None:
     # Recorded for truth.json (`slide.slide_events`): who was there, and whom the slide took.
     reference = min([plan.churn_decline_start] + [day for _, day in drops])
     plan.slide_reference_day = reference
-    plan.slide_contacts_before = [p.id for p in _active_contacts(plan, reference)]
+    plan.slide_contacts_before = [p.id for p in active_contacts(plan, reference)]
     for person, day in drops:
         if plan.cutoffs.get(person.id, day + 1) > day:
             plan.slide_drops[person.id] = day

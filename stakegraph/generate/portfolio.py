@@ -12,12 +12,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from stakegraph.generate.activity import (
-    AccountContext,
-    account_rows,
-    daily_multipliers,
-    expected_rows,
-)
+from stakegraph.generate.activity import AccountContext, account_rows
 from stakegraph.generate.bulk import bulk_mail_rows
 from stakegraph.generate.knock_on import knock_on_events
 from stakegraph.generate.people import HOME_ORGANIZATION_ID, HomeTeam, build_home_team
@@ -31,6 +26,7 @@ from stakegraph.generate.plan import (
 )
 from stakegraph.generate.slide import slide_events
 from stakegraph.generate.timeline import Timeline
+from stakegraph.generate.volume import daily_multipliers, expected_rows
 from stakegraph.generate.writer import (
     GENERATED_INTERACTION_COLUMNS,
     all_people,

@@ -1,6 +1,6 @@
 """The events the pre-churn slide plants, as recorded in ``truth.json``.
 
-Before a churn the generator lets engagement slide (`activity.CHURN_DECLINE_FLOOR`,
+Before a churn the generator lets engagement slide (`volume.CHURN_DECLINE_FLOOR`,
 `plan.CHURN_CONTACT_DROP_SHARE`): volume falls and about 65% of the contacts drift away,
 the champion and executives included. That is an engagement contraction, a silent
 champion departure and an executive withdrawal, only slower than a planted one. This
@@ -36,13 +36,6 @@ from __future__ import annotations
 import math
 
 from stakegraph.generate import vocab
-from stakegraph.generate.activity import (
-    _INTERACTION_KIND,
-    ACTIVITY_SHARES,
-    CHURN_DECLINE_FLOOR,
-    _volume_steps,
-    churn_decline_ramp_days,
-)
 from stakegraph.generate.people import Person
 from stakegraph.generate.plan import (
     CHAMPION_DEPARTURE,
@@ -52,7 +45,14 @@ from stakegraph.generate.plan import (
     SINGLE_NODE_BOTTLENECK,
     AccountPlan,
     PlannedEvent,
-    _active_contacts,
+    active_contacts,
+)
+from stakegraph.generate.volume import (
+    ACTIVITY_SHARES,
+    CHURN_DECLINE_FLOOR,
+    INTERACTION_KIND,
+    churn_decline_ramp_days,
+    volume_steps,
 )
 
 __all__ = [
@@ -88,7 +88,7 @@ def slide_volume_factor() -> float:
     """
     total = sum(ACTIVITY_SHARES.values())
     kept = sum(
-        share * CHURN_DECLINE_FLOOR.get(_INTERACTION_KIND[kind], CHURN_DECLINE_FLOOR["other"])
+        share * CHURN_DECLINE_FLOOR.get(INTERACTION_KIND[kind], CHURN_DECLINE_FLOOR["other"])
         for kind, share in ACTIVITY_SHARES.items()
     )
     return kept / total
@@ -134,7 +134,7 @@ def _bottleneck(plan: AccountPlan, churn: int) -> PlannedEvent | None:
     for day in sorted(set(plan.slide_drops.values())):
         if day >= churn:
             break
-        staying = _active_contacts(plan, day)
+        staying = active_contacts(plan, day)
         if len(staying) > 1:
             continue
         if len(staying) == 1 and plan.cutoffs.get(staying[0].id, churn) >= churn:
@@ -171,7 +171,7 @@ def _contraction(plan: AccountPlan, start: int, churn: int, reference: int) -> P
         return None
     if len(kept) / len(before) > MAX_CONTRACTION_CONTACT_SHARE:
         return None
-    steps_before = float(_volume_steps(plan.volume_steps, start + 1)[start])
+    steps_before = float(volume_steps(plan.volume_steps, start + 1)[start])
     ramp_days = churn_decline_ramp_days(start, churn)
     # The ramp is linear from 1 to `factor`: the day it reaches the weakest planted volume.
     volume_day = start + math.ceil(

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 import numpy as np
 import numpy.typing as npt
 
-SECONDS_PER_DAY = 86_400
+from stakegraph.dates import DAY
+
 # Days either side of the history for which date labels are kept: local-time rows and
 # role dates before the start need them.
 _LABEL_MARGIN_BEFORE = 4_000
@@ -68,7 +69,7 @@ class Timeline:
         '2024-01-01T03:00:00+02:00'
         """
         local = seconds + offset_minutes * 60
-        day, second = divmod(local, SECONDS_PER_DAY)
+        day, second = divmod(local, DAY)
         hour, rest = divmod(second, 3_600)
         minute, sec = divmod(rest, 60)
         text = f"{self._labels[day + _LABEL_MARGIN_BEFORE]}T{hour:02d}:{minute:02d}:{sec:02d}"

@@ -8,12 +8,11 @@ from __future__ import annotations
 from typing import Final
 
 # The domain vocabulary lives in one place; generator modules read it from here.
-from stakegraph.vocabulary import FUNCTIONS, LEVELS, OUTCOMES, SENIOR_LEVELS  # noqa: F401
+from stakegraph.vocabulary import EXECUTIVE_LEVELS, FUNCTIONS, LEVELS, OUTCOMES  # noqa: F401
 
 SEGMENTS: Final = ("enterprise", "mid_market", "smb")
-EXECUTIVE_LEVELS: Final = SENIOR_LEVELS
-# The same, junior first: for lists written out (a set's order changes between processes).
-EXECUTIVE_LEVELS_IN_ORDER: Final = tuple(level for level in LEVELS if level in SENIOR_LEVELS)
+# Junior first, as written out in the truth file.
+EXECUTIVE_LEVELS_IN_ORDER: Final = EXECUTIVE_LEVELS
 
 FIRST_NAMES: Final = (
     "Aaliyah", "Aaron", "Abigail", "Adam", "Aditi", "Adrian", "Aiko", "Alan", "Alejandro",

@@ -8,7 +8,8 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from stakegraph.analytics.frames import DAY, PortfolioFrames
+from stakegraph.analytics.frames import PortfolioFrames
+from stakegraph.dates import DAY
 
 T0 = 1_700_000_000  # 2023-11-14; window starts in the tests are T0 + k days
 

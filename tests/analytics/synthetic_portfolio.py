@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from stakegraph.analytics.frames import DAY, FUNCTIONS, LEVELS, PortfolioFrames
+from stakegraph.analytics.frames import PortfolioFrames
+from stakegraph.dates import DAY
+from stakegraph.vocabulary import FUNCTIONS, LEVELS
 
 SEGMENTS = ("smb", "mid_market", "enterprise")
 START = 1_600_000_000  # 2020-09-13, any fixed epoch will do

@@ -13,7 +13,7 @@ from stakegraph.analytics.engagement import (
     renewal_engagement,
     renewed_baseline,
 )
-from stakegraph.analytics.frames import DAY
+from stakegraph.dates import DAY
 
 ROLES = [
     ("a", "vp", "finance", -100, None),

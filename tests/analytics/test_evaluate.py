@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from stakegraph.analytics.evaluate import auc, evaluate
-from stakegraph.analytics.frames import DAY
+from stakegraph.dates import DAY
 
 EPOCH_2024 = 1_704_067_200  # 2024-01-01
 
@@ -148,16 +148,16 @@ def test_end_to_end_on_a_small_generated_portfolio(tmp_path: Path) -> None:
     """
     from portfolio_frames import load_portfolio_frames, load_truth
 
-    from stakegraph.analytics.evaluate import _epoch
     from stakegraph.analytics.risk import backtest_risk
     from stakegraph.analytics.signals import detect_signals
     from stakegraph.analytics.windows import prepare_activity
+    from stakegraph.dates import parse_instant
     from stakegraph.generate import generate_portfolio
 
     generate_portfolio(tmp_path, accounts=60, seed=5)
     frames = load_portfolio_frames(tmp_path)
     truth = load_truth(tmp_path)
-    signals = detect_signals(frames, as_of=_epoch(truth["end"]))
+    signals = [s.as_record() for s in detect_signals(frames, as_of=parse_instant(truth["end"]))]
     risk = backtest_risk(prepare_activity(frames), signals)
     result = evaluate(signals, risk, truth)
     assert result["champion_departure"]["recall"] >= 0.8

@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from synthetic_portfolio import START, random_portfolio
 
-from stakegraph.analytics.frames import DAY, PortfolioFrames
+from stakegraph.analytics.frames import PortfolioFrames
 from stakegraph.analytics.snapshot import snapshot
+from stakegraph.dates import DAY
 
 WINDOW_START = START + 200 * DAY
 WINDOW_END = WINDOW_START + 90 * DAY

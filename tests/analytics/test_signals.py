@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stakegraph.analytics.frames import DAY, PortfolioFrames
-from stakegraph.analytics.signals import SignalParameters, detect_signals
+from stakegraph.analytics.frames import PortfolioFrames
+from stakegraph.analytics.signals import Signal, SignalParameters, detect_signals
+from stakegraph.dates import DAY
 
 WEEK = 7 * DAY
 T0 = 1_700_006_400  # a Wednesday, 00:00 UTC
@@ -99,8 +100,8 @@ def weekly(
             builder.email(T0 + w * WEEK + (k % 5) * DAY + 3600 * (k // 5), "h1", pid)
 
 
-def kinds(signals: list[dict[str, object]], kind: str) -> list[dict[str, object]]:
-    return [s for s in signals if s["kind"] == kind]
+def kinds(signals: list[Signal], kind: str) -> list[Signal]:
+    return [s for s in signals if s.kind == kind]
 
 
 def test_role_end_of_champion_is_a_departure_dated_at_the_end() -> None:
@@ -113,9 +114,9 @@ def test_role_end_of_champion_is_a_departure_dated_at_the_end() -> None:
     weekly(b, 40, ["x", "y", "z"], from_week=30)
     signals = kinds(detect_signals(b.frames(), as_of=T0 + 40 * WEEK), "champion_departure")
     assert len(signals) == 1
-    assert signals[0]["at"] == end
-    assert signals[0]["person_ids"] == ["champ"]
-    assert signals[0]["evidence"]["mode"] == "role_ended"
+    assert signals[0].at == end
+    assert signals[0].person_ids == ("champ",)
+    assert signals[0].evidence["mode"] == "role_ended"
 
 
 def test_role_end_with_a_new_role_at_the_same_account_is_not_a_departure() -> None:
@@ -136,9 +137,9 @@ def test_weekly_rhythm_silent_for_five_weeks_is_a_departure() -> None:
         b.person(pid)
     weekly(b, 40, ["champ", "champ", "x", "y"], skip={"champ"})
     signals = kinds(detect_signals(b.frames(), as_of=T0 + 40 * WEEK), "champion_departure")
-    assert [s["person_ids"] for s in signals] == [["champ"]]
-    assert signals[0]["evidence"]["mode"] == "silent"
-    assert T0 + 35 * WEEK < signals[0]["at"] <= T0 + 40 * WEEK
+    assert [s.person_ids for s in signals] == [("champ",)]
+    assert signals[0].evidence["mode"] == "silent"
+    assert T0 + 35 * WEEK < signals[0].at <= T0 + 40 * WEEK
 
 
 def test_monthly_rhythm_silent_for_five_weeks_is_not_a_departure() -> None:
@@ -172,9 +173,9 @@ def test_contraction_onto_one_contact_is_a_bottleneck() -> None:
         "single_node_bottleneck",
     )
     assert len(signals) == 1
-    assert signals[0]["person_ids"] == ["a"]
-    assert signals[0]["evidence"]["side"] == "their"
-    assert signals[0]["evidence"]["effective_threads_after"] < 1.6
+    assert signals[0].person_ids == ("a",)
+    assert signals[0].evidence["side"] == "their"
+    assert signals[0].evidence["effective_threads_after"] < 1.6
 
 
 def add_bulk(b: Builder, at: int, sender: str) -> None:
@@ -238,8 +239,8 @@ def test_slower_replies_are_latency_inflation_and_steady_ones_are_not() -> None:
         detect_signals(latency_builder(5.0).frames(), as_of=as_of), "response_latency_inflation"
     )
     assert len(slow) == 1
-    assert T0 + 32 * WEEK < slow[0]["at"] <= as_of
-    assert slow[0]["evidence"]["ratio"] > 3
+    assert T0 + 32 * WEEK < slow[0].at <= as_of
+    assert slow[0].evidence["ratio"] > 3
     steady = detect_signals(latency_builder(1.0).frames(), as_of=as_of)
     assert kinds(steady, "response_latency_inflation") == []
 
@@ -254,8 +255,8 @@ def test_executives_going_quiet_is_a_withdrawal() -> None:
     weekly(b, 40, ["x", "y", "z", "x", "y", "z"], from_week=30)
     signals = kinds(detect_signals(b.frames(), as_of=T0 + 40 * WEEK), "executive_withdrawal")
     assert len(signals) == 1
-    assert set(signals[0]["person_ids"]) == {"vp1", "ceo"}
-    assert signals[0]["at"] > T0 + 30 * WEEK
+    assert set(signals[0].person_ids) == {"vp1", "ceo"}
+    assert signals[0].at > T0 + 30 * WEEK
 
 
 def narrowing_builder(kept: list[str]) -> Builder:
@@ -274,14 +275,14 @@ def test_falling_volume_and_breadth_is_a_contraction() -> None:
     signals = kinds(detect_signals(b.frames(), as_of=T0 + 40 * WEEK), "engagement_contraction")
     assert len(signals) == 1
     # Two conversations a week against six, with two of the six contacts.
-    assert signals[0]["evidence"]["volume_ratio"] == pytest.approx(2 / 6, abs=0.02)
-    assert signals[0]["evidence"]["contact_ratio"] == pytest.approx(2 / 6, abs=0.02)
+    assert signals[0].evidence["volume_ratio"] == pytest.approx(2 / 6, abs=0.02)
+    assert signals[0].evidence["contact_ratio"] == pytest.approx(2 / 6, abs=0.02)
 
 
 def test_contraction_onto_one_contact_is_a_bottleneck_not_a_contraction() -> None:
     signals = detect_signals(narrowing_builder(["a"]).frames(), as_of=T0 + 40 * WEEK)
     assert kinds(signals, "engagement_contraction") == []
-    assert [s["person_ids"] for s in kinds(signals, "single_node_bottleneck")] == [["a"]]
+    assert [s.person_ids for s in kinds(signals, "single_node_bottleneck")] == [("a",)]
 
 
 def test_interactions_after_as_of_change_nothing() -> None:
@@ -298,13 +299,13 @@ def test_a_later_run_raises_the_same_earlier_signals() -> None:
     early = detect_signals(b.frames(), as_of=T0 + 40 * WEEK)
     late = detect_signals(b.frames(), as_of=T0 + 50 * WEEK)
     assert early
-    assert [s for s in late if s["at"] <= T0 + 40 * WEEK] == early
+    assert [s for s in late if s.at <= T0 + 40 * WEEK] == early
 
 
 def test_signals_are_well_formed_and_fire_once_per_episode() -> None:
     signals = detect_signals(bottleneck_builder().frames(), as_of=T0 + 40 * WEEK)
     for s in signals:
-        assert set(s) == {
+        assert set(s.as_record()) == {
             "id",
             "account_id",
             "kind",
@@ -314,16 +315,19 @@ def test_signals_are_well_formed_and_fire_once_per_episode() -> None:
             "evidence",
             "person_ids",
         }
-        assert 0.0 <= s["severity"] <= 1.0
-        assert isinstance(s["evidence"], dict)
-        assert s["summary"].endswith(".")
-    assert len({(s["kind"], s["account_id"]) for s in signals}) == len(signals)
+        assert 0.0 <= s.severity <= 1.0
+        assert isinstance(s.evidence, dict)
+        assert s.summary.endswith(".")
+        assert s.id.startswith(f"{s.kind}:{s.account_id}:")
+    assert len({(s.kind, s.account_id) for s in signals}) == len(signals)
 
 
 def test_parameters_are_validated_by_name() -> None:
     with pytest.raises(TypeError):
         detect_signals(bottleneck_builder().frames(), as_of=T0, no_such_parameter=1)
-    assert SignalParameters().baseline_weeks == 26
+    with pytest.raises(TypeError):
+        detect_signals(bottleneck_builder().frames(), as_of=T0, alpha=0.01)
+    assert SignalParameters().windows.baseline_weeks == 26
 
 
 def holiday_builder(silent_from: int, weeks: int) -> Builder:
@@ -356,9 +360,9 @@ def test_a_silence_longer_than_any_in_the_past_year_is_a_departure() -> None:
     # first missed by the end of week 60.
     b = holiday_builder(silent_from=52, weeks=64)
     signals = kinds(detect_signals(b.frames(), as_of=T0 + 64 * WEEK), "champion_departure")
-    assert [s["person_ids"] for s in signals] == [["champ"]]
-    assert signals[0]["at"] == T0 + 61 * WEEK
-    assert signals[0]["evidence"]["account_interactions_since"] == 20
+    assert [s.person_ids for s in signals] == [("champ",)]
+    assert signals[0].at == T0 + 61 * WEEK
+    assert signals[0].evidence["account_interactions_since"] == 20
 
 
 def test_a_champion_quiet_while_traffic_runs_through_one_person_is_no_departure() -> None:
@@ -370,7 +374,7 @@ def test_a_champion_quiet_while_traffic_runs_through_one_person_is_no_departure(
     weekly(b, 44, ["a"] * 8 + ["b"], from_week=32)
     signals = detect_signals(b.frames(), as_of=T0 + 44 * WEEK)
     assert kinds(signals, "champion_departure") == []
-    assert [s["person_ids"] for s in kinds(signals, "single_node_bottleneck")] == [["a"]]
+    assert [s.person_ids for s in kinds(signals, "single_node_bottleneck")] == [("a",)]
     # Without the narrowing (the others keep talking) the same silence is a departure.
     b = Builder()
     b.person("champ", "director")
@@ -379,7 +383,7 @@ def test_a_champion_quiet_while_traffic_runs_through_one_person_is_no_departure(
     weekly(b, 32, ["champ", "a", "b", "c", "d", "e"])
     weekly(b, 44, ["a", "b", "c", "d", "e"], from_week=32)
     signals = detect_signals(b.frames(), as_of=T0 + 44 * WEEK)
-    assert [s["person_ids"] for s in kinds(signals, "champion_departure")] == [["champ"]]
+    assert [s.person_ids for s in kinds(signals, "champion_departure")] == [("champ",)]
 
 
 def test_nothing_is_raised_after_the_account_churned() -> None:
@@ -395,14 +399,14 @@ def test_nothing_is_raised_after_the_account_churned() -> None:
 
 
 def test_step_over_trend_prefers_a_step_for_a_step_and_a_trend_for_a_slide() -> None:
-    from stakegraph.analytics.signals import _step_over_trend
+    from stakegraph.analytics.signals.contraction import step_over_trend
 
     weeks = np.arange(34)
     step = np.where(weeks < 24, 20.0, 6.0)
     slide = 20.0 * np.exp(-0.04 * weeks)
     volume = np.stack([step, slide])
     season = np.ones(34)
-    evidence = _step_over_trend(volume, season, np.array([0, 1]), np.array([33, 33]), 34, 4)
+    evidence = step_over_trend(volume, season, np.array([0, 1]), np.array([33, 33]), 34, 4)
     # The step fits the step exactly (log-likelihood ratio > 0); the slide is a trend.
     assert evidence[0] > 10
     assert evidence[1] < 0
@@ -431,7 +435,7 @@ def test_a_champion_quiet_while_the_traffic_narrows_is_no_departure_before_the_b
     assert kinds(detect_signals(build(True).frames(), as_of=as_of), "champion_departure") == []
     # The same silence while the others keep talking is a departure.
     spread = kinds(detect_signals(build(False).frames(), as_of=as_of), "champion_departure")
-    assert [s["person_ids"] for s in spread] == [["champ"]]
+    assert [s.person_ids for s in spread] == [("champ",)]
 
 
 def exec_role_end_builder(role_ends: bool, *, ceo: bool = True) -> Builder:
@@ -453,14 +457,14 @@ def exec_role_end_builder(role_ends: bool, *, ceo: bool = True) -> Builder:
 def test_executive_silence_that_began_with_a_champions_role_end_is_that_departure() -> None:
     as_of = T0 + 40 * WEEK
     signals = detect_signals(exec_role_end_builder(True).frames(), as_of=as_of)
-    modes = [s["evidence"]["mode"] for s in signals if s["kind"] == "champion_departure"]
+    modes = [s.evidence["mode"] for s in signals if s.kind == "champion_departure"]
     assert modes == ["role_ended"]
     assert kinds(signals, "executive_withdrawal") == []
     # The same silence without the role end: the executives did go quiet.
     signals = detect_signals(exec_role_end_builder(False).frames(), as_of=as_of)
-    withdrawals = [s for s in signals if s["kind"] == "executive_withdrawal"]
+    withdrawals = [s for s in signals if s.kind == "executive_withdrawal"]
     assert len(withdrawals) == 1
-    assert set(withdrawals[0]["person_ids"]) == {"vp1", "ceo"}
+    assert set(withdrawals[0].person_ids) == {"vp1", "ceo"}
 
 
 def test_an_executive_who_stays_is_judged_on_their_own_appearances() -> None:
@@ -478,17 +482,17 @@ def test_an_executive_who_stays_is_judged_on_their_own_appearances() -> None:
     weekly(b, 30, ["vp1", "vp1", "x", "y", "z"], from_week=24)
     weekly(b, 48, ["x", "y", "z", "x", "y"], from_week=30)
     signals = kinds(detect_signals(b.frames(), as_of=T0 + 48 * WEEK), "executive_withdrawal")
-    assert [s["person_ids"] for s in signals] == [["ceo"]]
-    assert signals[0]["evidence"]["executives_left"] == ["vp1"]
-    assert signals[0]["evidence"]["last_seen_at"] < T0 + 24 * WEEK
-    assert signals[0]["at"] > T0 + 30 * WEEK
+    assert [s.person_ids for s in signals] == [("ceo",)]
+    assert signals[0].evidence["executives_left"] == ["vp1"]
+    assert signals[0].evidence["last_seen_at"] < T0 + 24 * WEEK
+    assert signals[0].at > T0 + 30 * WEEK
 
 
 def test_the_last_executive_leaving_their_role_is_also_an_executive_withdrawal() -> None:
     """Without the ceo, vp1's role end leaves no executive: both stories hold."""
     signals = detect_signals(exec_role_end_builder(True, ceo=False).frames(), as_of=T0 + 40 * WEEK)
-    modes = [s["evidence"]["mode"] for s in signals if s["kind"] == "champion_departure"]
+    modes = [s.evidence["mode"] for s in signals if s.kind == "champion_departure"]
     assert modes == ["role_ended"]
     withdrawals = kinds(signals, "executive_withdrawal")
-    assert [s["person_ids"] for s in withdrawals] == [["vp1"]]
-    assert withdrawals[0]["at"] > T0 + 30 * WEEK + 2 * DAY
+    assert [s.person_ids for s in withdrawals] == [("vp1",)]
+    assert withdrawals[0].at > T0 + 30 * WEEK + 2 * DAY

@@ -6,9 +6,9 @@ from frames_builder import at, make_frames
 from synthetic_portfolio import START, random_portfolio
 
 from stakegraph.analytics.engagement import multi_role_share
-from stakegraph.analytics.frames import DAY
 from stakegraph.analytics.snapshot import SNAPSHOT_COLUMNS, snapshot, snapshot_series
 from stakegraph.analytics.ties import tie_table
+from stakegraph.dates import DAY
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ import math
 import pytest
 from frames_builder import at, make_frames
 
-from stakegraph.analytics.frames import DAY
 from stakegraph.analytics.ties import TieWeights, tie_strength, tie_table
+from stakegraph.dates import DAY
 
 
 def worked_example():  # type: ignore[no-untyped-def]

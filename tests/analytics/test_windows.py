@@ -4,13 +4,13 @@ import pandas as pd
 import pytest
 from frames_builder import T0, at, make_frames
 
-from stakegraph.analytics.frames import DAY
 from stakegraph.analytics.windows import (
     account_stakeholder_edges,
     prepare_activity,
     slice_window,
     window_grid,
 )
+from stakegraph.dates import DAY
 
 
 def test_window_grid_is_trailing_and_half_open() -> None:

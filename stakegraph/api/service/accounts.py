@@ -11,9 +11,9 @@ from stakegraph.analytics.trend import metric_trend
 from stakegraph.api import schemas as s
 from stakegraph.api.errors import NotFoundError
 from stakegraph.api.keys import Principal
-from stakegraph.api.service.network import DAY
 from stakegraph.api.service.serialize import as_date, as_datetime, number, parse_json
 from stakegraph.api.settings import ApiSettings
+from stakegraph.dates import DAY
 from stakegraph.graph.store import GraphStore
 
 SORT_FIELDS = ("name", "segment", "arr", "renewal_date", "risk_score", "risk_tier", "open_signals")

@@ -8,9 +8,10 @@ from stakegraph.analytics.ties_map import MapPerson, map_flags
 from stakegraph.api import schemas as s
 from stakegraph.api.keys import Principal
 from stakegraph.api.service.accounts import account_row, default_as_of
-from stakegraph.api.service.network import DAY, AccountNetwork, account_network
+from stakegraph.api.service.network import AccountNetwork, account_network
 from stakegraph.api.service.serialize import as_datetime, evidence_public
 from stakegraph.api.settings import ApiSettings
+from stakegraph.dates import DAY
 from stakegraph.graph.store import GraphStore
 
 _FLAG_ORDER = ("champion", "bottleneck", "articulation_point", "departed", "silent_executive")

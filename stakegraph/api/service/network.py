@@ -21,10 +21,9 @@ from stakegraph.analytics.ties_map import MapTie, Touch
 from stakegraph.analytics.ties_map import tie_evidence as compute_tie_evidence
 from stakegraph.api import schemas as s
 from stakegraph.api.service.serialize import evidence_public, number
-from stakegraph.dates import epoch_seconds
+from stakegraph.dates import DAY, epoch_seconds
 from stakegraph.graph.store import GraphStore
 
-DAY = 86_400
 # Declared acquaintances (knows.csv) carry no interaction data; they count as weak ties.
 KNOWS_STRENGTH = 0.1
 

@@ -11,9 +11,9 @@ from stakegraph.analytics.outreach import Target, plan_outreach, warm_path_stren
 from stakegraph.analytics.tie_graph import tie_graph
 from stakegraph.api import schemas as s
 from stakegraph.api.errors import InvalidRequestError
-from stakegraph.api.service.network import DAY, stored_capacity
+from stakegraph.api.service.network import stored_capacity
 from stakegraph.api.service.serialize import as_datetime, number, person_brief, score_public
-from stakegraph.dates import epoch_seconds
+from stakegraph.dates import DAY, epoch_seconds
 from stakegraph.graph.store import GraphStore
 
 

@@ -1,0 +1,184 @@
+"""Numeric kernels shared by the analytics modules: weekly sums, group reductions, keyed times.
+
+Every function here is vectorized over whole portfolios (accounts x weeks, or every
+(key, time) event at once) and knows nothing of the domain; the modules that use them
+give the arrays their meaning.
+
+Examples
+--------
+>>> import numpy as np
+>>> prefix = prefix_sums(np.array([[1.0, 2.0, 3.0]]))
+>>> window_sums(prefix, 1, 3)
+array([5.])
+>>> herfindahl_index(np.array([4.0]), np.array([10.0]))  # amounts 3 and 1
+array([0.625])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "KeyedTimes",
+    "compact_codes",
+    "concatenated_ranges",
+    "effective_threads",
+    "group_argmax",
+    "group_sum",
+    "herfindahl_index",
+    "prefix_sums",
+    "window_sums",
+]
+
+
+def prefix_sums(matrix: np.ndarray) -> np.ndarray:
+    """Prefix sums along the columns with a leading zero column.
+
+    The sum of columns ``[i, j)`` of row ``r`` is ``prefix[r, j] - prefix[r, i]``.
+    """
+    out = np.zeros((matrix.shape[0], matrix.shape[1] + 1), dtype=float)
+    np.cumsum(matrix, axis=1, out=out[:, 1:])
+    return out
+
+
+def window_sums(prefix: np.ndarray, lo: np.ndarray | int, hi: np.ndarray | int) -> np.ndarray:
+    """Sum of columns ``[lo, hi)`` (clipped to the matrix) for every row.
+
+    ``lo`` and ``hi`` are scalars or arrays of the same shape (one window per output
+    column); ``prefix`` comes from :func:`prefix_sums`.
+    """
+    columns = prefix.shape[1] - 1
+    lo_clipped = np.clip(lo, 0, columns)
+    hi_clipped = np.clip(hi, 0, columns)
+    return np.asarray(prefix[:, hi_clipped] - prefix[:, lo_clipped])
+
+
+def group_sum(matrix: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """Sum the rows of ``matrix`` per group (``groups`` need not be sorted)."""
+    out = np.zeros((n_groups, matrix.shape[1]))
+    np.add.at(out, groups, matrix)
+    return out
+
+
+def group_argmax(
+    matrix: np.ndarray, groups: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per group and column, the row (position in ``matrix``) with the largest value.
+
+    Returns the row index (-1 for empty groups or all-zero columns) and the value; the
+    first row wins ties.
+    """
+    best = np.full((n_groups, matrix.shape[1]), -np.inf)
+    np.maximum.at(best, groups, matrix)
+    is_best = (matrix >= best[groups]) & (matrix > 0)
+    rows, cols = np.nonzero(is_best)
+    arg = np.full((n_groups, matrix.shape[1]), -1, dtype=np.int64)
+    # Assigned in reverse so that earlier rows overwrite later ones.
+    arg[groups[rows[::-1]], cols[::-1]] = rows[::-1]
+    value = np.where(arg >= 0, best, 0.0)
+    return arg, value
+
+
+def herfindahl_index(total: np.ndarray, squares: np.ndarray) -> np.ndarray:
+    """Herfindahl-Hirschman index ``H = sum_i x_i^2 / (sum_i x_i)^2`` from the two sums.
+
+    ``total`` is ``sum_i x_i`` and ``squares`` is ``sum_i x_i^2`` of non-negative amounts
+    (one entry per group); NaN where the total is 0. ``H`` runs from ``1 / k`` for ``k``
+    equal amounts to 1 for a single holder (Hirschman 1964).
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(np.where(total > 0, squares / total**2, np.nan))
+
+
+def effective_threads(total: np.ndarray, squares: np.ndarray) -> np.ndarray:
+    """The effective number of holders ``1 / H`` (see :func:`herfindahl_index`).
+
+    Computed as ``total^2 / squares`` directly (not as the reciprocal of ``H``, which can
+    differ in the last bit); NaN where the total is 0.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(np.where(total > 0, total**2 / squares, np.nan))
+
+
+def compact_codes(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct codes (sorted) and each code's position among them, by marking, not sorting.
+
+    Linear in ``size``: the fixed node and pair codes of an :class:`Activity` make this
+    cheaper than ``np.unique`` in every window.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> compact_codes(np.array([7, 2, 7]), 10)
+    (array([2, 7]), array([1, 0, 1]))
+    """
+    seen = np.zeros(size, dtype=bool)
+    seen[codes] = True
+    remap = np.cumsum(seen) - 1
+    return np.flatnonzero(seen), remap[codes]
+
+
+def concatenated_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(s, s + c)`` for each start ``s`` and count ``c``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> concatenated_ranges(np.array([10, 3]), np.array([2, 3]))
+    array([10, 11,  3,  4,  5])
+    """
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(np.asarray(starts, dtype=np.int64), counts) + offsets
+
+
+@dataclass(frozen=True)
+class KeyedTimes:
+    """Events ``(key, time)`` folded into one sorted integer axis ``key * span + (time - origin)``.
+
+    With ``span`` larger than any ``time - origin`` of interest, every key owns its own
+    stretch of the axis, so "events of key ``k`` before time ``t``" or "between ``t0``
+    and ``t1``" is one binary search for all queries at once. Queries with times outside
+    ``[origin, origin + span)`` land in a neighbouring key's stretch: callers mask them.
+
+    Attributes
+    ----------
+    encoded : numpy.ndarray
+        The events' positions on the axis, sorted.
+    order : numpy.ndarray
+        The permutation that sorts the events given to :meth:`of` (stable).
+    span, origin : int
+    """
+
+    encoded: np.ndarray
+    order: np.ndarray
+    span: int
+    origin: int
+
+    @classmethod
+    def of(cls, keys: np.ndarray, times: np.ndarray, *, span: int, origin: int = 0) -> KeyedTimes:
+        encoded = keys.astype(np.int64) * np.int64(span) + (times.astype(np.int64) - origin)
+        order = np.argsort(encoded, kind="stable")
+        return cls(encoded=encoded[order], order=order, span=int(span), origin=int(origin))
+
+    def encode(self, keys: np.ndarray | int, times: np.ndarray | int) -> np.ndarray:
+        """Positions of ``(keys, times)`` on the axis."""
+        return np.asarray(np.asarray(keys, dtype=np.int64) * np.int64(self.span)) + (
+            np.asarray(times, dtype=np.int64) - self.origin
+        )
+
+    def rank(
+        self, keys: np.ndarray | int, times: np.ndarray | int, side: str = "left"
+    ) -> np.ndarray:
+        """Events before each ``(key, time)`` on the axis (``side="right"``: at or before)."""
+        return np.asarray(
+            np.searchsorted(self.encoded, self.encode(keys, times), side=side)  # type: ignore[call-overload]
+        )
+
+    def count_between(self, keys: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """Events of each key with ``start <= time < end``."""
+        return self.rank(keys, end) - self.rank(keys, start)

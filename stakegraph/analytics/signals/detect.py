@@ -1,0 +1,137 @@
+"""Every detector over a portfolio: the weekly tables once, each kind, episodes, churn cut-off."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from stakegraph.analytics.frames import PortfolioFrames
+from stakegraph.analytics.signals.bottleneck import single_node_bottlenecks
+from stakegraph.analytics.signals.champion import champion_departures
+from stakegraph.analytics.signals.contraction import engagement_contractions
+from stakegraph.analytics.signals.executive import executive_withdrawals
+from stakegraph.analytics.signals.latency import response_latency_inflations
+from stakegraph.analytics.signals.parameters import SignalParameters
+from stakegraph.analytics.signals.record import Signal
+from stakegraph.analytics.signals.tables import WeeklyTables
+from stakegraph.analytics.windows import DEFAULT_BULK_THRESHOLD, Activity, prepare_activity
+from stakegraph.vocabulary import (
+    CHAMPION_DEPARTURE,
+    ENGAGEMENT_CONTRACTION,
+    EXECUTIVE_WITHDRAWAL,
+    RESPONSE_LATENCY_INFLATION,
+    SIGNAL_KINDS,
+    SINGLE_NODE_BOTTLENECK,
+)
+
+__all__ = ["DETECTORS", "detect_signals"]
+
+Detector = Callable[[WeeklyTables, SignalParameters], list[Signal]]
+# Every detector by the kind it raises, in the order they run.
+DETECTORS: Mapping[str, Detector] = {
+    SINGLE_NODE_BOTTLENECK: single_node_bottlenecks,
+    CHAMPION_DEPARTURE: champion_departures,
+    EXECUTIVE_WITHDRAWAL: executive_withdrawals,
+    RESPONSE_LATENCY_INFLATION: response_latency_inflations,
+    ENGAGEMENT_CONTRACTION: engagement_contractions,
+}
+
+
+def detect_signals(
+    frames: PortfolioFrames | Activity,
+    *,
+    as_of: int,
+    roles: pd.DataFrame | None = None,
+    kinds: tuple[str, ...] = SIGNAL_KINDS,
+    bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
+    **parameters: Any,
+) -> list[Signal]:
+    """Every signal of every account raised on the weekly grid ending at ``as_of``.
+
+    Parameters
+    ----------
+    frames : PortfolioFrames or Activity
+        The input tables; an :class:`~stakegraph.analytics.windows.Activity` is used as
+        prepared (then pass ``roles`` for role-ended champion departures).
+    as_of : int, keyword-only
+        Epoch seconds; nothing at or after it is read (roles ending later are current).
+    roles : pandas.DataFrame, optional, keyword-only
+        Role history, when ``frames`` is an Activity (default: ``frames.roles``).
+    kinds : tuple of str, keyword-only
+        Detectors to run (default all of :data:`~stakegraph.vocabulary.SIGNAL_KINDS`).
+    bulk_threshold : int, keyword-only
+        Interactions with more distinct people are bulk and ignored (default 25).
+    **parameters
+        Keyword-only tuning parameters by flat name (``recent_weeks``,
+        ``champion_alpha``, ...), see :class:`SignalParameters` and its groups.
+
+    Returns
+    -------
+    list of Signal
+        Sorted by ``(at, account_id, kind, id)``; none raised after the account churned.
+
+    Examples
+    --------
+    >>> from stakegraph.analytics.frames import empty_frames
+    >>> detect_signals(empty_frames(), as_of=1_700_000_000)
+    []
+    """
+    params = SignalParameters.from_keywords(**parameters)
+    if isinstance(frames, Activity):
+        activity = frames
+        role_frame = roles if roles is not None else pd.DataFrame(columns=["person_id"])
+    else:
+        activity = prepare_activity(_before(frames, as_of), bulk_threshold=bulk_threshold)
+        role_frame = frames.roles if roles is None else roles
+    tables = WeeklyTables.build(activity, role_frame, as_of=as_of)
+    if tables is None:
+        return []
+    signals: list[Signal] = []
+    for kind, detector in DETECTORS.items():
+        if kind in kinds:
+            signals += detector(tables, params)
+    signals = _before_churn(signals, activity.renewals)
+    signals.sort(key=lambda s: (s.at, s.account_id, s.kind, s.id))
+    return signals
+
+
+def _before(frames: PortfolioFrames, as_of: int) -> PortfolioFrames:
+    """The frames without interactions at or after ``as_of`` (and their participations)."""
+    at = pd.to_numeric(frames.interactions["at"], errors="coerce")
+    inside = frames.interactions[at < as_of]
+    if len(inside) == len(frames.interactions):
+        return frames
+    parts = frames.participations
+    parts = parts[parts["interaction_id"].isin(inside["interaction_id"])]
+    return PortfolioFrames(
+        interactions=inside,
+        participations=parts,
+        people=frames.people,
+        roles=frames.roles,
+        accounts=frames.accounts,
+        renewals=frames.renewals,
+    )
+
+
+def _before_churn(signals: list[Signal], renewals: pd.DataFrame | None) -> list[Signal]:
+    """Drop signals raised after their account churned: once a renewal has come out
+    ``churned`` the relationship is over, and its silence is the churn, not a signal of it.
+    The churn date is known at the signal's date (it is before it), so this stays causal.
+    """
+    if (
+        renewals is None
+        or len(renewals) == 0
+        or not {"account_id", "at", "outcome"} <= set(renewals.columns)
+    ):
+        return signals
+    churned = renewals[renewals["outcome"].astype(str) == "churned"]
+    first = (
+        pd.to_numeric(churned["at"], errors="coerce")
+        .groupby(churned["account_id"].astype(str))
+        .min()
+    )
+    ended = first.to_dict()
+    return [s for s in signals if not (s.at > ended.get(str(s.account_id), np.inf))]

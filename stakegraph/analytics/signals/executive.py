@@ -1,0 +1,301 @@
+"""Executive withdrawal: the account keeps talking, but its VP and C-level people stop appearing.
+
+The silence test of :mod:`.silence` with "any executive of theirs" as the participant,
+relative to the executives' own prior share of the account's conversations, taken per
+kind of interaction (executives are on most meetings and few tickets). When executives
+leave their roles, the ones who stay are judged from then on (presence eras, see
+:class:`ExecutivePresence`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from stakegraph.analytics.signals.episodes import first_of_silences
+from stakegraph.analytics.signals.parameters import SignalParameters
+from stakegraph.analytics.signals.record import Signal, clip_severity
+from stakegraph.analytics.signals.silence import (
+    Appearances,
+    SilenceTest,
+    narrowed_during_silence,
+    silence_test,
+)
+from stakegraph.analytics.signals.tables import WeeklyTables, their_threads
+from stakegraph.dates import DAY, WEEK
+from stakegraph.vocabulary import EXECUTIVE_LEVELS, EXECUTIVE_WITHDRAWAL
+
+__all__ = ["ExecutivePresence", "executive_presence", "executive_withdrawals", "last_role_ends"]
+
+
+def executive_withdrawals(tables: WeeklyTables, params: SignalParameters) -> list[Signal]:
+    """VP and C-level people of theirs stop appearing, relative to their prior share.
+
+    Parameters
+    ----------
+    tables : WeeklyTables
+        Weekly tables of a run. With a role history, after executives leave their roles
+        the executives who stay are judged on their own appearances; when none stays,
+        every executive's silence stands.
+    params : SignalParameters
+
+    Returns
+    -------
+    list of Signal
+        Signals of kind ``executive_withdrawal`` naming the executives who went quiet.
+    """
+    grid = tables.grid
+    presence = executive_presence(tables)
+    if presence is None:
+        return []
+    weeks = np.arange(grid.weeks)
+    windows = params.windows
+    narrowed = their_threads(tables, windows.recent_weeks) <= params.bottleneck.max_threads
+    history = (
+        weeks[None, :] - tables.first_week[:, None] + 1
+        >= windows.min_baseline_weeks + windows.recent_weeks
+    )
+    account_idx, week_idx = np.nonzero(history & ~narrowed)
+    keys = presence.key_at(account_idx, grid.end_of(week_idx))
+    test = silence_test(
+        tables,
+        presence.appearances,
+        keys,
+        account_idx,
+        week_idx,
+        params=params,
+        alpha=params.executive.alpha,
+    )
+    fire = (
+        test.fire
+        & (test.own_count >= params.executive.min_interactions)
+        & ~narrowed_during_silence(tables, account_idx, week_idx, test.last_seen, params=params)
+    )
+    fired = np.flatnonzero(fire)
+    episodes = first_of_silences(
+        account_idx[fired],
+        week_idx[fired],
+        account_idx[fired],
+        windows.cooldown_weeks,
+        test.last_seen[fired],
+    )
+    signals = []
+    for account, week, _account, position in episodes:
+        candidate = int(fired[position])
+        key = int(keys[candidate])
+        signals.append(_withdrawal(tables, presence, test, candidate, key, account, week, params))
+    return signals
+
+
+def _withdrawal(
+    tables: WeeklyTables,
+    presence: ExecutivePresence,
+    test: SilenceTest,
+    candidate: int,
+    key: int,
+    account: int,
+    week: int,
+    params: SignalParameters,
+) -> Signal:
+    last_seen = int(test.last_seen[candidate])
+    baseline_start = last_seen - params.windows.baseline_weeks * WEEK
+    on_record = (
+        (presence.attendee_key == key)
+        & (presence.attendee_at >= baseline_start)
+        & (presence.attendee_at <= last_seen)
+    )
+    people, counts = np.unique(presence.attendee[on_record], return_counts=True)
+    # Most present first.
+    person_ids = [tables.person_id(int(p)) for p in people[np.argsort(-counts, kind="stable")]]
+    at = int(tables.grid.end_of(week))
+    share = float(test.share[candidate])
+    return Signal(
+        kind=EXECUTIVE_WITHDRAWAL,
+        account_id=tables.account_id(account),
+        at=at,
+        severity=clip_severity(0.4 + 0.6 * min(1.0, share / 0.3)),
+        evidence={
+            "executives": person_ids,
+            "executives_left": [
+                tables.person_id(int(p)) for p in presence.left_before(account, at)
+            ],
+            "executive_interactions_before": int(test.own_count[candidate]),
+            "executive_share_before": share,
+            "last_seen_at": last_seen,
+            "silent_days": (at - last_seen) / DAY,
+            "account_interactions_since": int(test.since[candidate]),
+            "p_value_account": float(test.p_account[candidate]),
+            "p_value_time": float(test.p_time[candidate]),
+            "baseline_weeks": params.windows.baseline_weeks,
+        },
+        person_ids=tuple(person_ids),
+    )
+
+
+@dataclass(frozen=True)
+class ExecutivePresence:
+    """The appearances of "any executive of theirs", per account and presence era.
+
+    Each key is one account's executives over an era: era 0 holds every executive's
+    appearances; era ``e > 0`` begins at the account's ``e``-th distinct executive role
+    end and holds only the appearances of executives who had not left by then.
+
+    Attributes
+    ----------
+    appearances : Appearances
+        One per conversation start and key (however many executives were on it), with
+        the interaction kind; sorted by key, then time.
+    attendee_key, attendee_at, attendee : numpy.ndarray
+        Every executive on each appearance, by key (a conversation may have several).
+    leave_at, leave_person : list of numpy.ndarray
+        Per account: its executives' role ends and who left.
+    era_start : list of numpy.ndarray
+        Per account: the eras' start times (distinct role ends, sorted).
+    era0 : numpy.ndarray
+        Per account: the key of its era 0 (era ``e`` is ``era0 + e``).
+    """
+
+    appearances: Appearances
+    attendee_key: np.ndarray
+    attendee_at: np.ndarray
+    attendee: np.ndarray
+    leave_at: list[np.ndarray]
+    leave_person: list[np.ndarray]
+    era_start: list[np.ndarray]
+    era0: np.ndarray
+
+    def key_at(self, accounts: np.ndarray, at: np.ndarray) -> np.ndarray:
+        """The key to judge at ``at``: the era's stayers when one of them has appeared
+        before ``at``, else every executive (nobody stays: the silence of the executives
+        as a whole stands)."""
+        keys = self.era0[accounts].copy()
+        key_of = self.appearances.key
+        for candidate in np.flatnonzero([len(self.era_start[a]) > 0 for a in accounts]):
+            account = int(accounts[candidate])
+            era = int(np.searchsorted(self.era_start[account], at[candidate], "right"))
+            if era == 0:
+                continue
+            key = self.era0[account] + era
+            lo = np.searchsorted(key_of, key, "left")
+            hi = np.searchsorted(key_of, key, "right")
+            if hi > lo and self.appearances.at[lo] < at[candidate]:
+                keys[candidate] = key
+        return keys
+
+    def left_before(self, account: int, at: int) -> np.ndarray:
+        """Executives of the account whose role ended by ``at``."""
+        return np.unique(self.leave_person[account][self.leave_at[account] <= at])
+
+
+def executive_presence(tables: WeeklyTables) -> ExecutivePresence | None:
+    """Their executives' appearances at conversation starts, split into role-end eras;
+    None when no executive of theirs ever appears."""
+    activity = tables.activity
+    levels = activity.level_names
+    executive_codes = [levels.index(name) for name in EXECUTIVE_LEVELS if name in levels]
+    is_executive = ~tables.pair_home[tables.part_pair] & np.isin(tables.part_level, executive_codes)
+    if not is_executive.any():
+        return None
+    account = tables.pair_account[tables.part_pair[is_executive]].astype(np.int64)
+    person = tables.pair_person[tables.part_pair[is_executive]].astype(np.int64)
+    row = tables.part_row[is_executive]
+    at = tables.part_at[is_executive].astype(np.int64)
+    leave = _leave_times(tables, account, person)
+    n_accounts = activity.n_accounts
+    leave_at: list[np.ndarray] = [np.zeros(0)] * n_accounts
+    leave_person: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * n_accounts
+    for leaving in np.unique(account[np.isfinite(leave)]):
+        mine = (account == leaving) & np.isfinite(leave)
+        ends = np.unique(np.stack([leave[mine], person[mine]]), axis=1)
+        leave_at[leaving], leave_person[leaving] = ends[0], ends[1].astype(np.int64)
+    era_start = [np.unique(ends) for ends in leave_at]
+    era0 = np.zeros(n_accounts, dtype=np.int64)
+    era0[1:] = np.cumsum([len(starts) + 1 for starts in era_start])[:-1]
+    n_keys = int(era0[-1]) + len(era_start[-1]) + 1
+    # Era e of an account: the appearances of people who had not left at its e-th start.
+    parts_key, parts_index = [era0[account]], [np.arange(len(account))]
+    for with_eras in np.flatnonzero([len(starts) > 0 for starts in era_start]):
+        mine = np.flatnonzero(account == with_eras)
+        for era, start in enumerate(era_start[with_eras], start=1):
+            stay = mine[leave[mine] > start]
+            parts_key.append(np.full(len(stay), era0[with_eras] + era))
+            parts_index.append(stay)
+    attendee_key = np.concatenate(parts_key)
+    attendee_index = np.concatenate(parts_index)
+    # One appearance per conversation and key, however many executives were on it.
+    repeated = pd.DataFrame({"key": attendee_key, "row": row[attendee_index]}).duplicated()
+    key = attendee_key[~repeated.to_numpy()]
+    index = attendee_index[~repeated.to_numpy()]
+    order = np.lexsort((at[index], key))
+    key, index = key[order], index[order]
+    kinds = activity.interactions["kind"].to_numpy()
+    return ExecutivePresence(
+        appearances=Appearances(
+            key=key,
+            at=at[index],
+            key_account=np.repeat(np.arange(n_accounts), np.diff(np.append(era0, n_keys))),
+            kind=kinds[row[index]].astype(np.int64),
+        ),
+        attendee_key=attendee_key,
+        attendee_at=at[attendee_index],
+        attendee=person[attendee_index],
+        leave_at=leave_at,
+        leave_person=leave_person,
+        era_start=era_start,
+        era0=era0,
+    )
+
+
+def _leave_times(tables: WeeklyTables, account: np.ndarray, person: np.ndarray) -> np.ndarray:
+    """Per appearance, its executive's role end at the account (inf while they hold one)."""
+    n_persons = tables.activity.n_persons
+    pair = account * n_persons + person
+    unique_pairs, pair_index = np.unique(pair, return_inverse=True)
+    role_end = last_role_ends(tables.roles)
+    pair_leave = np.array(
+        [
+            role_end.get(
+                (
+                    tables.account_id(int(code // n_persons)),
+                    tables.person_id(int(code % n_persons)),
+                ),
+                math.inf,
+            )
+            for code in unique_pairs
+        ],
+        dtype=float,
+    )
+    return np.asarray(pair_leave[pair_index])
+
+
+def last_role_ends(roles: pd.DataFrame | None) -> dict[tuple[str, str], int]:
+    """Each (organization, person)'s last role end, for people whose every role there
+    has ended (a move to another role at the same organization is no leaving).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> roles = pd.DataFrame({"org_id": ["acme", "acme", "acme"], "person_id": ["a", "a", "b"],
+    ...     "start": [0, 50, 0], "end": [50.0, 90.0, float("nan")]})
+    >>> last_role_ends(roles)
+    {('acme', 'a'): 90}
+    """
+    needed = {"person_id", "org_id", "start", "end"}
+    if roles is None or len(roles) == 0 or not needed <= set(roles.columns):
+        return {}
+    frame = pd.DataFrame(
+        {
+            "org": roles["org_id"].astype(str),
+            "person": roles["person_id"].astype(str),
+            "end": pd.to_numeric(roles["end"], errors="coerce"),
+        }
+    )
+    spells = frame.groupby(["org", "person"])["end"]
+    last = spells.max()[spells.count() == spells.size()].reset_index()
+    return {
+        (org, person): int(end)
+        for org, person, end in zip(last["org"], last["person"], last["end"], strict=True)
+    }

@@ -1,0 +1,273 @@
+"""Tuning parameters of the signal detectors, grouped per detector and range-checked.
+
+Every group is a frozen dataclass whose fields declare their allowed range; the check
+runs in one place (:func:`_check_ranges`, on construction). :func:`detect_signals`
+takes them as flat keywords (``bottleneck_alpha=...``, ``recent_weeks=...``), which
+:meth:`SignalParameters.from_keywords` sorts into the groups.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+__all__ = [
+    "BottleneckParameters",
+    "ChampionParameters",
+    "ContractionParameters",
+    "ExecutiveParameters",
+    "LatencyParameters",
+    "SignalParameters",
+    "SilenceParameters",
+    "WindowParameters",
+]
+
+
+def _within(default: Any, low: float, high: float, *, open_low: bool = False) -> Any:
+    """A field with its default and allowed range ``[low, high]`` (``(low, high]`` if open)."""
+    return field(default=default, metadata={"range": (low, high, open_low)})
+
+
+def _check_ranges(group: object) -> None:
+    for spec in fields(group):  # type: ignore[arg-type]
+        low, high, open_low = spec.metadata["range"]
+        value = getattr(group, spec.name)
+        whole = isinstance(spec.default, int)
+        if whole and (isinstance(value, bool) or not isinstance(value, int)):
+            raise TypeError(
+                f"{type(group).__name__}.{spec.name} must be a whole number, got {value!r}"
+            )
+        above_low = value > low if open_low else value >= low
+        if not isinstance(value, int | float) or not (above_low and value <= high):
+            bracket = "(" if open_low else "["
+            raise ValueError(
+                f"{type(group).__name__}.{spec.name} = {value!r} is outside {bracket}{low}, {high}]"
+            )
+
+
+class _Checked:
+    def __post_init__(self) -> None:
+        _check_ranges(self)
+
+
+@dataclass(frozen=True)
+class WindowParameters(_Checked):
+    """Windows every detector shares.
+
+    Attributes
+    ----------
+    recent_weeks : int
+        Length of the "recent" window compared with the baseline (default 6).
+    baseline_weeks : int
+        Length of the baseline window just before it (default 26, half a year).
+    min_baseline_weeks : int
+        An account needs this many weeks of history before the recent window (default 20).
+    cooldown_weeks : int
+        Firing weeks closer than this to the previous one are the same episode (default 13).
+    """
+
+    recent_weeks: int = _within(6, 1, 520)
+    baseline_weeks: int = _within(26, 1, 520)
+    min_baseline_weeks: int = _within(20, 0, 520)
+    cooldown_weeks: int = _within(13, 1, 520)
+
+
+@dataclass(frozen=True)
+class BottleneckParameters(_Checked):
+    """Single-node bottleneck.
+
+    Attributes
+    ----------
+    alpha : float
+        Significance level of the binomial test of the person's participation (default 1e-4).
+    max_threads : float
+        Effective number of threads at or below which traffic is single-threaded
+        (default 1.6); the other detectors use it too, to leave a narrowing to this one.
+    max_thread_ratio : float
+        The recent effective threads must be at most this share of the baseline's
+        (default 0.6).
+    min_share : float
+        Share of the side's traffic the one person carries (default 0.6).
+    min_interactions : int
+        Interactions needed in the recent window to judge concentration (default 5).
+    """
+
+    alpha: float = _within(1e-4, 0.0, 1.0, open_low=True)
+    max_threads: float = _within(1.6, 1.0, math.inf)
+    max_thread_ratio: float = _within(0.6, 0.0, 1.0, open_low=True)
+    min_share: float = _within(0.6, 0.0, 1.0)
+    min_interactions: int = _within(5, 1, 1_000_000)
+
+
+@dataclass(frozen=True)
+class ChampionParameters(_Checked):
+    """Champion departure.
+
+    Attributes
+    ----------
+    alpha : float
+        Significance level of both silence tails (default 1e-3).
+    min_share : float
+        Smallest seniority-weighted traffic share for a champion (default 0.12).
+    role_end_rank : int
+        A role end counts for the top this many people by champion score (default 2).
+    lag_weeks : int
+        The champion of week ``t`` is judged on the baseline ending this many weeks
+        before ``t``, so that their own silence does not dethrone them (default 8).
+    """
+
+    alpha: float = _within(1e-3, 0.0, 1.0, open_low=True)
+    min_share: float = _within(0.12, 0.0, 1.0)
+    role_end_rank: int = _within(2, 1, 1_000_000)
+    lag_weeks: int = _within(8, 0, 520)
+
+
+@dataclass(frozen=True)
+class SilenceParameters(_Checked):
+    """The silence model shared by champion departure and executive withdrawal.
+
+    Attributes
+    ----------
+    history_weeks : int
+        A silence must be longer (in account conversations missed) than every silence
+        of the same person ending in this many weeks before it (default 52: a year
+        holds a holiday or two).
+    pool_quantile : float
+        ... and longer, in days, than this quantile of the silences of the portfolio's
+        regular contacts that ended before it (default 0.9999): how long people are
+        away on holiday, for people too new to have shown their own holidays.
+    pool_min_rate : float
+        Regular contacts, for that quantile: at least this many conversations a week
+        over the baseline before the silence (default 4.0; rarer people's silences are
+        their rhythm, not their holidays).
+    allowance_quantile : float
+        The time tail counts only the silence beyond an ordinary absence ``A``: this
+        quantile of the same pool of silences (default 0.995, about 11 days on the
+        generated portfolios): a champion back from three weeks away is not a departure.
+    """
+
+    history_weeks: int = _within(52, 1, 520)
+    pool_quantile: float = _within(0.9999, 0.0, 1.0)
+    allowance_quantile: float = _within(0.995, 0.0, 1.0)
+    pool_min_rate: float = _within(4.0, 0.0, math.inf)
+
+
+@dataclass(frozen=True)
+class ExecutiveParameters(_Checked):
+    """Executive withdrawal.
+
+    Attributes
+    ----------
+    alpha : float
+        Significance level of both silence tails (default 1e-3).
+    min_interactions : int
+        Executive interactions needed in the baseline (default 3).
+    """
+
+    alpha: float = _within(1e-3, 0.0, 1.0, open_low=True)
+    min_interactions: int = _within(3, 0, 1_000_000)
+
+
+@dataclass(frozen=True)
+class LatencyParameters(_Checked):
+    """Response-latency inflation.
+
+    Attributes
+    ----------
+    alpha : float
+        Significance level of the Welch test and of the Mann-Whitney test (default 1e-3).
+    recent_weeks : int
+        Recent window of the latency test (default 8; replies are sparser than traffic).
+    min_replies : int
+        Their replies needed in the recent window (default 5) and, times three, in the
+        baseline (the median of three replies moves threefold by chance too often).
+    min_ratio : float
+        Smallest recent-to-baseline ratio of median latency (default 3.0: replies that
+        take three times as long; a change of replier alone often doubles it).
+    """
+
+    alpha: float = _within(1e-3, 0.0, 1.0, open_low=True)
+    recent_weeks: int = _within(8, 1, 520)
+    min_replies: int = _within(5, 2, 1_000_000)
+    min_ratio: float = _within(3.0, 1.0, math.inf)
+
+
+@dataclass(frozen=True)
+class ContractionParameters(_Checked):
+    """Engagement contraction.
+
+    Attributes
+    ----------
+    alpha : float
+        Significance level of the conditional binomial test of two Poisson rates
+        (default 1e-3).
+    recent_weeks : int
+        Recent window of the contraction (default 8).
+    max_volume_ratio : float
+        Largest recent-to-baseline rate ratio of interactions (default 0.6); also what
+        "kept its volume" means when a silence comes with a narrowing.
+    max_contact_ratio : float
+        Largest recent-to-baseline ratio of contacts engaged (default 0.6: a contraction
+        takes volume and breadth alike).
+    min_baseline : int
+        Baseline interactions needed (default 12).
+    """
+
+    alpha: float = _within(1e-3, 0.0, 1.0, open_low=True)
+    recent_weeks: int = _within(8, 1, 520)
+    max_volume_ratio: float = _within(0.6, 0.0, 1.0, open_low=True)
+    max_contact_ratio: float = _within(0.6, 0.0, 1.0, open_low=True)
+    min_baseline: int = _within(12, 0, 1_000_000)
+
+
+# Flat keyword prefix -> group attribute, for the keywords of detect_signals.
+_GROUPS = {
+    "bottleneck": BottleneckParameters,
+    "champion": ChampionParameters,
+    "silence": SilenceParameters,
+    "executive": ExecutiveParameters,
+    "latency": LatencyParameters,
+    "contraction": ContractionParameters,
+}
+
+
+@dataclass(frozen=True)
+class SignalParameters:
+    """Every detector's parameters, one group each (see the group classes for defaults)."""
+
+    windows: WindowParameters = field(default_factory=WindowParameters)
+    bottleneck: BottleneckParameters = field(default_factory=BottleneckParameters)
+    champion: ChampionParameters = field(default_factory=ChampionParameters)
+    silence: SilenceParameters = field(default_factory=SilenceParameters)
+    executive: ExecutiveParameters = field(default_factory=ExecutiveParameters)
+    latency: LatencyParameters = field(default_factory=LatencyParameters)
+    contraction: ContractionParameters = field(default_factory=ContractionParameters)
+
+    @classmethod
+    def from_keywords(cls, **keywords: Any) -> SignalParameters:
+        """Groups from flat names: ``recent_weeks`` (shared windows) or ``<group>_<name>``.
+
+        Examples
+        --------
+        >>> SignalParameters.from_keywords(champion_alpha=0.01).champion.alpha
+        0.01
+        >>> SignalParameters.from_keywords(alpha=0.01)
+        Traceback (most recent call last):
+        ...
+        TypeError: unknown signal parameter 'alpha'
+        """
+        window_names = {spec.name for spec in fields(WindowParameters)}
+        grouped: dict[str, dict[str, Any]] = {"windows": {}, **{name: {} for name in _GROUPS}}
+        for name, value in keywords.items():
+            prefix, _, rest = name.partition("_")
+            if name in window_names:
+                grouped["windows"][name] = value
+            elif prefix in _GROUPS and rest in {spec.name for spec in fields(_GROUPS[prefix])}:
+                grouped[prefix][rest] = value
+            else:
+                raise TypeError(f"unknown signal parameter {name!r}")
+        return cls(
+            windows=WindowParameters(**grouped["windows"]),
+            **{name: group(**grouped[name]) for name, group in _GROUPS.items()},
+        )

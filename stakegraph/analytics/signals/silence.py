@@ -1,0 +1,358 @@
+"""The silence model: how improbable is it that someone has not appeared since they last did?
+
+Shared by champion departure (one person) and executive withdrawal (a pseudo-participant,
+"any executive of theirs"). When the account has had ``m`` conversations since the
+participant's last one and the participant used to be on a share ``s`` of them, the
+chance of missing all of them is ``(1 - s) ** m`` (a thinned Poisson process: the test
+adapts to the account's own volume); the time tail ``exp(-rate * (gap - A))`` of the
+participant's own rhythm counts only the silence beyond an ordinary absence ``A``. Both
+must fall below ``alpha``, and the silence must be longer than the participant's own in
+the year before and than the holidays of the portfolio's regular contacts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import ndimage
+
+from stakegraph.analytics.kernels import KeyedTimes, prefix_sums
+from stakegraph.analytics.signals.parameters import SignalParameters
+from stakegraph.analytics.signals.tables import WeeklyTables, their_threads
+from stakegraph.dates import DAY, WEEK
+
+__all__ = ["Appearances", "SilenceTest", "narrowed_during_silence", "silence_test"]
+
+# Weight, in conversations, of a participant's overall share in their share of one kind
+# of interaction: a kind seen twice in the baseline says little on its own.
+STRATUM_PRIOR = 5.0
+# Silences pooled before the portfolio's holiday quantiles are trusted.
+MIN_POOLED_SILENCES = 100
+
+
+@dataclass(frozen=True)
+class Appearances:
+    """When each participant (a key) was on a conversation start, sorted by key then time.
+
+    Attributes
+    ----------
+    key, at : numpy.ndarray
+        One entry per appearance.
+    key_account : numpy.ndarray
+        Per key: its account.
+    kind : numpy.ndarray or None
+        Per appearance, the interaction kind code: the chance of missing the
+        conversations since is then taken per kind (executives are on most meetings and
+        few tickets). None: one share for every kind.
+    weekly_count : numpy.ndarray or None
+        Key x week counts when the keys are the tables' pairs (else counted from ``at``).
+    """
+
+    key: np.ndarray
+    at: np.ndarray
+    key_account: np.ndarray
+    kind: np.ndarray | None = None
+    weekly_count: np.ndarray | None = None
+
+    @classmethod
+    def of_pairs(cls, tables: WeeklyTables) -> Appearances:
+        """Every (account, person) pair's own appearances."""
+        key = tables.part_pair.astype(np.int64)
+        at = tables.part_at.astype(np.int64)
+        order = np.lexsort((at, key))
+        return cls(
+            key=key[order],
+            at=at[order],
+            key_account=tables.pair_account,
+            weekly_count=tables.pair_count,
+        )
+
+
+@dataclass(frozen=True)
+class SilenceTest:
+    """The silence test of each candidate (one entry per candidate).
+
+    Attributes
+    ----------
+    fire : numpy.ndarray
+        Bool: the silence is improbable on both tails and longer than an ordinary one.
+    seen : numpy.ndarray
+        Bool: the participant appeared before the week's end at all.
+    last_seen : numpy.ndarray
+        Epoch seconds of the last appearance (-1 when never seen).
+    since : numpy.ndarray
+        Account conversations since then.
+    share : numpy.ndarray
+        Their share of the account's conversations over the baseline ending at
+        ``last_seen``.
+    rate : numpy.ndarray
+        Their appearances per second over that baseline.
+    own_count : numpy.ndarray
+        Their appearances in that baseline.
+    p_account, p_time : numpy.ndarray
+        The two tails.
+    longest_past_silence : numpy.ndarray
+        Most conversations they missed in a row in the year before.
+    longest_away_s, allowance_s : numpy.ndarray
+        The portfolio's holiday length and ordinary absence at the week (seconds).
+    """
+
+    fire: np.ndarray
+    seen: np.ndarray
+    last_seen: np.ndarray
+    since: np.ndarray
+    share: np.ndarray
+    rate: np.ndarray
+    own_count: np.ndarray
+    p_account: np.ndarray
+    p_time: np.ndarray
+    longest_past_silence: np.ndarray
+    longest_away_s: np.ndarray
+    allowance_s: np.ndarray
+
+
+def silence_test(
+    tables: WeeklyTables,
+    appearances: Appearances,
+    keys: np.ndarray,
+    accounts: np.ndarray,
+    weeks: np.ndarray,
+    *,
+    params: SignalParameters,
+    alpha: float,
+) -> SilenceTest:
+    """How improbable is the silence of participant ``keys`` at the end of ``weeks``?
+
+    ``keys``, ``accounts`` and ``weeks`` are parallel: one candidate each.
+    """
+    grid = tables.grid
+    end = grid.end_of(weeks)
+    span = int(np.int64(grid.weeks + 2) * WEEK)
+    appeared = KeyedTimes.of(appearances.key, appearances.at, span=span, origin=grid.origin)
+    conversations = KeyedTimes.of(
+        tables.start_account, tables.start_at, span=span, origin=grid.origin
+    )
+    # The last appearance before the week's end.
+    before = appeared.rank(keys, end) - 1
+    safe = np.maximum(before, 0)
+    seen = (before >= 0) & (appearances.key[safe] == keys)
+    last_seen = np.where(seen, appearances.at[safe], -1)
+    since = np.where(
+        seen,
+        conversations.rank(accounts, end) - conversations.rank(accounts, last_seen, "right"),
+        0,
+    )
+    # Their share of the account's conversations over the baseline ending where they were
+    # last seen, and their rate per second.
+    last_week = grid.week_of(np.maximum(last_seen, grid.origin))
+    base_lo = np.clip(last_week - params.windows.baseline_weeks + 1, 0, grid.weeks)
+    base_hi = np.clip(last_week + 1, 0, grid.weeks)
+    base_start, base_end = grid.origin + base_lo * WEEK, grid.origin + base_hi * WEEK
+    volume = prefix_sums(tables.volume)
+    account_count = volume[accounts, base_hi] - volume[accounts, base_lo]
+    if appearances.weekly_count is not None:
+        counts = prefix_sums(appearances.weekly_count)
+        own_count = counts[keys, base_hi] - counts[keys, base_lo]
+    else:
+        own_count = appeared.count_between(keys, base_start, base_end).astype(float)
+    first_t = np.maximum(base_start, grid.origin + tables.first_week[accounts] * WEEK)
+    exposure = np.maximum(base_end - first_t, WEEK).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.clip(own_count / np.maximum(account_count, 1.0), 0.0, 1.0)
+        rate = own_count / exposure
+    gap = np.maximum(end - last_seen, 0).astype(float)
+    if appearances.kind is None:
+        # (1 - s)^m: the chance of missing every one of m conversations at the old share.
+        log_miss = since * np.log1p(-np.minimum(share, 1 - 1e-9))
+    else:
+        log_miss = _stratified_log_miss(
+            tables, appearances, keys, accounts, (last_seen, end), (base_start, base_end), share
+        )
+    p_account = np.where(seen, np.exp(log_miss), 1.0)
+    # People take holidays: a fortnight away is part of anyone's rhythm, and the Poisson
+    # tails do not know it. The time tail counts only the silence beyond an ordinary
+    # absence, and the silence must also be longer, in account conversations missed,
+    # than any of the person's own in the year before.
+    own_longest, pooled = _ordinary_silences(tables, appearances, conversations, params=params)
+    past = own_longest[keys, np.clip(last_week, 0, grid.weeks - 1)]
+    pooled_at = pooled[np.clip(weeks, 0, grid.weeks - 1)]
+    away, allowance = pooled_at[:, 0], pooled_at[:, 1]
+    p_time = np.where(seen, np.exp(-rate * np.maximum(gap - allowance, 0.0)), 1.0)
+    fire = (
+        seen
+        & (p_account < alpha)
+        & (p_time < alpha)
+        & (own_count >= 3)
+        & (since > past)
+        & (gap > away)
+    )
+    return SilenceTest(
+        fire=fire,
+        seen=seen,
+        last_seen=last_seen,
+        since=since,
+        share=share,
+        rate=rate,
+        own_count=own_count,
+        p_account=p_account,
+        p_time=p_time,
+        longest_past_silence=past,
+        longest_away_s=away,
+        allowance_s=allowance,
+    )
+
+
+def _stratified_log_miss(
+    tables: WeeklyTables,
+    appearances: Appearances,
+    keys: np.ndarray,
+    accounts: np.ndarray,
+    silence: tuple[np.ndarray, np.ndarray],
+    baseline: tuple[np.ndarray, np.ndarray],
+    share: np.ndarray,
+) -> np.ndarray:
+    """``sum_k m_k * log(1 - s_k)`` over interaction kinds ``k``: ``m_k`` conversations of
+    kind ``k`` since the last appearance, ``s_k`` the participant's share of the
+    baseline's conversations of that kind, shrunk towards their overall share ``share``
+    with the weight of `STRATUM_PRIOR` conversations (a kind seen twice says little)."""
+    assert appearances.kind is not None
+    last_seen, end = silence
+    base_start, base_end = baseline
+    # Epoch seconds stay below 2**40: (key, time) fits one int64.
+    span = 2**40
+    total = np.zeros(len(keys))
+    for kind in np.unique(tables.start_kind):
+        of_kind = tables.start_kind == kind
+        conversations = KeyedTimes.of(
+            tables.start_account[of_kind], tables.start_at[of_kind], span=span
+        )
+        since = conversations.rank(accounts, end) - conversations.rank(accounts, last_seen, "right")
+        kind_count = conversations.count_between(accounts, base_start, base_end)
+        mine = appearances.kind == kind
+        own = KeyedTimes.of(appearances.key[mine], appearances.at[mine], span=span)
+        own_count = own.count_between(keys, base_start, base_end)
+        kind_share = (own_count + STRATUM_PRIOR * share) / (kind_count + STRATUM_PRIOR)
+        total += np.maximum(since, 0) * np.log1p(-np.minimum(kind_share, 1 - 1e-9))
+    return total
+
+
+def _ordinary_silences(
+    tables: WeeklyTables,
+    appearances: Appearances,
+    conversations: KeyedTimes,
+    *,
+    params: SignalParameters,
+) -> tuple[np.ndarray, np.ndarray]:
+    """How long a silence is ordinary.
+
+    Returns
+    -------
+    own : numpy.ndarray
+        Per key and week ``w``: the most account conversations the key missed in a row
+        among its silences that ended in the ``silence.history_weeks`` up to ``w``.
+        Counting conversations, not days, keeps a quiet holiday season for the whole
+        account from reading as a long silence of the person's.
+    pooled : numpy.ndarray
+        Per week ``w``, the ``silence.pool_quantile`` and ``silence.allowance_quantile``
+        of the durations (seconds) of all silences of regular people
+        (``silence.pool_min_rate`` conversations a week or more) that ended before ``w``:
+        how long people are away on holiday, which the Poisson tails do not know.
+
+    Both only use silences that ended before the week (causal).
+    """
+    grid = tables.grid
+    key, at = appearances.key, appearances.at
+    n_keys, weeks = len(appearances.key_account), grid.weeks
+    own = np.zeros((n_keys, weeks))
+    quantiles = (params.silence.pool_quantile, params.silence.allowance_quantile)
+    # Too few silences to learn from (a small portfolio): no holiday allowance.
+    pooled = np.zeros((weeks, len(quantiles)))
+    if len(key) < 2:
+        return own, pooled
+    account = appearances.key_account[key].astype(np.int64)
+    before = conversations.rank(account, at, "left")
+    after = conversations.rank(account, at, "right")
+    same_key = np.zeros(len(key), dtype=bool)
+    same_key[1:] = key[1:] == key[:-1]
+    missed = np.zeros(len(key))
+    missed[1:] = np.maximum(before[1:] - after[:-1], 0)
+    week = np.clip(grid.week_of(at), 0, weeks - 1)
+    np.maximum.at(own, (key, week), np.where(same_key, missed, 0.0))
+    size = max(int(params.silence.history_weeks), 1)
+    own = ndimage.maximum_filter1d(own, size=size, axis=1, origin=(size - 1) // 2, mode="constant")
+    # The key's rate over the baseline before the silence began (the previous
+    # appearance): only regular people's silences tell how long people are away.
+    counts = prefix_sums(
+        np.bincount(key * weeks + week, minlength=n_keys * weeks).reshape(n_keys, weeks)
+    )
+    previous_week = np.roll(week, 1)
+    lo = np.clip(previous_week - params.windows.baseline_weeks + 1, 0, weeks)
+    hi = np.clip(previous_week + 1, 0, weeks)
+    per_week = (counts[key, hi] - counts[key, lo]) / np.maximum(hi - lo, 1)
+    regular = same_key & (per_week >= params.silence.pool_min_rate)
+    gap_days = np.zeros(len(key))
+    gap_days[1:] = (at[1:] - at[:-1]) / DAY
+    pooled = _pooled_quantiles(gap_days[regular], week[regular], weeks, quantiles)
+    return np.asarray(own), pooled
+
+
+def _pooled_quantiles(
+    gap_days: np.ndarray, week: np.ndarray, weeks: int, quantiles: tuple[float, ...]
+) -> np.ndarray:
+    """Per week ``w``, the ``quantiles`` (seconds) of the silences that ended before ``w``,
+    from a cumulative histogram of quarter-day bins up to 120 days."""
+    pooled = np.zeros((weeks, len(quantiles)))
+    edges = np.linspace(0.0, 120.0, 481)
+    bins = np.clip(np.searchsorted(edges, gap_days, "right") - 1, 0, len(edges) - 2)
+    histogram = np.zeros((weeks, len(edges) - 1))
+    np.add.at(histogram, (week, bins), 1.0)
+    cumulative = np.cumsum(np.cumsum(histogram, axis=0), axis=1)
+    total = cumulative[:, -1]
+    # Silences that ended before week w: the cumulative histogram up to week w - 1.
+    for w in range(1, weeks):
+        count = total[w - 1]
+        if count >= MIN_POOLED_SILENCES:
+            for column, quantile in enumerate(quantiles):
+                position = int(np.searchsorted(cumulative[w - 1], quantile * count, "left"))
+                pooled[w, column] = edges[min(position + 1, len(edges) - 1)] * DAY
+    return pooled
+
+
+def narrowed_during_silence(
+    tables: WeeklyTables,
+    accounts: np.ndarray,
+    weeks: np.ndarray,
+    last_seen: np.ndarray,
+    *,
+    params: SignalParameters,
+) -> np.ndarray:
+    """Whether their side's traffic ran through one person during a silence.
+
+    Per candidate: effective threads ``1 / H`` of their side over the whole weeks between
+    the last appearance and the end of ``weeks`` (at least one, at most ``recent_weeks``)
+    at or below ``bottleneck.max_threads``, with the account's volume kept. While traffic
+    narrows onto one contact everyone else falls silent; that is the bottleneck's story
+    (told by its own signal, which needs a six-week window and so comes a week or two
+    later), not a departure.
+    """
+    if len(accounts) == 0:
+        return np.zeros(0, dtype=bool)
+    end = tables.grid.end_of(weeks)
+    silent_weeks = np.clip((end - last_seen) // WEEK, 1, params.windows.recent_weeks)
+    silent_weeks = silent_weeks.astype(np.int64)
+    volume = prefix_sums(tables.volume)
+    columns = volume.shape[1] - 1
+    hi = np.clip(weeks + 1, 0, columns)
+    lo = np.clip(weeks + 1 - silent_weeks, 0, columns)
+    base_lo = np.clip(lo - params.windows.baseline_weeks, 0, columns)
+    recent_rate = (volume[accounts, hi] - volume[accounts, lo]) / np.maximum(hi - lo, 1)
+    base_rate = (volume[accounts, lo] - volume[accounts, base_lo]) / np.maximum(lo - base_lo, 1)
+    # Rerouted, not lost: a bottleneck keeps the account's volume; a slide loses it.
+    kept = recent_rate > params.contraction.max_volume_ratio * base_rate
+    narrowed = np.zeros(len(accounts), dtype=bool)
+    for length in np.unique(silent_weeks):
+        chosen = silent_weeks == length
+        threads = their_threads(tables, int(length))[accounts[chosen], weeks[chosen]]
+        narrowed[chosen] = threads <= params.bottleneck.max_threads
+    return narrowed & kept

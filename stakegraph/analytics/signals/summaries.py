@@ -1,0 +1,99 @@
+"""The English sentence of each signal kind, written from the signal's evidence alone.
+
+The detectors measure; this module words. A sentence uses only the kind, the date and
+the evidence of a signal (at full precision, so the wording does not depend on how the
+stored figures are rounded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from stakegraph.vocabulary import (
+    CHAMPION_DEPARTURE,
+    ENGAGEMENT_CONTRACTION,
+    EXECUTIVE_WITHDRAWAL,
+    RESPONSE_LATENCY_INFLATION,
+    SINGLE_NODE_BOTTLENECK,
+)
+
+if TYPE_CHECKING:
+    from stakegraph.analytics.signals.record import Signal
+
+__all__ = ["summarize"]
+
+Evidence = Mapping[str, Any]
+
+
+def summarize(signal: Signal) -> str:
+    """The signal in one English sentence.
+
+    Examples
+    --------
+    >>> from stakegraph.analytics.signals.record import Signal
+    >>> summarize(Signal(kind="response_latency_inflation", account_id="acme", at=0,
+    ...     severity=0.7, evidence={"median_latency_before_s": 3600.0,
+    ...     "median_latency_after_s": 14400.0, "ratio": 4.0}))
+    'Their replies now take a median 4.0 h, 4.0 times the 1.0 h of the half-year before.'
+    """
+    return _WRITERS[signal.kind](signal.evidence)
+
+
+def _bottleneck(evidence: Evidence) -> str:
+    side = str(evidence["side"])
+    return (
+        f"{side.capitalize()} side's traffic has narrowed onto {evidence['person_id']}: "
+        f"{evidence['effective_threads_after']:.1f} effective threads, down from "
+        f"{evidence['effective_threads_before']:.1f}, "
+        f"with {evidence['top_share_after']:.0%} of it through them."
+    )
+
+
+def _champion(evidence: Evidence) -> str:
+    if evidence["mode"] == "role_ended":
+        ended = datetime.fromtimestamp(int(evidence["role_end"]), UTC).date().isoformat()
+        role = evidence["title"] or evidence["level"]
+        return f"Champion {evidence['person_id']} ({role}) left their role on {ended}."
+    level = evidence["level"] or "unknown level"
+    return (
+        f"Champion {evidence['person_id']} ({level}) has been silent for "
+        f"{evidence['silent_days']:.0f} days while the account had "
+        f"{evidence['account_interactions_since']} interactions without them."
+    )
+
+
+def _executives(evidence: Evidence) -> str:
+    return (
+        f"No VP or C-level person of theirs has appeared for {evidence['silent_days']:.0f} days "
+        f"({evidence['account_interactions_since']} account interactions), against "
+        f"{evidence['executive_share_before']:.0%} of interactions before."
+    )
+
+
+def _latency(evidence: Evidence) -> str:
+    before_h = evidence["median_latency_before_s"] / 3600
+    after_h = evidence["median_latency_after_s"] / 3600
+    return (
+        f"Their replies now take a median {after_h:.1f} h, "
+        f"{evidence['ratio']:.1f} times the {before_h:.1f} h of the half-year before."
+    )
+
+
+def _contraction(evidence: Evidence) -> str:
+    return (
+        f"Engagement contracted to {evidence['volume_ratio']:.0%} of its usual volume "
+        f"({evidence['interactions_per_week_after']:.1f} vs "
+        f"{evidence['interactions_per_week_before']:.1f} interactions a week) "
+        f"and {evidence['contact_ratio']:.0%} of the usual contacts."
+    )
+
+
+_WRITERS: Mapping[str, Callable[[Evidence], str]] = {
+    SINGLE_NODE_BOTTLENECK: _bottleneck,
+    CHAMPION_DEPARTURE: _champion,
+    EXECUTIVE_WITHDRAWAL: _executives,
+    RESPONSE_LATENCY_INFLATION: _latency,
+    ENGAGEMENT_CONTRACTION: _contraction,
+}

@@ -1,0 +1,31 @@
+"""The shared vocabulary: one definition each, and the modules that use it agree."""
+
+from __future__ import annotations
+
+from stakegraph.analytics import evaluate, risk
+from stakegraph.analytics.signals import DETECTORS
+from stakegraph.generate import plan
+from stakegraph.vocabulary import (
+    EXECUTIVE_LEVELS,
+    LEVEL_RANK,
+    LEVELS,
+    SENIOR_STAKEHOLDER_LEVELS,
+    SIGNAL_KINDS,
+)
+
+
+def test_levels_rank_junior_to_senior_and_the_two_senior_groups_differ() -> None:
+    assert [LEVEL_RANK[level] for level in LEVELS] == [0, 1, 2, 3, 4]
+    assert EXECUTIVE_LEVELS == ("vp", "c_level")
+    assert SENIOR_STAKEHOLDER_LEVELS == ("director", "vp", "c_level")
+    for group in (EXECUTIVE_LEVELS, SENIOR_STAKEHOLDER_LEVELS):
+        assert list(group) == sorted(group, key=LEVEL_RANK.__getitem__)
+
+
+def test_every_signal_kind_has_a_detector_a_risk_feature_and_an_evaluation_row() -> None:
+    assert tuple(DETECTORS) == SIGNAL_KINDS
+    assert evaluate.EVENT_KINDS == SIGNAL_KINDS
+    assert set(plan.EVENT_KINDS) == set(SIGNAL_KINDS)
+    assert [f for f in risk.FEATURES if f.startswith("signal_")] == [
+        f"signal_{kind}" for kind in SIGNAL_KINDS
+    ]
