@@ -95,6 +95,7 @@ class GraphStore:
     def open(cls, settings: Settings | None = None) -> GraphStore:
         settings = settings or get_settings()
         lease: EmbeddedStore | None = None
+        options: dict[str, Any] = {}
         if settings.embedded:
             lease = EmbeddedStore(
                 settings.home,
@@ -114,8 +115,13 @@ class GraphStore:
             auth = (settings.neo4j_user, settings.neo4j_password or "")
             database = settings.neo4j_database
             backend = f"Neo4j at {uri} (database {database})"
+            # Neo4j hints that a label or property "does not exist" whenever a query reads
+            # one no node has yet (any query on a fresh store): noise in every log.
+            options["notifications_disabled_classifications"] = [
+                neo4j.NotificationDisabledClassification.UNRECOGNIZED
+            ]
         try:
-            driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+            driver = neo4j.GraphDatabase.driver(uri, auth=auth, **options)
             driver.verify_connectivity()
         except Exception as exc:
             if lease:
