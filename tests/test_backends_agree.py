@@ -58,8 +58,9 @@ def run_pipeline(settings: Settings, portfolio: Path) -> dict[str, Any]:
             ),
             "snapshots": rows(
                 store,
-                "MATCH (s:Snapshot) RETURN s.id, s.window_start_at.epochSeconds, s.window_end_at.day, "
-                "s.contacts_engaged, round(s.depth_score, 9), round(s.degree_centralization, 9)",
+                "MATCH (s:Snapshot) RETURN s.id, s.window_start_at.epochSeconds, "
+                "s.window_end_at.day, s.contacts_engaged, round(s.depth_score, 9), "
+                "round(s.degree_centralization, 9)",
             ),
             "evaluation": evaluate_against_truth(store, truth),
         }
