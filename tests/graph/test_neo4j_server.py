@@ -40,8 +40,6 @@ def test_docker_compose_sets_what_the_tests_ran() -> None:
     assert neo4j_service["image"] == f"neo4j:{version.group(1)}-community"
 
 
-
-
 @pytest.fixture
 def driver(neo4j_endpoint: Neo4jEndpoint) -> Iterator[neo4j.Driver]:
     with neo4j.GraphDatabase.driver(
