@@ -155,6 +155,11 @@ class LocalNeo4j:
         )
         return self.endpoint
 
+    @property
+    def pid(self) -> int | None:
+        """The launcher's process (Neo4j runs inside it), while it runs."""
+        return self._process.pid if self._process is not None else None
+
     def _keep_tail(self, stream: IO[str]) -> None:
         for line in stream:
             self._stderr.append(line)
