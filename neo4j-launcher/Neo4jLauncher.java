@@ -79,6 +79,10 @@ public class Neo4jLauncher {
                 Map.of("password", password));
 
         GraphDatabaseAPI db = (GraphDatabaseAPI) dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
+        if (!db.isAvailable(600_000)) {
+            System.err.println("the database did not become available within 10 minutes");
+            System.exit(1);
+        }
         var bolt = db.getDependencyResolver().resolveDependency(ConnectorPortRegister.class)
                 .getLocalAddress(ConnectorType.BOLT);
         System.out.println("NEO4J_URI=bolt://" + bolt.getHost() + ":" + bolt.getPort());

@@ -107,7 +107,7 @@ class LocalNeo4j:
     """
 
     def __init__(
-        self, *, heap: str = "1g", pagecache: str = "256m", start_timeout_s: float = 240.0
+        self, *, heap: str = "1g", pagecache: str = "256m", start_timeout_s: float = 600.0
     ) -> None:
         self.heap = heap
         self.pagecache = pagecache
