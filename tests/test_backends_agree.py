@@ -62,7 +62,10 @@ def run_pipeline(settings: Settings, portfolio: Path) -> dict[str, Any]:
                 "s.window_end_at.day, s.contacts_engaged, round(s.depth_score, 9), "
                 "round(s.degree_centralization, 9)",
             ),
-            "evaluation": evaluate_against_truth(store, truth),
+            # as JSON text: kinds nothing was planted for score NaN, and NaN != NaN
+            "evaluation": json.dumps(
+                evaluate_against_truth(store, truth), sort_keys=True, default=float
+            ),
         }
 
 
