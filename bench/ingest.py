@@ -5,10 +5,12 @@ peak memory of this process and of the store process, and the ratio against a na
 row-at-a-time load (one transaction and one MERGE per interaction and participant) run on
 a slice in the same process against the same store.
 
-    python bench/ingest.py                       # 2,000 accounts, ~1.04M interactions
+    python bench/ingest.py --store both          # 2,000 accounts, ~1.04M interactions
     python bench/ingest.py --accounts 200 --per-account 300 --naive-rows 1000   # quick look
 
-Target (2 cores, embedded ArcadeDB): >= 20,000 interactions/s.
+`--store embedded|neo4j|both` (default embedded): with both, each figure is printed for
+both stores with the ratio Neo4j / embedded. Targets (2 cores): >= 15,000 interactions/s
+on the embedded ArcadeDB, >= 30,000/s on Neo4j.
 """
 
 from __future__ import annotations
@@ -21,10 +23,9 @@ import time
 from pathlib import Path
 
 from memory import process_peak_mb, self_peak_mb
+from stores import add_store_option, chosen, compare, open_store
 
-from stakegraph.config import Settings
 from stakegraph.generate import generate_portfolio
-from stakegraph.graph.embedded import running_store_pid
 from stakegraph.graph.store import GraphStore
 from stakegraph.ingest import import_directory
 
@@ -53,11 +54,10 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=5000)
     parser.add_argument("--naive-rows", type=int, default=2000, help="slice for the baseline")
     parser.add_argument("--out", type=Path, default=Path("bench/out/ingest"))
+    add_store_option(parser)
     args = parser.parse_args()
 
     portfolio = args.out / "portfolio"
-    home = args.out / "home"
-    shutil.rmtree(home, ignore_errors=True)
     if not (portfolio / "interactions.csv").exists():
         started = time.perf_counter()
         generate_portfolio(
@@ -69,14 +69,22 @@ def main() -> None:
         print(f"generated {portfolio} in {time.perf_counter() - started:.1f} s")
     rows = _count_rows(portfolio / "interactions.csv")
     print(f"portfolio: {args.accounts} accounts, {rows:,} interaction rows")
+    figures = {backend: _run(backend, portfolio, args.out, args) for backend in chosen(args.store)}
+    compare(
+        figures,
+        higher_is_better={"store peak MB": False, "import seconds": False},
+    )
 
-    with GraphStore.open(Settings(STAKEGRAPH_HOME=home)) as store:
+
+def _run(backend: str, portfolio: Path, out: Path, args: argparse.Namespace) -> dict[str, float]:
+    print(f"--- {backend}")
+    home = out / f"home-{backend}"
+    shutil.rmtree(home, ignore_errors=True)
+    with open_store(backend, home) as (store, store_pid):
         store.ensure_schema()
-        store_pid = running_store_pid(home)
-
         # Baseline first, on an empty store with the reference data loaded (people,
         # accounts), so both loaders see the same graph size when they start.
-        import_directory(store, _reference_only(portfolio, args.out / "reference"))
+        import_directory(store, _reference_only(portfolio, out / "reference"))
         naive_rate = _naive_load(store, portfolio, limit=args.naive_rows)
         store.driver.execute_query(
             "MATCH (i:Interaction) DETACH DELETE i", database_=store.database
@@ -90,7 +98,7 @@ def main() -> None:
         report = import_directory(store, portfolio, batch_size=args.batch_size)
         seconds = time.perf_counter() - started
         loaded = store.counts()["Interaction"]
-        store_peak_mb = process_peak_mb(store_pid)  # before the store stops with our lease
+        store_peak_mb = process_peak_mb(store_pid)  # before the store stops
     rate = loaded / seconds
     print(
         f"batched import: {loaded:,} interactions in {seconds:.1f} s = {rate:,.0f} interactions/s "
@@ -98,9 +106,17 @@ def main() -> None:
     )
     print(f"ratio vs naive: {rate / naive_rate:.1f}x")
     print(
-        f"peak memory: this process {self_peak_mb():,.0f} MB; store process {store_peak_mb:,.0f} MB"
+        f"peak memory: this process {self_peak_mb():,.0f} MB (so far); "
+        f"store process {store_peak_mb:,.0f} MB"
     )
     print(f"rows rejected: {report.rows_rejected}")
+    return {
+        "interactions/s": rate,
+        "import seconds": seconds,
+        "naive interactions/s": naive_rate,
+        "ratio vs naive": rate / naive_rate,
+        "store peak MB": store_peak_mb,
+    }
 
 
 def _reference_only(portfolio: Path, target: Path) -> Path:

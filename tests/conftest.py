@@ -1,8 +1,10 @@
-"""Shared fixtures: one real graph store for the whole session, reached through the driver.
+"""Shared fixtures: one real graph store per backend for the session, reached through the driver.
 
-The embedded ArcadeDB store is started once in a temporary STAKEGRAPH_HOME (or, with
-NEO4J_URI set, the tests run against that Neo4j: it is wiped, so never point it at data
-you care about).
+Every test that uses the ``store`` fixture (directly or through another fixture) runs on
+each backend chosen with ``--store``: ``embedded`` (ArcadeDB, started in a temporary
+STAKEGRAPH_HOME), ``neo4j`` (a Neo4j Community server started from neo4j-launcher/, or the
+server NEO4J_URI names: it is wiped, so never point it at data you care about) or ``both``
+(the default). If Neo4j cannot start, its tests fail; they are never skipped.
 """
 
 from __future__ import annotations
@@ -14,7 +16,64 @@ from pathlib import Path
 import pytest
 
 from stakegraph.config import Settings
+from stakegraph.graph.local_neo4j import LocalNeo4j, Neo4jEndpoint
 from stakegraph.graph.store import GraphStore
+
+BACKENDS = ("embedded", "neo4j")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--store",
+        choices=(*BACKENDS, "both"),
+        default="both",
+        help="which graph store the store tests run on (default: both)",
+    )
+
+
+def selected_backends(config: pytest.Config) -> tuple[str, ...]:
+    chosen = str(config.getoption("--store"))
+    return BACKENDS if chosen == "both" else (chosen,)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        metafunc.parametrize(
+            "backend", selected_backends(metafunc.config), indirect=True, scope="session"
+        )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Tests of the embedded store's own machinery need no Neo4j; a test comparing the two
+    # stores needs both.
+    backends = set(selected_backends(config))
+    keep, drop = [], []
+    for item in items:
+        needs = {m.args[0] for m in item.iter_markers("only_backend")}
+        (keep if needs <= backends else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    """The backend this test runs on (``embedded`` or ``neo4j``), from ``--store``."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def neo4j_endpoint() -> Iterator[Neo4jEndpoint]:
+    """The Neo4j the tests use: NEO4J_URI's if set, else one started for this session."""
+    if os.environ.get("NEO4J_URI"):
+        yield Neo4jEndpoint(
+            uri=os.environ["NEO4J_URI"],
+            user=os.environ.get("NEO4J_USER", "neo4j"),
+            password=os.environ.get("NEO4J_PASSWORD", ""),
+        )
+        return
+    with LocalNeo4j() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture(scope="session")
@@ -23,9 +82,29 @@ def store_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def store(store_home: Path) -> Iterator[GraphStore]:
-    settings = Settings(STAKEGRAPH_HOME=store_home, NEO4J_URI=os.environ.get("NEO4J_URI"))
-    with GraphStore.open(settings) as opened:
+def store_env(backend: str, store_home: Path, request: pytest.FixtureRequest) -> dict[str, str]:
+    """Environment variables that point a child process at the session's store."""
+    env = {"STAKEGRAPH_HOME": str(store_home), "NEO4J_URI": ""}
+    if backend == "neo4j":
+        endpoint: Neo4jEndpoint = request.getfixturevalue("neo4j_endpoint")
+        env |= {
+            "NEO4J_URI": endpoint.uri,
+            "NEO4J_USER": endpoint.user,
+            "NEO4J_PASSWORD": endpoint.password,
+        }
+    return env
+
+
+@pytest.fixture(scope="session")
+def store_settings(store_env: dict[str, str]) -> Settings:
+    """Settings that open the session's store of this backend."""
+    return Settings(**store_env)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def store(store_settings: Settings) -> Iterator[GraphStore]:
+    with GraphStore.open(store_settings) as opened:
+        opened.driver.execute_query("MATCH (n) DETACH DELETE n", database_=opened.database)
         opened.ensure_schema()
         yield opened
 

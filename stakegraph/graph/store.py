@@ -99,6 +99,7 @@ class GraphStore:
     def open(cls, settings: Settings | None = None) -> GraphStore:
         settings = settings or get_settings()
         lease: EmbeddedStore | None = None
+        options: dict[str, Any] = {}
         if settings.embedded:
             lease = EmbeddedStore(
                 settings.home,
@@ -124,10 +125,19 @@ class GraphStore:
                 if settings.neo4j_reader_user
                 else None
             )
+            # Neo4j hints that a label or property "does not exist" whenever a query reads
+            # one no node has yet (any query on a fresh store): noise in every log.
+            options["notifications_disabled_classifications"] = [
+                neo4j.NotificationDisabledClassification.UNRECOGNIZED
+            ]
         try:
-            driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+            driver = neo4j.GraphDatabase.driver(uri, auth=auth, **options)
             driver.verify_connectivity()
-            reader = neo4j.GraphDatabase.driver(uri, auth=reader_auth) if reader_auth else None
+            reader = (
+                neo4j.GraphDatabase.driver(uri, auth=reader_auth, **options)
+                if reader_auth
+                else None
+            )
             if reader is not None:
                 reader.verify_connectivity()
         except Exception as exc:

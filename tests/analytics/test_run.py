@@ -166,6 +166,30 @@ def test_a_rerun_replaces_every_account_never_duplicates(accounts: GraphStore) -
     }
 
 
+def test_times_read_as_datetimes_in_cypher_with_epoch_seconds_beside_them(
+    accounts: GraphStore,
+) -> None:
+    """An analyst's Cypher sees a signal's `at` and a snapshot's window as datetimes."""
+    write(
+        accounts,
+        snapshots=snapshots(1, depth=1.0),
+        signals=[signal("acc-a", "champion_departure", "p-a1")],
+        ties=ties([]),
+        risk=risk(0.2),
+    )
+    # AS_OF - WEEK = 1,699,395,200 s = 2023-11-07T22:13:20Z; AS_OF = 2023-11-14T22:13:20Z
+    assert rows(
+        accounts,
+        "MATCH (s:Signal) RETURN s.at.year, s.at.month, s.at.day, s.at.hour, s.at_epoch, "
+        "s.at = datetime({epochSeconds: s.at_epoch})",
+    ) == {(2023, 11, 7, 22, AS_OF - WEEK, True)}
+    assert rows(
+        accounts,
+        "MATCH (s:Snapshot {account_id: 'acc-a'}) "
+        "RETURN toString(s.window_start_at), toString(s.window_end_at), s.window_end",
+    ) == {("2023-08-16T22:13:20Z", "2023-11-14T22:13:20Z", AS_OF)}
+
+
 @pytest.mark.slow
 def test_a_rerun_of_the_same_results_in_one_large_transaction(accounts: GraphStore) -> None:
     """The same ids written again, 20,000 snapshots and 400 signals in one transaction.
@@ -293,6 +317,9 @@ def test_snapshots_carry_what_the_api_reads(accounts: GraphStore) -> None:
         "account_id": "acc-a",
         "window_start": AS_OF - 90 * 86_400,
         "window_end": AS_OF,
+        # the window's datetimes are for Cypher users; the API's read leaves them out
+        "window_start_at": None,
+        "window_end_at": None,
         "contacts_engaged": 3,
         "depth_score": 1.5,
         "degree_centralization": 0.5,

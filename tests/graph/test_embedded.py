@@ -16,7 +16,7 @@ from stakegraph.config import Settings
 from stakegraph.graph.embedded import running_store_pid
 from stakegraph.graph.store import GraphStore
 
-pytestmark = [pytest.mark.store, pytest.mark.slow]
+pytestmark = [pytest.mark.store, pytest.mark.slow, pytest.mark.only_backend("embedded")]
 
 
 def _settings(home: Path) -> Settings:

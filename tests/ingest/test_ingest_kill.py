@@ -20,16 +20,17 @@ pytestmark = [pytest.mark.store, pytest.mark.slow]
 INTERACTIONS = 4_000
 BATCH = 100
 
-# The child attaches to the session's embedded store (a lease on the same STAKEGRAPH_HOME).
+# The child reaches the session's store through its environment (on the embedded store, a
+# lease on the same STAKEGRAPH_HOME).
 CHILD = """
 import sys
 from pathlib import Path
 from stakegraph.config import Settings
 from stakegraph.graph.store import GraphStore
 from stakegraph.ingest import import_directory
-home, data, rejects = (Path(arg) for arg in sys.argv[1:4])
-with GraphStore.open(Settings(STAKEGRAPH_HOME=home)) as store:
-    import_directory(store, data, batch_size=int(sys.argv[4]), rejects_dir=rejects)
+data, rejects = (Path(arg) for arg in sys.argv[1:3])
+with GraphStore.open(Settings()) as store:
+    import_directory(store, data, batch_size=int(sys.argv[3]), rejects_dir=rejects)
 """
 
 
@@ -38,7 +39,7 @@ def count(store: GraphStore, cypher: str) -> int:
     return int(records[0][0])
 
 
-def test_kill_and_rerun(clean_store: GraphStore, store_home: Path, tmp_path: Path) -> None:
+def test_kill_and_rerun(clean_store: GraphStore, store_env: dict[str, str], tmp_path: Path) -> None:
     store = clean_store
     data = write_portfolio(tmp_path / "data", accounts=20, interactions=INTERACTIONS)
     import_directory(store, data, batch_size=2000, rejects_dir=tmp_path)
@@ -46,10 +47,9 @@ def test_kill_and_rerun(clean_store: GraphStore, store_home: Path, tmp_path: Pat
     assert expected["Interaction"] == INTERACTIONS
     store.driver.execute_query("MATCH (n) DETACH DELETE n", database_=store.database)
 
-    env = {**os.environ, "NEO4J_URI": ""}
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(store_home), str(data), str(tmp_path), str(BATCH)],
-        env=env,
+        [sys.executable, "-c", CHILD, str(data), str(tmp_path), str(BATCH)],
+        env={**os.environ, **store_env},
     )
     try:
         deadline = time.monotonic() + 300

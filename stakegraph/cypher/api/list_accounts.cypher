@@ -6,7 +6,7 @@ WHERE ($segment IS NULL OR a.segment = $segment)
   AND ($tier IS NULL OR a.risk_tier = $tier)
   AND ($owner_id IS NULL OR a.owner_id = $owner_id)
 OPTIONAL MATCH (a)-[:HAS_SIGNAL]->(s:Signal)
-WHERE s.at >= a.analyzed_at - $open_window_s AND s.at <= a.analyzed_at
+WHERE s.at_epoch >= a.analyzed_at - $open_window_s AND s.at_epoch <= a.analyzed_at
 WITH a, collect(s.kind) AS open_kinds
 RETURN a.id AS id, a.name AS name, a.segment AS segment, a.arr AS arr,
        a.renewal_epoch AS renewal_epoch, a.owner_id AS owner_id,

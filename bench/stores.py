@@ -1,0 +1,73 @@
+"""The benchmarks' stores: the embedded ArcadeDB and a Neo4j, opened the same way.
+
+``--store neo4j`` starts a local Neo4j Community server from neo4j-launcher/ (or uses the
+one NEO4J_URI names); its data is temporary. ``compare`` prints each figure side by side
+with the ratio Neo4j / embedded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from stakegraph.config import Settings
+from stakegraph.graph.embedded import running_store_pid
+from stakegraph.graph.local_neo4j import LocalNeo4j
+from stakegraph.graph.store import GraphStore
+
+BACKENDS = ("embedded", "neo4j")
+# The Neo4j the benchmarks start: heap and page cache sized for ~1M interactions
+# (the embedded store's heap is STAKEGRAPH_STORE_HEAP, 2g by default).
+NEO4J_HEAP = "3g"
+NEO4J_PAGECACHE = "2g"
+
+
+def add_store_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", choices=(*BACKENDS, "both"), default="embedded")
+
+
+def chosen(option: str) -> tuple[str, ...]:
+    return BACKENDS if option == "both" else (option,)
+
+
+@contextmanager
+def open_store(backend: str, home: Path) -> Iterator[tuple[GraphStore, int | None]]:
+    """The store and the pid of its server process (None when it runs elsewhere)."""
+    if backend == "embedded":
+        with GraphStore.open(Settings(STAKEGRAPH_HOME=home, NEO4J_URI="")) as store:
+            yield store, running_store_pid(home)
+    elif os.environ.get("NEO4J_URI"):
+        with GraphStore.open(Settings(STAKEGRAPH_HOME=home)) as store:
+            yield store, None
+    else:
+        server = LocalNeo4j(heap=NEO4J_HEAP, pagecache=NEO4J_PAGECACHE)
+        with server as endpoint:
+            settings = Settings(
+                STAKEGRAPH_HOME=home,
+                NEO4J_URI=endpoint.uri,
+                NEO4J_USER=endpoint.user,
+                NEO4J_PASSWORD=endpoint.password,
+            )
+            print(
+                f"Neo4j started at {endpoint.uri} (heap {NEO4J_HEAP}, page cache {NEO4J_PAGECACHE})"
+            )
+            with GraphStore.open(settings) as store:
+                yield store, server.pid
+
+
+def compare(figures: dict[str, dict[str, float]], *, higher_is_better: dict[str, bool]) -> None:
+    """Each figure on each store, and Neo4j's over the embedded one's when both ran."""
+    names = [name for name in next(iter(figures.values()))]
+    print()
+    print(f"{'figure':<34}" + "".join(f"{b:>14}" for b in figures) + "   neo4j/embedded")
+    for name in names:
+        values = [figures[b].get(name, float("nan")) for b in figures]
+        line = f"{name:<34}" + "".join(f"{v:>14,.1f}" for v in values)
+        if len(figures) == 2 and figures["embedded"].get(name):
+            ratio = figures["neo4j"][name] / figures["embedded"][name]
+            better = "better" if (ratio > 1) == higher_is_better.get(name, True) else "worse"
+            line += f"   {ratio:.2f}x ({better} on Neo4j)"
+        print(line)
