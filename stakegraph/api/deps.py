@@ -141,19 +141,17 @@ async def dated_account_view(
     *,
     model: ReadModel | None,
     cache: ResponseCache,
-    principal: Principal,
     account_id: str,
     as_of: date | None,
     compute: Callable[[], T],
 ) -> Response | T:
     """An account's map or suggestions: precomputed for the model's own day, else computed.
 
-    Another day (or no model yet) is computed off the event loop and cached per caller
-    scope, since what a caller may see depends on their role.
+    Another day (or no model yet) is computed off the event loop and cached. The caller
+    may see ``account_id`` (:data:`stakegraph.api.authz.AuthorizedAccount` checked it), and
+    the answer is the same for everyone who may.
     """
-    entry = model.entry(principal, account_id) if model is not None else None
+    entry = model.entry(account_id) if model is not None else None
     if entry is not None and as_of in (None, entry.as_of):
         return raw_json(getattr(entry, view))
-    return await run_in_threadpool(
-        cache.get_or_compute, (view, scope_of(principal), account_id, as_of), compute
-    )
+    return await run_in_threadpool(cache.get_or_compute, (view, account_id, as_of), compute)

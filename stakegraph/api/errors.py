@@ -55,8 +55,8 @@ class NotFoundError(ApiError):
 
     status_code = 404
 
-    def __init__(self, kind: str, key: str) -> None:
-        super().__init__(f"{kind} {key!r} not found")
+    def __init__(self, kind: str, key: str, *, where: str | None = None) -> None:
+        super().__init__(f"{kind} {key!r} not found" + (f" in {where}" if where else ""))
         self.kind = kind
         self.key = key
 

@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from stakegraph.api import schemas as s
-from stakegraph.api.deps import AsOfDep, PrincipalDep, SettingsDep, StoreDep
+from stakegraph.api.authz import ScopeDep
+from stakegraph.api.deps import AsOfDep, SettingsDep, StoreDep
 from stakegraph.api.service import people
 
 router = APIRouter(prefix="/api/people", tags=["people"])
@@ -18,7 +19,7 @@ def departure_impact(
     person_id: Annotated[str, Path(min_length=1, max_length=200)],
     store: StoreDep,
     settings: SettingsDep,
-    principal: PrincipalDep,
+    scope: ScopeDep,
     as_of: AsOfDep,
     account_id: Annotated[
         str | None, Query(max_length=200, description="only this account")
@@ -26,5 +27,5 @@ def departure_impact(
 ) -> s.DepartureImpactPublic:
     """Ties that break, stakeholders left unreachable or single-threaded, who could bridge."""
     return people.departure_impact(
-        store, settings, principal, person_id, account_id=account_id, as_of=as_of
+        store, settings, scope, person_id, account_id=account_id, as_of=as_of
     )

@@ -6,8 +6,7 @@ from datetime import date
 
 from stakegraph.analytics.impact import departure_impact as compute_departure_impact
 from stakegraph.api import schemas as s
-from stakegraph.api.errors import NotFoundError
-from stakegraph.api.keys import Principal
+from stakegraph.api.authz import Scope, person_accounts
 from stakegraph.api.service.accounts import account_row, default_as_of
 from stakegraph.api.service.network import AccountNetwork, account_network, executive_ids
 from stakegraph.api.settings import ApiSettings
@@ -17,29 +16,18 @@ from stakegraph.graph.store import GraphStore
 def departure_impact(
     store: GraphStore,
     settings: ApiSettings,
-    principal: Principal,
+    scope: Scope,
     person_id: str,
     *,
     account_id: str | None,
     as_of: date | None,
 ) -> s.DepartureImpactPublic:
-    """What breaks, per account the person is involved in, if they left."""
-    rows = store.query("api/person_accounts", person_id=person_id)
-    if not rows:
-        raise NotFoundError("person", person_id)
-    involved = sorted(set(rows[0]["via_interactions"]) | set(rows[0]["via_roles"]))
-    if account_id is not None:
-        if account_id not in involved:
-            raise NotFoundError("account of this person", account_id)
-        involved = [account_id]
+    """What breaks, per account of the caller's scope the person is involved in, if they
+    left (404 when they are involved in none: see :func:`stakegraph.api.authz.person_accounts`)."""
+    person = person_accounts(store, scope, person_id, account_id=account_id)
     impacts = []
-    for acc in involved:
-        try:
-            row = account_row(store, settings, principal, acc)
-        except NotFoundError:
-            if account_id is not None:
-                raise
-            continue  # an account manager sees the impact on their own accounts only
+    for acc in person.accounts:
+        row = account_row(store, settings, acc)
         day = as_of or default_as_of(store, row)
         net = account_network(
             store,
@@ -85,5 +73,5 @@ def departure_impact(
             )
         )
     return s.DepartureImpactPublic(
-        person=s.PersonRef(id=person_id, name=rows[0]["name"]), accounts=impacts
+        person=s.PersonRef(id=person_id, name=person.name), accounts=impacts
     )
