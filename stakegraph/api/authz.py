@@ -31,6 +31,7 @@ from stakegraph.api.deps import AccountIdPath, PrincipalDep, ReadModelDep, Store
 from stakegraph.api.errors import NotFoundError
 from stakegraph.api.keys import Principal
 from stakegraph.graph.store import GraphStore
+from stakegraph.vocabulary import BULK_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -98,14 +99,16 @@ def person_accounts(
     store: GraphStore, scope: Scope, person_id: str, *, account_id: str | None = None
 ) -> PersonInScope:
     """The accounts in ``scope`` (only ``account_id`` when given) that the person took part
-    in interactions about or held a role at.
+    in interactions about (broadcasts aside, as on maps) or held a role at.
 
     A person involved in none of them is 404 "not found", exactly as one who does not
     exist: an account manager cannot learn that a person of another account exists, nor
     (with ``account_id``) whether a person is part of an account that is not theirs.
     """
     if scope.accounts is None:
-        rows = store.query("api/person_accounts", person_id=person_id)
+        rows = store.query(
+            "api/person_accounts", person_id=person_id, bulk_threshold=BULK_THRESHOLD
+        )
         if not rows:
             raise _person_not_found(person_id, account_id)
         involved = sorted(set(rows[0]["via_interactions"]) | set(rows[0]["via_roles"]))
@@ -116,7 +119,12 @@ def person_accounts(
         candidates = sorted(scope.accounts)
         if account_id is not None:
             candidates = [account_id] if account_id in scope.accounts else []
-        rows = store.query("api/person_accounts_among", person_id=person_id, account_ids=candidates)
+        rows = store.query(
+            "api/person_accounts_among",
+            person_id=person_id,
+            account_ids=candidates,
+            bulk_threshold=BULK_THRESHOLD,
+        )
         involved = sorted({r["account_id"] for r in rows})
         if not involved:
             raise _person_not_found(person_id, account_id)
