@@ -10,6 +10,7 @@ are small dependencies too, so a route states who may call it in its signature.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated, Literal, TypeVar
@@ -68,6 +69,12 @@ async def get_cache(request: Request) -> ResponseCache:
     return cache
 
 
+async def get_impact_slots(request: Request) -> threading.BoundedSemaphore:
+    """The slots of departure-impact computations (``STAKEGRAPH_IMPACT_CONCURRENCY``)."""
+    slots: threading.BoundedSemaphore = request.app.state.impact_slots
+    return slots
+
+
 async def get_read_model(request: Request) -> ReadModel | None:
     """The current read model; None while it warms up or when it is turned off."""
     holder: ReadModelHolder | None = request.app.state.read_model
@@ -77,6 +84,7 @@ async def get_read_model(request: Request) -> ReadModel | None:
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 ReadModelDep = Annotated[ReadModel | None, Depends(get_read_model)]
 CacheDep = Annotated[ResponseCache, Depends(get_cache)]
+ImpactSlotsDep = Annotated[threading.BoundedSemaphore, Depends(get_impact_slots)]
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
