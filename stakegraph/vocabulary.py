@@ -39,6 +39,10 @@ FUNCTIONS: Final = (
     "other",
 )
 OUTCOMES: Final = ("renewed", "churned", "downgraded", "expanded")
+# An interaction with more distinct people than this (sender included) is a broadcast, not
+# a conversation: analytics and stakeholder maps leave it out whether it was flagged ``bulk``
+# or not (docs/metrics.md, "Conversational interaction").
+BULK_THRESHOLD: Final = 25
 ORGANIZATION_KINDS: Final = ("home", "account")
 
 # Signal kinds, in the order the detectors run and reports list them.

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 out=../stakegraph/api/static/vendor
 modules=node_modules
-[[ -d $modules/cytoscape && -d $modules/uplot ]] || { echo "run 'npm ci' in web/ first" >&2; exit 1; }
+[[ -d $modules/cytoscape && -d $modules/uplot && -d $modules/swagger-ui-dist ]] || { echo "run 'npm ci' in web/ first" >&2; exit 1; }
 mkdir -p "$out"
 
 version() { node -p "require('./$modules/$1/package.json').version"; }
@@ -24,8 +24,15 @@ cp "$modules/cytoscape/LICENSE" "$out/cytoscape.LICENSE"
 cp "$modules/uplot/dist/uPlot.min.css" "$out/uplot.min.css"
 cp "$modules/uplot/LICENSE" "$out/uplot.LICENSE"
 
-# Strip source-map references (the maps are not shipped).
-sed -i '/sourceMappingURL=/d' "$out"/*.js "$out"/*.css
+# Swagger UI for /docs (served from here, not from a CDN): the bundle, its styles, licences.
+mkdir -p "$out/swagger-ui"
+for file in swagger-ui-bundle.js swagger-ui.css LICENSE NOTICE swagger-ui-bundle.js.LICENSE.txt; do
+  cp "$modules/swagger-ui-dist/$file" "$out/swagger-ui/$file"
+done
 
-printf 'cytoscape %s\nuplot %s\n' "$(version cytoscape)" "$(version uplot)" > "$out/VERSIONS"
-ls -l "$out"
+# Strip source-map references (the maps are not shipped).
+sed -i '/sourceMappingURL=/d' "$out"/*.js "$out"/*.css "$out"/swagger-ui/*.js "$out"/swagger-ui/*.css
+
+printf 'cytoscape %s\nuplot %s\nswagger-ui-dist %s\n' \
+  "$(version cytoscape)" "$(version uplot)" "$(version swagger-ui-dist)" > "$out/VERSIONS"
+ls -l "$out" "$out/swagger-ui"

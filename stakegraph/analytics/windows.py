@@ -41,7 +41,7 @@ import pandas as pd
 from stakegraph.analytics.frames import PortfolioFrames
 from stakegraph.analytics.kernels import KeyedTimes
 from stakegraph.dates import DAY, WEEK
-from stakegraph.vocabulary import FUNCTIONS, LEVELS
+from stakegraph.vocabulary import BULK_THRESHOLD, FUNCTIONS, LEVELS
 
 __all__ = [
     "DEFAULT_BULK_THRESHOLD",
@@ -51,6 +51,7 @@ __all__ = [
     "Activity",
     "account_stakeholder_edges",
     "as_activity",
+    "is_broadcast",
     "prepare_activity",
     "slice_window",
     "window_grid",
@@ -58,7 +59,7 @@ __all__ = [
 
 DEFAULT_WINDOW = 90 * DAY
 DEFAULT_STEP = WEEK
-DEFAULT_BULK_THRESHOLD = 25
+DEFAULT_BULK_THRESHOLD = BULK_THRESHOLD  # the one threshold, shared with the API's maps
 KINDS = ("email", "meeting", "call", "ticket", "note")
 MUTUAL_KINDS = frozenset({"meeting", "call"})
 SENDER_ROLES = frozenset({"from", "organizer"})
@@ -198,6 +199,23 @@ class Activity:
     @property
     def n_persons(self) -> int:
         return len(self.person_ids)
+
+
+def is_broadcast(
+    people: int, *, flagged: bool = False, bulk_threshold: int = DEFAULT_BULK_THRESHOLD
+) -> bool:
+    """True for an interaction that is not a conversation: flagged ``bulk`` on import, or
+    with more than ``bulk_threshold`` distinct people (sender included).
+
+    The rule :func:`prepare_activity` applies to whole frames, for one interaction (the
+    API's stakeholder maps drop these before building an account's network).
+
+    Examples
+    --------
+    >>> is_broadcast(3), is_broadcast(26), is_broadcast(25), is_broadcast(2, flagged=True)
+    (False, True, False, True)
+    """
+    return flagged or people > bulk_threshold
 
 
 def as_activity(data: PortfolioFrames | Activity) -> Activity:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
 from stakegraph.api.cache import ResponseCache
 from stakegraph.api.deps import API_KEY_HEADER
+from stakegraph.api.edge import RequestLimits, SecurityHeaders
 from stakegraph.api.errors import install_error_handlers
 from stakegraph.api.keys import KeyRing, Role
 from stakegraph.api.read_model import ReadModelHolder
@@ -29,6 +32,8 @@ DEMO_KEY_LABEL = "demo"
 # the page and sent as X-API-Key on every API call).
 STATIC_DIR = Path(__file__).parent / "static"
 WEB_APP_PATH = "/app"
+# /docs is Swagger UI from the vendored files, not from a CDN (static/docs/, web/vendor.sh).
+DOCS_PAGE = STATIC_DIR / "docs" / "index.html"
 
 DESCRIPTION = """\
 Relationship intelligence for account teams: accounts with churn risk, stakeholder maps,
@@ -75,11 +80,14 @@ def create_app(store: GraphStore | None = None, settings: ApiSettings | None = N
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served below from our own files
+        redoc_url=None,  # it would load ReDoc from a CDN
     )
     app.state.store = store
     app.state.settings = settings
     app.state.key_ring = KeyRing(settings.keys_file)
     app.state.cache = cache = ResponseCache(ttl_s=settings.cache_ttl_s)
+    app.state.impact_slots = threading.BoundedSemaphore(settings.impact_concurrency)
     # Answers cached per request were computed from the old state: a new model drops them.
     app.state.read_model = (
         ReadModelHolder(lambda: app.state.store, settings, on_swap=cache.clear)
@@ -93,9 +101,22 @@ def create_app(store: GraphStore | None = None, settings: ApiSettings | None = N
             allow_methods=["GET", "POST"],
             allow_headers=[API_KEY_HEADER, "Content-Type"],
         )
+    # The last added runs first: limits before anything reads the request, headers on every
+    # answer (the limits' own refusals included).
+    app.add_middleware(
+        RequestLimits,
+        max_body_bytes=settings.max_body_bytes,
+        max_header_bytes=settings.max_header_bytes,
+    )
+    app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     for module in (health, accounts, maps, suggestions, outreach, people, cypher):
         app.include_router(module.router)
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> FileResponse:
+        return FileResponse(DOCS_PAGE, media_type="text/html")
+
     app.mount(WEB_APP_PATH, StaticFiles(directory=STATIC_DIR, html=True), name="web")
     return app
 

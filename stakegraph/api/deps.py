@@ -10,6 +10,7 @@ are small dependencies too, so a route states who may call it in its signature.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Annotated, Literal, TypeVar
@@ -68,6 +69,12 @@ async def get_cache(request: Request) -> ResponseCache:
     return cache
 
 
+async def get_impact_slots(request: Request) -> threading.BoundedSemaphore:
+    """The slots of departure-impact computations (``STAKEGRAPH_IMPACT_CONCURRENCY``)."""
+    slots: threading.BoundedSemaphore = request.app.state.impact_slots
+    return slots
+
+
 async def get_read_model(request: Request) -> ReadModel | None:
     """The current read model; None while it warms up or when it is turned off."""
     holder: ReadModelHolder | None = request.app.state.read_model
@@ -77,6 +84,7 @@ async def get_read_model(request: Request) -> ReadModel | None:
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 ReadModelDep = Annotated[ReadModel | None, Depends(get_read_model)]
 CacheDep = Annotated[ResponseCache, Depends(get_cache)]
+ImpactSlotsDep = Annotated[threading.BoundedSemaphore, Depends(get_impact_slots)]
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
@@ -141,19 +149,17 @@ async def dated_account_view(
     *,
     model: ReadModel | None,
     cache: ResponseCache,
-    principal: Principal,
     account_id: str,
     as_of: date | None,
     compute: Callable[[], T],
 ) -> Response | T:
     """An account's map or suggestions: precomputed for the model's own day, else computed.
 
-    Another day (or no model yet) is computed off the event loop and cached per caller
-    scope, since what a caller may see depends on their role.
+    Another day (or no model yet) is computed off the event loop and cached. The caller
+    may see ``account_id`` (:data:`stakegraph.api.authz.AuthorizedAccount` checked it), and
+    the answer is the same for everyone who may.
     """
-    entry = model.entry(principal, account_id) if model is not None else None
+    entry = model.entry(account_id) if model is not None else None
     if entry is not None and as_of in (None, entry.as_of):
         return raw_json(getattr(entry, view))
-    return await run_in_threadpool(
-        cache.get_or_compute, (view, scope_of(principal), account_id, as_of), compute
-    )
+    return await run_in_threadpool(cache.get_or_compute, (view, account_id, as_of), compute)

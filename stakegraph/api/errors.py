@@ -55,8 +55,8 @@ class NotFoundError(ApiError):
 
     status_code = 404
 
-    def __init__(self, kind: str, key: str) -> None:
-        super().__init__(f"{kind} {key!r} not found")
+    def __init__(self, kind: str, key: str, *, where: str | None = None) -> None:
+        super().__init__(f"{kind} {key!r} not found" + (f" in {where}" if where else ""))
         self.kind = kind
         self.key = key
 
@@ -95,8 +95,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [_clear_error(e) for e in exc.errors()]
+        every = exc.errors()
+        errors = [_clear_error(e) for e in every[:MAX_ERRORS]]
         summary = "; ".join(f"{e['location']}: {e['message']}" for e in errors)
+        if len(every) > MAX_ERRORS:
+            summary += f"; and {len(every) - MAX_ERRORS} more"
         return JSONResponse(
             {"detail": f"invalid request: {summary}", "errors": errors}, status_code=422
         )
@@ -114,15 +117,26 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": "internal error; it has been logged"}, status_code=500)
 
 
+# A validation error quotes at most this much of what the caller sent (a value, a key in
+# the location, a message that repeats its input), and lists at most MAX_ERRORS errors: an
+# answer never echoes a large input back.
+QUOTE_LIMIT = 80
+MAX_ERRORS = 10
+
+
+def _short(text: str, limit: int = QUOTE_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _clear_error(error: dict[str, Any]) -> dict[str, Any]:
     """One validation error as ``{location, message}`` in words a caller can act on."""
-    location = ".".join(str(part) for part in error.get("loc", ()))
-    message = str(error.get("msg", "invalid value"))
+    location = ".".join(_short(str(part), 40) for part in error.get("loc", ()))
+    message = _short(str(error.get("msg", "invalid value")), 2 * QUOTE_LIMIT)
     if error.get("type") == "json_invalid":
         ctx = error.get("ctx") or {}
         message = f"the body is not valid JSON ({ctx.get('error', 'parse error')})"
     elif "input" in error and error.get("type") not in ("missing", "extra_forbidden"):
         shown = json.dumps(error["input"], default=str)
-        if len(shown) <= 80:
+        if len(shown) <= QUOTE_LIMIT:
             message = f"{message} (got {shown})"
     return {"location": location or "request", "message": message}

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from stakegraph.api.errors import NotFoundError
 from stakegraph.api.keys import Principal
 from stakegraph.api.service import accounts, maps, network, suggestions
 from stakegraph.api.settings import ApiSettings
@@ -63,17 +62,12 @@ class ReadModel:
     built_at: float  # time.monotonic() when the build finished
     build_s: float
 
-    def entry(self, principal: Principal, account_id: str) -> AccountEntry | None:
-        """The caller's account, or None when the model does not hold it (ask the store).
+    def entry(self, account_id: str) -> AccountEntry | None:
+        """The account's answers, or None when the model does not hold it (ask the store).
 
-        Another owner's account raises the same 404 as a missing one, exactly as the
-        per-request path does.
+        Only for an account the caller may see: :mod:`stakegraph.api.authz` decided that.
         """
-        entry = self.accounts.get(account_id)
-        mine = entry is None or principal.sees_all_accounts or entry.owner_id == principal.owner_id
-        if not mine:
-            raise NotFoundError("account", account_id)
-        return entry
+        return self.accounts.get(account_id)
 
     def page(
         self,

@@ -33,6 +33,12 @@ class ApiSettings(BaseSettings):
     # read while the read model is warming or off) is reused; 0 = off.
     cache_ttl_s: float = Field(default=30.0, ge=0, alias="STAKEGRAPH_CACHE_TTL")
 
+    # Departure impacts computed at once (each takes a core for up to seconds); more wait.
+    impact_concurrency: int = Field(default=2, ge=1, alias="STAKEGRAPH_IMPACT_CONCURRENCY")
+    # Requests whose body is larger are refused with 413, whose headers are larger with 431.
+    max_body_bytes: int = Field(default=1_048_576, ge=1, alias="STAKEGRAPH_MAX_BODY_BYTES")
+    max_header_bytes: int = Field(default=16_384, ge=1, alias="STAKEGRAPH_MAX_HEADER_BYTES")
+
     # The read model (stakegraph/api/read_model.py): list, detail, and the default-date map
     # and suggestions of every account, precomputed in memory.
     read_model: bool = Field(default=True, alias="STAKEGRAPH_READ_MODEL")

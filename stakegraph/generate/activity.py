@@ -90,7 +90,8 @@ def account_rows(
     Returns
     -------
     list of list of str
-        Rows in the column order of ``GENERATED_INTERACTION_COLUMNS``.
+        Rows in the column order of ``GENERATED_INTERACTION_COLUMNS``, without the last
+        (``bulk``: the caller adds it).
     """
     builder = _AccountBuilder(plan, context, rng)
     rates = daily_multipliers(plan, context.timeline, context.season)

@@ -24,7 +24,7 @@ def bulk_mail_rows(
 
     Recipients are opted-in contacts who are still reachable at their account on the
     send day (present, not gone quiet, account not churned), addressed by email.
-    ``account_id`` is empty: such mail concerns no single account.
+    ``account_id`` is empty: such mail concerns no single account; ``bulk`` is ``true``.
     """
     addresses, starts, ends = _mailing_list(plans, timeline, rng)
     for number, (day, subject) in enumerate(_schedule(timeline, rng), start=1):
@@ -45,6 +45,7 @@ def bulk_mail_rows(
             "",
             "",
             "",
+            "true",
         ]
 
 

@@ -275,7 +275,8 @@ def _interaction_rows(
     progress: Callable[[int, int], None] | None,
 ) -> Iterator[list[str]]:
     for done, plan in enumerate(plans, start=1):
-        yield from account_rows(plan, context, _stream(seed, _STREAM_ACTIVITY, plan.org.number))
+        for row in account_rows(plan, context, _stream(seed, _STREAM_ACTIVITY, plan.org.number)):
+            yield [*row, ""]  # not bulk (empty = false)
         if progress is not None:
             progress(done, len(plans))
     yield from bulk_mail_rows(plans, timeline, _stream(seed, _STREAM_BULK))

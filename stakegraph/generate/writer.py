@@ -24,9 +24,10 @@ from stakegraph.generate.plan import AccountPlan
 from stakegraph.generate.timeline import Timeline
 from stakegraph.ingest.records import INTERACTION_COLUMNS
 
-# The generator predates the optional ``bulk`` column and writes none, so that the files
-# of a seed stay as they were.
-GENERATED_INTERACTION_COLUMNS: Final = tuple(c for c in INTERACTION_COLUMNS if c != "bulk")
+# Every column, ``bulk`` included: newsletters are flagged so that nothing downstream has to
+# guess them (before the flag, 244 readers of a newsletter filed under one account showed
+# on that account's stakeholder map).
+GENERATED_INTERACTION_COLUMNS: Final = INTERACTION_COLUMNS
 
 
 def write_csv(path: Path, columns: Iterable[str], rows: Iterable[list[str]]) -> int:

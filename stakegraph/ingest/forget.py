@@ -3,10 +3,15 @@
 ``forget_person(store, email)`` removes the person an address names (with all their
 addresses), their participations, ties, roles and signals; every interaction left with
 fewer than two people is deleted, and the others lose the person from their
-``person_ids`` / ``person_roles`` read copies. Import files stakegraph keeps under
+``person_ids`` / ``person_roles`` read copies. What an analysis derived and that names
+them goes too: signals whose evidence or summary names their id, an address or their name,
+accounts' ``tie_targets`` and ``owner_id``. Import files stakegraph keeps under
 ``STAKEGRAPH_HOME/imports/`` (staging directories, merges, rejects) lose every row that
-mentions them. What was derived from them (snapshots, risk) is recomputed by running the
-analysis again: the CLI does so when an analysis was stored (docs/sources.md).
+mentions them. Scores derived from them (snapshots, risk) are recomputed by running the
+analysis again, which cannot bring them back (it reads interactions, which no longer list
+them): the CLI does so when an analysis was stored (docs/sources.md).
+tests/ingest/test_forget_analyzed.py scans every property of every label and relationship
+type after ``analyze`` then ``forget``, and again after a new analysis.
 """
 
 from __future__ import annotations
@@ -65,6 +70,7 @@ def forget_person(store: GraphStore, email: str, *, files_root: Path | None = No
     found = store.query("forget/find_people", ids=[address])
     person_ids = sorted({row["id"] for row in found})
     addresses = sorted({address, *(e.lower() for row in found for e in row["emails"] or ())})
+    names = sorted({row["name"] for row in found if row.get("name")})
     if not person_ids:
         scrubbed = scrub_files(files_root, [address]) if files_root else []
         return ForgetReport(address, (), (address,), 0, 0, (), tuple(scrubbed))
@@ -84,7 +90,8 @@ def forget_person(store: GraphStore, email: str, *, files_root: Path | None = No
             updated.append([row["id"], [ids[k] for k in keep], [roles[k] for k in keep], len(keep)])
     # Signals that name them go before the people (CONCERNS must still be there to find them).
     store.write("forget/delete_signals_concerning", person_ids=person_ids)
-    store.write("forget/delete_signals_mentioning", ids=[*person_ids, *addresses])
+    store.write("forget/delete_signals_mentioning", ids=[*person_ids, *addresses, *names])
+    store.write("forget/scrub_tie_targets", person_ids=person_ids)
     for start in range(0, len(deleted), 5000):
         store.write("forget/delete_interactions", ids=deleted[start : start + 5000])
     for start in range(0, len(updated), 5000):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -61,7 +63,7 @@ def test_cached_answers_respect_account_scope(
     real = accounts.account_detail
 
     def counted(*args: object, **kwargs: object) -> object:
-        calls.append(args[3])
+        calls.append(args[2])
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(accounts, "account_detail", counted)
@@ -69,7 +71,30 @@ def test_cached_answers_respect_account_scope(
         admin, am = headers(keys["admin"]), headers(keys["account_manager"])
         assert client.get("/api/accounts/acc-c", headers=admin).status_code == 200
         assert client.get("/api/accounts/acc-c", headers=admin).status_code == 200
-        # Alan's key must not get the admin's cached answer for someone else's account.
+        # Alan's key must not get the admin's cached answer for someone else's account: it
+        # is refused before the cache is looked at, so nothing is computed for it either.
         assert client.get("/api/accounts/acc-c", headers=am).status_code == 404
         assert client.get("/api/accounts/acc-c", headers=am).status_code == 404
-    assert calls == ["acc-c", "acc-c", "acc-c"]  # the admin's second read was cached
+    assert calls == ["acc-c"]  # the admin's second read was cached
+
+
+def test_concurrent_misses_of_one_key_compute_once() -> None:
+    cache = ResponseCache(ttl_s=60)
+    started, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def slow() -> str:
+        calls.append("slow")
+        started.set()
+        release.wait(timeout=30)  # a bound so that a broken cache fails, not hangs
+        return "answer"
+
+    with ThreadPoolExecutor(4) as pool:
+        first = pool.submit(cache.get_or_compute, "k", slow)
+        started.wait(timeout=30)
+        others = [pool.submit(cache.get_or_compute, "k", lambda: "again") for _ in range(3)]
+        other_key = pool.submit(cache.get_or_compute, "other", lambda: "not held up")
+        assert other_key.result(timeout=30) == "not held up"
+        release.set()
+        assert [f.result(timeout=30) for f in (first, *others)] == ["answer"] * 4
+    assert calls == ["slow"]

@@ -158,7 +158,7 @@ def test_other_days_are_computed_per_request(
     real = maps.stakeholder_map
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
-        computed.append(args[4])
+        computed.append(args[3])
         return real(*args, **kwargs)
 
     monkeypatch.setattr(maps, "stakeholder_map", recorded)

@@ -31,7 +31,7 @@ DOCUMENTED = {
     ),
     "people": ("id", "name", "emails", "organization_id", "outreach_capacity"),
     "roles": ("person_id", "organization_id", "title", "level", "function", "start", "end"),
-    "interactions": (  # without the optional `bulk`, which the generator does not write
+    "interactions": (
         "id",
         "kind",
         "at",
@@ -42,6 +42,7 @@ DOCUMENTED = {
         "thread_id",
         "in_reply_to",
         "account_id",
+        "bulk",
     ),
     "renewals": ("account_id", "date", "outcome"),
     "knows": ("person_a", "person_b", "since", "source"),
@@ -177,6 +178,9 @@ def test_noise_is_there(small_portfolio: LoadedPortfolio) -> None:
     recipients = bulk["to"].str.count(";") + 1
     assert recipients.between(50, 300).all() | (recipients < 50).all()
     assert (bulk["from"].str.startswith("news@")).all()
+    # Broadcasts are flagged, and only they are.
+    flagged = events["bulk"].fillna("").astype(str) == "true"
+    assert flagged.equals(events["account_id"] == "")
     assert ((events["from"] == events["to"]) & (events["kind"] == "email")).sum() > 0
     meetings = p.participations[p.participations["kind"] == "meeting"]
     sides = meetings.groupby("id")["home"].agg(["min", "max", "size"])

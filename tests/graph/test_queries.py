@@ -21,6 +21,7 @@ EXAMPLES: dict[str, Any] = {
     "segment": None,
     "tier": None,
     "owner_id": None,
+    "bulk_threshold": 25,
     "open_window_s": 90 * 86_400,
     "account_id": "acc-1",
     "start": 0,

@@ -1,4 +1,5 @@
-"""The browser tests skip only when Chromium is absent, and then say so loudly."""
+"""The browser tests skip only when Chromium is absent outside CI, and then say so loudly
+(under CI=true a missing browser fails the run: web_browser.browser_required)."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from web_browser import CHROMEDRIVER, CHROMIUM, browser_missing
+from web_browser import CHROMEDRIVER, CHROMIUM, browser_missing, browser_required
 
 from stakegraph.analytics.run import analyze
 from stakegraph.api.app import create_app
@@ -31,6 +31,8 @@ from stakegraph.graph.store import GraphStore
 from stakegraph.ingest import import_directory
 
 if (_missing := browser_missing()) is not None:
+    if browser_required():  # CI must not go green with the web app untested
+        pytest.fail(f"{_missing}; a browser is required here (CI=true)", pytrace=False)
     pytest.skip(_missing, allow_module_level=True)
 
 # Selenium only once we know there is a browser to drive.
@@ -322,6 +324,21 @@ def test_leadership_view_renders_the_plan(browser: webdriver.Chrome, live_api: L
 
 
 def test_no_script_errors_in_the_console(browser: webdriver.Chrome) -> None:
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == []
+
+
+def test_api_docs_render_under_the_content_security_policy(
+    browser: webdriver.Chrome, live_api: LiveApi
+) -> None:
+    """/docs: Swagger UI from this server's files, no refusal by the policy in the console."""
+    browser.get_log("browser")  # what earlier pages logged
+    browser.get(f"{live_api.base_url}/docs")
+    wait_js(browser, "document.querySelectorAll('.opblock').length > 5")
+    screenshot(browser, "api-docs")
+    assert browser.find_element(By.CSS_SELECTOR, ".swagger-ui .info .title").text.startswith(
+        "stakegraph"
+    )
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == []
 

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from stakegraph.api import schemas as s
+from stakegraph.api.authz import AuthorizedAccount
 from stakegraph.api.deps import (
-    AccountIdPath,
     CacheDep,
     PrincipalDep,
     ReadModelDep,
@@ -77,19 +77,18 @@ async def list_accounts(
 
 @router.get("/{account_id}", response_model=s.AccountDetailPublic)
 async def get_account(
-    account_id: AccountIdPath,
+    account_id: AuthorizedAccount,
     store: StoreDep,
     settings: SettingsDep,
-    principal: PrincipalDep,
     cache: CacheDep,
     model: ReadModelDep,
 ) -> Response | s.AccountDetailPublic:
     """Scores, tier with its risk factors, open signals with evidence, metric timeline."""
-    entry = model.entry(principal, account_id) if model is not None else None
+    entry = model.entry(account_id) if model is not None else None
     if entry is not None:
         return raw_json(entry.detail)
     return await run_in_threadpool(
         cache.get_or_compute,
-        ("account", scope_of(principal), account_id),
-        lambda: accounts.account_detail(store, settings, principal, account_id),
+        ("account", account_id),
+        lambda: accounts.account_detail(store, settings, account_id),
     )

@@ -5,11 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from stakegraph.api import schemas as s
+from stakegraph.api.authz import AuthorizedAccount
 from stakegraph.api.deps import (
-    AccountIdPath,
     AsOfDep,
     CacheDep,
-    PrincipalDep,
     ReadModelDep,
     SettingsDep,
     StoreDep,
@@ -22,10 +21,9 @@ router = APIRouter(prefix="/api/accounts", tags=["stakeholder maps"])
 
 @router.get("/{account_id}/map", response_model=s.StakeholderMapPublic)
 async def stakeholder_map(
-    account_id: AccountIdPath,
+    account_id: AuthorizedAccount,
     store: StoreDep,
     settings: SettingsDep,
-    principal: PrincipalDep,
     cache: CacheDep,
     model: ReadModelDep,
     as_of: AsOfDep,
@@ -35,8 +33,7 @@ async def stakeholder_map(
         "map",
         model=model,
         cache=cache,
-        principal=principal,
         account_id=account_id,
         as_of=as_of,
-        compute=lambda: maps.stakeholder_map(store, settings, principal, account_id, as_of),
+        compute=lambda: maps.stakeholder_map(store, settings, account_id, as_of),
     )

@@ -5,11 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from stakegraph.api import schemas as s
+from stakegraph.api.authz import AuthorizedAccount
 from stakegraph.api.deps import (
-    AccountIdPath,
     AsOfDep,
     CacheDep,
-    PrincipalDep,
     ReadModelDep,
     SettingsDep,
     StoreDep,
@@ -22,10 +21,9 @@ router = APIRouter(prefix="/api/accounts", tags=["suggestions"])
 
 @router.get("/{account_id}/suggestions", response_model=s.SuggestionsPublic)
 async def remapping_suggestions(
-    account_id: AccountIdPath,
+    account_id: AuthorizedAccount,
     store: StoreDep,
     settings: SettingsDep,
-    principal: PrincipalDep,
     cache: CacheDep,
     model: ReadModelDep,
     as_of: AsOfDep,
@@ -35,10 +33,7 @@ async def remapping_suggestions(
         "suggestions",
         model=model,
         cache=cache,
-        principal=principal,
         account_id=account_id,
         as_of=as_of,
-        compute=lambda: suggestions.remapping_suggestions(
-            store, settings, principal, account_id, as_of
-        ),
+        compute=lambda: suggestions.remapping_suggestions(store, settings, account_id, as_of),
     )

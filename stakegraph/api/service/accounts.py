@@ -1,5 +1,6 @@
 """Accounts: the portfolio list, one account's detail, and the account row every
-account-scoped resource starts from (which is where a caller's scope is checked)."""
+account-scoped resource starts from (the caller's scope was checked before, by
+:mod:`stakegraph.api.authz`)."""
 
 from __future__ import annotations
 
@@ -57,10 +58,10 @@ def list_accounts(
 
 
 def account_detail(
-    store: GraphStore, settings: ApiSettings, principal: Principal, account_id: str
+    store: GraphStore, settings: ApiSettings, account_id: str
 ) -> s.AccountDetailPublic:
     """Scores, tier and why, open signals with evidence, and the timeline of every metric."""
-    row = account_row(store, settings, principal, account_id)
+    row = account_row(store, settings, account_id)
     signals: list[dict[str, Any]] = []
     if row["analyzed_at"] is not None:
         signals = store.query(
@@ -115,15 +116,13 @@ def detail_public(
     )
 
 
-def account_row(
-    store: GraphStore, settings: ApiSettings, principal: Principal, account_id: str
-) -> dict[str, Any]:
-    """The account's row; 404 when it does not exist or is not the caller's to see."""
+def account_row(store: GraphStore, settings: ApiSettings, account_id: str) -> dict[str, Any]:
+    """The account's row; 404 when it does not exist (the same 404 as "not yours", which
+    :mod:`stakegraph.api.authz` answered before this runs)."""
     rows = store.query(
         "api/get_account", account_id=account_id, open_window_s=settings.open_signal_days * DAY
     )
-    if not rows or (not principal.sees_all_accounts and rows[0]["owner_id"] != principal.owner_id):
-        # The same answer for "missing" and "not yours": no probing for other owners' ids.
+    if not rows:
         raise NotFoundError("account", account_id)
     return rows[0]
 

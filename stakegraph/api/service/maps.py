@@ -6,7 +6,6 @@ from datetime import date
 
 from stakegraph.analytics.ties_map import MapPerson, map_flags
 from stakegraph.api import schemas as s
-from stakegraph.api.keys import Principal
 from stakegraph.api.service.accounts import account_row, default_as_of
 from stakegraph.api.service.network import AccountNetwork, account_network
 from stakegraph.api.service.serialize import as_datetime, evidence_public
@@ -20,12 +19,11 @@ _FLAG_ORDER = ("champion", "bottleneck", "articulation_point", "departed", "sile
 def stakeholder_map(
     store: GraphStore,
     settings: ApiSettings,
-    principal: Principal,
     account_id: str,
     as_of: date | None,
 ) -> s.StakeholderMapPublic:
     """Nodes and edges ready to draw, as of ``as_of`` (default: the last analysis date)."""
-    row = account_row(store, settings, principal, account_id)
+    row = account_row(store, settings, account_id)
     day = as_of or default_as_of(store, row)
     return map_public(account_network(store, account_id, day, window_days=settings.tie_window_days))
 

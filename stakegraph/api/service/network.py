@@ -19,6 +19,7 @@ from stakegraph.analytics.tie_graph import tie_graph
 from stakegraph.analytics.ties import tie_table
 from stakegraph.analytics.ties_map import MapTie, Touch
 from stakegraph.analytics.ties_map import tie_evidence as compute_tie_evidence
+from stakegraph.analytics.windows import is_broadcast
 from stakegraph.api import schemas as s
 from stakegraph.api.service.serialize import evidence_public, number
 from stakegraph.dates import DAY, epoch_seconds
@@ -184,8 +185,14 @@ def _with_people(
     store: GraphStore, windows: list[tuple[AccountWindow, set[str], set[str]]]
 ) -> list[AccountWindow]:
     """Windows given their stakeholders and extra people, completed with their members, the
-    people's roles at the window's end and their declared acquaintances (one read each)."""
+    people's roles at the window's end and their declared acquaintances (one read each).
+
+    Broadcasts (flagged ``bulk``, or more people than the bulk threshold) leave the window
+    first: a newsletter filed under one account is no relationship of theirs, and its
+    readers — people of every other account — do not belong on its map.
+    """
     for window, stakeholders, _ in windows:
+        window.interactions = [r for r in window.interactions if not _broadcast(r)]
         active = {p["person_id"] for r in window.interactions for p in r["participants"]}
         window.members = active | stakeholders
     everyone = sorted(set().union(*(w.members | extra for w, _, extra in windows)))
@@ -298,6 +305,11 @@ def _network(
         window.members,
         graph,
     )
+
+
+def _broadcast(interaction: Mapping[str, Any]) -> bool:
+    people = {p["person_id"] for p in interaction["participants"]}
+    return is_broadcast(len(people), flagged=bool(interaction.get("bulk")))
 
 
 def _pairs(rows: Iterable[Mapping[str, Any]]) -> set[tuple[str, str]]:

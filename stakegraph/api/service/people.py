@@ -6,10 +6,14 @@ from datetime import date
 
 from stakegraph.analytics.impact import departure_impact as compute_departure_impact
 from stakegraph.api import schemas as s
-from stakegraph.api.errors import NotFoundError
-from stakegraph.api.keys import Principal
+from stakegraph.api.authz import Scope, person_accounts
 from stakegraph.api.service.accounts import account_row, default_as_of
-from stakegraph.api.service.network import AccountNetwork, account_network, executive_ids
+from stakegraph.api.service.network import (
+    AccountNetwork,
+    build_networks,
+    executive_ids,
+    fetch_window,
+)
 from stakegraph.api.settings import ApiSettings
 from stakegraph.graph.store import GraphStore
 
@@ -17,37 +21,32 @@ from stakegraph.graph.store import GraphStore
 def departure_impact(
     store: GraphStore,
     settings: ApiSettings,
-    principal: Principal,
+    scope: Scope,
     person_id: str,
     *,
     account_id: str | None,
     as_of: date | None,
 ) -> s.DepartureImpactPublic:
-    """What breaks, per account the person is involved in, if they left."""
-    rows = store.query("api/person_accounts", person_id=person_id)
-    if not rows:
-        raise NotFoundError("person", person_id)
-    involved = sorted(set(rows[0]["via_interactions"]) | set(rows[0]["via_roles"]))
-    if account_id is not None:
-        if account_id not in involved:
-            raise NotFoundError("account of this person", account_id)
-        involved = [account_id]
-    impacts = []
-    for acc in involved:
-        try:
-            row = account_row(store, settings, principal, acc)
-        except NotFoundError:
-            if account_id is not None:
-                raise
-            continue  # an account manager sees the impact on their own accounts only
-        day = as_of or default_as_of(store, row)
-        net = account_network(
-            store,
-            acc,
-            day,
-            window_days=settings.tie_window_days,
-            extra_people=executive_ids(store, day),
+    """What breaks, per account of the caller's scope the person is involved in, if they
+    left (404 when they are involved in none: see :func:`stakegraph.api.authz.person_accounts`)."""
+    person = person_accounts(store, scope, person_id, account_id=account_id)
+    days = {
+        acc: as_of or default_as_of(store, account_row(store, settings, acc))
+        for acc in person.accounts
+    }
+    executives = {day: executive_ids(store, day) for day in set(days.values())}
+    # Built together: windows that share their bounds (all of them, by default) go through
+    # one tie computation, whose cost is mostly per call (an account manager is part of
+    # dozens of accounts; one call each took seconds).
+    networks = build_networks(
+        fetch_window(
+            store, acc, day, window_days=settings.tie_window_days, extra_people=executives[day]
         )
+        for acc, day in days.items()
+    )
+    impacts = []
+    for acc, day in days.items():
+        net = networks[acc]
         if person_id not in net.people:
             continue  # not part of this account's relationships in the window
         ours = {p.id for p in net.people.values() if p.is_ours}
@@ -85,5 +84,5 @@ def departure_impact(
             )
         )
     return s.DepartureImpactPublic(
-        person=s.PersonRef(id=person_id, name=rows[0]["name"]), accounts=impacts
+        person=s.PersonRef(id=person_id, name=person.name), accounts=impacts
     )

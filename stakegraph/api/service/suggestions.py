@@ -7,7 +7,6 @@ from datetime import date
 
 from stakegraph.analytics.suggest import SENIOR_LEVELS, suggest_remapping
 from stakegraph.api import schemas as s
-from stakegraph.api.keys import Principal
 from stakegraph.api.service.accounts import account_row, default_as_of
 from stakegraph.api.service.network import AccountNetwork, account_network, executive_ids
 from stakegraph.api.service.serialize import score_public
@@ -18,12 +17,11 @@ from stakegraph.graph.store import GraphStore
 def remapping_suggestions(
     store: GraphStore,
     settings: ApiSettings,
-    principal: Principal,
     account_id: str,
     as_of: date | None,
 ) -> s.SuggestionsPublic:
     """Senior people of theirs we do not reach (or through one person), each matched."""
-    row = account_row(store, settings, principal, account_id)
+    row = account_row(store, settings, account_id)
     day = as_of or default_as_of(store, row)
     net = account_network(
         store,

@@ -1,4 +1,4 @@
-// Signals whose evidence text names one of these ids or addresses.
+// Signals whose evidence or summary names one of these ids, addresses or names.
 // params: $ids
 MATCH (s:Signal)
 WHERE any(x IN $ids WHERE s.evidence CONTAINS x OR s.summary CONTAINS x)

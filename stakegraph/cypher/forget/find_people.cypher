@@ -3,4 +3,4 @@
 UNWIND $ids AS address
 MATCH (p:Person)
 WHERE p.id = address OR address IN p.emails
-RETURN DISTINCT p.id AS id, p.emails AS emails
+RETURN DISTINCT p.id AS id, p.emails AS emails, p.name AS name

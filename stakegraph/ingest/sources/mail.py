@@ -36,9 +36,10 @@ from typing import Final
 
 from stakegraph.ingest.records import is_email_address
 from stakegraph.ingest.sources.staging import Extracted, SourceError, Staging
+from stakegraph.vocabulary import BULK_THRESHOLD
 
 #: More recipients than this make a message a broadcast (the analytics threshold too).
-BULK_RECIPIENTS: Final = 25
+BULK_RECIPIENTS: Final = BULK_THRESHOLD
 _NO_REPLY = re.compile(
     r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|mailer-daemon|postmaster|bounces?|"
     r"notifications?|newsletters?)([-+_.].*)?$"

@@ -90,7 +90,7 @@ export async function renderAccount(view, signal, accountId) {
         h('section', {class: 'panel', 'aria-labelledby': 'signals-title'},
           h('h2', {id: 'signals-title'}, 'Open signals'), signalsList),
         riskFactors(detail))),
-    h('section', {class: 'panel', 'aria-labelledby': 'timelines-title', style: 'margin-top: 1rem'},
+    h('section', {class: 'panel', 'aria-labelledby': 'timelines-title', style: {marginTop: '1rem'}},
       h('h2', {id: 'timelines-title'}, 'Timelines'),
       h('p', {class: 'muted small'}, 'Weekly, trailing 90-day windows. Red dashed lines: signals ' +
         'raised; orange line: the week the map shows.'),
@@ -322,7 +322,7 @@ export async function renderAccount(view, signal, accountId) {
         .map((v) => (v === null ? null : v * (spec.scale ?? 1)))}));
     if (!series.length || !xs.length) continue;
     const box = h('div', {class: 'chart', role: 'img', 'aria-label': `${spec.title} over time`});
-    const figure = h('figure', {style: 'margin: 0'}, h('h3', {}, spec.title), box);
+    const figure = h('figure', {style: {margin: '0'}}, h('h3', {}, spec.title), box);
     chartsBox.append(figure);
     const chart = timelineChart(box, {title: spec.title, xs, series, markers, digits: spec.digits});
     chart.setCursor(Date.parse(firstMap.as_of) / 1000);

@@ -2,8 +2,10 @@
 
 /**
  * Create an element: h('a', {href: '#/', class: 'x', onclick: fn}, 'text', child).
- * Attributes named on* become listeners; `dataset` is an object; null/false attributes are
- * left out; children may be strings, numbers, nodes, arrays or null.
+ * Attributes named on* become listeners; `dataset` is an object; `style` is an object of
+ * CSS properties, set through the DOM (the page's Content-Security-Policy refuses style
+ * attributes); null/false attributes are left out; children may be strings, numbers,
+ * nodes, arrays or null.
  */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -13,6 +15,8 @@ export function h(tag, attrs = {}, ...children) {
       el.addEventListener(name.slice(2), value);
     } else if (name === 'dataset') {
       Object.assign(el.dataset, value);
+    } else if (name === 'style') {
+      Object.assign(el.style, value);
     } else if (name === 'class') {
       el.className = value;
     } else {

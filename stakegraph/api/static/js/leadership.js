@@ -73,7 +73,7 @@ function renderPlan(plan) {
             ` · tie ${fmt.num(a.score.tie, 2)}`)),
           h('td', {class: 'small'}, a.reason))))))
       : message('info', 'No pair scores above the minimum: nothing to assign.'),
-    h('h2', {style: 'margin-top: 1rem'}, 'Uncovered'),
+    h('h2', {style: {marginTop: '1rem'}}, 'Uncovered'),
     plan.uncovered.length
       ? h('div', {class: 'table-scroll'}, h('table', {class: 'data', id: 'plan-uncovered'},
         h('caption', {class: 'visually-hidden'}, 'Stakeholders nobody is assigned to, and why'),
@@ -84,7 +84,7 @@ function renderPlan(plan) {
           h('td', {}, person(u.stakeholder)),
           h('td', {class: 'small'}, u.reason))))))
       : h('p', {class: 'muted', id: 'plan-uncovered-none'}, 'Every senior stakeholder of the accounts in scope is covered.'),
-    h('h2', {style: 'margin-top: 1rem'}, 'Executives'),
+    h('h2', {style: {marginTop: '1rem'}}, 'Executives'),
     h('div', {class: 'table-scroll'}, h('table', {class: 'data', id: 'plan-executives'},
       h('caption', {class: 'visually-hidden'}, 'Capacity used per executive'),
       h('thead', {}, h('tr', {}, ['Executive', 'Function', 'Assigned / capacity']
@@ -93,7 +93,7 @@ function renderPlan(plan) {
         h('td', {}, person(e)), h('td', {}, fmt.words(e.function)),
         h('td', {}, h('span', {class: 'load', role: 'img',
           'aria-label': `${e.assigned} of ${e.capacity} used`},
-        h('span', {style: `width: ${e.capacity ? (100 * e.assigned) / e.capacity : 0}%`})),
+        h('span', {style: {width: `${e.capacity ? (100 * e.assigned) / e.capacity : 0}%`}})),
         `${e.assigned} / ${e.capacity}`)))))),
   ];
 }

@@ -1,0 +1,197 @@
+"""The HTTP edge: size limits, short error quotes, security headers, self-hosted /docs, and
+departure impact's bound on concurrent computations."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from api_client import serving
+from api_portfolio import headers
+from fastapi.testclient import TestClient
+
+from stakegraph.api.app import STATIC_DIR
+from stakegraph.api.service import people
+from stakegraph.api.settings import ApiSettings
+from stakegraph.graph.store import GraphStore
+
+pytestmark = pytest.mark.store
+
+MB = 1024 * 1024
+
+
+def test_a_body_over_the_limit_is_413_unread(client: TestClient, keys: dict[str, str]) -> None:
+    h = headers(keys["analyst"])
+    big = b'{"query": "RETURN 1", "parameters": {"x": "' + b"a" * (10 * MB) + b'"}}'
+    response = client.post(
+        "/api/cypher", headers={**h, "Content-Type": "application/json"}, content=big
+    )
+    assert response.status_code == 413
+    assert response.json() == {"detail": "request body too large (limit 1048576 bytes)"}
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the body comes in chunks
+        yield b'{"query": "RETURN 1", "parameters": {"x": "'
+        for _ in range(20):
+            yield b"a" * (128 * 1024)
+        yield b'"}}'
+
+    chunked = client.post(
+        "/api/cypher", headers={**h, "Content-Type": "application/json"}, content=chunks()
+    )
+    assert chunked.status_code == 413
+    # A body under the limit is read as usual.
+    ok = client.post(
+        "/api/cypher", headers=h, json={"query": "RETURN $x AS x", "parameters": {"x": "a" * 1000}}
+    )
+    assert ok.status_code == 200 and ok.json()["rows"] == [{"x": "a" * 1000}]
+
+
+def test_headers_over_the_limit_are_431(client: TestClient, keys: dict[str, str]) -> None:
+    response = client.get(
+        "/api/accounts", headers={**headers(keys["admin"]), "X-Padding": "p" * 20_000}
+    )
+    assert response.status_code == 431
+    assert "request headers too large" in response.json()["detail"]
+    assert client.get("/api/accounts", headers=headers(keys["admin"])).status_code == 200
+
+
+def test_validation_errors_quote_a_short_prefix_only(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    h = headers(keys["leader"])
+    long_key = "k" * 5000
+    response = client.post(
+        "/api/outreach/plan", headers=h, json={"capacities": {long_key: "not a number"}}
+    )
+    assert response.status_code == 422
+    assert "k" * 100 not in response.text and len(response.text) < 1000, response.text
+    assert "body.capacities.kkk" in response.json()["detail"]  # still says where
+    many = {f"p-{n:04d}-" + "x" * 50: "bad" for n in range(300)}
+    response = client.post("/api/outreach/plan", headers=h, json={"capacities": many})
+    assert response.status_code == 422
+    assert len(response.json()["errors"]) == 10
+    assert response.json()["detail"].endswith("; and 290 more")
+    assert len(response.text) < 6000
+
+
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/app/", 200),
+        ("GET", "/app/js/main.js", 200),
+        ("GET", "/docs", 200),
+        ("GET", "/health", 200),
+        ("GET", "/api/accounts", 200),
+        ("GET", "/api/accounts/nope", 404),
+        ("GET", "/api/accounts", 401),
+        ("POST", "/api/cypher", 413),
+    ],
+)
+def test_every_answer_carries_the_security_headers(
+    client: TestClient, keys: dict[str, str], method: str, path: str, status: int
+) -> None:
+    h = headers(keys["admin"]) if status != 401 else {}
+    body = b"x" * (2 * MB) if status == 413 else None
+    response = client.request(method, path, headers=h, content=body)
+    assert response.status_code == status
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers[name] == value, name
+    policy = response.headers["content-security-policy"]
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
+
+
+def test_docs_load_swagger_ui_from_this_server(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    urls = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert urls and not [u for u in urls if "//" in u], urls  # no CDN, no other host
+    assert "<script>" not in page.text  # no inline script (the policy would refuse it)
+    for url in urls:
+        if url.startswith("/"):
+            assert client.get(url).status_code == 200, url
+    assert client.get("/redoc").status_code == 404  # ReDoc would come from a CDN
+    vendor = STATIC_DIR / "vendor" / "swagger-ui"
+    assert "Apache License" in (vendor / "LICENSE").read_text()
+    assert "swagger-ui-dist" in (STATIC_DIR / "vendor" / "VERSIONS").read_text()
+
+
+def test_the_web_app_has_no_inline_script_or_style() -> None:
+    """What the Content-Security-Policy would refuse: inline <script> or <style>, style
+    attributes in the markup, or set as attributes from the scripts."""
+    for page in [STATIC_DIR / "index.html", STATIC_DIR / "docs" / "index.html"]:
+        html = page.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), page
+        assert "<style" not in html and " style=" not in html, page
+    for script in (STATIC_DIR / "js").glob("*.js"):
+        text = script.read_text()
+        assert not re.search(r"[{,] *style: *['`]", text), script  # h(..., {style: '...'})
+        assert "setAttribute('style'" not in text, script
+
+
+@pytest.fixture
+def impact_client(portfolio: GraphStore, api_settings: ApiSettings) -> Iterator[TestClient]:
+    settings = api_settings.model_copy(
+        update={"impact_concurrency": 1, "cache_ttl_s": 60.0, "read_model": False}
+    )
+    with serving(portfolio, settings) as test_client:
+        yield test_client
+
+
+def test_departure_impacts_are_bounded_and_computed_once(
+    impact_client: TestClient, keys: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Six requests at once, for three people twice: one computation at a time (the bound
+    is 1 here), each person computed once, every answer the same as alone."""
+    lock = threading.Lock()
+    running, peak, computed = [0], [0], []
+    real = people.departure_impact
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+            computed.append(args[3])
+        try:
+            return real(*args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(people, "departure_impact", counted)
+    h = headers(keys["admin"])
+    who = ["u-am1", "a-champ", "a-cto"] * 2
+    with ThreadPoolExecutor(len(who)) as pool:
+        answers = list(
+            pool.map(
+                lambda p: impact_client.get(f"/api/people/{p}/departure-impact", headers=h), who
+            )
+        )
+    assert [a.status_code for a in answers] == [200] * 6
+    assert answers[0].json() == answers[3].json()
+    assert peak[0] == 1
+    assert sorted(computed) == ["a-champ", "a-cto", "u-am1"]
+
+
+def test_store_work_is_not_reached_for_refused_requests(tmp_path: Path) -> None:
+    """The limits answer before any route: no key, no store, still 413 / 431."""
+    from stakegraph.api.app import create_app
+
+    app = create_app(
+        store=object(), settings=ApiSettings(STAKEGRAPH_HOME=tmp_path, STAKEGRAPH_READ_MODEL=False)
+    )  # type: ignore[arg-type]
+    with TestClient(app) as plain:
+        assert plain.post("/api/cypher", content=b"x" * (2 * MB)).status_code == 413
+        assert plain.get("/health", headers={"X-Big": "b" * 40_000}).status_code == 431
