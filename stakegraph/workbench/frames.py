@@ -17,6 +17,7 @@ Everything else is left as the driver gave it (lists stay lists, maps stay dicts
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -57,25 +58,85 @@ def to_frame(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> pd.Da
     >>> [str(frame.loc[0, c]) for c in frame.columns]
     ['Acme', '2024-09-01 00:00:00+00:00', '2024-06-30 00:00:00+00:00', '3']
     """
-    frame = pd.DataFrame.from_records(list(rows), columns=list(columns))
-    for column in frame.columns:
-        frame[column] = _instants(str(column), frame[column])
-    return frame
+    records = list(rows)
+    return pd.DataFrame(
+        {c: _column(c, [record.get(c) for record in records]) for c in columns},
+        columns=list(columns),
+    )
 
 
-def _instants(name: str, values: pd.Series) -> pd.Series:
-    present = values.dropna()
-    if present.empty:
-        return values
-    if is_instant_name(name) and all(_is_number(v) for v in present):
-        return pd.to_datetime(values.astype("float64"), unit="s", utc=True)
+def _column(name: str, raw: list[Any]) -> pd.Series:
+    present = [v for v in raw if v is not None]
+    if not present:
+        return pd.Series(raw, dtype=object)
+    if all(_is_number(v) for v in present):
+        if is_instant_name(name):
+            return pd.to_datetime(pd.Series(raw, dtype="float64"), unit="s", utc=True)
+        if all(isinstance(v, int) for v in present):
+            # whole numbers stay whole when some are missing (not float with NaN)
+            return pd.Series(raw, dtype="Int64" if len(present) < len(raw) else "int64")
+        return pd.Series(raw, dtype="float64")
     if all(isinstance(v, str) and _ISO_TEMPORAL.match(v) for v in present):
         # Neo4j writes nanoseconds and may add a zone name in brackets: pandas takes neither.
-        text = values.str.replace(r"\[[^\]]+\]$", "", regex=True)
+        text = pd.Series(raw, dtype=object).str.replace(r"\[[^\]]+\]$", "", regex=True)
         text = text.str.replace(r"(\.\d{6})\d+", r"\1", regex=True)
         return pd.to_datetime(text, format="ISO8601", utc=True)
-    return values
+    return pd.Series(raw)
 
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def display_value(value: Any) -> str:
+    """One cell as people read it: a date when an instant falls on midnight UTC.
+
+    Examples
+    --------
+    >>> display_value(pd.Timestamp("2024-06-30", tz="UTC"))
+    '2024-06-30'
+    >>> display_value(pd.Timestamp("2024-06-30 10:00:05", tz="UTC"))
+    '2024-06-30 10:00:05Z'
+    >>> display_value(["Acme", "Beta"]), display_value(None), display_value(float("nan"))
+    ('["Acme", "Beta"]', '', '')
+    """
+    if isinstance(value, pd.Timestamp):
+        if value.tz is not None:
+            value = value.tz_convert("UTC")
+        if value == value.normalize():
+            return value.strftime("%Y-%m-%d")
+        return value.strftime("%Y-%m-%d %H:%M:%S") + ("Z" if value.tz is not None else "")
+    if isinstance(value, (dict, list, tuple)):
+        return json.dumps(value, default=str, ensure_ascii=False)
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return ""
+    return str(value)
+
+
+def frame_to_csv(frame: pd.DataFrame) -> str:
+    """CSV text: instants in ISO 8601 (UTC), lists and maps as JSON."""
+    return _for_text(frame).to_csv(index=False)
+
+
+def frame_to_json(frame: pd.DataFrame) -> str:
+    """A JSON list of row objects: instants in ISO 8601 (UTC), missing values null."""
+    text = frame.to_json(orient="records", date_format="iso", date_unit="s", force_ascii=False)
+    return text if text is not None else "[]"
+
+
+def _for_text(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = out[column].map(
+                lambda v: "" if v is pd.NaT else v.strftime("%Y-%m-%dT%H:%M:%SZ")
+            )
+        elif out[column].dtype == object:
+            out[column] = out[column].map(
+                lambda v: (
+                    json.dumps(v, default=str, ensure_ascii=False)
+                    if isinstance(v, (dict, list, tuple))
+                    else v
+                )
+            )
+    return out

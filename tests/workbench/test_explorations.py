@@ -361,7 +361,7 @@ def test_parameters_are_converted_from_text_and_json() -> None:
 @pytest.mark.parametrize(
     ("name", "params", "parameter", "reason"),
     [
-        ("silent_key_stakeholders", {"silent_days": "soon"}, "silent_days", "invalid literal"),
+        ("silent_key_stakeholders", {"silent_days": "soon"}, "silent_days", "not a whole number"),
         ("silent_key_stakeholders", {"silent_days": 1.5}, "silent_days", "not a whole number"),
         ("silent_key_stakeholders", {"silent_days": True}, "silent_days", "not a whole number"),
         ("silent_key_stakeholders", {"silent_days": None}, "silent_days", "may not be null"),
@@ -372,6 +372,7 @@ def test_parameters_are_converted_from_text_and_json() -> None:
         ("warm_path", {"to_person": "a-cto"}, "from_person", "required"),
         ("depth_fell_high_arr", {"min_fall": "nan"}, "min_fall", "not a finite number"),
         ("tier_overview", {"segment": 3}, "segment", "not text"),
+        ("depth_fell_high_arr", {"min_arr": "lots"}, "min_arr", "not a number"),
     ],
 )
 def test_bad_parameters_are_refused_naming_the_parameter(
