@@ -12,6 +12,7 @@ cannot change the graph, whatever it sends.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from stakegraph.config import Settings
 from stakegraph.graph.readonly import ReadOnlyResult, run_read_only
 from stakegraph.graph.store import GraphStore
 from stakegraph.workbench.explorations import explorations, run_exploration
+from stakegraph.workbench.export import ExportedTable, ExportFormat, export_tables
 from stakegraph.workbench.frames import to_frame
 
 DEFAULT_LIMIT = 100_000
@@ -94,8 +96,20 @@ class Workbench:
             columns=["name", "title", "question", "parameters"],
         )
 
+    def export(
+        self,
+        out_dir: str | Path,
+        *,
+        file_format: ExportFormat = "csv",
+        tables: Sequence[str] | None = None,
+    ) -> list[ExportedTable]:
+        """Write the BI tables into ``out_dir`` (as ``stakegraph export``; docs/analysts.md)."""
+        return export_tables(self.store, Path(out_dir), file_format=file_format, tables=tables)
+
     def close(self) -> None:
+        """Close the store when this object opened it (a second call does nothing)."""
         if self._owns_store:
+            self._owns_store = False
             self.store.close()
 
     def __enter__(self) -> Workbench:
