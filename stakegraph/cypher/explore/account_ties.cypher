@@ -8,7 +8,7 @@
 // example:
 // person_a  name_a     person_b  name_b     strength  interactions  last_at     tie
 // u-am1     Alan Moss  u-cto     Omar Diaz  0.9       1           2024-06-15  [...]
-// a-champ   Carol Reed u-am1     Alan Moss  0.6       1           2024-06-25  [...]
+// a-champ   Carol Reed u-am1     Alan Moss  0.6       2           2024-06-25  [...]
 MATCH (a:Organization {id: $account_id})
 UNWIND coalesce(a.tie_targets, []) AS target
 // (without this WITH, ArcadeDB matches no person by the unwound id)
