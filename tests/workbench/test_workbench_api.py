@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from workbench_portfolio import build_portfolio, epoch
 
 from stakegraph.api.app import create_app
@@ -136,3 +138,40 @@ def test_only_analysts_and_admins_may_explore(
     response = client.post("/api/explore/owner_books", headers=as_role(keys, role), json={})
     assert response.status_code == 403
     assert client.get("/api/explore").status_code == 401
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+    | st.sampled_from(["2024-06-30", "null", "vp,c_level", "90", "1e400", "0.5"]),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=2)
+    ),
+    max_leaves=4,
+)
+
+
+@pytest.mark.parametrize("name", sorted(explorations()))
+def test_no_parameter_value_makes_a_server_error(
+    client: TestClient, keys: dict[str, str], name: str
+) -> None:
+    """Each exploration's own parameters with any JSON values: answered, or refused with a
+    reason (422 naming the parameter, 400 when the store refuses), never a 500."""
+    names = [p.name for p in explorations()[name].parameters]
+
+    @given(parameters=st.dictionaries(st.sampled_from(names), JSON_VALUES, max_size=len(names)))
+    @settings(max_examples=20, deadline=None, database=None)
+    def check(parameters: dict[str, object]) -> None:
+        response = client.post(
+            f"/api/explore/{name}",
+            headers=as_role(keys, "analyst"),
+            json={"parameters": parameters},
+        )
+        assert response.status_code in (200, 400, 422), response.text
+        if response.status_code == 422:
+            assert "parameter" in response.json()["detail"]
+
+    check()
