@@ -19,7 +19,16 @@ from stakegraph.api.edge import RequestLimits, SecurityHeaders
 from stakegraph.api.errors import install_error_handlers
 from stakegraph.api.keys import KeyRing, Role
 from stakegraph.api.read_model import ReadModelHolder
-from stakegraph.api.routes import accounts, cypher, health, maps, outreach, people, suggestions
+from stakegraph.api.routes import (
+    accounts,
+    cypher,
+    explore,
+    health,
+    maps,
+    outreach,
+    people,
+    suggestions,
+)
 from stakegraph.api.settings import ApiSettings, get_api_settings
 from stakegraph.config import Settings
 from stakegraph.graph.store import GraphStore
@@ -110,7 +119,7 @@ def create_app(store: GraphStore | None = None, settings: ApiSettings | None = N
     )
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
-    for module in (health, accounts, maps, suggestions, outreach, people, cypher):
+    for module in (health, accounts, maps, suggestions, outreach, people, cypher, explore):
         app.include_router(module.router)
 
     @app.get("/docs", include_in_schema=False)

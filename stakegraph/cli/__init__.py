@@ -3,6 +3,7 @@
 - :mod:`.data`: ``generate``, ``ingest``, ``forget``
 - :mod:`.analysis`: ``analyze``, ``evaluate``
 - :mod:`.query`: ``cypher``, ``status``
+- :mod:`.workbench`: ``explore``, ``export``
 - :mod:`.server`: ``serve``, ``demo``
 - :mod:`.keys`: ``keys create | list | revoke``
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import typer
 
-from stakegraph.cli import analysis, data, keys, query, server
+from stakegraph.cli import analysis, data, keys, query, server, workbench
 from stakegraph.cli.common import configure_logging
 
 __all__ = ["app"]
@@ -35,6 +36,8 @@ app.command()(analysis.analyze)
 app.command()(analysis.evaluate)
 app.command()(query.cypher)
 app.command()(query.status)
+app.command()(workbench.explore)
+app.command()(workbench.export)
 app.command()(server.demo)
 app.command()(server.serve)
 app.add_typer(keys.app, name="keys")

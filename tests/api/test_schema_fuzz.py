@@ -42,6 +42,8 @@ OPERATIONS = [
     "POST /api/outreach/plan",
     "GET /api/people/{person_id}/departure-impact",
     "POST /api/cypher",
+    "GET /api/explore",
+    "POST /api/explore/{name}",
 ]
 
 

@@ -37,6 +37,24 @@ EXAMPLES: dict[str, Any] = {
     "source": "example",
     "started_epoch": 0,
     "outcome": {"status": "complete", "finished_epoch": 0},
+    # curated explorations (cypher/explore/)
+    "as_of": None,
+    "renewal_days": 90,
+    "silent_days": 30,
+    "days": 90,
+    "min_accounts": 2,
+    "from_person": "p-1",
+    "to_person": "p-2",
+    "knows_strength": 0.3,
+    "paths": 5,
+    "min_arr": 0.0,
+    "min_fall": 10.0,
+    "weeks": 4,
+    "kinds": ["meeting", "call"],
+    "min_interactions": 0,
+    "min_strength": 0.0,
+    "top": 10,
+    "open_days": 90,
 }
 
 

@@ -1,10 +1,11 @@
-// Entry point: the API key dialog and a hash router over the three views.
+// Entry point: the API key dialog and a hash router over the four views.
 
 import {apiKey, onUnauthorized} from './api.js';
 import {clear, message} from './dom.js';
 import {renderPortfolio} from './portfolio.js';
 import {renderAccount} from './account.js';
 import {renderLeadership} from './leadership.js';
+import {renderExplore} from './explore.js';
 
 const view = document.getElementById('view');
 const dialog = document.getElementById('key-dialog');
@@ -16,6 +17,8 @@ const routes = [
   {pattern: /^#\/accounts\/([^/?]+)$/, name: 'portfolio',
     render: (signal, id) => renderAccount(view, signal, decodeURIComponent(id))},
   {pattern: /^#\/leadership$/, name: 'leadership', render: (signal) => renderLeadership(view, signal)},
+  {pattern: /^#\/explore(?:\/([^/?]+))?$/, name: 'explore',
+    render: (signal, name) => renderExplore(view, signal, name)},
 ];
 
 // Each visit to a view gets an AbortController: leaving the view aborts its requests, so a
