@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,7 +140,11 @@ class LocalNeo4j:
         ]
         for thread in self._readers:
             thread.start()
-        ready.wait(self.start_timeout_s)
+        deadline = time.monotonic() + self.start_timeout_s
+        # A launcher that exits (a bad setting, no Java) is reported at once, not at the deadline.
+        while not ready.wait(0.5) and self._process.poll() is None:
+            if time.monotonic() > deadline:
+                break
         if "READY" not in values:
             why = (
                 "exited before it was ready"

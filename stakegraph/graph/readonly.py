@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import neo4j
-from neo4j.exceptions import Neo4jError
+from neo4j.exceptions import DriverError, Neo4jError
 
 from stakegraph.errors import StakegraphError
 from stakegraph.graph.cypher_tokens import CypherSyntaxError, Token, tokenize
@@ -301,6 +301,8 @@ def _run_rolled_back(
             summary = result.consume()
         except Neo4jError as exc:
             raise ReadOnlyQueryError(f"query failed: {exc.message or exc}") from exc
+        except DriverError as exc:  # e.g. the store dropped the connection (out of memory)
+            raise ReadOnlyQueryError(f"the store ended the statement: {exc}") from exc
         except (OverflowError, ValueError, TypeError) as exc:
             # The driver could not encode a parameter (e.g. an integer beyond 64 bits).
             raise ReadOnlyQueryError(f"parameters cannot be sent to the store: {exc}") from exc
@@ -318,7 +320,7 @@ def _terminate(store: GraphStore, tag: str, job: concurrent.futures.Future[Any])
     The statement may only just be reaching the store, so look again a few times until
     the worker returns (its slot is then free).
     """
-    for _ in range(20):
+    for _ in range(5):
         try:
             found, _summary, _keys = store.driver.execute_query(
                 "SHOW TRANSACTIONS YIELD transactionId, currentQuery "

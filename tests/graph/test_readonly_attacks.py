@@ -237,3 +237,25 @@ def test_results_are_capped_in_bytes(seeded: GraphStore) -> None:
     assert capped.truncated
     assert 0 < len(capped.rows) < 500
     assert [row["i"] for row in capped.rows] == list(range(1, len(capped.rows) + 1))
+
+
+# Functions need no CALL, so the procedure allow-list does not see them; ArcadeDB's
+# `sql.*` bridge reaches every SQL function, `sql.eval` parses an SQL condition (which may
+# hold a statement in parentheses). None may change the store.
+FUNCTION_WRITES = [
+    "RETURN sql.eval('1 IN (INSERT INTO Person SET id = \"sqlprobe\")') AS x",
+    "RETURN sql.eval('1 IN (CREATE VERTEX Person SET id = \"sqlprobe\")') AS x",
+    "RETURN sql.eval('1 IN (UPDATE Person SET name = \"changed\")') AS x",
+    "RETURN sql.eval('1 IN (DELETE FROM Person)') AS x",
+    "RETURN sql.eval('1 IN (CREATE PROPERTY Person.probe STRING)') AS x",
+]
+
+
+@pytest.mark.parametrize("statement", FUNCTION_WRITES)
+def test_sql_functions_reached_from_cypher_change_nothing(
+    seeded: GraphStore, statement: str
+) -> None:
+    before = fingerprint(seeded)
+    with contextlib.suppress(ReadOnlyQueryError):
+        run_read_only(seeded, statement, timeout_s=20)
+    assert fingerprint(seeded) == before
