@@ -22,11 +22,12 @@ from stakegraph.generate.people import (
 )
 from stakegraph.generate.plan import AccountPlan
 from stakegraph.generate.timeline import Timeline
-from stakegraph.ingest.records import INTERACTION_COLUMNS
+from stakegraph.ingest.records import INTERACTION_COLUMNS, ROLE_COLUMNS
 
-# The generator predates the optional ``bulk`` column and writes none, so that the files
-# of a seed stay as they were.
+# The generator predates the optional ``bulk`` and ``buying_role`` columns and writes
+# neither, so that the files of a seed stay as they were.
 GENERATED_INTERACTION_COLUMNS: Final = tuple(c for c in INTERACTION_COLUMNS if c != "bulk")
+GENERATED_ROLE_COLUMNS: Final = tuple(c for c in ROLE_COLUMNS if c != "buying_role")
 
 
 def write_csv(path: Path, columns: Iterable[str], rows: Iterable[list[str]]) -> int:
