@@ -9,9 +9,9 @@ participant's own rhythm counts only the silence beyond an ordinary absence ``A`
 must fall below ``alpha``, and the silence must be longer than the participant's own in
 the year before and than the holidays of the portfolio's regular contacts.
 
-The end of the data is not a departure. A silence is measured only up to the account's
-last conversation (after it there is nothing to be absent from: an export that ends, a
-mailbox no longer connected), and nobody's silence fires while the whole account is
+The end of the data is not a departure. A silence is measured only up to a week after the
+account's last conversation (after it there is nothing to be absent from: an export that
+ends, a mailbox no longer connected), and nobody's silence fires while the whole account is
 improbably quiet (:func:`account_quiet`: a holiday, or data that stops).
 """
 
@@ -109,8 +109,8 @@ class SilenceTest:
     longest_away_s, allowance_s : numpy.ndarray
         The portfolio's holiday length and ordinary absence at the week (seconds).
     covered_until : numpy.ndarray
-        Epoch seconds up to which the silence is measured: the week's end, or the
-        account's last conversation before it when that is earlier.
+        Epoch seconds up to which the silence is measured: the week's end, or a week
+        after the account's last conversation before it when that is earlier.
     quiet : numpy.ndarray
         Bool: the whole account was improbably quiet in the weeks up to the week's end.
     extraordinary : numpy.ndarray
@@ -184,9 +184,11 @@ def silence_test(
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.clip(own_count / np.maximum(account_count, 1.0), 0.0, 1.0)
         rate = own_count / exposure
-    # Nothing after the account's last conversation is data to be absent from.
+    # Nothing long after the account's last conversation is data to be absent from: the
+    # silence is measured up to a week past it (a quiet few days of a small account are
+    # still data; an export that ended weeks ago is not).
     account_last = _last_before(conversations, accounts, end)
-    covered_until = np.where(account_last >= 0, np.minimum(end, account_last), end)
+    covered_until = np.where(account_last >= 0, np.minimum(end, account_last + WEEK), end)
     gap = np.maximum(covered_until - last_seen, 0).astype(float)
     if appearances.kind is None:
         # (1 - s)^m: the chance of missing every one of m conversations at the old share.
@@ -246,7 +248,7 @@ def account_quiet(
 
     An export that ends, a mailbox disconnected or a holiday silences everyone at once;
     nobody's silence is then a departure. A small account's empty fortnight is not
-    improbable, and its silences are measured only up to its last conversation anyway.
+    improbable, and its silences are measured only up to a week past its last conversation.
     """
     if len(accounts) == 0:
         return np.zeros(0, dtype=bool)
