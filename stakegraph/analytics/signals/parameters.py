@@ -193,11 +193,16 @@ class StakeholderParameters(_Checked):
     min_appearances : int
         A VP or C-level person is key once on this many of the account's conversations
         (default 3).
+    max_silence_weeks : int
+        A silence is raised only within this many weeks of the last appearance
+        (default 13): one that becomes improbable only later (someone seen a few times
+        a year) is old news by then.
     """
 
     alpha: float = _within(1e-3, 0.0, 1.0, open_low=True)
     top_engaged: int = _within(5, 0, 1_000_000)
     min_appearances: int = _within(3, 1, 1_000_000)
+    max_silence_weeks: int = _within(13, 1, 520)
 
 
 @dataclass(frozen=True)

@@ -237,9 +237,11 @@ def _silent_departures(
         np.minimum(silences_a_year * np.maximum(test.p_account, test.p_time), 1.0),
         1.0,
     )
-    p_value[narrowed_during_silence(tables, accounts, week_idx, test.last_seen, params=params)] = (
-        1.0
-    )
+    narrowed = narrowed_during_silence(tables, accounts, week_idx, test.last_seen, params=params)
+    # A silence that only becomes improbable after a quarter (someone seen a few times a
+    # year) is old news by then, not a departure to act on.
+    stale = test.covered_until - test.last_seen > params.stakeholder.max_silence_weeks * WEEK
+    p_value[narrowed | stale] = 1.0
     family = group_sum(
         is_key.astype(float), tables.pair_account[key.rows], tables.activity.n_accounts
     ).astype(np.int64)
