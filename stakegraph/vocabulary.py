@@ -43,6 +43,17 @@ OUTCOMES: Final = ("renewed", "churned", "downgraded", "expanded")
 # a conversation: analytics and stakeholder maps leave it out whether it was flagged ``bulk``
 # or not (docs/metrics.md, "Conversational interaction").
 BULK_THRESHOLD: Final = 25
+
+# A contact's part in the buying decision, as CRMs record it (e.g. Salesforce
+# OpportunityContactRole.Role): roles.csv's optional buying_role.
+BUYING_ROLES: Final = (
+    "champion",
+    "sponsor",
+    "economic_buyer",
+    "decision_maker",
+    "influencer",
+    "user",
+)
 ORGANIZATION_KINDS: Final = ("home", "account")
 
 # Signal kinds, in the order the detectors run and reports list them.
@@ -51,10 +62,13 @@ CHAMPION_DEPARTURE: Final = "champion_departure"
 EXECUTIVE_WITHDRAWAL: Final = "executive_withdrawal"
 RESPONSE_LATENCY_INFLATION: Final = "response_latency_inflation"
 ENGAGEMENT_CONTRACTION: Final = "engagement_contraction"
+# Any other key stakeholder's departure (the champion's is champion_departure).
+STAKEHOLDER_DEPARTURE: Final = "stakeholder_departure"
 SIGNAL_KINDS: Final = (
     SINGLE_NODE_BOTTLENECK,
     CHAMPION_DEPARTURE,
     EXECUTIVE_WITHDRAWAL,
     RESPONSE_LATENCY_INFLATION,
     ENGAGEMENT_CONTRACTION,
+    STAKEHOLDER_DEPARTURE,
 )

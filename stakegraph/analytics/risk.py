@@ -82,6 +82,8 @@ SCORECARD: dict[str, float] = {
     "signal_executive_withdrawal": 0.8,
     "signal_response_latency_inflation": 0.6,
     "signal_engagement_contraction": 1.0,
+    # Any other key stakeholder leaving: less than the champion, one of several.
+    "signal_stakeholder_departure": 0.6,
 }
 CHURNED = "churned"
 

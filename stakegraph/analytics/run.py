@@ -71,7 +71,8 @@ def read_frames(store: GraphStore, *, since: int, until: int) -> PortfolioFrames
     interactions["bulk"] = raw["bulk"].astype("boolean").fillna(False).astype(bool)
     people = _frame(store, "analytics/read_people", PEOPLE_COLUMNS)
     people["is_home"] = people["is_home"].astype(bool)
-    roles = _frame(store, "analytics/read_roles", ROLE_COLUMNS)
+    # buying_role is optional in the import: the signals read it when present.
+    roles = _frame(store, "analytics/read_roles", (*ROLE_COLUMNS, "buying_role"))
     roles["start"] = pd.to_numeric(roles["start"]).astype("int64")
     roles["end"] = pd.to_numeric(roles["end"], errors="coerce").astype("float64")
     accounts = _frame(store, "analytics/read_accounts", ACCOUNT_COLUMNS)

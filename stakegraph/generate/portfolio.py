@@ -29,6 +29,7 @@ from stakegraph.generate.timeline import Timeline
 from stakegraph.generate.volume import daily_multipliers, expected_rows
 from stakegraph.generate.writer import (
     GENERATED_INTERACTION_COLUMNS,
+    GENERATED_ROLE_COLUMNS,
     all_people,
     knows_rows,
     organization_rows,
@@ -42,7 +43,6 @@ from stakegraph.ingest.records import (
     ORGANIZATION_COLUMNS,
     PEOPLE_COLUMNS,
     RENEWAL_COLUMNS,
-    ROLE_COLUMNS,
 )
 
 DEMO_ACCOUNTS = 200
@@ -136,7 +136,9 @@ def generate_portfolio(
             organization_rows(plans, timeline),
         ),
         "people": write_csv(out_dir / "people.csv", PEOPLE_COLUMNS, people_rows(people)),
-        "roles": write_csv(out_dir / "roles.csv", ROLE_COLUMNS, role_rows(people, timeline)),
+        "roles": write_csv(
+            out_dir / "roles.csv", GENERATED_ROLE_COLUMNS, role_rows(people, timeline)
+        ),
         "renewals": write_csv(
             out_dir / "renewals.csv", RENEWAL_COLUMNS, renewal_rows(plans, timeline)
         ),

@@ -22,12 +22,14 @@ from stakegraph.generate.people import (
 )
 from stakegraph.generate.plan import AccountPlan
 from stakegraph.generate.timeline import Timeline
-from stakegraph.ingest.records import INTERACTION_COLUMNS
+from stakegraph.ingest.records import INTERACTION_COLUMNS, ROLE_COLUMNS
 
 # Every column, ``bulk`` included: newsletters are flagged so that nothing downstream has to
 # guess them (before the flag, 244 readers of a newsletter filed under one account showed
 # on that account's stakeholder map).
 GENERATED_INTERACTION_COLUMNS: Final = INTERACTION_COLUMNS
+# The generator writes no ``buying_role`` (optional), so the files of a seed stay as they were.
+GENERATED_ROLE_COLUMNS: Final = tuple(c for c in ROLE_COLUMNS if c != "buying_role")
 
 
 def write_csv(path: Path, columns: Iterable[str], rows: Iterable[list[str]]) -> int:

@@ -143,6 +143,7 @@ def load_roles(store: GraphStore, roles: Sequence[RoleRow], *, run_id: str) -> W
             "title": r.title,
             "level": r.level,
             "function": r.function,
+            "buying_role": r.buying_role,
             "start": r.start,
             "end": r.end,
             "start_epoch": epoch_seconds(r.start),

@@ -19,6 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from pydantic_core import PydanticCustomError
 
 from stakegraph.vocabulary import (
+    BUYING_ROLES,
     FUNCTIONS,
     INTERACTION_KINDS,
     LEVELS,
@@ -321,6 +322,10 @@ class RoleRow(ImportRow):
     ] = None
     start: Day
     end: OptionalDay = None
+    # Their part in the buying decision (BUYING_ROLES), e.g. from a CRM's contact roles.
+    buying_role: Annotated[
+        str | None, BeforeValidator(_optional_vocabulary("buying_role", BUYING_ROLES))
+    ] = None
 
 
 class InteractionRow(ImportRow):

@@ -106,6 +106,7 @@ def load_portfolio_frames(directory: Path | str) -> PortfolioFrames:
             "title": roles_raw["title"],
             "level": roles_raw["level"],
             "function": roles_raw["function"],
+            "buying_role": roles_raw.get("buying_role", pd.Series("", index=roles_raw.index)),
             "start": _epoch(roles_raw["start"]),
             "end": _optional_epoch(roles_raw["end"]),
         }

@@ -21,10 +21,10 @@ a2,Abe Acme,abe@acme.example,acme,
 g1,Gil Globex,gil@globex.example,,
 """
 ROLES = """\
-person_id,organization_id,title,level,function,start,end
-a1,acme,CTO,c_level,engineering,2021-01-01,
-a2,acme,Buyer,ic,procurement,2020-05-01,2023-01-31
-a2,acme,Head of Procurement,director,procurement,2023-02-01,
+person_id,organization_id,title,level,function,start,end,buying_role
+a1,acme,CTO,c_level,engineering,2021-01-01,,sponsor
+a2,acme,Buyer,ic,procurement,2020-05-01,2023-01-31,
+a2,acme,Head of Procurement,director,procurement,2023-02-01,,Economic_Buyer
 """
 RENEWALS = """\
 account_id,date,outcome

@@ -54,11 +54,28 @@ def test_every_file_lands(clean_store: GraphStore, tmp_path: Path) -> None:
     assert rows(
         store,
         "MATCH (p:Person)-[r:HOLDS_ROLE]->(o) "
-        "RETURN p.id, o.id, r.title, r.level, r.function, r.start_epoch, r.end_epoch",
+        "RETURN p.id, o.id, r.title, r.level, r.function, r.start_epoch, r.end_epoch, "
+        "r.buying_role",
     ) == {
-        ("a1", "acme", "CTO", "c_level", "engineering", 1609459200, None),
-        ("a2", "acme", "Buyer", "ic", "procurement", 1588291200, 1675123200),
-        ("a2", "acme", "Head of Procurement", "director", "procurement", 1675209600, None),
+        ("a1", "acme", "CTO", "c_level", "engineering", 1609459200, None, "sponsor"),
+        ("a2", "acme", "Buyer", "ic", "procurement", 1588291200, 1675123200, None),
+        (
+            "a2",
+            "acme",
+            "Head of Procurement",
+            "director",
+            "procurement",
+            1675209600,
+            None,
+            "economic_buyer",
+        ),
+    }
+    # What the analysis reads: the buying role beside the role history.
+    read = store.query_df("analytics/read_roles")
+    assert dict(zip(read["title"], read["buying_role"].fillna(""), strict=True)) == {
+        "CTO": "sponsor",
+        "Buyer": "",
+        "Head of Procurement": "economic_buyer",
     }
     assert rows(store, "MATCH (a)-[:HAD_RENEWAL]->(r:Renewal) RETURN a.id, r.id, r.outcome") == {
         ("acme", "acme@2024-06-30", "renewed"),

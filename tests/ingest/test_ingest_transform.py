@@ -213,6 +213,7 @@ def test_roles_reference_and_date_checks(directory: Directory) -> None:
             role(6, level="boss"),
             role(7, start="2021-02-30"),
             role(8),  # identical repeat: dropped silently
+            role(9, buying_role="signer"),
         ],
         directory=directory,
     )
@@ -224,6 +225,8 @@ def test_roles_reference_and_date_checks(directory: Directory) -> None:
         'roles.csv line 6, column "level": "boss" is not a level; expected one of ic, manager, '
         "director, vp, c_level",
         'roles.csv line 7, column "start": "2021-02-30" is not a date (YYYY-MM-DD)',
+        'roles.csv line 9, column "buying_role": "signer" is not a buying_role; expected one '
+        "of champion, sponsor, economic_buyer, decision_maker, influencer, user",
     ]
 
 

@@ -12,11 +12,16 @@ Modules
 -------
 :mod:`.detect`
     :func:`detect_signals`: builds the :mod:`.tables` once and runs every detector.
-:mod:`.bottleneck`, :mod:`.champion`, :mod:`.executive`, :mod:`.latency`, :mod:`.contraction`
+:mod:`.bottleneck`, :mod:`.champion`, :mod:`.executive`, :mod:`.latency`, :mod:`.contraction`,
+:mod:`.stakeholders`
     One detector each (the definitions are in their module docstrings and in
     docs/metrics.md): public, ``detector(tables, params) -> list[Signal]``.
+:mod:`.stakeholders`
+    Stakeholder departure: every key stakeholder other than the champion, tested with
+    an error rate controlled over the account's key stakeholders.
 :mod:`.silence`
-    The silence model shared by champion departure and executive withdrawal.
+    The silence model shared by the departures and executive withdrawal (and when the
+    whole account is quiet, so that the end of the data is not a departure).
 :mod:`.episodes`
     Each kind fires once per episode: weeks firing less than ``cooldown_weeks`` after
     the previous firing week belong to the same one, and the signal carries its first.
@@ -33,6 +38,9 @@ Welch, B. L. (1947). The generalization of "Student's" problem when several diff
 population variances are involved. *Biometrika* 34, 28-35.
 Mann, H. B. & Whitney, D. R. (1947). On a test of whether one of two random variables is
 stochastically larger than the other. *Annals of Mathematical Statistics* 18, 50-60.
+Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery rate: a practical and
+powerful approach to multiple testing. *JRSS B* 57, 289-300.
+Burt, R. S. (1992). *Structural Holes*. Harvard University Press.
 Hirschman, A. O. (1964). The paternity of an index. *American Economic Review* 54, 761.
 """
 
@@ -46,6 +54,7 @@ from stakegraph.analytics.signals.executive import executive_withdrawals
 from stakegraph.analytics.signals.latency import response_latency_inflations
 from stakegraph.analytics.signals.parameters import SignalParameters
 from stakegraph.analytics.signals.record import Signal
+from stakegraph.analytics.signals.stakeholders import stakeholder_departures
 from stakegraph.analytics.signals.tables import WeeklyTables
 from stakegraph.vocabulary import SIGNAL_KINDS
 
@@ -61,4 +70,5 @@ __all__ = [
     "executive_withdrawals",
     "response_latency_inflations",
     "single_node_bottlenecks",
+    "stakeholder_departures",
 ]

@@ -32,7 +32,7 @@ from stakegraph.analytics.signals.tables import WeeklyTables, their_threads
 from stakegraph.dates import DAY, WEEK
 from stakegraph.vocabulary import CHAMPION_DEPARTURE
 
-__all__ = ["SENIORITY_WEIGHT", "champion_departures"]
+__all__ = ["SENIORITY_WEIGHT", "champion_departures", "engagement_scores", "is_move"]
 
 # A champion is the person the relationship runs through, and seniority is part of that:
 # a chatty individual contributor carries traffic but rarely the renewal decision.
@@ -80,13 +80,14 @@ def _seniority_weights(tables: WeeklyTables) -> np.ndarray:
     )
 
 
-def _silent_departures(
-    tables: WeeklyTables, params: SignalParameters, departed: set[tuple[int, int]]
-) -> list[Signal]:
-    grid = tables.grid
-    weeks = np.arange(grid.weeks)
+def engagement_scores(
+    tables: WeeklyTables, params: SignalParameters
+) -> tuple[np.ndarray, np.ndarray]:
+    """Their-side pair rows and each one's champion score per week: seniority-weighted share
+    of their side's traffic over the ``baseline_weeks`` ending ``champion.lag_weeks``
+    before the week (lagged, so that a silence does not unseat the person it concerns)."""
+    weeks = np.arange(tables.grid.weeks)
     baseline_weeks, lag = params.windows.baseline_weeks, params.champion.lag_weeks
-    # The champion judged on a lagged baseline, so a silence does not unseat them.
     rows = np.flatnonzero(~tables.pair_home)
     traffic = window_sums(
         prefix_sums(tables.pair_traffic[rows]), weeks - lag - baseline_weeks + 1, weeks - lag + 1
@@ -95,7 +96,17 @@ def _silent_departures(
     total = group_sum(traffic, accounts, tables.activity.n_accounts)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.nan_to_num(traffic / total[accounts])
-    score = share * _seniority_weights(tables)[tables.pair_level[rows]][:, None]
+    return rows, share * _seniority_weights(tables)[tables.pair_level[rows]][:, None]
+
+
+def _silent_departures(
+    tables: WeeklyTables, params: SignalParameters, departed: set[tuple[int, int]]
+) -> list[Signal]:
+    grid = tables.grid
+    weeks = np.arange(grid.weeks)
+    lag = params.champion.lag_weeks
+    rows, score = engagement_scores(tables, params)
+    accounts = tables.pair_account[rows]
     top, top_score = group_argmax(score, accounts, tables.activity.n_accounts)
     history = (
         weeks[None, :] - lag - tables.first_week[:, None] + 1 >= params.windows.min_baseline_weeks
@@ -132,9 +143,11 @@ def _silent_departures(
         if (account, person_code) in departed:
             continue
         departed.add((account, person_code))
-        score = float(top_score[account, week])
+        champion_score = float(top_score[account, week])
         candidate_at = int(fired[position])
-        signals.append(_silent_signal(tables, test, candidate_at, account, week, pair, score))
+        signals.append(
+            _silent_signal(tables, test, candidate_at, account, week, pair, champion_score)
+        )
     return signals
 
 
@@ -195,14 +208,7 @@ def _role_end_departures(
     signals = []
     for role in np.flatnonzero(known):
         ended = float(end[role])
-        # A new role at the same organization starting by the end is a move, not a departure.
-        moved = (
-            (person == person[role])
-            & (account == account[role])
-            & (start >= ended - DAY)
-            & (start <= ended + DAY)
-        )
-        if moved.any():
+        if is_move(person, account, start, end, int(role)):
             continue
         ranked = _champion_rank(
             tables, their_rows, int(account[role]), int(person[role]), ended, params
@@ -235,6 +241,21 @@ def _role_end_departures(
             )
         )
     return signals
+
+
+def is_move(
+    person: np.ndarray, account: np.ndarray, start: np.ndarray, end: np.ndarray, role: int
+) -> bool:
+    """Whether role ``role`` ends in a move: a new role of the same person at the same
+    organization starting within a day of its end (not a departure)."""
+    ended = float(end[role])
+    moved = (
+        (person == person[role])
+        & (account == account[role])
+        & (start >= ended - DAY)
+        & (start <= ended + DAY)
+    )
+    return bool(moved.any())
 
 
 def _champion_rank(

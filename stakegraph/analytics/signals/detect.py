@@ -16,6 +16,7 @@ from stakegraph.analytics.signals.executive import executive_withdrawals
 from stakegraph.analytics.signals.latency import response_latency_inflations
 from stakegraph.analytics.signals.parameters import SignalParameters
 from stakegraph.analytics.signals.record import Signal
+from stakegraph.analytics.signals.stakeholders import stakeholder_departures
 from stakegraph.analytics.signals.tables import WeeklyTables
 from stakegraph.analytics.windows import DEFAULT_BULK_THRESHOLD, Activity, prepare_activity
 from stakegraph.vocabulary import (
@@ -25,6 +26,7 @@ from stakegraph.vocabulary import (
     RESPONSE_LATENCY_INFLATION,
     SIGNAL_KINDS,
     SINGLE_NODE_BOTTLENECK,
+    STAKEHOLDER_DEPARTURE,
 )
 
 __all__ = ["DETECTORS", "detect_signals"]
@@ -37,6 +39,7 @@ DETECTORS: Mapping[str, Detector] = {
     EXECUTIVE_WITHDRAWAL: executive_withdrawals,
     RESPONSE_LATENCY_INFLATION: response_latency_inflations,
     ENGAGEMENT_CONTRACTION: engagement_contractions,
+    STAKEHOLDER_DEPARTURE: stakeholder_departures,
 }
 
 
@@ -93,6 +96,7 @@ def detect_signals(
     for kind, detector in DETECTORS.items():
         if kind in kinds:
             signals += detector(tables, params)
+    signals = _once_per_departure(signals)
     signals = _before_churn(signals, activity.renewals)
     signals.sort(key=lambda s: (s.at, s.account_id, s.kind, s.id))
     return signals
@@ -114,6 +118,25 @@ def _before(frames: PortfolioFrames, as_of: int) -> PortfolioFrames:
         accounts=frames.accounts,
         renewals=frames.renewals,
     )
+
+
+def _once_per_departure(signals: list[Signal]) -> list[Signal]:
+    """A person whose departure was raised as the champion's is not raised again as a
+    stakeholder's (a champion departs once; both detectors judge the same role ends)."""
+    champions = {
+        (s.account_id, person)
+        for s in signals
+        if s.kind == CHAMPION_DEPARTURE
+        for person in s.person_ids
+    }
+    return [
+        s
+        for s in signals
+        if not (
+            s.kind == STAKEHOLDER_DEPARTURE
+            and any((s.account_id, person) in champions for person in s.person_ids)
+        )
+    ]
 
 
 def _before_churn(signals: list[Signal], renewals: pd.DataFrame | None) -> list[Signal]:

@@ -33,10 +33,12 @@ class _Replies:
     at: np.ndarray
     log_latency: np.ndarray
     axis: KeyedTimes
+    # log_latency in the axis' order, sorted once (not per look-up).
+    sorted_logs: np.ndarray
 
     def logs_between(self, account: int, start: int, end: int) -> np.ndarray:
         lo, hi = self.axis.rank(np.array([account, account]), np.array([start, end]))
-        return np.asarray(self.log_latency[self.axis.order][lo:hi])
+        return np.asarray(self.sorted_logs[lo:hi])
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,8 @@ def _their_replies(tables: WeeklyTables) -> _Replies | None:
     at = interactions["at"].to_numpy()[is_reply]
     grid = tables.grid
     axis = KeyedTimes.of(account, at, span=int(np.int64(grid.weeks + 2) * WEEK), origin=grid.origin)
-    return _Replies(account, at, np.log(latency[is_reply]), axis)
+    log_latency = np.log(latency[is_reply])
+    return _Replies(account, at, log_latency, axis, log_latency[axis.order])
 
 
 def _welch_candidates(

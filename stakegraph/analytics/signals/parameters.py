@@ -20,6 +20,7 @@ __all__ = [
     "LatencyParameters",
     "SignalParameters",
     "SilenceParameters",
+    "StakeholderParameters",
     "WindowParameters",
 ]
 
@@ -145,12 +146,20 @@ class SilenceParameters(_Checked):
         The time tail counts only the silence beyond an ordinary absence ``A``: this
         quantile of the same pool of silences (default 0.995, about 11 days on the
         generated portfolios): a champion back from three weeks away is not a departure.
+    quiet_weeks : int
+        Nobody's silence fires while the whole account is improbably quiet over this
+        many weeks (default 2): a holiday, an export that ends.
+    quiet_alpha : float
+        ... that is, while the Poisson lower tail of the account's conversations there,
+        at its baseline rate, is below this (default 1e-3).
     """
 
     history_weeks: int = _within(52, 1, 520)
     pool_quantile: float = _within(0.9999, 0.0, 1.0)
     allowance_quantile: float = _within(0.995, 0.0, 1.0)
     pool_min_rate: float = _within(4.0, 0.0, math.inf)
+    quiet_weeks: int = _within(2, 1, 52)
+    quiet_alpha: float = _within(1e-3, 0.0, 1.0, open_low=True)
 
 
 @dataclass(frozen=True)
@@ -167,6 +176,33 @@ class ExecutiveParameters(_Checked):
 
     alpha: float = _within(1e-3, 0.0, 1.0, open_low=True)
     min_interactions: int = _within(3, 0, 1_000_000)
+
+
+@dataclass(frozen=True)
+class StakeholderParameters(_Checked):
+    """Stakeholder departure.
+
+    Attributes
+    ----------
+    alpha : float
+        Benjamini-Hochberg level over an account's key stakeholders of a week, applied
+        to ``max`` of the two silence tails (default 1e-3).
+    top_engaged : int
+        The this many highest champion scores of an account are key stakeholders
+        (default 5).
+    min_appearances : int
+        A VP or C-level person is key once on this many of the account's conversations
+        (default 3).
+    max_silence_weeks : int
+        A silence is raised only within this many weeks of the last appearance
+        (default 13): one that becomes improbable only later (someone seen a few times
+        a year) is old news by then.
+    """
+
+    alpha: float = _within(1e-3, 0.0, 1.0, open_low=True)
+    top_engaged: int = _within(5, 0, 1_000_000)
+    min_appearances: int = _within(3, 1, 1_000_000)
+    max_silence_weeks: int = _within(13, 1, 520)
 
 
 @dataclass(frozen=True)
@@ -229,6 +265,7 @@ _GROUPS = {
     "executive": ExecutiveParameters,
     "latency": LatencyParameters,
     "contraction": ContractionParameters,
+    "stakeholder": StakeholderParameters,
 }
 
 
@@ -243,6 +280,7 @@ class SignalParameters:
     executive: ExecutiveParameters = field(default_factory=ExecutiveParameters)
     latency: LatencyParameters = field(default_factory=LatencyParameters)
     contraction: ContractionParameters = field(default_factory=ContractionParameters)
+    stakeholder: StakeholderParameters = field(default_factory=StakeholderParameters)
 
     @classmethod
     def from_keywords(cls, **keywords: Any) -> SignalParameters:

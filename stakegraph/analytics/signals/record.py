@@ -40,6 +40,8 @@ EVIDENCE_DIGITS: Mapping[str, int] = {
     "contacts_engaged_before": 2,
     "contact_ratio": 3,
     "step_evidence": 3,
+    "engagement_score": 3,
+    "brokerage": 2,
 }
 
 

@@ -8,6 +8,11 @@ adapts to the account's own volume); the time tail ``exp(-rate * (gap - A))`` of
 participant's own rhythm counts only the silence beyond an ordinary absence ``A``. Both
 must fall below ``alpha``, and the silence must be longer than the participant's own in
 the year before and than the holidays of the portfolio's regular contacts.
+
+The end of the data is not a departure. A silence is measured only up to a week after the
+account's last conversation (after it there is nothing to be absent from: an export that
+ends, a mailbox no longer connected), and nobody's silence fires while the whole account is
+improbably quiet (:func:`account_quiet`: a holiday, or data that stops).
 """
 
 from __future__ import annotations
@@ -15,14 +20,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import ndimage
+from scipy import ndimage, stats
 
 from stakegraph.analytics.kernels import KeyedTimes, prefix_sums
 from stakegraph.analytics.signals.parameters import SignalParameters
 from stakegraph.analytics.signals.tables import WeeklyTables, their_threads
 from stakegraph.dates import DAY, WEEK
 
-__all__ = ["Appearances", "SilenceTest", "narrowed_during_silence", "silence_test"]
+__all__ = [
+    "Appearances",
+    "SilenceTest",
+    "account_quiet",
+    "narrowed_during_silence",
+    "silence_test",
+]
 
 # Weight, in conversations, of a participant's overall share in their share of one kind
 # of interaction: a kind seen twice in the baseline says little on its own.
@@ -76,7 +87,8 @@ class SilenceTest:
     Attributes
     ----------
     fire : numpy.ndarray
-        Bool: the silence is improbable on both tails and longer than an ordinary one.
+        Bool: the silence is improbable on both tails, longer than an ordinary one, and
+        the account is not quiet.
     seen : numpy.ndarray
         Bool: the participant appeared before the week's end at all.
     last_seen : numpy.ndarray
@@ -96,6 +108,14 @@ class SilenceTest:
         Most conversations they missed in a row in the year before.
     longest_away_s, allowance_s : numpy.ndarray
         The portfolio's holiday length and ordinary absence at the week (seconds).
+    covered_until : numpy.ndarray
+        Epoch seconds up to which the silence is measured: the week's end, or a week
+        after the account's last conversation before it when that is earlier.
+    quiet : numpy.ndarray
+        Bool: the whole account was improbably quiet in the weeks up to the week's end.
+    extraordinary : numpy.ndarray
+        Bool: every condition of ``fire`` but the two tails (seen often enough, longer
+        than their own and the portfolio's ordinary silences, the account not quiet).
     """
 
     fire: np.ndarray
@@ -110,6 +130,9 @@ class SilenceTest:
     longest_past_silence: np.ndarray
     longest_away_s: np.ndarray
     allowance_s: np.ndarray
+    covered_until: np.ndarray
+    quiet: np.ndarray
+    extraordinary: np.ndarray
 
 
 def silence_test(
@@ -161,7 +184,12 @@ def silence_test(
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.clip(own_count / np.maximum(account_count, 1.0), 0.0, 1.0)
         rate = own_count / exposure
-    gap = np.maximum(end - last_seen, 0).astype(float)
+    # Nothing long after the account's last conversation is data to be absent from: the
+    # silence is measured up to a week past it (a quiet few days of a small account are
+    # still data; an export that ended weeks ago is not).
+    account_last = _last_before(conversations, accounts, end)
+    covered_until = np.where(account_last >= 0, np.minimum(end, account_last + WEEK), end)
+    gap = np.maximum(covered_until - last_seen, 0).astype(float)
     if appearances.kind is None:
         # (1 - s)^m: the chance of missing every one of m conversations at the old share.
         log_miss = since * np.log1p(-np.minimum(share, 1 - 1e-9))
@@ -179,14 +207,9 @@ def silence_test(
     pooled_at = pooled[np.clip(weeks, 0, grid.weeks - 1)]
     away, allowance = pooled_at[:, 0], pooled_at[:, 1]
     p_time = np.where(seen, np.exp(-rate * np.maximum(gap - allowance, 0.0)), 1.0)
-    fire = (
-        seen
-        & (p_account < alpha)
-        & (p_time < alpha)
-        & (own_count >= 3)
-        & (since > past)
-        & (gap > away)
-    )
+    quiet = account_quiet(tables, accounts, weeks, params=params)
+    extraordinary = seen & (own_count >= 3) & (since > past) & (gap > away) & ~quiet
+    fire = extraordinary & (p_account < alpha) & (p_time < alpha)
     return SilenceTest(
         fire=fire,
         seen=seen,
@@ -200,7 +223,45 @@ def silence_test(
         longest_past_silence=past,
         longest_away_s=away,
         allowance_s=allowance,
+        covered_until=covered_until,
+        quiet=quiet,
+        extraordinary=extraordinary,
     )
+
+
+def _last_before(conversations: KeyedTimes, accounts: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Epoch seconds of each account's last conversation before ``end`` (-1 when none)."""
+    before = conversations.rank(accounts, end) - 1
+    safe = np.maximum(before, 0)
+    encoded = conversations.encoded[safe] if len(conversations.encoded) else np.zeros_like(safe)
+    key = (encoded // conversations.span).astype(np.int64)
+    at = encoded - key * conversations.span + conversations.origin
+    return np.where((before >= 0) & (key == accounts), at, -1)
+
+
+def account_quiet(
+    tables: WeeklyTables, accounts: np.ndarray, weeks: np.ndarray, *, params: SignalParameters
+) -> np.ndarray:
+    """Whether the whole account was improbably quiet in the ``silence.quiet_weeks`` up to
+    each week's end: the Poisson lower tail of its conversations there, at its rate over
+    the ``baseline_weeks`` before, below ``silence.quiet_alpha``.
+
+    An export that ends, a mailbox disconnected or a holiday silences everyone at once;
+    nobody's silence is then a departure. A small account's empty fortnight is not
+    improbable, and its silences are measured only up to a week past its last conversation.
+    """
+    if len(accounts) == 0:
+        return np.zeros(0, dtype=bool)
+    quiet_weeks = params.silence.quiet_weeks
+    volume = prefix_sums(tables.volume)
+    columns = volume.shape[1] - 1
+    hi = np.clip(weeks + 1, 0, columns)
+    lo = np.clip(hi - quiet_weeks, 0, columns)
+    base_lo = np.clip(lo - params.windows.baseline_weeks, 0, columns)
+    recent = volume[accounts, hi] - volume[accounts, lo]
+    base_rate = (volume[accounts, lo] - volume[accounts, base_lo]) / np.maximum(lo - base_lo, 1)
+    expected = base_rate * (hi - lo)
+    return np.asarray(stats.poisson.cdf(recent, expected) < params.silence.quiet_alpha)
 
 
 def _stratified_log_miss(

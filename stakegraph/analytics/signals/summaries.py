@@ -17,6 +17,7 @@ from stakegraph.vocabulary import (
     EXECUTIVE_WITHDRAWAL,
     RESPONSE_LATENCY_INFLATION,
     SINGLE_NODE_BOTTLENECK,
+    STAKEHOLDER_DEPARTURE,
 )
 
 if TYPE_CHECKING:
@@ -90,10 +91,33 @@ def _contraction(evidence: Evidence) -> str:
     )
 
 
+def _stakeholder(evidence: Evidence) -> str:
+    role = evidence.get("title") or evidence.get("level") or "unknown level"
+    if evidence.get("buying_role"):
+        role = f"{role}, {str(evidence['buying_role']).replace('_', ' ')}"
+    why = (
+        f"{evidence['participation_rate_before']:.1%} of the account's interactions, "
+        f"engagement rank {evidence['engagement_rank']}, "
+        f"{evidence['contacts']} contacts"
+    )
+    if evidence["mode"] == "role_ended":
+        ended = datetime.fromtimestamp(int(evidence["role_end"]), UTC).date().isoformat()
+        return (
+            f"Key stakeholder {evidence['person_id']} ({role}; {why}) left their role on {ended}."
+        )
+    since = datetime.fromtimestamp(int(evidence["last_seen_at"]), UTC).date().isoformat()
+    return (
+        f"Key stakeholder {evidence['person_id']} ({role}; {why}) has not appeared since "
+        f"{since} while the account had {evidence['account_interactions_since']} "
+        "interactions without them."
+    )
+
+
 _WRITERS: Mapping[str, Callable[[Evidence], str]] = {
     SINGLE_NODE_BOTTLENECK: _bottleneck,
     CHAMPION_DEPARTURE: _champion,
     EXECUTIVE_WITHDRAWAL: _executives,
     RESPONSE_LATENCY_INFLATION: _latency,
     ENGAGEMENT_CONTRACTION: _contraction,
+    STAKEHOLDER_DEPARTURE: _stakeholder,
 }

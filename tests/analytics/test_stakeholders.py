@@ -1,0 +1,264 @@
+"""Key stakeholders' departures on hand-built accounts of any size.
+
+Each account is built conversation by conversation from a seeded generator: every
+conversation is one of ours writing to (or meeting) one or two of their people, drawn by
+fixed weights, so each person's share of the account's conversations is known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+import pytest
+from frames_builder import T0, at, make_frames
+
+from stakegraph.analytics.frames import PortfolioFrames
+from stakegraph.analytics.signals import (
+    SignalParameters,
+    WeeklyTables,
+    detect_signals,
+    stakeholder_departures,
+)
+from stakegraph.analytics.signals.stakeholders import key_stakeholders
+from stakegraph.analytics.windows import prepare_activity
+from stakegraph.dates import DAY
+
+DEPARTURES = ("champion_departure", "stakeholder_departure", "executive_withdrawal")
+
+
+@dataclass
+class Contact:
+    person_id: str
+    weight: float
+    level: str = "ic"
+    stops: float | None = None  # day of their last conversation
+    kinds: tuple[str, ...] = ("email",)
+    buying_role: str = ""
+
+
+@dataclass
+class Account:
+    """One account: its contacts, conversations a day, and when its data ends."""
+
+    account_id: str
+    contacts: list[Contact]
+    per_day: float
+    days: float
+    ends: float | None = None  # the account's data stops here (an export that ends)
+    ours: tuple[str, ...] = ("o1", "o2", "o3")
+    rows: list[tuple[object, ...]] = field(default_factory=list)
+
+    def conversations(self, rng: np.random.Generator) -> list[tuple[object, ...]]:
+        weights = np.array([c.weight for c in self.contacts], dtype=float)
+        last_day = self.days if self.ends is None else self.ends
+        rows: list[tuple[object, ...]] = []
+        for day in range(int(last_day)):
+            for n in range(int(rng.poisson(self.per_day))):
+                moment = day + (n + 0.5) / (self.per_day * 3 + 1)
+                live = np.array([c.stops is None or moment < c.stops for c in self.contacts])
+                chance = weights * live
+                picked = rng.choice(
+                    len(self.contacts),
+                    size=1 + int(rng.random() < 0.3),
+                    replace=False,
+                    p=chance / chance.sum(),
+                )
+                people = [self.contacts[int(i)] for i in picked]
+                kinds = [k for p in people for k in p.kinds]
+                kind = kinds[int(rng.integers(len(kinds)))]
+                sender = self.ours[int(rng.integers(len(self.ours)))]
+                iid = f"{self.account_id}-{day}-{n}"
+                rows.append(
+                    (iid, self.account_id, kind, moment, sender, [p.person_id for p in people])
+                )
+        return rows
+
+
+def portfolio(accounts: list[Account], seed: int = 7) -> PortfolioFrames:
+    """Frames of the accounts, with each contact's role (and buying role) at their account."""
+    rng = np.random.default_rng(seed)
+    rows = [row for account in accounts for row in account.conversations(rng)]
+    frames = make_frames(rows)
+    roles = pd.DataFrame(
+        [
+            (
+                c.person_id,
+                a.account_id,
+                c.level.upper(),
+                c.level,
+                "other",
+                at(0),
+                np.nan,
+                c.buying_role,
+            )
+            for a in accounts
+            for c in a.contacts
+        ],
+        columns=[
+            "person_id",
+            "org_id",
+            "title",
+            "level",
+            "function",
+            "start",
+            "end",
+            "buying_role",
+        ],
+    )
+    people = frames.people.copy()
+    org_of = {c.person_id: a.account_id for a in accounts for c in a.contacts}
+    people["org_id"] = [org_of.get(p, "home") for p in people["person_id"]]
+    return replace(frames, roles=roles, people=people)
+
+
+def heavy_tailed(prefix: str, size: int, rng: np.random.Generator) -> list[Contact]:
+    """``size`` contacts whose weights fall off as a power law (a few carry most traffic)."""
+    weights = 1.0 / np.arange(1, size + 1) ** 1.1
+    rng.shuffle(weights[5:])
+    levels = ["director"] * 3 + ["manager"] * 10
+    return [
+        Contact(f"{prefix}{i:03d}", float(w), levels[i] if i < len(levels) else "ic")
+        for i, w in enumerate(weights)
+    ]
+
+
+def departures(frames: PortfolioFrames, as_of_day: float) -> list[dict[str, object]]:
+    signals = detect_signals(frames, as_of=at(as_of_day), kinds=DEPARTURES)
+    return [s.as_record() for s in signals]
+
+
+def large_account(ceo_stops: float | None) -> Account:
+    """150 of theirs at ~33 conversations a day (~1,000 a month), the CEO on ~1% of them
+    (~10 a month) and two VPs on ~2% each."""
+    rng = np.random.default_rng(3)
+    contacts = heavy_tailed("c", 147, rng)
+    total = sum(c.weight for c in contacts)
+    contacts += [
+        Contact("ceo", 0.0075 * total, "c_level", stops=ceo_stops),
+        Contact("vp1", 0.02 * total, "vp"),
+        Contact("vp2", 0.02 * total, "vp"),
+    ]
+    return Account("big", contacts, per_day=33.0, days=640)
+
+
+def test_a_c_level_on_one_percent_of_a_busy_account_who_stops_is_a_stakeholder_departure() -> None:
+    frames = portfolio([large_account(ceo_stops=500)])
+    raised = departures(frames, 640)
+    assert [(s["kind"], s["person_ids"]) for s in raised] == [("stakeholder_departure", ["ceo"])]
+    [signal] = raised
+    evidence = signal["evidence"]
+    assert evidence["mode"] == "silent"
+    assert "executive" in evidence["reasons"]
+    assert evidence["level"] == "c_level"
+    assert 0.007 < evidence["participation_rate_before"] < 0.015
+    assert 499 * DAY < evidence["last_seen_at"] - T0 <= 500 * DAY
+    # The lag from the last appearance to the week it is raised: about 50 days (49.8 on
+    # this seed). At ~2.4 appearances a week, a false alarm rate under 1 per 100
+    # person-years among 7 key stakeholders needs a silence of ~40 days beyond the
+    # ordinary absence, and the weekly grid adds up to a week.
+    lag_days = (signal["at"] - evidence["last_seen_at"]) / DAY
+    assert 35 <= lag_days <= 63, lag_days
+    assert evidence["account_interactions_since"] > 400
+    assert evidence["p_value_adjusted"] < 1e-3
+    assert evidence["key_stakeholders"] >= 3
+    assert evidence["contacts"] > 0 and evidence["brokerage"] > 0
+
+
+def test_the_same_account_with_everyone_staying_raises_no_departure() -> None:
+    assert departures(portfolio([large_account(ceo_stops=None)]), 640) == []
+
+
+def test_a_large_accounts_key_stakeholders_include_its_executives_without_a_share_floor() -> None:
+    frames = portfolio([large_account(ceo_stops=None)])
+    tables = WeeklyTables.build(prepare_activity(frames), frames.roles, as_of=at(640))
+    assert tables is not None
+    key = key_stakeholders(tables, SignalParameters())
+    people = [tables.person_id(int(p)) for p in tables.pair_person[key.rows]]
+    last = tables.grid.weeks - 1
+    keyed = {people[i] for i in np.flatnonzero(key.key[:, last])}
+    assert {"ceo", "vp1", "vp2"} <= keyed
+    # The top five by engagement but the champion (left to champion departure), and
+    # nobody else of the 147 others.
+    champion = {people[i] for i in np.flatnonzero(key.champion[:, last])}
+    assert champion == {"c000"}
+    assert keyed - {"ceo", "vp1", "vp2"} == {"c001", "c002", "c003", "c004"}
+
+
+def steady_portfolio() -> list[Account]:
+    """25 accounts of 5 to 60 people, nothing planted: everyone keeps their rhythm."""
+    rng = np.random.default_rng(11)
+    accounts = []
+    for i in range(25):
+        size = int(rng.integers(5, 61))
+        contacts = heavy_tailed(f"a{i:02d}-", size, rng)
+        contacts[0].level = "vp"
+        if size > 20:
+            contacts[3].level = "c_level"
+        accounts.append(
+            Account(f"acct-{i:02d}", contacts, per_day=float(rng.uniform(0.7, 6.0)), days=560)
+        )
+    return accounts
+
+
+@pytest.fixture(scope="module")
+def steady() -> PortfolioFrames:
+    return portfolio(steady_portfolio(), seed=5)
+
+
+def test_a_steady_portfolio_of_25_accounts_raises_no_departure(steady: PortfolioFrames) -> None:
+    assert departures(steady, 560) == []
+
+
+def test_the_end_of_the_data_is_not_a_departure(steady: PortfolioFrames) -> None:
+    # The import ends on day 560; analysed 70 days later, the whole portfolio is quiet.
+    assert departures(steady, 630) == []
+
+
+def test_one_account_whose_data_ends_raises_no_departure() -> None:
+    accounts = steady_portfolio()[:12]
+    accounts[0] = replace(accounts[0], ends=470)
+    raised = departures(portfolio(accounts), 560)
+    assert [s for s in raised if s["account_id"] == accounts[0].account_id] == []
+
+
+def meeting_account(vp_stops: float | None) -> Account:
+    """A VP seen only in meetings and calls, about once a week, on a 20-person account."""
+    rng = np.random.default_rng(2)
+    contacts = heavy_tailed("m", 20, rng)
+    total = sum(c.weight for c in contacts)
+    contacts.append(Contact("vp", 0.06 * total, "vp", stops=vp_stops, kinds=("meeting", "call")))
+    return Account("meets", contacts, per_day=3.0, days=560)
+
+
+def test_meetings_and_calls_are_presence() -> None:
+    frames = portfolio([meeting_account(vp_stops=None)])
+    kinds = set(frames.interactions["kind"])
+    assert {"meeting", "call"} <= kinds
+    assert departures(frames, 560) == []
+
+
+def test_a_vp_who_stops_coming_to_meetings_departs() -> None:
+    raised = departures(portfolio([meeting_account(vp_stops=420)]), 560)
+    assert [(s["kind"], s["person_ids"]) for s in raised] == [("stakeholder_departure", ["vp"])]
+
+
+def test_a_buying_role_makes_a_quiet_contact_key_and_its_role_end_a_departure() -> None:
+    rng = np.random.default_rng(4)
+    contacts = heavy_tailed("b", 30, rng)
+    buyer = contacts[20]
+    buyer.buying_role = "economic_buyer"
+    frames = portfolio([Account("buyer", contacts, per_day=4.0, days=500)])
+    roles = frames.roles.copy()
+    roles.loc[roles["person_id"] == buyer.person_id, "end"] = float(at(430))
+    frames = replace(frames, roles=roles)
+    tables = WeeklyTables.build(prepare_activity(frames), frames.roles, as_of=at(500))
+    assert tables is not None
+    [signal] = [s for s in stakeholder_departures(tables, SignalParameters())]
+    assert signal.person_ids == (buyer.person_id,)
+    assert signal.at == at(430)
+    assert signal.evidence["mode"] == "role_ended"
+    assert signal.evidence["buying_role"] == "economic_buyer"
+    assert "buying_role" in signal.evidence["reasons"]
+    assert "economic buyer" in signal.summary
