@@ -89,7 +89,7 @@ def test_concurrent_misses_of_one_key_compute_once() -> None:
         release.wait(timeout=30)  # a bound so that a broken cache fails, not hangs
         return "answer"
 
-    with ThreadPoolExecutor(4) as pool:
+    with ThreadPoolExecutor(6) as pool:  # a worker for each call: none waits for a thread
         first = pool.submit(cache.get_or_compute, "k", slow)
         started.wait(timeout=30)
         others = [pool.submit(cache.get_or_compute, "k", lambda: "again") for _ in range(3)]
