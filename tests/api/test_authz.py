@@ -47,17 +47,22 @@ ID_PROBES: dict[str, Probe] = {
     "account_id": Probe(own="acc-a", foreign="acc-c", missing="acc-none"),
     "person_id": Probe(own="a-champ", foreign="c-ceo", missing="p-none"),
     "owner": Probe(own="u-am1", foreign="u-am2", missing="u-none"),
+    # Exploration names are no account's: the same for everybody, refused to non-analysts.
+    "name": Probe(own="tier_overview", foreign="owner_books", missing="no_such_exploration"),
 }
 # What must never reach Alan: Beth's account, its person, their names, its signal.
 FOREIGN_MARKERS = ("acc-c", "Cyan", "c-ceo", "Cy Ode", "sig-c1")
 
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/cypher"): {"query": "RETURN 1 AS one"},
+    ("POST", "/api/explore/{name}"): {"parameters": {}},
 }
 # Role-restricted routes; every other route that takes a key is open to every role (scoped).
 RESTRICTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/outreach/plan"): {"leader", "admin"},
     ("POST", "/api/cypher"): {"analyst", "admin"},
+    ("GET", "/api/explore"): {"analyst", "admin"},
+    ("POST", "/api/explore/{name}"): {"analyst", "admin"},
 }
 ROLES = ("account_manager", "leader", "analyst", "admin")
 
