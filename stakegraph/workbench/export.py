@@ -218,10 +218,17 @@ def _account_kpis(store: GraphStore) -> pd.DataFrame:
 
 
 def _maps(frame: pd.DataFrame, column: str) -> list[dict[str, Any]]:
-    """The property maps of a column (an empty result may come without its columns)."""
+    """The property maps of a column (an empty result may come without its columns).
+
+    Datetime copies the store keeps for analysts' Cypher (a snapshot's ``window_end_at``
+    beside the epoch ``window_end``) are left out: the export dates the epoch columns.
+    """
     if column not in frame.columns:
         return []
-    return [value or {} for value in frame[column]]
+    return [
+        {key: v for key, v in (value or {}).items() if not hasattr(v, "iso_format")}
+        for value in frame[column]
+    ]
 
 
 def _joined(value: Any) -> Any:

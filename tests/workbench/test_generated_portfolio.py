@@ -167,11 +167,15 @@ def test_the_exports_load_with_their_documented_columns(
 
 
 def test_the_walkthrough_in_the_docs_runs(
-    generated: Path, store_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    generated: Path,
+    store_env: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     blocks = re.findall(r"```python\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.DOTALL)
     assert len(blocks) >= 5
-    monkeypatch.setenv("STAKEGRAPH_HOME", str(store_home))  # NEO4J_URI, when set, wins
+    for name, value in store_env.items():  # the session's store, of either backend
+        monkeypatch.setenv(name, value)
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, Any] = {}
     try:

@@ -38,8 +38,13 @@ def portfolio(store: GraphStore) -> GraphStore:
 
 
 def test_connect_explores_into_a_frame_with_timestamps(
-    portfolio: GraphStore, store_home: Path
+    portfolio: GraphStore,
+    store_home: Path,
+    store_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    for name, value in store_env.items():  # NEO4J_URI and friends on the Neo4j leg
+        monkeypatch.setenv(name, value)
     with stakegraph.connect(store_home) as graph:  # attaches to the session's store
         frame = graph.explore("silent_key_stakeholders", silent_days=60)
     assert list(frame["person_id"]) == ["c-cfo", "c-ceo", "a-cfo"]
@@ -87,8 +92,8 @@ def test_the_list_of_explorations_names_each_with_its_defaults() -> None:
 # --- the command line --------------------------------------------------------------------------
 
 
-def stakegraph_cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "STAKEGRAPH_HOME": str(home), "COLUMNS": "250"}
+def stakegraph_cli(store_env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **store_env, "COLUMNS": "250"}
     return subprocess.run(
         [sys.executable, "-m", "stakegraph.cli", *args],
         env=env,
@@ -99,32 +104,32 @@ def stakegraph_cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_cli_lists_every_exploration(portfolio: GraphStore, store_home: Path) -> None:
-    done = stakegraph_cli(store_home, "explore", "--list")
+def test_cli_lists_every_exploration(portfolio: GraphStore, store_env: dict[str, str]) -> None:
+    done = stakegraph_cli(store_env, "explore", "--list")
     assert done.returncode == 0
     for name in ("silent_key_stakeholders", "warm_path", "owner_books"):
         assert name in done.stdout
 
 
 def test_cli_runs_an_exploration_with_params_as_json_and_csv(
-    portfolio: GraphStore, store_home: Path
+    portfolio: GraphStore, store_env: dict[str, str]
 ) -> None:
     args = ["explore", "warm_path", "--param", "from_person=u-cto", "-p", "to_person=a-cto"]
-    as_json = json.loads(stakegraph_cli(store_home, *args, "--json").stdout)
+    as_json = json.loads(stakegraph_cli(store_env, *args, "--json").stdout)
     assert [row["person_ids"] for row in as_json] == [
         ["u-cto", "u-am1", "a-champ", "a-cto"],
         ["u-cto", "u-ceo", "a-cto"],
     ]
-    done = stakegraph_cli(store_home, "explore", "at_risk_renewals", "--csv", "-p", "min_tier=5")
+    done = stakegraph_cli(store_env, "explore", "at_risk_renewals", "--csv", "-p", "min_tier=5")
     frame = pd.read_csv(StringIO(done.stdout))
     assert frame["account_id"].tolist() == ["acc-a"]
     assert frame["renewal_at"].tolist() == ["2024-09-15T00:00:00Z"]
-    table = stakegraph_cli(store_home, "explore", "tier_overview", "-p", "segment=smb").stdout
+    table = stakegraph_cli(store_env, "explore", "tier_overview", "-p", "segment=smb").stdout
     assert "likely to renew" in table and "churn risk" not in table
 
 
-def test_cli_names_a_bad_parameter_and_exits_1(store_home: Path) -> None:
-    done = stakegraph_cli(store_home, "explore", "owner_books", "-p", "min_tier=high")
+def test_cli_names_a_bad_parameter_and_exits_1(store_env: dict[str, str]) -> None:
+    done = stakegraph_cli(store_env, "explore", "owner_books", "-p", "min_tier=high")
     assert done.returncode == 1
     assert "parameter 'min_tier': 'high' is not a whole number" in done.stderr
 

@@ -291,7 +291,8 @@ def build_portfolio(store: GraphStore) -> None:
         UNWIND $rows AS r
         MATCH (a:Organization {id: r.account})
         CREATE (a)-[:HAS_SIGNAL]->(s:Signal {id: r.id, account_id: r.account, kind: r.kind,
-               at: r.at, severity: r.severity, summary: r.kind + ' raised', evidence: '{}'})
+               at: datetime({epochSeconds: r.at}), at_epoch: r.at, severity: r.severity,
+               summary: r.kind + ' raised', evidence: '{}'})
         WITH s, r
         UNWIND r.people AS pid
         MATCH (p:Person {id: pid})

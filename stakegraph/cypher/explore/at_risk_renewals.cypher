@@ -14,7 +14,7 @@ WITH a, coalesce($as_of, a.analyzed_at) AS look_from
 WHERE a.risk_tier >= $min_tier
   AND a.renewal_epoch >= look_from AND a.renewal_epoch < look_from + $renewal_days * 86400
 OPTIONAL MATCH (a)-[:HAS_SIGNAL]->(s:Signal)
-WHERE s.at >= look_from - $open_days * 86400 AND s.at <= look_from
+WHERE s.at_epoch >= look_from - $open_days * 86400 AND s.at_epoch <= look_from
 WITH a, look_from, s
 ORDER BY s.kind
 WITH a, look_from, collect(DISTINCT s.kind) AS open_signals

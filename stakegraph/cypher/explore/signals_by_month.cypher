@@ -9,8 +9,8 @@
 // 2024-05-01  champion_departure     1        1         0.9
 // 2024-06-01  executive_withdrawal   2        2         0.4
 MATCH (s:Signal)
-WHERE ($since IS NULL OR s.at >= $since) AND ($until IS NULL OR s.at < $until)
-WITH s, datetime({epochSeconds: s.at}) AS raised
+WHERE ($since IS NULL OR s.at_epoch >= $since) AND ($until IS NULL OR s.at_epoch < $until)
+WITH s, datetime({epochSeconds: s.at_epoch}) AS raised
 WITH s, date({year: raised.year, month: raised.month, day: 1}) AS first_day
 RETURN toString(first_day) AS month, s.kind AS kind, count(s) AS signals,
        count(DISTINCT s.account_id) AS accounts, avg(s.severity) AS mean_severity

@@ -6,7 +6,7 @@ OPTIONAL MATCH (a)-[:HAS_SNAPSHOT]->(s:Snapshot)
 WITH a, max(s.window_end) AS latest_end
 OPTIONAL MATCH (a)-[:HAS_SNAPSHOT]->(latest:Snapshot {window_end: latest_end})
 OPTIONAL MATCH (a)-[:HAS_SIGNAL]->(open:Signal)
-WHERE open.at >= a.analyzed_at - $open_window_s AND open.at <= a.analyzed_at
+WHERE open.at_epoch >= a.analyzed_at - $open_window_s AND open.at_epoch <= a.analyzed_at
 WITH a, latest, count(open) AS open_signals
 RETURN a.id AS account_id, a.analyzed_at AS analyzed_at, a.risk_score AS risk_score,
        a.risk_tier AS risk_tier, a.risk_tier_label AS risk_tier_label, open_signals,
