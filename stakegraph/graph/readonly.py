@@ -322,16 +322,18 @@ def _terminate(store: GraphStore, tag: str, job: concurrent.futures.Future[Any])
     """
     for _ in range(5):
         try:
+            # As the store's own user: the reader does not see (or end) other sessions.
             found, _summary, _keys = store.driver.execute_query(
-                "SHOW TRANSACTIONS YIELD transactionId, currentQuery "
-                "WHERE currentQuery STARTS WITH $tag RETURN transactionId",
+                store.queries["readonly/tagged_transactions"].text,
                 tag=tag,
                 database_=store.database,
             )
             ids = [record["transactionId"] for record in found]
             if ids:
                 store.driver.execute_query(
-                    "TERMINATE TRANSACTIONS $ids", ids=ids, database_=store.database
+                    store.queries["readonly/terminate_transactions"].text,
+                    transaction_ids=ids,
+                    database_=store.database,
                 )
         except Neo4jError as exc:
             log.warning("could not terminate a timed-out analyst query: %s", exc)

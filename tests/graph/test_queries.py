@@ -33,6 +33,8 @@ EXAMPLES: dict[str, Any] = {
     "min_tier": 4,
     "run_id": "run-1",
     "ids": [],
+    "tag": "/* no such tag */",
+    "transaction_ids": ["neo4j-transaction-999999"],  # Neo4j refuses an empty list
     "id": "run-1",
     "source": "example",
     "started_epoch": 0,
