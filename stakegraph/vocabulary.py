@@ -72,3 +72,30 @@ SIGNAL_KINDS: Final = (
     ENGAGEMENT_CONTRACTION,
     STAKEHOLDER_DEPARTURE,
 )
+
+# The plays an account team runs when a signal fires (docs/metrics.md, "Plays"): each
+# signal kind prescribes one, the digest recommends it and a play opened on an account is
+# tracked to its outcome.
+TECHNICAL_USAGE_AUDIT: Final = "technical_usage_audit"
+VALUE_DELIVERY: Final = "value_delivery"
+EXECUTIVE_REMAPPING: Final = "executive_remapping"
+CONTRACT_RESTRUCTURING: Final = "contract_restructuring"
+MILESTONE_STRESS_TEST: Final = "milestone_stress_test"
+PLAYS: Final = (
+    TECHNICAL_USAGE_AUDIT,
+    VALUE_DELIVERY,
+    EXECUTIVE_REMAPPING,
+    CONTRACT_RESTRUCTURING,
+    MILESTONE_STRESS_TEST,
+)
+# Why each: a lost or single thread is re-mapped through the suggestions; executives who
+# withdraw are won back with delivered value, not another check-in; slowing replies and a
+# shrinking relationship are tested with a dated milestone the customer must commit to.
+PLAY_FOR_SIGNAL: Final = {
+    SINGLE_NODE_BOTTLENECK: EXECUTIVE_REMAPPING,
+    CHAMPION_DEPARTURE: EXECUTIVE_REMAPPING,
+    STAKEHOLDER_DEPARTURE: EXECUTIVE_REMAPPING,
+    EXECUTIVE_WITHDRAWAL: VALUE_DELIVERY,
+    RESPONSE_LATENCY_INFLATION: MILESTONE_STRESS_TEST,
+    ENGAGEMENT_CONTRACTION: MILESTONE_STRESS_TEST,
+}

@@ -9,6 +9,8 @@ from stakegraph.vocabulary import (
     EXECUTIVE_LEVELS,
     LEVEL_RANK,
     LEVELS,
+    PLAY_FOR_SIGNAL,
+    PLAYS,
     SENIOR_STAKEHOLDER_LEVELS,
     SIGNAL_KINDS,
     STAKEHOLDER_DEPARTURE,
@@ -31,3 +33,8 @@ def test_every_signal_kind_has_a_detector_a_risk_feature_and_an_evaluation_row()
     assert [f for f in risk.FEATURES if f.startswith("signal_")] == [
         f"signal_{kind}" for kind in SIGNAL_KINDS
     ]
+
+
+def test_every_signal_kind_prescribes_one_of_the_plays() -> None:
+    assert set(PLAY_FOR_SIGNAL) == set(SIGNAL_KINDS)
+    assert set(PLAY_FOR_SIGNAL.values()) <= set(PLAYS)
