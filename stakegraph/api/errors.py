@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stakegraph.api.keys import KeyFileError
 from stakegraph.errors import StakegraphError, StoreError
-from stakegraph.graph.readonly import ReadOnlyQueryError
+from stakegraph.graph.readonly import QueryStillRunningError, ReadOnlyQueryError, StoreLostError
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,10 @@ def status_for(exc: StakegraphError) -> int:
     """The HTTP status of a domain error."""
     if isinstance(exc, ApiError):
         return exc.status_code
+    if isinstance(exc, QueryStillRunningError):
+        return 429  # this key's earlier statement still holds the store
+    if isinstance(exc, StoreLostError):
+        return 503
     if isinstance(exc, ReadOnlyQueryError):
         # Refused statements and statements that failed are the caller's to fix.
         return 400

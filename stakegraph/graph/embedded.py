@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
+import ctypes
 import fcntl
 import json
 import logging
@@ -57,6 +58,18 @@ READER_GROUP = {
 STORE_JVM_ARGS = (
     "-Darcadedb.opencypher.loadCsv.allowFileUrls=false",
     "-Darcadedb.opencypher.loadCsv.allowRemoteUrls=false",
+    # An OutOfMemoryError leaves ArcadeDB unusable for everyone (see serve): end the JVM
+    # instead, and the supervisor starts it again.
+    "-XX:+ExitOnOutOfMemoryError",
+    # A store-side limit on every statement's scans, expansions and filters, whoever runs
+    # it (as db.transaction.timeout on Neo4j): 15 minutes.
+    "-Darcadedb.command.timeout=900000",
+    # ArcadeDB's admission gate (2 statements per core, the rest queued 30 s then refused)
+    # is off: a statement that ends in an error thrown by Java code (measured: a string
+    # past Java's length limit, "Overflow: String length out of range", which does not
+    # end the JVM) never gives its place back, so four such statements of an analyst left
+    # every statement of every user refused. stakegraph bounds its concurrency itself.
+    "-Darcadedb.queryMaxConcurrent=0",
 )
 _STATE = "server.json"
 _STARTUP_LOCK = "store.lock"
@@ -64,6 +77,9 @@ _LEASES = "store.clients"
 _CREDENTIALS = "credentials.json"
 _LOG = "store.log"
 _POLL_S = 0.25
+_READY = "arcadedb.ready"
+_RESTART_ATTEMPTS = 3
+_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -270,22 +286,137 @@ def _tail(path: Path, lines: int = 25) -> str:
 
 
 def serve(home: Path, *, heap: str) -> None:
-    """Run ArcadeDB with Bolt on free loopback ports until no client holds a lease."""
-    import arcadedb_embedded  # the JVM starts here, only in the store process
+    """Supervise ArcadeDB (Bolt on free loopback ports) until no client holds a lease.
 
+    ArcadeDB runs in a child process (:func:`run_arcadedb`) whose JVM exits on an
+    OutOfMemoryError: after one, ArcadeDB is left unusable (measured: its query admission
+    gate kept the failed statements as running, and every later statement of every user
+    waited 30 s and was refused). The child is then started again on the same ports, so
+    clients' drivers reconnect to it; ArcadeDB replays its journal on open.
+    """
     os.chdir(home)  # ArcadeDB writes ./log relative to the working directory
-    bolt_port, http_port, https_port = _free_port(), _free_port(), _free_port()
-    credentials = _credentials(home)
+    ports = {"bolt": _free_port(), "http": _free_port(), "https": _free_port()}
+    _credentials(home)
     _install_reader_group(home / "arcadedb")
+    stopping = False
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    child: subprocess.Popen[bytes] | None = _start_arcadedb(home, heap, ports)
+    assert child is not None
+    try:
+        if not _wait_ready(child, home, ports["bolt"], lambda: stopping):
+            return
+        state = {"pid": os.getpid(), "bolt_port": ports["bolt"], "http_port": ports["http"]}
+        tmp = home / f"{_STATE}.tmp"
+        tmp.write_text(json.dumps(state))
+        tmp.replace(home / _STATE)
+        print(f"stakegraph store ready: bolt://127.0.0.1:{ports['bolt']}", flush=True)
+        with open(home / _LEASES, "ab") as leases, open(home / _STARTUP_LOCK, "ab") as startup:
+            while not stopping:
+                time.sleep(_POLL_S)
+                if child is not None and child.poll() is not None and not stopping:
+                    child = _restart(home, heap, ports, child, startup, lambda: stopping)
+                    if child is None:
+                        break
+                    continue
+                if _no_clients(leases, startup):
+                    break
+            # Holding the start-up lock (if we got it) until the state file is gone makes a
+            # newcomer wait for this shut-down instead of racing it.
+            (home / _STATE).unlink(missing_ok=True)
+            if child is not None:
+                _stop_arcadedb(child)
+            print("stakegraph store stopped", flush=True)
+    finally:
+        (home / _STATE).unlink(missing_ok=True)
+        if child is not None:
+            _stop_arcadedb(child)
+
+
+def _restart(
+    home: Path,
+    heap: str,
+    ports: dict[str, int],
+    dead: subprocess.Popen[bytes],
+    startup: IO[bytes],
+    stopping: Any,
+) -> subprocess.Popen[bytes] | None:
+    """Start ArcadeDB again after it exited by itself; None when it cannot come back.
+
+    The start-up lock is held meanwhile, so a command arriving now waits for the new
+    ArcadeDB instead of taking a store that does not answer for a wedged one.
+    """
+    print(f"stakegraph store: ArcadeDB exited with code {dead.returncode}; restarting", flush=True)
+    fcntl.flock(startup, fcntl.LOCK_EX)
+    try:
+        for attempt in range(_RESTART_ATTEMPTS):
+            child = _start_arcadedb(home, heap, ports)
+            if _wait_ready(child, home, ports["bolt"], stopping):
+                print(f"stakegraph store restarted (attempt {attempt + 1})", flush=True)
+                return child
+            if stopping():
+                return None
+        print("stakegraph store: ArcadeDB does not start again; giving up", flush=True)
+        return None
+    finally:
+        fcntl.flock(startup, fcntl.LOCK_UN)
+
+
+def _start_arcadedb(home: Path, heap: str, ports: dict[str, int]) -> subprocess.Popen[bytes]:
+    arguments = [f"--{name}-port={port}" for name, port in ports.items()]
+    (home / _READY).unlink(missing_ok=True)  # a JVM that died does not remove it
+    command = [sys.executable, "-m", "stakegraph.graph.embedded", "--home", str(home)]
+    return subprocess.Popen(
+        [*command, "--heap", heap, "--arcadedb", *arguments],
+        stdin=subprocess.DEVNULL,
+        cwd=home,
+    )
+
+
+def _wait_ready(child: subprocess.Popen[bytes], home: Path, bolt_port: int, stopping: Any) -> bool:
+    """True once the child serves Bolt; False if it exited (or we are told to stop)."""
+    while child.poll() is None and not stopping():
+        if _port_open(bolt_port) and (home / _READY).exists():
+            return True
+        time.sleep(_POLL_S)
+    if child.poll() is None:
+        _stop_arcadedb(child)
+    return False
+
+
+def _stop_arcadedb(child: subprocess.Popen[bytes]) -> None:
+    if child.poll() is not None:
+        return
+    child.terminate()
+    try:
+        child.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+
+
+def run_arcadedb(home: Path, *, heap: str, ports: dict[str, int]) -> None:
+    """The ArcadeDB server itself (the supervised child of :func:`serve`)."""
+    _die_with_parent()
+    import arcadedb_embedded  # the JVM starts here, only in this process
+
+    os.chdir(home)
+    (home / _READY).unlink(missing_ok=True)
+    credentials = _credentials(home)
     server = arcadedb_embedded.ArcadeDBServer(
         str(home / "arcadedb"),
         root_password=credentials["password"],
         config={
             "host": "127.0.0.1",
-            "http_port": http_port,
-            "server.httpsIncomingPort": https_port,
+            "http_port": ports["http"],
+            "server.httpsIncomingPort": ports["https"],
             "server_plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
-            "bolt_port": bolt_port,
+            "bolt_port": ports["bolt"],
         },
         jvm_kwargs={"heap_size": heap, "jvm_args": list(STORE_JVM_ARGS)},
     )
@@ -300,25 +431,24 @@ def serve(home: Path, *, heap: str) -> None:
     server.start()
     try:
         server.create_database(DATABASE)  # opens it when it already exists
-        _set_reader(http_port, credentials)
-        state = {"pid": os.getpid(), "bolt_port": bolt_port, "http_port": http_port}
-        tmp = home / f"{_STATE}.tmp"
-        tmp.write_text(json.dumps(state))
-        tmp.replace(home / _STATE)
-        print(f"stakegraph store ready: bolt://127.0.0.1:{bolt_port}", flush=True)
-        with open(home / _LEASES, "ab") as leases, open(home / _STARTUP_LOCK, "ab") as startup:
-            while not stopping:
-                time.sleep(_POLL_S)
-                if _no_clients(leases, startup):
-                    break
-            # Holding the start-up lock (if we got it) until the state file is gone makes a
-            # newcomer wait for this shut-down instead of racing it.
-            (home / _STATE).unlink(missing_ok=True)
-            server.stop()
-            print("stakegraph store stopped", flush=True)
+        _set_reader(ports["http"], credentials)
+        (home / _READY).touch()
+        while not stopping:
+            time.sleep(_POLL_S)
     finally:
-        (home / _STATE).unlink(missing_ok=True)
+        (home / _READY).unlink(missing_ok=True)
         server.stop()
+
+
+def _die_with_parent() -> None:
+    """Have the kernel kill this process when its supervisor dies (even by SIGKILL), so
+    no JVM outlives it."""
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _install_reader_group(root: Path) -> None:
@@ -407,8 +537,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Run stakegraph's embedded ArcadeDB store.")
     parser.add_argument("--home", type=Path, required=True)
     parser.add_argument("--heap", default="2g")
+    parser.add_argument("--arcadedb", action="store_true", help=argparse.SUPPRESS)
+    for name in ("bolt", "http", "https"):
+        parser.add_argument(f"--{name}-port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    serve(args.home.resolve(), heap=args.heap)
+    if args.arcadedb:
+        ports = {"bolt": args.bolt_port, "http": args.http_port, "https": args.https_port}
+        run_arcadedb(args.home.resolve(), heap=args.heap, ports=ports)
+    else:
+        serve(args.home.resolve(), heap=args.heap)
 
 
 if __name__ == "__main__":

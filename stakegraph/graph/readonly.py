@@ -27,6 +27,8 @@ from __future__ import annotations
 import concurrent.futures
 import json
 import logging
+import threading
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -132,8 +134,18 @@ class ResultTooLargeError(ReadOnlyQueryError):
     """One row alone is larger than the result's byte cap."""
 
 
+class QueryStillRunningError(ReadOnlyQueryError):
+    """The caller's earlier statement still holds the store (or brought it down)."""
+
+
+class StoreLostError(ReadOnlyQueryError):
+    """The store went away while the statement ran (e.g. it ran out of memory)."""
+
+
 MAX_CONCURRENT_QUERIES = 2
 DEFAULT_MAX_BYTES = 4_000_000
+# How long a caller whose statement was running when the store went down is refused.
+STORE_LOSS_COOLDOWN_S = 300.0
 _pool = concurrent.futures.ThreadPoolExecutor(
     max_workers=MAX_CONCURRENT_QUERIES, thread_name_prefix="read-only-cypher"
 )
@@ -235,6 +247,7 @@ def run_read_only(
     limit: int = 1000,
     timeout_s: float = 30.0,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    caller: str = "",
 ) -> ReadOnlyResult:
     """Run ``statement`` so that it cannot change anything: at most ``limit`` rows and
     about ``max_bytes`` of JSON.
@@ -242,18 +255,35 @@ def run_read_only(
     At most ``MAX_CONCURRENT_QUERIES`` run at once. Past ``timeout_s`` the statement is
     terminated in the store (so its slot and its core are free at once) and
     :class:`QueryTimeoutError` is raised; a statement that cannot start before its
-    deadline never runs.
+    deadline never runs. A statement the store does not stop (ArcadeDB ends a statement
+    between rows, not inside one long expression) has its connection closed, which frees
+    its slot, and ``caller`` (an API key, say) is refused with
+    :class:`QueryStillRunningError` until the store reports that statement gone. A caller
+    whose statement was running when the store went down (ArcadeDB ends its JVM on an
+    OutOfMemoryError and starts again, ``graph/embedded.py``) is refused for
+    ``STORE_LOSS_COOLDOWN_S``.
     """
     check_statement(statement)
+    _refuse_while_running(store, caller)
     tag = f"{_TAG_PREFIX}{uuid.uuid4().hex} */"
     tagged = f"{tag}\n{statement}"
-    job = _pool.submit(_run_rolled_back, store, tagged, dict(params or {}), limit, timeout_s)
+    connection = store.reader_connection()
+    job = _pool.submit(
+        _run_rolled_back, store, connection, tagged, dict(params or {}), limit, timeout_s
+    )
     try:
         records, columns, summary = job.result(timeout=timeout_s)
     except concurrent.futures.TimeoutError:
-        if not job.cancel():  # started: stop it in the store
-            _terminate(store, tag, job)
+        if not job.cancel() and not _terminate(store, tag, job):
+            _runaways.add(caller, tag)
+            connection.close()  # the worker returns at once; the slot is free
         raise QueryTimeoutError(timeout_s) from None
+    except StoreLostError:
+        _runaways.lost_store(caller)
+        raise
+    finally:
+        if job.done():
+            connection.close()
     counters = summary.counters
     if (
         (summary.query_type not in (None, "r"))
@@ -266,6 +296,58 @@ def run_read_only(
         )
     rows, truncated = _capped_rows(records, limit=limit, max_bytes=max_bytes)
     return ReadOnlyResult(columns=columns, rows=rows, truncated=truncated)
+
+
+class _Runaways:
+    """Callers' statements past their time limit that the store did not stop, and callers
+    whose statement was running when the store went down."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tags: dict[str, set[str]] = {}
+        self._lost_until: dict[str, float] = {}
+
+    def add(self, caller: str, tag: str) -> None:
+        with self._lock:
+            self._tags.setdefault(caller, set()).add(tag)
+
+    def lost_store(self, caller: str) -> None:
+        with self._lock:
+            self._lost_until[caller] = time.monotonic() + STORE_LOSS_COOLDOWN_S
+
+    def pending(self, caller: str) -> tuple[set[str], float]:
+        with self._lock:
+            until = self._lost_until.get(caller, 0.0)
+            return set(self._tags.get(caller, ())), until - time.monotonic()
+
+    def finished(self, caller: str, tags: set[str]) -> None:
+        with self._lock:
+            left = self._tags.get(caller, set()) - tags
+            if left:
+                self._tags[caller] = left
+            else:
+                self._tags.pop(caller, None)
+
+
+_runaways = _Runaways()
+
+
+def _refuse_while_running(store: GraphStore, caller: str) -> None:
+    tags, cooldown_s = _runaways.pending(caller)
+    if cooldown_s > 0:
+        raise QueryStillRunningError(
+            "your last statement was running when the store went down; statements from "
+            f"this key are refused for another {cooldown_s:.0f} s"
+        )
+    if not tags:
+        return
+    running = {tag for tag in tags if _transactions_tagged(store, tag)}
+    _runaways.finished(caller, tags - running)
+    if running:
+        raise QueryStillRunningError(
+            "your last statement passed its time limit and the store could not stop it; "
+            "it is still running, and statements from this key are refused until it ends"
+        )
 
 
 def _capped_rows(
@@ -288,12 +370,20 @@ def _capped_rows(
 
 
 def _run_rolled_back(
-    store: GraphStore, statement: str, params: dict[str, Any], limit: int, timeout_s: float
+    store: GraphStore,
+    connection: neo4j.Driver,
+    statement: str,
+    params: dict[str, Any],
+    limit: int,
+    timeout_s: float,
 ) -> tuple[list[neo4j.Record], list[str], neo4j.ResultSummary]:
-    with store.reader_driver.session(
+    with connection.session(
         database=store.database, default_access_mode=neo4j.READ_ACCESS
     ) as session:
-        tx = session.begin_transaction(timeout=timeout_s)
+        try:
+            tx = session.begin_transaction(timeout=timeout_s)
+        except DriverError as exc:  # closed meanwhile, or the store is away
+            raise StoreLostError(f"the store did not take the statement: {exc}") from exc
         try:
             result = tx.run(statement, params)
             records = result.fetch(limit + 1)
@@ -301,8 +391,8 @@ def _run_rolled_back(
             summary = result.consume()
         except Neo4jError as exc:
             raise ReadOnlyQueryError(f"query failed: {exc.message or exc}") from exc
-        except DriverError as exc:  # e.g. the store dropped the connection (out of memory)
-            raise ReadOnlyQueryError(f"the store ended the statement: {exc}") from exc
+        except DriverError as exc:  # the store dropped the connection (out of memory)
+            raise StoreLostError(f"the store ended the statement: {exc}") from exc
         except (OverflowError, ValueError, TypeError) as exc:
             # The driver could not encode a parameter (e.g. an integer beyond 64 bits).
             raise ReadOnlyQueryError(f"parameters cannot be sent to the store: {exc}") from exc
@@ -314,21 +404,27 @@ def _run_rolled_back(
     return records, columns, summary
 
 
-def _terminate(store: GraphStore, tag: str, job: concurrent.futures.Future[Any]) -> None:
-    """Terminate the store's transaction running the statement tagged ``tag``.
+def _transactions_tagged(store: GraphStore, tag: str) -> list[str]:
+    """The ids of the store's transactions running the statement tagged ``tag``.
+
+    As the store's own user: the analysts' user does not see (or end) other sessions.
+    """
+    found, _summary, _keys = store.driver.execute_query(
+        store.queries["readonly/tagged_transactions"].text, tag=tag, database_=store.database
+    )
+    return [record["transactionId"] for record in found]
+
+
+def _terminate(store: GraphStore, tag: str, job: concurrent.futures.Future[Any]) -> bool:
+    """Terminate the store's transaction running the statement tagged ``tag``; True once
+    the statement has ended.
 
     The statement may only just be reaching the store, so look again a few times until
     the worker returns (its slot is then free).
     """
     for _ in range(5):
         try:
-            # As the store's own user: the reader does not see (or end) other sessions.
-            found, _summary, _keys = store.driver.execute_query(
-                store.queries["readonly/tagged_transactions"].text,
-                tag=tag,
-                database_=store.database,
-            )
-            ids = [record["transactionId"] for record in found]
+            ids = _transactions_tagged(store, tag)
             if ids:
                 store.driver.execute_query(
                     store.queries["readonly/terminate_transactions"].text,
@@ -337,13 +433,17 @@ def _terminate(store: GraphStore, tag: str, job: concurrent.futures.Future[Any])
                 )
         except Neo4jError as exc:
             log.warning("could not terminate a timed-out analyst query: %s", exc)
-            return
+            return False
         try:
             job.exception(timeout=0.1)
-            return
+            return True
         except concurrent.futures.TimeoutError:
             continue
-    log.warning("an analyst query past its time limit is still running in the store")
+    log.warning(
+        "an analyst query past its time limit is still running in the store; "
+        "its connection is closed and its caller refused until it ends"
+    )
+    return False
 
 
 def _jsonable(value: Any) -> Any:

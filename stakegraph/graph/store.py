@@ -7,7 +7,7 @@ every query after that takes the same path.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,11 +83,13 @@ class GraphStore:
         queries: QueryRegistry | None = None,
         home: Path | None = None,
         reader_driver: neo4j.Driver | None = None,
+        reader_connect: Callable[[], neo4j.Driver] | None = None,
     ) -> None:
         self.driver = driver
         # Analysts' Cypher runs through this one: a database user that may only read where
         # the store has such users (graph/readonly.py), else the same driver in READ mode.
         self.reader_driver = reader_driver or driver
+        self._reader_connect = reader_connect
         # Where stakegraph keeps its own files (import reports, keys) for this store.
         self.home = home if home is not None else get_settings().home.resolve()
         self.database = database
@@ -151,7 +153,18 @@ class GraphStore:
             lease=lease,
             home=settings.home.resolve(),
             reader_driver=reader,
+            reader_connect=lambda: neo4j.GraphDatabase.driver(
+                uri, auth=reader_auth or auth, max_connection_pool_size=1, **options
+            ),
         )
+
+    def reader_connection(self) -> neo4j.Driver:
+        """A driver of its own (one connection) as the analysts' database user: closing it
+        ends that connection, and with it a statement the store could not stop
+        (``graph/readonly.py``), without touching anybody else's."""
+        if self._reader_connect is None:
+            raise StoreError("this store was opened without a way to connect as the reader")
+        return self._reader_connect()
 
     def close(self) -> None:
         if self.reader_driver is not self.driver:

@@ -132,11 +132,15 @@ def run_exploration(
     *,
     limit: int = 1000,
     timeout_s: float = 30.0,
+    caller: str = "",
 ) -> ReadOnlyResult:
-    """Run one exploration with ``params`` (defaults for the others), read-only."""
+    """Run one exploration with ``params`` (defaults for the others), read-only, for
+    ``caller`` (see :func:`run_read_only`)."""
     exploration = get_exploration(name)
     values = exploration.bind(params or {})
-    result = run_read_only(store, exploration.query.text, values, limit=limit, timeout_s=timeout_s)
+    result = run_read_only(
+        store, exploration.query.text, values, limit=limit, timeout_s=timeout_s, caller=caller
+    )
     if not result.columns:  # an empty result may come without its columns (ArcadeDB)
         return replace(result, columns=exploration.columns)
     return result

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+import time
+from pathlib import Path
+
 import pytest
+from api_client import serving
 from api_portfolio import headers
 from fastapi.testclient import TestClient
 
+from stakegraph.api.keys import KeyRing, Role
+from stakegraph.api.settings import ApiSettings
 from stakegraph.graph.store import GraphStore
 
 pytestmark = pytest.mark.store
@@ -51,3 +58,86 @@ def test_a_result_over_the_byte_cap_is_refused(client: TestClient, keys: dict[st
     assert response.status_code == 400
     assert "byte result cap" in response.json()["detail"]
     assert len(response.content) < 1_000
+
+
+def _runaway(store: GraphStore) -> str:
+    # Past any termination (see tests/graph/test_readonly_resources.py).
+    if store.backend.startswith("embedded"):
+        return "RETURN size([i IN range(1, 6) | util.sleep(5000)]) AS n"
+    return (
+        "RETURN size([a IN range(1, 16000) | size([b IN range(1, 16000) "
+        "WHERE (a * b) % 7 = 99])]) AS n"
+    )
+
+
+def test_runaway_statements_leave_the_api_and_other_analysts_served(
+    portfolio: GraphStore, keys: dict[str, str]
+) -> None:
+    """Two analysts' statements that the store does not stop at the time limit: every
+    other caller is still served while the store runs them, and only their keys wait."""
+    ring = KeyRing(Path(keys["home"]) / "keys.json")
+    attackers = [ring.create(Role.ANALYST) for _ in range(2)]
+    bystander = ring.create(Role.ANALYST)
+    settings = ApiSettings(
+        STAKEGRAPH_HOME=Path(keys["home"]),
+        STAKEGRAPH_CACHE_TTL=0,
+        STAKEGRAPH_READ_MODEL_POLL=0,
+        STAKEGRAPH_CYPHER_TIMEOUT=1,
+    )
+    runaway = {"query": _runaway(portfolio)}
+    with serving(portfolio, settings) as client:
+
+        def post(key: str) -> int:
+            return client.post("/api/cypher", headers=headers(key), json=runaway).status_code
+
+        with concurrent.futures.ThreadPoolExecutor(len(attackers)) as pool:
+            assert list(pool.map(post, attackers)) == [400, 400]  # timed out
+        assert client.get("/health").status_code == 200
+        account = client.get("/api/accounts/acc-a", headers=headers(keys["account_manager"]))
+        assert account.status_code == 200
+        quick = client.post(
+            "/api/cypher",
+            headers=headers(bystander),
+            json={"query": "MATCH (a:Account {id: 'acc-a'}) RETURN a.id AS id"},
+        )
+        assert quick.status_code == 200, quick.text
+        assert quick.json()["rows"] == [{"id": "acc-a"}]
+        again = client.post(
+            "/api/cypher", headers=headers(attackers[0]), json={"query": "RETURN 1 AS one"}
+        )
+        assert again.status_code == 429
+        assert "still running" in again.json()["detail"]
+    _wait_for_no_analyst_statement(portfolio)
+
+
+def _wait_for_no_analyst_statement(store: GraphStore) -> None:
+    deadline = time.monotonic() + 180  # a bound, not a timing assertion
+    while True:
+        records, _, _ = store.driver.execute_query(
+            "SHOW TRANSACTIONS YIELD currentQuery RETURN currentQuery", database_=store.database
+        )
+        if not [r for r in records if "stakegraph read-only" in (r["currentQuery"] or "")]:
+            return
+        assert time.monotonic() < deadline, "a runaway statement never ended"
+        time.sleep(0.5)
+
+
+def test_strings_past_javas_limit_leave_the_store_serving(
+    client: TestClient, portfolio: GraphStore, keys: dict[str, str]
+) -> None:
+    """Each of these kept one of the embedded store's four admission places for good:
+    the fifth left every statement of every user refused."""
+    ring = KeyRing(Path(keys["home"]) / "keys.json")
+    attack = {"query": "RETURN size(reduce(s = 'x', i IN range(1, 31) | s + s)) AS n"}
+    for _ in range(5):
+        response = client.post(
+            "/api/cypher", headers=headers(ring.create(Role.ANALYST)), json=attack
+        )
+        assert response.status_code in (400, 503)
+    assert client.get("/health").status_code == 200
+    account = client.get("/api/accounts/acc-a", headers=headers(keys["account_manager"]))
+    assert account.status_code == 200
+    quick = client.post(
+        "/api/cypher", headers=headers(keys["analyst"]), json={"query": "RETURN 1 AS one"}
+    )
+    assert quick.status_code == 200, quick.text

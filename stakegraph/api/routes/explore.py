@@ -98,6 +98,7 @@ def run(
             request.parameters,
             limit=min(request.limit, settings.cypher_max_rows),
             timeout_s=settings.cypher_timeout_s,
+            caller=principal.key_id,
         )
     except ExplorationNotFoundError:
         raise NotFoundError("exploration", name) from None

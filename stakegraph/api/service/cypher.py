@@ -9,9 +9,9 @@ from stakegraph.graph.store import GraphStore
 
 
 def read_only_cypher(
-    store: GraphStore, settings: ApiSettings, request: s.CypherRequest
+    store: GraphStore, settings: ApiSettings, request: s.CypherRequest, *, caller: str
 ) -> s.CypherResultPublic:
-    """Run an analyst's statement so that it cannot change anything."""
+    """Run an analyst's statement so that it cannot change anything (``caller``: the key)."""
     result = run_read_only(
         store,
         request.query,
@@ -19,6 +19,7 @@ def read_only_cypher(
         limit=min(request.limit, settings.cypher_max_rows),
         timeout_s=settings.cypher_timeout_s,
         max_bytes=settings.cypher_max_bytes,
+        caller=caller,
     )
     return s.CypherResultPublic(
         columns=result.columns,

@@ -1,0 +1,146 @@
+"""Analysts' statements that try to hold the store: none takes it, or anybody else's
+service, down.
+
+Two kinds the stores do not stop by themselves (measured on ArcadeDB 26.10 and Neo4j 5.26):
+
+- one long expression (a list comprehension, or ``util.sleep`` inside one on ArcadeDB):
+  neither store checks its time limit or a termination inside an expression, so the
+  statement runs on after ``TERMINATE TRANSACTIONS``;
+- a value larger than the store's heap, or than Java allows (a string doubled thirty
+  times by ``reduce``): on ArcadeDB an OutOfMemoryError left the store refusing every
+  later statement of every user.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from test_readonly_attacks import fingerprint
+
+from stakegraph.graph.readonly import (
+    MAX_CONCURRENT_QUERIES,
+    QueryStillRunningError,
+    QueryTimeoutError,
+    ReadOnlyQueryError,
+    run_read_only,
+)
+from stakegraph.graph.store import GraphStore
+
+pytestmark = pytest.mark.store
+
+# About 30 s in the store on either backend, past any termination: ArcadeDB sleeps in an
+# expression (no core used); Neo4j has no sleep, so it counts in a nested comprehension.
+RUNAWAY = {
+    "embedded": "RETURN size([i IN range(1, 6) | util.sleep(5000)]) AS n",
+    "neo4j": "RETURN size([a IN range(1, 16000) | size([b IN range(1, 16000) "
+    "WHERE (a * b) % 7 = 99])]) AS n",
+}
+# A string past Java's length limit: ArcadeDB's thread ends in an error thrown by Java
+# code (not a JVM OutOfMemoryError), Neo4j reports an out-of-memory error.
+STRING_PAST_LIMIT = "RETURN size(reduce(s = 'x', i IN range(1, 31) | s + s)) AS n"
+# Forty strings of 128 MiB: more than either store's heap.
+PAST_THE_HEAP = (
+    "RETURN size(reduce(acc = [], i IN range(1, 40) | "
+    "acc + [reduce(s = toString(i), j IN range(1, 27) | s + s)])) AS n"
+)
+
+
+def _caller() -> str:
+    return f"key-{uuid.uuid4().hex[:8]}"
+
+
+def _read_only_statements_running(store: GraphStore) -> list[str]:
+    records, _, _ = store.driver.execute_query(
+        "SHOW TRANSACTIONS YIELD currentQuery RETURN currentQuery", database_=store.database
+    )
+    return [
+        r["currentQuery"] for r in records if "stakegraph read-only" in (r["currentQuery"] or "")
+    ]
+
+
+def _wait_until_no_read_only_statement(store: GraphStore) -> None:
+    # Not a timing assertion: a bound so that a statement that never ends fails the test.
+    deadline = time.monotonic() + 180
+    while _read_only_statements_running(store):
+        assert time.monotonic() < deadline, "a runaway statement never ended"
+        time.sleep(0.5)
+
+
+def _answers(store: GraphStore) -> bool:
+    return store.query("status/count_nodes") is not None
+
+
+@pytest.fixture
+def seeded(clean_store: GraphStore) -> Iterator[GraphStore]:
+    clean_store.driver.execute_query(
+        "CREATE (:Person {id: 'a', name: 'Ada'})", database_=clean_store.database
+    )
+    yield clean_store
+
+
+def test_a_statement_the_store_cannot_stop_frees_its_slot_and_holds_only_its_caller(
+    seeded: GraphStore, backend: str
+) -> None:
+    runaway = RUNAWAY[backend]
+    callers = [_caller() for _ in range(MAX_CONCURRENT_QUERIES)]
+
+    def times_out(caller: str) -> None:
+        with pytest.raises(QueryTimeoutError):
+            run_read_only(seeded, runaway, timeout_s=1.0, caller=caller)
+
+    with concurrent.futures.ThreadPoolExecutor(MAX_CONCURRENT_QUERIES) as pool:
+        list(pool.map(times_out, callers))
+    # The store still runs them (termination does not reach inside an expression) ...
+    assert len(_read_only_statements_running(seeded)) == MAX_CONCURRENT_QUERIES
+    # ... yet every analyst slot is free: another caller is answered at once,
+    others = run_read_only(seeded, "MATCH (p:Person) RETURN p.name AS name", caller=_caller())
+    assert others.rows == [{"name": "Ada"}]
+    # and the store serves everybody else,
+    assert _answers(seeded)
+    # while the callers whose statements still run are refused until they end.
+    for caller in callers:
+        with pytest.raises(QueryStillRunningError, match="still running"):
+            run_read_only(seeded, "RETURN 1 AS one", caller=caller)
+    _wait_until_no_read_only_statement(seeded)
+    assert run_read_only(seeded, "RETURN 1 AS one", caller=callers[0]).rows == [{"one": 1}]
+
+
+def test_strings_past_javas_limit_do_not_wedge_the_store(seeded: GraphStore) -> None:
+    """Five in a row (ArcadeDB admits four statements at once on two cores by default,
+    and each of these kept its place for good)."""
+    before = fingerprint(seeded)
+    for _ in range(5):
+        with pytest.raises(ReadOnlyQueryError):
+            run_read_only(seeded, STRING_PAST_LIMIT, timeout_s=30, caller=_caller())
+    assert _answers(seeded)
+    assert run_read_only(seeded, "MATCH (p:Person) RETURN p.name AS name").rows == [{"name": "Ada"}]
+    assert fingerprint(seeded) == before
+
+
+def test_a_statement_past_the_heap_fails_alone_and_the_store_serves_again(
+    seeded: GraphStore, backend: str
+) -> None:
+    """ArcadeDB's JVM ends on the OutOfMemoryError and is started again on the same port
+    (graph/embedded.py), with its data; Neo4j fails the statement. Either way the store
+    answers again, and on ArcadeDB the caller whose statement was running is held off."""
+    before = fingerprint(seeded)
+    attacker = _caller()
+    with pytest.raises(ReadOnlyQueryError):
+        run_read_only(seeded, PAST_THE_HEAP, timeout_s=60, caller=attacker)
+    deadline = time.monotonic() + 180  # a bound, not a timing assertion
+    while True:
+        try:
+            assert _answers(seeded)
+            break
+        except Exception:
+            assert time.monotonic() < deadline, "the store did not come back"
+            time.sleep(0.5)
+    assert fingerprint(seeded) == before
+    assert run_read_only(seeded, "MATCH (p:Person) RETURN p.name AS name").rows == [{"name": "Ada"}]
+    if backend == "embedded":
+        with pytest.raises(QueryStillRunningError, match="store went down"):
+            run_read_only(seeded, "RETURN 1 AS one", caller=attacker)
