@@ -13,7 +13,9 @@ What an analyst's statement may do is decided by the store, not by reading the t
 4. **A store-side time limit**: the transaction carries the timeout (Neo4j enforces it),
    and past it the statement is terminated in the store (``TERMINATE TRANSACTIONS``,
    found by a tag it carries) so it stops using a core at once; ArcadeDB ignores
-   transaction timeouts (measured);
+   transaction timeouts (measured). Neither store stops one long expression (measured):
+   such a statement's own connection is closed, freeing its slot, and its caller is
+   refused until the store no longer lists it;
 5. the transaction is **always rolled back**, and a summary reporting a write is an error.
 
 A lexical check on a real tokenizer (``graph/cypher_tokens.py``) runs first, only to give
