@@ -65,7 +65,7 @@ def _runaway(store: GraphStore) -> str:
     if store.backend.startswith("embedded"):
         return "RETURN size([i IN range(1, 6) | util.sleep(5000)]) AS n"
     return (
-        "RETURN size([a IN range(1, 16000) | size([b IN range(1, 16000) "
+        "RETURN size([a IN range(1, 8000) | size([b IN range(1, 8000) "
         "WHERE (a * b) % 7 = 99])]) AS n"
     )
 
@@ -82,7 +82,7 @@ def test_runaway_statements_leave_the_api_and_other_analysts_served(
         STAKEGRAPH_HOME=Path(keys["home"]),
         STAKEGRAPH_CACHE_TTL=0,
         STAKEGRAPH_READ_MODEL_POLL=0,
-        STAKEGRAPH_CYPHER_TIMEOUT=1,
+        STAKEGRAPH_CYPHER_TIMEOUT=2,
     )
     runaway = {"query": _runaway(portfolio)}
     with serving(portfolio, settings) as client:
@@ -102,22 +102,32 @@ def test_runaway_statements_leave_the_api_and_other_analysts_served(
         )
         assert quick.status_code == 200, quick.text
         assert quick.json()["rows"] == [{"id": "acc-a"}]
+        still_running = _analyst_statements(portfolio)
         again = client.post(
             "/api/cypher", headers=headers(attackers[0]), json={"query": "RETURN 1 AS one"}
         )
-        assert again.status_code == 429
-        assert "still running" in again.json()["detail"]
+        if portfolio.backend.startswith("embedded"):  # the store runs them on
+            assert len(still_running) == 2
+        if still_running:
+            assert again.status_code == 429
+            assert "still running" in again.json()["detail"]
+        else:
+            assert again.status_code == 200
     _wait_for_no_analyst_statement(portfolio)
+
+
+def _analyst_statements(store: GraphStore) -> list[str]:
+    records, _, _ = store.driver.execute_query(
+        "SHOW TRANSACTIONS YIELD currentQuery RETURN currentQuery", database_=store.database
+    )
+    return [
+        r["currentQuery"] for r in records if "stakegraph read-only" in (r["currentQuery"] or "")
+    ]
 
 
 def _wait_for_no_analyst_statement(store: GraphStore) -> None:
     deadline = time.monotonic() + 180  # a bound, not a timing assertion
-    while True:
-        records, _, _ = store.driver.execute_query(
-            "SHOW TRANSACTIONS YIELD currentQuery RETURN currentQuery", database_=store.database
-        )
-        if not [r for r in records if "stakegraph read-only" in (r["currentQuery"] or "")]:
-            return
+    while _analyst_statements(store):
         assert time.monotonic() < deadline, "a runaway statement never ended"
         time.sleep(0.5)
 

@@ -32,11 +32,12 @@ from stakegraph.graph.store import GraphStore
 
 pytestmark = pytest.mark.store
 
-# About 30 s in the store on either backend, past any termination: ArcadeDB sleeps in an
-# expression (no core used); Neo4j has no sleep, so it counts in a nested comprehension.
+# One long expression: ArcadeDB sleeps in it for 30 s (no core used) and runs on after
+# TERMINATE; Neo4j has no sleep, so it counts in a nested comprehension (a few seconds),
+# which its transaction timeout does not stop but TERMINATE does end for the client.
 RUNAWAY = {
     "embedded": "RETURN size([i IN range(1, 6) | util.sleep(5000)]) AS n",
-    "neo4j": "RETURN size([a IN range(1, 16000) | size([b IN range(1, 16000) "
+    "neo4j": "RETURN size([a IN range(1, 8000) | size([b IN range(1, 8000) "
     "WHERE (a * b) % 7 = 99])]) AS n",
 }
 # A string past Java's length limit: ArcadeDB's thread ends in an error thrown by Java
@@ -94,17 +95,19 @@ def test_a_statement_the_store_cannot_stop_frees_its_slot_and_holds_only_its_cal
 
     with concurrent.futures.ThreadPoolExecutor(MAX_CONCURRENT_QUERIES) as pool:
         list(pool.map(times_out, callers))
-    # The store still runs them (termination does not reach inside an expression) ...
-    assert len(_read_only_statements_running(seeded)) == MAX_CONCURRENT_QUERIES
-    # ... yet every analyst slot is free: another caller is answered at once,
+    still_running = len(_read_only_statements_running(seeded))
+    if backend == "embedded":  # termination does not reach inside the expression
+        assert still_running == MAX_CONCURRENT_QUERIES
+    # Every analyst slot is free: another caller is answered at once,
     others = run_read_only(seeded, "MATCH (p:Person) RETURN p.name AS name", caller=_caller())
     assert others.rows == [{"name": "Ada"}]
     # and the store serves everybody else,
     assert _answers(seeded)
-    # while the callers whose statements still run are refused until they end.
-    for caller in callers:
-        with pytest.raises(QueryStillRunningError, match="still running"):
-            run_read_only(seeded, "RETURN 1 AS one", caller=caller)
+    # while the callers whose statements the store still runs are refused until they end.
+    if still_running:
+        for caller in callers:
+            with pytest.raises(QueryStillRunningError, match="still running"):
+                run_read_only(seeded, "RETURN 1 AS one", caller=caller)
     _wait_until_no_read_only_statement(seeded)
     assert run_read_only(seeded, "RETURN 1 AS one", caller=callers[0]).rows == [{"one": 1}]
 
