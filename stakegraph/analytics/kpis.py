@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from stakegraph.analytics.intervals import newcombe_interval
+from stakegraph.analytics.kernels import KeyedTimes
 from stakegraph.dates import DAY
 
 __all__ = [
@@ -101,20 +102,6 @@ class KpiFrames:
             missing = [c for c in columns if c not in getattr(self, name).columns]
             if missing:
                 raise ValueError(f"{name} frame lacks columns {missing}")
-
-    def of_accounts(self, account_ids: frozenset[str]) -> KpiFrames:
-        """The same frames cut to these accounts."""
-
-        def cut(frame: pd.DataFrame) -> pd.DataFrame:
-            return frame[frame["account_id"].isin(account_ids)]
-
-        return KpiFrames(
-            accounts=cut(self.accounts),
-            renewals=cut(self.renewals),
-            engagements=cut(self.engagements),
-            snapshots=cut(self.snapshots),
-            suggestions=cut(self.suggestions),
-        )
 
 
 @dataclass(frozen=True)
@@ -226,7 +213,7 @@ def kpi_sheet(
     ----------
     frames
         The accounts of the group and their renewals, engagements, snapshots and
-        suggestions (:meth:`KpiFrames.of_accounts` cuts a portfolio to a group).
+        suggestions (:func:`kpi_sheets` splits a portfolio into groups).
     start, end
         The period, half-open; ``None`` leaves that side open (all history).
     as_of
@@ -262,6 +249,7 @@ def kpi_sheet(
     no_renewals = "no renewals due in the period"
     revenue = _revenue(renewals)
     no_revenue = "no renewal due in the period has arr_before and arr_after"
+    latest = _latest_snapshots(frames.snapshots, start, end)
     return KpiSheet(
         start=start,
         end=end,
@@ -285,7 +273,7 @@ def kpi_sheet(
         post_renewal_engagement_rate=_post_renewal_engagement(
             frames.engagements, renewals, as_of=as_of, days=params.follow_up_days
         ),
-        multi_role_share=_latest_snapshots_rate(frames.snapshots, start, end),
+        multi_role_share=_multi_role_share(latest),
         check_in_impact=check_in_impact(
             frames.engagements,
             renewals,
@@ -297,7 +285,10 @@ def kpi_sheet(
             len(frames.suggestions),
             empty="no re-mapping suggestion names a colleague of ours",
         ),
-        mean_depth_score=_latest_snapshots_mean(frames.snapshots, start, end),
+        mean_depth_score=_mean(
+            pd.to_numeric(latest["depth_score"], errors="coerce"),
+            empty="no account was analyzed in the period",
+        ),
         mean_churn_risk=_mean(
             pd.to_numeric(frames.accounts["risk_score"], errors="coerce"),
             empty="no account has been scored for risk",
@@ -321,18 +312,11 @@ def kpi_sheets(
     """
     column = {"segment": "segment", "owner": "owner_id", "account": "account_id"}[by]
     keys = frames.accounts[column].astype(object).where(frames.accounts[column].notna(), None)
-    groups: dict[str | None, set[str]] = {}
-    for key, account_id in zip(keys, frames.accounts["account_id"], strict=True):
-        groups.setdefault(key, set()).add(account_id)
-    ordered = sorted(groups, key=lambda k: (k is None, k or ""))
+    key_of = dict(zip(frames.accounts["account_id"], keys, strict=True))
+    split = _split(frames, key_of)
+    ordered = sorted(split, key=lambda k: (k is None, k or ""))
     return {
-        key: kpi_sheet(
-            frames.of_accounts(frozenset(groups[key])),
-            start=start,
-            end=end,
-            as_of=as_of,
-            params=params,
-        )
+        key: kpi_sheet(split[key], start=start, end=end, as_of=as_of, params=params)
         for key in ordered
     }
 
@@ -392,19 +376,7 @@ def check_in_impact(
     check_ins = engagements[
         engagements["kind"].eq("check_in") & engagements["status"].eq("attended")
     ]
-    exposed = np.array(
-        [
-            bool(
-                (
-                    check_ins["account_id"].eq(account)
-                    & (check_ins["at"] >= at - days * DAY)
-                    & (check_ins["at"] < at)
-                ).any()
-            )
-            for account, at in zip(last["account_id"], last["at"], strict=True)
-        ],
-        dtype=bool,
-    )
+    exposed = _has_event_within(last, check_ins, -days * DAY, 0)
     retained = last["outcome"].ne("churned").to_numpy()
     n_with, n_without = int(exposed.sum()), int((~exposed).sum())
     r_with, r_without = int(retained[exposed].sum()), int(retained[~exposed].sum())
@@ -428,6 +400,54 @@ def check_in_impact(
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _has_event_within(
+    moments: pd.DataFrame, events: pd.DataFrame, low: int, high: int | None
+) -> np.ndarray:
+    """For each row of ``moments`` (``account_id``, ``at``): whether an event of the same
+    account falls in ``[at + low, at + high)`` (``high`` None: no upper bound)."""
+    if moments.empty or events.empty:
+        return np.zeros(len(moments), dtype=bool)
+    codes, _ = pd.factorize(
+        pd.concat([moments["account_id"], events["account_id"]], ignore_index=True)
+    )
+    events_at = events["at"].to_numpy(dtype="int64")
+    index = KeyedTimes.of(codes[len(moments) :], events_at, span=_SPAN)
+    at = moments["at"].to_numpy(dtype="int64")
+    start = np.clip(at + low, 0, _SPAN - 1)
+    end = np.clip(at + high, 0, _SPAN - 1) if high is not None else np.full(len(at), _SPAN - 1)
+    return np.asarray(index.count_between(codes[: len(moments)], start, end) > 0)
+
+
+def _split(frames: KpiFrames, key_of: Mapping[str, str | None]) -> dict[str | None, KpiFrames]:
+    """The frames of each group, each frame split once (rows of accounts without a group
+    dropped)."""
+
+    def parts(frame: pd.DataFrame) -> dict[str | None, pd.DataFrame]:
+        keys = frame["account_id"].map(lambda a: key_of.get(a, _NO_GROUP))
+        return {
+            key: part
+            for key, part in frame.groupby(keys.astype(object).fillna(_NONE_KEY), sort=False)
+        }
+
+    split = {
+        name: parts(getattr(frames, name))
+        for name in ("accounts", "renewals", "engagements", "snapshots", "suggestions")
+    }
+    groups = {key for key in split["accounts"]}
+    out = {}
+    for key in groups:
+        pieces = {name: split[name].get(key, getattr(frames, name).iloc[0:0]) for name in split}
+        out[None if key == _NONE_KEY else key] = KpiFrames(**pieces)
+    return out
+
+
+# Epoch seconds from 1970 to about 2514 fit one key's stretch of the keyed-time axis.
+_SPAN: Final = 1 << 34
+# Group keys while splitting: accounts without a segment or owner, rows of no known account.
+_NONE_KEY: Final = "\x00none"
+_NO_GROUP: Final = "\x00outside"
 
 
 def _in_period(
@@ -454,11 +474,9 @@ def _downgrade_to_churn(history: pd.DataFrame, renewals: pd.DataFrame) -> Rate:
     downgrades = renewals[renewals["outcome"].eq("downgraded")]
     first = downgrades.groupby("account_id")["at"].min()
     churns = history[history["outcome"].eq("churned")]
-    later = sum(
-        bool((churns["account_id"].eq(account) & (churns["at"] > at)).any())
-        for account, at in zip(first.index.astype(str), first.to_numpy(), strict=True)
-    )
-    return Rate.of(later, len(first), empty="no account downgraded in the period")
+    # A churn strictly after the first downgrade: at least one second later.
+    later = _has_event_within(first.reset_index(), churns, 1, None).sum()
+    return Rate.of(int(later), len(first), empty="no account downgraded in the period")
 
 
 def _exit_reasons(churns: pd.DataFrame) -> dict[str, int]:
@@ -492,16 +510,7 @@ def _post_renewal_engagement(
 ) -> Rate:
     kept = renewals[renewals["outcome"].ne("churned") & (renewals["at"] + days * DAY <= as_of)]
     engaged = engagements[engagements["status"].isin(ENGAGED_STATUSES)]
-    followed = sum(
-        bool(
-            (
-                engaged["account_id"].eq(account)
-                & (engaged["at"] >= at)
-                & (engaged["at"] < at + days * DAY)
-            ).any()
-        )
-        for account, at in zip(kept["account_id"], kept["at"], strict=True)
-    )
+    followed = int(_has_event_within(kept, engaged, 0, days * DAY).sum())
     return Rate.of(
         followed,
         len(kept),
@@ -515,18 +524,9 @@ def _latest_snapshots(snapshots: pd.DataFrame, start: int | None, end: int | Non
     return inside.sort_values("window_end").groupby("account_id", sort=True).tail(1)
 
 
-def _latest_snapshots_rate(snapshots: pd.DataFrame, start: int | None, end: int | None) -> Rate:
-    latest = _latest_snapshots(snapshots, start, end)
+def _multi_role_share(latest: pd.DataFrame) -> Rate:
     flags = latest["multi_role"].map(lambda v: bool(v) if pd.notna(v) else False)
     return Rate.of(int(flags.sum()), len(latest), empty="no account was analyzed in the period")
-
-
-def _latest_snapshots_mean(snapshots: pd.DataFrame, start: int | None, end: int | None) -> Rate:
-    latest = _latest_snapshots(snapshots, start, end)
-    return _mean(
-        pd.to_numeric(latest["depth_score"], errors="coerce"),
-        empty="no account was analyzed in the period",
-    )
 
 
 def _mean(values: pd.Series, *, empty: str) -> Rate:
