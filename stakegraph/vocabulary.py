@@ -55,6 +55,21 @@ BUYING_ROLES: Final = (
     "user",
 )
 ORGANIZATION_KINDS: Final = ("home", "account")
+# engagements.csv: strategic and governance meetings an account is invited to or holds, and
+# how each invitation went (docs/import-format.md). Co-innovation first, then governance,
+# then the routine touch points.
+ENGAGEMENT_KINDS: Final = (
+    "beta",
+    "pilot",
+    "steering_committee",
+    "advisory_board",
+    "roadmap_review",
+    "qbr",
+    "ebr",
+    "check_in",
+    "intro_request",
+)
+ENGAGEMENT_STATUSES: Final = ("invited", "accepted", "declined", "attended", "no_show")
 
 # Signal kinds, in the order the detectors run and reports list them.
 SINGLE_NODE_BOTTLENECK: Final = "single_node_bottleneck"

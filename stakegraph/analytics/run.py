@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from stakegraph.analytics import kpis
 from stakegraph.analytics.frames import (
     ACCOUNT_COLUMNS,
     INTERACTION_COLUMNS,
@@ -397,3 +398,32 @@ def evaluate_against_truth(store: GraphStore, truth: dict[str, Any]) -> dict[str
     frames = read_frames(store, since=0, until=until)
     risk = backtest_risk(frames, signals)
     return evaluate(signals, risk, truth)
+
+
+def read_kpi_frames(
+    store: GraphStore, *, account_ids: Iterable[str] | None = None
+) -> kpis.KpiFrames:
+    """What the KPI sheet reads from the store, for these accounts (None: every account).
+
+    The re-mapping suggestions are not stored (the API computes them): the frame of
+    suggestions is left empty for the caller to fill.
+    """
+    wanted = None if account_ids is None else sorted(set(account_ids))
+
+    def frame(name: str, columns: tuple[str, ...]) -> pd.DataFrame:
+        result = store.query_df(f"kpis/{name}", account_ids=wanted)
+        return pd.DataFrame(columns=list(columns)) if result.empty else result[list(columns)]
+
+    accounts = frame("read_accounts", kpis.ACCOUNT_COLUMNS)
+    accounts["risk_score"] = pd.to_numeric(accounts["risk_score"], errors="coerce")
+    renewals = frame("read_renewals", kpis.RENEWAL_COLUMNS)
+    engagements = frame("read_engagements", kpis.ENGAGEMENT_COLUMNS)
+    snapshots = frame("read_snapshots", kpis.SNAPSHOT_COLUMNS)
+    for table, column in ((renewals, "at"), (engagements, "at"), (snapshots, "window_end")):
+        table[column] = pd.to_numeric(table[column]).astype("int64")
+    for column in ("arr_before", "arr_after"):
+        renewals[column] = pd.to_numeric(renewals[column], errors="coerce").astype("float64")
+    snapshots["depth_score"] = pd.to_numeric(snapshots["depth_score"], errors="coerce")
+    return kpis.KpiFrames(
+        accounts=accounts, renewals=renewals, engagements=engagements, snapshots=snapshots
+    )

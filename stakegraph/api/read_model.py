@@ -148,16 +148,7 @@ def build_read_model(
     history: dict[str, list[dict[str, Any]]] = {}
     for r in store.query("api/model_signal_history"):
         history.setdefault(r["account_id"], []).append(r)
-    never_analyzed = [r["id"] for r in rows if r["analyzed_at"] is None]
-    last_at = {
-        r["account_id"]: r["last_at"]
-        for r in (
-            store.query("api/model_last_activity", account_ids=never_analyzed)
-            if never_analyzed
-            else []
-        )
-    }
-    days = {r["id"]: accounts.default_day(r, last_at.get(r["id"])) for r in rows}
+    days = accounts.default_days(store, rows)
     networks = network.build_networks(
         network.fetch_windows(store, days, window_days=settings.tie_window_days)
     )

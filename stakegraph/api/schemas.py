@@ -311,3 +311,61 @@ class CypherResultPublic(BaseModel):
     rows: list[dict[str, Any]]
     count: int
     truncated: bool
+
+
+# --- KPIs ------------------------------------------------------------------------------------
+
+
+class RatePublic(BaseModel):
+    value: float | None = Field(description="null when there was nothing to measure")
+    numerator: float
+    denominator: float
+    reason: str | None = Field(default=None, description="why value is null")
+
+
+class CheckInImpactPublic(BaseModel):
+    value: float | None = Field(
+        description="retention with an attended check-in before the renewal minus without"
+    )
+    low: float | None
+    high: float | None
+    confidence: float
+    accounts: int = Field(description="accounts behind the figure (one renewal each)")
+    accounts_with: int
+    retained_with: int
+    accounts_without: int
+    retained_without: int
+    reason: str | None = None
+
+
+class KpiSheetPublic(BaseModel):
+    start: date | None = Field(description="first day of the period; null: all history")
+    end: date | None = Field(description="first day after the period; null: open")
+    accounts: int
+    renewals: int = Field(description="renewals due in the period")
+    customer_retention_rate: RatePublic
+    gross_revenue_retention: RatePublic
+    net_revenue_retention: RatePublic
+    downgrade_rate: RatePublic
+    downgrade_to_churn_rate: RatePublic
+    exit_reasons: dict[str, int]
+    qbr_engagement_rate: RatePublic
+    post_renewal_engagement_rate: RatePublic
+    multi_role_share: RatePublic
+    check_in_impact: CheckInImpactPublic
+    warm_intro_offer_rate: RatePublic
+    mean_depth_score: RatePublic
+    mean_churn_risk: RatePublic
+
+
+class KpiGroupPublic(BaseModel):
+    key: str | None = Field(description="the segment, owner id or account id; null: none")
+    sheet: KpiSheetPublic
+
+
+class KpisPublic(BaseModel):
+    as_of: datetime
+    by: Literal["segment", "owner", "account"] | None
+    portfolio: KpiSheetPublic
+    groups: list[KpiGroupPublic]
+    series: list[KpiSheetPublic] = Field(description="the portfolio month by month")

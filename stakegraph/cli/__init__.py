@@ -1,7 +1,7 @@
 """The ``stakegraph`` command line: one module per group of commands, registered here.
 
 - :mod:`.data`: ``generate``, ``ingest``, ``forget``
-- :mod:`.analysis`: ``analyze``, ``evaluate``
+- :mod:`.analysis`: ``analyze``, ``evaluate``, ``kpis``
 - :mod:`.query`: ``cypher``, ``status``
 - :mod:`.workbench`: ``explore``, ``export``
 - :mod:`.server`: ``serve``, ``demo``
@@ -34,6 +34,7 @@ app.command()(data.ingest)
 app.command()(data.forget)
 app.command()(analysis.analyze)
 app.command()(analysis.evaluate)
+app.command()(analysis.kpis)
 app.command()(query.cypher)
 app.command()(query.status)
 app.command()(workbench.explore)

@@ -9,7 +9,14 @@ from typing import Annotated, Any
 import typer
 from rich.table import Column, Table
 
-from stakegraph.cli.common import console, open_store, out, parse_day, parse_duration
+from stakegraph.cli.common import (
+    console,
+    open_store,
+    out,
+    parse_date_option,
+    parse_day,
+    parse_duration,
+)
 from stakegraph.cli.progress import stage_bars
 
 
@@ -109,3 +116,98 @@ def _fmt(value: Any, digits: int = 2) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return "-"
     return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
+
+_KPI_ROWS = (
+    ("customer_retention_rate", "customer retention", "pct"),
+    ("gross_revenue_retention", "gross revenue retention", "pct"),
+    ("net_revenue_retention", "net revenue retention", "pct"),
+    ("downgrade_rate", "downgrade rate", "pct"),
+    ("downgrade_to_churn_rate", "downgrade to churn", "pct"),
+    ("qbr_engagement_rate", "QBR engagement", "pct"),
+    ("post_renewal_engagement_rate", "post-renewal engagement", "pct"),
+    ("multi_role_share", "multi-role engagement", "pct"),
+    ("warm_intro_offer_rate", "warm intro offers", "pct"),
+    ("mean_depth_score", "mean relationship depth", "num"),
+    ("mean_churn_risk", "mean churn risk", "num"),
+)
+
+
+def kpis(
+    by: Annotated[
+        str | None,
+        typer.Option(help="Also one column per segment, owner or account."),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", help="First day of the period (YYYY-MM-DD).")
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option("--to", help="First day after the period (YYYY-MM-DD); exclusive."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the sheet, groups and monthly series as JSON.")
+    ] = False,
+) -> None:
+    """The account-management KPI sheet: retention, revenue retention, downgrades, exit
+    reasons, QBR and post-renewal engagement, check-in impact, depth and risk.
+
+    Over the renewals and engagements in [--from, --to) (no period: all history); see
+    docs/metrics.md, "KPIs".
+    """
+    from stakegraph.api.service.kpis import kpi_report
+    from stakegraph.api.settings import ApiSettings
+
+    if by not in (None, "segment", "owner", "account"):
+        raise typer.BadParameter(f"--by {by!r}: expected segment, owner or account")
+    first = parse_date_option("--from", start)
+    after = parse_date_option("--to", end)
+    if first is not None and after is not None and after <= first:
+        raise typer.BadParameter(f"--to {end} must be after --from {start}")
+    with open_store() as store, console.status("computing the KPI sheet"):
+        report = kpi_report(store, ApiSettings(), None, by=by, start=first, end=after)  # type: ignore[arg-type]
+    if as_json:
+        out.print_json(report.model_dump_json())
+        return
+    out.print(_kpi_table(report))
+    reasons = report.portfolio.exit_reasons
+    out.print(
+        "exit reasons: "
+        + (", ".join(f"{reason} {count}" for reason, count in reasons.items()) or "none")
+    )
+
+
+def _kpi_table(report: Any) -> Table:
+    sheets = [("portfolio", report.portfolio)] + [
+        (group.key or "(none)", group.sheet) for group in report.groups
+    ]
+    table = Table(
+        Column("KPI", no_wrap=True, min_width=24),
+        *(Column(name, justify="right", no_wrap=True) for name, _ in sheets),
+        box=None,
+        pad_edge=False,
+        caption="-: nothing to measure (--json says why); check-in impact: retention "
+        "with minus without, 95% interval, accounts",
+    )
+    table.add_row("renewals due", *(str(sheet.renewals) for _, sheet in sheets))
+    for field, label, kind in _KPI_ROWS:
+        cells = []
+        for _, sheet in sheets:
+            value = getattr(sheet, field).value
+            cells.append(
+                "-"
+                if value is None
+                else (f"{100 * value:.1f}%" if kind == "pct" else f"{value:.2f}")
+            )
+        table.add_row(label, *cells)
+    impacts = []
+    for _, sheet in sheets:
+        impact = sheet.check_in_impact
+        impacts.append(
+            "-"
+            if impact.value is None
+            else f"{100 * impact.value:+.0f} [{100 * impact.low:+.0f},"
+            f"{100 * impact.high:+.0f}] n={impact.accounts}"
+        )
+    table.add_row("check-in impact (pts)", *impacts)
+    return table

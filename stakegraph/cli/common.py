@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -66,3 +67,13 @@ def parse_day(day: str) -> int:
         return epoch_seconds(parse_date(day))
     except ValueError as exc:
         raise typer.BadParameter(f"{day!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def parse_date_option(option: str, day: str | None) -> date | None:
+    """An optional ``YYYY-MM-DD`` option as a date (a clear error naming the option)."""
+    if day is None:
+        return None
+    try:
+        return parse_date(day)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{option} {day!r} is not a date (YYYY-MM-DD)") from exc

@@ -29,6 +29,7 @@ from stakegraph.generate.timeline import Timeline
 from stakegraph.generate.volume import daily_multipliers, expected_rows
 from stakegraph.generate.writer import (
     GENERATED_INTERACTION_COLUMNS,
+    GENERATED_RENEWAL_COLUMNS,
     GENERATED_ROLE_COLUMNS,
     all_people,
     knows_rows,
@@ -42,7 +43,6 @@ from stakegraph.ingest.records import (
     KNOWS_COLUMNS,
     ORGANIZATION_COLUMNS,
     PEOPLE_COLUMNS,
-    RENEWAL_COLUMNS,
 )
 
 DEMO_ACCOUNTS = 200
@@ -140,7 +140,7 @@ def generate_portfolio(
             out_dir / "roles.csv", GENERATED_ROLE_COLUMNS, role_rows(people, timeline)
         ),
         "renewals": write_csv(
-            out_dir / "renewals.csv", RENEWAL_COLUMNS, renewal_rows(plans, timeline)
+            out_dir / "renewals.csv", GENERATED_RENEWAL_COLUMNS, renewal_rows(plans, timeline)
         ),
         "knows": write_csv(
             out_dir / "knows.csv",

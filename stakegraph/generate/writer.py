@@ -30,6 +30,8 @@ from stakegraph.ingest.records import INTERACTION_COLUMNS, ROLE_COLUMNS
 GENERATED_INTERACTION_COLUMNS: Final = INTERACTION_COLUMNS
 # The generator writes no ``buying_role`` (optional), so the files of a seed stay as they were.
 GENERATED_ROLE_COLUMNS: Final = tuple(c for c in ROLE_COLUMNS if c != "buying_role")
+# Renewals without their optional revenue and exit reason (not generated yet).
+GENERATED_RENEWAL_COLUMNS: Final = ("account_id", "date", "outcome")
 
 
 def write_csv(path: Path, columns: Iterable[str], rows: Iterable[list[str]]) -> int:

@@ -29,6 +29,7 @@ NODE_LABELS = (
     "Person",
     "Interaction",
     "Renewal",
+    "Engagement",
     "Snapshot",
     "Signal",
     "ImportRun",

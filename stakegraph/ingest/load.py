@@ -19,6 +19,7 @@ from stakegraph.graph.store import GraphStore, WriteSummary
 from stakegraph.ingest.identity import KnownOrganization, KnownPerson
 from stakegraph.ingest.read import IngestError
 from stakegraph.ingest.records import (
+    EngagementRow,
     InteractionRecord,
     KnowsRow,
     NewPerson,
@@ -165,10 +166,54 @@ def load_renewals(
             "date": r.date,
             "date_epoch": epoch_seconds(r.date),
             "outcome": r.outcome,
+            "arr_before": r.arr_before,
+            "arr_after": r.arr_after,
+            "reason": r.reason,
         }
         for r in renewals
     ]
     return _merge(store, "ingest/merge_renewals", rows, run_id=run_id)
+
+
+def engagement_id(engagement: EngagementRow) -> str:
+    """``<account_id>|<kind>|<date>|<person_id or empty>``: the key an engagement merges on.
+
+    Examples
+    --------
+    >>> row = EngagementRow.model_validate(
+    ...     {"account_id": "acme", "kind": "qbr", "date": "2024-03-01", "status": "attended"}
+    ... )
+    >>> engagement_id(row)
+    'acme|qbr|2024-03-01|'
+    """
+    return "|".join(
+        (
+            engagement.account_id,
+            engagement.kind,
+            engagement.date.isoformat(),
+            engagement.person_id or "",
+        )
+    )
+
+
+def load_engagements(
+    store: GraphStore, engagements: Sequence[EngagementRow], *, run_id: str
+) -> WriteSummary:
+    """MERGE engagements (id :func:`engagement_id`) and ``HAD_ENGAGEMENT``."""
+    rows = [
+        {
+            "id": engagement_id(e),
+            "account_id": e.account_id,
+            "kind": e.kind,
+            "status": e.status,
+            "date": e.date,
+            "date_epoch": epoch_seconds(e.date),
+            "person_id": e.person_id,
+            "our_person_id": e.our_person_id,
+        }
+        for e in engagements
+    ]
+    return _merge(store, "ingest/merge_engagements", rows, run_id=run_id)
 
 
 def load_knows(store: GraphStore, pairs: Sequence[KnowsRow], *, run_id: str) -> WriteSummary:

@@ -1,6 +1,6 @@
 """``import_directory``: read → validate → resolve identities → load, for one directory.
 
-The small files (organizations, people, roles, renewals, knows) are read whole and
+The small files (organizations, people, roles, renewals, knows, engagements) are read whole and
 ``MERGE``d. Interactions stream in batches: each batch is validated, deduplicated, checked
 against the store for ids it already holds, and the new interactions are created with
 their relationships in one transaction. A run killed at any point and re-run therefore
@@ -24,6 +24,7 @@ from stakegraph.ingest.load import (
     find_interactions,
     finish_import_run,
     get_store_directory,
+    load_engagements,
     load_interactions,
     load_knows,
     load_organizations,
@@ -36,6 +37,7 @@ from stakegraph.ingest.load import (
 )
 from stakegraph.ingest.read import ImportFile, find_import_files, fingerprint_files, read_rows
 from stakegraph.ingest.records import (
+    EngagementRow,
     InteractionRecord,
     InteractionRow,
     KnowsRow,
@@ -57,6 +59,7 @@ from stakegraph.ingest.transform import (
     InteractionDeduplicator,
     Located,
     Transformed,
+    transform_engagements,
     transform_interactions,
     transform_knows,
     transform_organizations,
@@ -73,6 +76,7 @@ _MODELS: dict[str, type[Any]] = {
     "roles": RoleRow,
     "renewals": RenewalRow,
     "knows": KnowsRow,
+    "engagements": EngagementRow,
     "interactions": InteractionRow,
 }
 
@@ -188,6 +192,7 @@ class _Run:
         self.roles: list[RoleRow] = []
         self.renewals: list[RenewalRow] = []
         self.knows: list[KnowsRow] = []
+        self.engagements: list[EngagementRow] = []
         self.people_in_store: dict[str, str | None] = {}
 
     # --- organizations, people, roles, renewals, knows ----------------------------------------
@@ -228,6 +233,13 @@ class _Run:
                 files.get("knows"), lambda rows: transform_knows(rows, directory=directory)
             )
         ]
+        self.engagements = [
+            r.record
+            for r in self._transform(
+                files.get("engagements"),
+                lambda rows: transform_engagements(rows, directory=directory),
+            )
+        ]
 
     def load_entities(self) -> None:
         for stage, load in (
@@ -244,6 +256,10 @@ class _Run:
             ("roles", lambda: load_roles(self.store, self.roles, run_id=self.run_id)),
             ("renewals", lambda: load_renewals(self.store, self.renewals, run_id=self.run_id)),
             ("knows", lambda: load_knows(self.store, self.knows, run_id=self.run_id)),
+            (
+                "engagements",
+                lambda: load_engagements(self.store, self.engagements, run_id=self.run_id),
+            ),
         ):
             self._written(load())
             self.progress(stage, 1, 1)

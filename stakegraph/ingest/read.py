@@ -20,7 +20,15 @@ from stakegraph.errors import StakegraphError
 from stakegraph.ingest.records import RawRow, RowError
 
 #: The import files, in the order they are loaded (references point backwards).
-ENTITIES: Final = ("organizations", "people", "roles", "renewals", "knows", "interactions")
+ENTITIES: Final = (
+    "organizations",
+    "people",
+    "roles",
+    "renewals",
+    "knows",
+    "engagements",
+    "interactions",
+)
 _CHUNK_BYTES: Final = 1 << 20
 
 
@@ -48,7 +56,7 @@ class ImportFileError(IngestError):
 class ImportFile:
     """One file of an import directory."""
 
-    entity: str  # organizations, people, roles, renewals, knows, interactions
+    entity: str  # one of ENTITIES
     path: Path
     format: str  # csv or jsonl
 

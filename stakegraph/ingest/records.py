@@ -20,6 +20,8 @@ from pydantic_core import PydanticCustomError
 
 from stakegraph.vocabulary import (
     BUYING_ROLES,
+    ENGAGEMENT_KINDS,
+    ENGAGEMENT_STATUSES,
     FUNCTIONS,
     INTERACTION_KINDS,
     LEVELS,
@@ -183,6 +185,15 @@ def _optional_number(value: Any) -> float | None:
     return number
 
 
+def _optional_amount(value: Any) -> float | None:
+    number = _optional_number(value)
+    if number is not None and number < 0:
+        raise PydanticCustomError(
+            "amount", "{value} is not an amount >= 0", {"value": _show(value)}
+        )
+    return number
+
+
 def _optional_count(value: Any) -> int | None:
     number = _optional_number(value)
     if number is None:
@@ -273,6 +284,7 @@ Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]
 Day = Annotated[date, BeforeValidator(_date)]
 OptionalDay = Annotated[date | None, BeforeValidator(_optional_date)]
 OptionalNumber = Annotated[float | None, BeforeValidator(_optional_number)]
+OptionalAmount = Annotated[float | None, BeforeValidator(_optional_amount)]
 OptionalCount = Annotated[int | None, BeforeValidator(_optional_count)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
 
@@ -347,6 +359,21 @@ class RenewalRow(ImportRow):
     account_id: RequiredText
     date: Day
     outcome: Annotated[str, BeforeValidator(_vocabulary("outcome", OUTCOMES))]
+    # Annual recurring revenue before and after this renewal (for revenue retention) and
+    # the reason the customer gave for leaving or shrinking (exit reason frequency).
+    arr_before: OptionalAmount = None
+    arr_after: OptionalAmount = None
+    reason: Text = None
+
+
+class EngagementRow(ImportRow):
+    account_id: RequiredText
+    kind: Annotated[str, BeforeValidator(_vocabulary("kind", ENGAGEMENT_KINDS))]
+    date: Day
+    status: Annotated[str, BeforeValidator(_vocabulary("status", ENGAGEMENT_STATUSES))]
+    # Who on their side was invited or came, and who on ours ran it.
+    person_id: Text = None
+    our_person_id: Text = None
 
 
 class KnowsRow(ImportRow):
@@ -372,6 +399,7 @@ ROLE_COLUMNS: Final = columns_of(RoleRow)
 INTERACTION_COLUMNS: Final = columns_of(InteractionRow)
 RENEWAL_COLUMNS: Final = columns_of(RenewalRow)
 KNOWS_COLUMNS: Final = columns_of(KnowsRow)
+ENGAGEMENT_COLUMNS: Final = columns_of(EngagementRow)
 
 
 def validate_row(model: type[M], row: RawRow) -> M | RowError:

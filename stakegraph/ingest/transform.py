@@ -14,6 +14,7 @@ from typing import Generic, TypeVar
 from stakegraph.dates import epoch_seconds
 from stakegraph.ingest.identity import Directory, UnknownParticipant, resolve_account
 from stakegraph.ingest.records import (
+    EngagementRow,
     InteractionRecord,
     InteractionRow,
     KnowsRow,
@@ -29,7 +30,7 @@ from stakegraph.ingest.records import (
 )
 
 T = TypeVar("T")
-R = TypeVar("R", OrganizationRow, PersonRow, RoleRow, RenewalRow, KnowsRow)
+R = TypeVar("R", OrganizationRow, PersonRow, RoleRow, RenewalRow, KnowsRow, EngagementRow)
 
 NO_ACCOUNT = "no account: no participant belongs to a customer organization"
 _ORGANIZER_KINDS = frozenset({"meeting", "call"})
@@ -144,16 +145,79 @@ def transform_roles(
 def transform_renewals(
     rows: Iterable[RawRow | RowError], *, directory: Directory
 ) -> Transformed[Located[RenewalRow]]:
-    """Validate renewals: the account must be a customer account."""
+    """Validate renewals: the account must be a customer account.
+
+    A churn keeps no revenue, so a churned renewal with ``arr_after`` above 0 is rejected.
+    A downgrade whose ``arr_after`` is not below ``arr_before`` (or an expansion not above
+    it) is loaded as given, outcome first, with one warning counting such rows.
+    """
 
     def check(row: RawRow, renewal: RenewalRow) -> RowError | None:
+        if renewal.outcome == "churned" and (renewal.arr_after or 0.0) > 0:
+            return RowError(
+                row.file,
+                row.line,
+                "arr_after",
+                f"a churned renewal keeps no revenue: arr_after must be 0 or empty, "
+                f"not {renewal.arr_after:g}",
+                row.values,
+            )
         return _account_error(row, "account_id", renewal.account_id, directory)
 
-    return _transform(
+    result = _transform(
         rows,
         RenewalRow,
         key=lambda r: (r.account_id, r.date),
         label="renewal (account_id, date)",
+        check=check,
+    )
+    disagree = [located.line for located in result.records if _revenue_disagrees(located.record)]
+    if disagree:
+        first = ", ".join(str(line) for line in disagree[:3])
+        result.warnings.append(
+            f"{len(disagree)} renewal(s) whose arr_before/arr_after disagree with the outcome "
+            f"(a downgrade not shrinking or an expansion not growing; lines {first}): "
+            "loaded as given, the outcome counts"
+        )
+    return result
+
+
+def transform_engagements(
+    rows: Iterable[RawRow | RowError], *, directory: Directory
+) -> Transformed[Located[EngagementRow]]:
+    """Validate engagements: a customer account, known people, ``our_person_id`` one of ours.
+
+    The key is ``(account_id, kind, date, person_id)``: the same person's invitation to the
+    same meeting twice with another status is a conflicting duplicate.
+    """
+
+    def check(row: RawRow, engagement: EngagementRow) -> RowError | None:
+        problem = _account_error(row, "account_id", engagement.account_id, directory)
+        if problem is not None:
+            return problem
+        if engagement.person_id is not None and engagement.person_id not in directory.people:
+            return _unknown(row, "person_id", "person", engagement.person_id)
+        ours = engagement.our_person_id
+        if ours is not None:
+            person = directory.people.get(ours)
+            if person is None:
+                return _unknown(row, "our_person_id", "person", ours)
+            org = directory.organizations.get(person.organization_id or "")
+            if org is None or org.kind != "home":
+                return RowError(
+                    row.file,
+                    row.line,
+                    "our_person_id",
+                    f'"{ours}" is not a person of the home organization',
+                    row.values,
+                )
+        return None
+
+    return _transform(
+        rows,
+        EngagementRow,
+        key=lambda e: (e.account_id, e.kind, e.date, e.person_id),
+        label="engagement (account_id, kind, date, person_id)",
         check=check,
     )
 
@@ -350,6 +414,17 @@ def _transform(
         first[identity] = (parsed, row.line)
         out.records.append(Located(row.line, parsed))
     return out
+
+
+def _revenue_disagrees(renewal: RenewalRow) -> bool:
+    before, after = renewal.arr_before, renewal.arr_after
+    if before is None or after is None:
+        return False
+    if renewal.outcome == "downgraded":
+        return after >= before
+    if renewal.outcome == "expanded":
+        return after <= before
+    return False
 
 
 def _account_error(

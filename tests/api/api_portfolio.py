@@ -156,6 +156,17 @@ SNAPSHOTS: dict[str, list[tuple[float | None, float]]] = {
     "acc-c": [(None, 30.0), (None, 31.0)],
 }
 
+# Renewals (account, date, outcome, arr before, after, reason) and engagements (account,
+# kind, date, status, their person) for the KPI sheet.
+RENEWALS = [
+    ("acc-a", "2024-03-01", "renewed", 400_000.0, 500_000.0, None),
+    ("acc-c", "2024-05-01", "downgraded", 400_000.0, 300_000.0, "budget"),
+]
+ENGAGEMENTS = [
+    ("acc-a", "qbr", "2024-04-01", "attended", "a-champ"),
+    ("acc-c", "qbr", "2024-04-15", "no_show", "c-ceo"),
+]
+
 # Stored ties of the last analysis run (read by outreach plans): lower id first.
 TIES: list[tuple[str, str, str, float]] = [
     ("acc-a", "a-champ", "u-am1", 0.6),
@@ -306,6 +317,40 @@ def build_portfolio(store: GraphStore) -> None:
                           interactions: 1, reciprocity: 1.0, channels: 1}]->(b)
         """,
         rows=[{"account": acc, "a": a, "b": b, "strength": st} for acc, a, b, st in TIES],
+    )
+    run(
+        """
+        UNWIND $rows AS r
+        MATCH (a:Account {id: r.account})
+        CREATE (a)-[:HAD_RENEWAL]->(:Renewal {id: r.account + '@' + r.day, account_id: r.account,
+               date: date(r.day), date_epoch: r.at, outcome: r.outcome, arr_before: r.before,
+               arr_after: r.after, reason: r.reason})
+        """,
+        rows=[
+            {
+                "account": a,
+                "day": d,
+                "at": epoch(d),
+                "outcome": o,
+                "before": b,
+                "after": f,
+                "reason": r,
+            }
+            for a, d, o, b, f, r in RENEWALS
+        ],
+    )
+    run(
+        """
+        UNWIND $rows AS r
+        MATCH (a:Account {id: r.account})
+        CREATE (a)-[:HAD_ENGAGEMENT]->(:Engagement {id: r.account + '|' + r.kind + '|' + r.day
+               + '|' + r.person, account_id: r.account, kind: r.kind, status: r.status,
+               date: date(r.day), date_epoch: r.at, person_id: r.person})
+        """,
+        rows=[
+            {"account": a, "kind": k, "day": d, "at": epoch(d), "status": st, "person": p}
+            for a, k, d, st, p in ENGAGEMENTS
+        ],
     )
     run(
         """

@@ -244,3 +244,38 @@ def test_departure_impact_of_a_foreign_person_is_a_plain_404(
     # A leader sees Cy Ode.
     leader = client.get("/api/people/c-ceo/departure-impact", headers=headers(keys["leader"]))
     assert leader.status_code == 200 and leader.json()["person"]["name"] == "Cy Ode"
+
+
+@pytest.mark.parametrize("by", ["", "?by=account", "?by=owner", "?by=segment"])
+def test_kpis_of_an_account_manager_are_read_from_his_accounts_only(
+    client: TestClient,
+    portfolio: GraphStore,
+    keys: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    by: str,
+) -> None:
+    """Every KPI read is cut to Alan's accounts in the store, before any figure exists; a
+    leader's reads are not cut."""
+    reads: list[tuple[str, dict[str, Any]]] = []
+    real = portfolio.query_df
+
+    def query_df(name: str, **params: Any) -> Any:
+        reads.append((name, params))
+        return real(name, **params)
+
+    monkeypatch.setattr(portfolio, "query_df", query_df)
+    response = client.get(f"/api/kpis{by}", headers=headers(keys["account_manager"]))
+    assert response.status_code == 200, response.text
+    assert not any(m in response.text for m in FOREIGN_MARKERS), response.text
+    assert {name for name, _ in reads} == {
+        "kpis/read_accounts",
+        "kpis/read_renewals",
+        "kpis/read_engagements",
+        "kpis/read_snapshots",
+    }
+    assert all(params["account_ids"] == ["acc-a", "acc-b"] for _, params in reads)
+    assert response.json()["portfolio"]["accounts"] == 2
+    reads.clear()
+    leader = client.get(f"/api/kpis{by}", headers=headers(keys["leader"]))
+    assert leader.json()["portfolio"]["accounts"] == 3
+    assert len(reads) == 4 and all(p["account_ids"] is None for _, p in reads)

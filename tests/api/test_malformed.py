@@ -30,6 +30,11 @@ pytestmark = pytest.mark.store
         ("/api/people/nobody/departure-impact", 404, "person 'nobody' not found"),
         ("/api/people/u-am1/departure-impact?account_id=acc-c", 404, "not found"),
         ("/api/nothing-here", 404, "Not Found"),
+        ("/api/kpis?by=region", 422, "query.by: Input should be 'segment', 'owner' or 'account'"),
+        ("/api/kpis?from=2024-02-30", 422, "query.from"),
+        ("/api/kpis?to=0001-01-01", 422, "to 0001-01-01 is out of range"),
+        ("/api/kpis?from=2024-06-01&to=2024-01-01", 422, "to (2024-01-01) must be after from"),
+        ("/api/kpis?from=2024-06-01&to=2024-06-01", 422, "must be after from"),
     ],
 )
 def test_bad_query_parameters(

@@ -122,9 +122,30 @@ def test_evaluate_table_fits_an_80_column_terminal(demo: Demo) -> None:
         assert row[1:4] == [str(figures[kind][key]) for key in ("planted", "detected", "signals")]
 
 
+def test_kpis_count_the_planted_renewals(demo: Demo) -> None:
+    """The retention of the sheet is the planted outcomes' (docs/metrics.md, "KPIs")."""
+    truth = json.loads((demo.portfolio / "truth.json").read_text())
+    renewals = truth["renewals"]
+    kept = sum(r["outcome"] != "churned" for r in renewals)
+    sheet = json.loads(stakegraph(demo.env, "kpis", "--json", "--by", "segment").stdout)
+    portfolio = sheet["portfolio"]
+    assert portfolio["renewals"] == len(renewals)
+    assert portfolio["customer_retention_rate"]["numerator"] == kept
+    assert portfolio["customer_retention_rate"]["value"] == pytest.approx(kept / len(renewals))
+    # The generator writes no revenue yet: null with the reason, not 0.
+    assert portfolio["net_revenue_retention"]["value"] is None
+    assert sum(g["sheet"]["renewals"] for g in sheet["groups"]) == len(renewals)
+    table = stakegraph(demo.env, "kpis", "--by", "segment").stdout
+    row = next(line for line in table.splitlines() if line.startswith("customer retention"))
+    assert row.split()[2] == f"{100 * kept / len(renewals):.1f}%"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (["kpis", "--by", "region"], "expected segment, owner or account"),
+        (["kpis", "--from", "2024-13-01"], "is not a date"),
+        (["kpis", "--from", "2024-06-01", "--to", "2024-01-01"], "must be after --from"),
         (["analyze", "--window", "ninety"], "is not a duration"),
         (["analyze", "--as-of", "2024-13-01"], "is not a date"),
         (["ingest", "/no/such/dir"], "does not exist"),

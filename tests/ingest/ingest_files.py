@@ -27,9 +27,16 @@ a2,acme,Buyer,ic,procurement,2020-05-01,2023-01-31,
 a2,acme,Head of Procurement,director,procurement,2023-02-01,,Economic_Buyer
 """
 RENEWALS = """\
-account_id,date,outcome
-acme,2024-06-30,renewed
-globex,2024-03-31,churned
+account_id,date,outcome,arr_before,arr_after,reason
+acme,2024-06-30,renewed,100000,120000,
+globex,2024-03-31,churned,9000.5,,budget cuts
+"""
+ENGAGEMENTS = """\
+account_id,kind,date,status,person_id,our_person_id
+acme,qbr,2024-03-15,attended,a1,h1
+acme,qbr,2024-03-15,no_show,a2,h1
+acme,beta,2024-04-02,declined,,h2
+globex,check_in,2024-02-01,Attended,g1,
 """
 KNOWS = """\
 person_a,person_b,since,source
@@ -61,6 +68,7 @@ def full_import(directory: Path, **overrides: str) -> Path:
         "roles": ROLES,
         "renewals": RENEWALS,
         "knows": KNOWS,
+        "engagements": ENGAGEMENTS,
         "interactions": INTERACTIONS,
     }
     files.update(overrides)

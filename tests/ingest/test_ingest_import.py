@@ -18,6 +18,7 @@ from stakegraph.ingest import (
     ImportFileError,
     import_directory,
 )
+from stakegraph.ingest.forget import forget_person
 
 pytestmark = pytest.mark.store
 
@@ -77,9 +78,64 @@ def test_every_file_lands(clean_store: GraphStore, tmp_path: Path) -> None:
         "Buyer": "",
         "Head of Procurement": "economic_buyer",
     }
-    assert rows(store, "MATCH (a)-[:HAD_RENEWAL]->(r:Renewal) RETURN a.id, r.id, r.outcome") == {
-        ("acme", "acme@2024-06-30", "renewed"),
-        ("globex", "globex@2024-03-31", "churned"),
+    assert rows(
+        store,
+        "MATCH (a)-[:HAD_RENEWAL]->(r:Renewal) "
+        "RETURN a.id, r.id, r.outcome, r.arr_before, r.arr_after, r.reason",
+    ) == {
+        ("acme", "acme@2024-06-30", "renewed", 100000.0, 120000.0, None),
+        ("globex", "globex@2024-03-31", "churned", 9000.5, None, "budget cuts"),
+    }
+    assert rows(
+        store,
+        "MATCH (a)-[:HAD_ENGAGEMENT]->(e:Engagement) "
+        "RETURN a.id, e.id, e.account_id, e.kind, e.status, toString(e.date), e.date_epoch, "
+        "e.person_id, e.our_person_id",
+    ) == {
+        (
+            "acme",
+            "acme|qbr|2024-03-15|a1",
+            "acme",
+            "qbr",
+            "attended",
+            "2024-03-15",
+            1710460800,
+            "a1",
+            "h1",
+        ),
+        (
+            "acme",
+            "acme|qbr|2024-03-15|a2",
+            "acme",
+            "qbr",
+            "no_show",
+            "2024-03-15",
+            1710460800,
+            "a2",
+            "h1",
+        ),
+        (
+            "acme",
+            "acme|beta|2024-04-02|",
+            "acme",
+            "beta",
+            "declined",
+            "2024-04-02",
+            1712016000,
+            None,
+            "h2",
+        ),
+        (
+            "globex",
+            "globex|check_in|2024-02-01|g1",
+            "globex",
+            "check_in",
+            "attended",
+            "2024-02-01",
+            1706745600,
+            "g1",
+            None,
+        ),
     }
     assert rows(store, "MATCH (a)-[k:KNOWS]->(b) RETURN a.id, b.id, k.source") == {
         ("h1", "a1", "linkedin"),
@@ -129,6 +185,7 @@ def test_every_file_lands(clean_store: GraphStore, tmp_path: Path) -> None:
         ("roles.csv", 3, 3),
         ("renewals.csv", 2, 2),
         ("knows.csv", 2, 2),
+        ("engagements.csv", 4, 4),
         ("interactions.csv", 4, 4),
     ]
     assert report.interactions_created == 4
@@ -141,17 +198,37 @@ def test_jsonl_equals_csv(clean_store: GraphStore, tmp_path: Path) -> None:
         records = list(csv.DictReader(handle))
     for record in records:  # JSONL may hold real lists
         record["to"] = [t for t in record["to"].split(";") if t]
-    files = {p.stem: p.read_text() for p in data.glob("*.csv") if p.stem != "interactions"}
-    jsonl_dir = write_import(tmp_path / "jsonl", **files, interactions_jsonl=jsonl(records))
+    as_jsonl = {"interactions", "engagements", "renewals"}
+    files = {p.stem: p.read_text() for p in data.glob("*.csv") if p.stem not in as_jsonl}
+    with (data / "engagements.csv").open(encoding="utf-8") as handle:
+        engagements = list(csv.DictReader(handle))
+    with (data / "renewals.csv").open(encoding="utf-8") as handle:
+        # JSONL may hold real numbers (and null for an empty value).
+        renewals: list[dict[str, Any]] = [
+            {k: (float(v) if k.startswith("arr_") and v else (v or None)) for k, v in r.items()}
+            for r in csv.DictReader(handle)
+        ]
+    jsonl_dir = write_import(
+        tmp_path / "jsonl",
+        **files,
+        interactions_jsonl=jsonl(records),
+        engagements_jsonl=jsonl(engagements),
+        renewals_jsonl=jsonl(renewals),
+    )
     import_directory(store, data, rejects_dir=tmp_path)
     from_csv = store.counts()
-    query = "MATCH (p)-[r:PARTICIPATED]->(i) RETURN i.id, p.id, r.as, i.at_epoch"
-    expected = rows(store, query)
+    queries = (
+        "MATCH (p)-[r:PARTICIPATED]->(i) RETURN i.id, p.id, r.as, i.at_epoch",
+        "MATCH (a)-[:HAD_ENGAGEMENT]->(e) RETURN a.id, e.id, e.status, e.date_epoch, "
+        "e.our_person_id",
+        "MATCH (r:Renewal) RETURN r.id, r.outcome, r.arr_before, r.arr_after, r.reason",
+    )
+    expected = [rows(store, query) for query in queries]
     store.driver.execute_query("MATCH (n) DETACH DELETE n", database_=store.database)
     report = import_directory(store, jsonl_dir, rejects_dir=tmp_path)
     assert report.exit_code == EXIT_COMPLETE
     assert store.counts() == from_csv
-    assert rows(store, query) == expected
+    assert [rows(store, query) for query in queries] == expected
 
 
 def test_bad_rows_rejected_valid_rows_load(clean_store: GraphStore, tmp_path: Path) -> None:
@@ -366,4 +443,94 @@ def test_person_moving_organization(clean_store: GraphStore, tmp_path: Path) -> 
     import_directory(store, moved, rejects_dir=tmp_path)
     assert rows(store, "MATCH (p:Person {id: 'a1'})-[:MEMBER_OF]->(o) RETURN p.name, o.id") == {
         ("Ada Globex", "globex")
+    }
+
+
+def test_bad_engagements_and_renewals_rejected_valid_ones_load(
+    clean_store: GraphStore, tmp_path: Path
+) -> None:
+    store = clean_store
+    engagements = (
+        "account_id,kind,date,status,person_id,our_person_id\n"
+        "acme,pilot,2024-01-10,accepted,a1,h1\n"  # line 2: loads
+        "acme,hackathon,2024-01-10,accepted,a1,\n"  # line 3
+        "acme,qbr,2024-01-10,maybe,a1,\n"  # line 4
+        "initech,qbr,2024-01-10,invited,,\n"  # line 5
+        "acme,qbr,2024-01-10,invited,zz,\n"  # line 6
+        "acme,qbr,2024-01-10,invited,a2,a1\n"  # line 7: our_person_id is theirs
+        "acme,pilot,2024-01-10,declined,a1,h1\n"  # line 8: same key, other status
+        "acme,pilot,2024-01-10,accepted,a1,h1\n"  # line 9: identical repeat
+    )
+    renewals = (
+        "account_id,date,outcome,arr_before,arr_after,reason\n"
+        "acme,2024-06-30,downgraded,100000,80000,seat reduction\n"  # line 2: loads
+        "globex,2024-03-31,churned,9000,500,\n"  # line 3
+        "globex,2023-03-31,renewed,-5,9000,\n"  # line 4
+        "globex,2022-03-31,renewed,lots,9000,\n"  # line 5
+    )
+    data = full_import(tmp_path / "in", engagements=engagements, renewals=renewals)
+    report = import_directory(store, data, rejects_dir=tmp_path / "rejects")
+    assert report.exit_code == EXIT_PARTIAL
+    assert report.rejects_path is not None
+    with report.rejects_path.open(encoding="utf-8") as handle:
+        rejected = [
+            (r["file"], r["line"], r["column"], r["reason"]) for r in csv.DictReader(handle)
+        ]
+    assert rejected == [
+        (
+            "renewals.csv",
+            "3",
+            "arr_after",
+            "a churned renewal keeps no revenue: arr_after must be 0 or empty, not 500",
+        ),
+        ("renewals.csv", "4", "arr_before", '"-5" is not an amount >= 0'),
+        ("renewals.csv", "5", "arr_before", '"lots" is not a number'),
+        (
+            "engagements.csv",
+            "3",
+            "kind",
+            '"hackathon" is not a kind; expected one of beta, pilot, steering_committee, '
+            "advisory_board, roadmap_review, qbr, ebr, check_in, intro_request",
+        ),
+        (
+            "engagements.csv",
+            "4",
+            "status",
+            '"maybe" is not a status; expected one of invited, accepted, declined, attended, '
+            "no_show",
+        ),
+        ("engagements.csv", "5", "account_id", 'unknown account "initech"'),
+        ("engagements.csv", "6", "person_id", 'unknown person "zz"'),
+        ("engagements.csv", "7", "our_person_id", '"a1" is not a person of the home organization'),
+        (
+            "engagements.csv",
+            "8",
+            "",
+            'duplicate engagement (account_id, kind, date, person_id) ("acme", "pilot", '
+            '"2024-01-10", "a1") (first at line 2) with different values',
+        ),
+    ]
+    assert rows(store, "MATCH (e:Engagement) RETURN e.id, e.status") == {
+        ("acme|pilot|2024-01-10|a1", "accepted")
+    }
+    assert rows(store, "MATCH (r:Renewal) RETURN r.id, r.arr_before, r.arr_after, r.reason") == {
+        ("acme@2024-06-30", 100000.0, 80000.0, "seat reduction")
+    }
+    counts = store.counts()
+    again = import_directory(store, data, rejects_dir=tmp_path / "rejects")
+    assert store.counts() == counts and again.nodes_created == 0
+    assert again.relationships_created == 0
+
+
+def test_forgetting_a_person_removes_their_engagements(
+    clean_store: GraphStore, tmp_path: Path
+) -> None:
+    store = clean_store
+    import_directory(store, full_import(tmp_path / "in"), rejects_dir=tmp_path)
+    forget_person(store, "ada@acme.example")  # a1: invited to the QBR
+    forget_person(store, "hana@home.example")  # h1: ran the QBR
+    assert rows(store, "MATCH (e:Engagement) RETURN e.id, e.our_person_id") == {
+        ("acme|qbr|2024-03-15|a2", None),
+        ("acme|beta|2024-04-02|", "h2"),
+        ("globex|check_in|2024-02-01|g1", None),
     }

@@ -9,9 +9,11 @@ from stakegraph.ingest.records import InteractionRecord, RawRow, RowError
 from stakegraph.ingest.transform import (
     NO_ACCOUNT,
     InteractionDeduplicator,
+    transform_engagements,
     transform_interactions,
     transform_organizations,
     transform_people,
+    transform_renewals,
     transform_roles,
 )
 
@@ -266,3 +268,69 @@ def test_records_are_frozen(directory: Directory) -> None:
     assert isinstance(record, InteractionRecord)
     with pytest.raises(AttributeError):
         record.id = "other"  # type: ignore[misc]
+
+
+def test_engagements_valid_missing_and_bad_values(directory: Directory) -> None:
+    def engagement(line: int, **values: str) -> RawRow:
+        row = {"account_id": "acme", "kind": "QBR", "date": "2024-03-15", "status": "attended"}
+        row.update(values)
+        return RawRow("engagements.csv", line, {k: v for k, v in row.items() if v is not None})
+
+    result = transform_engagements(
+        [
+            engagement(2, person_id="a1", our_person_id="h1"),
+            engagement(3, person_id=" "),  # empty optional person: the account's row
+            engagement(4, date="2024-02-30"),
+            engagement(5, account_id="home"),
+            engagement(6, our_person_id="g1"),
+            engagement(7, status=None),
+        ],
+        directory=directory,
+    )
+    assert [(r.line, r.record.kind, r.record.person_id) for r in result.records] == [
+        (2, "qbr", "a1"),
+        (3, "qbr", None),
+    ]
+    assert [str(e) for e in result.errors] == [
+        'engagements.csv line 4, column "date": "2024-02-30" is not a date (YYYY-MM-DD)',
+        'engagements.csv line 5, column "account_id": "home" is the home organization, not a '
+        "customer account",
+        'engagements.csv line 6, column "our_person_id": "g1" is not a person of the home '
+        "organization",
+        'engagements.csv line 7, column "status": a value is required',
+    ]
+
+
+def test_renewal_revenue_and_reason(directory: Directory) -> None:
+    def renewal(line: int, **values: str) -> RawRow:
+        row = {"account_id": "acme", "date": f"202{line}-06-30", "outcome": "downgraded"}
+        row.update(values)
+        return RawRow("renewals.csv", line, row)
+
+    result = transform_renewals(
+        [
+            renewal(2, arr_before="1,000", arr_after="800"),
+            renewal(3, arr_before="1000", arr_after="800.5", reason=" price "),
+            renewal(4),  # no revenue, no reason: still a renewal
+            renewal(5, arr_before="1000", arr_after="1200"),  # loads, with a warning
+            renewal(6, outcome="churned", arr_before="1000", arr_after="0"),
+            renewal(7, arr_after="inf"),
+        ],
+        directory=directory,
+    )
+    assert [
+        (r.line, r.record.arr_before, r.record.arr_after, r.record.reason) for r in result.records
+    ] == [
+        (3, 1000.0, 800.5, "price"),
+        (4, None, None, None),
+        (5, 1000.0, 1200.0, None),
+        (6, 1000.0, 0.0, None),
+    ]
+    assert [str(e) for e in result.errors] == [
+        'renewals.csv line 2, column "arr_before": "1,000" is not a number',
+        'renewals.csv line 7, column "arr_after": "inf" is not a finite number',
+    ]
+    assert result.warnings == [
+        "1 renewal(s) whose arr_before/arr_after disagree with the outcome (a downgrade not "
+        "shrinking or an expansion not growing; lines 5): loaded as given, the outcome counts"
+    ]

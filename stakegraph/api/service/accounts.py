@@ -136,6 +136,20 @@ def default_as_of(store: GraphStore, row: Mapping[str, Any]) -> date:
     return default_day(row, last_at)
 
 
+def default_days(store: GraphStore, rows: list[dict[str, Any]]) -> dict[str, date]:
+    """:func:`default_as_of` of many accounts (rows of ``api/model_accounts``), in one read."""
+    never_analyzed = [r["id"] for r in rows if r["analyzed_at"] is None]
+    last_at = {
+        r["account_id"]: r["last_at"]
+        for r in (
+            store.query("api/model_last_activity", account_ids=never_analyzed)
+            if never_analyzed
+            else []
+        )
+    }
+    return {r["id"]: default_day(r, last_at.get(r["id"])) for r in rows}
+
+
 def default_day(row: Mapping[str, Any], last_at: float | None) -> date:
     """:func:`default_as_of` given the account's latest interaction (epoch, or None)."""
     if row.get("analyzed_at") is not None:

@@ -1,8 +1,9 @@
 """CRM exports into organizations, people, roles and interactions (Salesforce-shaped CSVs).
 
-Five exports are read, each recognised by its header (or named in the mapping file):
-``Account`` (organizations), ``Contact`` (their people), ``User`` (ours, optional), and
-``Task`` / ``Event`` (interactions). The column of each field is in :data:`DEFAULT_MAPPING`
+Six exports are read, each recognised by its header (or named in the mapping file):
+``Account`` (organizations), ``Contact`` (their people), ``User`` (ours, optional),
+``Task`` / ``Event`` (interactions) and ``Opportunity`` (its closed renewals: renewals with
+their revenue). The column of each field is in :data:`DEFAULT_MAPPING`
 (documented in ``docs/sources.md``); a mapping file (``--mapping mapping.toml``) overrides
 any of it::
 
@@ -26,7 +27,7 @@ import os
 import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Final
@@ -39,6 +40,7 @@ from stakegraph.ingest.sources.staging import (
     Extracted,
     ExtractedOrganization,
     ExtractedPerson,
+    ExtractedRenewal,
     ExtractedRole,
     SourceError,
     Staging,
@@ -84,6 +86,18 @@ DEFAULT_MAPPING: Final[dict[str, dict[str, str | None]]] = {
         "type_fallback": "Type",
         "status": "Status",
     },
+    "opportunity": {
+        "id": "Id",
+        "account": "AccountId",
+        "amount": "Amount",
+        "close_date": "CloseDate",
+        "stage": "StageName",
+        "type": "Type",
+        "won": "IsWon",
+        "closed": "IsClosed",
+        "arr_before": None,  # no standard field: the previous won renewal's Amount
+        "reason": None,  # no standard field (e.g. a custom Loss_Reason__c)
+    },
     "event": {
         "id": "Id",
         "subject": "Subject",
@@ -105,9 +119,12 @@ REQUIRED: Final = {
     "user": ("id", "email"),
     "task": ("id", "date", "owner"),
     "event": ("id", "date", "owner"),
+    "opportunity": ("id", "account", "close_date", "stage"),
 }
 #: The order exports are read in: everything an activity refers to comes first.
-ENTITY_ORDER: Final = ("account", "user", "contact", "task", "event")
+ENTITY_ORDER: Final = ("account", "user", "contact", "task", "event", "opportunity")
+#: An opportunity is a renewal when its Type contains one of these words (case-insensitive).
+RENEWAL_TYPE_WORDS: Final = ("renewal",)
 
 #: Title keyword -> level; the first matching row wins (whole words, case-insensitive).
 LEVEL_KEYWORDS: Final = (
@@ -260,6 +277,8 @@ def entity_of_header(
         return "event"
     if has("task", "id", "date", "who") or has("task", "id", "date", "what"):
         return "task"
+    if has("opportunity", "id", "account", "close_date", "stage"):
+        return "opportunity"
     if has("contact", "id", "email", "last_name") and has("contact", "account"):
         return "contact"
     if has("user", "id", "email", "last_name"):
@@ -295,11 +314,23 @@ def classify_title(title: str | None) -> tuple[str | None, str | None]:
     return level, function
 
 
+@dataclass(frozen=True)
+class _Renewal:
+    crm_id: str
+    account: str  # organization id
+    day: date
+    won: bool
+    amount: float | None
+    arr_before: float | None
+    reason: str | None
+
+
 @dataclass
 class _CrmState:
     accounts: dict[str, str]  # CRM account id -> organization id
     people: dict[str, str]  # CRM contact/user id -> person key
     contact_accounts: dict[str, str]  # CRM contact id -> organization id
+    renewals: list[_Renewal] = field(default_factory=list)
 
 
 def convert_crm(
@@ -311,6 +342,7 @@ def convert_crm(
     for entity in ENTITY_ORDER:
         for path in files.get(entity, []):
             _convert_file(entity, path, staging, mapping[entity], state)
+    _stage_renewals(state.renewals, staging)
 
 
 def _crm_files(
@@ -385,6 +417,7 @@ def _convert_file(
         "user": _user,
         "task": _activity,
         "event": _activity,
+        "opportunity": _opportunity,
     }[entity]
     try:
         for line, row in _rows(path):
@@ -508,6 +541,71 @@ def _activity(entity: str, get: _Get, staging: Staging, state: _CrmState) -> str
         )
     )
     return None
+
+
+def _opportunity(entity: str, get: _Get, staging: Staging, state: _CrmState) -> str | None:
+    """A closed renewal opportunity, kept until every export is read (see _stage_renewals)."""
+    kind = get("type").lower()
+    if not any(word in kind for word in RENEWAL_TYPE_WORDS):
+        staging.read("opportunities that are not renewals (skipped)")
+        return None
+    stage = get("stage").strip().lower()
+    won = _flag(get("won")) if get("won") else stage == "closed won"
+    closed = _flag(get("closed")) if get("closed") else stage in ("closed won", "closed lost")
+    if not closed:
+        staging.read("renewal opportunities still open (skipped)")
+        return None
+    day = _parse_when(get("close_date"))
+    if day is None:
+        return f'CloseDate "{get("close_date")}" is not a date'
+    amounts = {}
+    for name in ("amount", "arr_before"):
+        text = get(name).replace(",", "")
+        try:
+            amounts[name] = float(text) if text else None
+        except ValueError:
+            return f'{name} "{get(name)}" is not a number'
+    account = get("account")
+    state.renewals.append(
+        _Renewal(
+            crm_id=get("id"),
+            account=state.accounts.get(account, f"sf-{account}"),
+            day=day.date(),
+            won=won,
+            amount=amounts["amount"],
+            arr_before=amounts["arr_before"],
+            reason=get("reason") or None,
+        )
+    )
+    return None
+
+
+def _stage_renewals(renewals: list[_Renewal], staging: Staging) -> None:
+    """Renewals from closed renewal opportunities, per account in date order: won is renewed,
+    expanded or downgraded (its Amount against the ARR before), lost is churned (ARR after 0).
+    The ARR before is the mapped ``arr_before`` column, else the Amount of the account's
+    previous won renewal in the export, else unknown."""
+    previous: dict[str, float | None] = {}
+    for renewal in sorted(renewals, key=lambda r: (r.account, r.day, r.crm_id)):
+        before = renewal.arr_before
+        after: float | None
+        if before is None:
+            before = previous.get(renewal.account)
+        if not renewal.won:
+            outcome, after = "churned", 0.0
+        else:
+            after = renewal.amount
+            outcome = "renewed"
+            if before is not None and after is not None and after != before:
+                outcome = "expanded" if after > before else "downgraded"
+            previous[renewal.account] = after
+        staging.add_renewal(
+            ExtractedRenewal(renewal.account, renewal.day, outcome, before, after, renewal.reason)
+        )
+
+
+def _flag(text: str) -> bool:
+    return text.strip().lower() in ("true", "1", "yes")
 
 
 def _website_domain(website: str) -> str | None:

@@ -27,6 +27,7 @@ from stakegraph.ingest.records import (
     INTERACTION_COLUMNS,
     ORGANIZATION_COLUMNS,
     PEOPLE_COLUMNS,
+    RENEWAL_COLUMNS,
     ROLE_COLUMNS,
     is_email_address,
 )
@@ -110,6 +111,16 @@ class ExtractedRole:
     level: str | None
     function: str | None
     start: date
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedRenewal:
+    organization_id: str
+    day: date
+    outcome: str
+    arr_before: float | None
+    arr_after: float | None
+    reason: str | None
 
 
 @dataclass
@@ -203,6 +214,7 @@ class Staging:
         self._organizations: dict[str, ExtractedOrganization] = {}
         self._people: dict[str, ExtractedPerson] = {}
         self._roles: list[ExtractedRole] = []
+        self._renewals: dict[tuple[str, date], ExtractedRenewal] = {}
         self._hints: dict[str, str] = {}  # address or source key -> organization id
         self._handle: IO[str] = (self.work / "interactions.partial.csv").open(
             "w", encoding="utf-8", newline=""
@@ -268,6 +280,10 @@ class Staging:
 
     def add_role(self, role: ExtractedRole) -> None:
         self._roles.append(role)
+
+    def add_renewal(self, renewal: ExtractedRenewal) -> None:
+        """Stage a renewal; a second one of the account on the same day replaces it."""
+        self._renewals[renewal.organization_id, renewal.day] = renewal
 
     def add_interaction(
         self, item: Extracted, names: Iterable[tuple[str, str | None]] = ()
@@ -336,6 +352,7 @@ class Staging:
         organizations = self._write_people(resolution, person_of)
         self._write_organizations(organizations)
         self._write_roles(person_of)
+        self._write_renewals()
         self._write_merges(resolution)
         self._rewrite_interactions(person_of)
         target = self.root / self._digest.hexdigest()[:32]
@@ -520,6 +537,30 @@ class Staging:
                     for person_id, organization_id, title, level, function, start in rows
                 ),
             )
+
+    def _write_renewals(self) -> None:
+        if not self._renewals:
+            return
+
+        def amount(value: float | None) -> str:
+            # Plain decimals: 1234567.5, never 1.23457e+06.
+            return "" if value is None else format(value, "f").rstrip("0").rstrip(".")
+
+        _write_csv(
+            self.work / "renewals.csv",
+            RENEWAL_COLUMNS,
+            (
+                {
+                    "account_id": r.organization_id,
+                    "date": r.day.isoformat(),
+                    "outcome": r.outcome,
+                    "arr_before": amount(r.arr_before),
+                    "arr_after": amount(r.arr_after),
+                    "reason": r.reason or "",
+                }
+                for _, r in sorted(self._renewals.items())
+            ),
+        )
 
     def _write_merges(self, resolution: Resolution) -> None:
         _write_csv(

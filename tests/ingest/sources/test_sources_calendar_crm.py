@@ -200,3 +200,54 @@ def test_a_crm_export_lands_with_titles_and_bad_files_named(
 )
 def test_title_keywords(title: str, expected: tuple[str | None, str | None]) -> None:
     assert classify_title(title) == expected
+
+
+OPPORTUNITIES = """Id,AccountId,Name,Amount,CloseDate,StageName,Type,IsWon,IsClosed,Loss_Reason__c
+006A1,001A,Acme 2023,100000,2023-06-30,Closed Won,Renewal,true,true,
+006A2,001A,Acme 2024,120000,2024-06-30,Closed Won,Renewal,true,true,
+006A3,001A,Acme 2025,90000,2025-06-30,Closed Won,Existing Customer - Renewal,true,true,
+006A4,001A,Acme 2026,95000,2026-06-30,Prospecting,Renewal,false,false,
+006A5,001A,Acme typo,lots,2025-07-30,Closed Won,Renewal,true,true,
+006B1,001B,Globex 2024,"50,000",2024-03-31,Closed Lost,Renewal,false,true,budget
+006B2,001B,Globex upsell,70000,2024-01-15,Closed Won,New Business,true,true,
+"""
+
+
+def test_closed_renewal_opportunities_become_renewals_with_revenue(
+    clean_store: GraphStore, tmp_path: Path
+) -> None:
+    export = tmp_path / "crm"
+    export.mkdir()
+    for name, text in {
+        "Account.csv": ACCOUNTS,
+        "Contact.csv": CONTACTS,
+        "User.csv": USERS,
+        "Task.csv": TASKS,
+        "Opportunity.csv": OPPORTUNITIES,
+    }.items():
+        (export / name).write_text(text)
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text('[opportunity]\nreason = "Loss_Reason__c"\n')
+    report = ingest_path(
+        clean_store, export, options=SourceOptions(home_domains=(HOME,), mapping=mapping)
+    )
+    assert 'Opportunity.csv line 6 (Id 006A5): amount "lots" is not a number' in [
+        str(e) for e in report.errors
+    ]
+    # Acme: the first renewal has no ARR before it in the export; each later one compares
+    # its Amount with the previous won renewal's. Globex lost: churned, ARR after 0. The
+    # open renewal and the new-business deal are not renewals.
+    assert rows(
+        clean_store,
+        "MATCH (a)-[:HAD_RENEWAL]->(r:Renewal) "
+        "RETURN a.id, toString(r.date), r.outcome, r.arr_before, r.arr_after, r.reason",
+    ) == {
+        ("acme.example", "2023-06-30", "renewed", None, 100000.0, None),
+        ("acme.example", "2024-06-30", "expanded", 100000.0, 120000.0, None),
+        ("acme.example", "2025-06-30", "downgraded", 120000.0, 90000.0, None),
+        ("sf-001B", "2024-03-31", "churned", None, 0.0, "budget"),
+    }
+    # The same export again changes nothing.
+    counts = clean_store.counts()
+    ingest_path(clean_store, export, options=SourceOptions(home_domains=(HOME,), mapping=mapping))
+    assert clean_store.counts() == counts

@@ -11,7 +11,8 @@ const CURSOR_COLOR = '#f59e0b';
  * A timeline chart.
  * @param {HTMLElement} container
  * @param {{title: string, xs: number[], series: {label: string, values: (number|null)[]}[],
- *          markers: {t: number, label: string}[], digits?: number}} spec  xs in epoch seconds
+ *          markers: {t: number, label: string}[], digits?: number, xLabel?: string}} spec
+ *          xs in epoch seconds; xLabel names a step in the legend (default 'week')
  */
 export function timelineChart(container, spec) {
   const state = {cursor: null};
@@ -65,7 +66,7 @@ export function timelineChart(container, spec) {
         // Counts get whole-number ticks only.
         incrs: digits === 0 ? [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] : undefined,
         values: (u, ticks) => ticks.map((v) => Number(v.toFixed(digits)))}],
-    series: [{label: 'week'}, ...spec.series.map((s, i) => ({
+    series: [{label: spec.xLabel ?? 'week'}, ...spec.series.map((s, i) => ({
       label: s.label, stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: true,
       value: (u, v) => (v === null || v === undefined ? '–' : v.toFixed(digits)),
     }))],

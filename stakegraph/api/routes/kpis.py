@@ -1,0 +1,64 @@
+"""The account-management KPI sheet over a period, for the caller's accounts."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
+
+from stakegraph.api import schemas as s
+from stakegraph.api.authz import ScopeDep
+from stakegraph.api.deps import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    CacheDep,
+    PrincipalDep,
+    ReadModelDep,
+    SettingsDep,
+    StoreDep,
+    scope_of,
+)
+from stakegraph.api.errors import InvalidRequestError
+from stakegraph.api.service import kpis
+
+router = APIRouter(prefix="/api/kpis", tags=["kpis"])
+
+
+@router.get("", response_model=s.KpisPublic)
+async def kpi_sheet(
+    store: StoreDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    scope: ScopeDep,
+    cache: CacheDep,
+    model: ReadModelDep,
+    by: Annotated[
+        Literal["segment", "owner", "account"] | None,
+        Query(description="one sheet per segment, owner or account besides the portfolio's"),
+    ] = None,
+    start: Annotated[
+        date | None, Query(alias="from", description="first day of the period (YYYY-MM-DD)")
+    ] = None,
+    end: Annotated[
+        date | None, Query(alias="to", description="first day after the period (YYYY-MM-DD)")
+    ] = None,
+) -> s.KpisPublic:
+    """Retention, revenue retention, downgrades, exit reasons, engagement and relationship
+    KPIs over ``[from, to)`` (no period: all history); account managers: their accounts."""
+    for name, day in (("from", start), ("to", end)):
+        if day is not None and not (EARLIEST_DATE <= day <= LATEST_DATE):
+            raise InvalidRequestError(
+                f"{name} {day.isoformat()} is out of range ({EARLIEST_DATE} to {LATEST_DATE})"
+            )
+    if start is not None and end is not None and end <= start:
+        raise InvalidRequestError(f"to ({end}) must be after from ({start})")
+    key = ("kpis", scope_of(principal), by, start, end)
+    return await run_in_threadpool(
+        cache.get_or_compute,
+        key,
+        lambda: kpis.kpi_report(
+            store, settings, scope.accounts, by=by, start=start, end=end, model=model
+        ),
+    )
