@@ -20,11 +20,15 @@ from pydantic_core import PydanticCustomError
 
 from stakegraph.vocabulary import (
     BUYING_ROLES,
+    FEATURE_TIERS,
     FUNCTIONS,
     INTERACTION_KINDS,
     LEVELS,
     ORGANIZATION_KINDS,
     OUTCOMES,
+    TICKET_CATEGORIES,
+    TICKET_SEVERITIES,
+    TICKET_STATUSES,
 )
 
 _EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
@@ -341,12 +345,58 @@ class InteractionRow(ImportRow):
     account_id: Text = None
     # Mailing-list and broadcast mail: kept, but analytics leave it out (docs/sources.md).
     bulk: Flag = False
+    # On tickets (docs/import-format.md): an empty category is inferred from the subject.
+    category: Annotated[
+        str | None, BeforeValidator(_optional_vocabulary("ticket category", TICKET_CATEGORIES))
+    ] = None
+    severity: Annotated[
+        str | None, BeforeValidator(_optional_vocabulary("ticket severity", TICKET_SEVERITIES))
+    ] = None
+    status: Annotated[
+        str | None, BeforeValidator(_optional_vocabulary("ticket status", TICKET_STATUSES))
+    ] = None
 
 
 class RenewalRow(ImportRow):
     account_id: RequiredText
     date: Day
     outcome: Annotated[str, BeforeValidator(_vocabulary("outcome", OUTCOMES))]
+
+
+def _usage_metric(value: Any) -> str:
+    text = _required_text(value)
+    if not _METRIC.match(text):
+        raise PydanticCustomError(
+            "metric",
+            "{value} is not a usage metric (letters, digits and _ . - /, or feature:<name>)",
+            {"value": _show(text)},
+        )
+    return text.lower()
+
+
+_METRIC = re.compile(r"^(feature:)?[A-Za-z0-9_.\-/]+$")
+
+
+def _usage_value(value: Any) -> float:
+    number = _optional_number(value)
+    if number is None:
+        raise PydanticCustomError("missing", "a value is required")
+    if number < 0:
+        raise PydanticCustomError(
+            "negative", "{value} is negative; usage is a count or a level", {"value": _show(value)}
+        )
+    return number
+
+
+class UsageRow(ImportRow):
+    account_id: RequiredText
+    date: Day
+    metric: Annotated[str, BeforeValidator(_usage_metric)]
+    value: Annotated[float, BeforeValidator(_usage_value)]
+    person_id: Text = None
+    tier: Annotated[
+        str | None, BeforeValidator(_optional_vocabulary("feature tier", FEATURE_TIERS))
+    ] = None
 
 
 class KnowsRow(ImportRow):
@@ -372,6 +422,7 @@ ROLE_COLUMNS: Final = columns_of(RoleRow)
 INTERACTION_COLUMNS: Final = columns_of(InteractionRow)
 RENEWAL_COLUMNS: Final = columns_of(RenewalRow)
 KNOWS_COLUMNS: Final = columns_of(KnowsRow)
+USAGE_COLUMNS: Final = columns_of(UsageRow)
 
 
 def validate_row(model: type[M], row: RawRow) -> M | RowError:
