@@ -67,6 +67,9 @@ class BeyondEvent:
     kind: str
     day: int
     details: dict[str, object] = field(default_factory=dict)
+    # The bad renewal it leads to: the ticket mix and the ceremonies are back to the
+    # account's habits after it (a churned account is gone; a downgraded one has settled).
+    until: int = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,10 @@ class BeyondPlan:
             if event.kind == kind:
                 return event.day
         return None
+
+    def during(self, kind: str, day: int) -> bool:
+        """True while an event of ``kind`` is under way on ``day``."""
+        return any(e.kind == kind and e.day <= day < e.until for e in self.events)
 
 
 def plan_beyond(plan: AccountPlan, timeline: Timeline, rng: np.random.Generator) -> BeyondPlan:
@@ -119,7 +126,7 @@ def plan_beyond(plan: AccountPlan, timeline: Timeline, rng: np.random.Generator)
                 "days_before_renewal": int(offset),
             }
             details.update(_strength(kind, rng))
-            events.append(BeyondEvent(kind, day, details))
+            events.append(BeyondEvent(kind, day, details, until=renewal.day))
             break
     events.sort(key=lambda e: (e.day, e.kind))
     return BeyondPlan(

@@ -42,8 +42,6 @@ def engagement_rows(
     """The account's engagement rows in :data:`ENGAGEMENT_COLUMNS` order, by date."""
     stop = timeline.days if plan.churn_day is None else plan.churn_day
     rows: list[tuple[int, list[str]]] = []
-    disengaged = beyond.day_of(QBR_DISENGAGEMENT)
-    withdrawn = beyond.day_of(CO_INNOVATION_WITHDRAWAL)
     owner = plan.team.owner.id
     sponsor = (
         plan.team.members[plan.team.parts.index("executive")].id
@@ -51,7 +49,7 @@ def engagement_rows(
         else owner
     )
     for day in plan.business_reviews:
-        after = disengaged is not None and day >= disengaged
+        after = beyond.during(QBR_DISENGAGEMENT, day)
         skipped = after and rng.random() < 0.5
         for person in _review_invitees(plan, day, rng):
             executive = person.level_at(day) in EXECUTIVE_LEVELS
@@ -66,7 +64,7 @@ def engagement_rows(
     while day < stop:
         contact = _main_contact(plan, day)
         if contact is not None:
-            after = disengaged is not None and day >= disengaged
+            after = beyond.during(QBR_DISENGAGEMENT, day)
             status = _attendance(0.3 if after else 0.95, rng)
             rows.append(
                 (day, [plan.id, "check_in", timeline.date_label(day), status, contact.id, owner])
@@ -77,7 +75,7 @@ def engagement_rows(
     while day < stop:
         contact = _main_contact(plan, day, senior=True, rng=rng)
         if contact is not None:
-            accept = 0.1 if withdrawn is not None and day >= withdrawn else 0.9
+            accept = 0.1 if beyond.during(CO_INNOVATION_WITHDRAWAL, day) else 0.9
             status = "accepted" if rng.random() < accept else "declined"
             kind = CO_INNOVATION_KINDS[int(rng.integers(len(CO_INNOVATION_KINDS)))]
             rows.append(

@@ -19,7 +19,21 @@ import numpy as np
 from stakegraph.generate.beyond import BeyondPlan
 from stakegraph.generate.plan import AccountPlan
 from stakegraph.generate.timeline import Timeline
-from stakegraph.vocabulary import SLA_POLICING, TICKET_CATEGORIES, TICKET_MIX_SHIFT
+from stakegraph.vocabulary import (
+    BUILDING_TICKET_CATEGORIES,
+    SLA_POLICING,
+    TICKET_CATEGORIES,
+    TICKET_MIX_SHIFT,
+)
+
+_BUILDING = frozenset(BUILDING_TICKET_CATEGORIES)
+
+
+def _blend(p: np.ndarray, target: dict[str, float], weight: float) -> np.ndarray:
+    own = p / p.sum()
+    event = np.asarray([target.get(c, 0.0) for c in TICKET_CATEGORIES])
+    return np.asarray((1 - weight) * own + weight * event / event.sum())
+
 
 BASE_MIX = {
     "feature_request": 0.16,
@@ -33,16 +47,16 @@ BASE_MIX = {
     "security_review": 0.05,
     "other": 0.06,
 }
-# Multipliers of the mix after each planted event.
-MIX_SHIFT = {
-    "feature_request": 0.12,
-    "integration": 0.12,
-    "optimization": 0.12,
-    "data_export": 9.0,
-    "contract": 12.0,
-    "billing": 4.0,
-}
-SLA_SHIFT = {"sla": 10.0}
+# After each planted event the mix is a blend: (1 - weight) x the account's own mix (its
+# building categories first cut by BUILDING_CUT for a mix shift) + weight x the event's
+# mix. A blend, not a multiplier: an account whose own mix has next to no contract
+# tickets still writes them when it prepares to leave.
+MIX_SHIFT_WEIGHT = 0.55
+MIX_SHIFT = {"data_export": 0.4, "contract": 0.3, "billing": 0.3}
+BUILDING_CUT = 0.12
+SLA_SHIFT_WEIGHT = 0.4
+SLA_SHIFT = {"sla": 1.0}
+# Incident weeks multiply the mix.
 INCIDENT_SHIFT = {"troubleshooting": 4.0, "sla": 2.5}
 SUBJECTS = {
     "feature_request": (
@@ -108,8 +122,6 @@ def with_ticket_fields(
 ) -> Iterator[list[str]]:
     """The rows with ``category, severity, status`` appended (empty on non-tickets)."""
     mix = rng.dirichlet(np.asarray([BASE_MIX[c] for c in TICKET_CATEGORIES]) * 60)
-    shift_day = beyond.day_of(TICKET_MIX_SHIFT)
-    sla_day = beyond.day_of(SLA_POLICING)
     incidents = [(d, d + 5) for d in plan.incident_days]
     # A row written twice (the generator's duplicates) gets the same fields twice.
     written_before: dict[str, list[str]] = {}
@@ -122,13 +134,13 @@ def with_ticket_fields(
             continue
         day = (datetime.fromisoformat(row[_AT_COLUMN]).date() - timeline.start).days
         p = mix.copy()
-        for multipliers, active in (
-            (MIX_SHIFT, shift_day is not None and day >= shift_day),
-            (SLA_SHIFT, sla_day is not None and day >= sla_day),
-            (INCIDENT_SHIFT, any(lo <= day < hi for lo, hi in incidents)),
-        ):
-            if active:
-                p = p * np.asarray([multipliers.get(c, 1.0) for c in TICKET_CATEGORIES])
+        if any(lo <= day < hi for lo, hi in incidents):
+            p = p * np.asarray([INCIDENT_SHIFT.get(c, 1.0) for c in TICKET_CATEGORIES])
+        if beyond.during(TICKET_MIX_SHIFT, day):
+            p = p * np.asarray([BUILDING_CUT if c in _BUILDING else 1.0 for c in TICKET_CATEGORIES])
+            p = _blend(p, MIX_SHIFT, MIX_SHIFT_WEIGHT)
+        if beyond.during(SLA_POLICING, day):
+            p = _blend(p, SLA_SHIFT, SLA_SHIFT_WEIGHT)
         category = TICKET_CATEGORIES[int(rng.choice(len(p), p=p / p.sum()))]
         options = SUBJECTS[category]
         prefix = row[_SUBJECT_COLUMN].split(": ", 1)[0]

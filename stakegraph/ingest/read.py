@@ -20,7 +20,15 @@ from stakegraph.errors import StakegraphError
 from stakegraph.ingest.records import RawRow, RowError
 
 #: The import files, in the order they are loaded (references point backwards).
-ENTITIES: Final = ("organizations", "people", "roles", "renewals", "knows", "interactions")
+ENTITIES: Final = (
+    "organizations",
+    "people",
+    "roles",
+    "renewals",
+    "knows",
+    "interactions",
+    "usage",
+)
 _CHUNK_BYTES: Final = 1 << 20
 
 

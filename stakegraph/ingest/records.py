@@ -479,3 +479,7 @@ class InteractionRecord:
     line: int
     fingerprint: int  # equal for identical rows: a repeated row is dropped silently
     bulk: bool = False
+    # Tickets: category (given, or inferred from the subject), severity and status.
+    category: str | None = None
+    severity: str | None = None
+    status: str | None = None

@@ -110,17 +110,23 @@ def refusal_runs(
     [(11, 3, 0.0013)]
     """
     out: list[tuple[int, dict[str, float | int]]] = []
+    in_episode = False
     for i in range(len(at)):
         first = max(
             int(np.searchsorted(at, at[i] - recent_days * DAY, side="right")), i - p.max_recent + 1
         )
         k, m = int(refused[first : i + 1].sum()), i + 1 - first
         k0, n0 = int(refused[:first].sum()), first
-        if k < p.min_refusals or n0 < p.min_baseline or not refused[i]:
+        # An episode lasts while the latest still hold min_refusals refusals: a baseline
+        # that has taken the refusals in stops finding them improbable, which does not
+        # end it.
+        in_episode = in_episode and k >= p.min_refusals
+        if in_episode or k < p.min_refusals or n0 < p.min_baseline or not refused[i]:
             continue
         rate = (k0 + 1) / (n0 + 2)
         tail = float(stats.binom.sf(k - 1, m, rate))
         if tail < p.alpha:
+            in_episode = True
             out.append(
                 (
                     i,

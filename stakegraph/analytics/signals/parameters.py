@@ -267,7 +267,8 @@ class UsageParameters(_Checked):
     Attributes
     ----------
     recent_weeks : int
-        Recent window whose median is compared with the baseline's (default 4).
+        Recent window whose median is compared with the baseline's (default 6: two
+        holiday weeks in it do not move its median).
     baseline_weeks : int
         Baseline window just before it (default 26).
     min_baseline : int
@@ -282,7 +283,7 @@ class UsageParameters(_Checked):
         standard deviation of its log, default 3).
     """
 
-    recent_weeks: int = _within(4, 1, 520)
+    recent_weeks: int = _within(6, 1, 520)
     baseline_weeks: int = _within(26, 1, 520)
     min_baseline: int = _within(4, 1, 10_000)
     max_ratio: float = _within(0.7, 0.0, 1.0, open_low=True)
@@ -304,24 +305,31 @@ class TicketParameters(_Checked):
     baseline_weeks : int
         Baseline window just before it (default 52).
     min_baseline : int
-        Baseline tickets needed (default 10).
+        Baseline tickets needed (default 20).
     min_share : float
         Smallest recent share of the categories in question that fires (default 0.3).
     max_building_ratio : float
         A mix shift also needs the share of feature requests, integration and
         optimization to fall to at most this fraction of the baseline's (default 0.5).
     prior_tickets : float
-        Weight of the prior on the baseline share, in tickets (default 5; its mean is
+        Weight of the prior on the baseline share, in tickets (default 20; its mean is
         the share of the category set in :data:`~stakegraph.analytics.signals.tickets.PRIOR_SHARE`).
+    min_recent : int
+        Recent tickets needed (default 6).
+    min_hit_weeks : int
+        The recent tickets of the categories in question must fall in at least this many
+        distinct weeks (default 3: one incident week's complaints are not a shift).
     """
 
     alpha: float = _within(2e-3, 0.0, 1.0, open_low=True)
     recent_weeks: int = _within(10, 1, 520)
     baseline_weeks: int = _within(52, 1, 520)
-    min_baseline: int = _within(10, 0, 1_000_000)
+    min_baseline: int = _within(20, 0, 1_000_000)
     min_share: float = _within(0.3, 0.0, 1.0)
     max_building_ratio: float = _within(0.5, 0.0, 1.0)
-    prior_tickets: float = _within(5.0, 0.0, 1_000.0)
+    prior_tickets: float = _within(20.0, 0.0, 1_000.0)
+    min_recent: int = _within(6, 1, 1_000_000)
+    min_hit_weeks: int = _within(3, 1, 520)
 
 
 @dataclass(frozen=True)

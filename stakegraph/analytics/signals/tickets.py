@@ -7,8 +7,10 @@ each weekly as-of date, ``k`` of the ``n`` tickets of the recent window are of t
 categories in question (exit: data export, contract, billing; SLA: sla), against a
 baseline share ``p0 = (k_base + prior * PRIOR_SHARE) / (n_base + prior)`` (a prior of
 ``prior_tickets`` tickets keeps a short history from making any ticket improbable). It
-fires when the binomial tail ``P(K >= k | n, p0)`` is below ``alpha``, the recent share
-is at least ``min_share``, and, for a mix shift, the share of feature requests,
+fires when the binomial tail ``P(K >= k | n, p0)`` is below ``alpha``, with at least
+``min_recent`` recent tickets, the recent share is at least ``min_share``, the hits fall
+in at least ``min_hit_weeks`` distinct weeks (an incident's burst of SLA complaints is
+one week), and, for a mix shift, the share of feature requests,
 integration and optimization has fallen to at most ``max_building_ratio`` of the
 baseline's (the turn from building on the product to leaving it).
 """
@@ -20,7 +22,6 @@ import pandas as pd
 from scipy import stats
 
 from stakegraph.analytics.signals.beyond_tables import BeyondFrames, by_account, week_ends
-from stakegraph.analytics.signals.episodes import first_of_episodes
 from stakegraph.analytics.signals.parameters import SignalParameters, TicketParameters
 from stakegraph.analytics.signals.record import Signal, clip_severity
 from stakegraph.dates import DAY, WEEK
@@ -70,15 +71,16 @@ def _share_shifts(
         p0 = (k0 + p.prior_tickets * PRIOR_SHARE[kind]) / (n0 + p.prior_tickets)
         tail = stats.binom.sf(k - 1, n, p0)
         share = np.divide(k, n, out=np.zeros(len(n)), where=n > 0)
-        fires = (n0 >= p.min_baseline) & (n > 0) & (tail < p.alpha) & (share >= p.min_share)
+        fires = (n0 >= p.min_baseline) & (n >= p.min_recent) & (tail < p.alpha)
+        fires &= (share >= p.min_share) & (
+            _hit_weeks(at, np.isin(category, categories), ends, p) >= p.min_hit_weeks
+        )
         b_share = np.divide(building[0], n, out=np.zeros(len(n)), where=n > 0)
         b_before = np.divide(building[2], n0, out=np.zeros(len(n)), where=n0 > 0)
         if kind == TICKET_MIX_SHIFT:
             fires &= b_share <= p.max_building_ratio * b_before
-        firing = np.flatnonzero(fires)
-        for _, week in first_of_episodes(
-            np.zeros(len(firing), dtype=np.int64), firing, params.windows.cooldown_weeks
-        ):
+        holding = share >= p.min_share
+        for week in _episode_starts(fires, holding):
             signals.append(
                 Signal(
                     kind=kind,
@@ -101,6 +103,28 @@ def _share_shifts(
     return signals
 
 
+def _episode_starts(fires: np.ndarray, holding: np.ndarray) -> list[int]:
+    """Weeks that start an episode: it fires, and it lasts as long as the recent share
+    stays at ``min_share`` or more (tested or not: a baseline that has taken in the shift
+    stops finding it improbable, which does not end it).
+
+    Examples
+    --------
+    >>> fires = np.array([0, 1, 1, 0, 1, 0, 1], bool)
+    >>> _episode_starts(fires, np.array([0, 1, 1, 1, 1, 0, 1], bool))
+    [1, 6]
+    """
+    starts: list[int] = []
+    in_episode = False
+    for week in range(len(fires)):
+        if in_episode and not holding[week]:
+            in_episode = False
+        if not in_episode and fires[week]:
+            starts.append(week)
+            in_episode = True
+    return starts
+
+
 def _window_counts(
     at: np.ndarray, hit: np.ndarray, ends: np.ndarray, p: TicketParameters
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -113,6 +137,20 @@ def _window_counts(
     k = cumulative[hi] - cumulative[mid]
     k0 = cumulative[mid] - cumulative[lo]
     return k, hi - mid, k0, mid - lo
+
+
+def _hit_weeks(
+    at: np.ndarray, hit: np.ndarray, ends: np.ndarray, p: TicketParameters
+) -> np.ndarray:
+    """Distinct weeks (counted back from each as-of date) with a hit in the recent window."""
+    out = np.zeros(len(ends), dtype=np.int64)
+    hits = at[hit]
+    lo = np.searchsorted(hits, ends - p.recent_weeks * WEEK)
+    hi = np.searchsorted(hits, ends)
+    for i in range(len(ends)):
+        if hi[i] > lo[i]:
+            out[i] = len(np.unique((ends[i] - 1 - hits[lo[i] : hi[i]]) // WEEK))
+    return out
 
 
 def _volume_ratio(recent: int, baseline: int, p: TicketParameters) -> float:
