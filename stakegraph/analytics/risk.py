@@ -328,6 +328,26 @@ def _training_examples(
     return features, churned, segments
 
 
+def _history_examples(
+    activity: Activity,
+    signals: list[dict[str, Any]],
+    *,
+    train_lead: int,
+    beyond: BeyondFrames | None,
+) -> tuple[np.ndarray, pd.DataFrame, np.ndarray, np.ndarray]:
+    """Every renewal with ``train_lead`` of history: its time, features as of
+    ``train_lead`` before it, outcome and segment."""
+    history = activity.renewals.assign(
+        at=pd.to_numeric(activity.renewals["at"], errors="coerce")
+    ).dropna(subset=["at"])
+    history = history[history["at"] - train_lead >= 0]
+    train_at = history["at"].to_numpy(dtype=np.int64)
+    accounts = history["account_id"].astype(str)
+    features = risk_features(activity, signals, accounts, train_at - train_lead, beyond=beyond)
+    churned = (history["outcome"].astype(str) == CHURNED).to_numpy()
+    return train_at, features, churned, _segment_of(activity, accounts.to_numpy())
+
+
 def _segment_of(activity: Activity, account_ids: np.ndarray) -> np.ndarray:
     accounts = activity.accounts
     lookup = dict(
@@ -495,20 +515,9 @@ def backtest_risk(
     segments = _segment_of(activity, account_ids)
     # Features only read data (and signals) before their own date, so every example and
     # every scoring point is computed once; each week's model then picks its rows.
-    history = activity.renewals.assign(
-        at=pd.to_numeric(activity.renewals["at"], errors="coerce")
-    ).dropna(subset=["at"])
-    history = history[history["at"] - train_lead >= 0]
-    train_at = history["at"].to_numpy(dtype=np.int64)
-    train_features = risk_features(
-        activity,
-        signal_list,
-        history["account_id"].astype(str),
-        train_at - train_lead,
-        beyond=beyond,
+    train_at, train_features, train_churned, train_segments = _history_examples(
+        activity, signal_list, train_lead=train_lead, beyond=beyond
     )
-    train_churned = (history["outcome"].astype(str) == CHURNED).to_numpy()
-    train_segments = _segment_of(activity, history["account_id"].astype(str).to_numpy())
     features = risk_features(activity, signal_list, account_ids, as_of, beyond=beyond)
     for name in without:
         train_features[name] = 0.0

@@ -40,9 +40,11 @@ PLANT_KINDS = (
 PLANT_PROBABILITY = {"churned": 0.6, "downgraded": 0.4}
 # Events start this many days before the bad renewal (inclusive range).
 DAYS_BEFORE_RENEWAL = (100, 200)
-# Ticket kinds need tickets to be seen: only accounts with the volume of the rate-based
-# conversation events (plan._MIN_VOLUME_FOR_RATE_EVENTS) get them.
-MIN_VOLUME_FOR_TICKET_EVENTS = 1.1
+# Ticket kinds need tickets to be seen: only accounts with a volume weight of 1.5 or more
+# (about 20 tickets a quarter, halved in a slide) get them; at 1.1 (the rate-based
+# conversation events' floor) a quarter after the event held 7-10 tickets in many, too
+# few to tell a turn of the mix from the account's own variation.
+MIN_VOLUME_FOR_TICKET_EVENTS = 1.5
 # Co-innovation invitations a month, by segment (times a lognormal of sd 0.3); only an
 # account invited at least this often can show a withdrawal within a quarter.
 INVITATIONS_PER_MONTH = {"enterprise": 2.2, "mid_market": 1.0, "smb": 0.3}

@@ -305,7 +305,7 @@ class TicketParameters(_Checked):
     baseline_weeks : int
         Baseline window just before it (default 52).
     min_baseline : int
-        Baseline tickets needed (default 20).
+        Baseline tickets needed (default 30).
     min_share : float
         Smallest recent share of the categories in question that fires (default 0.3).
     max_building_ratio : float
@@ -324,7 +324,7 @@ class TicketParameters(_Checked):
     alpha: float = _within(2e-3, 0.0, 1.0, open_low=True)
     recent_weeks: int = _within(10, 1, 520)
     baseline_weeks: int = _within(52, 1, 520)
-    min_baseline: int = _within(20, 0, 1_000_000)
+    min_baseline: int = _within(30, 0, 1_000_000)
     min_share: float = _within(0.3, 0.0, 1.0)
     max_building_ratio: float = _within(0.5, 0.0, 1.0)
     prior_tickets: float = _within(20.0, 0.0, 1_000.0)
