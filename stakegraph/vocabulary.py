@@ -79,6 +79,22 @@ RESPONSE_LATENCY_INFLATION: Final = "response_latency_inflation"
 ENGAGEMENT_CONTRACTION: Final = "engagement_contraction"
 # Any other key stakeholder's departure (the champion's is champion_departure).
 STAKEHOLDER_DEPARTURE: Final = "stakeholder_departure"
+# Beyond conversations (docs/metrics.md, "Beyond conversations"): product usage, the
+# support-ticket mix, co-innovation and business-review participation.
+USAGE_DECLINE: Final = "usage_decline"
+FEATURE_DEPTH_REGRESSION: Final = "feature_depth_regression"
+TICKET_MIX_SHIFT: Final = "ticket_mix_shift"
+SLA_POLICING: Final = "sla_policing"
+CO_INNOVATION_WITHDRAWAL: Final = "co_innovation_withdrawal"
+QBR_DISENGAGEMENT: Final = "qbr_disengagement"
+BEYOND_SIGNAL_KINDS: Final = (
+    USAGE_DECLINE,
+    FEATURE_DEPTH_REGRESSION,
+    TICKET_MIX_SHIFT,
+    SLA_POLICING,
+    CO_INNOVATION_WITHDRAWAL,
+    QBR_DISENGAGEMENT,
+)
 SIGNAL_KINDS: Final = (
     SINGLE_NODE_BOTTLENECK,
     CHAMPION_DEPARTURE,
@@ -86,7 +102,39 @@ SIGNAL_KINDS: Final = (
     RESPONSE_LATENCY_INFLATION,
     ENGAGEMENT_CONTRACTION,
     STAKEHOLDER_DEPARTURE,
+    *BEYOND_SIGNAL_KINDS,
 )
+
+# A support ticket's category (interactions.csv ``category``; inferred from the subject
+# by the rule table of stakegraph/ingest/ticket_rules.py when empty). The first three are
+# a customer building on the product, the next three one preparing to leave it.
+TICKET_CATEGORIES: Final = (
+    "feature_request",
+    "integration",
+    "optimization",
+    "troubleshooting",
+    "data_export",
+    "contract",
+    "billing",
+    "sla",
+    "security_review",
+    "other",
+)
+BUILDING_TICKET_CATEGORIES: Final = ("feature_request", "integration", "optimization")
+EXIT_TICKET_CATEGORIES: Final = ("data_export", "contract", "billing")
+TICKET_SEVERITIES: Final = ("low", "normal", "high", "urgent")
+TICKET_STATUSES: Final = ("new", "open", "pending", "on_hold", "solved", "closed")
+# A feature's tier on usage.csv.
+FEATURE_TIERS: Final = ("basic", "advanced")
+# Co-innovation and business-review engagements (engagements.csv: ENGAGEMENT_KINDS above).
+CO_INNOVATION_KINDS: Final = (
+    "beta",
+    "pilot",
+    "steering_committee",
+    "advisory_board",
+    "roadmap_review",
+)
+BUSINESS_REVIEW_KINDS: Final = ("qbr", "ebr", "check_in")
 
 # The plays an account team runs when a signal fires (docs/metrics.md, "Plays"): each
 # signal kind prescribes one, the digest recommends it and a play opened on an account is
@@ -113,4 +161,17 @@ PLAY_FOR_SIGNAL: Final = {
     EXECUTIVE_WITHDRAWAL: VALUE_DELIVERY,
     RESPONSE_LATENCY_INFLATION: MILESTONE_STRESS_TEST,
     ENGAGEMENT_CONTRACTION: MILESTONE_STRESS_TEST,
+    # Falling usage and abandoned advanced features are answered with a usage audit: find
+    # what stopped working for them before it reaches the renewal.
+    USAGE_DECLINE: TECHNICAL_USAGE_AUDIT,
+    FEATURE_DEPTH_REGRESSION: TECHNICAL_USAGE_AUDIT,
+    # Tickets about exports, contracts and bills, or about SLA credits, are a customer
+    # preparing the exit or the negotiation: restructure the contract before they do.
+    TICKET_MIX_SHIFT: CONTRACT_RESTRUCTURING,
+    SLA_POLICING: CONTRACT_RESTRUCTURING,
+    # Declining the betas and steering committees they used to accept means the product no
+    # longer earns their time: deliver value. Skipping the business reviews is tested
+    # with a dated milestone their executives must commit to.
+    CO_INNOVATION_WITHDRAWAL: VALUE_DELIVERY,
+    QBR_DISENGAGEMENT: MILESTONE_STRESS_TEST,
 }

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from stakegraph.analytics import evaluate, risk
 from stakegraph.analytics.signals import DETECTORS
-from stakegraph.generate import plan
+from stakegraph.analytics.signals.detect import BEYOND_DETECTORS
+from stakegraph.generate import beyond, plan
 from stakegraph.vocabulary import (
+    BEYOND_SIGNAL_KINDS,
     EXECUTIVE_LEVELS,
     LEVEL_RANK,
     LEVELS,
@@ -26,10 +28,15 @@ def test_levels_rank_junior_to_senior_and_the_two_senior_groups_differ() -> None
 
 
 def test_every_signal_kind_has_a_detector_a_risk_feature_and_an_evaluation_row() -> None:
-    assert tuple(DETECTORS) == SIGNAL_KINDS
+    assert tuple(DETECTORS) + tuple(BEYOND_DETECTORS) == SIGNAL_KINDS
+    assert tuple(BEYOND_DETECTORS) == BEYOND_SIGNAL_KINDS
     assert evaluate.EVENT_KINDS == SIGNAL_KINDS
-    # Stakeholder departures are not planted by the generator (see docs/metrics.md).
-    assert set(plan.EVENT_KINDS) == set(SIGNAL_KINDS) - {STAKEHOLDER_DEPARTURE}
+    # Stakeholder departures are not planted by the generator (see docs/metrics.md); the
+    # beyond-conversation kinds are planted by generate.beyond.
+    assert set(plan.EVENT_KINDS) == set(SIGNAL_KINDS) - {STAKEHOLDER_DEPARTURE} - set(
+        BEYOND_SIGNAL_KINDS
+    )
+    assert set(beyond.PLANT_KINDS) == set(BEYOND_SIGNAL_KINDS)
     assert [f for f in risk.FEATURES if f.startswith("signal_")] == [
         f"signal_{kind}" for kind in SIGNAL_KINDS
     ]

@@ -41,6 +41,7 @@ from scipy import optimize
 
 from stakegraph.analytics.frames import PortfolioFrames
 from stakegraph.analytics.risk_features import FEATURES, risk_features
+from stakegraph.analytics.signals.beyond_tables import BeyondFrames
 from stakegraph.analytics.windows import Activity, as_activity
 from stakegraph.dates import DAY, WEEK
 
@@ -84,6 +85,20 @@ SCORECARD: dict[str, float] = {
     "signal_engagement_contraction": 1.0,
     # Any other key stakeholder leaving: less than the champion, one of several.
     "signal_stakeholder_departure": 0.6,
+    # Beyond conversations: usage and depth falling, the ticket mix turning to the exit
+    # or to SLA credits, invitations and reviews refused (shares, so +0.5 is a lot).
+    "usage_trend": -1.0,
+    "depth_trend": -0.6,
+    "exit_ticket_shift": 2.0,
+    "sla_ticket_shift": 1.5,
+    "co_innovation_refusals": 1.5,
+    "review_refusals": 1.5,
+    "signal_usage_decline": 1.0,
+    "signal_feature_depth_regression": 0.8,
+    "signal_ticket_mix_shift": 1.0,
+    "signal_sla_policing": 0.6,
+    "signal_co_innovation_withdrawal": 0.8,
+    "signal_qbr_disengagement": 0.8,
 }
 CHURNED = "churned"
 
@@ -294,6 +309,7 @@ def _training_examples(
     *,
     before: int,
     lead: int,
+    beyond: BeyondFrames | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Past renewals (strictly before ``before``) with features as of ``lead`` before each."""
     renewals = activity.renewals
@@ -301,11 +317,35 @@ def _training_examples(
     mask = np.isfinite(at) & (at < before) & (at - lead >= 0)
     past = renewals[mask]
     features = risk_features(
-        activity, signals, past["account_id"].astype(str), (at[mask] - lead).astype(np.int64)
+        activity,
+        signals,
+        past["account_id"].astype(str),
+        (at[mask] - lead).astype(np.int64),
+        beyond=beyond,
     )
     churned = (past["outcome"].astype(str) == CHURNED).to_numpy()
     segments = _segment_of(activity, past["account_id"].astype(str).to_numpy())
     return features, churned, segments
+
+
+def _history_examples(
+    activity: Activity,
+    signals: list[dict[str, Any]],
+    *,
+    train_lead: int,
+    beyond: BeyondFrames | None,
+) -> tuple[np.ndarray, pd.DataFrame, np.ndarray, np.ndarray]:
+    """Every renewal with ``train_lead`` of history: its time, features as of
+    ``train_lead`` before it, outcome and segment."""
+    history = activity.renewals.assign(
+        at=pd.to_numeric(activity.renewals["at"], errors="coerce")
+    ).dropna(subset=["at"])
+    history = history[history["at"] - train_lead >= 0]
+    train_at = history["at"].to_numpy(dtype=np.int64)
+    accounts = history["account_id"].astype(str)
+    features = risk_features(activity, signals, accounts, train_at - train_lead, beyond=beyond)
+    churned = (history["outcome"].astype(str) == CHURNED).to_numpy()
+    return train_at, features, churned, _segment_of(activity, accounts.to_numpy())
 
 
 def _segment_of(activity: Activity, account_ids: np.ndarray) -> np.ndarray:
@@ -354,6 +394,7 @@ def score_risk(
     tier_shares: tuple[float, ...] = DEFAULT_TIER_SHARES,
     min_renewals: int = 40,
     min_churns: int = 8,
+    beyond: BeyondFrames | None = None,
 ) -> list[dict[str, Any]]:
     """Churn risk of every account as of ``as_of``, with tiers and top factors.
 
@@ -375,6 +416,8 @@ def score_risk(
     tier_shares : tuple of float, keyword-only
     min_renewals, min_churns : int, keyword-only
         See :func:`fit_risk_model`.
+    beyond : BeyondFrames, optional, keyword-only
+        Usage, ticket categories and engagements for the beyond-conversation features.
 
     Returns
     -------
@@ -386,7 +429,7 @@ def score_risk(
     activity = as_activity(frames)
     signal_list = [s for s in signals if int(s["at"]) < as_of]
     features_train, churned, segments_train = _training_examples(
-        activity, signal_list, before=as_of, lead=lead
+        activity, signal_list, before=as_of, lead=lead, beyond=beyond
     )
     model = fit_risk_model(
         features_train,
@@ -397,7 +440,9 @@ def score_risk(
         tier_shares=tier_shares,
     )
     account_ids = activity.accounts["account_id"].astype(str).to_numpy()
-    features = risk_features(activity, signal_list, account_ids, [as_of] * len(account_ids))
+    features = risk_features(
+        activity, signal_list, account_ids, [as_of] * len(account_ids), beyond=beyond
+    )
     segments = _segment_of(activity, account_ids)
     scores, factors = _score_rows(model, features, segments, top_factors=top_factors)
     tiers = assign_tiers(scores, segments, tier_shares=tier_shares)
@@ -426,6 +471,8 @@ def backtest_risk(
     tier_shares: tuple[float, ...] = DEFAULT_TIER_SHARES,
     min_renewals: int = 40,
     min_churns: int = 8,
+    beyond: BeyondFrames | None = None,
+    without: tuple[str, ...] = (),
 ) -> list[dict[str, Any]]:
     """Score each account as of ``lead_days`` before its last renewal, out of sample.
 
@@ -447,6 +494,10 @@ def backtest_risk(
         (default: the frames' renewals).
     lead_days : int, keyword-only
         Days before the last renewal at which to score (default 60).
+    beyond : BeyondFrames, optional, keyword-only
+        Usage, ticket categories and engagements for the beyond-conversation features.
+    without : tuple of str, keyword-only
+        Features held at zero (an ablation: what the model does without them).
 
     Returns
     -------
@@ -464,17 +515,13 @@ def backtest_risk(
     segments = _segment_of(activity, account_ids)
     # Features only read data (and signals) before their own date, so every example and
     # every scoring point is computed once; each week's model then picks its rows.
-    history = activity.renewals.assign(
-        at=pd.to_numeric(activity.renewals["at"], errors="coerce")
-    ).dropna(subset=["at"])
-    history = history[history["at"] - train_lead >= 0]
-    train_at = history["at"].to_numpy(dtype=np.int64)
-    train_features = risk_features(
-        activity, signal_list, history["account_id"].astype(str), train_at - train_lead
+    train_at, train_features, train_churned, train_segments = _history_examples(
+        activity, signal_list, train_lead=train_lead, beyond=beyond
     )
-    train_churned = (history["outcome"].astype(str) == CHURNED).to_numpy()
-    train_segments = _segment_of(activity, history["account_id"].astype(str).to_numpy())
-    features = risk_features(activity, signal_list, account_ids, as_of)
+    features = risk_features(activity, signal_list, account_ids, as_of, beyond=beyond)
+    for name in without:
+        train_features[name] = 0.0
+        features[name] = 0.0
     scores = np.zeros(len(account_ids))
     factors: list[list[dict[str, Any]]] = [[] for _ in account_ids]
     kinds = [""] * len(account_ids)

@@ -11,6 +11,11 @@ and the ``window`` before it:
 - ``senior_contacts``: VP and C-level people engaged in the last window;
 - ``multi_role``: 1 when engagement spans several functions and levels;
 
+the beyond-conversation features of
+:func:`stakegraph.analytics.beyond_features.beyond_features` (usage and depth trends,
+the shift of the ticket mix to exit and SLA categories, refused co-innovation invitations
+and skipped reviews; zero without that data);
+
 and the open signals (raised in the ``signal_horizon`` before ``d``, 180 days): one
 ``signal_<kind>`` feature per kind, the sum of their severities.
 """
@@ -23,8 +28,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from stakegraph.analytics.beyond_features import BEYOND_FEATURES, beyond_features
 from stakegraph.analytics.engagement import engagement
 from stakegraph.analytics.frames import PortfolioFrames
+from stakegraph.analytics.signals.beyond_tables import BeyondFrames
 from stakegraph.analytics.windows import Activity, as_activity
 from stakegraph.dates import DAY, WEEK
 from stakegraph.vocabulary import SIGNAL_KINDS
@@ -40,6 +47,7 @@ FEATURES = (
     "contacts_level",
     "senior_contacts",
     "multi_role",
+    *BEYOND_FEATURES,
     *(f"signal_{kind}" for kind in SIGNAL_KINDS),
 )
 
@@ -54,6 +62,7 @@ def risk_features(
     long_window: int = 365 * DAY,
     signal_horizon: int = 180 * DAY,
     resolution: int = WEEK,
+    beyond: BeyondFrames | None = None,
 ) -> pd.DataFrame:
     """The :data:`FEATURES` of each ``(account_id, date)``, from data before the date.
 
@@ -95,6 +104,9 @@ def risk_features(
         }
         for name, value in values.items():
             columns[name][rows] = np.where(ok, value, 0.0)
+    extra = beyond_features(beyond, accounts, when, window=window, long_window=long_window)
+    for name in BEYOND_FEATURES:
+        columns[name] = extra[name].to_numpy(float)
     out = pd.DataFrame({"account_id": accounts, "as_of": when, **columns})
     signal_frame = pd.DataFrame(list(signals))
     if len(signal_frame):

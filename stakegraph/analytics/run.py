@@ -30,6 +30,12 @@ from stakegraph.analytics.frames import (
     ROLE_COLUMNS,
     PortfolioFrames,
 )
+from stakegraph.analytics.signals.beyond_tables import (
+    ENGAGEMENT_FRAME_COLUMNS,
+    TICKET_FRAME_COLUMNS,
+    USAGE_FRAME_COLUMNS,
+    BeyondFrames,
+)
 from stakegraph.dates import DAY, WEEK, midnight_after
 from stakegraph.graph.store import GraphStore
 
@@ -89,6 +95,31 @@ def read_frames(store: GraphStore, *, since: int, until: int) -> PortfolioFrames
         accounts=accounts,
         renewals=renewals,
     )
+
+
+def read_beyond_frames(store: GraphStore, *, until: int) -> BeyondFrames:
+    """Usage, ticket categories and engagements before ``until``, from the store (empty
+    frames where none were imported)."""
+    usage = _beyond_frame(store, "analytics/read_usage", USAGE_FRAME_COLUMNS, until)
+    usage["value"] = pd.to_numeric(usage["value"], errors="coerce").astype("float64")
+    return BeyondFrames(
+        usage=usage,
+        tickets=_beyond_frame(store, "analytics/read_tickets", TICKET_FRAME_COLUMNS, until),
+        engagements=_beyond_frame(
+            store, "analytics/read_engagements", ENGAGEMENT_FRAME_COLUMNS, until
+        ),
+    )
+
+
+def _beyond_frame(
+    store: GraphStore, name: str, columns: tuple[str, ...], until: int
+) -> pd.DataFrame:
+    frame = store.query_df(name, until=until)
+    if frame.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "at" else object) for c in columns})
+    frame = frame[list(columns)].copy()
+    frame["at"] = pd.to_numeric(frame["at"]).astype("int64")
+    return frame
 
 
 # The fields of each interaction list analytics/read_interactions returns, in order.
@@ -356,9 +387,13 @@ def analyze(
         ]
     ]
     watch.lap("ties")
-    signals = [s.as_record() for s in detect_signals(activity, as_of=as_of, roles=frames.roles)]
+    beyond = read_beyond_frames(store, until=as_of)
+    signals = [
+        s.as_record()
+        for s in detect_signals(activity, as_of=as_of, roles=frames.roles, beyond=beyond)
+    ]
     watch.lap("signals")
-    risk = score_risk(activity, signals, as_of=as_of)
+    risk = score_risk(activity, signals, as_of=as_of, beyond=beyond)
     watch.lap("risk")
     account_ids = frames.accounts["account_id"].astype(str).tolist()
     write_results(
@@ -396,7 +431,7 @@ def evaluate_against_truth(store: GraphStore, truth: dict[str, Any]) -> dict[str
     latest = store.query("analytics/latest_interaction")[0]["latest"]
     until = midnight_after(int(latest)) if latest is not None else 0
     frames = read_frames(store, since=0, until=until)
-    risk = backtest_risk(frames, signals)
+    risk = backtest_risk(frames, signals, beyond=read_beyond_frames(store, until=until))
     return evaluate(signals, risk, truth)
 
 

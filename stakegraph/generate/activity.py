@@ -90,7 +90,7 @@ def account_rows(
     Returns
     -------
     list of list of str
-        Rows in the column order of ``GENERATED_INTERACTION_COLUMNS``, without the last
+        Rows in the column order of ``GENERATED_INTERACTION_COLUMNS`` up to ``account_id``
         (``bulk``: the caller adds it).
     """
     builder = _AccountBuilder(plan, context, rng)

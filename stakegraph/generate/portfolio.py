@@ -13,19 +13,24 @@ import numpy as np
 import numpy.typing as npt
 
 from stakegraph.generate.activity import AccountContext, account_rows
+from stakegraph.generate.beyond import BEYOND_CAUSE, BeyondPlan, plan_beyond
 from stakegraph.generate.bulk import bulk_mail_rows
+from stakegraph.generate.engagements import ENGAGEMENT_COLUMNS, engagement_rows
 from stakegraph.generate.knock_on import knock_on_events
 from stakegraph.generate.people import HOME_ORGANIZATION_ID, HomeTeam, build_home_team
 from stakegraph.generate.plan import (
     EXECUTIVE_WITHDRAWAL,
     AccountPlan,
+    PlannedEvent,
     pick_event_accounts,
     pick_segments,
     plan_account,
     plan_career_moves,
 )
 from stakegraph.generate.slide import slide_events
+from stakegraph.generate.tickets import with_ticket_fields
 from stakegraph.generate.timeline import Timeline
+from stakegraph.generate.usage import USAGE_COLUMNS, usage_rows
 from stakegraph.generate.volume import daily_multipliers, expected_rows
 from stakegraph.generate.writer import (
     GENERATED_INTERACTION_COLUMNS,
@@ -57,6 +62,9 @@ TRUTH_FILE = "truth.json"
 
 # Independent random streams, so that one part of the portfolio does not shift another.
 _STREAM_HOME, _STREAM_PLAN, _STREAM_ACTIVITY, _STREAM_BULK, _STREAM_KNOWS = range(5)
+# Beyond conversations: the plan, usage, ticket fields and engagements (new streams, so
+# the conversations of a seed are what they were).
+_STREAM_BEYOND, _STREAM_USAGE, _STREAM_TICKETS, _STREAM_ENGAGEMENTS = range(5, 9)
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,8 @@ class GenerationSummary:
     knows: int
     events: int
     truth_path: Path
+    usage: int = 0
+    engagements: int = 0
 
 
 def generate_portfolio(
@@ -128,6 +138,10 @@ def generate_portfolio(
     home = build_home_team(accounts, _stream(seed, _STREAM_HOME))
     plans = _plan_portfolio(accounts, seed, timeline, home, id_width)
 
+    beyond = [
+        plan_beyond(plan, timeline, _stream(seed, _STREAM_BEYOND, plan.org.number))
+        for plan in plans
+    ]
     people = list(all_people(home, plans))
     counts = {
         "organizations": write_csv(
@@ -140,7 +154,9 @@ def generate_portfolio(
             out_dir / "roles.csv", GENERATED_ROLE_COLUMNS, role_rows(people, timeline)
         ),
         "renewals": write_csv(
-            out_dir / "renewals.csv", GENERATED_RENEWAL_COLUMNS, renewal_rows(plans, timeline)
+            out_dir / "renewals.csv",
+            GENERATED_RENEWAL_COLUMNS,
+            renewal_rows(plans, timeline, [b.revenue for b in beyond]),
         ),
         "knows": write_csv(
             out_dir / "knows.csv",
@@ -160,9 +176,31 @@ def generate_portfolio(
     counts["interactions"] = write_csv(
         out_dir / "interactions.csv",
         GENERATED_INTERACTION_COLUMNS,
-        _interaction_rows(plans, context, seed, timeline, progress),
+        _interaction_rows(plans, beyond, context, seed, timeline, progress),
     )
-    truth = truth_document(plans, seed=seed, timeline=timeline)
+    counts["usage"] = write_csv(
+        out_dir / "usage.csv",
+        USAGE_COLUMNS,
+        (
+            row
+            for plan, extra in zip(plans, beyond, strict=True)
+            for row in usage_rows(
+                plan, extra, timeline, _stream(seed, _STREAM_USAGE, plan.org.number)
+            )
+        ),
+    )
+    counts["engagements"] = write_csv(
+        out_dir / "engagements.csv",
+        ENGAGEMENT_COLUMNS,
+        (
+            row
+            for plan, extra in zip(plans, beyond, strict=True)
+            for row in engagement_rows(
+                plan, extra, timeline, _stream(seed, _STREAM_ENGAGEMENTS, plan.org.number)
+            )
+        ),
+    )
+    truth = truth_document(plans, seed=seed, timeline=timeline, beyond=beyond)
     events = truth["events"]
     assert isinstance(events, list)
     truth_path = out_dir / TRUTH_FILE
@@ -175,19 +213,30 @@ def generate_portfolio(
     )
 
 
-def truth_document(plans: list[AccountPlan], *, seed: int, timeline: Timeline) -> dict[str, object]:
+def truth_document(
+    plans: list[AccountPlan],
+    *,
+    seed: int,
+    timeline: Timeline,
+    beyond: list[BeyondPlan] | None = None,
+) -> dict[str, object]:
     """The ``truth.json`` document: accounts, events and renewal outcomes.
 
     Events are the planted ones (``details.cause == "planted"``), those a planted event
     plants in another kind (``"knock_on"``, see `knock_on.knock_on_events`) and those the
-    pre-churn slide plants (``"pre_churn_slide"``, see `slide.slide_events`), per account
-    by date.
+    pre-churn slide plants (``"pre_churn_slide"``, see `slide.slide_events`), and the
+    beyond-conversation events of ``beyond`` (`beyond.plan_beyond`), per account by date.
     """
     events: list[dict[str, object]] = []
-    for plan in plans:
-        for event in sorted(
-            plan.events + knock_on_events(plan) + slide_events(plan), key=lambda e: e.day
-        ):
+    extras = beyond if beyond is not None else [None] * len(plans)
+    for plan, extra in zip(plans, extras, strict=True):
+        planned = plan.events + knock_on_events(plan) + slide_events(plan)
+        if extra is not None:
+            planned += [
+                PlannedEvent(kind=e.kind, day=e.day, details=dict(e.details), cause=BEYOND_CAUSE)
+                for e in extra.events
+            ]
+        for event in sorted(planned, key=lambda e: e.day):
             entry: dict[str, object] = {
                 "kind": event.kind,
                 "account_id": plan.id,
@@ -213,9 +262,18 @@ def truth_document(plans: list[AccountPlan], *, seed: int, timeline: Timeline) -
                 "account_id": plan.id,
                 "date": timeline.date_label(renewal.day),
                 "outcome": renewal.outcome,
+                **(
+                    {
+                        "arr_before": extra.revenue[i].arr_before,
+                        "arr_after": extra.revenue[i].arr_after,
+                        "reason": extra.revenue[i].reason,
+                    }
+                    if extra is not None
+                    else {}
+                ),
             }
-            for plan in plans
-            for renewal in plan.renewals
+            for plan, extra in zip(plans, extras, strict=True)
+            for i, renewal in enumerate(plan.renewals)
         ],
     }
 
@@ -271,17 +329,27 @@ def _calibrated(
 
 def _interaction_rows(
     plans: list[AccountPlan],
+    beyond: list[BeyondPlan],
     context: AccountContext,
     seed: int,
     timeline: Timeline,
     progress: Callable[[int, int], None] | None,
 ) -> Iterator[list[str]]:
-    for done, plan in enumerate(plans, start=1):
-        for row in account_rows(plan, context, _stream(seed, _STREAM_ACTIVITY, plan.org.number)):
-            yield [*row, ""]  # not bulk (empty = false)
+    for done, (plan, extra) in enumerate(zip(plans, beyond, strict=True), start=1):
+        rows = account_rows(plan, context, _stream(seed, _STREAM_ACTIVITY, plan.org.number))
+        for row in with_ticket_fields(
+            ([*row, ""] for row in rows),  # not bulk (empty = false)
+            plan,
+            extra,
+            timeline,
+            _stream(seed, _STREAM_TICKETS, plan.org.number),
+        ):
+            yield row
         if progress is not None:
             progress(done, len(plans))
-    yield from bulk_mail_rows(plans, timeline, _stream(seed, _STREAM_BULK))
+    width = len(GENERATED_INTERACTION_COLUMNS)
+    for row in bulk_mail_rows(plans, timeline, _stream(seed, _STREAM_BULK)):
+        yield [*row, *[""] * (width - len(row))]
 
 
 def _home_vacations(

@@ -7,9 +7,9 @@ models in :mod:`stakegraph.ingest.records`.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 
@@ -22,7 +22,7 @@ from stakegraph.generate.people import (
 )
 from stakegraph.generate.plan import AccountPlan
 from stakegraph.generate.timeline import Timeline
-from stakegraph.ingest.records import INTERACTION_COLUMNS, ROLE_COLUMNS
+from stakegraph.ingest.records import INTERACTION_COLUMNS, RENEWAL_COLUMNS, ROLE_COLUMNS
 
 # Every column, ``bulk`` included: newsletters are flagged so that nothing downstream has to
 # guess them (before the flag, 244 readers of a newsletter filed under one account showed
@@ -30,8 +30,13 @@ from stakegraph.ingest.records import INTERACTION_COLUMNS, ROLE_COLUMNS
 GENERATED_INTERACTION_COLUMNS: Final = INTERACTION_COLUMNS
 # The generator writes no ``buying_role`` (optional), so the files of a seed stay as they were.
 GENERATED_ROLE_COLUMNS: Final = tuple(c for c in ROLE_COLUMNS if c != "buying_role")
-# Renewals without their optional revenue and exit reason (not generated yet).
-GENERATED_RENEWAL_COLUMNS: Final = ("account_id", "date", "outcome")
+# Renewals carry their revenue (for retention KPIs); written whether or not the row model
+# reads them yet, in this order, after the required columns.
+_REVENUE_COLUMNS: Final = ("arr_before", "arr_after", "reason")
+GENERATED_RENEWAL_COLUMNS: Final = (
+    *(c for c in RENEWAL_COLUMNS if c not in _REVENUE_COLUMNS),
+    *_REVENUE_COLUMNS,
+)
 
 
 def write_csv(path: Path, columns: Iterable[str], rows: Iterable[list[str]]) -> int:
@@ -103,11 +108,21 @@ def role_rows(people: Iterable[Person], timeline: Timeline) -> Iterator[list[str
             ]
 
 
-def renewal_rows(plans: list[AccountPlan], timeline: Timeline) -> Iterator[list[str]]:
-    """Renewals within the history, per account in date order."""
-    for plan in plans:
-        for renewal in plan.renewals:
-            yield [plan.id, timeline.date_label(renewal.day), renewal.outcome]
+def renewal_rows(
+    plans: list[AccountPlan], timeline: Timeline, revenue: Sequence[Sequence[Any]]
+) -> Iterator[list[str]]:
+    """Renewals within the history, per account in date order, with their revenue
+    (``arr_before``, ``arr_after``, ``reason``: one record per renewal of each plan)."""
+    for plan, of_plan in zip(plans, revenue, strict=True):
+        for renewal, money in zip(plan.renewals, of_plan, strict=True):
+            yield [
+                plan.id,
+                timeline.date_label(renewal.day),
+                renewal.outcome,
+                f"{money.arr_before:.0f}",
+                f"{money.arr_after:.0f}",
+                money.reason or "",
+            ]
 
 
 def knows_rows(

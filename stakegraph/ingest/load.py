@@ -27,6 +27,7 @@ from stakegraph.ingest.records import (
     PersonRow,
     RenewalRow,
     RoleRow,
+    UsageRow,
 )
 
 T = TypeVar("T")
@@ -216,6 +217,25 @@ def load_engagements(
     return _merge(store, "ingest/merge_engagements", rows, run_id=run_id)
 
 
+def load_usage(store: GraphStore, usage: Sequence[UsageRow], *, run_id: str) -> WriteSummary:
+    """MERGE usage measurements (id ``<account_id>|<metric>|<date>|<person_id or empty>``)
+    and ``HAD_USAGE``: a re-run, or the same measurement sent again, updates in place."""
+    rows = [
+        {
+            "id": f"{u.account_id}|{u.metric}|{u.date.isoformat()}|{u.person_id or ''}",
+            "account_id": u.account_id,
+            "metric": u.metric,
+            "date": u.date,
+            "date_epoch": epoch_seconds(u.date),
+            "value": u.value,
+            "person_id": u.person_id,
+            "tier": u.tier,
+        }
+        for u in usage
+    ]
+    return _merge(store, "ingest/merge_usage", rows, run_id=run_id)
+
+
 def load_knows(store: GraphStore, pairs: Sequence[KnowsRow], *, run_id: str) -> WriteSummary:
     """MERGE ``KNOWS`` relationships."""
     rows = [
@@ -325,6 +345,9 @@ def load_interactions(
                 [p.person_id for p in i.participations],
                 [p.role for p in i.participations],
                 i.bulk,
+                i.category,
+                i.severity,
+                i.status,
             ]
         )
 

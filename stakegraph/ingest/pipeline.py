@@ -32,10 +32,17 @@ from stakegraph.ingest.load import (
     load_people_met_by_address,
     load_renewals,
     load_roles,
+    load_usage,
     set_reply_latencies,
     start_import_run,
 )
-from stakegraph.ingest.read import ImportFile, find_import_files, fingerprint_files, read_rows
+from stakegraph.ingest.read import (
+    ImportFile,
+    ImportFileError,
+    find_import_files,
+    fingerprint_files,
+    read_rows,
+)
 from stakegraph.ingest.records import (
     EngagementRow,
     InteractionRecord,
@@ -47,6 +54,7 @@ from stakegraph.ingest.records import (
     RenewalRow,
     RoleRow,
     RowError,
+    UsageRow,
     columns_of,
 )
 from stakegraph.ingest.report import (
@@ -55,6 +63,7 @@ from stakegraph.ingest.report import (
     Rejects,
     Warnings,
 )
+from stakegraph.ingest.ticket_rules import TICKET_RULES_FILE, TicketRulesError, read_ticket_rules
 from stakegraph.ingest.transform import (
     InteractionDeduplicator,
     Located,
@@ -66,6 +75,7 @@ from stakegraph.ingest.transform import (
     transform_people,
     transform_renewals,
     transform_roles,
+    transform_usage,
 )
 
 log = logging.getLogger(__name__)
@@ -78,6 +88,7 @@ _MODELS: dict[str, type[Any]] = {
     "knows": KnowsRow,
     "engagements": EngagementRow,
     "interactions": InteractionRow,
+    "usage": UsageRow,
 }
 
 
@@ -141,6 +152,8 @@ def import_directory(
         )
         run.load_entities()
         run.import_interactions(files["interactions"], line_counts["interactions"])
+        if "usage" in files:
+            run.import_usage(files["usage"])
     except BaseException:
         rejects.close()
         try:
@@ -283,9 +296,40 @@ class _Run:
             self.warnings.add(item.name, warning)
         return list(result.records)
 
+    # --- usage --------------------------------------------------------------------------------
+
+    def import_usage(self, item: ImportFile) -> None:
+        """Usage rows, chunk by chunk (the file can be large): validated, each account
+        known, a repeated measurement (same account, metric, date and person) kept once."""
+        now = get_store_directory(self.store)
+        directory = Directory.build(now.organizations, now.people)
+        tally = self._tally(item)
+        seen: set[tuple[str, str, str, str]] = set()
+        unknown: set[str] = set()
+        for chunk in read_rows(item, chunk_size=self.batch_size):
+            unknown |= self._unknown_columns(item, chunk)
+            tally.read += len(chunk)
+            result = transform_usage(chunk, directory=directory)
+            fresh = []
+            for row in result.records:
+                key = (row.account_id, row.metric, row.date.isoformat(), row.person_id or "")
+                if key not in seen:
+                    seen.add(key)
+                    fresh.append(row)
+            tally.rejected += len(result.errors)
+            tally.duplicates += len(result.records) - len(fresh)
+            self.rejects.write(result.errors)
+            self._written(load_usage(self.store, fresh, run_id=self.run_id))
+            self.progress("usage", tally.read, None)
+        self._warn_columns(item, unknown)
+
     # --- interactions -------------------------------------------------------------------------
 
     def import_interactions(self, item: ImportFile, total_lines: int) -> None:
+        try:
+            ticket_rules = read_ticket_rules(item.path.parent)
+        except TicketRulesError as exc:
+            raise ImportFileError(str(exc), path=item.path.parent / TICKET_RULES_FILE) from None
         now = get_store_directory(self.store)
         directory = Directory.build(now.organizations, now.people)
         element_ids = dict(now.element_ids)
@@ -301,7 +345,9 @@ class _Run:
             for chunk in read_rows(item, chunk_size=self.batch_size):
                 unknown_columns |= self._unknown_columns(item, chunk)
                 tally.read += len(chunk)
-                result = transform_interactions(chunk, directory=directory)
+                result = transform_interactions(
+                    chunk, directory=directory, ticket_rules=ticket_rules
+                )
                 ambiguous += result.ambiguous_accounts
                 raws = {r.line: r for r in chunk if isinstance(r, RawRow)}
                 unique, duplicate_errors = dedupe(result.records, item.name, raws)

@@ -28,6 +28,8 @@ ENTITIES: Final = (
     "knows",
     "engagements",
     "interactions",
+    "interactions",
+    "usage",
 )
 _CHUNK_BYTES: Final = 1 << 20
 

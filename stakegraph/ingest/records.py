@@ -22,11 +22,15 @@ from stakegraph.vocabulary import (
     BUYING_ROLES,
     ENGAGEMENT_KINDS,
     ENGAGEMENT_STATUSES,
+    FEATURE_TIERS,
     FUNCTIONS,
     INTERACTION_KINDS,
     LEVELS,
     ORGANIZATION_KINDS,
     OUTCOMES,
+    TICKET_CATEGORIES,
+    TICKET_SEVERITIES,
+    TICKET_STATUSES,
 )
 
 _EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
@@ -353,6 +357,16 @@ class InteractionRow(ImportRow):
     account_id: Text = None
     # Mailing-list and broadcast mail: kept, but analytics leave it out (docs/sources.md).
     bulk: Flag = False
+    # On tickets (docs/import-format.md): an empty category is inferred from the subject.
+    category: Annotated[
+        str | None, BeforeValidator(_optional_vocabulary("ticket category", TICKET_CATEGORIES))
+    ] = None
+    severity: Annotated[
+        str | None, BeforeValidator(_optional_vocabulary("ticket severity", TICKET_SEVERITIES))
+    ] = None
+    status: Annotated[
+        str | None, BeforeValidator(_optional_vocabulary("ticket status", TICKET_STATUSES))
+    ] = None
 
 
 class RenewalRow(ImportRow):
@@ -374,6 +388,42 @@ class EngagementRow(ImportRow):
     # Who on their side was invited or came, and who on ours ran it.
     person_id: Text = None
     our_person_id: Text = None
+
+
+def _usage_metric(value: Any) -> str:
+    text = _required_text(value)
+    if not _METRIC.match(text):
+        raise PydanticCustomError(
+            "metric",
+            "{value} is not a usage metric (letters, digits and _ . - /, or feature:<name>)",
+            {"value": _show(text)},
+        )
+    return text.lower()
+
+
+_METRIC = re.compile(r"^(feature:)?[A-Za-z0-9_.\-/]+$")
+
+
+def _usage_value(value: Any) -> float:
+    number = _optional_number(value)
+    if number is None:
+        raise PydanticCustomError("missing", "a value is required")
+    if number < 0:
+        raise PydanticCustomError(
+            "negative", "{value} is negative; usage is a count or a level", {"value": _show(value)}
+        )
+    return number
+
+
+class UsageRow(ImportRow):
+    account_id: RequiredText
+    date: Day
+    metric: Annotated[str, BeforeValidator(_usage_metric)]
+    value: Annotated[float, BeforeValidator(_usage_value)]
+    person_id: Text = None
+    tier: Annotated[
+        str | None, BeforeValidator(_optional_vocabulary("feature tier", FEATURE_TIERS))
+    ] = None
 
 
 class KnowsRow(ImportRow):
@@ -400,6 +450,7 @@ INTERACTION_COLUMNS: Final = columns_of(InteractionRow)
 RENEWAL_COLUMNS: Final = columns_of(RenewalRow)
 KNOWS_COLUMNS: Final = columns_of(KnowsRow)
 ENGAGEMENT_COLUMNS: Final = columns_of(EngagementRow)
+USAGE_COLUMNS: Final = columns_of(UsageRow)
 
 
 def validate_row(model: type[M], row: RawRow) -> M | RowError:
@@ -456,3 +507,7 @@ class InteractionRecord:
     line: int
     fingerprint: int  # equal for identical rows: a repeated row is dropped silently
     bulk: bool = False
+    # Tickets: category (given, or inferred from the subject), severity and status.
+    category: str | None = None
+    severity: str | None = None
+    status: str | None = None

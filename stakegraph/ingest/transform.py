@@ -7,7 +7,7 @@ and warnings. A bad row never stops the others.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -26,8 +26,10 @@ from stakegraph.ingest.records import (
     RenewalRow,
     RoleRow,
     RowError,
+    UsageRow,
     validate_row,
 )
+from stakegraph.ingest.ticket_rules import DEFAULT_RULES, TicketRule, categorize_subject
 
 T = TypeVar("T")
 R = TypeVar("R", OrganizationRow, PersonRow, RoleRow, RenewalRow, KnowsRow, EngagementRow)
@@ -246,10 +248,37 @@ def transform_knows(
     )
 
 
-def transform_interactions(
+def transform_usage(
     rows: Iterable[RawRow | RowError], *, directory: Directory
+) -> Transformed[UsageRow]:
+    """Validate usage measurements: each of a known account (see docs/import-format.md)."""
+    out: Transformed[UsageRow] = Transformed()
+    for row in rows:
+        if isinstance(row, RowError):
+            out.errors.append(row)
+            continue
+        parsed = validate_row(UsageRow, row)
+        if isinstance(parsed, RowError):
+            out.errors.append(parsed)
+            continue
+        problem = _account_error(row, "account_id", parsed.account_id, directory)
+        if problem is not None:
+            out.errors.append(problem)
+            continue
+        out.records.append(parsed)
+    return out
+
+
+def transform_interactions(
+    rows: Iterable[RawRow | RowError],
+    *,
+    directory: Directory,
+    ticket_rules: Sequence[TicketRule] = DEFAULT_RULES,
 ) -> Transformed[InteractionRecord]:
     """Validate interactions and resolve their participants and account.
+
+    A ticket without a ``category`` gets the one ``ticket_rules`` give its subject
+    (:func:`~stakegraph.ingest.ticket_rules.categorize_subject`).
 
     Duplicates are not removed here (they may sit in different chunks): see
     :class:`InteractionDeduplicator`. ``in_reply_to`` is not checked here either: the
@@ -265,7 +294,7 @@ def transform_interactions(
         if isinstance(parsed, RowError):
             out.errors.append(parsed)
             continue
-        record = _interaction(row, parsed, directory)
+        record = _interaction(row, parsed, directory, ticket_rules)
         if isinstance(record, RowError):
             out.errors.append(record)
             continue
@@ -315,7 +344,10 @@ class InteractionDeduplicator:
 
 
 def _interaction(
-    row: RawRow, parsed: InteractionRow, directory: Directory
+    row: RawRow,
+    parsed: InteractionRow,
+    directory: Directory,
+    ticket_rules: Sequence[TicketRule],
 ) -> RowError | tuple[InteractionRecord, bool]:
     organizer = parsed.kind in _ORGANIZER_KINDS
     roles = (
@@ -369,6 +401,13 @@ def _interaction(
             line=row.line,
             fingerprint=hash(parsed),
             bulk=parsed.bulk,
+            category=(
+                parsed.category or categorize_subject(parsed.subject, ticket_rules)
+                if parsed.kind == "ticket"
+                else parsed.category
+            ),
+            severity=parsed.severity,
+            status=parsed.status,
         ),
         ambiguous,
     )

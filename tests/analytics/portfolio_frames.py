@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from stakegraph.analytics.frames import PortfolioFrames
+from stakegraph.analytics.signals.beyond_tables import BeyondFrames
+from stakegraph.ingest.ticket_rules import categorize_subject, read_ticket_rules
 
 _ROLE_RANK = {"from": 0, "to": 1, "cc": 2}
 
@@ -145,3 +147,50 @@ def load_truth(directory: Path | str) -> dict[str, Any]:
     """The generator's ``truth.json``."""
     truth: dict[str, Any] = json.loads((Path(directory) / "truth.json").read_text("utf-8"))
     return truth
+
+
+def load_beyond_frames(directory: Path | str) -> BeyondFrames:
+    """Usage, ticket categories (inferred from the subject where empty, by the directory's
+    rule table) and engagements of an import directory, for the beyond-conversation
+    detectors; files that are missing give empty frames."""
+    directory = Path(directory)
+    beyond = BeyondFrames.empty()
+    usage, tickets, engagements = beyond.usage, beyond.tickets, beyond.engagements
+    if (directory / "usage.csv").exists():
+        raw = pd.read_csv(directory / "usage.csv", dtype=str, keep_default_na=False)
+        usage = pd.DataFrame(
+            {
+                "account_id": raw["account_id"],
+                "at": _epoch(raw["date"]),
+                "metric": raw["metric"].str.lower(),
+                "value": pd.to_numeric(raw["value"]).astype(float),
+                "tier": raw["tier"].replace("", None),
+            }
+        )
+    raw = pd.read_csv(directory / "interactions.csv", dtype=str, keep_default_na=False)
+    if "category" in raw.columns:
+        rules = read_ticket_rules(directory)
+        of_tickets = raw[raw["kind"] == "ticket"].drop_duplicates("id")
+        category = [
+            given or categorize_subject(subject, rules)
+            for given, subject in zip(of_tickets["category"], of_tickets["subject"], strict=True)
+        ]
+        tickets = pd.DataFrame(
+            {
+                "account_id": of_tickets["account_id"],
+                "at": _epoch(of_tickets["at"]),
+                "category": category,
+            }
+        )
+    if (directory / "engagements.csv").exists():
+        raw = pd.read_csv(directory / "engagements.csv", dtype=str, keep_default_na=False)
+        engagements = pd.DataFrame(
+            {
+                "account_id": raw["account_id"],
+                "kind": raw["kind"],
+                "at": _epoch(raw["date"]),
+                "status": raw["status"],
+                "person_id": raw["person_id"].replace("", None),
+            }
+        )
+    return BeyondFrames(usage=usage, tickets=tickets, engagements=engagements)

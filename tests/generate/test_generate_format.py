@@ -43,8 +43,11 @@ DOCUMENTED = {
         "in_reply_to",
         "account_id",
         "bulk",
+        "category",
+        "severity",
+        "status",
     ),
-    "renewals": ("account_id", "date", "outcome"),
+    "renewals": ("account_id", "date", "outcome", "arr_before", "arr_after", "reason"),
     "knows": ("person_a", "person_b", "since", "source"),
 }
 LEVELS = {"ic", "manager", "director", "vp", "c_level"}

@@ -15,6 +15,8 @@ import pandas as pd
 import pytest
 from generated_portfolio import LoadedPortfolio
 
+from stakegraph.generate.beyond import BEYOND_CAUSE
+
 EVENT_KINDS = {
     "champion_departure",
     "single_node_bottleneck",
@@ -72,7 +74,12 @@ def test_about_two_fifths_of_accounts_get_one_or_two_events(
     assert per_account.between(1, 2).all()
     assert 0.35 <= len(unhealthy) / len(truth["accounts"]) <= 0.45
     assert {e["kind"] for e in planted} == EVENT_KINDS
-    assert {e["details"]["cause"] for e in truth["events"]} == {PLANTED, KNOCK_ON, SLIDE}
+    assert {e["details"]["cause"] for e in truth["events"]} == {
+        PLANTED,
+        KNOCK_ON,
+        SLIDE,
+        BEYOND_CAUSE,
+    }
 
 
 def test_knock_on_events_sit_on_a_planted_event_of_the_other_kind(

@@ -9,7 +9,13 @@ import numpy as np
 import pandas as pd
 
 from stakegraph.analytics.frames import PortfolioFrames
+from stakegraph.analytics.signals.beyond_tables import BeyondFrames
 from stakegraph.analytics.signals.bottleneck import single_node_bottlenecks
+from stakegraph.analytics.signals.ceremonies import (
+    co_innovation_withdrawals,
+    mark_executives,
+    qbr_disengagements,
+)
 from stakegraph.analytics.signals.champion import champion_departures
 from stakegraph.analytics.signals.contraction import engagement_contractions
 from stakegraph.analytics.signals.executive import executive_withdrawals
@@ -18,18 +24,26 @@ from stakegraph.analytics.signals.parameters import SignalParameters
 from stakegraph.analytics.signals.record import Signal
 from stakegraph.analytics.signals.stakeholders import stakeholder_departures
 from stakegraph.analytics.signals.tables import WeeklyTables
+from stakegraph.analytics.signals.tickets import sla_policings, ticket_mix_shifts
+from stakegraph.analytics.signals.usage import feature_depth_regressions, usage_declines
 from stakegraph.analytics.windows import DEFAULT_BULK_THRESHOLD, Activity, prepare_activity
 from stakegraph.vocabulary import (
     CHAMPION_DEPARTURE,
+    CO_INNOVATION_WITHDRAWAL,
     ENGAGEMENT_CONTRACTION,
     EXECUTIVE_WITHDRAWAL,
+    FEATURE_DEPTH_REGRESSION,
+    QBR_DISENGAGEMENT,
     RESPONSE_LATENCY_INFLATION,
     SIGNAL_KINDS,
     SINGLE_NODE_BOTTLENECK,
+    SLA_POLICING,
     STAKEHOLDER_DEPARTURE,
+    TICKET_MIX_SHIFT,
+    USAGE_DECLINE,
 )
 
-__all__ = ["DETECTORS", "detect_signals"]
+__all__ = ["BEYOND_DETECTORS", "DETECTORS", "detect_signals"]
 
 Detector = Callable[[WeeklyTables, SignalParameters], list[Signal]]
 # Every detector by the kind it raises, in the order they run.
@@ -41,6 +55,17 @@ DETECTORS: Mapping[str, Detector] = {
     ENGAGEMENT_CONTRACTION: engagement_contractions,
     STAKEHOLDER_DEPARTURE: stakeholder_departures,
 }
+BeyondDetector = Callable[[BeyondFrames, int, SignalParameters], list[Signal]]
+# The detectors of usage, tickets and engagements (they read BeyondFrames, not the
+# conversations' weekly tables), in the order they run.
+BEYOND_DETECTORS: Mapping[str, BeyondDetector] = {
+    USAGE_DECLINE: usage_declines,
+    FEATURE_DEPTH_REGRESSION: feature_depth_regressions,
+    TICKET_MIX_SHIFT: ticket_mix_shifts,
+    SLA_POLICING: sla_policings,
+    CO_INNOVATION_WITHDRAWAL: co_innovation_withdrawals,
+    QBR_DISENGAGEMENT: qbr_disengagements,
+}
 
 
 def detect_signals(
@@ -50,6 +75,7 @@ def detect_signals(
     roles: pd.DataFrame | None = None,
     kinds: tuple[str, ...] = SIGNAL_KINDS,
     bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
+    beyond: BeyondFrames | None = None,
     **parameters: Any,
 ) -> list[Signal]:
     """Every signal of every account raised on the weekly grid ending at ``as_of``.
@@ -67,6 +93,9 @@ def detect_signals(
         Detectors to run (default all of :data:`~stakegraph.vocabulary.SIGNAL_KINDS`).
     bulk_threshold : int, keyword-only
         Interactions with more distinct people are bulk and ignored (default 25).
+    beyond : BeyondFrames, optional, keyword-only
+        Usage, ticket categories and engagements, read by the detectors of
+        :data:`BEYOND_DETECTORS` (default none: they raise nothing).
     **parameters
         Keyword-only tuning parameters by flat name (``recent_weeks``,
         ``champion_alpha``, ...), see :class:`SignalParameters` and its groups.
@@ -90,12 +119,20 @@ def detect_signals(
         activity = prepare_activity(_before(frames, as_of), bulk_threshold=bulk_threshold)
         role_frame = frames.roles if roles is None else roles
     tables = WeeklyTables.build(activity, role_frame, as_of=as_of)
-    if tables is None:
-        return []
     signals: list[Signal] = []
     for kind, detector in DETECTORS.items():
-        if kind in kinds:
+        if kind in kinds and tables is not None:
             signals += detector(tables, params)
+    if beyond is not None:
+        seen = beyond.before(as_of)
+        seen = BeyondFrames(
+            usage=seen.usage,
+            tickets=seen.tickets,
+            engagements=mark_executives(seen.engagements, role_frame),
+        )
+        for kind, beyond_detector in BEYOND_DETECTORS.items():
+            if kind in kinds:
+                signals += beyond_detector(seen, as_of, params)
     signals = _once_per_departure(signals)
     signals = _before_churn(signals, activity.renewals)
     signals.sort(key=lambda s: (s.at, s.account_id, s.kind, s.id))

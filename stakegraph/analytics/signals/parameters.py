@@ -14,6 +14,7 @@ from typing import Any
 
 __all__ = [
     "BottleneckParameters",
+    "CeremonyParameters",
     "ChampionParameters",
     "ContractionParameters",
     "ExecutiveParameters",
@@ -21,6 +22,8 @@ __all__ = [
     "SignalParameters",
     "SilenceParameters",
     "StakeholderParameters",
+    "TicketParameters",
+    "UsageParameters",
     "WindowParameters",
 ]
 
@@ -257,6 +260,105 @@ class ContractionParameters(_Checked):
     min_baseline: int = _within(12, 0, 1_000_000)
 
 
+@dataclass(frozen=True)
+class UsageParameters(_Checked):
+    """Usage decline and feature-depth regression (usage.csv).
+
+    Attributes
+    ----------
+    recent_weeks : int
+        Recent window whose median is compared with the baseline's (default 6: two
+        holiday weeks in it do not move its median).
+    baseline_weeks : int
+        Baseline window just before it (default 26).
+    min_baseline : int
+        Observations of a metric needed in the baseline (default 4).
+    max_ratio : float
+        Largest recent-to-baseline ratio of usage that is a decline (default 0.7).
+    max_depth_ratio : float
+        Largest recent-to-baseline ratio of the advanced features' share of feature use
+        that is a regression (default 0.5).
+    noise_sds : float
+        A drop must also exceed this many of the metric's own baseline spread (robust
+        standard deviation of its log, default 3).
+    """
+
+    recent_weeks: int = _within(6, 1, 520)
+    baseline_weeks: int = _within(26, 1, 520)
+    min_baseline: int = _within(4, 1, 10_000)
+    max_ratio: float = _within(0.7, 0.0, 1.0, open_low=True)
+    max_depth_ratio: float = _within(0.5, 0.0, 1.0, open_low=True)
+    noise_sds: float = _within(3.0, 0.0, 100.0)
+
+
+@dataclass(frozen=True)
+class TicketParameters(_Checked):
+    """Ticket-mix shift and SLA policing (the ``category`` of ticket interactions).
+
+    Attributes
+    ----------
+    alpha : float
+        Significance level of the one-sided binomial test of the recent share against
+        the account's own baseline share (default 2e-3).
+    recent_weeks : int
+        Recent window (default 10).
+    baseline_weeks : int
+        Baseline window just before it (default 52).
+    min_baseline : int
+        Baseline tickets needed (default 30).
+    min_share : float
+        Smallest recent share of the categories in question that fires (default 0.3).
+    max_building_ratio : float
+        A mix shift also needs the share of feature requests, integration and
+        optimization to fall to at most this fraction of the baseline's (default 0.5).
+    prior_tickets : float
+        Weight of the prior on the baseline share, in tickets (default 20; its mean is
+        the share of the category set in :data:`~stakegraph.analytics.signals.tickets.PRIOR_SHARE`).
+    min_recent : int
+        Recent tickets needed (default 6).
+    min_hit_weeks : int
+        The recent tickets of the categories in question must fall in at least this many
+        distinct weeks (default 3: one incident week's complaints are not a shift).
+    """
+
+    alpha: float = _within(2e-3, 0.0, 1.0, open_low=True)
+    recent_weeks: int = _within(10, 1, 520)
+    baseline_weeks: int = _within(52, 1, 520)
+    min_baseline: int = _within(30, 0, 1_000_000)
+    min_share: float = _within(0.3, 0.0, 1.0)
+    max_building_ratio: float = _within(0.5, 0.0, 1.0)
+    prior_tickets: float = _within(20.0, 0.0, 1_000.0)
+    min_recent: int = _within(6, 1, 1_000_000)
+    min_hit_weeks: int = _within(3, 1, 520)
+
+
+@dataclass(frozen=True)
+class CeremonyParameters(_Checked):
+    """Co-innovation withdrawal and business-review disengagement (engagements.csv).
+
+    Attributes
+    ----------
+    alpha : float
+        Significance level of the one-sided binomial test of the recent refusals against
+        the account's own past rate (default 2e-3).
+    recent_days : int
+        The recent decisions or sessions are those of this many days (default 90 for
+        co-innovation invitations; business reviews and check-ins use half of it).
+    max_recent : int
+        At most this many of the latest are tested (default 6).
+    min_refusals : int
+        Recent refusals needed (default 3).
+    min_baseline : int
+        Earlier decisions or sessions needed (default 5).
+    """
+
+    alpha: float = _within(2e-3, 0.0, 1.0, open_low=True)
+    recent_days: int = _within(90, 1, 3650)
+    max_recent: int = _within(6, 1, 1000)
+    min_refusals: int = _within(3, 1, 1000)
+    min_baseline: int = _within(5, 0, 1_000_000)
+
+
 # Flat keyword prefix -> group attribute, for the keywords of detect_signals.
 _GROUPS = {
     "bottleneck": BottleneckParameters,
@@ -266,6 +368,9 @@ _GROUPS = {
     "latency": LatencyParameters,
     "contraction": ContractionParameters,
     "stakeholder": StakeholderParameters,
+    "usage": UsageParameters,
+    "ticket": TicketParameters,
+    "ceremony": CeremonyParameters,
 }
 
 
@@ -281,6 +386,9 @@ class SignalParameters:
     latency: LatencyParameters = field(default_factory=LatencyParameters)
     contraction: ContractionParameters = field(default_factory=ContractionParameters)
     stakeholder: StakeholderParameters = field(default_factory=StakeholderParameters)
+    usage: UsageParameters = field(default_factory=UsageParameters)
+    ticket: TicketParameters = field(default_factory=TicketParameters)
+    ceremony: CeremonyParameters = field(default_factory=CeremonyParameters)
 
     @classmethod
     def from_keywords(cls, **keywords: Any) -> SignalParameters:

@@ -42,6 +42,14 @@ EVIDENCE_DIGITS: Mapping[str, int] = {
     "step_evidence": 3,
     "engagement_score": 3,
     "brokerage": 2,
+    "usage_ratio": 3,
+    "advanced_share_ratio": 3,
+    "share_recent": 3,
+    "share_baseline": 3,
+    "building_share_recent": 3,
+    "building_share_baseline": 3,
+    "tickets_per_week_ratio": 3,
+    "refusal_rate_before": 3,
 }
 
 

@@ -13,11 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 from stakegraph.vocabulary import (
     CHAMPION_DEPARTURE,
+    CO_INNOVATION_WITHDRAWAL,
     ENGAGEMENT_CONTRACTION,
     EXECUTIVE_WITHDRAWAL,
+    FEATURE_DEPTH_REGRESSION,
+    QBR_DISENGAGEMENT,
     RESPONSE_LATENCY_INFLATION,
     SINGLE_NODE_BOTTLENECK,
+    SLA_POLICING,
     STAKEHOLDER_DEPARTURE,
+    TICKET_MIX_SHIFT,
+    USAGE_DECLINE,
 )
 
 if TYPE_CHECKING:
@@ -113,7 +119,48 @@ def _stakeholder(evidence: Evidence) -> str:
     )
 
 
+def _usage(evidence: Evidence) -> str:
+    metrics = ", ".join(str(m) for m in evidence["metrics_declined"])
+    return (
+        f"Usage has fallen to {evidence['usage_ratio']:.0%} of the half-year before "
+        f"({metrics}), over the last {evidence['recent_weeks']} weeks."
+    )
+
+
+def _depth(evidence: Evidence) -> str:
+    return (
+        f"Advanced features' share of use has fallen to {evidence['advanced_share_ratio']:.0%} "
+        f"of what it was, with basic use kept: back to the basics."
+    )
+
+
+def _ticket_shift(evidence: Evidence) -> str:
+    what = "data export, contract and billing" if len(evidence["categories"]) > 1 else "SLA"
+    return (
+        f"{evidence['share_recent']:.0%} of the last {evidence['tickets_recent']} tickets are "
+        f"about {what}, against {evidence['share_baseline']:.0%} before; feature requests, "
+        f"integration and optimization {evidence['building_share_recent']:.0%} "
+        f"(from {evidence['building_share_baseline']:.0%})."
+    )
+
+
+def _refusals(what: str) -> Callable[[Evidence], str]:
+    def write(evidence: Evidence) -> str:
+        return (
+            f"{evidence['refusals']} of the last {evidence['recent']} {what} refused, against "
+            f"{evidence['refusal_rate_before']:.0%} of the {evidence['decisions_before']} before."
+        )
+
+    return write
+
+
 _WRITERS: Mapping[str, Callable[[Evidence], str]] = {
+    USAGE_DECLINE: _usage,
+    FEATURE_DEPTH_REGRESSION: _depth,
+    TICKET_MIX_SHIFT: _ticket_shift,
+    SLA_POLICING: _ticket_shift,
+    CO_INNOVATION_WITHDRAWAL: _refusals("co-innovation invitations"),
+    QBR_DISENGAGEMENT: _refusals("business reviews and check-ins"),
     SINGLE_NODE_BOTTLENECK: _bottleneck,
     CHAMPION_DEPARTURE: _champion,
     EXECUTIVE_WITHDRAWAL: _executives,

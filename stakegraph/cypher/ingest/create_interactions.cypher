@@ -2,7 +2,8 @@
 // Rows are lists, not maps, and nodes are found by element id: on ArcadeDB both are far
 // faster than map access and index lookups (tests/ingest/synthetic.py). A row is
 // [id, kind, at_epoch, subject, thread_id, in_reply_to, reply_latency_s, account_id,
-//  account element id, [[person element id, as], ...], [person id, ...], [as, ...], bulk].
+//  account element id, [[person element id, as], ...], [person id, ...], [as, ...], bulk,
+//  category, severity, status] (the last three on tickets, else null).
 // The last two are a read copy of the participations for bulk analytics reads, which
 // would otherwise fetch one row per PARTICIPATED relationship.
 // params: $rows, $run_id
@@ -12,7 +13,8 @@ CREATE (i:Interaction {id: row[0], kind: row[1], at: datetime({epochSeconds: row
                        at_epoch: row[2], subject: row[3], thread_id: row[4],
                        in_reply_to: row[5], reply_latency_s: row[6], account_id: row[7],
                        participants: size(row[9]), person_ids: row[10], person_roles: row[11],
-                       bulk: row[12], import_run: $run_id})
+                       bulk: row[12], category: row[13], severity: row[14],
+                       status: row[15], import_run: $run_id})
 CREATE (i)-[:ABOUT]->(a)
 WITH i, row
 UNWIND row[9] AS part

@@ -1,0 +1,91 @@
+"""The inputs of the beyond-conversation detectors: usage, tickets and engagements.
+
+Columns (every time epoch seconds, UTC)
+---------------------------------------
+usage
+    ``account_id`` str, ``at`` int64 (the row's date), ``metric`` str (``active_users``,
+    ``seats_used``, ``seats_purchased``, ``api_calls``, ``feature:<name>``, ...),
+    ``value`` float, ``tier`` str or None (``basic``/``advanced`` on features).
+tickets
+    ``account_id`` str, ``at`` int64, ``category`` str (given or inferred on import).
+engagements
+    ``account_id`` str, ``kind`` str, ``at`` int64, ``status`` str, ``person_id`` str or
+    None.
+
+Any of them may be empty: the detectors that read it then raise nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from stakegraph.dates import WEEK
+
+__all__ = ["USAGE_FRAME_COLUMNS", "BeyondFrames", "week_ends"]
+
+USAGE_FRAME_COLUMNS = ("account_id", "at", "metric", "value", "tier")
+TICKET_FRAME_COLUMNS = ("account_id", "at", "category")
+ENGAGEMENT_FRAME_COLUMNS = ("account_id", "kind", "at", "status", "person_id")
+
+
+@dataclass(frozen=True)
+class BeyondFrames:
+    """Usage, tickets and engagements, as plain frames (see the module docstring)."""
+
+    usage: pd.DataFrame
+    tickets: pd.DataFrame
+    engagements: pd.DataFrame
+
+    def __post_init__(self) -> None:
+        for name, columns in (
+            ("usage", USAGE_FRAME_COLUMNS),
+            ("tickets", TICKET_FRAME_COLUMNS),
+            ("engagements", ENGAGEMENT_FRAME_COLUMNS),
+        ):
+            missing = [c for c in columns if c not in getattr(self, name).columns]
+            if missing:
+                raise ValueError(f"{name} frame lacks columns {missing}")
+
+    @classmethod
+    def empty(cls) -> BeyondFrames:
+        return cls(
+            usage=pd.DataFrame(columns=list(USAGE_FRAME_COLUMNS)),
+            tickets=pd.DataFrame(columns=list(TICKET_FRAME_COLUMNS)),
+            engagements=pd.DataFrame(columns=list(ENGAGEMENT_FRAME_COLUMNS)),
+        )
+
+    def before(self, as_of: int) -> BeyondFrames:
+        """Only what happened before ``as_of`` (the detectors are causal)."""
+        return BeyondFrames(
+            usage=_before(self.usage, as_of),
+            tickets=_before(self.tickets, as_of),
+            engagements=_before(self.engagements, as_of),
+        )
+
+
+def _before(frame: pd.DataFrame, as_of: int) -> pd.DataFrame:
+    at = pd.to_numeric(frame["at"], errors="coerce")
+    return frame[at < as_of]
+
+
+def by_account(frame: pd.DataFrame) -> Iterator[tuple[str, pd.DataFrame]]:
+    """Each account's rows, in time order, accounts sorted."""
+    if frame.empty:
+        return
+    ordered = frame.assign(at=pd.to_numeric(frame["at"]).astype("int64")).sort_values(
+        ["account_id", "at"], kind="stable"
+    )
+    for account_id, rows in ordered.groupby("account_id", sort=True):
+        yield str(account_id), rows
+
+
+def week_ends(first: int, as_of: int) -> np.ndarray:
+    """The weekly grid ``as_of, as_of - 1 week, ...`` after ``first``, oldest first."""
+    if as_of <= first:
+        return np.zeros(0, dtype=np.int64)
+    count = (as_of - first) // WEEK
+    return np.asarray(as_of - WEEK * np.arange(count, -1, -1), dtype=np.int64)

@@ -1,0 +1,181 @@
+"""Co-innovation withdrawal and business-review disengagement (engagements.csv).
+
+Both are a run of refusals against the account's own past rate of refusing.
+
+- **Co-innovation**: every decision on an invitation to a beta, pilot, steering
+  committee, advisory board or roadmap review (``accepted`` or ``attended`` is a yes;
+  ``declined`` or ``no_show`` a refusal; ``invited`` is no decision yet).
+- **Business reviews**: every session of a ``qbr``, ``ebr`` or ``check_in`` (the rows of
+  one kind and date). A session is a refusal when nobody attended, or, for a QBR or EBR,
+  when no executive attended although executives attended most of the account's earlier
+  ones (at least half of them, over at least two).
+
+At each decision (session), with the ``m <= max_recent`` latest within ``recent_days``
+(business reviews: half of it) holding ``k`` refusals and the ``n0`` before them ``k0``, it
+fires when ``k >= min_refusals``, ``n0 >= min_baseline`` and
+``P(K >= k | m, (k0 + 1) / (n0 + 2)) < alpha`` (the past rate with a uniform prior). The
+signal is dated the day after that decision. Once per episode (``cooldown_weeks``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from stakegraph.analytics.signals.beyond_tables import BeyondFrames, by_account
+from stakegraph.analytics.signals.parameters import CeremonyParameters, SignalParameters
+from stakegraph.analytics.signals.record import Signal, clip_severity
+from stakegraph.dates import DAY, WEEK
+from stakegraph.vocabulary import (
+    BUSINESS_REVIEW_KINDS,
+    CO_INNOVATION_KINDS,
+    CO_INNOVATION_WITHDRAWAL,
+    EXECUTIVE_LEVELS,
+    QBR_DISENGAGEMENT,
+)
+
+__all__ = ["co_innovation_withdrawals", "mark_executives", "qbr_disengagements", "refusal_runs"]
+
+_YES = ("accepted", "attended")
+_NO = ("declined", "no_show")
+
+
+def co_innovation_withdrawals(
+    beyond: BeyondFrames, as_of: int, params: SignalParameters
+) -> list[Signal]:
+    """Every run of declined co-innovation invitations (see the module docstring)."""
+    rows = beyond.engagements[
+        beyond.engagements["kind"].isin(CO_INNOVATION_KINDS)
+        & beyond.engagements["status"].isin(_YES + _NO)
+    ]
+    signals = []
+    for account_id, of_account in by_account(rows):
+        at = of_account["at"].to_numpy(np.int64)
+        refused = of_account["status"].isin(_NO).to_numpy()
+        for i, evidence in refusal_runs(at, refused, params.ceremony, params.ceremony.recent_days):
+            signals.append(_signal(CO_INNOVATION_WITHDRAWAL, account_id, at[i], evidence))
+    return [s for s in _once_per_episode(signals, params) if s.at <= as_of]
+
+
+def qbr_disengagements(beyond: BeyondFrames, as_of: int, params: SignalParameters) -> list[Signal]:
+    """Every run of skipped business reviews and check-ins (see the module docstring)."""
+    rows = beyond.engagements[beyond.engagements["kind"].isin(BUSINESS_REVIEW_KINDS)]
+    if "executive" not in rows.columns:
+        rows = rows.assign(executive=False)
+    signals = []
+    for account_id, of_account in by_account(rows):
+        sessions = (
+            of_account.assign(attended=of_account["status"] == "attended")
+            .assign(exec_attended=lambda f: f["attended"] & f["executive"].astype(bool))
+            .groupby(["at", "kind"], sort=True)
+            .agg(attended=("attended", "any"), exec_attended=("exec_attended", "any"))
+            .reset_index()
+        )
+        review = sessions["kind"].isin(("qbr", "ebr")).to_numpy()
+        exec_seen = sessions["exec_attended"].to_numpy()
+        # Reviews so far and of them with an executive, before each session.
+        reviews_before: np.ndarray = np.cumsum(review) - review
+        exec_before = np.cumsum(review & exec_seen) - (review & exec_seen)
+        expected_exec = (reviews_before >= 2) & (exec_before * 2 >= reviews_before)
+        refused = ~sessions["attended"].to_numpy() | (review & expected_exec & ~exec_seen)
+        at = sessions["at"].to_numpy(np.int64)
+        window = max(1, params.ceremony.recent_days // 2)
+        for i, evidence in refusal_runs(at, refused, params.ceremony, window):
+            evidence["reviews_without_executives"] = int(
+                np.sum(
+                    (review & expected_exec & ~exec_seen & sessions["attended"].to_numpy())[
+                        max(0, i - evidence["recent"] + 1) : i + 1
+                    ]
+                )
+            )
+            signals.append(_signal(QBR_DISENGAGEMENT, account_id, at[i], evidence))
+    return [s for s in _once_per_episode(signals, params) if s.at <= as_of]
+
+
+def refusal_runs(
+    at: np.ndarray, refused: np.ndarray, p: CeremonyParameters, recent_days: int
+) -> list[tuple[int, dict[str, float | int]]]:
+    """The decisions at which the latest refusals are improbable under the past rate.
+
+    Examples
+    --------
+    Nine yeses then three refusals in a row, a week apart:
+
+    >>> from stakegraph.analytics.signals.parameters import CeremonyParameters
+    >>> at = np.arange(12) * 7 * DAY
+    >>> refused = np.array([False] * 9 + [True] * 3)
+    >>> [(i, e["refusals"], round(e["p_value"], 4)) for i, e in
+    ...     refusal_runs(at, refused, CeremonyParameters(alpha=0.01), 90)]
+    [(11, 3, 0.0013)]
+    """
+    out: list[tuple[int, dict[str, float | int]]] = []
+    in_episode = False
+    for i in range(len(at)):
+        first = max(
+            int(np.searchsorted(at, at[i] - recent_days * DAY, side="right")), i - p.max_recent + 1
+        )
+        k, m = int(refused[first : i + 1].sum()), i + 1 - first
+        k0, n0 = int(refused[:first].sum()), first
+        # An episode lasts while the latest still hold min_refusals refusals: a baseline
+        # that has taken the refusals in stops finding them improbable, which does not
+        # end it.
+        in_episode = in_episode and k >= p.min_refusals
+        if in_episode or k < p.min_refusals or n0 < p.min_baseline or not refused[i]:
+            continue
+        rate = (k0 + 1) / (n0 + 2)
+        tail = float(stats.binom.sf(k - 1, m, rate))
+        if tail < p.alpha:
+            in_episode = True
+            out.append(
+                (
+                    i,
+                    {
+                        "refusals": k,
+                        "recent": m,
+                        "refusals_before": k0,
+                        "decisions_before": n0,
+                        "refusal_rate_before": k0 / n0,
+                        "p_value": tail,
+                    },
+                )
+            )
+    return out
+
+
+def mark_executives(engagements: pd.DataFrame, roles: pd.DataFrame | None) -> pd.DataFrame:
+    """Engagements with an ``executive`` column: the person held a VP or C-level role
+    (``roles``: ``person_id, level, start, end``) on the engagement's date."""
+    out = engagements.copy()
+    out["executive"] = False
+    if roles is None or roles.empty or out.empty:
+        return out
+    senior = roles[roles["level"].isin(EXECUTIVE_LEVELS)][["person_id", "start", "end"]]
+    merged = out.reset_index().merge(senior, on="person_id", how="inner")
+    end = pd.to_numeric(merged["end"], errors="coerce").fillna(np.inf)
+    start = pd.to_numeric(merged["start"], errors="coerce")
+    at = pd.to_numeric(merged["at"])
+    held = merged[(start <= at) & (at < end)]["index"].unique()
+    out.loc[held, "executive"] = True
+    return out
+
+
+def _signal(kind: str, account_id: str, at: int, evidence: dict[str, float | int]) -> Signal:
+    return Signal(
+        kind=kind,
+        account_id=account_id,
+        at=int(at // DAY * DAY + DAY),
+        severity=clip_severity(float(evidence["refusals"]) / float(evidence["recent"])),
+        evidence=evidence,
+    )
+
+
+def _once_per_episode(signals: list[Signal], params: SignalParameters) -> list[Signal]:
+    kept: list[Signal] = []
+    last: dict[str, int] = {}
+    for signal in sorted(signals, key=lambda s: (s.account_id, s.at)):
+        previous = last.get(signal.account_id)
+        last[signal.account_id] = signal.at
+        if previous is None or signal.at - previous >= params.windows.cooldown_weeks * WEEK:
+            kept.append(signal)
+    return kept
