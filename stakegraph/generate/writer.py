@@ -13,6 +13,7 @@ from typing import Final
 
 import numpy as np
 
+from stakegraph.generate.org_chart import reporting_lines
 from stakegraph.generate.people import (
     HOME_DOMAIN,
     HOME_NAME,
@@ -20,7 +21,6 @@ from stakegraph.generate.people import (
     HomeTeam,
     Person,
 )
-from stakegraph.generate.org_chart import reporting_lines
 from stakegraph.generate.plan import AccountPlan
 from stakegraph.generate.timeline import Timeline
 from stakegraph.ingest.records import INTERACTION_COLUMNS, ROLE_COLUMNS
