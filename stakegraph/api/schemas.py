@@ -165,6 +165,13 @@ class MapEdgePublic(BaseModel):
     evidence: list[EvidencePublic]
 
 
+class ReportingLinePublic(BaseModel):
+    report: str = Field(description="person id of the report")
+    manager: str = Field(description="person id of their manager")
+    since: date
+    until: date | None = Field(description="exclusive end; null while current")
+
+
 class StakeholderMapPublic(BaseModel):
     account_id: str
     as_of: date
@@ -172,6 +179,11 @@ class StakeholderMapPublic(BaseModel):
     window_end: date = Field(description="exclusive: the day after as_of")
     nodes: list[MapNodePublic]
     edges: list[MapEdgePublic]
+    reporting_lines: list[ReportingLinePublic] = Field(
+        default_factory=list,
+        description="the org chart among the map's people: who reports to whom on as_of "
+        "(roles.csv reports_to, CRM ReportsToId)",
+    )
 
 
 # --- suggestions -----------------------------------------------------------------------------
@@ -275,6 +287,7 @@ class OutreachAssignmentPublic(BaseModel):
     stakeholder: PersonBrief
     utility: float
     score: ScorePartsPublic
+    warm: bool = Field(description="a warm path leads from the executive to the stakeholder")
     reason: str
 
 
@@ -288,6 +301,7 @@ class OutreachUncoveredPublic(BaseModel):
 class OutreachPlanPublic(BaseModel):
     as_of: date
     total_utility: float
+    warm_introductions: int = Field(description="assignments that are warm introductions")
     assignments: list[OutreachAssignmentPublic]
     uncovered: list[OutreachUncoveredPublic]
     executives: list[OutreachExecutivePublic]

@@ -103,6 +103,7 @@ class AccountNetwork:
     active: set[str]
     members: set[str] = field(default_factory=set)
     graph: nx.Graph = field(default_factory=nx.Graph)
+    lines: list[ReportingLine] = field(default_factory=list)
 
     def declared(self, a: str, b: str) -> bool:
         """True when ``a`` and ``b`` are linked only by a declared acquaintance (knows.csv)."""
@@ -377,6 +378,7 @@ def _network(
         {p for t in touches for p, _ in t.participants},
         window.members,
         graph,
+        window.lines,
     )
 
 

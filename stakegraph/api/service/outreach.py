@@ -66,6 +66,7 @@ def outreach_plan(store: GraphStore, request: s.OutreachPlanRequest) -> s.Outrea
     return s.OutreachPlanPublic(
         as_of=day,
         total_utility=round(plan.total_utility, 4),
+        warm_introductions=plan.warm_introductions,
         assignments=[
             s.OutreachAssignmentPublic(
                 executive=person_brief(a.executive, is_ours=True),
@@ -74,6 +75,7 @@ def outreach_plan(store: GraphStore, request: s.OutreachPlanRequest) -> s.Outrea
                 stakeholder=person_brief(a.target.stakeholder),
                 utility=round(a.utility, 4),
                 score=score_public(a.score),
+                warm=a.warm,
                 reason=_plan_reason(a.executive, a.target, a.score),
             )
             for a in plan.assignments
