@@ -308,7 +308,18 @@ def test_outreach_plan_is_the_optimal_assignment(client: TestClient, keys: dict[
         ("u-vps", "a-ops"),
     ]
     # Omar -> Tom: (0.4 + 0.3 + 0.3 * 0.9 * 0.6 * 0.5) * (0.5 + 0.5 * 0.8) = 0.7029 ...
-    assert body["total_utility"] == pytest.approx(0.7029 + 0.549 + 0.56 + 0.324 + 0.414)
+    # Vera -> Ed through Vera's declared acquaintance (0.1):
+    # (0.4 + 0.3 * 0.2 + 0.3 * 0.1) * 0.9 = 0.441.
+    assert body["total_utility"] == pytest.approx(0.7029 + 0.549 + 0.56 + 0.324 + 0.441)
+    warm = {(a["executive"]["id"], a["stakeholder"]["id"]): a["warm"] for a in body["assignments"]}
+    assert warm == {
+        ("u-ceo", "a-cfo"): False,
+        ("u-ceo", "c-ceo"): False,
+        ("u-cto", "a-cto"): True,
+        ("u-vps", "a-champ"): False,
+        ("u-vps", "a-ops"): True,
+    }
+    assert body["warm_introductions"] == 2
     assert body["uncovered"] == []
     assert {e["id"]: (e["capacity"], e["assigned"]) for e in body["executives"]} == {
         "u-ceo": (2, 2),
