@@ -400,16 +400,30 @@ def _links(window: AccountWindow, ties: list[MapTie], touches: list[Touch]) -> l
     links += knows_links(
         (a, b, *window.knows_detail.get((a, b), (None, None))) for a, b in sorted(window.knows)
     )
-    links += former_colleague_links(
-        {pid: roles for pid, roles in window.roles.items() if pid in present},
-        at=at,
-        names={},
-    )
+    links += [
+        _private_employer(link, window)
+        for link in former_colleague_links(
+            {pid: roles for pid, roles in window.roles.items() if pid in present}, at=at
+        )
+    ]
     return [
         link
         for link in links
         if link.kind in ("tie", "knows") or (link.a in present and link.b in present)
     ]
+
+
+def _private_employer(link: Link, window: AccountWindow) -> Link:
+    """A former colleague's evidence names the employer only when it is ours or this account:
+    any other may be an account the caller must not learn of (docs/api.md, threat model)."""
+    org = link.evidence.get("organization_id")
+    ours = {
+        role.get("org_id") for roles in window.roles.values() for role in roles if role.get("home")
+    }
+    if org == window.account_id or org in ours:
+        return link
+    evidence = {**link.evidence, "organization_id": None, "organization": "another organization"}
+    return Link(link.a, link.b, link.kind, link.strength, evidence)
 
 
 def number_or_none(value: Any) -> int | None:
