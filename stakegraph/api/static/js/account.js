@@ -411,8 +411,10 @@ const HOP_KINDS = {reports_to: 'reporting line', tie: 'interactions', co_attende
 function hopEvidence(hop) {
   const e = hop.evidence ?? {};
   switch (hop.kind) {
-    case 'reports_to': return `${e.report === hop.from.id ? hop.from.name ?? e.report : hop.to.name ?? e.report} ` +
-      `reports to the other, since ${e.since}`;
+    case 'reports_to': {
+      const name = (id) => (id === hop.from.id ? hop.from.name : id === hop.to.id ? hop.to.name : null) ?? id;
+      return `${name(e.report)} reports to ${name(e.manager)}, since ${e.since}`;
+    }
     case 'tie': return `${e.interactions} interactions, last ${e.last}`;
     case 'co_attended': return `${e.meetings} meeting${e.meetings === 1 ? '' : 's'} together, last ${e.last}`;
     case 'former_colleague': return `at ${e.organization}, ${e.from} to ${e.until}`;
