@@ -95,9 +95,15 @@ def departure_impact(
     """
     our_ids = set(ours) - {person_id}
     their_ids = set(theirs) - {person_id}
+    # Ties broken are interaction ties (a reporting line or a shared meeting is no thread of
+    # the relationship to hand over); bridges may run over any link.
     broken = tuple(
         sorted(
-            ((other, float(graph[person_id][other]["strength"])) for other in graph[person_id])
+            (
+                (other, float(edge.get("tie_strength", edge["strength"])))
+                for other, edge in graph[person_id].items()
+                if edge.get("engaged", True)
+            )
             if person_id in graph
             else (),
             key=lambda t: (-t[1], t[0]),

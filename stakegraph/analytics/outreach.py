@@ -23,6 +23,13 @@ The utility of a pair is :func:`stakegraph.analytics.matching.match_score` (leve
 function affinity, tie strength; the capacity part is left out because slots already
 carry capacity) scaled by the account's priority: ``score * (0.5 + 0.5 * risk)``, so a
 riskier account wins a contested executive but a good match is never worth nothing.
+
+Warm introductions first, at equal fit: the tie part (weight 0.3) is the strength of the
+warm path (:mod:`.warm_paths`: reporting lines, ties, shared meetings, acquaintances,
+former colleagues), so of two pairs with the same level parity and function affinity at
+equally risky accounts, the one with a warm path has the higher utility and the plan takes
+it, whether the choice is between executives for one stakeholder or between stakeholders
+for one executive's last slot.
 """
 
 from __future__ import annotations
@@ -60,6 +67,11 @@ class Assignment:
     utility: float
     score: MatchScore
 
+    @property
+    def warm(self) -> bool:
+        """A warm path leads from the executive to the stakeholder (a warm introduction)."""
+        return self.score.tie > 0
+
 
 @dataclass(frozen=True)
 class OutreachPlan:
@@ -71,6 +83,11 @@ class OutreachPlan:
     @property
     def total_utility(self) -> float:
         return sum(a.utility for a in self.assignments)
+
+    @property
+    def warm_introductions(self) -> int:
+        """Assignments that are warm introductions."""
+        return sum(1 for a in self.assignments if a.warm)
 
 
 def optimal_assignment(

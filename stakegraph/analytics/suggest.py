@@ -43,6 +43,7 @@ from stakegraph.analytics.matching import (
     match_score,
 )
 from stakegraph.analytics.tie_graph import path_strength, reach, warm_path
+from stakegraph.analytics.warm_paths import Hop, hops_of
 from stakegraph.vocabulary import SENIOR_STAKEHOLDER_LEVELS
 
 # The stakeholders a re-mapping makes sure we reach (director and up): not the
@@ -62,6 +63,8 @@ class Suggestion:
     path: tuple[str, ...] | None  # colleague ... stakeholder; None when no warm path exists
     path_strength: float
     reason: str
+    # The path's introductions, each with its kind, strength and evidence; () when cold.
+    hops: tuple[Hop, ...] = ()
 
 
 def suggest_remapping(
@@ -136,6 +139,7 @@ def suggest_remapping(
                 score=score,
                 path=path,
                 path_strength=strength,
+                hops=hops_of(graph, path),
                 reason=explain_match(
                     colleague,
                     stakeholder,
@@ -143,9 +147,7 @@ def suggest_remapping(
                     path,
                     names,
                     through,
-                    declared=path is not None
-                    and len(path) == 2
-                    and not graph[path[0]][path[1]].get("engaged", True),
+                    hops=hops_of(graph, path),
                 ),
             )
         )
@@ -187,11 +189,12 @@ def explain_match(
     names: Mapping[str, str],
     reached_through: Sequence[str] = (),
     *,
-    declared: bool = False,
+    hops: Sequence[Hop] = (),
 ) -> str:
     """One sentence on why ``colleague`` should reach ``stakeholder``.
 
-    ``declared``: the direct tie is a declared acquaintance, not an interaction.
+    ``hops``: the path's introductions (:func:`~stakegraph.analytics.warm_paths.hops_of`),
+    each said in words with its evidence.
     """
     parity = {1.0: "the same level", 0.75: "one level apart"}.get(
         score.level_parity, "different levels"
@@ -205,16 +208,20 @@ def explain_match(
         if score.function_affinity == 0.6
         else "different functions"
     )
+    said = "; ".join(describe_hop(h, names) for h in hops)
     if path is None:
         route = "no warm path exists, so this is a cold introduction"
-    elif len(path) == 2 and declared:
+    elif len(path) == 2 and hops and hops[0].kind == "knows":
         route = f"they already know each other (declared, strength {score.tie:.2g})"
-    elif len(path) == 2:
+    elif len(path) == 2 and (not hops or hops[0].kind == "tie"):
         route = f"they already have a direct tie (strength {score.tie:.2g})"
+    elif len(path) == 2:
+        route = f"they are already linked ({said}; strength {score.tie:.2g})"
     else:
         via = ", ".join(names.get(p, p) for p in path[1:-1])
         route = (
-            f"a warm introduction runs via {via} ({len(path) - 1} hops, strength {score.tie:.2g})"
+            f"a warm introduction runs via {via} ({len(path) - 1} hops, strength "
+            f"{score.tie:.2g}{': ' + said if said else ''})"
         )
     now = (
         f"today only {names.get(reached_through[0], reached_through[0])} reaches them"
@@ -225,3 +232,37 @@ def explain_match(
         f"{colleague.label} should reach {stakeholder.label}: {now}; {parity}, {function}, "
         f"and {route}."
     )
+
+
+def describe_hop(hop: Hop, names: Mapping[str, str]) -> str:
+    """One hop in words, with its evidence.
+
+    >>> describe_hop(Hop("d", "t", "reports_to", 0.6,
+    ...     {"report": "d", "manager": "t", "since": "2023-02-01", "until": None}),
+    ...     {"d": "Dee", "t": "Tom"})
+    'Dee reports to Tom (since 2023-02-01)'
+    """
+    a, b = names.get(hop.source, hop.source), names.get(hop.target, hop.target)
+    e = hop.evidence
+    if hop.kind == "reports_to":
+        report, manager = names.get(str(e.get("report")), a), names.get(str(e.get("manager")), b)
+        return f"{report} reports to {manager} (since {e.get('since')})"
+    if hop.kind == "tie":
+        return f"{a} and {b} interacted {_times(e.get('interactions'))} (last {e.get('last')})"
+    if hop.kind == "co_attended":
+        meetings = e.get("meetings")
+        return (
+            f"{a} and {b} attended {meetings} meeting{'' if meetings == 1 else 's'} together "
+            f"(last {e.get('last')})"
+        )
+    if hop.kind == "former_colleague":
+        return (
+            f"{a} and {b} worked together at {e.get('organization')} "
+            f"({e.get('from')} to {e.get('until')})"
+        )
+    since = f", since {e['since']}" if e.get("since") else ""
+    return f"{a} knows {b} (declared{', ' + str(e['source']) if e.get('source') else ''}{since})"
+
+
+def _times(count: object) -> str:
+    return "once" if count == 1 else f"{count} times"

@@ -150,7 +150,12 @@ def build_read_model(
         history.setdefault(r["account_id"], []).append(r)
     days = accounts.default_days(store, rows)
     networks = network.build_networks(
-        network.fetch_windows(store, days, window_days=settings.tie_window_days)
+        network.fetch_windows(
+            store,
+            days,
+            window_days=settings.tie_window_days,
+            history_days=settings.warm_history_days,
+        )
     )
     entries: dict[str, AccountEntry] = {}
     for r in rows:
@@ -169,7 +174,7 @@ def build_read_model(
             .model_dump_json()
             .encode(),
             map=maps.map_public(net).model_dump_json().encode(),
-            suggestions=suggestions.suggestions_public(net).model_dump_json().encode(),
+            suggestions=suggestions.suggestions_public(net).model_dump_json(by_alias=True).encode(),
         )
     orders = {sort: tuple(r["id"] for r in accounts.sorted_rows(rows, sort)) for sort in SORTS}
     return ReadModel(

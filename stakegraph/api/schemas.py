@@ -165,6 +165,13 @@ class MapEdgePublic(BaseModel):
     evidence: list[EvidencePublic]
 
 
+class ReportingLinePublic(BaseModel):
+    report: str = Field(description="person id of the report")
+    manager: str = Field(description="person id of their manager")
+    since: date
+    until: date | None = Field(description="exclusive end; null while current")
+
+
 class StakeholderMapPublic(BaseModel):
     account_id: str
     as_of: date
@@ -172,6 +179,11 @@ class StakeholderMapPublic(BaseModel):
     window_end: date = Field(description="exclusive: the day after as_of")
     nodes: list[MapNodePublic]
     edges: list[MapEdgePublic]
+    reporting_lines: list[ReportingLinePublic] = Field(
+        default_factory=list,
+        description="the org chart among the map's people: who reports to whom on as_of "
+        "(roles.csv reports_to, CRM ReportsToId)",
+    )
 
 
 # --- suggestions -----------------------------------------------------------------------------
@@ -193,9 +205,34 @@ class HopPublic(BaseModel):
     strength: float
     kind: Literal["interaction", "declared"] = Field(
         description="interaction: they interacted in the window (evidence lists when and how); "
-        "declared: a known acquaintance from knows.csv, no interaction evidence"
+        "declared: any other link (a reporting line, a shared meeting, a known acquaintance, "
+        "a former colleague), no interaction evidence here: see `hops`"
     )
     evidence: list[EvidencePublic]
+
+
+WarmHopKind = Literal["reports_to", "tie", "co_attended", "knows", "former_colleague"]
+
+
+class WarmHopPublic(BaseModel):
+    """One introduction of a warm path, with the evidence behind it (docs/metrics.md,
+    "Warm paths")."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: PersonRef = Field(alias="from", description="who introduces")
+    to: PersonRef = Field(description="whom they introduce us to")
+    kind: WarmHopKind = Field(
+        description="reports_to: a reporting line held at the date; tie: interactions in the "
+        "window; co_attended: meetings or calls both attended; knows: a declared "
+        "acquaintance (knows.csv); former_colleague: overlapping roles at a past employer"
+    )
+    strength: float = Field(description="the link's strength in (0, 1]")
+    evidence: dict[str, str | int | float | None] = Field(
+        description="the dates and counts behind the link: reports_to {report, manager, "
+        "since, until}; tie {interactions, last}; co_attended {meetings, first, last}; knows "
+        "{source, since}; former_colleague {organization_id, organization, from, until, days}"
+    )
 
 
 class SuggestionPublic(BaseModel):
@@ -204,8 +241,15 @@ class SuggestionPublic(BaseModel):
     reached_through: list[PersonRef]
     suggested: PersonBrief | None
     score: ScorePartsPublic | None
-    path: list[HopPublic] | None = Field(description="warm introduction; null = cold")
+    path: list[HopPublic] | None = Field(
+        description="warm introduction; null = cold. Kept for compatibility: `hops` says "
+        "the same with every kind of link"
+    )
     path_strength: float
+    hops: list[WarmHopPublic] = Field(
+        default_factory=list,
+        description="the warm path's introductions, in order (empty = cold introduction)",
+    )
     reason: str
 
 
@@ -243,6 +287,7 @@ class OutreachAssignmentPublic(BaseModel):
     stakeholder: PersonBrief
     utility: float
     score: ScorePartsPublic
+    warm: bool = Field(description="a warm path leads from the executive to the stakeholder")
     reason: str
 
 
@@ -256,6 +301,7 @@ class OutreachUncoveredPublic(BaseModel):
 class OutreachPlanPublic(BaseModel):
     as_of: date
     total_utility: float
+    warm_introductions: int = Field(description="assignments that are warm introductions")
     assignments: list[OutreachAssignmentPublic]
     uncovered: list[OutreachUncoveredPublic]
     executives: list[OutreachExecutivePublic]

@@ -28,6 +28,8 @@ class ApiSettings(BaseSettings):
     open_signal_days: int = Field(default=90, ge=1, alias="STAKEGRAPH_OPEN_SIGNAL_DAYS")
     # Ties on stakeholder maps and in suggestions come from this trailing window.
     tie_window_days: int = Field(default=90, ge=1, alias="STAKEGRAPH_TIE_WINDOW_DAYS")
+    # Meetings this far back count for warm paths (co-attendance, docs/metrics.md).
+    warm_history_days: int = Field(default=365, ge=0, alias="STAKEGRAPH_WARM_HISTORY_DAYS")
 
     # Seconds an answer computed per request (a map or suggestions as of another day, or any
     # read while the read model is warming or off) is reused; 0 = off.

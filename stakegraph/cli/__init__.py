@@ -3,6 +3,7 @@
 - :mod:`.data`: ``generate``, ``ingest``, ``forget``
 - :mod:`.analysis`: ``analyze``, ``evaluate``, ``kpis``
 - :mod:`.query`: ``cypher``, ``status``
+- :mod:`.suggestions`: ``suggestions``
 - :mod:`.workbench`: ``explore``, ``export``
 - :mod:`.server`: ``serve``, ``demo``
 - :mod:`.keys`: ``keys create | list | revoke``
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import typer
 
-from stakegraph.cli import analysis, data, keys, query, server, workbench
+from stakegraph.cli import analysis, data, keys, query, server, suggestions, workbench
 from stakegraph.cli.common import configure_logging
 
 __all__ = ["app"]
@@ -37,6 +38,7 @@ app.command()(analysis.evaluate)
 app.command()(analysis.kpis)
 app.command()(query.cypher)
 app.command()(query.status)
+app.command()(suggestions.suggestions)
 app.command()(workbench.explore)
 app.command()(workbench.export)
 app.command()(server.demo)

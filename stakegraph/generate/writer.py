@@ -13,6 +13,7 @@ from typing import Any, Final
 
 import numpy as np
 
+from stakegraph.generate.org_chart import reporting_lines
 from stakegraph.generate.people import (
     HOME_DOMAIN,
     HOME_NAME,
@@ -93,9 +94,12 @@ def people_rows(people: Iterable[Person]) -> Iterator[list[str]]:
 
 
 def role_rows(people: Iterable[Person], timeline: Timeline) -> Iterator[list[str]]:
-    """One row per dated role; ``end`` empty while the role is current."""
+    """One row per dated role; ``end`` empty while the role is current; ``reports_to`` the
+    manager of the role in its organization's org chart (:mod:`.org_chart`)."""
+    people = list(people)
+    managers = reporting_lines(people)
     for person in people:
-        for spell in person.spells:
+        for index, spell in enumerate(person.spells):
             end = "" if spell.end is None else timeline.date_label(spell.end)
             yield [
                 person.id,
@@ -105,6 +109,7 @@ def role_rows(people: Iterable[Person], timeline: Timeline) -> Iterator[list[str
                 spell.function,
                 timeline.date_label(spell.start),
                 end,
+                managers.get((person.id, index), ""),
             ]
 
 

@@ -136,7 +136,8 @@ def load_people(
 
 
 def load_roles(store: GraphStore, roles: Sequence[RoleRow], *, run_id: str) -> WriteSummary:
-    """MERGE ``HOLDS_ROLE`` relationships, one per (person, organization, start, title)."""
+    """MERGE ``HOLDS_ROLE`` relationships, one per (person, organization, start, title), and
+    the role's ``REPORTS_TO`` line to the manager it names (dated like the role)."""
     rows = [
         {
             "person_id": r.person_id,
@@ -153,7 +154,26 @@ def load_roles(store: GraphStore, roles: Sequence[RoleRow], *, run_id: str) -> W
         }
         for r in roles
     ]
-    return _merge(store, "ingest/merge_roles", rows, run_id=run_id)
+    total = _merge(store, "ingest/merge_roles", rows, run_id=run_id)
+    lines = [
+        {
+            "person_id": r.person_id,
+            "organization_id": r.organization_id,
+            "role_key": row["role_key"],
+            "reports_to": r.reports_to,
+            "start": r.start,
+            "end": r.end,
+            "start_epoch": row["start_epoch"],
+            "end_epoch": row["end_epoch"],
+        }
+        for r, row in zip(roles, rows, strict=True)
+    ]
+    # A role's reporting line is replaced, not added to: a re-import that names another
+    # manager (or none) for the same role removes the old line first.
+    for batch in _batches(lines, _MERGE_BATCH):
+        total += store.write("ingest/delete_replaced_reporting_lines", rows=batch)
+    with_manager = [line for line in lines if line["reports_to"] is not None]
+    return total + _merge(store, "ingest/merge_reporting_lines", with_manager, run_id=run_id)
 
 
 def load_renewals(

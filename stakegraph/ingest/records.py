@@ -342,6 +342,9 @@ class RoleRow(ImportRow):
     buying_role: Annotated[
         str | None, BeforeValidator(_optional_vocabulary("buying_role", BUYING_ROLES))
     ] = None
+    # The person id of their manager during this role (an org chart's reporting line, e.g. a
+    # CRM contact's ReportsToId): dated by the role's start and end.
+    reports_to: Text = None
 
 
 class InteractionRow(ImportRow):

@@ -118,13 +118,37 @@ def transform_people(
 def transform_roles(
     rows: Iterable[RawRow | RowError], *, directory: Directory
 ) -> Transformed[Located[RoleRow]]:
-    """Validate roles: known person and organization, ``end`` not before ``start``."""
+    """Validate roles: known person and organization, ``end`` not before ``start``, and a
+    ``reports_to`` (optional) naming a known person other than themselves.
+
+    "Known" means in the store or anywhere in this import's people: people are read before
+    roles, so a manager listed after their reports in people.csv is known. A manager who is
+    in neither is an error (the row goes to the rejects file; re-run it once they exist).
+    """
 
     def check(row: RawRow, role: RoleRow) -> RowError | None:
         if role.person_id not in directory.people:
             return _unknown(row, "person_id", "person", role.person_id)
         if role.organization_id not in directory.organizations:
             return _unknown(row, "organization_id", "organization", role.organization_id)
+        if role.reports_to is not None:
+            if role.reports_to == role.person_id:
+                return RowError(
+                    row.file,
+                    row.line,
+                    "reports_to",
+                    f'a person cannot report to themselves ("{role.reports_to}")',
+                    row.values,
+                )
+            if role.reports_to not in directory.people:
+                return RowError(
+                    row.file,
+                    row.line,
+                    "reports_to",
+                    f'unknown person "{role.reports_to}" (a manager must be in people.csv '
+                    "or already in the store)",
+                    row.values,
+                )
         if role.end is not None and role.end < role.start:
             return RowError(
                 row.file,

@@ -110,3 +110,25 @@ def test_warm_path_strength_reads_the_target_accounts_graph() -> None:
     assert strength("exec", Target("other", Person("cto"), 0.5)) == pytest.approx(0.9)
     assert strength("exec", Target("none", Person("cto"), 0.5)) == 0.0
     assert strength("stranger", Target("acc", Person("cto"), 0.5)) == 0.0
+
+
+def test_warm_introductions_win_at_equal_fit() -> None:
+    """Two VPs of ours fit their VP Engineering equally (same level, same function); only
+    Vic has a warm path (a reporting line and a tie: 0.8 * 0.6 = 0.48). Vic gets her, and
+    with one slot left for two equally fitting stakeholders, Vic takes the warm one."""
+    vic = Person("vic", "Vic", "VP Engineering", "vp", "engineering", capacity=1)
+    val = Person("val", "Val", "VP Engineering", "vp", "engineering", capacity=1)
+    target = Target("acc", Person("t", "Tess", "VP Engineering", "vp", "engineering"), 0.5)
+    graphs = {"acc": tie_graph([("vic", "d", 0.8), ("d", "t", 0.6)])}
+    # Listed cold-first, so that order cannot be what decides.
+    plan = plan_outreach([val, vic], [target], warm_path_strength(graphs))
+    (chosen,) = plan.assignments
+    assert chosen.executive.person_id == "vic" and chosen.warm
+    # (0.4 + 0.3 + 0.3 * 0.48) * (0.5 + 0.5 * 0.5) = 0.844 * 0.75 = 0.633
+    assert chosen.utility == pytest.approx(0.633)
+    assert plan.warm_introductions == 1
+
+    cold_target = Target("acc2", Person("u", "Uli", "VP Engineering", "vp", "engineering"), 0.5)
+    plan = plan_outreach([vic], [cold_target, target], warm_path_strength(graphs))
+    assert [a.target.stakeholder.person_id for a in plan.assignments] == ["t"]
+    assert [t.stakeholder.person_id for t, _ in plan.uncovered] == ["u"]

@@ -240,7 +240,8 @@ def test_suggestions(client: TestClient, admin: dict[str, str]) -> None:
     ]
     assert rows == [
         ("a-cfo", "unreached", [], "u-ceo", None),
-        ("a-cto", "unreached", [], "u-cto", ["u-cto", "u-am1", "a-champ", "a-cto"]),
+        # Omar attended the roadmap review with Carol (i4), who met Tom (i1).
+        ("a-cto", "unreached", [], "u-cto", ["u-cto", "a-champ", "a-cto"]),
         ("a-ops", "single_threaded", ["u-am1"], "u-vps", ["u-vps", "a-ops"]),
         ("a-champ", "single_threaded", ["u-am1"], "u-ceo", None),
     ]
@@ -253,15 +254,37 @@ def test_suggestions(client: TestClient, admin: dict[str, str]) -> None:
         "tie": 0.0,
         "capacity": 1.0,
     }
-    # Omar for Tom: 0.35 + 0.25 + 0.25 * (product of the three hops) + 0.15.
-    product = math.prod(h["strength"] for h in cto["path"])
+    # Omar for Tom: 0.35 + 0.25 + 0.25 * (product of the two hops) + 0.15.
+    product = math.prod(h["strength"] for h in cto["hops"])
     assert cto["path_strength"] == pytest.approx(product, abs=1e-4)
     assert cto["score"]["total"] == pytest.approx(0.75 + 0.25 * product, abs=1e-4)
-    assert [h["kind"] for h in cto["path"]] == ["interaction"] * 3
-    assert [e["interaction_id"] for e in cto["path"][2]["evidence"]] == ["i1"]
+    assert [h["kind"] for h in cto["path"]] == ["declared", "interaction"]
+    assert [e["interaction_id"] for e in cto["path"][1]["evidence"]] == ["i1"]
+    # The same path as hops: one meeting at 10:00 on 2024-06-15, 15 days 14 hours before
+    # the window's end (2024-07-01): 0.5 * (1 - exp(-1/3)) * 2 ** (-(15 + 14/24) / 180)
+    # = 0.1335; then Carol's tie with Tom.
+    co, tie = cto["hops"]
+    assert (co["from"]["id"], co["to"]["id"], co["kind"]) == ("u-cto", "a-champ", "co_attended")
+    assert co["strength"] == pytest.approx(
+        0.5 * (1 - math.exp(-1 / 3)) * 2 ** (-(15 + 14 / 24) / 180), abs=1e-4
+    )
+    assert co["evidence"] == {"meetings": 1, "first": "2024-06-15", "last": "2024-06-15"}
+    assert (tie["from"]["id"], tie["to"]["id"], tie["kind"]) == ("a-champ", "a-cto", "tie")
+    assert tie["evidence"] == {"interactions": 1, "last": "2024-06-20"}
+    assert "attended 1 meeting together" in cto["reason"]
+    assert cfo["hops"] == [] and cfo["path"] is None
     # Vera for Ed through a declared acquaintance (0.1): 0.35 + 0.05 + 0.025 + 0.15.
     assert ops["score"]["total"] == pytest.approx(0.575)
     assert ops["path"][0]["kind"] == "declared" and ops["path"][0]["evidence"] == []
+    assert ops["hops"] == [
+        {
+            "from": {"id": "u-vps", "name": "Vera Stone"},
+            "to": {"id": "a-ops", "name": "Ed Park"},
+            "kind": "knows",
+            "strength": 0.1,
+            "evidence": {"source": "conference", "since": None},
+        }
+    ]
     assert "know each other" in ops["reason"]
     # Uma again for Carol, with half her capacity left: 0.175 + 0.175 + 0 + 0.075.
     assert champ["score"]["total"] == pytest.approx(0.425)
@@ -285,7 +308,18 @@ def test_outreach_plan_is_the_optimal_assignment(client: TestClient, keys: dict[
         ("u-vps", "a-ops"),
     ]
     # Omar -> Tom: (0.4 + 0.3 + 0.3 * 0.9 * 0.6 * 0.5) * (0.5 + 0.5 * 0.8) = 0.7029 ...
-    assert body["total_utility"] == pytest.approx(0.7029 + 0.549 + 0.56 + 0.324 + 0.414)
+    # Vera -> Ed through Vera's declared acquaintance (0.1):
+    # (0.4 + 0.3 * 0.2 + 0.3 * 0.1) * 0.9 = 0.441.
+    assert body["total_utility"] == pytest.approx(0.7029 + 0.549 + 0.56 + 0.324 + 0.441)
+    warm = {(a["executive"]["id"], a["stakeholder"]["id"]): a["warm"] for a in body["assignments"]}
+    assert warm == {
+        ("u-ceo", "a-cfo"): False,
+        ("u-ceo", "c-ceo"): False,
+        ("u-cto", "a-cto"): True,
+        ("u-vps", "a-champ"): False,
+        ("u-vps", "a-ops"): True,
+    }
+    assert body["warm_introductions"] == 2
     assert body["uncovered"] == []
     assert {e["id"]: (e["capacity"], e["assigned"]) for e in body["executives"]} == {
         "u-ceo": (2, 2),
@@ -338,14 +372,16 @@ def test_departure_impact_of_our_account_manager(client: TestClient, admin: dict
         "u-cto",
         "a-gone",
     ]
-    assert [p["id"] for p in acme["unreachable"]] == ["a-champ", "a-cto", "a-gone"]
-    assert [p["id"] for p in acme["lost_direct_contact"]] == ["a-ops"]  # Vera knows Ed
+    # Omar attended the roadmap review with Carol: Carol, and Tom through her, stay reachable.
+    assert [p["id"] for p in acme["unreachable"]] == ["a-gone"]
+    assert [p["id"] for p in acme["lost_direct_contact"]] == ["a-champ", "a-ops"]  # Vera knows Ed
     assert acme["single_threaded"] == []
     first: dict[str, dict[str, Any]] = {}
     for bridge in acme["bridges"]:
         first.setdefault(bridge["stakeholder"]["id"], bridge)
-    assert first["a-champ"]["via"]["id"] == "u-cto" and first["a-champ"]["handover"]
-    assert [p["id"] for p in first["a-champ"]["path"]] == ["u-cto", "u-am1", "a-champ"]
+    assert first["a-champ"]["via"]["id"] == "u-cto" and not first["a-champ"]["handover"]
+    assert [p["id"] for p in first["a-champ"]["path"]] == ["u-cto", "a-champ"]
+    assert first["a-gone"]["handover"]  # only through Alan, before he goes
     assert first["a-ops"]["via"]["id"] == "u-vps" and not first["a-ops"]["handover"]
     assert [p["id"] for p in impact["acc-b"]["unreachable"]] == ["b-vp"]
 

@@ -140,6 +140,32 @@ def test_kpis_count_the_planted_renewals(demo: Demo) -> None:
     assert row.split()[2] == f"{100 * kept / len(renewals):.1f}%"
 
 
+def test_suggestions_print_every_hop_with_its_evidence(demo: Demo) -> None:
+    """The API's answer with --json; the table names each hop's kind and evidence."""
+    accounts = json.loads(
+        stakegraph(demo.env, "cypher", "--json", "MATCH (a:Account) RETURN a.id AS id").stdout
+    )
+    answers = {
+        row["id"]: json.loads(stakegraph(demo.env, "suggestions", row["id"], "--json").stdout)
+        for row in accounts
+    }
+    suggestions = [d for answer in answers.values() for d in answer["data"]]
+    assert all(answer["count"] == len(answer["data"]) for answer in answers.values())
+    warm = [d for d in suggestions if d["hops"]]
+    assert warm, "no suggestion of the demo carries a warm path"
+    kinds = {"reports_to", "tie", "co_attended", "knows", "former_colleague"}
+    for d in warm:
+        assert d["hops"][0]["from"]["id"] == d["suggested"]["id"]
+        assert d["hops"][-1]["to"]["id"] == d["stakeholder"]["id"]
+        assert all(h["kind"] in kinds and h["evidence"] for h in d["hops"])
+    account = next(a for a, answer in answers.items() if any(d["hops"] for d in answer["data"]))
+    table = stakegraph(demo.env, "suggestions", account).stdout
+    hop = next(d for d in answers[account]["data"] if d["hops"])["hops"][0]
+    assert f"{hop['kind']} " in table
+    missing = stakegraph(demo.env, "suggestions", "no-such-account", check=False)
+    assert missing.returncode == 1 and "no-such-account" in missing.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -149,6 +175,7 @@ def test_kpis_count_the_planted_renewals(demo: Demo) -> None:
         (["analyze", "--window", "ninety"], "is not a duration"),
         (["analyze", "--as-of", "2024-13-01"], "is not a date"),
         (["ingest", "/no/such/dir"], "does not exist"),
+        (["suggestions", "acc", "--as-of", "2024-02-30"], "is not a date"),
     ],
 )
 def test_bad_arguments_say_why(tmp_path: Path, args: list[str], message: str) -> None:

@@ -30,7 +30,16 @@ DOCUMENTED = {
         "owner_id",
     ),
     "people": ("id", "name", "emails", "organization_id", "outreach_capacity"),
-    "roles": ("person_id", "organization_id", "title", "level", "function", "start", "end"),
+    "roles": (
+        "person_id",
+        "organization_id",
+        "title",
+        "level",
+        "function",
+        "start",
+        "end",
+        "reports_to",
+    ),
     "interactions": (
         "id",
         "kind",
@@ -133,6 +142,29 @@ def test_references_resolve(small_portfolio: LoadedPortfolio) -> None:
     assert set(p.participations["person_id"]) <= people
     accounts = set(p.organizations.loc[p.organizations["kind"] == "account", "id"])
     assert set(p.events["account_id"]) - {""} <= accounts
+
+
+def test_org_charts_are_trees_of_more_senior_colleagues(small_portfolio: LoadedPortfolio) -> None:
+    """Nearly every role reports to a person of the same organization who held a more senior
+    role (or the CEO's) during it; nobody reports to themselves."""
+    rank = {"ic": 0, "manager": 1, "director": 2, "vp": 3, "c_level": 4}
+    roles = small_portfolio.roles
+    lines = roles[roles["reports_to"] != ""]
+    assert len(lines) >= 0.9 * len(roles)
+    assert (lines["reports_to"] != lines["person_id"]).all()
+    held = roles.assign(rank=roles["level"].map(rank))
+    for row in lines.itertuples():
+        theirs = held[
+            (held["person_id"] == row.reports_to)
+            & (held["organization_id"] == row.organization_id)
+            & ((row.end == "") | (held["start"] < row.end))
+            & ((held["end"] == "") | (held["end"] > row.start))
+        ]
+        chief = (theirs["function"] == "executive") & (theirs["level"] == "c_level")
+        assert ((theirs["rank"] > rank[row.level]) | chief).any(), row
+    # The top of each organization: a c-level person (or the most senior there) with no line.
+    tops = roles[roles["reports_to"] == ""]
+    assert tops.groupby("organization_id").size().min() >= 1
 
 
 def test_replies_point_to_an_earlier_interaction_of_the_thread(

@@ -216,10 +216,14 @@ def test_roles_reference_and_date_checks(directory: Directory) -> None:
             role(7, start="2021-02-30"),
             role(8),  # identical repeat: dropped silently
             role(9, buying_role="signer"),
+            role(10, reports_to="zz"),
+            role(11, reports_to="a1"),  # themselves
+            role(12, person_id="g1", organization_id="globex", reports_to="a1"),
         ],
         directory=directory,
     )
-    assert [r.line for r in result.records] == [2]
+    assert [r.line for r in result.records] == [2, 12]
+    assert result.records[1].record.reports_to == "a1"
     assert [str(e) for e in result.errors] == [
         'roles.csv line 3, column "person_id": unknown person "zz"',
         'roles.csv line 4, column "organization_id": unknown organization "initech"',
@@ -229,6 +233,9 @@ def test_roles_reference_and_date_checks(directory: Directory) -> None:
         'roles.csv line 7, column "start": "2021-02-30" is not a date (YYYY-MM-DD)',
         'roles.csv line 9, column "buying_role": "signer" is not a buying_role; expected one '
         "of champion, sponsor, economic_buyer, decision_maker, influencer, user",
+        'roles.csv line 10, column "reports_to": unknown person "zz" (a manager must be in '
+        "people.csv or already in the store)",
+        'roles.csv line 11, column "reports_to": a person cannot report to themselves ("a1")',
     ]
 
 

@@ -205,6 +205,13 @@ def test_account_map_matches_the_api(
     expected = live_api.get(f"/api/accounts/{account['id']}/map")
     assert map_counts(browser) == (len(expected["nodes"]), len(expected["edges"]))
     assert browser.find_element(By.ID, "cy").get_attribute("data-as-of") == expected["as_of"]
+    # The org chart: one dotted line per reporting line, from the report to the manager.
+    drawn_lines = browser.execute_script(
+        "return window.stakegraph.map.cy.edges('.reports')"
+        ".map((e) => [e.source().id(), e.target().id()]).sort()"
+    )
+    assert drawn_lines == sorted([r["report"], r["manager"]] for r in expected["reporting_lines"])
+    assert expected["reporting_lines"], "the generated account has an org chart to draw"
     # Both sides are drawn, and drawn differently.
     ours = browser.execute_script("return window.stakegraph.map.cy.nodes('.person.ours').length")
     assert ours == sum(1 for n in expected["nodes"] if n["is_ours"])
@@ -256,15 +263,19 @@ def test_clicking_a_suggestion_highlights_its_warm_path(
     rendered = browser.find_elements(By.CSS_SELECTOR, "#suggestions li.suggestion")
     assert len(rendered) == len(suggestions)
     index, suggestion = max(
-        ((i, s) for i, s in enumerate(suggestions) if s["path"]), key=lambda p: len(p[1]["path"])
+        ((i, s) for i, s in enumerate(suggestions) if s["hops"]), key=lambda p: len(p[1]["hops"])
     )
     item = rendered[index]
+    # Each hop listed in words: who introduces whom, the kind, the strength and evidence.
+    listed = item.find_elements(By.CSS_SELECTOR, "ol.hops li")
+    assert len(listed) == len(suggestion["hops"])
+    assert suggestion["hops"][0]["from"]["name"] in listed[0].text
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", item)
     item.click()
     assert item.get_attribute("aria-pressed") == "true"
 
     on_path = {suggestion["stakeholder"]["id"]} | {
-        person["id"] for hop in suggestion["path"] for person in (hop["source"], hop["target"])
+        person["id"] for hop in suggestion["hops"] for person in (hop["from"], hop["to"])
     }
     classes = browser.execute_script(
         """const cy = window.stakegraph.map.cy;
@@ -279,7 +290,7 @@ def test_clicking_a_suggestion_highlights_its_warm_path(
         };"""
     )
     assert set(classes["pathNodes"]) >= on_path
-    hops = {frozenset((hop["source"]["id"], hop["target"]["id"])) for hop in suggestion["path"]}
+    hops = {frozenset((hop["from"]["id"], hop["to"]["id"])) for hop in suggestion["hops"]}
     assert {frozenset(pair) for pair in classes["pathEdges"]} == hops
     assert classes["target"] == [suggestion["stakeholder"]["id"]]
     assert classes["source"] == [suggestion["suggested"]["id"]]

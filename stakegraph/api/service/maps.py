@@ -49,6 +49,19 @@ def map_public(net: AccountNetwork) -> s.StakeholderMapPublic:
             )
             for p in sorted(people.values(), key=lambda p: (not p.is_ours, p.id))
         ],
+        reporting_lines=[
+            s.ReportingLinePublic(
+                report=line.report,
+                manager=line.manager,
+                since=as_datetime(line.start).date(),
+                until=as_datetime(line.end).date() if line.end is not None else None,
+            )
+            for line in sorted(net.lines, key=lambda line: (line.manager, line.report))
+            if line.report in people
+            and line.manager in people
+            and line.start < net.end
+            and (line.end is None or line.end >= net.end)
+        ],
         edges=[
             s.MapEdgePublic(
                 source=t.a,

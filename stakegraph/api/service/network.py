@@ -3,7 +3,7 @@ people (role held at the date) and ties computed by :mod:`stakegraph.analytics`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -15,18 +15,25 @@ from stakegraph.analytics.interaction_frames import FramePerson, interaction_fra
 from stakegraph.analytics.matching import DEFAULT_CAPACITY, Person
 from stakegraph.analytics.roles import role_at_date
 from stakegraph.analytics.suggest import SENIOR_LEVELS
-from stakegraph.analytics.tie_graph import tie_graph
 from stakegraph.analytics.ties import tie_table
 from stakegraph.analytics.ties_map import MapTie, Touch
 from stakegraph.analytics.ties_map import tie_evidence as compute_tie_evidence
+from stakegraph.analytics.warm_paths import (
+    CO_ATTENDED_KINDS,
+    Link,
+    ReportingLine,
+    co_attendance_links,
+    former_colleague_links,
+    knows_links,
+    reporting_links,
+    tie_links,
+    warm_graph,
+)
 from stakegraph.analytics.windows import is_broadcast
 from stakegraph.api import schemas as s
 from stakegraph.api.service.serialize import evidence_public, number
 from stakegraph.dates import DAY, epoch_seconds
 from stakegraph.graph.store import GraphStore
-
-# Declared acquaintances (knows.csv) carry no interaction data; they count as weak ties.
-KNOWS_STRENGTH = 0.1
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,12 @@ class AccountWindow:
     members: set[str]
     people: dict[str, PersonAt]
     knows: set[tuple[str, str]]
+    # Declared acquaintances' (source, since) and reporting lines among ``people``.
+    knows_detail: dict[tuple[str, str], tuple[str | None, int | None]] = field(default_factory=dict)
+    lines: list[ReportingLine] = field(default_factory=list)
+    roles: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # Meetings and calls over the warm-path history before ``end``: (at, person ids).
+    meetings: list[tuple[int, list[str]]] = field(default_factory=list)
 
 
 @dataclass
@@ -90,6 +103,7 @@ class AccountNetwork:
     active: set[str]
     members: set[str] = field(default_factory=set)
     graph: nx.Graph = field(default_factory=nx.Graph)
+    lines: list[ReportingLine] = field(default_factory=list)
 
     def declared(self, a: str, b: str) -> bool:
         """True when ``a`` and ``b`` are linked only by a declared acquaintance (knows.csv)."""
@@ -130,8 +144,13 @@ def fetch_window(
     *,
     window_days: int,
     extra_people: Iterable[str] = (),
+    history_days: int = 0,
 ) -> AccountWindow:
-    """One account's window, read with account-scoped named queries (the on-request path)."""
+    """One account's window, read with account-scoped named queries (the on-request path).
+
+    ``history_days`` > 0 also reads the meetings and calls of that many days before the
+    window's end, for warm paths (co-attendance); their people join the window's people.
+    """
     start, end = window_bounds(as_of, window_days)
     interactions = store.query(
         "api/account_interactions", account_id=account_id, start=start, end=end
@@ -143,11 +162,29 @@ def fetch_window(
         )
     }
     window = AccountWindow(account_id, as_of, start, end, interactions, set(), {}, set())
+    if history_days > 0:
+        for row in store.query(
+            "api/account_meetings",
+            account_id=account_id,
+            start=end - history_days * DAY,
+            end=end,
+            kinds=sorted(CO_ATTENDED_KINDS),
+        ):
+            window.meetings = _meetings(row["meetings"])
     return _with_people(store, [(window, stakeholders, set(extra_people))])[0]
 
 
+def _meetings(rows: Iterable[Sequence[Any]]) -> list[tuple[int, list[str]]]:
+    """``[at, person_ids]`` rows as (at, ids), broadcasts left out (as from the window)."""
+    return [
+        (int(at), [str(p) for p in people])
+        for at, people in rows
+        if people and not is_broadcast(len(set(people)), flagged=False)
+    ]
+
+
 def fetch_windows(
-    store: GraphStore, days: Mapping[str, date], *, window_days: int
+    store: GraphStore, days: Mapping[str, date], *, window_days: int, history_days: int = 0
 ) -> list[AccountWindow]:
     """Every given account's window as of its own day, with our executives of that day,
     in one read per kind of data (the read model's path; the same windows as
@@ -174,6 +211,18 @@ def fetch_windows(
             and (r["end"] is None or r["end"] >= window.start)
         ):
             stakeholders[r["account_id"]].add(r["person_id"])
+    if history_days > 0:
+        since = min(w.end for w in windows.values()) - history_days * DAY
+        for r in store.query(
+            "api/model_meetings", start=since, end=high, kinds=sorted(CO_ATTENDED_KINDS)
+        ):
+            window = windows.get(r["account_id"])
+            if window is not None:
+                window.meetings = [
+                    (at, people)
+                    for at, people in _meetings(r["meetings"])
+                    if window.end - history_days * DAY <= at < window.end
+                ]
     executives = {day: set(executive_ids(store, day)) for day in set(days.values())}
     return _with_people(
         store,
@@ -191,6 +240,12 @@ def _with_people(
     first: a newsletter filed under one account is no relationship of theirs, and its
     readers — people of every other account — do not belong on its map.
     """
+    # Who met them in the history can introduce, but is not on the window's map. (A new
+    # set per window: windows of one day share their executives' set.)
+    windows = [
+        (window, stakeholders, extra | {p for _, people in window.meetings for p in people})
+        for window, stakeholders, extra in windows
+    ]
     for window, stakeholders, _ in windows:
         window.interactions = [r for r in window.interactions if not _broadcast(r)]
         active = {p["person_id"] for r in window.interactions for p in r["participants"]}
@@ -200,7 +255,20 @@ def _with_people(
         p["person_id"]: p
         for p in (store.query("api/people_profiles", person_ids=everyone) if everyone else [])
     }
-    knows = _pairs(store.query("api/knows_among", person_ids=everyone) if everyone else [])
+    knows_rows = store.query("api/knows_among", person_ids=everyone) if everyone else []
+    knows = _pairs(knows_rows)
+    knows_detail = {
+        (min(r["a"], r["b"]), max(r["a"], r["b"])): (r.get("source"), number_or_none(r["since"]))
+        for r in knows_rows
+        if r["a"] != r["b"]
+    }
+    lines = [
+        ReportingLine(
+            str(r["report"]), str(r["manager"]), int(r["start"]), number_or_none(r["end"])
+        )
+        for r in (store.query("api/reporting_lines_among", person_ids=everyone) if everyone else [])
+        if r["start"] is not None
+    ]
     for window, _, extra in windows:
         ids = window.members | extra
         window.people = {
@@ -209,6 +277,9 @@ def _with_people(
             if pid in profiles
         }
         window.knows = {(a, b) for a, b in knows if a in ids and b in ids}
+        window.knows_detail = {pair: knows_detail[pair] for pair in window.knows}
+        window.lines = [line for line in lines if line.report in ids and line.manager in ids]
+        window.roles = {pid: list(profiles[pid].get("roles") or []) for pid in window.people}
     return [window for window, _, _ in windows]
 
 
@@ -250,14 +321,21 @@ def account_network(
     *,
     window_days: int,
     extra_people: Iterable[str] = (),
+    history_days: int = 0,
 ) -> AccountNetwork:
     """The account's people and ties from the interactions of ``window_days`` up to ``as_of``.
 
     ``extra_people`` (e.g. our executives who never touched the account) join the people
-    so that their declared acquaintances can carry a warm path.
+    so that their declared acquaintances can carry a warm path; ``history_days`` > 0 reads
+    that long a history of meetings for warm paths (:func:`fetch_window`).
     """
     window = fetch_window(
-        store, account_id, as_of, window_days=window_days, extra_people=extra_people
+        store,
+        account_id,
+        as_of,
+        window_days=window_days,
+        extra_people=extra_people,
+        history_days=history_days,
     )
     return build_networks([window])[account_id]
 
@@ -288,11 +366,7 @@ def _network(
         )
         for a, b, strength, count, last_at in strengths
     ]
-    graph = tie_graph(
-        [(t.a, t.b, t.strength) for t in ties],
-        declared=window.knows,
-        declared_strength=KNOWS_STRENGTH,
-    )
+    graph = warm_graph(_links(window, ties, touches))
     return AccountNetwork(
         window.account_id,
         window.as_of,
@@ -304,7 +378,58 @@ def _network(
         {p for t in touches for p, _ in t.participants},
         window.members,
         graph,
+        window.lines,
     )
+
+
+def _links(window: AccountWindow, ties: list[MapTie], touches: list[Touch]) -> list[Link]:
+    """Every way two people of the window are linked (:mod:`stakegraph.analytics.warm_paths`).
+
+    Interaction ties link anyone; the other kinds only link people still there (a departed
+    person introduces nobody), and only people of the window.
+    """
+    at = window.end - 1
+    present = {pid for pid, p in window.people.items() if not p.departed}
+    links = tie_links((t.a, t.b, t.strength, t.interactions, t.last_at) for t in ties)
+    links += reporting_links(window.lines, at=at)
+    # The history's meetings include the window's; without a history, the window's only.
+    meetings = window.meetings or [
+        (t.at, [p for p, _ in t.participants]) for t in touches if t.kind in CO_ATTENDED_KINDS
+    ]
+    links += co_attendance_links(meetings, as_of=window.end)
+    links += knows_links(
+        (a, b, *window.knows_detail.get((a, b), (None, None))) for a, b in sorted(window.knows)
+    )
+    links += [
+        _private_employer(link, window)
+        for link in former_colleague_links(
+            {pid: roles for pid, roles in window.roles.items() if pid in present}, at=at
+        )
+    ]
+    return [
+        link
+        for link in links
+        if link.kind in ("tie", "knows") or (link.a in present and link.b in present)
+    ]
+
+
+def _private_employer(link: Link, window: AccountWindow) -> Link:
+    """A former colleague's evidence names the employer only when it is ours or this account:
+    any other may be an account the caller must not learn of (docs/api.md, threat model)."""
+    org = link.evidence.get("organization_id")
+    ours = {
+        role.get("org_id") for roles in window.roles.values() for role in roles if role.get("home")
+    }
+    if org == window.account_id or org in ours:
+        return link
+    evidence = {**link.evidence, "organization_id": None, "organization": "another organization"}
+    return Link(link.a, link.b, link.kind, link.strength, evidence)
+
+
+def number_or_none(value: Any) -> int | None:
+    """An integer from the store, or None."""
+    stored = number(value)
+    return None if stored is None else int(stored)
 
 
 def _broadcast(interaction: Mapping[str, Any]) -> bool:

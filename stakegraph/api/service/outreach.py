@@ -8,10 +8,16 @@ import networkx as nx
 
 from stakegraph.analytics.matching import MatchScore, Person
 from stakegraph.analytics.outreach import Target, plan_outreach, warm_path_strength
-from stakegraph.analytics.tie_graph import tie_graph
+from stakegraph.analytics.warm_paths import (
+    ReportingLine,
+    knows_links,
+    reporting_links,
+    tie_links,
+    warm_graph,
+)
 from stakegraph.api import schemas as s
 from stakegraph.api.errors import InvalidRequestError
-from stakegraph.api.service.network import stored_capacity
+from stakegraph.api.service.network import number_or_none, stored_capacity
 from stakegraph.api.service.serialize import as_datetime, number, person_brief, score_public
 from stakegraph.dates import DAY, epoch_seconds
 from stakegraph.graph.store import GraphStore
@@ -53,7 +59,10 @@ def outreach_plan(store: GraphStore, request: s.OutreachPlanRequest) -> s.Outrea
         for r in target_rows
     ]
     account_names = {r["account_id"]: r["account_name"] for r in target_rows}
-    graphs = _stored_tie_graphs(store, sorted(account_names))
+    stakeholders: dict[str, set[str]] = {}
+    for t in targets:
+        stakeholders.setdefault(t.account_id, set()).add(t.stakeholder.person_id)
+    graphs = _stored_tie_graphs(store, stakeholders, [e.person_id for e in executives], at)
 
     plan = plan_outreach(
         executives, targets, warm_path_strength(graphs), min_score=request.min_score
@@ -66,6 +75,7 @@ def outreach_plan(store: GraphStore, request: s.OutreachPlanRequest) -> s.Outrea
     return s.OutreachPlanPublic(
         as_of=day,
         total_utility=round(plan.total_utility, 4),
+        warm_introductions=plan.warm_introductions,
         assignments=[
             s.OutreachAssignmentPublic(
                 executive=person_brief(a.executive, is_ours=True),
@@ -74,6 +84,7 @@ def outreach_plan(store: GraphStore, request: s.OutreachPlanRequest) -> s.Outrea
                 stakeholder=person_brief(a.target.stakeholder),
                 utility=round(a.utility, 4),
                 score=score_public(a.score),
+                warm=a.warm,
                 reason=_plan_reason(a.executive, a.target, a.score),
             )
             for a in plan.assignments
@@ -121,12 +132,55 @@ def _plan_reason(executive: Person, target: Target, score: MatchScore) -> str:
     )
 
 
-def _stored_tie_graphs(store: GraphStore, account_ids: list[str]) -> dict[str, nx.Graph]:
+def _stored_tie_graphs(
+    store: GraphStore, stakeholders: dict[str, set[str]], executive_ids: list[str], at: int
+) -> dict[str, nx.Graph]:
+    """Each account's warm-path graph for the plan: the last analysis' stored ties, plus the
+    reporting lines held at ``at`` and the declared acquaintances among the people of those
+    ties, the account's target stakeholders and our executives
+    (:mod:`stakegraph.analytics.warm_paths`)."""
+    account_ids = sorted(stakeholders)
     if not account_ids:
         return {}
-    by_account: dict[str, list[tuple[str, str, float]]] = {}
+    ties: dict[str, list[tuple[str, str, float, int, int]]] = {}
     for r in store.query("api/account_ties", account_ids=account_ids):
         strength = number(r["strength"])
         if strength is not None:
-            by_account.setdefault(r["account_id"], []).append((r["a"], r["b"], strength))
-    return {account: tie_graph(ties) for account, ties in by_account.items()}
+            ties.setdefault(r["account_id"], []).append(
+                (
+                    r["a"],
+                    r["b"],
+                    strength,
+                    int(number(r["interactions"]) or 0),
+                    int(number(r["last_at"]) or 0),
+                )
+            )
+    people = sorted(
+        {p for rows in ties.values() for a, b, *_ in rows for p in (a, b)}
+        | set(executive_ids)
+        | {p for ids in stakeholders.values() for p in ids}
+    )
+    lines = [
+        ReportingLine(
+            str(r["report"]), str(r["manager"]), int(r["start"]), number_or_none(r["end"])
+        )
+        for r in (store.query("api/reporting_lines_among", person_ids=people) if people else [])
+        if r["start"] is not None
+    ]
+    knows = [
+        (r["a"], r["b"], r.get("source"), number_or_none(r["since"]))
+        for r in (store.query("api/knows_among", person_ids=people) if people else [])
+    ]
+    shared = [*reporting_links(lines, at=at), *knows_links(knows)]
+    graphs = {}
+    for account in account_ids:
+        rows = ties.get(account, [])
+        members = {p for a, b, *_ in rows for p in (a, b)} | set(executive_ids)
+        members |= stakeholders[account]
+        graphs[account] = warm_graph(
+            [
+                *tie_links(rows),
+                *(link for link in shared if link.a in members and link.b in members),
+            ]
+        )
+    return graphs

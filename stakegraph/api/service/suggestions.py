@@ -29,6 +29,7 @@ def remapping_suggestions(
         day,
         window_days=settings.tie_window_days,
         extra_people=executive_ids(store, day),
+        history_days=settings.warm_history_days,
     )
     return suggestions_public(net)
 
@@ -56,6 +57,18 @@ def suggestions_public(net: AccountNetwork) -> s.SuggestionsPublic:
             score=score_public(sug.score) if sug.score else None,
             path=_hops(net, sug.path) if sug.path else None,
             path_strength=round(sug.path_strength, 4),
+            hops=[
+                s.WarmHopPublic.model_validate(
+                    {
+                        "from": net.ref(h.source),
+                        "to": net.ref(h.target),
+                        "kind": h.kind,
+                        "strength": round(h.strength, 4),
+                        "evidence": dict(h.evidence),
+                    }
+                )
+                for h in sug.hops
+            ],
             reason=sug.reason,
         )
         for sug in suggestions
@@ -74,7 +87,7 @@ def _hops(net: AccountNetwork, path: tuple[str, ...]) -> list[s.HopPublic]:
                 source=net.ref(a),
                 target=net.ref(b),
                 strength=round(float(net.graph[a][b]["strength"]), 4),
-                kind="declared" if net.declared(a, b) else "interaction",
+                kind="interaction" if net.graph[a][b].get("kind", "tie") == "tie" else "declared",
                 evidence=evidence,
             )
         )

@@ -65,6 +65,7 @@ DEFAULT_MAPPING: Final[dict[str, dict[str, str | None]]] = {
         "account": "AccountId",
         "department": "Department",
         "created": "CreatedDate",
+        "reports_to": "ReportsToId",
     },
     "user": {
         "id": "Id",
@@ -331,6 +332,8 @@ class _CrmState:
     people: dict[str, str]  # CRM contact/user id -> person key
     contact_accounts: dict[str, str]  # CRM contact id -> organization id
     renewals: list[_Renewal] = field(default_factory=list)
+    # CRM contact id -> (its person key, its manager's CRM contact id, where it was read)
+    reports_to: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
 
 
 def convert_crm(
@@ -343,6 +346,24 @@ def convert_crm(
         for path in files.get(entity, []):
             _convert_file(entity, path, staging, mapping[entity], state)
     _stage_renewals(state.renewals, staging)
+    _reporting_lines(staging, state)
+
+
+def _reporting_lines(staging: Staging, state: _CrmState) -> None:
+    """Contacts' ``ReportsToId`` as their roles' ``reports_to``, once every contact is known
+    (a manager may come after their reports in the export)."""
+    for crm_id, (key, manager_id, file, item) in state.reports_to.items():
+        manager = state.people.get(manager_id)
+        if manager is None:
+            staging.error(
+                SourceError(
+                    file, item, f'ReportsToId "{manager_id}" names no contact or user in the export'
+                )
+            )
+        elif manager_id == crm_id or manager == key:
+            staging.error(SourceError(file, item, "a contact cannot report to themselves"))
+        else:
+            staging.set_reports_to(key, manager)
 
 
 def _crm_files(
@@ -428,6 +449,13 @@ def _convert_file(
                 return row.get(column, "") if column else ""
 
             problem = convert(entity, get, staging, state)
+            if problem is None and entity == "contact" and get("reports_to"):
+                state.reports_to[get("id")] = (
+                    state.people[get("id")],
+                    get("reports_to"),
+                    path.name,
+                    f"line {line} (Id {get('id')})",
+                )
             if problem is not None:
                 record = get("id")
                 item = f"line {line}" + (f" (Id {record})" if record else "")

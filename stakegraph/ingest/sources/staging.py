@@ -215,6 +215,7 @@ class Staging:
         self._people: dict[str, ExtractedPerson] = {}
         self._roles: list[ExtractedRole] = []
         self._renewals: dict[tuple[str, date], ExtractedRenewal] = {}
+        self._managers: dict[str, str] = {}  # person key -> their manager's person key
         self._hints: dict[str, str] = {}  # address or source key -> organization id
         self._handle: IO[str] = (self.work / "interactions.partial.csv").open(
             "w", encoding="utf-8", newline=""
@@ -284,6 +285,10 @@ class Staging:
     def add_renewal(self, renewal: ExtractedRenewal) -> None:
         """Stage a renewal; a second one of the account on the same day replaces it."""
         self._renewals[renewal.organization_id, renewal.day] = renewal
+
+    def set_reports_to(self, person_key: str, manager_key: str) -> None:
+        """The manager (a person key) of ``person_key``'s roles: their ``reports_to``."""
+        self._managers[person_key] = manager_key
 
     def add_interaction(
         self, item: Extracted, names: Iterable[tuple[str, str | None]] = ()
@@ -517,6 +522,9 @@ class Staging:
                     r.level or "",
                     r.function or "",
                     r.start.isoformat(),
+                    person_of.get(self._managers[r.person_key], self._managers[r.person_key])
+                    if r.person_key in self._managers
+                    else "",
                 )
                 for r in self._roles
             }
@@ -526,15 +534,22 @@ class Staging:
                 self.work / "roles.csv",
                 ROLE_COLUMNS,
                 (
-                    {
-                        "person_id": person_id,
-                        "organization_id": organization_id,
-                        "title": title,
-                        "level": level,
-                        "function": function,
-                        "start": start,
-                    }
-                    for person_id, organization_id, title, level, function, start in rows
+                    dict(
+                        zip(
+                            (
+                                "person_id",
+                                "organization_id",
+                                "title",
+                                "level",
+                                "function",
+                                "start",
+                                "reports_to",
+                            ),
+                            row,
+                            strict=True,
+                        )
+                    )
+                    for row in rows
                 ),
             )
 

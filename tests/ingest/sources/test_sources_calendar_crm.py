@@ -251,3 +251,34 @@ def test_closed_renewal_opportunities_become_renewals_with_revenue(
     counts = clean_store.counts()
     ingest_path(clean_store, export, options=SourceOptions(home_domains=(HOME,), mapping=mapping))
     assert clean_store.counts() == counts
+
+
+def test_crm_reports_to_becomes_reporting_lines(clean_store: GraphStore, tmp_path: Path) -> None:
+    """Contact ReportsToId -> roles.csv reports_to -> REPORTS_TO; the manager may come after
+    the report in the export; an unknown manager and a self-reference are named, and the
+    contact still loads without the line."""
+    store = clean_store
+    export = tmp_path / "crm"
+    export.mkdir()
+    contacts = (
+        "Id,FirstName,LastName,Email,Title,AccountId,ReportsToId\n"
+        "003D,Dee,Dev,dee@acme.example,Engineering Director,001A,003V\n"
+        "003V,Val,Vp,val@acme.example,VP Engineering,001A,\n"
+        "003X,Xi,Lost,xi@acme.example,Engineer,001A,003NOPE\n"
+        "003S,Sol,Self,sol@acme.example,Engineer,001A,003S\n"
+    )
+    for name, text in {"Account.csv": ACCOUNTS, "Contact.csv": contacts}.items():
+        (export / name).write_text(text)
+    report = ingest_path(store, export, options=SourceOptions(home_domains=(HOME,)))
+    errors = [str(e) for e in report.errors]
+    assert (
+        'Contact.csv line 4 (Id 003X): ReportsToId "003NOPE" names no contact or user in the '
+        "export" in errors
+    ), errors
+    assert "Contact.csv line 5 (Id 003S): a contact cannot report to themselves" in errors
+    lines = "MATCH (p:Person)-[l:REPORTS_TO]->(m:Person) RETURN p.id, m.id, l.organization_id"
+    assert rows(store, lines) == {("dee@acme.example", "val@acme.example", "acme.example")}
+    assert rows(store, "MATCH (p:Person {id: 'xi@acme.example'})-[:HOLDS_ROLE]->(o) RETURN o.id")
+    # The same export again changes nothing.
+    ingest_path(store, export, options=SourceOptions(home_domains=(HOME,)))
+    assert rows(store, "MATCH ()-[l:REPORTS_TO]->() RETURN count(l)") == {(1,)}

@@ -200,6 +200,13 @@ export async function renderAccount(view, signal, accountId) {
           ` — strength ${fmt.num(edge.strength, 3)}, ${edge.interactions} interactions, last ` +
           `${fmt.date(edge.last_at)}`, evidenceList(edge)))),
       );
+    } else if (selection.id.startsWith('reports-')) {
+      const line = (map.reporting_lines ?? [])[Number(selection.id.replace('reports-', ''))];
+      if (!line) return;
+      evidence.append(
+        h('h3', {}, `${nameOf(line.report)} → ${nameOf(line.manager)}`),
+        h('p', {}, `${nameOf(line.report)} reports to ${nameOf(line.manager)} since ${line.since}` +
+          `${line.until ? ` (until ${line.until})` : ''}: a reporting line of the org chart.`));
     } else {
       const edge = map.edges[Number(selection.id.replace('tie-', ''))];
       if (!edge) return;
@@ -265,11 +272,17 @@ export async function renderAccount(view, signal, accountId) {
         ? ['→ ', h('span', {class: 'side ours'}, suggestion.suggested.name ?? suggestion.suggested.id),
           ` (${suggestion.suggested.title ?? '–'}), score ${fmt.num(suggestion.score?.total, 2)}`]
         : 'nobody of ours has capacity left'),
-      h('div', {class: 'small'}, suggestion.path
-        ? `warm path: ${[suggestion.path[0].source, ...suggestion.path.map((hop) => hop.target)]
-          .map((p) => p.name ?? p.id).join(' → ')} (${suggestion.path.length} hop` +
-          `${suggestion.path.length === 1 ? '' : 's'}, strength ${fmt.num(suggestion.path_strength, 4)})`
+      h('div', {class: 'small'}, suggestion.hops?.length
+        ? `warm path: ${[suggestion.hops[0].from, ...suggestion.hops.map((hop) => hop.to)]
+          .map((p) => p.name ?? p.id).join(' → ')} (${suggestion.hops.length} hop` +
+          `${suggestion.hops.length === 1 ? '' : 's'}, strength ${fmt.num(suggestion.path_strength, 4)})`
         : 'cold introduction (no warm path)'),
+      suggestion.hops?.length
+        ? h('ol', {class: 'hops small'}, suggestion.hops.map((hop) => h('li', {},
+          `${hop.from.name ?? hop.from.id} → ${hop.to.name ?? hop.to.id}: `,
+          h('span', {class: `hop-kind ${hop.kind}`}, HOP_KINDS[hop.kind] ?? hop.kind),
+          ` (${fmt.num(hop.strength, 3)}; ${hopEvidence(hop)})`)))
+        : null,
       h('p', {class: 'reason'}, suggestion.reason));
       return item;
     });
@@ -389,4 +402,22 @@ function legend() {
     item(h('span', {class: 'swatch theirs'}), 'their people (circles)'),
     Object.keys(FLAG_BADGES).map((flag) => item(flags([flag]))),
     item('size = engagement · width = tie strength · faint = not recent'));
+}
+
+const HOP_KINDS = {reports_to: 'reporting line', tie: 'interactions', co_attended: 'met together',
+  knows: 'known acquaintance', former_colleague: 'former colleagues'};
+
+/** The dates and counts behind one hop of a warm path, in words. */
+function hopEvidence(hop) {
+  const e = hop.evidence ?? {};
+  switch (hop.kind) {
+    case 'reports_to': {
+      const name = (id) => (id === hop.from.id ? hop.from.name : id === hop.to.id ? hop.to.name : null) ?? id;
+      return `${name(e.report)} reports to ${name(e.manager)}, since ${e.since}`;
+    }
+    case 'tie': return `${e.interactions} interactions, last ${e.last}`;
+    case 'co_attended': return `${e.meetings} meeting${e.meetings === 1 ? '' : 's'} together, last ${e.last}`;
+    case 'former_colleague': return `at ${e.organization}, ${e.from} to ${e.until}`;
+    default: return `declared${e.source ? `, ${e.source}` : ''}${e.since ? `, since ${e.since}` : ''}`;
+  }
 }

@@ -56,6 +56,7 @@ function renderPlan(plan) {
   return [
     h('p', {class: 'summary', id: 'plan-summary'},
       `As of ${plan.as_of}: ${plan.assignments.length} introductions across ${covered} accounts, ` +
+      `${plan.warm_introductions} of them warm, ` +
       `${plan.uncovered.length} stakeholders uncovered, total utility ${fmt.num(plan.total_utility, 3)}.`),
     h('h2', {}, 'Assignments'),
     plan.assignments.length

@@ -1,6 +1,7 @@
 // The stakeholder map drawn with Cytoscape.js: a level × function grid (our team on the
 // left, theirs on the right) or a force-directed layout; size = engagement, width = tie
-// strength, opacity = recency; flags as badges; a suggestion's warm path highlighted.
+// strength, opacity = recency; flags as badges; reporting lines dotted, arrow to the
+// manager; a suggestion's warm path highlighted, each hop labelled with its kind.
 
 import cytoscape from '../vendor/cytoscape.esm.min.js';
 
@@ -19,7 +20,8 @@ export const FLAG_BADGES = {
 };
 
 const COLORS = {ours: '#0f766e', theirs: '#6d28d9', departed: '#9ca3af', path: '#e11d48',
-  champion: '#ca8a04', bottleneck: '#dc2626', silent: '#4338ca', edge: '#475569'};
+  champion: '#ca8a04', bottleneck: '#dc2626', silent: '#4338ca', edge: '#475569',
+  reports: '#64748b'};
 const SLOT = 86; // horizontal room of one person in a grid cell
 const PER_LINE = 3; // people side by side in one cell before wrapping
 const LINE = 70; // vertical room of one line of people
@@ -57,6 +59,9 @@ const STYLE = [
     'curve-style': 'unbundled-bezier', 'control-point-distances': 'data(bend)',
     'control-point-weights': 0.5,
   }},
+  {selector: 'edge.reports', style: {'line-style': 'dotted', 'line-color': COLORS.reports,
+    width: 2, opacity: 0.9, 'target-arrow-shape': 'triangle', 'target-arrow-color': COLORS.reports,
+    'arrow-scale': 0.8, 'curve-style': 'bezier'}},
   {selector: 'node:selected', style: {'overlay-color': '#f59e0b', 'overlay-opacity': 0.25,
     'overlay-padding': 6}},
   {selector: 'edge:selected', style: {'line-color': '#f59e0b', opacity: 1}},
@@ -146,6 +151,13 @@ export class StakeholderMap {
         opacity: Math.max(0.15, 1 - edge.days_since_last / windowDays),
       }});
     });
+    // The org chart: who reports to whom on the map's date (arrow to the manager).
+    (map.reporting_lines ?? []).forEach((line, i) => {
+      elements.push({group: 'edges', classes: 'reports', data: {
+        id: `reports-${i}`, source: line.report, target: line.manager, strength: 0.6, bend: 0,
+        width: 2, opacity: 0.9,
+      }});
+    });
     this.cy.batch(() => {
       this.cy.elements().remove();
       this.cy.add(elements);
@@ -216,9 +228,9 @@ export class StakeholderMap {
     const people = new Map();
     people.set(suggestion.stakeholder.id, {...suggestion.stakeholder, is_ours: false});
     if (suggestion.suggested) people.set(suggestion.suggested.id, suggestion.suggested);
-    for (const hop of suggestion.path ?? []) {
-      if (!people.has(hop.source.id)) people.set(hop.source.id, hop.source);
-      if (!people.has(hop.target.id)) people.set(hop.target.id, hop.target);
+    for (const hop of suggestion.hops ?? []) {
+      if (!people.has(hop.from.id)) people.set(hop.from.id, hop.from);
+      if (!people.has(hop.to.id)) people.set(hop.to.id, hop.to);
     }
     cy.batch(() => {
       // People not on the map (our executive who has not met them yet) join as ghosts.
@@ -233,19 +245,24 @@ export class StakeholderMap {
           position: {x: base.x - 160 * offset, y: base.y + 40}});
       }
       const pathEdges = [];
-      const hops = suggestion.path ?? [];
+      const hops = suggestion.hops ?? [];
+      // A hop runs over the drawn edge of its kind (a tie, or a reporting line), else a ghost
+      // edge labelled with its kind (a shared meeting, an acquaintance, a former colleague).
+      const drawn = {tie: '.tie', reports_to: '.reports'};
       hops.forEach((hop, i) => {
-        const forward = cy.edges('.tie').filter((e) =>
-          e.source().id() === hop.source.id && e.target().id() === hop.target.id);
-        const backward = cy.edges('.tie').filter((e) =>
-          e.source().id() === hop.target.id && e.target().id() === hop.source.id);
+        const selector = drawn[hop.kind];
+        const among = selector ? cy.edges(selector) : cy.collection();
+        const forward = among.filter((e) =>
+          e.source().id() === hop.from.id && e.target().id() === hop.to.id);
+        const backward = among.filter((e) =>
+          e.source().id() === hop.to.id && e.target().id() === hop.from.id);
         forward.addClass('path-forward');
         backward.addClass('path-backward');
         let edge = forward.union(backward);
         if (edge.empty()) {
           edge = cy.add({group: 'edges', classes: 'ghost', data: {id: `ghost-hop-${i}`,
-            source: hop.source.id, target: hop.target.id, strength: hop.strength, bend: 0,
-            label: hop.kind}});
+            source: hop.from.id, target: hop.to.id, strength: hop.strength, bend: 0,
+            label: hop.kind.replace('_', ' ')}});
         }
         pathEdges.push(edge);
       });
