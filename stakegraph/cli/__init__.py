@@ -2,6 +2,7 @@
 
 - :mod:`.data`: ``generate``, ``ingest``, ``forget``
 - :mod:`.analysis`: ``analyze``, ``evaluate``
+- :mod:`.digest`: ``digest``
 - :mod:`.query`: ``cypher``, ``status``
 - :mod:`.workbench`: ``explore``, ``export``
 - :mod:`.server`: ``serve``, ``demo``
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import typer
 
-from stakegraph.cli import analysis, data, keys, query, server, workbench
+from stakegraph.cli import analysis, data, digest, keys, query, server, workbench
 from stakegraph.cli.common import configure_logging
 
 __all__ = ["app"]
@@ -34,6 +35,7 @@ app.command()(data.ingest)
 app.command()(data.forget)
 app.command()(analysis.analyze)
 app.command()(analysis.evaluate)
+app.command()(digest.digest)
 app.command()(query.cypher)
 app.command()(query.status)
 app.command()(workbench.explore)
