@@ -45,10 +45,15 @@ def money(value: float | None) -> str:
     return f"${value:.0f}"
 
 
+def analysis_day(analyzed_at: int | None) -> str:
+    """An analysis by the last day it covered (its date is the exclusive midnight after)."""
+    return "-" if analyzed_at is None else day(analyzed_at - 1)
+
+
 def describe_baseline(digest: Digest) -> str:
     b = digest.baseline
     if b.kind == "run":
-        return f"since the last run ({b.run_id}, analysis of {day(b.at)})"
+        return f"since the last run ({b.run_id}, analysis of {analysis_day(b.at)})"
     if b.kind == "date":
         tiers = "" if b.tiers_known else "; tier moves unknown (no run recorded by then)"
         return f"since {day(b.at)}{tiers}"
@@ -72,7 +77,7 @@ def to_markdown(digest: Digest) -> str:
     lines = [
         f"# Weekly risk stand-up: {who}",
         "",
-        f"Analysis of {day(digest.analyzed_at)}, {digest.accounts} accounts; "
+        f"Analysis of {analysis_day(digest.analyzed_at)}, {digest.accounts} accounts; "
         f"changes {describe_baseline(digest)}.",
         "",
     ]
@@ -134,7 +139,7 @@ def to_html(digest: Digest) -> str:
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>Weekly risk stand-up: {esc(who)}</title><style>{STYLE}</style></head><body>",
         f"<h1>Weekly risk stand-up &middot; {esc(who)}</h1>",
-        f"<p class='meta'>Analysis of {day(digest.analyzed_at)} &middot; "
+        f"<p class='meta'>Analysis of {analysis_day(digest.analyzed_at)} &middot; "
         f"{digest.accounts} accounts &middot; changes {esc(describe_baseline(digest))}</p>",
     ]
     counts = Counter(i.change for i in digest.items)

@@ -41,6 +41,7 @@ OPERATIONS = [
     "GET /api/accounts/{account_id}/suggestions",
     "POST /api/outreach/plan",
     "GET /api/people/{person_id}/departure-impact",
+    "GET /api/digest",
     "POST /api/cypher",
     "GET /api/explore",
     "POST /api/explore/{name}",
