@@ -44,6 +44,8 @@ from stakegraph.vocabulary import (
 
 __all__ = [
     "CHANGE_KINDS",
+    "SIGNAL_RAISED",
+    "TIER_WORSENED",
     "AccountState",
     "DigestItem",
     "QuietStakeholder",

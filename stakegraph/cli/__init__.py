@@ -3,6 +3,7 @@
 - :mod:`.data`: ``generate``, ``ingest``, ``forget``
 - :mod:`.analysis`: ``analyze``, ``evaluate``
 - :mod:`.digest`: ``digest``
+- :mod:`.alerts`: ``alerts send | log``
 - :mod:`.query`: ``cypher``, ``status``
 - :mod:`.workbench`: ``explore``, ``export``
 - :mod:`.server`: ``serve``, ``demo``
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import typer
 
-from stakegraph.cli import analysis, data, digest, keys, query, server, workbench
+from stakegraph.cli import alerts, analysis, data, digest, keys, query, server, workbench
 from stakegraph.cli.common import configure_logging
 
 __all__ = ["app"]
@@ -43,3 +44,4 @@ app.command()(workbench.export)
 app.command()(server.demo)
 app.command()(server.serve)
 app.add_typer(keys.app, name="keys")
+app.add_typer(alerts.app, name="alerts")

@@ -25,6 +25,7 @@ from stakegraph.digest.build import (
     DigestOptions,
     build_digest,
     current_states,
+    record_digest,
     scope_key,
     states_as_of,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "DigestOptions",
     "build_digest",
     "current_states",
+    "record_digest",
     "scope_key",
     "states_as_of",
 ]

@@ -82,6 +82,9 @@ class Digest:
     accounts: int
     items: list[DigestItem] = field(default_factory=list)
     recorded_run: str | None = None
+    # The current states (what recording the run keeps) and the scope's last run number.
+    states: list[AccountState] = field(default_factory=list, repr=False)
+    last_seq: int = 0
 
     def as_record(self) -> dict[str, Any]:
         return {
@@ -135,15 +138,17 @@ def build_digest(
     since: int | None = None,
     record: bool = False,
     options: DigestOptions | None = None,
+    scope: str | None = None,
 ) -> Digest:
     """The changes of the accounts in ``account_ids`` (None: all) owned by ``owner_id``
     (None: any owner), against the baseline described in the package docstring.
 
     With ``record``, the current states are recorded as the scope's new run (the baseline
-    of the next one), and runs beyond ``options.keep_runs`` are pruned.
+    of the next one), and runs beyond ``options.keep_runs`` are pruned. ``scope`` names the
+    series of runs when it is not the owner's (the alerts keep their own).
     """
     options = options or DigestOptions()
-    scope = scope_key(owner_id)
+    scope = scope or scope_key(owner_id)
     current = [
         s
         for s in current_states(store, account_ids, options)
@@ -165,23 +170,25 @@ def build_digest(
             state_from_record(r) for r in json.loads(run["state"]) if r["account_id"] in wanted
         ]
         baseline = Baseline("run", at=run["analyzed_at"], run_id=run["id"], ran_at=run["ran_at"])
-    items = diff_states(before, current)
-    digest = Digest(scope, owner_id, analyzed_at, baseline, accounts=len(current), items=items)
-    if record:
-        run_id = _record(store, scope, last[0]["seq"] if last else 0, digest, current, options)
-        digest = replace(digest, recorded_run=run_id)
-    return digest
+    digest = Digest(
+        scope,
+        owner_id,
+        analyzed_at,
+        baseline,
+        accounts=len(current),
+        items=diff_states(before, current),
+        states=current,
+        last_seq=int(last[0]["seq"]) if last else 0,
+    )
+    return record_digest(store, digest, options) if record else digest
 
 
-def _record(
-    store: GraphStore,
-    scope: str,
-    last_seq: int,
-    digest: Digest,
-    states: list[AccountState],
-    options: DigestOptions,
-) -> str:
-    seq = int(last_seq) + 1
+def record_digest(
+    store: GraphStore, digest: Digest, options: DigestOptions | None = None
+) -> Digest:
+    """Record ``digest``'s states as its scope's next run (the baseline of the one after)."""
+    options = options or DigestOptions()
+    scope, seq = digest.scope, digest.last_seq + 1
     run_id = f"{scope}#{seq}"
     row = {
         "id": run_id,
@@ -191,7 +198,7 @@ def _record(
         "analyzed_at": digest.analyzed_at,
         "baseline": json.dumps(vars(digest.baseline), sort_keys=True),
         "items": len(digest.items),
-        "state": json.dumps([s.as_record() for s in states], sort_keys=True),
+        "state": json.dumps([s.as_record() for s in digest.states], sort_keys=True),
     }
     store.write_many(
         [
@@ -199,7 +206,7 @@ def _record(
             ("digest/prune_runs", {"scope": scope, "top": options.keep_runs}),
         ]
     )
-    return run_id
+    return replace(digest, recorded_run=run_id)
 
 
 def _ids(account_ids: Iterable[str] | None) -> list[str] | None:

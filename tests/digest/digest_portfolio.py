@@ -104,7 +104,8 @@ def build(store: GraphStore) -> None:
         UNWIND $rows AS r
         MATCH (a:Organization {id: r[1]})
         CREATE (i:Interaction {id: r[0], kind: 'meeting', at_epoch: r[2], account_id: r[1],
-          participants: size(r[3]), person_ids: r[3], bulk: false})-[:ABOUT]->(a)
+          participants: size(r[3]), person_ids: r[3], bulk: false,
+          person_roles: [x IN r[3] | 'attendee']})-[:ABOUT]->(a)
         WITH i, r UNWIND r[3] AS pid
         MATCH (p:Person {id: pid})
         CREATE (p)-[:PARTICIPATED {as: 'attendee'}]->(i)
