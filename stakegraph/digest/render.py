@@ -160,7 +160,11 @@ def to_html(digest: Digest) -> str:
         )
         for i in items:
             severity = f" <span class='sev'>severity {i.severity:.2f}</span>" if i.severity else ""
-            people = f"<br><span class='sev'>{esc(', '.join(i.people))}</span>" if i.people else ""
+            people = (
+                f"<br><span class='sev'>{esc(', '.join(i.people))}</span>"
+                if i.signal_id and i.people
+                else ""
+            )
             tier = i.risk_tier or "-"
             parts.append(
                 f"<tr><td>{esc(i.account_name)}</td><td class='num'>{money(i.arr_at_risk)}</td>"
