@@ -107,6 +107,7 @@ class AccountState:
     account_id: str
     name: str
     owner_id: str | None = None
+    owner_name: str | None = None
     arr: float | None = None
     risk_score: float | None = None
     tier: int | None = None
@@ -129,6 +130,7 @@ class AccountState:
             "account_id": self.account_id,
             "name": self.name,
             "owner_id": self.owner_id,
+            "owner_name": self.owner_name,
             "arr": self.arr,
             "risk_score": self.risk_score,
             "tier": self.tier,
@@ -212,6 +214,7 @@ class DigestItem:
     account_id: str
     account_name: str
     owner_id: str | None
+    owner_name: str | None
     arr: float | None
     risk_score: float | None
     risk_tier: int | None
@@ -301,6 +304,7 @@ def _account_changes(old: AccountState, new: AccountState) -> list[DigestItem]:
         account_id=new.account_id,
         account_name=new.name,
         owner_id=new.owner_id,
+        owner_name=new.owner_name,
         arr=new.arr,
         risk_score=new.risk_score,
         risk_tier=new.tier,

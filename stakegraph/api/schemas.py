@@ -331,6 +331,7 @@ class DigestItemPublic(BaseModel):
     account_id: str
     account_name: str
     owner_id: str | None
+    owner_name: str | None
     arr: float | None
     risk_score: float | None
     risk_tier: int | None

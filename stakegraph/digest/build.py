@@ -253,6 +253,7 @@ def _states(
                 account_id=row["account_id"],
                 name=row["name"] or row["account_id"],
                 owner_id=row["owner_id"],
+                owner_name=row["owner_name"],
                 arr=_number(row["arr"]),
                 risk_score=_number(row["risk_score"]),
                 tier=None if tier is None else int(tier),

@@ -64,8 +64,14 @@ def by_owner(items: Iterable[DigestItem]) -> dict[str, list[DigestItem]]:
     """Items per owner, owners in the order of their first (highest-ranked) item."""
     groups: dict[str, list[DigestItem]] = {}
     for item in items:
-        groups.setdefault(item.owner_id or "(no owner)", []).append(item)
+        groups.setdefault(owner_label(item), []).append(item)
     return groups
+
+
+def owner_label(item: DigestItem) -> str:
+    if item.owner_id is None:
+        return "(no owner)"
+    return f"{item.owner_name} ({item.owner_id})" if item.owner_name else item.owner_id
 
 
 def to_json(digest: Digest) -> str:

@@ -111,3 +111,6 @@ def test_the_formats_carry_the_same_items(portfolio: GraphStore) -> None:
     for item in digest.items:
         assert item.account_name in markdown and item.account_name in html
     assert "Contract restructuring" in html and "$400k" in html
+    # Leadership's report groups by owner, named: Alan (acc-a) before Beth (acc-c).
+    assert html.index("<h2>Alan Moss (u-am1)</h2>") < html.index("<h2>Beth Kim (u-am2)</h2>")
+    assert "## Alan Moss (u-am1)" in markdown

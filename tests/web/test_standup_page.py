@@ -132,6 +132,10 @@ def test_since_a_date_lists_the_changes_in_the_apis_order(
     wait_js(browser, "document.getElementById('view').dataset.ready === 'standup'")
     rows = shown_rows(browser)
     assert rows == expected_rows(answer)
+    owners = browser.execute_script(
+        "return [...document.querySelectorAll('h2.owner')].map((e) => e.textContent)"
+    )
+    assert owners == list(dict.fromkeys(owner_label(i) for i in answer["items"]))
     cards = browser.find_element(By.ID, "digest-cards").text
     raised = sum(1 for i in answer["items"] if i["change"] == "signal_raised")
     assert f"{raised}\nSignal raised" in cards
@@ -161,12 +165,19 @@ def expected_rows(answer: dict[str, Any]) -> list[tuple[str, str, str]]:
     """The API's items in the page's order: grouped by owner, owners by first item."""
     owners: dict[str, list[dict[str, Any]]] = {}
     for item in answer["items"]:
-        owners.setdefault(item["owner_id"] or "(no owner)", []).append(item)
+        owners.setdefault(owner_label(item), []).append(item)
     return [
         (i["account_name"], CHANGE_LABELS[i["change"]], words(i["play"]))
         for items in owners.values()
         for i in items
     ]
+
+
+def owner_label(item: dict[str, Any]) -> str:
+    if item["owner_id"] is None:
+        return "(no owner)"
+    name = item["owner_name"]
+    return f"{name} ({item['owner_id']})" if name else str(item["owner_id"])
 
 
 def words(play: str | None) -> str:

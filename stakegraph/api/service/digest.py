@@ -67,6 +67,7 @@ def _item_public(i: DigestItem) -> s.DigestItemPublic:
         account_id=i.account_id,
         account_name=i.account_name,
         owner_id=i.owner_id,
+        owner_name=i.owner_name,
         arr=i.arr,
         risk_score=i.risk_score,
         risk_tier=i.risk_tier,

@@ -79,7 +79,8 @@ function renderDigest(digest) {
   }
   const owners = new Map();
   for (const item of digest.items) {
-    const key = item.owner_id ?? '(no owner)';
+    const key = item.owner_id === null ? '(no owner)'
+      : item.owner_name ? `${item.owner_name} (${item.owner_id})` : item.owner_id;
     if (!owners.has(key)) owners.set(key, []);
     owners.get(key).push(item);
   }
