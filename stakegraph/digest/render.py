@@ -117,7 +117,11 @@ h2 { font-size: 13pt; margin: 22px 0 6px; border-bottom: 2px solid #1b1f24; }
 .cards { display: flex; gap: 10px; flex-wrap: wrap; margin: 10px 0 6px; }
 .card { border: 1px solid #c9d1d9; border-radius: 6px; padding: 6px 12px; min-width: 110px; }
 .card b { display: block; font-size: 16pt; }
-table { border-collapse: collapse; width: 100%; }
+table { border-collapse: collapse; width: 100%; table-layout: fixed; }
+col.account { width: 15%; } col.money { width: 7.5%; } col.tier { width: 4%; }
+col.change { width: 13%; } col.what { width: 33%; } col.when { width: 8%; }
+col.play { width: 12%; }
+td.when { white-space: nowrap; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #d8dee4;
          vertical-align: top; }
 th { background: #f3f5f7; font-weight: 600; }
@@ -160,7 +164,10 @@ def to_html(digest: Digest) -> str:
     for owner, items in by_owner(digest.items).items():
         parts.append(f"<h2>{esc(owner)}</h2>")
         parts.append(
-            "<table><thead><tr><th>Account</th><th>ARR at risk</th><th>ARR</th><th>Tier</th>"
+            "<table><colgroup><col class='account'><col class='money'><col class='money'>"
+            "<col class='tier'><col class='change'><col class='what'><col class='when'>"
+            "<col class='play'></colgroup>"
+            "<thead><tr><th>Account</th><th>ARR at risk</th><th>ARR</th><th>Tier</th>"
             "<th>Change</th><th>What</th><th>When</th><th>Recommended play</th></tr>"
             "</thead><tbody>"
         )
@@ -177,7 +184,7 @@ def to_html(digest: Digest) -> str:
                 f"<td class='num'>{money(i.arr)}</td>"
                 f"<td class='tier tier{tier}'>{tier}</td>"
                 f"<td><span class='chip {i.change}'>{CHANGE_LABELS[i.change]}</span></td>"
-                f"<td>{esc(i.title)}{severity}{people}</td><td>{day(i.at)}</td>"
+                f"<td>{esc(i.title)}{severity}{people}</td><td class='when'>{day(i.at)}</td>"
                 f"<td>{esc(PLAY_LABELS.get(i.play or '', '-'))}</td></tr>"
             )
         parts.append("</tbody></table>")
