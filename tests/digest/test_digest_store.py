@@ -4,6 +4,10 @@ and "since the last run" well defined: a second run with nothing changed lists n
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from digest_portfolio import ANALYZED_AT, add_signal, build, epoch, set_tier
@@ -114,3 +118,36 @@ def test_the_formats_carry_the_same_items(portfolio: GraphStore) -> None:
     # Leadership's report groups by owner, named: Alan (acc-a) before Beth (acc-c).
     assert html.index("<h2>Alan Moss (u-am1)</h2>") < html.index("<h2>Beth Kim (u-am2)</h2>")
     assert "## Alan Moss (u-am1)" in markdown
+
+
+def test_the_command_line_records_runs_and_writes_every_format(
+    portfolio: GraphStore, store_env: dict[str, str], tmp_path: Path
+) -> None:
+    def digest(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "stakegraph.cli", "digest", *args],
+            env={**os.environ, **store_env, "COLUMNS": "200"},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+
+    first = json.loads(digest("--format", "json").stdout)
+    assert [i["change"] for i in first["items"]] == [
+        "signal_raised",
+        "stakeholder_quiet",
+        "renewal_window",
+        "signal_cleared",
+    ]
+    assert first["recorded_run"] == "all#1"
+    second = digest("--format", "json")
+    assert json.loads(second.stdout)["items"] == [] and "recorded as all#2" in second.stderr
+    preview = digest("--since", "2024-06-24", "--format", "md")
+    assert "| Acme | $400k | 5 |" in preview.stdout and "recorded" not in preview.stderr
+    page = tmp_path / "standup.html"
+    digest("--owner", "u-am1", "--format", "html", "--output", str(page), "--no-record")
+    assert "Weekly risk stand-up" in page.read_text() and "Cyan" not in page.read_text()
+    assert "owner:u-am1" not in json.dumps(
+        [r["id"] for r in portfolio.query("digest/runs_until", as_of=ANALYZED_AT, top=10)]
+    )
