@@ -88,6 +88,9 @@ class Receiver:
     plan: list[int]
     requests: list[tuple[dict[str, str], dict[str, Any]]] = field(default_factory=list)
     url: str = ""
+    # Set: each request is recorded, then held until it is cleared (a slow receiver).
+    hold: threading.Event | None = None
+    got_request: threading.Event = field(default_factory=threading.Event)
 
     def next_status(self) -> int:
         return self.plan.pop(0) if len(self.plan) > 1 else self.plan[0]
@@ -101,6 +104,9 @@ def http_receiver(plan: list[int], *, path: str = "/hooks/T000/SECRET-TOKEN") ->
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             receiver.requests.append((dict(self.headers), json.loads(body)))
+            receiver.got_request.set()
+            if receiver.hold is not None:
+                receiver.hold.wait(timeout=60)
             status = receiver.next_status()
             self.send_response(status)
             self.send_header("Content-Length", "2")

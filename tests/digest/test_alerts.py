@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -239,3 +241,38 @@ def test_analyze_sends_the_alerts_when_the_settings_say_so(
         quiet = stakegraph({**env, "STAKEGRAPH_ALERTS_ON_ANALYZE": "false"}, "analyze")
         assert "alerts:" not in quiet.stderr
     assert "SECRET-TOKEN" not in analyzed.stderr
+
+
+def test_a_process_killed_while_sending_resends_with_the_same_key(
+    portfolio: GraphStore, store_env: dict[str, str]
+) -> None:
+    """SIGKILL while the receiver holds the one request: the receiver has the message, the
+    store does not know. The next run loses nothing and sends it once more, carrying the
+    same Idempotency-Key (at least once; docs/architecture.md, "Alerts"); the run after
+    sends nothing."""
+    hold = threading.Event()
+    with http_receiver([200]) as hook:
+        hook.hold = hold
+        env = {**os.environ, **store_env, "STAKEGRAPH_ALERT_BACKOFF": "0"}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "stakegraph.cli", "alerts", "send", "--webhook", hook.url],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        assert hook.got_request.wait(timeout=300), "the alert never arrived"
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+        hook.hold = None
+        hold.set()
+        assert [r["status"] for r in deliveries(portfolio)] == ["pending"]
+        again = stakegraph(env, "alerts", "send", "--webhook", hook.url)
+        assert again.returncode == 0, again.stderr
+        assert "0 new alerts" in again.stderr and "sent 1" in again.stderr
+        assert len(hook.requests) == 2
+        keys = {headers["Idempotency-Key"] for headers, _ in hook.requests}
+        assert len(keys) == 1
+        assert stakegraph(env, "alerts", "send", "--webhook", hook.url).returncode == 0
+    assert len(hook.requests) == 2
+    (row,) = deliveries(portfolio)
+    assert row["status"] == "sent"
