@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from stakegraph.dates import DAY
@@ -348,12 +349,16 @@ def _account_changes(old: AccountState, new: AccountState) -> list[DigestItem]:
             replace(
                 base,
                 change=RENEWAL_WINDOW,
-                title="renewal within the window",
+                title=f"renews on {_day(new.renewal_at)}",
                 play=play_for_change(RENEWAL_WINDOW, new),
                 at=new.renewal_at,
             )
         )
     return items
+
+
+def _day(epoch: int | None) -> str:
+    return "?" if epoch is None else datetime.fromtimestamp(epoch, tz=UTC).date().isoformat()
 
 
 def _added(now: Mapping[str, Any], then: Mapping[str, Any]) -> list[Any]:

@@ -50,6 +50,7 @@ def test_every_kind_of_change_worked_by_hand() -> None:
         ("signal_cleared", None),
     ]
     assert items[0].title == "risk tier 2 -> 4 (below average)"
+    assert items[2].title == "renews on 1970-01-01"  # epoch 1000
     assert {i.arr_at_risk for i in items} == {50.0}
 
 
