@@ -22,6 +22,7 @@ from stakegraph.api.read_model import ReadModelHolder
 from stakegraph.api.routes import (
     accounts,
     cypher,
+    digest,
     explore,
     health,
     kpis,
@@ -120,7 +121,9 @@ def create_app(store: GraphStore | None = None, settings: ApiSettings | None = N
     )
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
-    for module in (health, accounts, maps, suggestions, outreach, people, kpis, cypher, explore):
+    for module in (
+        health, accounts, maps, suggestions, outreach, people, kpis, digest, cypher, explore
+    ):
         app.include_router(module.router)
 
     @app.get("/docs", include_in_schema=False)

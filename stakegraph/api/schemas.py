@@ -415,3 +415,59 @@ class KpisPublic(BaseModel):
     portfolio: KpiSheetPublic
     groups: list[KpiGroupPublic]
     series: list[KpiSheetPublic] = Field(description="the portfolio month by month")
+
+
+# --- the weekly stand-up -----------------------------------------------------------------------
+
+ChangeKind = Literal[
+    "tier_worsened",
+    "signal_raised",
+    "stakeholder_quiet",
+    "renewal_window",
+    "tier_improved",
+    "signal_cleared",
+]
+
+
+class DigestItemPublic(BaseModel):
+    """One change of one account since the baseline, with the play it calls for."""
+
+    account_id: str
+    account_name: str
+    owner_id: str | None
+    owner_name: str | None
+    arr: float | None
+    risk_score: float | None
+    risk_tier: int | None
+    arr_at_risk: float = Field(description="arr x risk_score (0 when either is missing)")
+    change: ChangeKind
+    title: str
+    play: str | None = Field(description="the recommended play; null for a cleared signal")
+    at: date | None = Field(description="the signal's date, a quiet person's last day seen, ...")
+    severity: float | None
+    signal_id: str | None
+    signal_kind: str | None
+    people: list[str]
+    tier_from: int | None
+    tier_to: int | None
+    renewal_date: date | None
+
+
+class DigestBaselinePublic(BaseModel):
+    kind: Literal["run", "date", "none"] = Field(
+        description="the last recorded run of the scope, a date's reconstructed state, or none"
+    )
+    at: date | None = Field(description="the run's analysis day, or the date")
+    run_id: str | None
+    ran_at: datetime | None
+    tiers_known: bool
+
+
+class DigestPublic(BaseModel):
+    scope: str
+    owner_id: str | None
+    analyzed_at: date | None = Field(description="the last day the analysis covered")
+    baseline: DigestBaselinePublic
+    accounts: int = Field(description="accounts reviewed")
+    items: list[DigestItemPublic]
+    count: int

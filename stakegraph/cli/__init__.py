@@ -2,6 +2,8 @@
 
 - :mod:`.data`: ``generate``, ``ingest``, ``forget``
 - :mod:`.analysis`: ``analyze``, ``evaluate``, ``kpis``
+- :mod:`.digest`: ``digest``
+- :mod:`.alerts`: ``alerts send | log``
 - :mod:`.query`: ``cypher``, ``status``
 - :mod:`.suggestions`: ``suggestions``
 - :mod:`.workbench`: ``explore``, ``export``
@@ -16,7 +18,17 @@ from __future__ import annotations
 
 import typer
 
-from stakegraph.cli import analysis, data, keys, query, server, suggestions, workbench
+from stakegraph.cli import (
+    alerts,
+    analysis,
+    data,
+    digest,
+    keys,
+    query,
+    server,
+    suggestions,
+    workbench,
+)
 from stakegraph.cli.common import configure_logging
 
 __all__ = ["app"]
@@ -36,6 +48,7 @@ app.command()(data.forget)
 app.command()(analysis.analyze)
 app.command()(analysis.evaluate)
 app.command()(analysis.kpis)
+app.command()(digest.digest)
 app.command()(query.cypher)
 app.command()(query.status)
 app.command()(suggestions.suggestions)
@@ -44,3 +57,4 @@ app.command()(workbench.export)
 app.command()(server.demo)
 app.command()(server.serve)
 app.add_typer(keys.app, name="keys")
+app.add_typer(alerts.app, name="alerts")

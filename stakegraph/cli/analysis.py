@@ -49,6 +49,27 @@ def analyze(
             progress=advance,
         )
     console.print(report.describe())
+    _alerts_after_analysis()
+
+
+def _alerts_after_analysis() -> None:
+    """With STAKEGRAPH_ALERTS_ON_ANALYZE and a channel set, send what the analysis raised."""
+    from stakegraph.alerts import AlertSettings, send_alerts
+    from stakegraph.cli.alerts import channels_from
+
+    settings = AlertSettings()
+    channels = channels_from(settings) if settings.on_analyze else []
+    if not channels:
+        return
+    with open_store() as store:
+        run = send_alerts(
+            store,
+            channels,
+            min_severity=settings.min_severity,
+            tries=settings.tries,
+            backoff_s=settings.backoff_s,
+        )
+    console.print(f"alerts: {run.describe()}")
 
 
 def evaluate(

@@ -132,6 +132,7 @@ def test_the_probes_cover_the_scoped_routes() -> None:
         "GET /api/accounts/{account_id}/map",
         "GET /api/accounts/{account_id}/suggestions",
         "GET /api/people/{person_id}/departure-impact",
+        "GET /api/digest",
     } <= probed
 
 
@@ -279,3 +280,21 @@ def test_kpis_of_an_account_manager_are_read_from_his_accounts_only(
     leader = client.get(f"/api/kpis{by}", headers=headers(keys["leader"]))
     assert leader.json()["portfolio"]["accounts"] == 3
     assert len(reads) == 4 and all(p["account_ids"] is None for _, p in reads)
+
+
+def test_the_digest_of_an_account_manager_holds_only_their_accounts(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    """Since 2024-06-10 both acc-a (Alan's) and acc-c (Beth's) raised a signal: a leader
+    sees both, Alan only his, and naming Beth as the owner gets him what a missing owner
+    gets (nothing)."""
+    url = "/api/digest?since=2024-06-10"
+    leader = client.get(url, headers=headers(keys["leader"])).json()
+    assert {i["account_id"] for i in leader["items"]} == {"acc-a", "acc-c"}
+    alan = client.get(url, headers=headers(keys["account_manager"]))
+    assert alan.status_code == 200
+    assert {i["account_id"] for i in alan.json()["items"]} == {"acc-a"}
+    assert not any(m in alan.text for m in FOREIGN_MARKERS)
+    for owner in ("u-am2", "u-none"):
+        other = client.get(f"{url}&owner={owner}", headers=headers(keys["account_manager"]))
+        assert other.json()["items"] == [] and other.json()["accounts"] == 0

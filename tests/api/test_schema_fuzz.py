@@ -42,6 +42,7 @@ OPERATIONS = [
     "POST /api/outreach/plan",
     "GET /api/people/{person_id}/departure-impact",
     "GET /api/kpis",
+    "GET /api/digest",
     "POST /api/cypher",
     "GET /api/explore",
     "POST /api/explore/{name}",

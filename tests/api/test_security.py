@@ -22,6 +22,7 @@ PROTECTED = [
     ("GET", "/api/accounts/acc-a/map"),
     ("GET", "/api/accounts/acc-a/suggestions"),
     ("GET", "/api/people/u-am1/departure-impact"),
+    ("GET", "/api/digest"),
     ("POST", "/api/outreach/plan"),
     ("POST", "/api/cypher"),
 ]

@@ -57,6 +57,8 @@ EXAMPLES: dict[str, Any] = {
     "min_strength": 0.0,
     "top": 10,
     "open_days": 90,
+    # the weekly digest (cypher/digest/)
+    "scope": "all",
 }
 
 

@@ -7,6 +7,7 @@ import {renderAccount} from './account.js';
 import {renderLeadership} from './leadership.js';
 import {renderExplore} from './explore.js';
 import {renderKpis} from './kpis.js';
+import {renderStandup} from './standup.js';
 
 const view = document.getElementById('view');
 const dialog = document.getElementById('key-dialog');
@@ -17,6 +18,7 @@ const routes = [
   {pattern: /^#?\/?$/, name: 'portfolio', render: (signal) => renderPortfolio(view, signal)},
   {pattern: /^#\/accounts\/([^/?]+)$/, name: 'portfolio',
     render: (signal, id) => renderAccount(view, signal, decodeURIComponent(id))},
+  {pattern: /^#\/standup$/, name: 'standup', render: (signal) => renderStandup(view, signal)},
   {pattern: /^#\/leadership$/, name: 'leadership', render: (signal) => renderLeadership(view, signal)},
   {pattern: /^#\/kpis$/, name: 'kpis', render: (signal) => renderKpis(view, signal)},
   {pattern: /^#\/explore(?:\/([^/?]+))?$/, name: 'explore',
