@@ -57,6 +57,15 @@ EXAMPLES: dict[str, Any] = {
     "min_strength": 0.0,
     "top": 10,
     "open_days": 90,
+    # plays (cypher/plays/)
+    "kind": "value_delivery",
+    "signal_id": "sig-1",
+    "request_id": "request-1",
+    "by": None,
+    "note": None,
+    "event": "{}",
+    "status": None,
+    "next_step": None,
 }
 
 
