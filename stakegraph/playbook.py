@@ -297,5 +297,5 @@ def _play(row: dict[str, Any]) -> Play:
         close_note=p.get("close_note"),
         opened_risk_score=p.get("opened_risk_score"),
         opened_risk_tier=p.get("opened_risk_tier"),
-        history=tuple(sorted(history, key=lambda e: e.at)),
+        history=history,  # in the order it happened (appended), whatever dates were given
     )

@@ -27,6 +27,7 @@ from stakegraph.api.routes import (
     maps,
     outreach,
     people,
+    plays,
     suggestions,
 )
 from stakegraph.api.settings import ApiSettings, get_api_settings
@@ -119,7 +120,17 @@ def create_app(store: GraphStore | None = None, settings: ApiSettings | None = N
     )
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
-    for module in (health, accounts, maps, suggestions, outreach, people, cypher, explore):
+    for module in (
+        health,
+        accounts,
+        maps,
+        suggestions,
+        plays,
+        outreach,
+        people,
+        cypher,
+        explore,
+    ):
         app.include_router(module.router)
 
     @app.get("/docs", include_in_schema=False)

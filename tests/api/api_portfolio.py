@@ -156,6 +156,12 @@ SNAPSHOTS: dict[str, list[tuple[float | None, float]]] = {
     "acc-c": [(None, 30.0), (None, 31.0)],
 }
 
+# Plays: id, account, kind, signal, status, opened day, assignee.
+PLAYS: list[tuple[str, str, str, str | None, str, str, str | None]] = [
+    ("play-a1", "acc-a", "value_delivery", "sig-a2", "open", "2024-06-05", "u-am1"),
+    ("play-c1", "acc-c", "milestone_stress_test", "sig-c1", "open", "2024-06-16", "u-am2"),
+]
+
 # Stored ties of the last analysis run (read by outreach plans): lower id first.
 TIES: list[tuple[str, str, str, float]] = [
     ("acc-a", "a-champ", "u-am1", 0.6),
@@ -306,6 +312,30 @@ def build_portfolio(store: GraphStore) -> None:
                           interactions: 1, reciprocity: 1.0, channels: 1}]->(b)
         """,
         rows=[{"account": acc, "a": a, "b": b, "strength": st} for acc, a, b, st in TIES],
+    )
+    run(
+        """
+        UNWIND $rows AS r
+        MATCH (a:Account {id: r.account}), (s:Signal {id: r.signal}), (who:Person {id: r.who})
+        CREATE (a)-[:HAS_PLAY]->(p:Play {id: r.id, account_id: r.account, kind: r.kind,
+               signal_id: r.signal, status: r.status, opened_epoch: r.at, request_id: r.id,
+               opened_at: datetime({epochSeconds: r.at}), assignee_id: r.who,
+               history: ['{"at": ' + toString(r.at) + ', "status": "open"}']})
+        CREATE (p)-[:FROM_SIGNAL]->(s)
+        CREATE (p)-[:ASSIGNED_TO]->(who)
+        """,
+        rows=[
+            {
+                "id": pid,
+                "account": acc,
+                "kind": kind,
+                "signal": sig,
+                "status": status,
+                "at": epoch(day),
+                "who": who,
+            }
+            for pid, acc, kind, sig, status, day, who in PLAYS
+        ],
     )
     run(
         """
