@@ -6,6 +6,7 @@
 - :mod:`.workbench`: ``explore``, ``export``
 - :mod:`.server`: ``serve``, ``demo``
 - :mod:`.keys`: ``keys create | list | revoke``
+- :mod:`.plays`: ``plays list | open | assign | close | kpis``
 
 :mod:`.common` holds the consoles, store opening and argument parsing; :mod:`.progress`
 the one progress display.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import typer
 
-from stakegraph.cli import analysis, data, keys, query, server, workbench
+from stakegraph.cli import analysis, data, keys, plays, query, server, workbench
 from stakegraph.cli.common import configure_logging
 
 __all__ = ["app"]
@@ -41,3 +42,4 @@ app.command()(workbench.export)
 app.command()(server.demo)
 app.command()(server.serve)
 app.add_typer(keys.app, name="keys")
+app.add_typer(plays.app, name="plays")

@@ -104,10 +104,7 @@ def _public(play: Play, effect: PlayEffect) -> s.PlayPublic:
         note=play.note,
         close_note=play.close_note,
         outcome_choices=list(outcome_choices(play.kind)),
-        history=[
-            s.PlayEventPublic(**{**asdict(e), "at": as_datetime(e.at)})
-            for e in play.history
-        ],
+        history=[s.PlayEventPublic(**{**asdict(e), "at": as_datetime(e.at)}) for e in play.history],
         effect=s.PlayEffectPublic(
             baseline_window_end=as_date(effect.baseline_window_end),
             risk_score=effect.risk_score,
