@@ -7,6 +7,7 @@
 - :mod:`.server`: ``serve``, ``demo``
 - :mod:`.keys`: ``keys create | list | revoke``
 - :mod:`.plays`: ``plays list | open | assign | close | kpis``
+- :mod:`.report`: ``report monthly | qbr``
 
 :mod:`.common` holds the consoles, store opening and argument parsing; :mod:`.progress`
 the one progress display.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import typer
 
-from stakegraph.cli import analysis, data, keys, plays, query, server, workbench
+from stakegraph.cli import analysis, data, keys, plays, query, report, server, workbench
 from stakegraph.cli.common import configure_logging
 
 __all__ = ["app"]
@@ -43,3 +44,4 @@ app.command()(server.demo)
 app.command()(server.serve)
 app.add_typer(keys.app, name="keys")
 app.add_typer(plays.app, name="plays")
+app.add_typer(report.app, name="report")
