@@ -28,6 +28,7 @@ from stakegraph.api.routes import (
     outreach,
     people,
     plays,
+    reports,
     suggestions,
 )
 from stakegraph.api.settings import ApiSettings, get_api_settings
@@ -126,6 +127,7 @@ def create_app(store: GraphStore | None = None, settings: ApiSettings | None = N
         maps,
         suggestions,
         plays,
+        reports,
         outreach,
         people,
         cypher,

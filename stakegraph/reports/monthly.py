@@ -50,6 +50,8 @@ class MonthlyFigures:
     tiers_start: dict[str, int]  # "1".."5" and "unscored"
     tiers_end: dict[str, int]
     tier_moves: list[tuple[str, int, int]]  # (account name, from, to)
+    # Bottom two tiers at the month's end, by ARR: (name, owner, ARR, tier, signals this month)
+    at_risk: list[tuple[str, str, float, int, int]]
     signals_by_kind: dict[str, int]
     signals_by_week: list[tuple[int, dict[str, int]]]  # (week start, kind -> count)
     depth_by_segment: dict[str, list[tuple[int, float]]]  # weekly mean, window ends in month
@@ -125,6 +127,24 @@ def monthly_figures(data: ReportData, month: str) -> MonthlyFigures:
         tiers_start=_tier_counts(tiers_start.values()),
         tiers_end=_tier_counts(tiers_end.values()),
         tier_moves=sorted(moves),
+        at_risk=sorted(
+            (
+                (
+                    str(data.accounts[a]["name"] or a),
+                    str(
+                        data.accounts[a].get("owner_name")
+                        or data.accounts[a].get("owner_id")
+                        or "-"
+                    ),
+                    float(data.accounts[a].get("arr") or 0.0),
+                    int(tiers_end[a] or 0),
+                    sum(s["account_id"] == a for s in signals),
+                )
+                for a in ids
+                if tiers_end[a] in AT_RISK_TIERS
+            ),
+            key=lambda row: (-row[2], row[0]),
+        ),
         signals_by_kind={k: n for k in SIGNAL_KINDS if (n := sum(s["kind"] == k for s in signals))},
         signals_by_week=by_week,
         depth_by_segment=_depth_by_segment(data, ids, start, end),
@@ -268,6 +288,12 @@ def render_monthly(f: MonthlyFigures, *, scope: str = "whole portfolio") -> str:
                 for k in f.tiers_start
             ],
             numeric=(1, 2, 3),
+        ),
+        "<h3>Accounts in the bottom two tiers at the month's end</h3>",
+        page.table(
+            ["account", "owner", "ARR", "tier", "signals this month"],
+            [(n, o, _money(arr), TIER_NAMES[str(t)], k) for n, o, arr, t, k in f.at_risk],
+            numeric=(2, 4),
         ),
         "<h3>Accounts that changed tier</h3>",
         page.table(

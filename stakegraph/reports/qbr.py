@@ -251,6 +251,11 @@ def _summary(f: QbrFigures) -> str:
         + (f" ({depth_change:+.1f} over the quarter)" if depth_change is not None else "")
         + f"; {len(f.signals)} signal(s) raised and {len(f.plays)} play(s) run. "
         + f"Expansion readiness: {f.ready}."
+        + "".join(
+            f" Renewal of {_day(int(r['at']))}: {r['outcome']}."
+            for r in f.renewals
+            if int(r["at"]) >= f.start
+        )
     )
     return page.section(
         "Executive summary",
@@ -263,9 +268,7 @@ def _summary(f: QbrFigures) -> str:
                 (
                     "Renewal",
                     _day(f.renewal_at) if f.renewal_at else "-",
-                    f"{f.days_to_renewal} days after the quarter"
-                    if f.days_to_renewal is not None
-                    else "",
+                    _renewal_note(f.days_to_renewal),
                 ),
             ]
         ),
@@ -274,8 +277,10 @@ def _summary(f: QbrFigures) -> str:
 
 
 def _health(f: QbrFigures) -> str:
-    def series(key: str) -> list[tuple[float, float | None]]:
-        return [(float(r["window_end"]), r.get(key)) for r in f.health]
+    def series(key: str, *, known_only: bool = False) -> list[tuple[float, float | None]]:
+        points = [(float(r["window_end"]), r.get(key)) for r in f.health]
+        # Risk is known only where an analysis ran: join those points, do not break the line.
+        return [(x, y) for x, y in points if y is not None] if known_only else points
 
     return page.section(
         "Account health",
@@ -304,7 +309,7 @@ def _health(f: QbrFigures) -> str:
             ),
             svg.line_chart(
                 "Churn risk at each analysis",
-                {"risk score": series("risk_score")},
+                {"risk score": series("risk_score", known_only=True)},
                 width=460,
                 y_min=0,
                 y_max=1,
@@ -396,6 +401,14 @@ def _actions(f: QbrFigures) -> str:
             ],
         ),
     )
+
+
+def _renewal_note(days: int | None) -> str:
+    if days is None:
+        return ""
+    if days < 0:
+        return f"{-days} days before the quarter's end"
+    return f"{days} days after the quarter"
 
 
 def _change(value: float | None, digits: int) -> str:

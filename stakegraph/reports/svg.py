@@ -41,7 +41,7 @@ def line_chart(
     ys = [y for points in series.values() for _, y in points if y is not None]
     if not xs:
         return _empty(title, width, height)
-    left, right, top, bottom = 52, 16, 28, 44 + 16 * _legend_rows(series, width)
+    left, right, top, bottom = 52, 28, 28, 44 + 16 * _legend_rows(series, width)
     lo = min(ys) if y_min is None else y_min
     hi = max(ys) if y_max is None else y_max
     lo, hi, ticks = _nice_range(lo, hi)
@@ -118,7 +118,7 @@ def bar_chart(
         else max(values[i] for values in stacks.values())
         for i in range(len(categories))
     ]
-    lo, hi, ticks = _nice_range(0.0, max(max(totals), 1.0))
+    lo, hi, ticks = _nice_range(0.0, max(max(totals), 1.0), whole=True)
     plot_h = height - top - bottom
     slot = (width - left - right) / len(categories)
     bar_w = slot * 0.7 / (1 if stacked else len(stacks))
@@ -235,13 +235,15 @@ def _thin(values: Sequence[float], most: int) -> list[float]:
     return list(values[::step])
 
 
-def _nice_range(lo: float, hi: float) -> tuple[float, float, list[float]]:
-    """A rounded axis range around [lo, hi] and its 3-6 ticks."""
+def _nice_range(lo: float, hi: float, *, whole: bool = False) -> tuple[float, float, list[float]]:
+    """A rounded axis range around [lo, hi] and its 3-6 ticks (whole numbers for counts)."""
     if hi == lo:
         hi, lo = hi + 1.0, lo - 1.0 if lo != 0 else 0.0
     raw = (hi - lo) / 4
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    if whole:
+        step = max(1.0, math.ceil(step))
     start = math.floor(lo / step) * step
     end = math.ceil(hi / step) * step
     ticks = [start + k * step for k in range(round((end - start) / step) + 1)]

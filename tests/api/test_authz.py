@@ -61,6 +61,11 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/plays/{play_id}/assign"): {"assignee_id": "u-am1"},
     ("POST", "/api/plays/{play_id}/close"): {"outcome": "no_effect"},
 }
+# Required query parameters other than ids, so the probes reach past validation.
+QUERIES: dict[tuple[str, str], str] = {
+    ("GET", "/api/reports/monthly"): "month=2024-06",
+    ("GET", "/api/accounts/{account_id}/reports/qbr"): "quarter=2024-Q2",
+}
 # Role-restricted routes; every other route that takes a key is open to every role (scoped).
 RESTRICTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/outreach/plan"): {"leader", "admin"},
@@ -145,6 +150,8 @@ def test_the_probes_cover_the_scoped_routes() -> None:
         "GET /api/plays/{play_id}",
         "POST /api/plays/{play_id}/assign",
         "POST /api/plays/{play_id}/close",
+        "GET /api/reports/monthly",
+        "GET /api/accounts/{account_id}/reports/qbr",
     } <= probed
 
 
@@ -182,9 +189,13 @@ def _masked(text: str, probe_id: str) -> str:
 
 def request(client: TestClient, endpoint: Endpoint, ids: dict[str, str], key: str) -> Any:
     body = BODIES.get((endpoint.method, endpoint.path), {})
+    url = endpoint.url(ids)
+    extra = QUERIES.get((endpoint.method, endpoint.path))
+    if extra:
+        url += ("&" if "?" in url else "?") + extra
     return client.request(
         endpoint.method,
-        endpoint.url(ids),
+        url,
         headers=headers(key),
         json=body if endpoint.method == "POST" else None,
         follow_redirects=False,

@@ -51,6 +51,8 @@ OPERATIONS = [
     "GET /api/plays/{play_id}",
     "POST /api/plays/{play_id}/assign",
     "POST /api/plays/{play_id}/close",
+    "GET /api/reports/monthly",
+    "GET /api/accounts/{account_id}/reports/qbr",
 ]
 
 

@@ -183,6 +183,7 @@ def test_monthly_figures() -> None:
     assert f.tiers_start == {"1": 0, "2": 1, "3": 1, "4": 0, "5": 0, "unscored": 1}
     assert f.tiers_end == {"1": 0, "2": 1, "3": 0, "4": 0, "5": 1, "unscored": 1}
     assert f.tier_moves == [("Acme", 3, 5)]
+    assert f.at_risk == [("Acme", "Alan", 500_000.0, 5, 2)]
     # The latency signal of 05-30 is May's.
     assert f.signals_by_kind == {"single_node_bottleneck": 1, "executive_withdrawal": 2}
     assert [counts for _, counts in f.signals_by_week] == [
