@@ -7,7 +7,7 @@ style element, allowed by hash, and nothing else (charts are inline SVG).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
@@ -23,7 +23,9 @@ from stakegraph.reports.qbr import quarter_range
 
 router = APIRouter(tags=["reports"])
 
-HTML = {200: {"content": {"text/html": {}}, "description": "a printable HTML page"}}
+HTML: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/html": {}}, "description": "a printable HTML page"}
+}
 
 
 def _page(html: str) -> HTMLResponse:
