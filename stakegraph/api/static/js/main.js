@@ -1,4 +1,4 @@
-// Entry point: the API key dialog and a hash router over the four views.
+// Entry point: the API key dialog and a hash router over the five views.
 
 import {apiKey, onUnauthorized} from './api.js';
 import {clear, message} from './dom.js';
@@ -6,6 +6,7 @@ import {renderPortfolio} from './portfolio.js';
 import {renderAccount} from './account.js';
 import {renderLeadership} from './leadership.js';
 import {renderExplore} from './explore.js';
+import {renderPlays} from './plays.js';
 
 const view = document.getElementById('view');
 const dialog = document.getElementById('key-dialog');
@@ -17,6 +18,7 @@ const routes = [
   {pattern: /^#\/accounts\/([^/?]+)$/, name: 'portfolio',
     render: (signal, id) => renderAccount(view, signal, decodeURIComponent(id))},
   {pattern: /^#\/leadership$/, name: 'leadership', render: (signal) => renderLeadership(view, signal)},
+  {pattern: /^#\/plays$/, name: 'plays', render: (signal) => renderPlays(view, signal)},
   {pattern: /^#\/explore(?:\/([^/?]+))?$/, name: 'explore',
     render: (signal, name) => renderExplore(view, signal, name)},
 ];
