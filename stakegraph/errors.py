@@ -46,3 +46,28 @@ class QueryParameterError(StoreError):
 
 class ReadOnlyViolation(StoreError):
     """A read-only query tried to write."""
+
+
+class UnknownIdError(StakegraphError):
+    """An id names nothing the caller may address (``kind`` says what was looked for)."""
+
+    def __init__(self, kind: str, key: str) -> None:
+        super().__init__(f"{kind} {key!r} not found")
+        self.kind = kind
+        self.key = key
+
+
+class PlayRequestError(StakegraphError):
+    """A play request that cannot be carried out as asked (bad kind, outcome, signal, person)."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class PlayStateError(StakegraphError):
+    """A play request that conflicts with the play's state (e.g. closing it twice differently)."""
+
+    def __init__(self, message: str, *, play_id: str) -> None:
+        super().__init__(message)
+        self.play_id = play_id

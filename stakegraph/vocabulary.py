@@ -175,3 +175,22 @@ PLAY_FOR_SIGNAL: Final = {
     CO_INNOVATION_WITHDRAWAL: VALUE_DELIVERY,
     QBR_DISENGAGEMENT: MILESTONE_STRESS_TEST,
 }
+
+# How a play ends (docs/metrics.md, "Plays"). The milestone stress-test asks the customer to
+# commit to a dated milestone: they commit (we remediate together) or they evade (we move the
+# account to resource protection). The other plays succeed (the signal's cause is addressed),
+# have no effect, or are abandoned (overtaken by events: the renewal came, the account left).
+PLAY_STATUSES: Final = ("open", "closed")
+PLAY_OUTCOMES: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        TECHNICAL_USAGE_AUDIT: ("succeeded", "no_effect", "abandoned"),
+        VALUE_DELIVERY: ("succeeded", "no_effect", "abandoned"),
+        EXECUTIVE_REMAPPING: ("succeeded", "no_effect", "abandoned"),
+        CONTRACT_RESTRUCTURING: ("succeeded", "no_effect", "abandoned"),
+        MILESTONE_STRESS_TEST: ("committed", "evaded", "abandoned"),
+    }
+)
+# What a stress-test's outcome sends the team to do next.
+NEXT_STEP_FOR_OUTCOME: Final[Mapping[str, str]] = MappingProxyType(
+    {"committed": "remediate", "evaded": "resource_protection"}
+)

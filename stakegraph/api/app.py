@@ -29,6 +29,8 @@ from stakegraph.api.routes import (
     maps,
     outreach,
     people,
+    plays,
+    reports,
     suggestions,
 )
 from stakegraph.api.settings import ApiSettings, get_api_settings
@@ -122,7 +124,18 @@ def create_app(store: GraphStore | None = None, settings: ApiSettings | None = N
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     for module in (
-        health, accounts, maps, suggestions, outreach, people, kpis, digest, cypher, explore
+        health,
+        accounts,
+        maps,
+        suggestions,
+        plays,
+        reports,
+        outreach,
+        people,
+        kpis,
+        digest,
+        cypher,
+        explore,
     ):
         app.include_router(module.router)
 

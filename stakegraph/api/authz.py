@@ -6,6 +6,8 @@ every one to it):
 
 - ``AuthorizedAccount`` — an account id from the path, let through only when the caller
   may see that account (the account list filters on the same owner).
+- ``AuthorizedPlay`` — a play id from the path, resolved to the play only when it belongs
+  to an account the caller may see (:func:`play_in_scope`).
 - ``ScopeDep`` and :func:`person_accounts` — the accounts a person is involved in, cut to
   the caller's scope before anything about the person is read or shown.
 
@@ -24,12 +26,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Path
 from starlette.concurrency import run_in_threadpool
 
+from stakegraph import playbook
+from stakegraph.analytics.plays import Play
 from stakegraph.api.deps import AccountIdPath, PrincipalDep, ReadModelDep, StoreDep
 from stakegraph.api.errors import NotFoundError
 from stakegraph.api.keys import Principal
+from stakegraph.errors import UnknownIdError
 from stakegraph.graph.store import GraphStore
 from stakegraph.vocabulary import BULK_THRESHOLD
 
@@ -141,3 +146,30 @@ def _person_not_found(person_id: str, account_id: str | None) -> NotFoundError:
     if account_id is None:
         return NotFoundError("person", person_id)
     return NotFoundError("person", person_id, where=f"account {account_id!r}")
+
+
+PlayIdPath = Annotated[str, Path(min_length=1, max_length=200, description="play id")]
+
+
+def play_in_scope(store: GraphStore, principal: Principal, play_id: str) -> Play:
+    """The play when it belongs to an account the caller may see; 404 otherwise.
+
+    For an account manager, their owned accounts are read first (a query without the play
+    id), and the play is then looked up among them: a play of another owner's account and a
+    play that does not exist run the same queries and get the same 404.
+    """
+    accounts = None
+    if not principal.sees_all_accounts:
+        scope = scope_of_caller(store, principal)
+        accounts = sorted(scope.accounts or ())
+    try:
+        return playbook.get_play(store, play_id, accounts)
+    except UnknownIdError:
+        raise NotFoundError("play", play_id) from None
+
+
+async def authorized_play(play_id: PlayIdPath, principal: PrincipalDep, store: StoreDep) -> Play:
+    return await run_in_threadpool(play_in_scope, store, principal, play_id)
+
+
+AuthorizedPlay = Annotated[Play, Depends(authorized_play)]

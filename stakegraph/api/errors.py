@@ -18,7 +18,13 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stakegraph.api.keys import KeyFileError
-from stakegraph.errors import StakegraphError, StoreError
+from stakegraph.errors import (
+    PlayRequestError,
+    PlayStateError,
+    StakegraphError,
+    StoreError,
+    UnknownIdError,
+)
 from stakegraph.graph.readonly import QueryStillRunningError, ReadOnlyQueryError, StoreLostError
 
 log = logging.getLogger(__name__)
@@ -75,6 +81,12 @@ def status_for(exc: StakegraphError) -> int:
         return 429  # this key's earlier statement still holds the store
     if isinstance(exc, StoreLostError):
         return 503
+    if isinstance(exc, UnknownIdError):
+        return 404
+    if isinstance(exc, PlayRequestError):
+        return 422
+    if isinstance(exc, PlayStateError):
+        return 409
     if isinstance(exc, ReadOnlyQueryError):
         # Refused statements and statements that failed are the caller's to fix.
         return 400

@@ -471,3 +471,124 @@ class DigestPublic(BaseModel):
     accounts: int = Field(description="accounts reviewed")
     items: list[DigestItemPublic]
     count: int
+
+
+# --- plays -----------------------------------------------------------------------------------
+
+PlayKind = Literal[
+    "technical_usage_audit",
+    "value_delivery",
+    "executive_remapping",
+    "contract_restructuring",
+    "milestone_stress_test",
+]
+PlayOutcome = Literal["succeeded", "no_effect", "abandoned", "committed", "evaded"]
+IdText = Annotated[str, Field(min_length=1, max_length=200)]
+NoteText = Annotated[str, Field(max_length=2000)]
+
+
+class PlayOpenRequest(Request):
+    kind: PlayKind | None = Field(
+        default=None, description="default: the play the signal prescribes"
+    )
+    signal_id: IdText | None = Field(default=None, description="a signal of this account")
+    assignee_id: IdText | None = Field(default=None, description="a person of our side")
+    note: NoteText | None = None
+    request_id: IdText | None = Field(
+        default=None,
+        description="repeating a request id returns the play it opened (default: one per "
+        "kind, signal and day)",
+    )
+    opened_on: date | None = Field(
+        default=None, description="YYYY-MM-DD, to record a play run earlier (default: now)"
+    )
+
+
+class PlayAssignRequest(Request):
+    assignee_id: IdText = Field(description="a person of our side")
+
+
+class PlayCloseRequest(Request):
+    outcome: PlayOutcome = Field(
+        description="milestone_stress_test: committed | evaded | abandoned; "
+        "every other play: succeeded | no_effect | abandoned"
+    )
+    note: NoteText | None = None
+    closed_on: date | None = Field(default=None, description="YYYY-MM-DD (default: now)")
+
+
+class PlayEventPublic(BaseModel):
+    status: Literal["open", "assigned", "closed"]
+    at: datetime
+    by: str | None = None
+    assignee_id: str | None = None
+    outcome: str | None = None
+    note: str | None = None
+
+
+class FollowupPublic(BaseModel):
+    windows: int = Field(description="windows (weeks) after the baseline window")
+    risk_window_end: date | None
+    risk_score: float | None
+    risk_change: float | None = Field(description="later minus baseline; negative = safer")
+    risk_tier: int | None
+    tier_change: int | None = Field(description="later minus baseline; negative = safer")
+    depth_window_end: date | None
+    depth_score: float | None
+    depth_change: float | None = Field(description="later minus baseline; positive = deeper")
+
+
+class PlayEffectPublic(BaseModel):
+    baseline_window_end: date | None
+    risk_score: float | None
+    risk_tier: int | None
+    depth_score: float | None
+    after: list[FollowupPublic]
+
+
+class PlayPublic(BaseModel):
+    id: str
+    account_id: str
+    account_name: str | None
+    kind: str
+    status: Literal["open", "closed"]
+    opened_at: datetime
+    opened_by: str | None
+    request_id: str | None
+    signal_id: str | None
+    signal_kind: str | None
+    assignee_id: str | None
+    assignee_name: str | None
+    outcome: str | None
+    next_step: str | None = Field(description="stress-test: remediate or resource_protection")
+    closed_at: datetime | None
+    note: str | None
+    close_note: str | None
+    outcome_choices: list[str]
+    history: list[PlayEventPublic]
+    effect: PlayEffectPublic
+
+
+class PlaysPublic(BaseModel):
+    data: list[PlayPublic]
+    count: int
+
+
+class HorizonPublic(BaseModel):
+    windows: int
+    measured: int
+    mean_risk_change: float | None
+    risk_fell_share: float | None
+    tier_improved_share: float | None
+    tier_worsened_share: float | None
+    mean_depth_change: float | None
+
+
+class PlayKpisPublic(BaseModel):
+    opened: int
+    open: int
+    closed: int
+    opened_by_kind: dict[str, int]
+    outcomes: dict[str, dict[str, int]]
+    effect: list[HorizonPublic]
+    effect_by_kind: dict[str, list[HorizonPublic]]

@@ -9,6 +9,8 @@
 - :mod:`.workbench`: ``explore``, ``export``
 - :mod:`.server`: ``serve``, ``demo``
 - :mod:`.keys`: ``keys create | list | revoke``
+- :mod:`.plays`: ``plays list | open | assign | close | kpis``
+- :mod:`.report`: ``report monthly | qbr``
 
 :mod:`.common` holds the consoles, store opening and argument parsing; :mod:`.progress`
 the one progress display.
@@ -24,7 +26,9 @@ from stakegraph.cli import (
     data,
     digest,
     keys,
+    plays,
     query,
+    report,
     server,
     suggestions,
     workbench,
@@ -58,3 +62,5 @@ app.command()(server.demo)
 app.command()(server.serve)
 app.add_typer(keys.app, name="keys")
 app.add_typer(alerts.app, name="alerts")
+app.add_typer(plays.app, name="plays")
+app.add_typer(report.app, name="report")

@@ -166,6 +166,25 @@ def test_a_rerun_replaces_every_account_never_duplicates(accounts: GraphStore) -
     }
 
 
+def test_each_analysis_leaves_its_risk_on_the_snapshot_it_scored(accounts: GraphStore) -> None:
+    """A later analysis (a week on) scores its own window and leaves the earlier one's risk:
+    the history a play's effect is read from (docs/metrics.md, "Plays")."""
+    write(accounts, snapshots=snapshots(2, depth=1.0), signals=[], ties=ties([]), risk=risk(0.2))
+    later = [{**row, "analyzed_at": AS_OF + WEEK, "risk_tier": 4} for row in risk(0.6)]
+    ends = snapshots(3, depth=1.0)
+    ends["window_end"] += WEEK  # the next week's run: windows end a week later
+    write(accounts, snapshots=ends, signals=[], ties=ties([]), risk=later)
+    assert rows(
+        accounts,
+        "MATCH (a:Account {id: 'acc-a'})-[:HAS_SNAPSHOT]->(s:Snapshot) "
+        "RETURN s.window_end, s.analysis_risk_score, s.analysis_risk_tier",
+    ) == {
+        (AS_OF + WEEK, 0.6, 4),
+        (AS_OF, 0.2, 3),
+        (AS_OF - WEEK, None, None),
+    }
+
+
 def test_times_read_as_datetimes_in_cypher_with_epoch_seconds_beside_them(
     accounts: GraphStore,
 ) -> None:

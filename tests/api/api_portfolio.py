@@ -165,6 +165,10 @@ RENEWALS = [
 ENGAGEMENTS = [
     ("acc-a", "qbr", "2024-04-01", "attended", "a-champ"),
     ("acc-c", "qbr", "2024-04-15", "no_show", "c-ceo"),
+# Plays: id, account, kind, signal, status, opened day, assignee.
+PLAYS: list[tuple[str, str, str, str | None, str, str, str | None]] = [
+    ("play-a1", "acc-a", "value_delivery", "sig-a2", "open", "2024-06-05", "u-am1"),
+    ("play-c1", "acc-c", "milestone_stress_test", "sig-c1", "open", "2024-06-16", "u-am2"),
 ]
 
 # Stored ties of the last analysis run (read by outreach plans): lower id first.
@@ -350,6 +354,30 @@ def build_portfolio(store: GraphStore) -> None:
         rows=[
             {"account": a, "kind": k, "day": d, "at": epoch(d), "status": st, "person": p}
             for a, k, d, st, p in ENGAGEMENTS
+        ],
+    )
+    run(
+        """
+        UNWIND $rows AS r
+        MATCH (a:Account {id: r.account}), (s:Signal {id: r.signal}), (who:Person {id: r.who})
+        CREATE (a)-[:HAS_PLAY]->(p:Play {id: r.id, account_id: r.account, kind: r.kind,
+               signal_id: r.signal, status: r.status, opened_epoch: r.at, request_id: r.id,
+               opened_at: datetime({epochSeconds: r.at}), assignee_id: r.who,
+               history: ['{"at": ' + toString(r.at) + ', "status": "open"}']})
+        CREATE (p)-[:FROM_SIGNAL]->(s)
+        CREATE (p)-[:ASSIGNED_TO]->(who)
+        """,
+        rows=[
+            {
+                "id": pid,
+                "account": acc,
+                "kind": kind,
+                "signal": sig,
+                "status": status,
+                "at": epoch(day),
+                "who": who,
+            }
+            for pid, acc, kind, sig, status, day, who in PLAYS
         ],
     )
     run(

@@ -49,13 +49,22 @@ ID_PROBES: dict[str, Probe] = {
     "owner": Probe(own="u-am1", foreign="u-am2", missing="u-none"),
     # Exploration names are no account's: the same for everybody, refused to non-analysts.
     "name": Probe(own="tier_overview", foreign="owner_books", missing="no_such_exploration"),
+    "play_id": Probe(own="play-a1", foreign="play-c1", missing="play-none"),
 }
-# What must never reach Alan: Beth's account, its person, their names, its signal.
-FOREIGN_MARKERS = ("acc-c", "Cyan", "c-ceo", "Cy Ode", "sig-c1")
+# What must never reach Alan: Beth's account, its person, their names, its signal, its play.
+FOREIGN_MARKERS = ("acc-c", "Cyan", "c-ceo", "Cy Ode", "sig-c1", "play-c1")
 
 BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/api/cypher"): {"query": "RETURN 1 AS one"},
     ("POST", "/api/explore/{name}"): {"parameters": {}},
+    ("POST", "/api/accounts/{account_id}/plays"): {"kind": "value_delivery", "request_id": "m"},
+    ("POST", "/api/plays/{play_id}/assign"): {"assignee_id": "u-am1"},
+    ("POST", "/api/plays/{play_id}/close"): {"outcome": "no_effect"},
+}
+# Required query parameters other than ids, so the probes reach past validation.
+QUERIES: dict[tuple[str, str], str] = {
+    ("GET", "/api/reports/monthly"): "month=2024-06",
+    ("GET", "/api/accounts/{account_id}/reports/qbr"): "quarter=2024-Q2",
 }
 # Role-restricted routes; every other route that takes a key is open to every role (scoped).
 RESTRICTED: dict[tuple[str, str], set[str]] = {
@@ -63,6 +72,10 @@ RESTRICTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/cypher"): {"analyst", "admin"},
     ("GET", "/api/explore"): {"analyst", "admin"},
     ("POST", "/api/explore/{name}"): {"analyst", "admin"},
+    # Plays: every role reads (scoped); analysts change none.
+    ("POST", "/api/accounts/{account_id}/plays"): {"account_manager", "leader", "admin"},
+    ("POST", "/api/plays/{play_id}/assign"): {"account_manager", "leader", "admin"},
+    ("POST", "/api/plays/{play_id}/close"): {"account_manager", "leader", "admin"},
 }
 ROLES = ("account_manager", "leader", "analyst", "admin")
 
@@ -133,6 +146,13 @@ def test_the_probes_cover_the_scoped_routes() -> None:
         "GET /api/accounts/{account_id}/suggestions",
         "GET /api/people/{person_id}/departure-impact",
         "GET /api/digest",
+        "GET /api/accounts/{account_id}/plays",
+        "POST /api/accounts/{account_id}/plays",
+        "GET /api/plays/{play_id}",
+        "POST /api/plays/{play_id}/assign",
+        "POST /api/plays/{play_id}/close",
+        "GET /api/reports/monthly",
+        "GET /api/accounts/{account_id}/reports/qbr",
     } <= probed
 
 
@@ -170,9 +190,13 @@ def _masked(text: str, probe_id: str) -> str:
 
 def request(client: TestClient, endpoint: Endpoint, ids: dict[str, str], key: str) -> Any:
     body = BODIES.get((endpoint.method, endpoint.path), {})
+    url = endpoint.url(ids)
+    extra = QUERIES.get((endpoint.method, endpoint.path))
+    if extra:
+        url += ("&" if "?" in url else "?") + extra
     return client.request(
         endpoint.method,
-        endpoint.url(ids),
+        url,
         headers=headers(key),
         json=body if endpoint.method == "POST" else None,
         follow_redirects=False,

@@ -46,6 +46,15 @@ OPERATIONS = [
     "POST /api/cypher",
     "GET /api/explore",
     "POST /api/explore/{name}",
+    "GET /api/accounts/{account_id}/plays",
+    "POST /api/accounts/{account_id}/plays",
+    "GET /api/plays",
+    "GET /api/plays/kpis",
+    "GET /api/plays/{play_id}",
+    "POST /api/plays/{play_id}/assign",
+    "POST /api/plays/{play_id}/close",
+    "GET /api/reports/monthly",
+    "GET /api/accounts/{account_id}/reports/qbr",
 ]
 
 

@@ -59,6 +59,15 @@ EXAMPLES: dict[str, Any] = {
     "open_days": 90,
     # the weekly digest (cypher/digest/)
     "scope": "all",
+    # plays (cypher/plays/)
+    "kind": "value_delivery",
+    "signal_id": "sig-1",
+    "request_id": "request-1",
+    "by": None,
+    "note": None,
+    "event": "{}",
+    "status": None,
+    "next_step": None,
 }
 
 

@@ -40,6 +40,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.wait import WebDriverWait
 
 pytestmark = pytest.mark.store
@@ -332,6 +333,51 @@ def test_leadership_view_renders_the_plan(browser: webdriver.Chrome, live_api: L
     executives = browser.find_elements(By.CSS_SELECTOR, "#plan-executives tbody tr")
     assert len(executives) == len(plan["executives"])
     screenshot(browser, "leadership-plan")
+
+
+# --- plays ----------------------------------------------------------------------------------
+
+
+def test_plays_page_opens_assigns_and_closes_a_play(
+    browser: webdriver.Chrome, live_api: LiveApi
+) -> None:
+    """Through the page's form and row actions; what landed is read back from the API."""
+    assert live_api.get("/api/plays")["count"] == 0
+    plan = live_api.client.post("/api/outreach/plan", json={"min_tier": 4}).json()
+    ours = plan["executives"][0]  # a person of our side
+    open_view(browser, live_api, "#/plays", "plays")
+    Select(browser.find_element(By.ID, "open-kind")).select_by_value("value_delivery")
+    account_id = browser.find_element(By.ID, "open-account").get_attribute("value")
+    browser.find_element(By.ID, "open-submit").click()
+    wait_js(browser, "document.querySelector('#plays-table tbody tr[data-play]')")
+    plays = live_api.get("/api/plays")["data"]
+    assert [(p["account_id"], p["kind"], p["status"]) for p in plays] == [
+        (account_id, "value_delivery", "open")
+    ]
+    play_id = plays[0]["id"]
+    row = f"document.querySelector(\"tr[data-play='{play_id}']\")"
+    browser.find_element(By.CSS_SELECTOR, f"tr[data-play='{play_id}'] .assign-input").send_keys(
+        ours["id"]
+    )
+    browser.find_element(By.CSS_SELECTOR, f"tr[data-play='{play_id}'] .assign-button").click()
+    wait_js(browser, f"{row} && {row}.textContent.includes({ours['name']!r})")
+    Select(
+        browser.find_element(By.CSS_SELECTOR, f"tr[data-play='{play_id}'] .close-outcome")
+    ).select_by_value("no_effect")
+    browser.find_element(By.CSS_SELECTOR, f"tr[data-play='{play_id}'] .close-button").click()
+    # Closed: the row is drawn again without its actions (the outcome select said "no effect"
+    # before too, so the text alone proves nothing).
+    wait_js(browser, f"{row} && !{row}.querySelector('.close-button')")
+    play = live_api.get(f"/api/plays/{play_id}")
+    assert (play["assignee_id"], play["status"], play["outcome"]) == (
+        ours["id"],
+        "closed",
+        "no_effect",
+    )
+    assert [e["status"] for e in play["history"]] == ["open", "assigned", "closed"]
+    summary = browser.find_element(By.ID, "play-kpi-summary").text
+    assert summary.startswith("1 plays opened (0 open, 1 closed)")
+    screenshot(browser, "plays")
 
 
 def test_no_script_errors_in_the_console(browser: webdriver.Chrome) -> None:

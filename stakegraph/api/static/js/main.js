@@ -8,6 +8,7 @@ import {renderLeadership} from './leadership.js';
 import {renderExplore} from './explore.js';
 import {renderKpis} from './kpis.js';
 import {renderStandup} from './standup.js';
+import {renderPlays} from './plays.js';
 
 const view = document.getElementById('view');
 const dialog = document.getElementById('key-dialog');
@@ -21,6 +22,7 @@ const routes = [
   {pattern: /^#\/standup$/, name: 'standup', render: (signal) => renderStandup(view, signal)},
   {pattern: /^#\/leadership$/, name: 'leadership', render: (signal) => renderLeadership(view, signal)},
   {pattern: /^#\/kpis$/, name: 'kpis', render: (signal) => renderKpis(view, signal)},
+  {pattern: /^#\/plays$/, name: 'plays', render: (signal) => renderPlays(view, signal)},
   {pattern: /^#\/explore(?:\/([^/?]+))?$/, name: 'explore',
     render: (signal, name) => renderExplore(view, signal, name)},
 ];
