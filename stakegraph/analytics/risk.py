@@ -295,6 +295,46 @@ def assign_tiers(
     return tiers
 
 
+def _review_features(
+    activity: Activity,
+    signals: list[dict[str, Any]],
+    account_ids: np.ndarray,
+    as_of: np.ndarray,
+    *,
+    beyond: BeyondFrames | None = None,
+) -> pd.DataFrame:
+    """Features of every account still a customer at each scoring week (one call).
+
+    A backtest scores each account at its own date. Ranking those scores against each
+    other would tier an account scored in one year against scores computed with the next
+    year's data (look-ahead). A portfolio review held that week ranks every account that
+    is still a customer (no churn before the week; the accounts scored that week are
+    customers by definition), so that is the population each scored account is tiered in.
+    """
+    renewals = activity.renewals
+    at = pd.to_numeric(renewals["at"], errors="coerce")
+    churns = renewals[(renewals["outcome"].astype(str) == CHURNED) & at.notna()]
+    first_churn = pd.to_numeric(churns["at"]).groupby(churns["account_id"].astype(str)).min()
+    everyone = np.asarray([str(a) for a in activity.account_ids], dtype=object)
+    churned_at = first_churn.reindex(everyone).to_numpy(dtype=float)
+    pairs_account, pairs_date = [], []
+    for scoring_week in np.unique(as_of // WEEK):
+        date = int(scoring_week) * WEEK
+        scored = set(account_ids[as_of // WEEK == scoring_week].astype(str).tolist())
+        keep = ~(churned_at < date) | np.isin(everyone, list(scored))
+        pairs_account.append(everyone[keep])
+        pairs_date.append(np.full(int(keep.sum()), date, dtype=np.int64))
+    if not pairs_account:
+        return risk_features(activity, signals, [], [], beyond=beyond)
+    return risk_features(
+        activity,
+        signals,
+        np.concatenate(pairs_account),
+        np.concatenate(pairs_date),
+        beyond=beyond,
+    )
+
+
 def _cutoffs(scores: np.ndarray, tier_shares: tuple[float, ...]) -> np.ndarray:
     return np.quantile(scores, np.cumsum(tier_shares)[:-1]) if len(scores) else np.zeros(4)
 
@@ -518,18 +558,20 @@ def backtest_risk(
     train_at, train_features, train_churned, train_segments = _history_examples(
         activity, signal_list, train_lead=train_lead, beyond=beyond
     )
-    features = risk_features(activity, signal_list, account_ids, as_of, beyond=beyond)
+    # Each scoring week's portfolio review: every account still a customer then, scored
+    # by that week's model; the accounts scored that week are tiered within it.
+    review = _review_features(activity, signal_list, account_ids, as_of, beyond=beyond)
     for name in without:
         train_features[name] = 0.0
-        features[name] = 0.0
+        review[name] = 0.0
     scores = np.zeros(len(account_ids))
+    tiers = np.ones(len(account_ids), dtype=np.int64)
     factors: list[list[dict[str, Any]]] = [[] for _ in account_ids]
     kinds = [""] * len(account_ids)
     week = as_of // WEEK
     for scoring_week in np.unique(week):
         rows = np.flatnonzero(week == scoring_week)
-        cutoff = int(as_of[rows].min())
-        known = train_at < cutoff
+        known = train_at < int(as_of[rows].min())
         model = fit_risk_model(
             train_features[known],
             train_churned[known],
@@ -538,16 +580,23 @@ def backtest_risk(
             min_churns=min_churns,
             tier_shares=tier_shares,
         )
+        population = review[review["as_of"] // WEEK == scoring_week]
+        population_segments = _segment_of(activity, population["account_id"].to_numpy())
+        population_scores, _ = _score_rows(model, population, population_segments, top_factors=0)
+        population_tiers = assign_tiers(
+            population_scores, population_segments, tier_shares=tier_shares
+        )
+        where = pd.Index(population["account_id"].astype(str)).get_indexer(
+            account_ids[rows].astype(str)
+        )
         week_scores, week_factors = _score_rows(
-            model, features.iloc[rows], segments[rows], top_factors=top_factors
+            model, population.iloc[where], segments[rows], top_factors=top_factors
         )
         scores[rows] = week_scores
+        tiers[rows] = population_tiers[where]
         for position, row in enumerate(rows):
             factors[row] = week_factors[position]
             kinds[row] = model.params(str(segments[row]))[3]
-    # Tiers rank the accounts against each other (per segment), as a portfolio review at
-    # any date would; no outcome enters them.
-    tiers = assign_tiers(scores, segments, tier_shares=tier_shares)
     return [
         {
             "account_id": str(account_ids[i]),

@@ -39,21 +39,25 @@ class Builder:
             }
         )
 
-    def email(self, at: int, sender: str, *to: str, latency: float = float("nan")) -> None:
+    def email(
+        self, at: int, sender: str, *to: str, latency: float = float("nan"), kind: str = "email"
+    ) -> None:
+        """An email (or, with ``kind``, a meeting or call: organizer and attendees)."""
         iid = f"i{len(self.rows):05d}"
         self.rows.append(
             {
                 "interaction_id": iid,
                 "account_id": "acc",
-                "kind": "email",
+                "kind": kind,
                 "at": int(at),
                 "thread_id": None,
                 "reply_latency_s": latency,
                 "participants": 1 + len(set(to) - {sender}),
             }
         )
-        self.parts.append((iid, sender, "from"))
-        self.parts += [(iid, p, "to") for p in to]
+        spoken = kind in ("meeting", "call")
+        self.parts.append((iid, sender, "organizer" if spoken else "from"))
+        self.parts += [(iid, p, "attendee" if spoken else "to") for p in to]
 
     def frames(self) -> PortfolioFrames:
         return PortfolioFrames(
@@ -91,13 +95,16 @@ def weekly(
     *,
     skip: set[str] | None = None,
     from_week: int = 0,
+    kind: str = "email",
 ) -> None:
-    """Each week, one email from ``h1`` to each person of ``per_week`` (spread over days)."""
+    """Each week, one email (or ``kind``) from ``h1`` to each person of ``per_week``
+    (spread over days)."""
     for w in range(from_week, weeks):
         for k, pid in enumerate(per_week):
             if skip and pid in skip and w >= weeks - 5:
                 continue
-            builder.email(T0 + w * WEEK + (k % 5) * DAY + 3600 * (k // 5), "h1", pid)
+            at = T0 + w * WEEK + (k % 5) * DAY + 3600 * (k // 5)
+            builder.email(at, "h1", pid, kind=kind)
 
 
 def kinds(signals: list[Signal], kind: str) -> list[Signal]:
@@ -496,3 +503,68 @@ def test_the_last_executive_leaving_their_role_is_also_an_executive_withdrawal()
     withdrawals = kinds(signals, "executive_withdrawal")
     assert [s.person_ids for s in withdrawals] == [("vp1",)]
     assert withdrawals[0].at > T0 + 30 * WEEK + 2 * DAY
+
+
+# Meetings and calls: presence is attendance, not only mail (organizer and attendees).
+
+
+def test_a_champion_who_stops_joining_the_weekly_calls_departs() -> None:
+    b = Builder()
+    b.person("champ", "director")
+    for pid in ("x", "y"):
+        b.person(pid)
+    weekly(b, 40, ["champ", "champ", "x", "y"], skip={"champ"}, kind="call")
+    signals = kinds(detect_signals(b.frames(), as_of=T0 + 40 * WEEK), "champion_departure")
+    assert [s.person_ids for s in signals] == [("champ",)]
+    assert signals[0].evidence["mode"] == "silent"
+    assert T0 + 35 * WEEK < signals[0].at <= T0 + 40 * WEEK
+
+
+def steering_builder(executives_stop: int | None) -> Builder:
+    """A weekly steering meeting of our ``h1`` with their VP, CEO and ``x``; the
+    executives stop coming at week ``executives_stop`` and the meeting goes on."""
+    b = Builder()
+    b.person("vp1", "vp")
+    b.person("ceo", "c_level")
+    for pid in ("x", "y", "z"):
+        b.person(pid)
+    for w in range(40):
+        present = executives_stop is None or w < executives_stop
+        attendees = ["vp1", "ceo", "x"] if present else ["x", "y"]
+        b.email(T0 + w * WEEK + 2 * DAY, "h1", *attendees, kind="meeting")
+    weekly(b, 40, ["x", "y", "z", "x"])
+    return b
+
+
+def test_executives_who_stop_attending_the_steering_meetings_withdraw() -> None:
+    signals = detect_signals(steering_builder(30).frames(), as_of=T0 + 40 * WEEK)
+    [withdrawal] = kinds(signals, "executive_withdrawal")
+    assert set(withdrawal.person_ids) == {"vp1", "ceo"}
+    # Seen once a week, their silence is improbable (p < 1e-3, exp(-7)) after 7 weeks.
+    assert T0 + 35 * WEEK < withdrawal.at <= T0 + 38 * WEEK
+    # The same meetings with the executives still there raise nothing at all.
+    assert detect_signals(steering_builder(None).frames(), as_of=T0 + 40 * WEEK) == []
+
+
+def test_calls_with_fewer_people_less_often_are_a_contraction() -> None:
+    b = Builder()
+    contacts = ["a", "b", "c", "d", "e", "f"]
+    for pid in contacts:
+        b.person(pid)
+    weekly(b, 30, contacts, kind="call")
+    weekly(b, 40, ["a", "b"], from_week=30, kind="call")
+    [signal] = kinds(detect_signals(b.frames(), as_of=T0 + 40 * WEEK), "engagement_contraction")
+    assert signal.evidence["volume_ratio"] == pytest.approx(2 / 6, abs=0.02)
+    assert signal.evidence["contact_ratio"] == pytest.approx(2 / 6, abs=0.02)
+
+
+def test_meetings_narrowing_onto_one_contact_are_a_bottleneck() -> None:
+    b = Builder()
+    contacts = ["a", "b", "c", "d", "e", "f"]
+    for pid in contacts:
+        b.person(pid)
+    weekly(b, 30, contacts, kind="meeting")
+    weekly(b, 40, ["a"] * 4, from_week=30, kind="meeting")
+    signals = detect_signals(b.frames(), as_of=T0 + 40 * WEEK)
+    assert [s.person_ids for s in kinds(signals, "single_node_bottleneck")] == [("a",)]
+    assert kinds(signals, "engagement_contraction") == []

@@ -211,9 +211,21 @@ def test_a_steady_portfolio_of_25_accounts_raises_no_departure(steady: Portfolio
     assert departures(steady, 560) == []
 
 
+def test_a_steady_portfolio_of_25_accounts_raises_no_signal_of_any_kind(
+    steady: PortfolioFrames,
+) -> None:
+    assert detect_signals(steady, as_of=at(560), roles=steady.roles) == []
+
+
 def test_the_end_of_the_data_is_not_a_departure(steady: PortfolioFrames) -> None:
     # The import ends on day 560; analysed 70 days later, the whole portfolio is quiet.
     assert departures(steady, 630) == []
+
+
+def test_the_end_of_the_data_raises_no_signal_of_any_kind(steady: PortfolioFrames) -> None:
+    # Not a contraction either: every account falls to nothing at once because the data
+    # ends, and nothing is raised more than a week past the portfolio's last conversation.
+    assert detect_signals(steady, as_of=at(630), roles=steady.roles) == []
 
 
 def test_one_account_whose_data_ends_raises_no_departure() -> None:

@@ -27,6 +27,7 @@ from stakegraph.analytics.signals.tables import WeeklyTables
 from stakegraph.analytics.signals.tickets import sla_policings, ticket_mix_shifts
 from stakegraph.analytics.signals.usage import feature_depth_regressions, usage_declines
 from stakegraph.analytics.windows import DEFAULT_BULK_THRESHOLD, Activity, prepare_activity
+from stakegraph.dates import WEEK
 from stakegraph.vocabulary import (
     CHAMPION_DEPARTURE,
     CO_INNOVATION_WITHDRAWAL,
@@ -135,6 +136,7 @@ def detect_signals(
                 signals += beyond_detector(seen, as_of, params)
     signals = _once_per_departure(signals)
     signals = _before_churn(signals, activity.renewals)
+    signals = _within_coverage(signals, activity, as_of)
     signals.sort(key=lambda s: (s.at, s.account_id, s.kind, s.id))
     return signals
 
@@ -195,3 +197,24 @@ def _before_churn(signals: list[Signal], renewals: pd.DataFrame | None) -> list[
     )
     ended = first.to_dict()
     return [s for s in signals if not (s.at > ended.get(str(s.account_id), np.inf))]
+
+
+# A week without one conversation anywhere in the portfolio is past the data's end.
+COVERAGE_GRACE = WEEK
+
+
+def _within_coverage(signals: list[Signal], activity: Activity, as_of: int) -> list[Signal]:
+    """Drop signals raised after the data ends: more than :data:`COVERAGE_GRACE` after the
+    portfolio's last conversation before ``as_of``.
+
+    An export that ends, or an analysis dated months after the last import, leaves every
+    account silent at once; that silence says nothing about any account (the account-wide
+    quiet rule in :mod:`.silence` covers one account's data ending). At a date ``t`` the
+    portfolio's last conversation before ``t`` is known, so this stays causal.
+    """
+    at = pd.to_numeric(activity.interactions["at"], errors="coerce").to_numpy(dtype=float)
+    at = at[at < as_of]
+    if not len(at):
+        return []
+    last = float(at.max())
+    return [s for s in signals if s.at <= last + COVERAGE_GRACE]
