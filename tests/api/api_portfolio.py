@@ -165,6 +165,7 @@ RENEWALS = [
 ENGAGEMENTS = [
     ("acc-a", "qbr", "2024-04-01", "attended", "a-champ"),
     ("acc-c", "qbr", "2024-04-15", "no_show", "c-ceo"),
+]
 # Plays: id, account, kind, signal, status, opened day, assignee.
 PLAYS: list[tuple[str, str, str, str | None, str, str, str | None]] = [
     ("play-a1", "acc-a", "value_delivery", "sig-a2", "open", "2024-06-05", "u-am1"),
