@@ -29,6 +29,7 @@ from stakegraph.analytics.signals.usage import feature_depth_regressions, usage_
 from stakegraph.analytics.windows import DEFAULT_BULK_THRESHOLD, Activity, prepare_activity
 from stakegraph.dates import WEEK
 from stakegraph.vocabulary import (
+    BEYOND_SIGNAL_KINDS,
     CHAMPION_DEPARTURE,
     CO_INNOVATION_WITHDRAWAL,
     ENGAGEMENT_CONTRACTION,
@@ -205,7 +206,9 @@ COVERAGE_GRACE = WEEK
 
 def _within_coverage(signals: list[Signal], activity: Activity, as_of: int) -> list[Signal]:
     """Drop signals raised after the data ends: more than :data:`COVERAGE_GRACE` after the
-    portfolio's last conversation before ``as_of``.
+    portfolio's last conversation before ``as_of``. Only the conversation signals: usage,
+    tickets and engagements are other sources, each judged by its own detector against
+    its own observations (a portfolio whose mail export ended still reports its usage).
 
     An export that ends, or an analysis dated months after the last import, leaves every
     account silent at once; that silence says nothing about any account (the account-wide
@@ -214,7 +217,5 @@ def _within_coverage(signals: list[Signal], activity: Activity, as_of: int) -> l
     """
     at = pd.to_numeric(activity.interactions["at"], errors="coerce").to_numpy(dtype=float)
     at = at[at < as_of]
-    if not len(at):
-        return []
-    last = float(at.max())
-    return [s for s in signals if s.at <= last + COVERAGE_GRACE]
+    end = float(at.max()) + COVERAGE_GRACE if len(at) else -np.inf
+    return [s for s in signals if s.kind in BEYOND_SIGNAL_KINDS or s.at <= end]
