@@ -57,9 +57,11 @@ def main() -> None:
                 kinds.update(h.kind for h in suggestion.hops)
                 unexplained += sum(1 for h in suggestion.hops if not h.evidence)
     share = warm / total if total else 0.0
-    print(f"seed {args.seed}, {args.accounts} accounts: {warm}/{total} suggestions carry a warm")
-    print(f"path ({share:.1%}); hops by kind: {dict(sorted(kinds.items()))}; hops without")
-    print(f"evidence: {unexplained}")
+    print(
+        f"seed {args.seed}, {args.accounts} accounts: {warm}/{total} suggestions carry a warm path"
+    )
+    print(f"  share {share:.1%}; hops without evidence: {unexplained}")
+    print(f"  hops by kind: {dict(sorted(kinds.items()))}")
 
 
 if __name__ == "__main__":
