@@ -343,6 +343,9 @@ def test_snapshots_carry_what_the_api_reads(accounts: GraphStore) -> None:
         "depth_score": 1.5,
         "degree_centralization": 0.5,
         "multi_role": 1,
+        # the analysis that scored this window (as_of = its end) left its risk on it
+        "analysis_risk_score": 0.2,
+        "analysis_risk_tier": 3,
     }
     trends = accounts.query("api/account_trends", account_ids=["acc-a"])
     assert [r["depth_score"] for r in trends[0]["recent"]] == [1.5] * 4

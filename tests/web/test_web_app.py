@@ -376,7 +376,7 @@ def test_plays_page_opens_assigns_and_closes_a_play(
     )
     assert [e["status"] for e in play["history"]] == ["open", "assigned", "closed"]
     summary = browser.find_element(By.ID, "play-kpi-summary").text
-    assert summary.startswith("1 plays opened (0 open, 1 closed)")
+    assert summary.startswith("1 play opened (0 open, 1 closed)")
     screenshot(browser, "plays")
 
 

@@ -32,7 +32,7 @@ export async function renderPlays(view, signal) {
   const act = async (path, body, done) => {
     try {
       const play = await api(path, {method: 'POST', body, signal});
-      clear(feedback).append(message('info', `${done}: ${fmt.words(play.kind)} on ${play.account_name ?? play.account_id}.`));
+      clear(feedback).append(message('info', `${done}: ${fmt.words(play.kind)} on ${play.account_name ?? play.account_id}`));
       await refresh();
     } catch (error) {
       if (signal.aborted) return;
@@ -49,7 +49,7 @@ export async function renderPlays(view, signal) {
     h('p', {class: 'muted'}, 'What the team does about a signal, who runs it, how it ended, and ' +
       'whether the account\'s risk fell in the windows after (docs/metrics.md, "Plays").'),
     kpis,
-    h('h2', {}, 'Open a play'),
+    h('h2', {style: {marginTop: '1rem'}}, 'Open a play'),
     openForm(accounts, (accountId, body) => act(`accounts/${encode(accountId)}/plays`, body, 'Opened')),
     feedback,
     h('div', {class: 'filters'}, h('label', {for: 'play-status'}, 'Status'), status),
@@ -93,7 +93,7 @@ function renderKpis(k) {
   const outcomes = Object.entries(k.outcomes).map(([kind, counts]) =>
     `${fmt.words(kind)}: ${Object.entries(counts).map(([o, n]) => `${o.replaceAll('_', ' ')} ${n}`).join(', ')}`);
   return h('div', {class: 'panel'},
-    h('p', {id: 'play-kpi-summary'}, `${k.opened} plays opened (${k.open} open, ${k.closed} closed). `,
+    h('p', {id: 'play-kpi-summary'}, `${k.opened} ${k.opened === 1 ? 'play' : 'plays'} opened (${k.open} open, ${k.closed} closed). `,
       outcomes.length ? `Outcomes — ${outcomes.join('; ')}.` : 'No outcome recorded yet.'),
     h('table', {class: 'data', id: 'play-effect'},
       h('caption', {class: 'visually-hidden'}, 'Risk after the plays, by windows after opening'),
