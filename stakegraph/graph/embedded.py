@@ -22,6 +22,8 @@ import base64
 import contextlib
 import ctypes
 import fcntl
+import hashlib
+import hmac
 import json
 import logging
 import os
@@ -501,6 +503,28 @@ def _set_reader(http_port: int, credentials: dict[str, str]) -> None:
     with contextlib.suppress(StoreError):  # absent on a first start
         _server_command(http_port, credentials, f"drop user {READER}")
     _server_command(http_port, credentials, f"create user {json.dumps(user)}")
+
+
+def caller_reader(home: Path, caller: str) -> tuple[str, str]:
+    """The store user (name, password) of one caller of read-only Cypher (an API key).
+
+    Each caller gets a user of its own in the reader group, so that the store itself
+    scopes what ``SHOW TRANSACTIONS`` lists to that caller's statements (ArcadeDB lists
+    the asking user's transactions only; measured). The password is derived from the
+    reader's, so nothing more is stored; the user is (re)created through the
+    server-command HTTP API, as root, on loopback.
+    """
+    digest = hashlib.sha256(caller.encode()).hexdigest()[:16]
+    name = f"{READER}_{digest}"
+    credentials = _credentials(home)
+    secret = credentials["reader_password"].encode()
+    password = hmac.new(secret, name.encode(), hashlib.sha256).hexdigest()
+    state = json.loads((home / _STATE).read_text())
+    user = {"name": name, "password": password, "databases": {DATABASE: [READER]}}
+    with contextlib.suppress(StoreError):  # absent the first time
+        _server_command(int(state["http_port"]), credentials, f"drop user {name}")
+    _server_command(int(state["http_port"]), credentials, f"create user {json.dumps(user)}")
+    return name, password
 
 
 def _server_command(http_port: int, credentials: dict[str, str], command: str) -> None:

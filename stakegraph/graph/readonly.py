@@ -269,7 +269,7 @@ def run_read_only(
     _refuse_while_running(store, caller)
     tag = f"{_TAG_PREFIX}{uuid.uuid4().hex} */"
     tagged = f"{tag}\n{statement}"
-    connection = store.reader_connection()
+    connection = store.reader_connection(caller)
     job = _pool.submit(
         _run_rolled_back, store, connection, tagged, dict(params or {}), limit, timeout_s
     )

@@ -7,6 +7,7 @@ every query after that takes the same path.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ import pandas as pd
 
 from stakegraph.config import Settings, get_settings
 from stakegraph.errors import StoreError
-from stakegraph.graph.embedded import EmbeddedStore
+from stakegraph.graph.embedded import EmbeddedStore, caller_reader
 from stakegraph.graph.queries import NamedQuery, QueryRegistry, registry
 
 log = logging.getLogger(__name__)
@@ -84,13 +85,15 @@ class GraphStore:
         queries: QueryRegistry | None = None,
         home: Path | None = None,
         reader_driver: neo4j.Driver | None = None,
-        reader_connect: Callable[[], neo4j.Driver] | None = None,
+        reader_connect: Callable[[tuple[str, str] | None], neo4j.Driver] | None = None,
     ) -> None:
         self.driver = driver
         # Analysts' Cypher runs through this one: a database user that may only read where
         # the store has such users (graph/readonly.py), else the same driver in READ mode.
         self.reader_driver = reader_driver or driver
         self._reader_connect = reader_connect
+        self._caller_auth: dict[str, tuple[str, str]] = {}
+        self._caller_lock = threading.Lock()
         # Where stakegraph keeps its own files (import reports, keys) for this store.
         self.home = home if home is not None else get_settings().home.resolve()
         self.database = database
@@ -154,18 +157,29 @@ class GraphStore:
             lease=lease,
             home=settings.home.resolve(),
             reader_driver=reader,
-            reader_connect=lambda: neo4j.GraphDatabase.driver(
-                uri, auth=reader_auth or auth, max_connection_pool_size=1, **options
+            reader_connect=lambda caller_auth: neo4j.GraphDatabase.driver(
+                uri, auth=caller_auth or reader_auth or auth, max_connection_pool_size=1, **options
             ),
         )
 
-    def reader_connection(self) -> neo4j.Driver:
+    def reader_connection(self, caller: str = "") -> neo4j.Driver:
         """A driver of its own (one connection) as the analysts' database user: closing it
         ends that connection, and with it a statement the store could not stop
-        (``graph/readonly.py``), without touching anybody else's."""
+        (``graph/readonly.py``), without touching anybody else's.
+
+        On the embedded store a ``caller`` (an API key) has a database user of its own, so
+        the store shows it only its own sessions; on Neo4j every caller shares the user.
+        """
         if self._reader_connect is None:
             raise StoreError("this store was opened without a way to connect as the reader")
-        return self._reader_connect()
+        auth = None
+        if caller and self._lease is not None:
+            with self._caller_lock:
+                auth = self._caller_auth.get(caller)
+                if auth is None:
+                    auth = caller_reader(self._lease.home, caller)
+                    self._caller_auth[caller] = auth
+        return self._reader_connect(auth)
 
     def close(self) -> None:
         if self.reader_driver is not self.driver:

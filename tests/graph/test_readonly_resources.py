@@ -21,6 +21,7 @@ from collections.abc import Iterator
 import pytest
 from test_readonly_attacks import fingerprint
 
+import stakegraph.graph.readonly as readonly
 from stakegraph.graph.readonly import (
     MAX_CONCURRENT_QUERIES,
     QueryStillRunningError,
@@ -147,3 +148,25 @@ def test_a_statement_past_the_heap_fails_alone_and_the_store_serves_again(
     if backend == "embedded":
         with pytest.raises(QueryStillRunningError, match="store went down"):
             run_read_only(seeded, "RETURN 1 AS one", caller=attacker)
+
+
+def test_the_store_shows_a_caller_only_its_own_statements(
+    seeded: GraphStore, backend: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the lexical layer off (it refuses SHOW TRANSACTIONS), one key's SHOW
+    TRANSACTIONS lists nothing of another key's running statement: each key is a store
+    user of its own, and ArcadeDB lists the asking user's transactions only."""
+    if backend != "embedded":
+        pytest.skip("Neo4j Community has one kind of user: every user sees every session")
+    monkeypatch.setattr(readonly, "check_statement", lambda statement: None)
+    with pytest.raises(QueryTimeoutError):
+        run_read_only(seeded, RUNAWAY[backend], timeout_s=1.0, caller=_caller())
+    assert any("util.sleep" in q for q in _read_only_statements_running(seeded))
+    seen = run_read_only(
+        seeded,
+        "SHOW TRANSACTIONS YIELD currentQuery RETURN currentQuery AS q",
+        caller=_caller(),
+    )
+    assert seen.rows  # its own statement, at least
+    assert not [row for row in seen.rows if "util.sleep" in (row["q"] or "")]
+    _wait_until_no_read_only_statement(seeded)
