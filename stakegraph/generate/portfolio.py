@@ -14,6 +14,10 @@ import numpy.typing as npt
 
 from stakegraph.generate.activity import AccountContext, account_rows
 from stakegraph.generate.bulk import bulk_mail_rows
+from stakegraph.generate.key_people import (
+    plant_stakeholder_departure,
+    stakeholder_departure_events,
+)
 from stakegraph.generate.knock_on import knock_on_events
 from stakegraph.generate.people import HOME_ORGANIZATION_ID, HomeTeam, build_home_team
 from stakegraph.generate.plan import (
@@ -57,6 +61,8 @@ TRUTH_FILE = "truth.json"
 
 # Independent random streams, so that one part of the portfolio does not shift another.
 _STREAM_HOME, _STREAM_PLAN, _STREAM_ACTIVITY, _STREAM_BULK, _STREAM_KNOWS = range(5)
+# Its own stream: planting a key stakeholder's departure changes no other draw.
+_STREAM_KEY_DEPARTURES = 11
 
 
 @dataclass(frozen=True)
@@ -186,7 +192,11 @@ def truth_document(plans: list[AccountPlan], *, seed: int, timeline: Timeline) -
     events: list[dict[str, object]] = []
     for plan in plans:
         for event in sorted(
-            plan.events + knock_on_events(plan) + slide_events(plan), key=lambda e: e.day
+            plan.events
+            + knock_on_events(plan)
+            + slide_events(plan)
+            + stakeholder_departure_events(plan, timeline),
+            key=lambda e: e.day,
         ):
             entry: dict[str, object] = {
                 "kind": event.kind,
@@ -240,6 +250,10 @@ def _plan_portfolio(
         )
         for number in range(1, accounts + 1)
     ]
+    for plan in plans:
+        plant_stakeholder_departure(
+            plan, timeline, _stream(seed, _STREAM_KEY_DEPARTURES, plan.org.number)
+        )
     plan_career_moves(plans, portfolio_rng)
     return plans
 
