@@ -21,7 +21,8 @@ Tiers
 Per segment, by quantiles of the scores being tiered: the top ``tier_shares[4]`` (10%)
 are tier 5 (churn risk), the next ``tier_shares[3]`` (12.5%) tier 4 (below average), then
 25%, 25% and the rest for tiers 3, 2 and 1; so the bottom two tiers hold 22.5% of
-accounts.
+accounts. The backtest tiers each account in the review of its own scoring week (no
+ranking against accounts scored later, with later data).
 
 References
 ----------
@@ -335,6 +336,18 @@ def _review_features(
     )
 
 
+def _review_tiers(
+    activity: Activity,
+    model: RiskModel,
+    population: pd.DataFrame,
+    tier_shares: tuple[float, ...],
+) -> np.ndarray:
+    """Tiers of a review's population (its features), by per-segment rank of the scores."""
+    segments = _segment_of(activity, population["account_id"].to_numpy())
+    scores, _ = _score_rows(model, population, segments, top_factors=0)
+    return assign_tiers(scores, segments, tier_shares=tier_shares)
+
+
 def _cutoffs(scores: np.ndarray, tier_shares: tuple[float, ...]) -> np.ndarray:
     return np.quantile(scores, np.cumsum(tier_shares)[:-1]) if len(scores) else np.zeros(4)
 
@@ -518,10 +531,11 @@ def backtest_risk(
 
     For an account whose last renewal is at ``R``, the score is computed as of
     ``R - lead_days``, by a model fitted only on renewals before that date (every account's,
-    features ``train_lead`` before each), with signals raised before it. Tier cut-offs are
-    the quantiles of the model's scores on its own training examples of the segment, so
-    they too use nothing after the as-of date. Accounts are grouped by as-of week so that
-    one model serves a week.
+    features ``train_lead`` before each), with signals raised before it. Its tier is its
+    rank in that week's portfolio review: every account still a customer that week,
+    scored by the same model as of the week, ranked per segment; so the tiers too use
+    nothing after the as-of date. Accounts are grouped by as-of week so that one model
+    serves a week.
 
     Parameters
     ----------
@@ -581,11 +595,6 @@ def backtest_risk(
             tier_shares=tier_shares,
         )
         population = review[review["as_of"] // WEEK == scoring_week]
-        population_segments = _segment_of(activity, population["account_id"].to_numpy())
-        population_scores, _ = _score_rows(model, population, population_segments, top_factors=0)
-        population_tiers = assign_tiers(
-            population_scores, population_segments, tier_shares=tier_shares
-        )
         where = pd.Index(population["account_id"].astype(str)).get_indexer(
             account_ids[rows].astype(str)
         )
@@ -593,7 +602,7 @@ def backtest_risk(
             model, population.iloc[where], segments[rows], top_factors=top_factors
         )
         scores[rows] = week_scores
-        tiers[rows] = population_tiers[where]
+        tiers[rows] = _review_tiers(activity, model, population, tier_shares)[where]
         for position, row in enumerate(rows):
             factors[row] = week_factors[position]
             kinds[row] = model.params(str(segments[row]))[3]

@@ -16,6 +16,10 @@ from stakegraph.generate.activity import AccountContext, account_rows
 from stakegraph.generate.beyond import BEYOND_CAUSE, BeyondPlan, plan_beyond
 from stakegraph.generate.bulk import bulk_mail_rows
 from stakegraph.generate.engagements import ENGAGEMENT_COLUMNS, engagement_rows
+from stakegraph.generate.key_people import (
+    plant_stakeholder_departure,
+    stakeholder_departure_events,
+)
 from stakegraph.generate.knock_on import knock_on_events
 from stakegraph.generate.people import HOME_ORGANIZATION_ID, HomeTeam, build_home_team
 from stakegraph.generate.plan import (
@@ -65,6 +69,8 @@ _STREAM_HOME, _STREAM_PLAN, _STREAM_ACTIVITY, _STREAM_BULK, _STREAM_KNOWS = rang
 # Beyond conversations: the plan, usage, ticket fields and engagements (new streams, so
 # the conversations of a seed are what they were).
 _STREAM_BEYOND, _STREAM_USAGE, _STREAM_TICKETS, _STREAM_ENGAGEMENTS = range(5, 9)
+# Its own stream: planting a key stakeholder's departure changes no other draw.
+_STREAM_KEY_DEPARTURES = 11
 
 
 @dataclass(frozen=True)
@@ -230,7 +236,12 @@ def truth_document(
     events: list[dict[str, object]] = []
     extras = beyond if beyond is not None else [None] * len(plans)
     for plan, extra in zip(plans, extras, strict=True):
-        planned = plan.events + knock_on_events(plan) + slide_events(plan)
+        planned = (
+            plan.events
+            + knock_on_events(plan)
+            + slide_events(plan)
+            + stakeholder_departure_events(plan, timeline)
+        )
         if extra is not None:
             planned += [
                 PlannedEvent(kind=e.kind, day=e.day, details=dict(e.details), cause=BEYOND_CAUSE)
@@ -298,6 +309,10 @@ def _plan_portfolio(
         )
         for number in range(1, accounts + 1)
     ]
+    for plan in plans:
+        plant_stakeholder_departure(
+            plan, timeline, _stream(seed, _STREAM_KEY_DEPARTURES, plan.org.number)
+        )
     plan_career_moves(plans, portfolio_rng)
     return plans
 

@@ -36,7 +36,7 @@ FLOORS = {
     "executive_withdrawal": (0.45, 0.45),
     "response_latency_inflation": (0.7, 0.7),
     "engagement_contraction": (0.6, 0.6),
-    "stakeholder_departure": (0.5, 0.5),
+    "stakeholder_departure": (0.3, 0.3),
 }
 
 

@@ -23,9 +23,10 @@ EVENT_KINDS = {
     "executive_withdrawal",
     "response_latency_inflation",
     "engagement_contraction",
+    "stakeholder_departure",
 }
 GRACE = pd.Timedelta(days=3)
-PLANTED, KNOCK_ON, SLIDE = "planted", "knock_on", "pre_churn_slide"
+PLANTED, KNOCK_ON, SLIDE, CAREER = "planted", "knock_on", "pre_churn_slide", "career"
 
 
 def events_of(
@@ -71,15 +72,17 @@ def test_about_two_fifths_of_accounts_get_one_or_two_events(
     per_account = pd.Series([e["account_id"] for e in planted]).value_counts()
     unhealthy = {a["id"] for a in truth["accounts"] if not a["healthy"]}
     assert set(per_account.index) == unhealthy
-    assert per_account.between(1, 2).all()
+    # One or two events, and maybe a key stakeholder's departure on top.
+    others = pd.Series(
+        [e["account_id"] for e in planted if e["kind"] != "stakeholder_departure"]
+    ).value_counts()
+    assert set(others.index) == unhealthy
+    assert others.between(1, 2).all()
+    assert per_account.between(1, 3).all()
     assert 0.35 <= len(unhealthy) / len(truth["accounts"]) <= 0.45
     assert {e["kind"] for e in planted} == EVENT_KINDS
-    assert {e["details"]["cause"] for e in truth["events"]} == {
-        PLANTED,
-        KNOCK_ON,
-        SLIDE,
-        BEYOND_CAUSE,
-    }
+    causes = {e["details"]["cause"] for e in truth["events"]}
+    assert causes == {PLANTED, KNOCK_ON, SLIDE, CAREER, BEYOND_CAUSE}
 
 
 def test_knock_on_events_sit_on_a_planted_event_of_the_other_kind(
@@ -369,3 +372,38 @@ def test_churn_follows_health(pattern_portfolio: LoadedPortfolio) -> None:
     churn_rate_healthy = len(churned & healthy) / len(healthy)
     assert 0.4 <= churn_rate_unhealthy < 0.95
     assert 0.0 < churn_rate_healthy <= 0.2
+
+
+@pytest.mark.parametrize("cause", [PLANTED, CAREER])
+def test_key_stakeholders_who_depart_are_not_the_champion_and_leave_the_traffic(
+    pattern_portfolio: LoadedPortfolio, cause: str
+) -> None:
+    """A key stakeholder's departure (planted, or a natural one of someone key): not the
+    champion, one of the account's top five by engagement or an executive, active before
+    and in no interaction after; a role that ends does so that day."""
+    truth = pattern_portfolio.truth
+    roles = pattern_portfolio.roles
+    parts = pattern_portfolio.participations
+    champions = {e["person_id"] for e in truth["events"] if e["kind"] == "champion_departure"}
+    healthy = {a["id"] for a in truth["accounts"] if a["healthy"]}
+    departures = events_of(pattern_portfolio, "stakeholder_departure", cause)
+    for event in departures:
+        assert event["person_id"] not in champions
+        if cause == PLANTED:
+            assert event["account_id"] not in healthy
+        details = event["details"]
+        assert details["rank"] <= 5 or details["level"] in {"vp", "c_level"}, event
+        held = roles[
+            (roles["person_id"] == event["person_id"])
+            & (roles["organization_id"] == event["account_id"])
+        ]
+        if details["mode"] == "role_ended":
+            assert event["date"] in set(held["end"]), event
+        mine = parts[
+            (parts["person_id"] == event["person_id"])
+            & (parts["account_id"] == event["account_id"])
+        ]
+        assert (mine["at"] < at(event["date"]) + GRACE).all(), event
+        assert (mine["at"] < at(event["date"])).any(), "was active before"
+    if cause == PLANTED:
+        assert {e["details"]["mode"] for e in departures} == {"role_ended", "silent"}
