@@ -3,7 +3,7 @@
 ``forget_person(store, email)`` removes the person an address names (with all their
 addresses), their participations, ties, roles and signals; every interaction left with
 fewer than two people is deleted, and the others lose the person from their
-``person_ids`` / ``person_roles`` read copies. What an analysis derived and that names
+``person_ids`` / ``person_roles`` read copies, and their own usage rows go. What an analysis derived and that names
 them goes too: signals whose evidence or summary names their id, an address or their name,
 accounts' ``tie_targets`` and ``owner_id``. Import files stakegraph keeps under
 ``STAKEGRAPH_HOME/imports/`` (staging directories, merges, rejects) lose every row that
@@ -96,6 +96,7 @@ def forget_person(store: GraphStore, email: str, *, files_root: Path | None = No
         store.write("forget/delete_interactions", ids=deleted[start : start + 5000])
     for start in range(0, len(updated), 5000):
         store.write("forget/set_interaction_people", rows=updated[start : start + 5000])
+    store.write("forget/delete_usage_of_people", person_ids=person_ids)
     store.write("forget/clear_owners", person_ids=person_ids)
     store.write("forget/delete_people", person_ids=person_ids)
     scrubbed = scrub_files(files_root, [*person_ids, *addresses]) if files_root else []
