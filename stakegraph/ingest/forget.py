@@ -3,8 +3,8 @@
 ``forget_person(store, email)`` removes the person an address names (with all their
 addresses), their participations, ties, roles and signals; every interaction left with
 fewer than two people is deleted, and the others lose the person from their
-``person_ids`` / ``person_roles`` read copies, and their own usage rows go. What an analysis derived and that names
-them goes too: signals whose evidence or summary names their id, an address or their name,
+``person_ids`` / ``person_roles`` read copies; usage rows measured for them go. What an
+analysis derived and that names them goes too: signals whose evidence or summary names their id, an address or their name,
 accounts' ``tie_targets`` and ``owner_id``. Import files stakegraph keeps under
 ``STAKEGRAPH_HOME/imports/`` (staging directories, merges, rejects) lose every row that
 mentions them. Scores derived from them (snapshots, risk) are recomputed by running the
