@@ -7,9 +7,10 @@ fewer than two people is deleted, and the others lose the person from their
 analysis derived and that names them goes too: signals whose evidence or summary names
 their id, an address or their name, accounts' ``tie_targets`` and ``owner_id``. Import
 files stakegraph keeps under ``STAKEGRAPH_HOME/imports/`` (staging directories, merges,
-rejects) lose every row that mentions them. Scores derived from them (snapshots, risk) are recomputed by running the
-analysis again, which cannot bring them back (it reads interactions, which no longer list
-them): the CLI does so when an analysis was stored (docs/sources.md).
+rejects) lose every row that mentions them. Scores derived from them (snapshots, risk)
+are recomputed by running the analysis again, which cannot bring them back (it reads
+interactions, which no longer list them): the CLI does so when an analysis was stored
+(docs/sources.md).
 tests/ingest/test_forget_analyzed.py scans every property of every label and relationship
 type after ``analyze`` then ``forget``, and again after a new analysis.
 """
