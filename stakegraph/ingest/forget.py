@@ -4,9 +4,9 @@
 addresses), their participations, ties, roles and signals; every interaction left with
 fewer than two people is deleted, and the others lose the person from their
 ``person_ids`` / ``person_roles`` read copies; their engagements go (those they ran lose
-their ``our_person_id``). What an analysis derived and that names
-them goes too: signals whose evidence or summary names their id, an address or their name,
-accounts' ``tie_targets`` and ``owner_id``. Import files stakegraph keeps under
+their ``our_person_id``), and usage rows measured for them. What an analysis derived and
+that names them goes too: signals whose evidence or summary names their id, an address or
+their name, accounts' ``tie_targets`` and ``owner_id``. Import files stakegraph keeps under
 ``STAKEGRAPH_HOME/imports/`` (staging directories, merges, rejects) lose every row that
 mentions them. Scores derived from them (snapshots, risk) are recomputed by running the
 analysis again, which cannot bring them back (it reads interactions, which no longer list
@@ -97,6 +97,7 @@ def forget_person(store: GraphStore, email: str, *, files_root: Path | None = No
         store.write("forget/delete_interactions", ids=deleted[start : start + 5000])
     for start in range(0, len(updated), 5000):
         store.write("forget/set_interaction_people", rows=updated[start : start + 5000])
+    store.write("forget/delete_usage_of_people", person_ids=person_ids)
     store.write("forget/clear_owners", person_ids=person_ids)
     store.write("forget/delete_engagements", person_ids=person_ids)
     store.write("forget/clear_engagement_hosts", person_ids=person_ids)

@@ -11,6 +11,7 @@ from ingest_files import full_import, write_import
 from stakegraph.analytics.run import read_beyond_frames
 from stakegraph.graph.store import GraphStore
 from stakegraph.ingest import EXIT_PARTIAL, ImportFileError, import_directory
+from stakegraph.ingest.forget import forget_person
 from stakegraph.ingest.identity import Directory, KnownOrganization, KnownPerson
 from stakegraph.ingest.records import RawRow
 from stakegraph.ingest.ticket_rules import (
@@ -178,3 +179,13 @@ def test_a_bad_rule_table_stops_the_import_naming_it(
     write_import(data, ticket_rules="pattern,category\nx,nonsense\n")
     with pytest.raises(ImportFileError, match=r"ticket_rules\.csv, line 2, column category"):
         import_directory(clean_store, data, rejects_dir=tmp_path)
+
+
+@pytest.mark.store
+def test_forgetting_a_person_erases_their_own_usage(
+    clean_store: GraphStore, tmp_path: Path
+) -> None:
+    data = full_import(tmp_path / "in", interactions=TICKETS, usage=USAGE)
+    import_directory(clean_store, data, rejects_dir=tmp_path)
+    forget_person(clean_store, "gil@globex.example")
+    assert rows(clean_store, "MATCH (u:Usage) RETURN u.person_id") == {(None,)}

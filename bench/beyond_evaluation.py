@@ -1,0 +1,82 @@
+"""Signals and risk of a generated portfolio, with the beyond-conversation kinds, and an
+ablation of the risk model's feature families; read from the files (the tests' dev
+loader), not through a store.
+
+    .venv/bin/python bench/beyond_evaluation.py DIR   # DIR from generate_portfolio
+
+Prints precision / recall / median lag per kind, then the backtest AUC and bottom-two
+tiers with every feature and with each family held at zero.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "analytics"))
+
+from portfolio_frames import load_beyond_frames, load_portfolio_frames
+
+from stakegraph.analytics.beyond_features import BEYOND_FEATURES
+from stakegraph.analytics.evaluate import evaluate
+from stakegraph.analytics.risk import backtest_risk
+from stakegraph.analytics.signals import detect_signals
+from stakegraph.analytics.windows import prepare_activity
+from stakegraph.vocabulary import BEYOND_SIGNAL_KINDS, SIGNAL_KINDS
+
+ENGAGEMENT = (
+    "contacts_trend",
+    "interactions_trend",
+    "meetings_trend",
+    "interactions_vs_year",
+    "meetings_vs_year",
+    "contacts_level",
+    "senior_contacts",
+    "multi_role",
+)
+
+
+def main(directory: Path) -> None:
+    frames = load_portfolio_frames(directory)
+    beyond = load_beyond_frames(directory)
+    truth = json.loads((directory / "truth.json").read_text(encoding="utf-8"))
+    as_of = int(frames.interactions["at"].max()) + 1
+    activity = prepare_activity(frames)
+    signals = [
+        s.as_record()
+        for s in detect_signals(activity, as_of=as_of, roles=frames.roles, beyond=beyond)
+    ]
+    scores = evaluate(signals, [], truth)
+    for kind in SIGNAL_KINDS:
+        row = scores[kind]
+        print(
+            f"{kind:28s} P {row['precision']:.2f} R {row['recall']:.2f} "
+            f"lag {row['median_lag_days']:.0f} signals {row['signals']} events {row['planted']}"
+        )
+    conversation_signals = tuple(
+        f"signal_{k}" for k in SIGNAL_KINDS if k not in BEYOND_SIGNAL_KINDS
+    )
+    beyond_signals = tuple(f"signal_{k}" for k in BEYOND_SIGNAL_KINDS)
+    runs = {
+        "all features": (),
+        "conversations only (no beyond)": BEYOND_FEATURES + beyond_signals,
+        "without beyond signals": beyond_signals,
+        "without beyond features": BEYOND_FEATURES,
+        "without conversation signals": conversation_signals,
+        "without conversation engagement": ENGAGEMENT,
+    }
+    for name, without in runs.items():
+        risk = evaluate(
+            signals, backtest_risk(activity, signals, beyond=beyond, without=without), truth
+        )["risk"]
+        print(
+            f"{name:34s} AUC {risk['auc']:.3f} bottom-2 accounts "
+            f"{risk['bottom_two_tiers_account_share']:.3f} churns "
+            f"{risk['bottom_two_tiers_churn_share']:.3f}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
