@@ -113,6 +113,14 @@ def test_a_period(client: TestClient, keys: dict[str, str]) -> None:
     assert sheet["qbr_engagement_rate"]["value"] == 0.5
     assert sheet["post_renewal_engagement_rate"]["value"] == 0.0  # nothing after acc-c's
     assert [m["start"] for m in body["series"]] == ["2024-04-01", "2024-05-01"]
+    # Two centuries: the same figures as all history, and the series only where data is.
+    wide = client.get(
+        "/api/kpis?from=1971-01-01&to=2200-12-31", headers=headers(keys["admin"])
+    ).json()
+    assert wide["portfolio"]["renewals"] == 2
+    assert [m["start"] for m in wide["series"]] == [
+        "2024-03-01", "2024-04-01", "2024-05-01", "2024-06-01", "2024-07-01"
+    ]  # fmt: skip
 
 
 def test_an_account_manager_gets_the_figures_of_their_accounts_only(

@@ -43,7 +43,7 @@ def kpi_report(
     """The KPI sheet of these accounts (None: every account) over ``[start, end)``.
 
     The portfolio's sheet, one per group when ``by`` is given, and the portfolio month by
-    month over the period (over the months that hold data when the period is open).
+    month over the period, cut to the months that hold data.
     """
     moment = as_of or datetime.now(UTC)
     now = int(moment.timestamp())
@@ -150,7 +150,8 @@ def _warmth(account_id: str, data: list[dict[str, Any]]) -> list[dict[str, Any]]
 def _series_bounds(
     frames: kpis.KpiFrames, start: int | None, end: int | None, now: int
 ) -> tuple[int, int] | None:
-    """The period of the monthly series: the given one, its open sides closed by the data."""
+    """The period of the monthly series: the given one cut to the months that hold data
+    (so that a period of two centuries is not two thousand empty months)."""
     moments = pd.concat(
         [
             frames.renewals["at"],
@@ -158,13 +159,14 @@ def _series_bounds(
             frames.snapshots["window_end"],
         ]
     )
-    if start is None:
-        if moments.empty:
-            return None
-        start = int(moments.min())
-    if end is None:
-        end = min(now, int(moments.max()) + DAY) if not moments.empty else now
-    return (start, end) if start < end else None
+    if moments.empty:
+        return None
+    earliest = datetime.fromtimestamp(int(moments.min()), UTC)
+    first = int(datetime(earliest.year, earliest.month, 1, tzinfo=UTC).timestamp())
+    last = min(now, int(moments.max()) + DAY)
+    low = first if start is None else max(start, first)
+    high = last if end is None else min(end, last)
+    return (low, high) if low < high else None
 
 
 def _rate(rate: kpis.Rate) -> s.RatePublic:
