@@ -10,7 +10,7 @@ from dataclasses import asdict
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 from stakegraph import playbook
 from stakegraph.analytics.plays import Play
@@ -63,7 +63,19 @@ def list_plays(
         rows = [{**asdict(p), "effect": asdict(effects[p.id])} for p in plays]
         out.print_json(json.dumps({"plays": rows}))
         return
-    table = Table("id", "account", "play", "status", "opened", "assignee", "outcome", "risk 4w")
+    # Ids whole (they are what assign and close take); the rest wraps.
+    table = Table(
+        Column("id", no_wrap=True, min_width=21),
+        "account",
+        "play",
+        "status",
+        Column("opened", no_wrap=True),
+        "assignee",
+        "outcome",
+        Column("risk 4w", justify="right", no_wrap=True),
+        box=None,
+        pad_edge=False,
+    )
     for p in plays:
         first = effects[p.id].after[0] if effects[p.id].after else None
         change = first.risk_change if first else None

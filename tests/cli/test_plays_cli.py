@@ -16,10 +16,12 @@ from stakegraph.graph.store import GraphStore
 pytestmark = [pytest.mark.store, pytest.mark.slow]
 
 
-def stakegraph(env: Mapping[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+def stakegraph(
+    env: Mapping[str, str], *args: str, columns: int = 200
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "stakegraph.cli", *args],
-        env={**os.environ, **env, "COLUMNS": "200"},
+        env={**os.environ, **env, "COLUMNS": str(columns)},
         capture_output=True,
         text=True,
         timeout=600,
@@ -59,6 +61,8 @@ def test_open_rerun_assign_close_and_kpis(account: GraphStore, store_env: dict[s
 
     listed = json.loads(stakegraph(store_env, "plays", "list", "--json").stdout)
     assert [p["id"] for p in listed["plays"]] == [opened["id"]]
+    # On an 80-column terminal the table keeps the id whole: it is what assign and close take.
+    assert opened["id"] in stakegraph(store_env, "plays", "list", columns=80).stdout
     kpis = json.loads(stakegraph(store_env, "plays", "kpis", "--json").stdout)
     assert (kpis["opened"], kpis["closed"]) == (1, 1)
     assert kpis["outcomes"] == {"milestone_stress_test": {"committed": 1}}
