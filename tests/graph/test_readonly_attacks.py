@@ -223,7 +223,9 @@ def test_a_timed_out_query_is_stopped_in_the_store_and_frees_its_slot(
     records, _, _ = seeded.driver.execute_query(
         "SHOW TRANSACTIONS YIELD currentQuery RETURN currentQuery", database_=seeded.database
     )
-    assert not [r for r in records if "stakegraph read-only" in (r["currentQuery"] or "")]
+    # Its own statements only: a statement that ended in an error thrown inside ArcadeDB
+    # stays listed (docs/architecture.md), and other tests of the session leave those.
+    assert not [r for r in records if slow in (r["currentQuery"] or "")]
     # Both slots are free again: a quick query runs at once.
     assert run_read_only(seeded, "MATCH (p:Person) RETURN p.name AS name").rows == [{"name": "Ada"}]
 
