@@ -13,6 +13,7 @@ portfolio (in the comments); the 500-account figures are in docs/metrics.md.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +48,21 @@ def portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
+def wipe(store: GraphStore) -> None:
+    """Delete everything in batches: one transaction over 60 accounts' graph exceeds
+    Neo4j's transaction memory limit (and the next test's own one-statement wipe)."""
+    while True:
+        records, _, _ = store.driver.execute_query(
+            "MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS deleted",
+            database_=store.database,
+        )
+        if records[0]["deleted"] == 0:
+            return
+
+
 @pytest.fixture(scope="module")
-def evaluation(store: GraphStore, portfolio: Path) -> dict[str, Any]:
-    store.driver.execute_query("MATCH (n) DETACH DELETE n", database_=store.database)
+def evaluation(store: GraphStore, portfolio: Path) -> Iterator[dict[str, Any]]:
+    wipe(store)
     store.ensure_schema()
     imported = import_directory(store, portfolio, rejects_dir=portfolio.parent)
     assert imported.interactions_created > 0
@@ -57,8 +70,8 @@ def evaluation(store: GraphStore, portfolio: Path) -> dict[str, Any]:
     assert report.accounts == ACCOUNTS
     truth = json.loads((portfolio / "truth.json").read_text())
     result = evaluate_against_truth(store, truth)
-    result["_truth"] = truth
-    return result
+    yield result
+    wipe(store)
 
 
 def test_every_signal_kind_has_a_floor() -> None:
