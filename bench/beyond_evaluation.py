@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "analytic
 
 from portfolio_frames import load_beyond_frames, load_portfolio_frames
 
+from stakegraph.analytics.backtest import backtest_risk
 from stakegraph.analytics.beyond_features import BEYOND_FEATURES
 from stakegraph.analytics.evaluate import evaluate
-from stakegraph.analytics.risk import backtest_risk
 from stakegraph.analytics.signals import detect_signals
 from stakegraph.analytics.windows import prepare_activity
 from stakegraph.vocabulary import BEYOND_SIGNAL_KINDS, SIGNAL_KINDS

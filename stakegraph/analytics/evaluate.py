@@ -25,7 +25,7 @@ The AUC (Mann-Whitney probability that a churned account scores above a retained
 of the risk scores on each account's *last* renewal in the truth (churned vs anything
 else). It is only honest if each score was computed before that renewal: scores whose
 ``analyzed_at`` is not strictly before the renewal are left out and counted in
-``risk.scored_after_renewal``. :func:`stakegraph.analytics.risk.backtest_risk` produces
+``risk.scored_after_renewal``. :func:`stakegraph.analytics.backtest.backtest_risk` produces
 such scores (each account as of ``lead_days`` before its last renewal, with a model
 fitted on earlier renewals only). The bottom two tiers' share of accounts and of churned
 accounts is computed on the same scores.

@@ -44,7 +44,7 @@ from stakegraph.analytics.frames import PortfolioFrames
 from stakegraph.analytics.risk_features import FEATURES, risk_features
 from stakegraph.analytics.signals.beyond_tables import BeyondFrames
 from stakegraph.analytics.windows import Activity, as_activity
-from stakegraph.dates import DAY, WEEK
+from stakegraph.dates import DAY
 
 __all__ = [
     "FEATURES",
@@ -52,11 +52,12 @@ __all__ = [
     "TIER_LABELS",
     "RiskModel",
     "assign_tiers",
-    "backtest_risk",
     "fit_logistic",
     "fit_risk_model",
     "risk_features",
     "score_risk",
+    "score_rows",
+    "segment_of",
 ]
 
 TIER_LABELS = {
@@ -296,58 +297,6 @@ def assign_tiers(
     return tiers
 
 
-def _review_features(
-    activity: Activity,
-    signals: list[dict[str, Any]],
-    account_ids: np.ndarray,
-    as_of: np.ndarray,
-    *,
-    beyond: BeyondFrames | None = None,
-) -> pd.DataFrame:
-    """Features of every account still a customer at each scoring week (one call).
-
-    A backtest scores each account at its own date. Ranking those scores against each
-    other would tier an account scored in one year against scores computed with the next
-    year's data (look-ahead). A portfolio review held that week ranks every account that
-    is still a customer (no churn before the week; the accounts scored that week are
-    customers by definition), so that is the population each scored account is tiered in.
-    """
-    renewals = activity.renewals
-    at = pd.to_numeric(renewals["at"], errors="coerce")
-    churns = renewals[(renewals["outcome"].astype(str) == CHURNED) & at.notna()]
-    first_churn = pd.to_numeric(churns["at"]).groupby(churns["account_id"].astype(str)).min()
-    everyone = np.asarray([str(a) for a in activity.account_ids], dtype=object)
-    churned_at = first_churn.reindex(everyone).to_numpy(dtype=float)
-    pairs_account, pairs_date = [], []
-    for scoring_week in np.unique(as_of // WEEK):
-        date = int(scoring_week) * WEEK
-        scored = set(account_ids[as_of // WEEK == scoring_week].astype(str).tolist())
-        keep = ~(churned_at < date) | np.isin(everyone, list(scored))
-        pairs_account.append(everyone[keep])
-        pairs_date.append(np.full(int(keep.sum()), date, dtype=np.int64))
-    if not pairs_account:
-        return risk_features(activity, signals, [], [], beyond=beyond)
-    return risk_features(
-        activity,
-        signals,
-        np.concatenate(pairs_account),
-        np.concatenate(pairs_date),
-        beyond=beyond,
-    )
-
-
-def _review_tiers(
-    activity: Activity,
-    model: RiskModel,
-    population: pd.DataFrame,
-    tier_shares: tuple[float, ...],
-) -> np.ndarray:
-    """Tiers of a review's population (its features), by per-segment rank of the scores."""
-    segments = _segment_of(activity, population["account_id"].to_numpy())
-    scores, _ = _score_rows(model, population, segments, top_factors=0)
-    return assign_tiers(scores, segments, tier_shares=tier_shares)
-
-
 def _cutoffs(scores: np.ndarray, tier_shares: tuple[float, ...]) -> np.ndarray:
     return np.quantile(scores, np.cumsum(tier_shares)[:-1]) if len(scores) else np.zeros(4)
 
@@ -377,31 +326,11 @@ def _training_examples(
         beyond=beyond,
     )
     churned = (past["outcome"].astype(str) == CHURNED).to_numpy()
-    segments = _segment_of(activity, past["account_id"].astype(str).to_numpy())
+    segments = segment_of(activity, past["account_id"].astype(str).to_numpy())
     return features, churned, segments
 
 
-def _history_examples(
-    activity: Activity,
-    signals: list[dict[str, Any]],
-    *,
-    train_lead: int,
-    beyond: BeyondFrames | None,
-) -> tuple[np.ndarray, pd.DataFrame, np.ndarray, np.ndarray]:
-    """Every renewal with ``train_lead`` of history: its time, features as of
-    ``train_lead`` before it, outcome and segment."""
-    history = activity.renewals.assign(
-        at=pd.to_numeric(activity.renewals["at"], errors="coerce")
-    ).dropna(subset=["at"])
-    history = history[history["at"] - train_lead >= 0]
-    train_at = history["at"].to_numpy(dtype=np.int64)
-    accounts = history["account_id"].astype(str)
-    features = risk_features(activity, signals, accounts, train_at - train_lead, beyond=beyond)
-    churned = (history["outcome"].astype(str) == CHURNED).to_numpy()
-    return train_at, features, churned, _segment_of(activity, accounts.to_numpy())
-
-
-def _segment_of(activity: Activity, account_ids: np.ndarray) -> np.ndarray:
+def segment_of(activity: Activity, account_ids: np.ndarray) -> np.ndarray:
     accounts = activity.accounts
     lookup = dict(
         zip(
@@ -413,7 +342,7 @@ def _segment_of(activity: Activity, account_ids: np.ndarray) -> np.ndarray:
     return np.asarray([lookup.get(str(a), "") for a in account_ids], dtype=object)
 
 
-def _score_rows(
+def score_rows(
     model: RiskModel, features: pd.DataFrame, segments: np.ndarray, *, top_factors: int
 ) -> tuple[np.ndarray, list[list[dict[str, Any]]]]:
     x = features[list(FEATURES)].to_numpy(dtype=float)
@@ -496,8 +425,8 @@ def score_risk(
     features = risk_features(
         activity, signal_list, account_ids, [as_of] * len(account_ids), beyond=beyond
     )
-    segments = _segment_of(activity, account_ids)
-    scores, factors = _score_rows(model, features, segments, top_factors=top_factors)
+    segments = segment_of(activity, account_ids)
+    scores, factors = score_rows(model, features, segments, top_factors=top_factors)
     tiers = assign_tiers(scores, segments, tier_shares=tier_shares)
     return [
         {
@@ -508,113 +437,6 @@ def score_risk(
             "risk_factors": factors[i],
             "analyzed_at": int(as_of),
             "model": model.params(str(segments[i]))[3],
-        }
-        for i in range(len(account_ids))
-    ]
-
-
-def backtest_risk(
-    frames: PortfolioFrames | Activity,
-    signals: Iterable[dict[str, Any]],
-    renewals: pd.DataFrame | None = None,
-    *,
-    lead_days: int = 60,
-    train_lead: int = 90 * DAY,
-    top_factors: int = 3,
-    tier_shares: tuple[float, ...] = DEFAULT_TIER_SHARES,
-    min_renewals: int = 40,
-    min_churns: int = 8,
-    beyond: BeyondFrames | None = None,
-    without: tuple[str, ...] = (),
-) -> list[dict[str, Any]]:
-    """Score each account as of ``lead_days`` before its last renewal, out of sample.
-
-    For an account whose last renewal is at ``R``, the score is computed as of
-    ``R - lead_days``, by a model fitted only on renewals before that date (every account's,
-    features ``train_lead`` before each), with signals raised before it. Its tier is its
-    rank in that week's portfolio review: every account still a customer that week,
-    scored by the same model as of the week, ranked per segment; so the tiers too use
-    nothing after the as-of date. Accounts are grouped by as-of week so that one model
-    serves a week.
-
-    Parameters
-    ----------
-    frames : PortfolioFrames or Activity
-    signals : iterable of dict
-        Signals raised over the whole history (each is causal, so filtering by date
-        gives what was known then).
-    renewals : pandas.DataFrame, optional
-        ``account_id, at, outcome`` whose last row per account is the renewal to predict
-        (default: the frames' renewals).
-    lead_days : int, keyword-only
-        Days before the last renewal at which to score (default 60).
-    beyond : BeyondFrames, optional, keyword-only
-        Usage, ticket categories and engagements for the beyond-conversation features.
-    without : tuple of str, keyword-only
-        Features held at zero (an ablation: what the model does without them).
-
-    Returns
-    -------
-    list of dict
-        As :func:`score_risk`, one per account with a renewal; ``analyzed_at`` is the
-        as-of date.
-    """
-    activity = as_activity(frames)
-    signal_list = list(signals)
-    table = activity.renewals if renewals is None else renewals
-    table = table.assign(at=pd.to_numeric(table["at"], errors="coerce")).dropna(subset=["at"])
-    last = table.sort_values("at").groupby(table["account_id"].astype(str)).tail(1)
-    account_ids = last["account_id"].astype(str).to_numpy()
-    as_of = (last["at"].to_numpy(dtype=np.int64) - lead_days * DAY) // DAY * DAY
-    segments = _segment_of(activity, account_ids)
-    # Features only read data (and signals) before their own date, so every example and
-    # every scoring point is computed once; each week's model then picks its rows.
-    train_at, train_features, train_churned, train_segments = _history_examples(
-        activity, signal_list, train_lead=train_lead, beyond=beyond
-    )
-    # Each scoring week's portfolio review: every account still a customer then, scored
-    # by that week's model; the accounts scored that week are tiered within it.
-    review = _review_features(activity, signal_list, account_ids, as_of, beyond=beyond)
-    for name in without:
-        train_features[name] = 0.0
-        review[name] = 0.0
-    scores = np.zeros(len(account_ids))
-    tiers = np.ones(len(account_ids), dtype=np.int64)
-    factors: list[list[dict[str, Any]]] = [[] for _ in account_ids]
-    kinds = [""] * len(account_ids)
-    week = as_of // WEEK
-    for scoring_week in np.unique(week):
-        rows = np.flatnonzero(week == scoring_week)
-        known = train_at < int(as_of[rows].min())
-        model = fit_risk_model(
-            train_features[known],
-            train_churned[known],
-            train_segments[known],
-            min_renewals=min_renewals,
-            min_churns=min_churns,
-            tier_shares=tier_shares,
-        )
-        population = review[review["as_of"] // WEEK == scoring_week]
-        where = pd.Index(population["account_id"].astype(str)).get_indexer(
-            account_ids[rows].astype(str)
-        )
-        week_scores, week_factors = _score_rows(
-            model, population.iloc[where], segments[rows], top_factors=top_factors
-        )
-        scores[rows] = week_scores
-        tiers[rows] = _review_tiers(activity, model, population, tier_shares)[where]
-        for position, row in enumerate(rows):
-            factors[row] = week_factors[position]
-            kinds[row] = model.params(str(segments[row]))[3]
-    return [
-        {
-            "account_id": str(account_ids[i]),
-            "risk_score": round(float(scores[i]), 6),
-            "risk_tier": int(tiers[i]),
-            "risk_tier_label": TIER_LABELS[int(tiers[i])],
-            "risk_factors": factors[i],
-            "analyzed_at": int(as_of[i]),
-            "model": kinds[i],
         }
         for i in range(len(account_ids))
     ]

@@ -421,11 +421,11 @@ def evaluate_against_truth(store: GraphStore, truth: dict[str, Any]) -> dict[str
 
     Signals are those the last ``analyze`` wrote. The risk score of each account is
     recomputed as of 60 days before its last renewal by a model fitted only on earlier
-    renewals (:func:`~stakegraph.analytics.risk.backtest_risk`): the score ``analyze``
+    renewals (:func:`~stakegraph.analytics.backtest.backtest_risk`): the score ``analyze``
     stores is as of today, after the renewals it would be judged on.
     """
+    from stakegraph.analytics.backtest import backtest_risk
     from stakegraph.analytics.evaluate import evaluate
-    from stakegraph.analytics.risk import backtest_risk
 
     signals = store.query("analytics/read_signals")
     latest = store.query("analytics/latest_interaction")[0]["latest"]

@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 from portfolio_frames import load_portfolio_frames, load_truth
 
+from stakegraph.analytics.backtest import backtest_risk
 from stakegraph.analytics.frames import PortfolioFrames
-from stakegraph.analytics.risk import backtest_risk
 from stakegraph.analytics.signals import detect_signals
 from stakegraph.dates import DAY, parse_instant
 from stakegraph.generate import generate_portfolio

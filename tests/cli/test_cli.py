@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -132,8 +133,16 @@ def test_kpis_count_the_planted_renewals(demo: Demo) -> None:
     assert portfolio["renewals"] == len(renewals)
     assert portfolio["customer_retention_rate"]["numerator"] == kept
     assert portfolio["customer_retention_rate"]["value"] == pytest.approx(kept / len(renewals))
-    # The generator writes no revenue yet: null with the reason, not 0.
-    assert portfolio["net_revenue_retention"]["value"] is None
+    # Net revenue retention from the generated renewals' revenue (a churn keeps none).
+    with (demo.portfolio / "renewals.csv").open(encoding="utf-8") as handle:
+        revenue = [
+            (float(r["arr_before"]), float(r["arr_after"] or 0))
+            for r in csv.DictReader(handle)
+            if r["arr_before"] and (r["arr_after"] or r["outcome"] == "churned")
+        ]
+    nrr = portfolio["net_revenue_retention"]
+    assert nrr["denominator"] == pytest.approx(sum(b for b, _ in revenue))
+    assert nrr["value"] == pytest.approx(sum(a for _, a in revenue) / sum(b for b, _ in revenue))
     assert sum(g["sheet"]["renewals"] for g in sheet["groups"]) == len(renewals)
     table = stakegraph(demo.env, "kpis", "--by", "segment").stdout
     row = next(line for line in table.splitlines() if line.startswith("customer retention"))

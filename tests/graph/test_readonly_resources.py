@@ -55,19 +55,21 @@ def _caller() -> str:
     return f"key-{uuid.uuid4().hex[:8]}"
 
 
-def _read_only_statements_running(store: GraphStore) -> list[str]:
+def _read_only_statements_running(store: GraphStore, statement: str = "") -> list[str]:
+    """The analysts' statements the store lists, those holding ``statement`` only: one
+    that ended in an error thrown inside ArcadeDB stays listed (docs/architecture.md), and
+    other tests of the session leave those."""
     records, _, _ = store.driver.execute_query(
         "SHOW TRANSACTIONS YIELD currentQuery RETURN currentQuery", database_=store.database
     )
-    return [
-        r["currentQuery"] for r in records if "stakegraph read-only" in (r["currentQuery"] or "")
-    ]
+    queries = [r["currentQuery"] or "" for r in records]
+    return [q for q in queries if "stakegraph read-only" in q and statement in q]
 
 
-def _wait_until_no_read_only_statement(store: GraphStore) -> None:
+def _wait_until_no_read_only_statement(store: GraphStore, statement: str) -> None:
     # Not a timing assertion: a bound so that a statement that never ends fails the test.
     deadline = time.monotonic() + 180
-    while _read_only_statements_running(store):
+    while _read_only_statements_running(store, statement):
         assert time.monotonic() < deadline, "a runaway statement never ended"
         time.sleep(0.5)
 
@@ -96,7 +98,7 @@ def test_a_statement_the_store_cannot_stop_frees_its_slot_and_holds_only_its_cal
 
     with concurrent.futures.ThreadPoolExecutor(MAX_CONCURRENT_QUERIES) as pool:
         list(pool.map(times_out, callers))
-    still_running = len(_read_only_statements_running(seeded))
+    still_running = len(_read_only_statements_running(seeded, runaway))
     if backend == "embedded":  # termination does not reach inside the expression
         assert still_running == MAX_CONCURRENT_QUERIES
     # Every analyst slot is free: another caller is answered at once,
@@ -109,7 +111,7 @@ def test_a_statement_the_store_cannot_stop_frees_its_slot_and_holds_only_its_cal
         for caller in callers:
             with pytest.raises(QueryStillRunningError, match="still running"):
                 run_read_only(seeded, "RETURN 1 AS one", caller=caller)
-    _wait_until_no_read_only_statement(seeded)
+    _wait_until_no_read_only_statement(seeded, RUNAWAY[backend])
     assert run_read_only(seeded, "RETURN 1 AS one", caller=callers[0]).rows == [{"one": 1}]
 
 
@@ -169,4 +171,4 @@ def test_the_store_shows_a_caller_only_its_own_statements(
     )
     assert seen.rows  # its own statement, at least
     assert not [row for row in seen.rows if "util.sleep" in (row["q"] or "")]
-    _wait_until_no_read_only_statement(seeded)
+    _wait_until_no_read_only_statement(seeded, RUNAWAY[backend])

@@ -100,14 +100,18 @@ def refusal_runs(
 
     Examples
     --------
-    Nine yeses then three refusals in a row, a week apart:
+    Nine yeses then three refusals in a row, a week apart: the latest six decisions
+    (``max_recent``) hold three refusals; the six before them none, a past rate of
+    (0 + 1) / (6 + 2) = 1/8, under which three or more of six has probability 0.0291:
 
     >>> from stakegraph.analytics.signals.parameters import CeremonyParameters
     >>> at = np.arange(12) * 7 * DAY
     >>> refused = np.array([False] * 9 + [True] * 3)
     >>> [(i, e["refusals"], round(e["p_value"], 4)) for i, e in
-    ...     refusal_runs(at, refused, CeremonyParameters(alpha=0.01), 90)]
-    [(11, 3, 0.0013)]
+    ...     refusal_runs(at, refused, CeremonyParameters(alpha=0.05), 90)]
+    [(11, 3, 0.0291)]
+    >>> refusal_runs(at, refused, CeremonyParameters(alpha=0.01), 90)
+    []
     """
     out: list[tuple[int, dict[str, float | int]]] = []
     in_episode = False
