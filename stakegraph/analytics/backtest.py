@@ -103,6 +103,15 @@ def _history_examples(
     return train_at, features, churned, segment_of(activity, accounts.to_numpy())
 
 
+def _scoring_points(renewals: pd.DataFrame, lead_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each account with a dated renewal, and the midnight ``lead_days`` before its last."""
+    table = renewals.assign(at=pd.to_numeric(renewals["at"], errors="coerce"))
+    table = table.dropna(subset=["at"])
+    last = table.sort_values("at").groupby(table["account_id"].astype(str)).tail(1)
+    as_of = (last["at"].to_numpy(dtype=np.int64) - lead_days * DAY) // DAY * DAY
+    return last["account_id"].astype(str).to_numpy(), as_of
+
+
 def backtest_risk(
     frames: PortfolioFrames | Activity,
     signals: Iterable[dict[str, Any]],
@@ -121,11 +130,9 @@ def backtest_risk(
 
     For an account whose last renewal is at ``R``, the score is computed as of
     ``R - lead_days``, by a model fitted only on renewals before that date (every account's,
-    features ``train_lead`` before each), with signals raised before it. Its tier is its
-    rank in that week's portfolio review: every account still a customer that week,
-    scored by the same model as of the week, ranked per segment; so the tiers too use
-    nothing after the as-of date. Accounts are grouped by as-of week so that one model
-    serves a week.
+    features ``train_lead`` before each), with signals raised before it; its tier is its
+    per-segment rank in that week's portfolio review (every account still a customer
+    then, scored by the week's one model), so tiers use nothing after the date either.
 
     Parameters
     ----------
@@ -146,16 +153,13 @@ def backtest_risk(
     Returns
     -------
     list of dict
-        As :func:`score_risk`, one per account with a renewal; ``analyzed_at`` is the
-        as-of date.
+        As :func:`score_risk`, one per account with a renewal (``analyzed_at``: as of).
     """
     activity = as_activity(frames)
     signal_list = list(signals)
-    table = activity.renewals if renewals is None else renewals
-    table = table.assign(at=pd.to_numeric(table["at"], errors="coerce")).dropna(subset=["at"])
-    last = table.sort_values("at").groupby(table["account_id"].astype(str)).tail(1)
-    account_ids = last["account_id"].astype(str).to_numpy()
-    as_of = (last["at"].to_numpy(dtype=np.int64) - lead_days * DAY) // DAY * DAY
+    account_ids, as_of = _scoring_points(
+        activity.renewals if renewals is None else renewals, lead_days
+    )
     segments = segment_of(activity, account_ids)
     # Features only read data (and signals) before their own date, so every example and
     # every scoring point is computed once; each week's model then picks its rows.
@@ -197,14 +201,33 @@ def backtest_risk(
             factors[row] = week_factors[position]
             kinds[row] = model.params(str(segments[row]))[3]
     return [
-        {
-            "account_id": str(account_ids[i]),
-            "risk_score": round(float(scores[i]), 6),
-            "risk_tier": int(tiers[i]),
-            "risk_tier_label": TIER_LABELS[int(tiers[i])],
-            "risk_factors": factors[i],
-            "analyzed_at": int(as_of[i]),
-            "model": kinds[i],
-        }
+        _row(
+            str(account_ids[i]),
+            float(scores[i]),
+            int(tiers[i]),
+            factors[i],
+            int(as_of[i]),
+            kinds[i],
+        )
         for i in range(len(account_ids))
     ]
+
+
+def _row(
+    account_id: str,
+    score: float,
+    tier: int,
+    factors: list[dict[str, Any]],
+    as_of: int,
+    model: str,
+) -> dict[str, Any]:
+    """One backtested account, shaped as :func:`~stakegraph.analytics.risk.score_risk`'s."""
+    return {
+        "account_id": account_id,
+        "risk_score": round(score, 6),
+        "risk_tier": tier,
+        "risk_tier_label": TIER_LABELS[tier],
+        "risk_factors": factors,
+        "analyzed_at": as_of,
+        "model": model,
+    }
