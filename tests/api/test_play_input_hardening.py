@@ -72,3 +72,43 @@ def test_finding_play_dates_cannot_be_in_the_future(
     )
     assert closed.status_code == 422 and "closed_on" in closed.json()["detail"], closed.text
     assert client.get(f"/api/plays/{opened.json()['id']}", headers=am).json()["status"] == "open"
+
+
+def test_finding_plays_per_account_are_bounded(
+    client: TestClient, keys: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each new request id made a new play: one account manager's loop could fill the store.
+    An account holds at most ``MAX_PLAYS_PER_ACCOUNT`` plays; repeats of a request still
+    answer with their play."""
+    from stakegraph import playbook
+
+    am = headers(keys["account_manager"])
+    held = client.get("/api/accounts/acc-b/plays", headers=am).json()["count"]
+    held_a = client.get("/api/accounts/acc-a/plays", headers=am).json()["count"]
+    limit = max(held, held_a) + 3
+    monkeypatch.setattr(playbook, "MAX_PLAYS_PER_ACCOUNT", limit)
+    room = limit - held
+    opened = [
+        client.post(
+            "/api/accounts/acc-b/plays",
+            json={"kind": "value_delivery", "request_id": f"flood-{i}"},
+            headers=am,
+        )
+        for i in range(room + 2)
+    ]
+    assert [r.status_code for r in opened] == [201] * room + [409, 409], opened[-1].text
+    assert "at most" in opened[-1].json()["detail"]
+    assert client.get("/api/accounts/acc-b/plays", headers=am).json()["count"] == limit
+    again = client.post(
+        "/api/accounts/acc-b/plays",
+        json={"kind": "value_delivery", "request_id": "flood-0"},
+        headers=am,
+    )
+    assert again.status_code == 200 and again.json()["id"] == opened[0].json()["id"]
+    # Another account is not held by acc-b's plays.
+    other = client.post(
+        "/api/accounts/acc-a/plays",
+        json={"kind": "value_delivery", "request_id": "not-flooded"},
+        headers=am,
+    )
+    assert other.status_code in (200, 201), other.text
