@@ -65,6 +65,10 @@ class PlayRequestError(StakegraphError):
         self.field = field
 
 
+class PlayLimitError(StakegraphError):
+    """A new play on an account that already holds as many as it may (playbook.py)."""
+
+
 class PlayStateError(StakegraphError):
     """A play request that conflicts with the play's state (e.g. closing it twice differently)."""
 

@@ -33,9 +33,14 @@ from stakegraph.analytics.plays import (
     play_kpis,
 )
 from stakegraph.dates import WEEK
-from stakegraph.errors import PlayRequestError, PlayStateError, UnknownIdError
+from stakegraph.errors import PlayLimitError, PlayRequestError, PlayStateError, UnknownIdError
 from stakegraph.graph.store import GraphStore
 from stakegraph.vocabulary import NEXT_STEP_FOR_OUTCOME, PLAY_FOR_SIGNAL, PLAY_OUTCOMES, PLAYS
+
+# A bound on one account's plays, open and closed: each new request id makes a play, so
+# without it one caller's loop could fill the store. A play per signal per week would take
+# twenty years to reach it.
+MAX_PLAYS_PER_ACCOUNT = 1000
 
 
 def play_id_for(account_id: str, request_id: str) -> str:
@@ -99,6 +104,11 @@ def open_play(
                 play_id=play_id,
             )
         return existing, False
+    if len(list_plays(store, [account_id])) >= MAX_PLAYS_PER_ACCOUNT:
+        raise PlayLimitError(
+            f"account {account_id!r} already holds as many plays as an account may "
+            f"(at most {MAX_PLAYS_PER_ACCOUNT}): no new play can be opened on it"
+        )
     statements: list[tuple[str, dict[str, Any]]] = [
         (
             "plays/merge_play",

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stakegraph.api.keys import KeyFileError
 from stakegraph.errors import (
+    PlayLimitError,
     PlayRequestError,
     PlayStateError,
     StakegraphError,
@@ -85,7 +86,7 @@ def status_for(exc: StakegraphError) -> int:
         return 404
     if isinstance(exc, PlayRequestError):
         return 422
-    if isinstance(exc, PlayStateError):
+    if isinstance(exc, (PlayStateError, PlayLimitError)):
         return 409
     if isinstance(exc, ReadOnlyQueryError):
         # Refused statements and statements that failed are the caller's to fix.

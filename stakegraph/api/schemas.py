@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 # Introductions one executive can take on in a cycle; also bounds the assignment's size.
 MAX_CAPACITY = 100
@@ -483,8 +483,34 @@ PlayKind = Literal[
     "milestone_stress_test",
 ]
 PlayOutcome = Literal["succeeded", "no_effect", "abandoned", "committed", "evaded"]
-IdText = Annotated[str, Field(min_length=1, max_length=200)]
-NoteText = Annotated[str, Field(max_length=2000)]
+# Control characters (C0 and C1, but tab, line feed and carriage return) and the
+# bidirectional overrides and isolates: in a stored note they hide or reorder what a reader
+# sees (a right-to-left override shows text reversed) and reach terminals as escapes.
+_HIDDEN = frozenset(
+    [chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"]
+    + [chr(c) for c in range(0x7F, 0xA0)]
+    + [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2066, 0x206A)]
+)
+
+
+def _visible(text: str) -> str:
+    hidden = sorted({f"U+{ord(c):04X}" for c in text if c in _HIDDEN})
+    if hidden:
+        raise ValueError(
+            f"control or bidirectional characters are not allowed: {', '.join(hidden)}"
+        )
+    return text
+
+
+def _named(text: str) -> str:
+    if not text.strip():
+        raise ValueError("must not be blank")
+    return _visible(text)
+
+
+IdText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_named)]
+NoteText = Annotated[str, Field(max_length=2000), AfterValidator(_visible)]
 
 
 class PlayOpenRequest(Request):

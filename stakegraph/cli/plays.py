@@ -15,7 +15,7 @@ from rich.table import Column, Table
 from stakegraph import playbook
 from stakegraph.analytics.plays import Play
 from stakegraph.cli.common import console, open_store, out, parse_day
-from stakegraph.errors import PlayRequestError, PlayStateError, UnknownIdError
+from stakegraph.errors import PlayLimitError, PlayRequestError, PlayStateError, UnknownIdError
 from stakegraph.vocabulary import PLAYS
 
 app = typer.Typer(help="Plays: opened on an account, assigned, closed with an outcome.")
@@ -29,7 +29,7 @@ def _explained() -> Iterator[None]:
     """Domain refusals as one clear line and exit 2 (unknown ids, bad or conflicting asks)."""
     try:
         yield
-    except (UnknownIdError, PlayRequestError, PlayStateError) as exc:
+    except (UnknownIdError, PlayRequestError, PlayStateError, PlayLimitError) as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from exc
 

@@ -7,7 +7,7 @@ leaders and admins. Analysts read plays and their KPIs but change none (docs/api
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -27,9 +27,18 @@ PlayWriterDep = Annotated[Principal, Depends(require(Role.ACCOUNT_MANAGER, Role.
 
 
 def _check_day(name: str, day: date | None) -> None:
-    if day is not None and not (EARLIEST_DATE <= day <= LATEST_DATE):
+    """A play's day records what was done: not before our dates begin, not in the future
+    (tomorrow, UTC, still passes: a caller east of UTC may already be there)."""
+    if day is None:
+        return
+    if not (EARLIEST_DATE <= day <= LATEST_DATE):
         raise InvalidRequestError(
             f"{name} {day.isoformat()} is out of range ({EARLIEST_DATE} to {LATEST_DATE})"
+        )
+    latest = datetime.now(UTC).date() + timedelta(days=1)
+    if day > latest:
+        raise InvalidRequestError(
+            f"{name} {day.isoformat()} is in the future (a play records what was done)"
         )
 
 
