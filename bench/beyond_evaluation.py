@@ -21,20 +21,12 @@ from portfolio_frames import load_beyond_frames, load_portfolio_frames
 from stakegraph.analytics.backtest import backtest_risk
 from stakegraph.analytics.beyond_features import BEYOND_FEATURES
 from stakegraph.analytics.evaluate import evaluate
+from stakegraph.analytics.risk_features import ENGAGEMENT_FEATURES
 from stakegraph.analytics.signals import detect_signals
 from stakegraph.analytics.windows import prepare_activity
 from stakegraph.vocabulary import BEYOND_SIGNAL_KINDS, SIGNAL_KINDS
 
-ENGAGEMENT = (
-    "contacts_trend",
-    "interactions_trend",
-    "meetings_trend",
-    "interactions_vs_year",
-    "meetings_vs_year",
-    "contacts_level",
-    "senior_contacts",
-    "multi_role",
-)
+ENGAGEMENT = ENGAGEMENT_FEATURES
 
 
 def main(directory: Path) -> None:

@@ -36,9 +36,10 @@ from stakegraph.analytics.windows import Activity, as_activity
 from stakegraph.dates import DAY, WEEK
 from stakegraph.vocabulary import SIGNAL_KINDS
 
-__all__ = ["FEATURES", "risk_features"]
+__all__ = ["ENGAGEMENT_FEATURES", "FEATURES", "risk_features"]
 
-FEATURES = (
+# The engagement family: read from the conversations' windows.
+ENGAGEMENT_FEATURES = (
     "contacts_trend",
     "interactions_trend",
     "meetings_trend",
@@ -47,6 +48,9 @@ FEATURES = (
     "contacts_level",
     "senior_contacts",
     "multi_role",
+)
+FEATURES = (
+    *ENGAGEMENT_FEATURES,
     *BEYOND_FEATURES,
     *(f"signal_{kind}" for kind in SIGNAL_KINDS),
 )

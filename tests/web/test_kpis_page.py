@@ -9,18 +9,20 @@ The screenshot goes to test-artifacts/web/kpis.png.
 from __future__ import annotations
 
 import csv
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-import uvicorn
-from web_browser import CHROMEDRIVER, CHROMIUM, browser_missing, browser_required
+from web_browser import (
+    WAIT_S,
+    LiveApi,
+    browser_missing,
+    browser_required,
+    served,
+    signed_in,
+)
 
 from stakegraph.analytics.run import analyze
 from stakegraph.api.app import create_app
@@ -36,7 +38,6 @@ if (_missing := browser_missing()) is not None:
     pytest.skip(_missing, allow_module_level=True)
 
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 from selenium.webdriver.support.wait import WebDriverWait
@@ -44,17 +45,6 @@ from selenium.webdriver.support.wait import WebDriverWait
 pytestmark = pytest.mark.store
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
-WAIT_S = 60
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1440,1400",
-]
 AFTER = {"renewed": 1.0, "expanded": 1.25, "downgraded": 0.7, "churned": 0.0}
 REASONS = ("budget cuts", "moved to competitor", "no adoption")
 DASH = "\N{EN DASH}"  # what the page shows when there is nothing to measure
@@ -97,18 +87,6 @@ def add_revenue_and_engagements(directory: Path) -> None:
         handle.writelines(f"{a},{k},{d.isoformat()},{s}\n" for a, k, d, s in engagements)
 
 
-class LiveApi:
-    def __init__(self, base_url: str, key: str) -> None:
-        self.base_url = base_url
-        self.key = key
-        self.client = httpx.Client(base_url=base_url, headers={"X-API-Key": key}, timeout=60)
-
-    def get(self, path: str, **params: Any) -> Any:
-        response = self.client.get(path, params=params)
-        response.raise_for_status()
-        return response.json()
-
-
 @pytest.fixture(scope="module")
 def live_api(store: GraphStore, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
     store.driver.execute_query("MATCH (n) DETACH DELETE n", database_=store.database)
@@ -122,40 +100,14 @@ def live_api(store: GraphStore, tmp_path_factory: pytest.TempPathFactory) -> Ite
     home = tmp_path_factory.mktemp("kpi-home")
     key = KeyRing(home / "keys.json").create(Role.LEADER, label="browser tests")
     app = create_app(store, settings=ApiSettings(STAKEGRAPH_HOME=home, STAKEGRAPH_READ_MODEL=False))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="kpi-test-api", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the API did not start")
-        time.sleep(0.05)
-    live = LiveApi(f"http://127.0.0.1:{port}", key)
-    yield live
-    live.client.close()
-    server.should_exit = True
-    thread.join(timeout=30)
+    with served(app, key, "kpi-test-api") as live:
+        yield live
 
 
 @pytest.fixture(scope="module")
 def browser(live_api: LiveApi) -> Iterator[webdriver.Chrome]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in CHROMIUM_ARGS:
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    try:
-        driver.get(f"{live_api.base_url}/app/")
-        field = WebDriverWait(driver, WAIT_S).until(lambda d: d.find_element(By.ID, "key-input"))
-        field.send_keys(live_api.key)
-        driver.find_element(By.ID, "key-save").click()
+    with signed_in(live_api) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def percent(rate: dict[str, Any]) -> str:

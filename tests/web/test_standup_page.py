@@ -6,18 +6,13 @@ page. Screenshots go to test-artifacts/web/.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-import uvicorn
-from web_browser import CHROMEDRIVER, CHROMIUM, browser_missing
+from web_browser import WAIT_S, LiveApi, browser_missing, served, signed_in
 
 from stakegraph.analytics.run import analyze
 from stakegraph.api.app import create_app
@@ -31,14 +26,12 @@ if (_missing := browser_missing()) is not None:
     pytest.skip(_missing, allow_module_level=True)
 
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
 pytestmark = pytest.mark.store
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
-WAIT_S = 60
 CHANGE_LABELS = {
     "tier_worsened": "Tier worsened",
     "signal_raised": "Signal raised",
@@ -47,18 +40,6 @@ CHANGE_LABELS = {
     "tier_improved": "Tier improved",
     "signal_cleared": "Signal cleared",
 }
-
-
-class LiveApi:
-    def __init__(self, base_url: str, key: str) -> None:
-        self.base_url = base_url
-        self.key = key
-        self.client = httpx.Client(base_url=base_url, headers={"X-API-Key": key}, timeout=60)
-
-    def get(self, path: str, **params: str) -> Any:
-        response = self.client.get(path, params=params)
-        response.raise_for_status()
-        return response.json()
 
 
 @pytest.fixture(scope="module")
@@ -72,42 +53,14 @@ def live_api(store: GraphStore, tmp_path_factory: pytest.TempPathFactory) -> Ite
     home = tmp_path_factory.mktemp("standup-home")
     key = KeyRing(home / "keys.json").create(Role.LEADER, label="browser tests")
     app = create_app(store, settings=ApiSettings(STAKEGRAPH_HOME=home, STAKEGRAPH_READ_MODEL=False))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="standup-test-api", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the API did not start")
-        time.sleep(0.05)
-    live = LiveApi(f"http://127.0.0.1:{port}", key)
-    yield live
-    live.client.close()
-    server.should_exit = True
-    thread.join(timeout=30)
+    with served(app, key, "standup-test-api") as live:
+        yield live
 
 
 @pytest.fixture(scope="module")
 def browser(live_api: LiveApi) -> Iterator[webdriver.Chrome]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update",
-                     "--disable-sync", "--window-size=1440,1000"):  # fmt: skip
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    try:
-        driver.get(f"{live_api.base_url}/app/")
-        field = WebDriverWait(driver, WAIT_S).until(lambda d: d.find_element(By.ID, "key-input"))
-        field.send_keys(live_api.key)
-        driver.find_element(By.ID, "key-save").click()
+    with signed_in(live_api) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def test_the_page_shows_the_apis_digest(browser: webdriver.Chrome, live_api: LiveApi) -> None:

@@ -8,19 +8,21 @@ test-artifacts/web/ (look at them: docs/web.md).
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-import uvicorn
-from web_browser import CHROMEDRIVER, CHROMIUM, browser_missing, browser_required
+from web_browser import (
+    WAIT_S,
+    LiveApi,
+    browser_missing,
+    browser_required,
+    served,
+    signed_in,
+)
 
 from stakegraph.analytics.run import analyze
 from stakegraph.api.app import create_app
@@ -37,7 +39,6 @@ if (_missing := browser_missing()) is not None:
 
 # Selenium only once we know there is a browser to drive.
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.select import Select
@@ -48,30 +49,6 @@ pytestmark = pytest.mark.store
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 ACCOUNTS = 20
 SEED = 7
-WAIT_S = 60
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1440,1000",
-]
-
-
-@dataclass(frozen=True)
-class LiveApi:
-    base_url: str
-    key: str
-    client: httpx.Client
-
-    def get(self, path: str, **params: Any) -> Any:
-        response = self.client.get(path, params=params)
-        response.raise_for_status()
-        return response.json()
 
 
 @pytest.fixture(scope="module")
@@ -94,39 +71,14 @@ def live_api(
     home = tmp_path_factory.mktemp("web-home")
     key = KeyRing(home / "keys.json").create(Role.LEADER, label="browser tests")
     app = create_app(analyzed_store, settings=ApiSettings(STAKEGRAPH_HOME=home))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, name="web-test-api", daemon=True)
-    thread.start()
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the API did not start")
-        time.sleep(0.05)
-    with httpx.Client(base_url=base_url, headers={"X-API-Key": key}, timeout=60) as client:
-        yield LiveApi(base_url, key, client)
-    server.should_exit = True
-    thread.join(timeout=30)
+    with served(app, key, "web-test-api") as live:
+        yield live
 
 
 @pytest.fixture(scope="module")
 def browser(live_api: LiveApi) -> Iterator[webdriver.Chrome]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in CHROMIUM_ARGS:
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    try:
-        # The key goes in once, as a user would type it into the page's dialog.
-        driver.get(f"{live_api.base_url}/app/")
-        field = WebDriverWait(driver, WAIT_S).until(lambda d: d.find_element(By.ID, "key-input"))
-        field.send_keys(live_api.key)
-        driver.find_element(By.ID, "key-save").click()
+    with signed_in(live_api) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture(scope="module")
@@ -454,10 +406,3 @@ def _signature(answer: dict[str, Any]) -> tuple[frozenset[str], int]:
 def _day_before(window_end: str) -> str:
     end = datetime.fromisoformat(window_end.replace("Z", "+00:00"))
     return (end - timedelta(days=1)).date().isoformat()
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
