@@ -106,8 +106,10 @@ def test_a_statement_the_store_cannot_stop_frees_its_slot_and_holds_only_its_cal
     assert others.rows == [{"name": "Ada"}]
     # and the store serves everybody else,
     assert _answers(seeded)
-    # while the callers whose statements the store still runs are refused until they end.
-    if still_running:
+    # while the callers whose statements the store still runs are refused until they end
+    # (on Neo4j a terminated statement leaves the list within moments: checking a refusal
+    # there would race its end).
+    if backend == "embedded":
         for caller in callers:
             with pytest.raises(QueryStillRunningError, match="still running"):
                 run_read_only(seeded, "RETURN 1 AS one", caller=caller)
