@@ -72,7 +72,9 @@ def neo4j_endpoint() -> Iterator[Neo4jEndpoint]:
             password=os.environ.get("NEO4J_PASSWORD", ""),
         )
         return
-    with LocalNeo4j() as endpoint:
+    # 2 GB of heap: Neo4j caps all transactions together at 70% of it, and analyze's write
+    # of the 60-account evaluation portfolio needs more than the 717 MiB of a 1 GB heap.
+    with LocalNeo4j(heap="2g") as endpoint:
         yield endpoint
 
 
