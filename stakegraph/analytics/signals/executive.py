@@ -69,8 +69,13 @@ def executive_withdrawals(tables: WeeklyTables, params: SignalParameters) -> lis
         params=params,
         alpha=params.executive.alpha,
     )
+    import os
+    mode = os.environ.get("XMODE", "")
+    base = test.fire
+    if mode == "pa":
+        base = test.extraordinary & (test.p_account < params.executive.alpha)
     fire = (
-        test.fire
+        base
         & (test.own_count >= params.executive.min_interactions)
         & ~narrowed_during_silence(tables, account_idx, week_idx, test.last_seen, params=params)
     )
