@@ -8,8 +8,8 @@ thinned at their old share), independently. The number of baseline people seen a
 then Poisson-binomial; its lower tail says how improbable so few returning people are
 *for that many conversations*. Conditioned on ``N``, it adds to the volume test (few
 conversations for the baseline rate) what volume alone cannot see: the conversations
-that still happen reach fewer people (Hodges & Le Cam 1960 for the Poisson-binomial;
-its exact distribution by the recursion of Chen & Liu 1997).
+that still happen reach fewer people (the Poisson-binomial and its exact recursion:
+Chen & Liu 1997).
 """
 
 from __future__ import annotations
