@@ -31,7 +31,7 @@ from stakegraph.generate.plan import (
     plan_account,
     plan_career_moves,
 )
-from stakegraph.generate.slide import slide_events
+from stakegraph.generate.slide import slide_events, withdrawals_recorded_once
 from stakegraph.generate.tickets import with_ticket_fields
 from stakegraph.generate.timeline import Timeline
 from stakegraph.generate.usage import USAGE_COLUMNS, usage_rows
@@ -236,11 +236,12 @@ def truth_document(
     events: list[dict[str, object]] = []
     extras = beyond if beyond is not None else [None] * len(plans)
     for plan, extra in zip(plans, extras, strict=True):
-        planned = (
+        planned = withdrawals_recorded_once(
+            plan,
             plan.events
             + knock_on_events(plan)
             + slide_events(plan)
-            + stakeholder_departure_events(plan, timeline)
+            + stakeholder_departure_events(plan, timeline),
         )
         if extra is not None:
             planned += [

@@ -108,7 +108,9 @@ def test_knock_on_events_sit_on_a_planted_event_of_the_other_kind(
         if event["kind"] == "champion_departure":
             assert event["person_id"] in source[0]["person_ids"]
         else:
-            assert event["person_ids"] == [source[0]["person_id"]]
+            # The departed champion first; executives the slide took the same day after
+            # (one withdrawal, recorded once: `slide.withdrawals_recorded_once`).
+            assert event["person_ids"][0] == source[0]["person_id"]
 
 
 def test_slide_events_follow_the_slide_schedule(pattern_portfolio: LoadedPortfolio) -> None:
@@ -230,6 +232,29 @@ def test_no_executive_takes_part_after_a_withdrawal(
             & parts["person_id"].isin(set(mine["person_id"]))
         ]
         assert after.empty, event
+
+
+def test_each_executive_withdrawal_is_recorded_once_and_changes_the_data(
+    pattern_portfolio: LoadedPortfolio,
+) -> None:
+    """One withdrawal per account and day, and one of its executives appears after the
+    account's previous withdrawal (a planted withdrawal of executives the slide took out
+    of the traffic earlier would change nothing from its date)."""
+    parts = pattern_portfolio.participations
+    withdrawals = events_of(pattern_portfolio, "executive_withdrawal")
+    days = [(e["account_id"], e["date"]) for e in withdrawals]
+    assert len(days) == len(set(days))
+    previous: dict[str, Any] = {}
+    for event in sorted(withdrawals, key=lambda e: (e["account_id"], at(e["date"]))):
+        since = previous.get(event["account_id"])
+        seen = parts[
+            (parts["account_id"] == event["account_id"])
+            & parts["person_id"].isin(event["person_ids"])
+        ]
+        if since is not None:
+            seen = seen[seen["at"] >= since]
+        assert not seen.empty, event
+        previous[event["account_id"]] = at(event["date"])
 
 
 def test_champions_were_highly_engaged(pattern_portfolio: LoadedPortfolio) -> None:

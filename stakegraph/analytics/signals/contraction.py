@@ -1,13 +1,22 @@
-"""Engagement contraction: volume and the contacts engaged fall together.
+"""Engagement contraction: fewer conversations, reaching fewer people.
 
-The conversations of the last ``contraction.recent_weeks`` are improbably few for the
-account's baseline rate (conditional binomial test of two Poisson rates, Przyborowski &
-Wilenski 1940, with the portfolio's calendar as exposure), at most
-``contraction.max_volume_ratio`` of that rate, and the contacts engaged are at most
-``contraction.max_contact_ratio`` of the baseline's typical count over windows of the
-same length, without the traffic having narrowed onto one person (that is a
-bottleneck). Each signal also reports the evidence of a sudden step over a slow slide
-(:func:`step_over_trend`).
+Two tests, combined by Fisher's method (chi-squared with 4 degrees of freedom):
+
+- *volume*: the conversations of the last ``contraction.recent_weeks`` are improbably
+  few for the account's baseline rate (conditional binomial test of two Poisson rates,
+  Przyborowski & Wilenski 1940, with the portfolio's calendar as exposure);
+- *breadth*: given that many recent conversations, improbably few of the baseline's
+  people are on them (:func:`.breadth.breadth_test`, a Poisson-binomial lower tail).
+  Conditioned on the recent count it is close to independent of the volume test, and it
+  is what a small account's contraction shows first: the conversations that still
+  happen run through fewer people.
+
+The recent rate must be at most ``contraction.max_volume_ratio`` of the baseline's and
+the contacts engaged at most ``contraction.max_contact_ratio`` of the baseline's typical
+count over windows of the same length (a crisis burst, more conversations among fewer
+people, is no contraction), without the traffic having narrowed onto one person (that
+is a bottleneck). Each signal also reports the evidence of a sudden step over a slow
+slide (:func:`step_over_trend`) and their side's effective threads before and after.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ import numpy as np
 from scipy import stats
 
 from stakegraph.analytics.kernels import prefix_sums, window_sums
+from stakegraph.analytics.signals.breadth import breadth_test
 from stakegraph.analytics.signals.episodes import first_of_episodes
 from stakegraph.analytics.signals.parameters import SignalParameters
 from stakegraph.analytics.signals.record import Signal, clip_severity
@@ -131,32 +141,56 @@ def engagement_contractions(tables: WeeklyTables, params: SignalParameters) -> l
         limits.recent_weeks + params.windows.baseline_weeks,
         params.windows.recent_weeks,
     )
-    fire = pvalue < limits.alpha
+    breadth = breadth_test(
+        tables,
+        account_idx,
+        week_idx,
+        recent_weeks=limits.recent_weeks,
+        baseline_weeks=params.windows.baseline_weeks,
+    )
+    # Fisher's method: conditioned on the recent count, the breadth test is (nearly)
+    # independent of the volume test, and a contraction shows in both.
+    combined = stats.chi2.sf(
+        -2.0 * (np.log(np.maximum(pvalue, 1e-300)) + np.log(np.maximum(breadth.p_value, 1e-300))),
+        4,
+    )
+    fire = combined < limits.alpha
+    fired = np.flatnonzero(fire)
     episodes = first_of_episodes(
-        account_idx[fire],
-        week_idx[fire],
-        params.windows.cooldown_weeks,
-        pvalue[fire],
-        step_evidence[fire],
+        account_idx[fired], week_idx[fired], params.windows.cooldown_weeks, fired
     )
     return [
-        _contraction(tables, rates, account, week, float(p_value), float(step), params)
-        for account, week, p_value, step in episodes
+        _contraction(
+            tables,
+            rates,
+            (account, week),
+            {
+                "p_value": float(combined[position]),
+                "p_value_volume": float(pvalue[position]),
+                "p_value_breadth": float(breadth.p_value[position]),
+                "people_before": int(breadth.people_before[position]),
+                "people_returning": int(breadth.returning[position]),
+                "people_expected": float(breadth.expected_returning[position]),
+                "step_evidence": float(step_evidence[position]),
+            },
+            params,
+        )
+        for account, week, position in episodes
     ]
 
 
 def _contraction(
     tables: WeeklyTables,
     rates: _Rates,
-    account: int,
-    week: int,
-    p_value: float,
-    step: float,
+    cell: tuple[int, int],
+    tests: dict[str, float | int],
     params: SignalParameters,
 ) -> Signal:
+    account, week = cell
     recent_weeks = params.contraction.recent_weeks
     volume_ratio = float(rates.volume_ratio[account, week])
     contact_ratio = float(rates.contact_ratio[account, week])
+    threads = their_threads(tables, recent_weeks)[account]
     return Signal(
         kind=ENGAGEMENT_CONTRACTION,
         account_id=tables.account_id(account),
@@ -171,13 +205,19 @@ def _contraction(
             "contacts_engaged_before": float(rates.base_contacts[account, week]),
             "contacts_engaged_after": int(rates.contacts[account, week]),
             "contact_ratio": contact_ratio,
-            "p_value": p_value,
-            "test": "conditional binomial test of two Poisson rates",
-            "step_evidence": step,
+            **tests,
+            "threads_before": _finite(threads[max(week - recent_weeks, 0)]),
+            "threads_after": _finite(threads[week]),
+            "test": "Fisher's method over the conditional binomial test of two Poisson "
+            "rates and the Poisson-binomial breadth test",
             "recent_weeks": recent_weeks,
             "baseline_weeks": int(rates.base_weeks[account, week]),
         },
     )
+
+
+def _finite(value: float) -> float:
+    return float(value) if np.isfinite(value) else 0.0
 
 
 def step_over_trend(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,10 +26,17 @@ from stakegraph.analytics.signals.silence import (
     silence_test,
 )
 from stakegraph.analytics.signals.tables import WeeklyTables, their_threads
+from stakegraph.analytics.windows import KINDS
 from stakegraph.dates import DAY, WEEK
 from stakegraph.vocabulary import EXECUTIVE_LEVELS, EXECUTIVE_WITHDRAWAL
 
-__all__ = ["ExecutivePresence", "executive_presence", "executive_withdrawals", "last_role_ends"]
+__all__ = [
+    "ExecutivePresence",
+    "executive_presence",
+    "executive_withdrawals",
+    "holm_adjusted",
+    "last_role_ends",
+]
 
 
 def executive_withdrawals(tables: WeeklyTables, params: SignalParameters) -> list[Signal]:
@@ -87,7 +95,151 @@ def executive_withdrawals(tables: WeeklyTables, params: SignalParameters) -> lis
         candidate = int(fired[position])
         key = int(keys[candidate])
         signals.append(_withdrawal(tables, presence, test, candidate, key, account, week, params))
-    return signals
+    return _with_each_executive(tables, signals, params)
+
+
+def _with_each_executive(
+    tables: WeeklyTables, signals: list[Signal], params: SignalParameters
+) -> list[Signal]:
+    """Each signal's executives judged one by one against their own rhythm.
+
+    Every executive named is tested with the silence test of :mod:`.silence` on their own
+    appearances, per kind of interaction (their share of the account's meetings, calls
+    and emails), ``p = max(P_account, P_time)``; Holm's step-down over the signal's
+    executives controls the family-wise error: ``withdrawn`` are those whose adjusted p
+    is below ``executive.alpha``. The evidence keeps, per executive, what they used to do
+    (their meetings, calls and emails in the baseline before their last appearance).
+    """
+    if not signals:
+        return signals
+    appearances = _executive_pair_appearances(tables)
+    n_persons = tables.activity.n_persons
+    pair_code = tables.pair_account.astype(np.int64) * n_persons + tables.pair_person
+    account_of = {str(a): i for i, a in enumerate(tables.activity.account_ids)}
+    person_of = {str(p): i for i, p in enumerate(tables.activity.person_ids)}
+    rows = [
+        (
+            index,
+            account_of[s.account_id],
+            person_of[person],
+            int(tables.grid.week_of(np.array([s.at - 1]))[0]),
+        )
+        for index, s in enumerate(signals)
+        for person in s.person_ids
+    ]
+    signal_index = np.array([r[0] for r in rows])
+    accounts = np.array([r[1] for r in rows], dtype=np.int64)
+    keys = np.searchsorted(pair_code, accounts * n_persons + np.array([r[2] for r in rows]))
+    weeks = np.array([r[3] for r in rows], dtype=np.int64)
+    test = silence_test(
+        tables, appearances, keys, accounts, weeks, params=params, alpha=params.executive.alpha
+    )
+    p_value = np.maximum(test.p_account, test.p_time)
+    out = []
+    for index, signal in enumerate(signals):
+        mine = np.flatnonzero(signal_index == index)
+        adjusted = holm_adjusted(p_value[mine])
+        details = [
+            _executive_detail(
+                tables,
+                appearances,
+                test,
+                int(row),
+                int(keys[row]),
+                (float(p_value[row]), float(adj)),
+                params,
+            )
+            for row, adj in zip(mine, adjusted, strict=True)
+        ]
+        for detail in details:
+            detail["withdrawn"] = detail["p_value_holm"] < params.executive.alpha
+        evidence = {
+            **signal.evidence,
+            "each_executive": details,
+            "withdrawn_executives": [d["person_id"] for d in details if d["withdrawn"]],
+            "error_control": "Holm over the signal's executives",
+        }
+        out.append(
+            Signal(
+                kind=signal.kind,
+                account_id=signal.account_id,
+                at=signal.at,
+                severity=signal.severity,
+                evidence=evidence,
+                person_ids=signal.person_ids,
+            )
+        )
+    return out
+
+
+def _executive_pair_appearances(tables: WeeklyTables) -> Appearances:
+    """Every (account, person) pair's appearances at conversation starts, with the kind."""
+    key = tables.part_pair.astype(np.int64)
+    at = tables.part_at.astype(np.int64)
+    kinds = tables.activity.interactions["kind"].to_numpy()[tables.part_row].astype(np.int64)
+    order = np.lexsort((at, key))
+    return Appearances(
+        key=key[order],
+        at=at[order],
+        key_account=tables.pair_account,
+        kind=kinds[order],
+        weekly_count=tables.pair_count,
+    )
+
+
+def _executive_detail(
+    tables: WeeklyTables,
+    appearances: Appearances,
+    test: SilenceTest,
+    row: int,
+    pair: int,
+    p_values: tuple[float, float],
+    params: SignalParameters,
+) -> dict[str, Any]:
+    """One executive's evidence: who, since when, what they used to do (their meetings,
+    calls and emails in the baseline before their last appearance), their tests."""
+    last_seen = int(test.last_seen[row])
+    lo = np.searchsorted(appearances.key, pair, "left")
+    hi = np.searchsorted(appearances.key, pair, "right")
+    at = appearances.at[lo:hi]
+    kinds = appearances.kind[lo:hi] if appearances.kind is not None else np.zeros(0)
+    start = last_seen - params.windows.baseline_weeks * WEEK
+    before = kinds[(at > start) & (at <= last_seen)]
+    level = tables.level_name(int(tables.pair_level[pair]))
+    return {
+        "person_id": tables.person_id(int(tables.pair_person[pair])),
+        "level": level,
+        "last_seen_at": last_seen,
+        "silent_days": float((test.covered_until[row] - last_seen) / DAY)
+        if last_seen >= 0
+        else 0.0,
+        "used_to": {
+            name: int(np.sum(before == code))
+            for code, name in enumerate(KINDS)
+            if np.any(before == code)
+        },
+        "share_before": float(test.share[row]),
+        "p_value": p_values[0],
+        "p_value_holm": p_values[1],
+    }
+
+
+def holm_adjusted(p_values: np.ndarray) -> np.ndarray:
+    """Holm's (1979) step-down adjusted p-values: ``max_{j <= i} min(1, (m - j + 1) p_(j))``
+    in ascending order of the p-values, returned in the input's order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> holm_adjusted(np.array([0.01, 0.04, 0.03])).round(2)
+    array([0.03, 0.06, 0.06])
+    """
+    m = len(p_values)
+    order = np.argsort(p_values, kind="stable")
+    scaled = np.minimum(1.0, (m - np.arange(m)) * np.asarray(p_values, dtype=float)[order])
+    adjusted = np.empty(m)
+    adjusted[order] = np.maximum.accumulate(scaled)
+    return adjusted
 
 
 def _withdrawal(

@@ -239,8 +239,8 @@ class ContractionParameters(_Checked):
     Attributes
     ----------
     alpha : float
-        Significance level of the conditional binomial test of two Poisson rates
-        (default 1e-3).
+        Significance level of the combined test: Fisher's method over the conditional
+        binomial test of two Poisson rates and the breadth test (default 3e-4).
     recent_weeks : int
         Recent window of the contraction (default 8).
     max_volume_ratio : float
@@ -253,7 +253,7 @@ class ContractionParameters(_Checked):
         Baseline interactions needed (default 12).
     """
 
-    alpha: float = _within(1e-3, 0.0, 1.0, open_low=True)
+    alpha: float = _within(3e-4, 0.0, 1.0, open_low=True)
     recent_weeks: int = _within(8, 1, 520)
     max_volume_ratio: float = _within(0.6, 0.0, 1.0, open_low=True)
     max_contact_ratio: float = _within(0.6, 0.0, 1.0, open_low=True)
