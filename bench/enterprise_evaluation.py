@@ -8,8 +8,10 @@ Prints, for key-stakeholder departures (`stakeholder_departure` and `champion_de
 signals together, matched to the truth's planted departures by `evaluate`'s rule):
 precision, recall and median lag; recall on accounts of 100 people or more by the
 departed person's share of the conversations; false departures per 100
-key-stakeholder-years on the accounts with nothing planted; departures raised in the
-last 8 weeks before an account's data ends (its export cut, or the portfolio's end);
+key-stakeholder-years on the accounts with nothing planted (signals matching no
+departure of the truth, a career role end included); departures raised on those
+accounts in the last 8 weeks before their data ends (an export cut, or the portfolio's
+end);
 signals of any kind raised during a crisis burst or within 13 weeks after it that match
 nothing planted; and every other kind's signal count (nothing else is planted).
 """
@@ -89,7 +91,13 @@ def main(directory: Path, out: Path | None = None) -> dict[str, Any]:
     events = [e for e in truth["events"] if e["kind"] == STAKEHOLDER_DEPARTURE]
     matched, lags = match_signals(departures, events)
     found = [lag for lag in lags if lag is not None]
+    planted = [
+        lag for e, lag in zip(events, lags, strict=True) if e["details"]["cause"] == "planted"
+    ]
     figures["departures"] = {
+        "recall_planted": sum(lag is not None for lag in planted) / len(planted)
+        if planted
+        else float("nan"),
         "precision": sum(matched) / len(departures) if departures else float("nan"),
         "recall": len(found) / len(events) if events else float("nan"),
         "median_lag_days": float(np.median(found)) if found else float("nan"),
@@ -127,23 +135,38 @@ def main(directory: Path, out: Path | None = None) -> dict[str, Any]:
 
     healthy = {a["id"] for a in truth["accounts"] if a["healthy"]}
     years = key_stakeholder_years(truth, healthy)
-    false_healthy = [s for s in departures if s["account_id"] in healthy]
+    false_healthy = [
+        s
+        for s, ok in zip(departures, matched, strict=True)
+        if s["account_id"] in healthy and not ok
+    ]
     figures["healthy"] = {
         "accounts": len(healthy),
         "key_stakeholder_years": round(years, 1),
         "false_departures": len(false_healthy),
         "per_100_key_stakeholder_years": 100 * len(false_healthy) / years if years else None,
         "by_mode": dict(Counter(s["evidence"].get("mode") for s in false_healthy)),
+        "career_departures_found": _found_of(
+            [e for e in events if e["details"]["cause"] == "career"],
+            [lag for e, lag in zip(events, lags, strict=True) if e["details"]["cause"] == "career"],
+            "role_ended",
+        ),
     }
     data_end = {a["id"]: as_of for a in truth["accounts"]}
     for cut in truth["data_ends"]:
         data_end[cut["account_id"]] = parse_instant(cut["date"])
     late = [
-        s for s in departures if int(s["at"]) >= data_end[s["account_id"]] - END_WEEKS * 7 * DAY
+        s
+        for s in departures
+        if s["account_id"] in healthy
+        and int(s["at"]) >= data_end[s["account_id"]] - END_WEEKS * 7 * DAY
     ]
     figures["end_of_data"] = {
-        "departures_in_last_8_weeks": len(late),
-        "silent": sum(1 for s in late if s["evidence"].get("mode") == "silent"),
+        "healthy_departures_in_last_8_weeks": len(late),
+        "of_them_silent": sum(1 for s in late if s["evidence"].get("mode") == "silent"),
+        "of_them_matching_a_career_role_end": sum(
+            1 for s in late if any(s is d and ok for d, ok in zip(departures, matched, strict=True))
+        ),
         "cut_accounts": len(truth["data_ends"]),
         "any_signal_after_cut": sum(
             1 for s in signals if int(s["at"]) > data_end[s["account_id"]] + 7 * DAY

@@ -153,7 +153,9 @@ def enterprise_truth(
 
     events = []
     for plan in plans:
-        for dep in sorted(plan.departures, key=lambda d: d.day):
+        recorded = [(d, "planted") for d in plan.departures]
+        recorded += [(d, "career") for d in plan.career_departures]
+        for dep, cause in sorted(recorded, key=lambda r: (r[0].day, r[0].person.id)):
             person = dep.person
             events.append(
                 {
@@ -170,7 +172,7 @@ def enterprise_truth(
                         "reasons": list(dep.reasons),
                         "share": round(shares.get((plan.id, person.id), 0.0), 5),
                         "account_size": plan.size,
-                        "cause": "planted",
+                        "cause": cause,
                     },
                 }
             )
@@ -494,7 +496,7 @@ def _record_shares(
 ) -> None:
     """Each departed person's share of the account's conversations over the 26 weeks
     before their departure (as generated: the truth's ``share``)."""
-    for dep in plan.departures:
+    for dep in [*plan.departures, *plan.career_departures]:
         j = plan.people.index(dep.person)
         window = np.flatnonzero((day >= dep.day - 182) & (day < dep.day))
         if window.size:

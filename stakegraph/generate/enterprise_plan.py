@@ -107,6 +107,8 @@ class EnterpriseAccount:
     data_end: int
     bursts: list[tuple[int, int, float]] = field(default_factory=list)
     departures: list[Departure] = field(default_factory=list)
+    # Natural departures of people who were key stakeholders (recorded, not planted).
+    career_departures: list[Departure] = field(default_factory=list)
     renewal_days: list[int] = field(default_factory=list)
     outcomes: list[str] = field(default_factory=list)
     arr: float = 0.0
@@ -381,9 +383,10 @@ def _successor(
 
 
 def _plan_careers(account: EnterpriseAccount, days: int, rng: np.random.Generator) -> None:
-    """People who are nobody's key stakeholder (outside the top ten by weight, no
-    executive, no buying role) leave at 8% a year in accounts of 20 or more, most of them
-    replaced; not recorded in the truth (they are not key)."""
+    """People outside the top ten by weight (no executive, no buying role) leave at 8% a
+    year in accounts of 20 or more, most of them replaced. Those who are a key stakeholder
+    the day before they leave all the same (others left before them, by the generator's
+    ranking) are recorded as departures with cause ``career``."""
     if account.size < 20:
         return
     ranked = sorted(account.people, key=lambda p: -p.weight * SENIORITY_WEIGHT[p.level])
@@ -394,7 +397,13 @@ def _plan_careers(account: EnterpriseAccount, days: int, rng: np.random.Generato
             day = int(rng.integers(max(person.start, 0) + 60, days + 60))
             if day >= days:
                 continue
+            key = {p.id: (rank, reasons) for p, rank, reasons in key_stakeholders(account, day - 1)}
             person.end = person.gone_from = day
+            if person.id in key:
+                rank, reasons = key[person.id]
+                account.career_departures.append(
+                    Departure(person, day, "role_ended", rank, reasons)
+                )
             if rng.random() < 0.8:
                 account.people.append(_successor(account, person, day, rng))
 

@@ -112,7 +112,11 @@ def test_truth_records_departures_bursts_and_data_ends(enterprise: dict[str, Any
     for event in departures:
         details = event["details"]
         account = accounts[event["account_id"]]
-        assert not account["healthy"] and details["cause"] == "planted"
+        assert details["cause"] in ("planted", "career")
+        if details["cause"] == "planted":
+            assert not account["healthy"]
+        else:
+            assert details["mode"] == "role_ended"
         assert event["person_id"] != account["champion_id"] and details["rank"] > 1
         assert details["reasons"]
         if details["mode"] == "role_ended":
