@@ -12,8 +12,8 @@ key-stakeholder-years on the accounts with nothing planted (signals matching no
 departure of the truth, a career role end included); departures raised on those
 accounts in the last 8 weeks before their data ends (an export cut, or the portfolio's
 end);
-signals of any kind raised during a crisis burst or within 13 weeks after it that match
-nothing planted; and every other kind's signal count (nothing else is planted).
+signals of any kind raised during a crisis burst, and within 13 weeks after it, that
+match nothing in the truth; and every other kind's signal count (nothing else is planted).
 """
 
 from __future__ import annotations
@@ -172,20 +172,28 @@ def main(directory: Path, out: Path | None = None) -> dict[str, Any]:
             1 for s in signals if int(s["at"]) > data_end[s["account_id"]] + 7 * DAY
         ),
     }
-    matched_all = set()
-    for kind in {str(s["kind"]) for s in signals}:
+    # Departure signals of either kind match the truth's departures; other kinds their own.
+    matched_all = {id(s) for s, ok in zip(departures, matched, strict=True) if ok}
+    for kind in {str(s["kind"]) for s in signals} - set(DEPARTURE_KINDS):
         kind_signals = [s for s in signals if s["kind"] == kind]
         ok, _ = match_signals(kind_signals, [e for e in truth["events"] if e["kind"] == kind])
         matched_all |= {id(s) for s, m in zip(kind_signals, ok, strict=True) if m}
-    in_burst: Counter[str] = Counter()
+    during: Counter[str] = Counter()
+    after: Counter[str] = Counter()
     for burst in truth["bursts"]:
-        lo = parse_instant(burst["start"])
-        hi = parse_instant(burst["end"]) + BURST_AFTER_DAYS * DAY
+        lo, end = parse_instant(burst["start"]), parse_instant(burst["end"])
         for s in signals:
-            inside = s["account_id"] == burst["account_id"] and lo <= int(s["at"]) < hi
-            if inside and id(s) not in matched_all:
-                in_burst[str(s["kind"])] += 1
-    figures["bursts"] = {"bursts": len(truth["bursts"]), "unmatched_signals": dict(in_burst)}
+            if s["account_id"] != burst["account_id"] or id(s) in matched_all:
+                continue
+            if lo <= int(s["at"]) < end:
+                during[str(s["kind"])] += 1
+            elif end <= int(s["at"]) < end + BURST_AFTER_DAYS * DAY:
+                after[str(s["kind"])] += 1
+    figures["bursts"] = {
+        "bursts": len(truth["bursts"]),
+        "unmatched_during": dict(during),
+        "unmatched_in_13_weeks_after": dict(after),
+    }
     figures["by_kind"] = dict(Counter(str(s["kind"]) for s in signals))
     print(json.dumps(figures, indent=2, default=str))
     if out is not None:

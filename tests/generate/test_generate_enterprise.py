@@ -155,3 +155,22 @@ def test_unknown_profile_and_volume_are_refused(tmp_path: Path) -> None:
         generate_portfolio(
             tmp_path, accounts=2, seed=1, profile="enterprise", interactions_per_account=10
         )
+
+
+def test_the_cli_writes_the_enterprise_profile_and_refuses_an_unknown_one(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from stakegraph.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "cli"
+    done = runner.invoke(
+        app, ["generate", str(out), "--accounts", "3", "--seed", "4", "--profile", "enterprise"]
+    )
+    assert done.exit_code == 0, done.output
+    truth = json.loads((out / "truth.json").read_text(encoding="utf-8"))
+    assert truth["profile"] == "enterprise" and len(truth["accounts"]) == 3
+    refused = runner.invoke(app, ["generate", str(tmp_path / "x"), "--profile", "huge"])
+    assert refused.exit_code != 0
+    assert "--profile" in refused.output
+    assert not (tmp_path / "x").exists()
