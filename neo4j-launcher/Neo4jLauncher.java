@@ -7,7 +7,9 @@
 // then READY), and stays up until its standard input closes or it gets SIGTERM/SIGINT.
 //
 // Options: --data DIR (default: a temporary directory, removed on exit),
-//          --port N (default 0: any free port), --pagecache SIZE (default 256m).
+//          --port N (default 0: any free port), --pagecache SIZE (default 256m),
+//          --plugins DIR (the plugin directory, e.g. Graph Data Science's jars; the
+//          caller puts them on the class path too, as Neo4j's own start script does).
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -34,14 +36,16 @@ public class Neo4jLauncher {
         Path data = null;
         int port = 0;
         String pagecache = "256m";
+        Path plugins = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data" -> data = Path.of(args[++i]).toAbsolutePath();
                 case "--port" -> port = Integer.parseInt(args[++i]);
                 case "--pagecache" -> pagecache = args[++i];
+                case "--plugins" -> plugins = Path.of(args[++i]).toAbsolutePath();
                 default -> {
                     System.err.println("unknown option " + args[i]
-                            + " (use --data DIR, --port N, --pagecache SIZE)");
+                            + " (use --data DIR, --port N, --pagecache SIZE, --plugins DIR)");
                     System.exit(2);
                 }
             }
@@ -52,13 +56,16 @@ public class Neo4jLauncher {
         Path conf = Path.of(System.getProperty("jdk.launcher.sourcefile", "Neo4jLauncher.java"))
                 .toAbsolutePath().resolveSibling("neo4j.conf");
 
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home)
                 .loadPropertiesFromFile(conf)
                 .setConfig(Map.of(
                         BoltConnector.enabled, true,
                         BoltConnector.listen_address, new SocketAddress("127.0.0.1", port),
-                        GraphDatabaseSettings.pagecache_memory, ByteUnit.parse(pagecache)))
-                .build();
+                        GraphDatabaseSettings.pagecache_memory, ByteUnit.parse(pagecache)));
+        if (plugins != null) {
+            builder.setConfig(GraphDatabaseSettings.plugin_dir, plugins);
+        }
+        DatabaseManagementService dbms = builder.build();
         AtomicBoolean stopped = new AtomicBoolean();
         Runnable stop = () -> {
             if (stopped.compareAndSet(false, true)) {

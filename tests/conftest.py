@@ -111,6 +111,22 @@ def store(store_settings: Settings) -> Iterator[GraphStore]:
         yield opened
 
 
+@pytest.fixture(scope="session")
+def neo4j_store(
+    neo4j_endpoint: Neo4jEndpoint, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[GraphStore]:
+    """The session's Neo4j on its own, for what only Neo4j has (mark the test
+    ``only_backend("neo4j")``); it shares the server with ``store``'s Neo4j leg."""
+    settings = Settings(  # type: ignore[call-arg]
+        STAKEGRAPH_HOME=str(tmp_path_factory.mktemp("neo4j-only-home")),
+        NEO4J_URI=neo4j_endpoint.uri,
+        NEO4J_USER=neo4j_endpoint.user,
+        NEO4J_PASSWORD=neo4j_endpoint.password,
+    )
+    with GraphStore.open(settings) as opened:
+        yield opened
+
+
 @pytest.fixture
 def empty_store(store: GraphStore) -> GraphStore:
     """The session's store with every node and relationship removed (schema kept)."""

@@ -20,7 +20,7 @@ Hirschman, A. O. (1964). The paternity of an index. *American Economic Review* 5
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import networkx as nx
 import numpy as np
@@ -41,6 +41,12 @@ __all__ = [
 # Graphs are padded to one of these sizes so that many share one batched matmul.
 _PAD_SIZES = np.array([4, 6, 8, 10, 12, 14, 16, 20, 24, 28, 32, 40, 48, 56, 64, 80, 96, 128, 192])
 _BATCH_CELLS = 1 << 21
+# Betweenness (pairs counted once) and articulation points of one network given as edges
+# (u[i], v[i]) between nodes 0..n-1: the store's own, when it has one (graph/gds.py).
+NetworkMeasures = Callable[[np.ndarray, np.ndarray, int], tuple[np.ndarray, list[int]]]
+# Networks of at least this many people go to a given NetworkMeasures: bench/gds.py
+# measured numpy / GDS at 0.56 for 400 people, 0.95 for 500, 1.9 for 600 and 5.4 for 1,600.
+LARGE_NETWORK = 500
 
 
 def degree_centralization(graph: nx.Graph) -> float:
@@ -303,8 +309,14 @@ def _articulation_points(indptr: list[int], indices: list[int], n: int) -> list[
     return [i for i in range(n) if cut[i]]
 
 
-def network_measures(activity: Activity) -> pd.DataFrame:
-    """Centralizations and articulation points of every account's network in ``activity``."""
+def network_measures(
+    activity: Activity, *, large: NetworkMeasures | None = None, large_from: int = LARGE_NETWORK
+) -> pd.DataFrame:
+    """Centralizations and articulation points of every account's network in ``activity``.
+
+    Networks of ``large_from`` people or more are measured by ``large`` when given (the
+    store's Graph Data Science); the figures are the same (tests/graph/test_gds.py).
+    """
     n_acc = activity.n_accounts
     pairs, _ = compact_codes(activity.edges["pair"].to_numpy(), len(activity.pair_node_a))
     a_node = activity.pair_node_a[pairs]
@@ -329,6 +341,15 @@ def network_measures(activity: Activity) -> pd.DataFrame:
     betweenness = np.zeros(len(present))
     graph_accounts = np.flatnonzero(nodes >= 3)
     edge_start = np.searchsorted(e_acc, np.arange(n_acc + 1))
+    cuts_of_large: dict[int, list[int]] = {}
+    if large is not None:
+        for account in graph_accounts[nodes[graph_accounts] >= large_from]:
+            edges = slice(edge_start[account], edge_start[account + 1])
+            begin = first_node[account]
+            scores, cuts = large(gu[edges] - begin, gv[edges] - begin, int(nodes[account]))
+            betweenness[begin : begin + nodes[account]] = scores
+            cuts_of_large[int(account)] = cuts
+        graph_accounts = np.setdiff1d(graph_accounts, list(cuts_of_large))
     pad_of = np.searchsorted(_PAD_SIZES, nodes[graph_accounts])
     for pad_index in np.unique(pad_of):
         members = graph_accounts[pad_of == pad_index]
@@ -362,6 +383,10 @@ def network_measures(activity: Activity) -> pd.DataFrame:
     cut_count, cut_ids = _all_articulation_points(
         activity, graph_accounts, nodes, first_node, node_person, gu, gv
     )
+    for account, cuts in cuts_of_large.items():
+        ids = activity.person_ids[node_person[first_node[account] + np.asarray(cuts, dtype=int)]]
+        cut_count[account] = len(cuts)
+        cut_ids[account] = ",".join(sorted(ids))
     return pd.DataFrame(
         {
             "stakeholders": nodes,

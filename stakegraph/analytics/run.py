@@ -361,6 +361,7 @@ def analyze(
     from stakegraph.analytics.snapshot import snapshot_series
     from stakegraph.analytics.ties import tie_table
     from stakegraph.analytics.windows import prepare_activity
+    from stakegraph.graph.gds import gds_network_measures
 
     watch = Stopwatch()
     if as_of is None:
@@ -371,7 +372,14 @@ def analyze(
     frames = read_frames(store, since=0, until=as_of)
     watch.lap("read")
     activity = prepare_activity(frames)
-    snapshots = snapshot_series(activity, as_of=as_of, window=window, step=step, windows=windows)
+    snapshots = snapshot_series(
+        activity,
+        as_of=as_of,
+        window=window,
+        step=step,
+        windows=windows,
+        large_networks=gds_network_measures(store),
+    )
     watch.lap("metrics")
     ties = tie_table(activity, as_of=as_of, window=window)
     tie_rows = ties[

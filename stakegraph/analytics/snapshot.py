@@ -12,7 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from stakegraph.analytics.centralization import network_measures, traffic_concentration
+from stakegraph.analytics.centralization import (
+    NetworkMeasures,
+    network_measures,
+    traffic_concentration,
+)
 from stakegraph.analytics.depth import relationship_depth
 from stakegraph.analytics.engagement import (
     DEFAULT_LOOKBACK,
@@ -87,6 +91,7 @@ def snapshot(
     baseline: pd.DataFrame | None = None,
     lookback: int = DEFAULT_LOOKBACK,
     half_life: int = DEFAULT_HALF_LIFE,
+    large_networks: NetworkMeasures | None = None,
 ) -> pd.DataFrame:
     """Every single-window metric of every account in ``[start, end)``, one row per account.
 
@@ -102,6 +107,9 @@ def snapshot(
         The baseline's lookback, to scale it to the window (default 180 days).
     half_life : int, keyword-only
         Tie strength half-life for the depth score (default 45 days).
+    large_networks : NetworkMeasures, optional, keyword-only
+        The store's measurement of large networks (Graph Data Science), see
+        :func:`~stakegraph.analytics.centralization.network_measures`.
 
     Returns
     -------
@@ -125,7 +133,7 @@ def snapshot(
     parts = [
         engaged,
         ratios,
-        network_measures(window_activity),
+        network_measures(window_activity, large=large_networks),
         traffic_concentration(window_activity, start=start, end=end),
         relationship_depth(window_activity, start=start, end=end, half_life=half_life),
         reply_latency(window_activity, start=start, end=end),
@@ -149,6 +157,7 @@ def snapshot_series(
     lookback: int = DEFAULT_LOOKBACK,
     half_life: int = DEFAULT_HALF_LIFE,
     trend_windows: int = 8,
+    large_networks: NetworkMeasures | None = None,
 ) -> pd.DataFrame:
     """:func:`snapshot` over the window grid ending at ``as_of``, plus ratios and trends.
 
@@ -169,6 +178,8 @@ def snapshot_series(
         Tie strength half-life (default 45 days).
     trend_windows : int, keyword-only
         Windows in each latency trend (default 8).
+    large_networks : NetworkMeasures, optional, keyword-only
+        Passed to :func:`snapshot`.
 
     Returns
     -------
@@ -198,6 +209,7 @@ def snapshot_series(
                 baseline=baseline,
                 lookback=lookback,
                 half_life=half_life,
+                large_networks=large_networks,
             )
         )
     series = pd.concat(snapshots, ignore_index=True)

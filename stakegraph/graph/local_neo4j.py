@@ -7,6 +7,10 @@ It runs ``neo4j-launcher/Neo4jLauncher.java`` of a source checkout with the jars
 standard input closes, so a server started here stops when :meth:`LocalNeo4j.stop` runs
 or when this process dies, however it dies.
 
+Graph Data Science (``neo4j-launcher/gds/pom.xml``) is fetched beside them into
+``neo4j-launcher/plugins/``, the server's plugin directory: stakegraph uses it when a
+server has it (``graph/gds.py``) and needs it nowhere.
+
 ``python -m stakegraph.graph.local_neo4j`` fetches the jars and runs the launcher in the
 foreground (``make neo4j``).
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -34,6 +39,8 @@ LAUNCHER_DIR = Path(
     )
 )
 _FETCHED = "lib/.fetched"
+_GDS_FETCHED = "plugins/.fetched"
+_GDS_GROUP = ("org", "neo4j", "gds")
 # Java 17 or 21 (Neo4j 5.26 supports those): `java` on PATH unless STAKEGRAPH_NEO4J_JAVA says.
 _JAVA = os.environ.get("STAKEGRAPH_NEO4J_JAVA", "java")
 _JVM_FLAGS = (
@@ -54,47 +61,87 @@ class Neo4jEndpoint:
 
 
 def fetch_jars(launcher: Path = LAUNCHER_DIR) -> None:
-    """Copy Neo4j's jars into ``launcher/lib`` unless they are there for this pom already."""
+    """Copy Neo4j's jars into ``launcher/lib`` and GDS's into ``launcher/plugins``, unless
+    they are there for these poms already."""
     stamp = launcher / _FETCHED
     pom = launcher / "pom.xml"
     if not pom.is_file():
         raise StoreStartError(f"no Neo4j launcher at {launcher} (a source checkout has it)")
-    if stamp.is_file() and stamp.stat().st_mtime >= pom.stat().st_mtime:
-        return
+    if not _fresh(stamp, pom):
+        shutil.rmtree(launcher / "lib", ignore_errors=True)
+        _maven(pom, "Neo4j's")
+        stamp.touch()
+    gds_pom = launcher / "gds" / "pom.xml"
+    gds_stamp = launcher / _GDS_FETCHED
+    if gds_pom.is_file() and not (_fresh(gds_stamp, gds_pom) and _fresh(gds_stamp, pom)):
+        repository = launcher / "gds" / "repository"
+        shutil.rmtree(repository, ignore_errors=True)
+        _maven(gds_pom, "Graph Data Science's", "-Dmdep.useRepositoryLayout=true")
+        _keep_plugins(repository, launcher / "lib", launcher / "plugins")
+        gds_stamp.touch()
+
+
+def _fresh(stamp: Path, source: Path) -> bool:
+    return stamp.is_file() and stamp.stat().st_mtime >= source.stat().st_mtime
+
+
+def _maven(pom: Path, what: str, *flags: str) -> None:
     mvn = shutil.which("mvn")
     if mvn is None:
-        raise StoreStartError("Maven (mvn) is needed to fetch Neo4j's jars; install it")
-    shutil.rmtree(launcher / "lib", ignore_errors=True)
+        raise StoreStartError(f"Maven (mvn) is needed to fetch {what} jars; install it")
     done = subprocess.run(
-        [mvn, "-q", "-B", "-f", str(pom), "dependency:copy-dependencies"],
+        [mvn, "-q", "-B", "-f", str(pom), "dependency:copy-dependencies", *flags],
         capture_output=True,
         text=True,
         check=False,
     )
     if done.returncode != 0:
         raise StoreStartError(
-            "fetching Neo4j's jars with Maven failed", log_tail=(done.stdout + done.stderr)[-4000:]
+            f"fetching {what} jars with Maven failed", log_tail=(done.stdout + done.stderr)[-4000:]
         )
-    stamp.touch()
+
+
+def _artifact(jar_name: str) -> str:
+    """``commons-text-1.14.0.jar`` -> ``commons-text`` (the name before the version)."""
+    return re.split(r"-\d", jar_name.removesuffix(".jar"), maxsplit=1)[0]
+
+
+def _keep_plugins(repository: Path, lib: Path, plugins: Path) -> None:
+    """GDS's own jars, and those of its libraries that Neo4j does not ship itself: a
+    library on both class paths is loaded twice, and the server refuses to start."""
+    shipped = {_artifact(jar.name) for jar in lib.glob("*.jar")}
+    shutil.rmtree(plugins, ignore_errors=True)
+    plugins.mkdir(parents=True)
+    for jar in repository.rglob("*.jar"):
+        group = jar.relative_to(repository).parts[:-3]
+        if group[: len(_GDS_GROUP)] == _GDS_GROUP or _artifact(jar.name) not in shipped:
+            shutil.copy2(jar, plugins / jar.name)
 
 
 def launcher_command(
     *, heap: str, pagecache: str, data: Path | None = None, port: int = 0
 ) -> list[str]:
     """The ``java`` command line that runs the launcher (from ``LAUNCHER_DIR``)."""
+    plugins = LAUNCHER_DIR / "plugins"
+    class_path = [str(LAUNCHER_DIR / "lib" / "*")]
+    with_plugins = any(plugins.glob("*.jar"))
+    if with_plugins:  # Neo4j's own start script puts its plugins on the class path too
+        class_path.append(str(plugins / "*"))
     command = [
         _JAVA,
         f"-Xms{heap}",
         f"-Xmx{heap}",
         *_JVM_FLAGS,
         "-cp",
-        str(LAUNCHER_DIR / "lib" / "*"),
+        os.pathsep.join(class_path),
         str(LAUNCHER_DIR / "Neo4jLauncher.java"),
         "--port",
         str(port),
         "--pagecache",
         pagecache,
     ]
+    if with_plugins:
+        command += ["--plugins", str(plugins)]
     if data is not None:
         command += ["--data", str(data)]
     return command

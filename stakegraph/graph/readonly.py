@@ -83,6 +83,14 @@ _WRITE_WORDS = frozenset(
     }
 )
 _REFUSED_LEADING_WORDS = frozenset({"EXPLAIN", "PROFILE", "USE"})
+# Namespaces of Cypher's own functions (and ArcadeDB's ``util``). A function of any other
+# namespace comes from a plugin: Graph Data Science's ``gds.graph.project`` builds a graph
+# in the server's memory that outlives the statement, and Neo4j Community cannot deny one
+# user a function (Enterprise can: NEO4J_READER_USER's role).
+_FUNCTION_NAMESPACES = frozenset(
+    {"point", "date", "datetime", "localdatetime", "time", "localtime", "duration", "db"}
+    | {"vector", "graph", "util"}
+)
 # What may follow SHOW: schema listings. Databases, servers, transactions, users, settings
 # and the like tell about the store and its other sessions, not about the graph.
 _SHOWABLE = frozenset({"INDEX", "INDEXES", "CONSTRAINT", "CONSTRAINTS"})
@@ -187,6 +195,7 @@ def check_statement(statement: str) -> None:
             _check_show(tokens, i)
         if word == "CALL":
             _check_call(tokens, i)
+    _check_functions(tokens)
 
 
 def _is_keyword(tokens: Sequence[Token], i: int) -> bool:
@@ -239,6 +248,25 @@ def _check_call(tokens: Sequence[Token], i: int) -> None:
             f"read-only: procedure {procedure!r} is not on the read-only list "
             f"({', '.join(sorted(READ_ONLY_PROCEDURES))})"
         )
+
+
+def _check_functions(tokens: Sequence[Token]) -> None:
+    """A namespaced function (``ns.name(``, however quoted) must be one of Cypher's own."""
+    for i, token in enumerate(tokens):
+        starts_name = token.kind in ("word", "name") and (i == 0 or tokens[i - 1].kind != ".")
+        if not starts_name or (i > 0 and tokens[i - 1].is_word("CALL")):
+            continue
+        j = i
+        while (
+            j + 2 < len(tokens)
+            and tokens[j + 1].kind == "."
+            and tokens[j + 2].kind in ("word", "name")
+        ):
+            j += 2
+        name = ".".join(t.text for t in tokens[i : j + 1 : 2])
+        called = j + 1 < len(tokens) and tokens[j + 1].kind == "("
+        if called and "." in name and name.split(".")[0].lower() not in _FUNCTION_NAMESPACES:
+            raise ReadOnlyQueryError(f"read-only: function {name!r} is not one of Cypher's own")
 
 
 def run_read_only(

@@ -28,6 +28,12 @@ REFUSED = [
     "MATCH (p:Person) RETURN p; MATCH (n) DETACH DELETE n",
     "match (p:Person) set p.name = 'lower case too'",
     "MATCH (p:Person) CALL { WITH p SET p.x = 1 } RETURN p",
+    # plugin functions: GDS builds a graph in the server's memory that outlives the statement
+    "UNWIND [[1, 2]] AS e RETURN gds.graph.project('g', e[0], e[1]) AS g",
+    "RETURN `gds.graph`.project('g', 1, 2)",
+    "RETURN `gds.version`() AS v",
+    "RETURN gds /* spaced */ . version ( ) AS v",
+    "RETURN apoc.text.join(['a'], ',') AS s",
 ]
 
 
@@ -45,6 +51,10 @@ def test_lexical_layer_refuses_writes(statement: str) -> None:
         "MATCH (p:Person) // SET in a comment\nRETURN count(p) AS n",
         "CALL db.labels()",
         "MATCH (p:Person {id: $id}) RETURN p.`created` AS c",
+        # Cypher's own namespaced functions
+        "RETURN date.truncate('week', date()) AS w, duration.between(date(), date()) AS d",
+        "RETURN point.distance(point({x: 0, y: 0}), point({x: 3, y: 4})) AS d",
+        "MATCH (p:Person) RETURN p {.name, .id}, toUpper(p.name) AS n",
     ],
 )
 def test_lexical_layer_lets_reads_through(statement: str) -> None:
