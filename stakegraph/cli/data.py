@@ -29,10 +29,19 @@ def generate(
         str, typer.Option(help="First day of the history (YYYY-MM-DD).")
     ] = "2023-01-02",
     months: Annotated[int, typer.Option(min=6, help="Length of the history in months.")] = 30,
+    profile: Annotated[
+        str,
+        typer.Option(
+            help="default, or enterprise (5-300 people per account, heavy-tailed activity, "
+            "key stakeholders' departures, crisis bursts, data that ends early)."
+        ),
+    ] = "default",
 ) -> None:
     """Write a synthetic portfolio in the import format, plus truth.json (planted events)."""
-    from stakegraph.generate import generate_portfolio
+    from stakegraph.generate import PROFILES, generate_portfolio
 
+    if profile not in PROFILES:
+        raise typer.BadParameter(f"one of {', '.join(PROFILES)}", param_hint="--profile")
     extra: dict[str, Any] = {}
     if interactions_per_account is not None:
         extra["interactions_per_account"] = interactions_per_account
@@ -44,6 +53,7 @@ def generate(
             start=date.fromisoformat(start),
             months=months,
             progress=lambda done, total: advance("generating accounts", done, total),
+            profile=profile,
             **extra,
         )
     console.print(f"wrote {out_dir} ({summary})")

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from stakegraph.generate.portfolio import (
     DEFAULT_INTERACTIONS_PER_ACCOUNT,
+    DEFAULT_PROFILE,
     DEMO_ACCOUNTS,
+    PROFILES,
     TRUTH_FILE,
     GenerationSummary,
     generate_portfolio,
@@ -15,7 +17,9 @@ from stakegraph.generate.portfolio import (
 
 __all__ = [
     "DEFAULT_INTERACTIONS_PER_ACCOUNT",
+    "DEFAULT_PROFILE",
     "DEMO_ACCOUNTS",
+    "PROFILES",
     "TRUTH_FILE",
     "GenerationSummary",
     "generate_portfolio",

@@ -16,6 +16,7 @@ from stakegraph.generate.activity import AccountContext, account_rows
 from stakegraph.generate.beyond import BEYOND_CAUSE, BeyondPlan, plan_beyond
 from stakegraph.generate.bulk import bulk_mail_rows
 from stakegraph.generate.engagements import ENGAGEMENT_COLUMNS, engagement_rows
+from stakegraph.generate.enterprise import ENTERPRISE_PROFILE, write_enterprise_portfolio
 from stakegraph.generate.key_people import (
     plant_stakeholder_departure,
     stakeholder_departure_events,
@@ -54,6 +55,9 @@ from stakegraph.ingest.records import (
     PEOPLE_COLUMNS,
 )
 
+DEFAULT_PROFILE = "default"
+PROFILES = (DEFAULT_PROFILE, ENTERPRISE_PROFILE)
+"""Generator profiles: the default portfolio, and ``enterprise`` (docs/generator.md)."""
 DEMO_ACCOUNTS = 200
 """Portfolio size for a demo."""
 DEFAULT_INTERACTIONS_PER_ACCOUNT = 1_000
@@ -99,6 +103,7 @@ def generate_portfolio(
     months: int = 30,
     interactions_per_account: int = DEFAULT_INTERACTIONS_PER_ACCOUNT,
     progress: Callable[[int, int], None] | None = None,
+    profile: str = DEFAULT_PROFILE,
 ) -> GenerationSummary:
     """Generate a realistic B2B portfolio in the import format, and ``truth.json``.
 
@@ -121,6 +126,11 @@ def generate_portfolio(
         Average number of account interactions over the history (bulk mail excluded).
     progress : callable, optional
         Called as ``progress(done, total)`` after each account's interactions.
+    profile : {"default", "enterprise"}, default "default"
+        ``"enterprise"``: stakeholder networks of 5 to 300 people with heavy-tailed
+        activity, planted key-stakeholder departures, crisis bursts and data that ends
+        early (:mod:`stakegraph.generate.enterprise`); its volume follows each account's
+        size, so ``interactions_per_account`` must stay at its default.
 
     Returns
     -------
@@ -137,9 +147,25 @@ def generate_portfolio(
         raise ValueError("accounts must be at least 1")
     if months < 12:
         raise ValueError("months must be at least 12: events need history on both sides")
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be one of {', '.join(PROFILES)}, not {profile!r}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     timeline = Timeline(start, (_add_months(start, months) - start).days)
+    if profile == ENTERPRISE_PROFILE:
+        if interactions_per_account != DEFAULT_INTERACTIONS_PER_ACCOUNT:
+            raise ValueError("the enterprise profile's volume follows account size")
+        written = write_enterprise_portfolio(
+            out_dir, accounts=accounts, seed=seed, timeline=timeline, progress=progress
+        )
+        counts = written["counts"]
+        assert isinstance(counts, dict)
+        return GenerationSummary(
+            out_dir=out_dir,
+            events=int(str(written["events"])),
+            truth_path=out_dir / TRUTH_FILE,
+            **counts,
+        )
     id_width = max(4, len(str(accounts)))
     home = build_home_team(accounts, _stream(seed, _STREAM_HOME))
     plans = _plan_portfolio(accounts, seed, timeline, home, id_width)

@@ -21,6 +21,7 @@ from stakegraph.analytics.signals import (
     detect_signals,
     stakeholder_departures,
 )
+from stakegraph.analytics.signals.silence import account_dark
 from stakegraph.analytics.signals.stakeholders import key_stakeholders
 from stakegraph.analytics.windows import prepare_activity
 from stakegraph.dates import DAY
@@ -36,6 +37,7 @@ class Contact:
     stops: float | None = None  # day of their last conversation
     kinds: tuple[str, ...] = ("email",)
     buying_role: str = ""
+    away: tuple[tuple[float, float], ...] = ()  # holidays: [first, last) days
 
 
 @dataclass
@@ -57,7 +59,13 @@ class Account:
         for day in range(int(last_day)):
             for n in range(int(rng.poisson(self.per_day))):
                 moment = day + (n + 0.5) / (self.per_day * 3 + 1)
-                live = np.array([c.stops is None or moment < c.stops for c in self.contacts])
+                live = np.array(
+                    [
+                        (c.stops is None or moment < c.stops)
+                        and not any(lo <= moment < hi for lo, hi in c.away)
+                        for c in self.contacts
+                    ]
+                )
                 chance = weights * live
                 picked = rng.choice(
                     len(self.contacts),
@@ -274,3 +282,135 @@ def test_a_buying_role_makes_a_quiet_contact_key_and_its_role_end_a_departure() 
     assert signal.evidence["buying_role"] == "economic_buyer"
     assert "buying_role" in signal.evidence["reasons"]
     assert "economic buyer" in signal.summary
+
+
+def test_one_account_whose_data_ends_raises_no_signal_of_any_kind() -> None:
+    # Its export stops on day 470 while the other eleven go on to day 560: its volume,
+    # contacts and executives all fall to nothing, which says nothing about the account.
+    accounts = steady_portfolio()[:12]
+    accounts[0] = replace(accounts[0], ends=470)
+    frames = portfolio(accounts)
+    raised = detect_signals(frames, as_of=at(560), roles=frames.roles)
+    assert [s.kind for s in raised if s.account_id == accounts[0].account_id] == []
+
+
+def test_an_account_of_meetings_and_calls_whose_data_ends_raises_nothing() -> None:
+    account = meeting_account(vp_stops=None)
+    for contact in account.contacts:
+        contact.kinds = ("meeting", "call")
+    steady = steady_portfolio()[:8]
+    frames = portfolio([replace(account, ends=460), *steady])
+    assert set(frames.interactions.loc[frames.interactions["account_id"] == "meets", "kind"]) == {
+        "meeting",
+        "call",
+    }
+    raised = detect_signals(frames, as_of=at(560), roles=frames.roles)
+    assert [s.kind for s in raised if s.account_id == "meets"] == []
+
+
+def test_a_departure_raised_before_the_data_ends_is_kept() -> None:
+    # The VP stops on day 420, the account's data ends on day 520: the departure was
+    # raised while the data still ran, and stays.
+    account = replace(meeting_account(vp_stops=420), ends=520)
+    frames = portfolio([account, *steady_portfolio()[:8]])
+    raised = [s for s in departures(frames, 560) if s["account_id"] == "meets"]
+    assert [(s["kind"], s["person_ids"]) for s in raised] == [("stakeholder_departure", ["vp"])]
+    assert int(str(raised[0]["at"])) < at(520)
+
+
+@pytest.mark.parametrize(
+    ("every_days", "gap_days", "dark"),
+    [
+        (1, 6, False),  # within a week of the last conversation: still data
+        (1, 8, True),  # 42 in the 6 weeks up to the last, 1 a day: exp(-8) = 3.4e-4 < 1e-3
+        # One a week: 6 in the 6 weeks up to the last one, a rate of 1/7 a day.
+        (7, 14, False),  # a quiet fortnight: exp(-2) = 0.14
+        (7, 48, False),  # exp(-48 / 7) = 1.05e-3, not yet below 1e-3
+        (7, 49, True),  # exp(-7) = 9.1e-4
+    ],
+)
+def test_an_account_is_dark_when_no_conversation_since_its_last_is_improbable(
+    every_days: int, gap_days: int, dark: bool
+) -> None:
+    # Conversations every ``every_days`` days over 26 weeks; the rate is their count in
+    # the 6 weeks up to the last one, over 6 weeks.
+    starts = np.arange(0, 182, every_days) * DAY
+    last = int(starts[-1])
+    assert account_dark(
+        np.zeros(len(starts), dtype=np.int64),
+        starts,
+        np.array([0, -1]),
+        np.array([last + gap_days * DAY, last + gap_days * DAY]),
+        params=SignalParameters(),
+    ).tolist() == [dark, False]
+
+
+def holiday_portfolio(vp_away: tuple[float, float] | None, vp_stops: float | None) -> list[Account]:
+    """A very busy account whose five people (each on ~40 conversations a day) take three
+    weeks off twice in two years, and a 30-person account where a VP seen only in
+    meetings and calls (~1 a day) takes two and a half weeks off, or stops for good."""
+    rng = np.random.default_rng(8)
+    busy = [
+        Contact(
+            f"b{i}",
+            1.0,
+            "manager",
+            away=((100.0 + 60 * i, 121.0 + 60 * i), (450.0 + 40 * i, 471.0 + 40 * i)),
+        )
+        for i in range(5)
+    ]
+    contacts = heavy_tailed("h", 30, rng)
+    total = sum(c.weight for c in contacts)
+    contacts.append(
+        Contact(
+            "vp",
+            0.08 * total,
+            "vp",
+            stops=vp_stops,
+            kinds=("meeting", "call"),
+            away=() if vp_away is None else (vp_away,),
+        )
+    )
+    return [
+        Account("busy", busy, per_day=150.0, days=720),
+        Account("hol", contacts, per_day=10.0, days=720),
+    ]
+
+
+def test_a_holiday_as_long_as_other_peoples_is_not_a_departure() -> None:
+    # Ordinary absences are learnt from the regular people's silences: the busy people
+    # are away three weeks at a time, so the VP's two and a half weeks (an ordinary
+    # absence) raise nothing, on an account of meetings and calls.
+    frames = portfolio(holiday_portfolio(vp_away=(600, 618), vp_stops=None), seed=3)
+    assert set(frames.interactions.loc[frames.interactions["account_id"] == "hol", "kind"]) >= {
+        "meeting",
+        "call",
+    }
+    assert [s for s in departures(frames, 720) if "vp" in s["person_ids"]] == []
+
+
+def test_a_vp_of_meetings_and_calls_who_stops_among_holiday_takers_departs() -> None:
+    frames = portfolio(holiday_portfolio(vp_away=None, vp_stops=600), seed=3)
+    raised = [
+        s
+        for s in departures(frames, 720)
+        if "vp" in s["person_ids"] and s["kind"] == "stakeholder_departure"
+    ]
+    assert len(raised) == 1
+    assert at(600) < int(str(raised[0]["at"])) <= at(600 + 90)
+
+
+def test_an_account_whose_volume_contracted_is_not_dark_in_its_quiet_days() -> None:
+    # A conversation a day for 20 weeks, then one every 4 days (a contraction to a
+    # quarter): 12 in the 6 weeks up to the last one (day 139, then days 140-180 every
+    # 4), 12 / 42 = 0.29 a day; ten days without one is exp(-2.9) = 0.06, not improbable.
+    # (At the rate before the contraction it would be exp(-10).)
+    starts = np.concatenate([np.arange(0, 140), np.arange(140, 182, 4)]) * DAY
+    last = int(starts[-1])
+    assert account_dark(
+        np.zeros(len(starts), dtype=np.int64),
+        starts,
+        np.array([0]),
+        np.array([last + 10 * DAY]),
+        params=SignalParameters(),
+    ).tolist() == [False]

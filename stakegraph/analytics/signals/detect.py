@@ -22,6 +22,7 @@ from stakegraph.analytics.signals.executive import executive_withdrawals
 from stakegraph.analytics.signals.latency import response_latency_inflations
 from stakegraph.analytics.signals.parameters import SignalParameters
 from stakegraph.analytics.signals.record import Signal
+from stakegraph.analytics.signals.silence import account_dark
 from stakegraph.analytics.signals.stakeholders import stakeholder_departures
 from stakegraph.analytics.signals.tables import WeeklyTables
 from stakegraph.analytics.signals.tickets import sla_policings, ticket_mix_shifts
@@ -138,6 +139,7 @@ def detect_signals(
     signals = _once_per_departure(signals)
     signals = _before_churn(signals, activity.renewals)
     signals = _within_coverage(signals, activity, as_of)
+    signals = _within_account_coverage(signals, activity, params)
     signals.sort(key=lambda s: (s.at, s.account_id, s.kind, s.id))
     return signals
 
@@ -219,3 +221,35 @@ def _within_coverage(signals: list[Signal], activity: Activity, as_of: int) -> l
     at = at[at < as_of]
     end = float(at.max()) + COVERAGE_GRACE if len(at) else -np.inf
     return [s for s in signals if s.kind in BEYOND_SIGNAL_KINDS or s.at <= end]
+
+
+def _within_account_coverage(
+    signals: list[Signal], activity: Activity, params: SignalParameters
+) -> list[Signal]:
+    """Drop conversation signals raised while their account's data has ended: the account
+    has been *dark* since its last conversation (:func:`.silence.account_dark`: over a
+    week with none, improbable at its own rate). One account's export cut, or a mailbox no
+    longer connected, leaves its volume, contacts and executives at nothing; that says
+    nothing about the relationship. Role ends are kept: they come from the role history,
+    not from the traffic. Causal: at a signal's date its account's last conversation
+    before it, and the rate before that, are known.
+    """
+    interactions = activity.interactions
+    if not signals or len(interactions) == 0:
+        return signals
+    is_start = ~np.isfinite(interactions["reply_latency_s"].to_numpy(dtype=float))
+    account_codes = {str(a): i for i, a in enumerate(activity.account_ids)}
+    candidates = [
+        s
+        for s in signals
+        if s.kind not in BEYOND_SIGNAL_KINDS and s.evidence.get("mode") != "role_ended"
+    ]
+    dark = account_dark(
+        interactions["account"].to_numpy()[is_start],
+        interactions["at"].to_numpy()[is_start],
+        np.array([account_codes.get(str(s.account_id), -1) for s in candidates], dtype=np.int64),
+        np.array([s.at for s in candidates], dtype=np.int64),
+        params=params,
+    )
+    dropped = {id(s) for s, d in zip(candidates, dark, strict=True) if d}
+    return [s for s in signals if id(s) not in dropped]

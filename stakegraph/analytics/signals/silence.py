@@ -30,6 +30,7 @@ from stakegraph.dates import DAY, WEEK
 __all__ = [
     "Appearances",
     "SilenceTest",
+    "account_dark",
     "account_quiet",
     "narrowed_during_silence",
     "silence_test",
@@ -262,6 +263,66 @@ def account_quiet(
     base_rate = (volume[accounts, lo] - volume[accounts, base_lo]) / np.maximum(lo - base_lo, 1)
     expected = base_rate * (hi - lo)
     return np.asarray(stats.poisson.cdf(recent, expected) < params.silence.quiet_alpha)
+
+
+def account_dark(
+    start_account: np.ndarray,
+    start_at: np.ndarray,
+    accounts: np.ndarray,
+    at: np.ndarray,
+    *,
+    params: SignalParameters,
+) -> np.ndarray:
+    """Whether each account's data had ended by ``at``: its last conversation before
+    ``at`` is more than a week earlier, and no conversation at all since then is
+    improbable at the account's recent rate, over the ``silence.quiet_weeks`` up to that
+    conversation (Poisson zero count ``exp(-rate x gap) < silence.quiet_alpha``).
+
+    ``start_account`` and ``start_at`` are every conversation start (account code, epoch
+    seconds); ``accounts`` and ``at`` are parallel queries (an account code of -1, or an
+    account with no conversation before ``at``, is not dark: there is no data to end).
+    A small account's quiet week is not improbable; a busy account's export cut is,
+    within days.
+
+    Examples
+    --------
+    An account with a conversation every day, then nothing: its rate over the 2 weeks up
+    to its last one is 14 / 14 days = 1 a day, so it is dark a week and a day after its
+    last one (``exp(-8) = 3.4e-4``), not after six days (within a week: still data).
+
+    >>> from stakegraph.analytics.signals.parameters import SignalParameters
+    >>> day = 86_400
+    >>> starts = np.arange(182) * day
+    >>> ask = np.array([181 * day + 6 * day, 181 * day + 8 * day])
+    >>> account_dark(np.zeros(182, int), starts, np.zeros(2, int), ask,
+    ...              params=SignalParameters()).tolist()
+    [False, True]
+    """
+    out = np.zeros(len(accounts), dtype=bool)
+    if len(accounts) == 0 or len(start_at) == 0:
+        return out
+    order = np.lexsort((start_at, start_account))
+    key_account, key_at = start_account[order], start_at[order]
+    for i, (account, when) in enumerate(zip(accounts, at, strict=True)):
+        lo = np.searchsorted(key_account, account, side="left")
+        hi = np.searchsorted(key_account, account, side="right")
+        times = key_at[lo:hi]
+        before = int(np.searchsorted(times, when, side="left"))
+        if account < 0 or before == 0:
+            continue
+        last = int(times[before - 1])
+        gap = int(when) - last
+        if gap <= WEEK:
+            continue
+        # The recent rate, not the half-year's: an account whose volume has contracted
+        # (a signal of its own) is not dark because its last quiet week would have been
+        # improbable before the contraction.
+        window = params.silence.quiet_weeks * WEEK
+        first = int(np.searchsorted(times, last - window, side="right"))
+        exposure = min(window, max(last - int(times[0]), WEEK))
+        rate = (before - first) / exposure
+        out[i] = np.exp(-rate * gap) < params.silence.quiet_alpha
+    return out
 
 
 def _stratified_log_miss(
