@@ -55,6 +55,9 @@ def main(directory: Path) -> None:
         "conversations only (no beyond)": BEYOND_FEATURES + beyond_signals,
         "without beyond signals": beyond_signals,
         "without beyond features": BEYOND_FEATURES,
+        "without ticket and refusal features": tuple(
+            f for f in BEYOND_FEATURES if f not in ("usage_trend", "depth_trend")
+        ),
         "without conversation signals": conversation_signals,
         "without conversation engagement": ENGAGEMENT,
     }

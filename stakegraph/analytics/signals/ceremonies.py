@@ -53,7 +53,18 @@ def co_innovation_withdrawals(
     for account_id, of_account in by_account(rows):
         at = of_account["at"].to_numpy(np.int64)
         refused = of_account["status"].isin(_NO).to_numpy()
-        for i, evidence in refusal_runs(at, refused, params.ceremony, params.ceremony.recent_days):
+        c = params.ceremony
+        for i, evidence in refusal_runs(
+            at,
+            refused,
+            c,
+            c.withdrawal_recent_days,
+            min_refusals=c.withdrawal_min_refusals,
+            prior=(
+                c.withdrawal_prior_rate * c.withdrawal_prior_decisions,
+                c.withdrawal_prior_decisions,
+            ),
+        ):
             signals.append(_signal(CO_INNOVATION_WITHDRAWAL, account_id, at[i], evidence))
     return [s for s in _once_per_episode(signals, params) if s.at <= as_of]
 
@@ -94,7 +105,13 @@ def qbr_disengagements(beyond: BeyondFrames, as_of: int, params: SignalParameter
 
 
 def refusal_runs(
-    at: np.ndarray, refused: np.ndarray, p: CeremonyParameters, recent_days: int
+    at: np.ndarray,
+    refused: np.ndarray,
+    p: CeremonyParameters,
+    recent_days: int,
+    *,
+    min_refusals: int | None = None,
+    prior: tuple[float, float] = (1.0, 2.0),
 ) -> list[tuple[int, dict[str, float | int]]]:
     """The decisions at which the latest refusals are improbable under the past rate.
 
@@ -115,6 +132,8 @@ def refusal_runs(
     """
     out: list[tuple[int, dict[str, float | int]]] = []
     in_episode = False
+    needed = p.min_refusals if min_refusals is None else min_refusals
+    prior_refusals, prior_decisions = prior
     for i in range(len(at)):
         first = max(
             int(np.searchsorted(at, at[i] - recent_days * DAY, side="right")), i - p.max_recent + 1
@@ -124,10 +143,10 @@ def refusal_runs(
         # An episode lasts while the latest still hold min_refusals refusals: a baseline
         # that has taken the refusals in stops finding them improbable, which does not
         # end it.
-        in_episode = in_episode and k >= p.min_refusals
-        if in_episode or k < p.min_refusals or n0 < p.min_baseline or not refused[i]:
+        in_episode = in_episode and k >= needed
+        if in_episode or k < needed or n0 < p.min_baseline or not refused[i]:
             continue
-        rate = (k0 + 1) / (n0 + 2)
+        rate = (k0 + prior_refusals) / (n0 + prior_decisions)
         tail = float(stats.binom.sf(k - 1, m, rate))
         if tail < p.alpha:
             in_episode = True
