@@ -122,7 +122,7 @@ def _share_shifts(
     for account_id, rows in by_account(known):
         day = rows["at"].to_numpy(np.int64) // DAY
         category = rows["category"].astype(str).to_numpy()
-        once = ~pd.DataFrame({"d": day, "c": category}).duplicated().to_numpy()
+        once = distinct_incidents(day, category, p.incident_days)
         at = (day[once] * DAY).astype(np.int64)
         hit = np.isin(category[once], categories)
         building = np.isin(category[once], BUILDING_TICKET_CATEGORIES) & ~hit
@@ -178,6 +178,29 @@ def _share_shifts(
                 )
             )
     return signals
+
+
+def distinct_incidents(day: np.ndarray, category: np.ndarray, incident_days: int) -> np.ndarray:
+    """Which tickets (in time order) to count: a ticket of a category within
+    ``incident_days`` days of the last counted one of that category is the same
+    incident (``incident_days = 1``: once per category and day).
+
+    Examples
+    --------
+    >>> day = np.array([0, 0, 1, 2, 5, 6])
+    >>> category = np.array(["sla", "sla", "sla", "bug", "sla", "sla"])
+    >>> distinct_incidents(day, category, 1).tolist()
+    [True, False, True, True, True, True]
+    >>> distinct_incidents(day, category, 5).tolist()
+    [True, False, False, True, True, False]
+    """
+    keep = np.zeros(len(day), dtype=bool)
+    last: dict[str, int] = {}
+    for i, (d, c) in enumerate(zip(day.tolist(), category.tolist(), strict=True)):
+        if c not in last or d - last[c] >= incident_days:
+            keep[i] = True
+            last[c] = d
+    return keep
 
 
 def _episode_starts(fires: np.ndarray, holding: np.ndarray) -> list[int]:
