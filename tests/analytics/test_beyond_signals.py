@@ -21,6 +21,7 @@ from stakegraph.analytics.signals.parameters import SignalParameters
 from stakegraph.analytics.signals.tickets import sla_policings, ticket_mix_shifts
 from stakegraph.analytics.signals.usage import feature_depth_regressions, usage_declines
 from stakegraph.dates import DAY, WEEK
+from stakegraph.ingest.ticket_rules import categorize_subject
 from stakegraph.vocabulary import BEYOND_SIGNAL_KINDS
 
 START = 1_704_067_200  # 2024-01-01, a Monday
@@ -227,6 +228,31 @@ def test_sla_complaints_week_after_week_are_sla_policing() -> None:
     ]
     [signal] = sla_policings(tickets(rows), START + 364 * DAY + 7 * WEEK, PARAMS)
     assert signal.evidence["categories"] == ["sla"]
+
+
+def test_sla_policing_from_subjects_alone_through_the_rule_table() -> None:
+    # A ticket system with no category field: every category comes from the default
+    # rule table, and the SLA vocabulary of real complaints (RCA requests, resolution
+    # times, penalties) is what turns the mix.
+    routine = ["Login fails", "Feature request: dark mode", "Webhook to our ERP", "How to?"]
+    complaints = [
+        "RCA for the Monday outage",
+        "Resolution time on P2 tickets",
+        "Penalty for missed service level",
+        "Login fails",
+    ]
+    subjects = routine * 15 + complaints * 3
+    rows = [(7 * w + 1, categorize_subject(s)) for w, s in enumerate(subjects)]
+    assert [c for _, c in rows[-4:]] == ["sla", "sla", "sla", "troubleshooting"]
+    [signal] = sla_policings(tickets(rows), START + 7 * 73 * DAY, PARAMS)
+    # The CUSUM passes 6 at the second complaint, but the run needs four tickets: the
+    # week-end after the fourth (week 63). Its baseline: weeks 0-50, no SLA ticket, own
+    # share (0 + 20 x 0.05) / (51 + 20) = 1/71; three SLA tickets and one other.
+    assert signal.at == START + 7 * 64 * DAY
+    own = 1 / 71
+    assert signal.evidence["cusum"] == pytest.approx(
+        3 * np.log(0.35 / own) + np.log(0.65 / (1 - own))
+    )
 
 
 # --- engagements -------------------------------------------------------------------------------
