@@ -376,6 +376,9 @@ class CeremonyParameters(_Checked):
         Co-innovation's own window (default 90 days) and refusals needed (default 4):
         invitations are sparser than check-ins, and three refusals of six happen to
         healthy accounts that decline one in ten.
+    withdrawal_min_baseline : int
+        Earlier co-innovation decisions needed (default 10: a history of acceptance
+        is ten decisions or more, not the first few invitations).
     withdrawal_prior_decisions, withdrawal_prior_rate : float
         Co-innovation's past refusal rate is ``(k0 + rate x decisions) / (n0 +
         decisions)`` (defaults 10 decisions at 0.2): twenty acceptances in a row are not
@@ -390,6 +393,7 @@ class CeremonyParameters(_Checked):
     min_baseline: int = _within(5, 0, 1_000_000)
     withdrawal_recent_days: int = _within(90, 1, 3650)
     withdrawal_min_refusals: int = _within(4, 1, 1000)
+    withdrawal_min_baseline: int = _within(10, 0, 1_000_000)
     withdrawal_prior_decisions: float = _within(10.0, 0.0, 1000.0, open_low=True)
     withdrawal_prior_rate: float = _within(0.2, 0.0, 1.0, open_low=True)
 
