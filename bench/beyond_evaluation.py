@@ -6,8 +6,8 @@ loader), not through a store.
 
 Prints precision / recall / median lag per kind, then the backtest AUC and bottom-two
 tiers with every feature and with each family held at zero (only the runs named, if
-any: ``all``, ``conversations``, ``beyond-signals``, ``beyond-features``,
-``ticket-refusal-features``, ``conversation-signals``, ``engagement``).
+any: ``all``, ``beyond-signals``, ``conversation-signals``, ``engagement``). The
+continuous beyond features are not model features (docs/evaluation-log.md, 2026-12-05).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "analytic
 from portfolio_frames import load_beyond_frames, load_portfolio_frames
 
 from stakegraph.analytics.backtest import backtest_risk
-from stakegraph.analytics.beyond_features import BEYOND_FEATURES
 from stakegraph.analytics.evaluate import evaluate
 from stakegraph.analytics.risk_features import ENGAGEMENT_FEATURES
 from stakegraph.analytics.signals import detect_signals
@@ -54,13 +53,7 @@ def main(directory: Path, only: list[str]) -> None:
     beyond_signals = tuple(f"signal_{k}" for k in BEYOND_SIGNAL_KINDS)
     runs = {
         "all": ("all features", ()),
-        "conversations": ("conversations only (no beyond)", BEYOND_FEATURES + beyond_signals),
-        "beyond-signals": ("without beyond signals", beyond_signals),
-        "beyond-features": ("without beyond features", BEYOND_FEATURES),
-        "ticket-refusal-features": (
-            "without ticket and refusal features",
-            tuple(f for f in BEYOND_FEATURES if f not in ("usage_trend", "depth_trend")),
-        ),
+        "beyond-signals": ("without beyond signals (conversations only)", beyond_signals),
         "conversation-signals": ("without conversation signals", conversation_signals),
         "engagement": ("without conversation engagement", ENGAGEMENT),
     }
