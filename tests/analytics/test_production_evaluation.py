@@ -48,7 +48,8 @@ FLOORS: dict[str, tuple[float, float] | None] = {
     "co_innovation_withdrawal": (0.6, 0.6),
     "qbr_disengagement": (0.45, 0.6),
     # Two planted shifts in 60 accounts, both missed here (0 signals, with the CUSUM as
-    # with the binomial test before it): only its false alarms are held at this size; its 500-account figures are in docs/metrics.md.
+    # with the binomial test before it): only its false alarms are held at this size;
+    # its 500-account figures are in docs/metrics.md.
     "ticket_mix_shift": None,
 }
 
