@@ -2,10 +2,12 @@
 ablation of the risk model's feature families; read from the files (the tests' dev
 loader), not through a store.
 
-    .venv/bin/python bench/beyond_evaluation.py DIR   # DIR from generate_portfolio
+    .venv/bin/python bench/beyond_evaluation.py DIR [RUN ...]  # DIR from generate_portfolio
 
 Prints precision / recall / median lag per kind, then the backtest AUC and bottom-two
-tiers with every feature and with each family held at zero.
+tiers with every feature and with each family held at zero (only the runs named, if
+any: ``all``, ``beyond-signals``, ``conversation-signals``, ``engagement``). The
+continuous beyond features are not model features (docs/evaluation-log.md, 2026-12-05).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "analytic
 from portfolio_frames import load_beyond_frames, load_portfolio_frames
 
 from stakegraph.analytics.backtest import backtest_risk
-from stakegraph.analytics.beyond_features import BEYOND_FEATURES
 from stakegraph.analytics.evaluate import evaluate
 from stakegraph.analytics.risk_features import ENGAGEMENT_FEATURES
 from stakegraph.analytics.signals import detect_signals
@@ -29,7 +30,7 @@ from stakegraph.vocabulary import BEYOND_SIGNAL_KINDS, SIGNAL_KINDS
 ENGAGEMENT = ENGAGEMENT_FEATURES
 
 
-def main(directory: Path) -> None:
+def main(directory: Path, only: list[str]) -> None:
     frames = load_portfolio_frames(directory)
     beyond = load_beyond_frames(directory)
     truth = json.loads((directory / "truth.json").read_text(encoding="utf-8"))
@@ -51,14 +52,14 @@ def main(directory: Path) -> None:
     )
     beyond_signals = tuple(f"signal_{k}" for k in BEYOND_SIGNAL_KINDS)
     runs = {
-        "all features": (),
-        "conversations only (no beyond)": BEYOND_FEATURES + beyond_signals,
-        "without beyond signals": beyond_signals,
-        "without beyond features": BEYOND_FEATURES,
-        "without conversation signals": conversation_signals,
-        "without conversation engagement": ENGAGEMENT,
+        "all": ("all features", ()),
+        "beyond-signals": ("without beyond signals (conversations only)", beyond_signals),
+        "conversation-signals": ("without conversation signals", conversation_signals),
+        "engagement": ("without conversation engagement", ENGAGEMENT),
     }
-    for name, without in runs.items():
+    for key, (name, without) in runs.items():
+        if only and key not in only:
+            continue
         risk = evaluate(
             signals, backtest_risk(activity, signals, beyond=beyond, without=without), truth
         )["risk"]
@@ -71,4 +72,4 @@ def main(directory: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), sys.argv[2:])

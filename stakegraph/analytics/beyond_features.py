@@ -1,4 +1,8 @@
-"""Risk-model features from usage, ticket categories and engagements, as of a date.
+"""Continuous features from usage, ticket categories and engagements, as of a date.
+
+They are computed into the risk feature frame for analysis but are not features of the
+risk model (``risk_features.FEATURES``; docs/evaluation-log.md, 2026-12-05): the model
+reads the beyond-conversation *signals* instead.
 
 Each is the account against its own past (0 where it has no such data, which is what an
 account whose usage is steady also gets):

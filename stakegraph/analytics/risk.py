@@ -87,14 +87,7 @@ SCORECARD: dict[str, float] = {
     "signal_engagement_contraction": 1.0,
     # Any other key stakeholder leaving: less than the champion, one of several.
     "signal_stakeholder_departure": 0.6,
-    # Beyond conversations: usage and depth falling, the ticket mix turning to the exit
-    # or to SLA credits, invitations and reviews refused (shares, so +0.5 is a lot).
-    "usage_trend": -1.0,
-    "depth_trend": -0.6,
-    "exit_ticket_shift": 2.0,
-    "sla_ticket_shift": 1.5,
-    "co_innovation_refusals": 1.5,
-    "review_refusals": 1.5,
+    # Beyond conversations: their signals.
     "signal_usage_decline": 1.0,
     "signal_feature_depth_regression": 0.8,
     "signal_ticket_mix_shift": 1.0,

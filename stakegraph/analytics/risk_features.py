@@ -14,7 +14,11 @@ and the ``window`` before it:
 the beyond-conversation features of
 :func:`stakegraph.analytics.beyond_features.beyond_features` (usage and depth trends,
 the shift of the ticket mix to exit and SLA categories, refused co-innovation invitations
-and skipped reviews; zero without that data);
+and skipped reviews; zero without that data), computed into the frame for analysis but
+**not** model features (:data:`FEATURES`): on the two development portfolios they moved
+the backtest AUC by +0.016 and -0.017, no net evidence for six more coefficients, and
+the beyond signals carry the same evidence judged against each account's own history
+(docs/evaluation-log.md, 2026-12-05);
 
 and the open signals (raised in the ``signal_horizon`` before ``d``, 180 days): one
 ``signal_<kind>`` feature per kind, the sum of their severities.
@@ -49,9 +53,9 @@ ENGAGEMENT_FEATURES = (
     "senior_contacts",
     "multi_role",
 )
+# The model's features: the beyond-conversation ones (BEYOND_FEATURES) stay out of it.
 FEATURES = (
     *ENGAGEMENT_FEATURES,
-    *BEYOND_FEATURES,
     *(f"signal_{kind}" for kind in SIGNAL_KINDS),
 )
 

@@ -33,7 +33,11 @@ TICKET_RULES_FILE = "ticket_rules.csv"
 # Order matters: an SLA credit request is about SLA before it is a request; "export
 # errors" are an export before they are an error.
 DEFAULT_TICKET_RULES: tuple[tuple[str, str], ...] = (
-    (r"\bsla\b|downtime|uptime|outage|service credits?|credit request|response time", "sla"),
+    (
+        r"\bsla\b|downtime|uptime|outage|service credits?|credit request|response time"
+        r"|resolution time|service[- ]level|penalt(?:y|ies)|root cause analysis|\brca\b",
+        "sla",
+    ),
     (r"export|extract|download all|data dump|bulk data", "data_export"),
     (r"contract|termination|terminate|notice period|non-renewal|agreement|cancel", "contract"),
     (r"invoice|billing|refund|payment|licen[cs]e|seat count", "billing"),

@@ -21,6 +21,7 @@ from stakegraph.analytics.signals.parameters import SignalParameters
 from stakegraph.analytics.signals.tickets import sla_policings, ticket_mix_shifts
 from stakegraph.analytics.signals.usage import feature_depth_regressions, usage_declines
 from stakegraph.dates import DAY, WEEK
+from stakegraph.ingest.ticket_rules import categorize_subject
 from stakegraph.vocabulary import BEYOND_SIGNAL_KINDS
 
 START = 1_704_067_200  # 2024-01-01, a Monday
@@ -155,25 +156,61 @@ def baseline_tickets() -> list[tuple[int, str]]:
     return [(7 * w + 1, category) for w, category in enumerate(mix)]
 
 
-def test_a_turn_to_exports_and_contracts_is_a_mix_shift_with_its_figures() -> None:
-    # Then two tickets a week for five weeks: data export, contract, billing, trouble...
-    turn = ["data_export", "contract", "billing", "troubleshooting", "data_export"] * 2
-    rows = baseline_tickets() + [(364 + 3 * i + 1, c) for i, c in enumerate(turn)]
-    as_of = START + 364 * DAY + 6 * WEEK
-    [signal] = ticket_mix_shifts(tickets(rows), as_of, PARAMS)
+# Ten-ticket blocks, one ticket a week: exit 1 / 10, building 4 / 10, the rest 5 / 10.
+# Any 50 consecutive weeks hold exactly five blocks' worth, and a block ends with a
+# building ticket, so the CUSUM is back at 0 when the blocks end.
+BLOCK = ["contract"] + ["troubleshooting"] * 5
+BLOCK += ["feature_request", "integration", "optimization", "feature_request"]
+TURN = [
+    "data_export",
+    "troubleshooting",
+    "contract",
+    "billing",
+    "troubleshooting",
+    "data_export",
+    "contract",
+    "troubleshooting",
+]
+FIFTY_WEEK_BASELINE = SignalParameters.from_keywords(ticket_baseline_weeks=50)
+
+
+def blocks_then(turn: list[str], *, blocks: int = 6) -> list[tuple[int, str]]:
+    categories = BLOCK * blocks + turn
+    return [(7 * w + 1, category) for w, category in enumerate(categories)]
+
+
+def test_a_turn_to_exports_and_contracts_is_a_mix_shift_with_its_cusum() -> None:
+    # Own mix from 50 baseline tickets with the prior of 20 tickets: exit (5 + 2) / 70 =
+    # 0.1, building (20 + 8) / 70 = 0.4. Turned: exit 0.5, building 0.4 x 0.1. An exit
+    # ticket adds log(0.5 / 0.1) = log 5, any other (none is building) log((1 - 0.5 -
+    # 0.04) / 0.5) = log 0.92. After the turn's seventh ticket (week 66): 5 log 5 + 2 log
+    # 0.92 = 7.880 >= 7, the first week-end that holds it is the signal's date; after the
+    # sixth, 4 log 5 + 2 log 0.92 = 6.27 did not fire.
+    as_of = START + 7 * 70 * DAY
+    [signal] = ticket_mix_shifts(tickets(blocks_then(TURN)), as_of, FIFTY_WEEK_BASELINE)
+    assert signal.at == START + 7 * 67 * DAY
     e = signal.evidence
-    # The baseline (52 weeks before the 10-week recent window of the week it fired) holds
-    # both contract tickets.
-    assert e["share_baseline"] == pytest.approx(2 / e["tickets_baseline"])
-    assert e["building_share_recent"] == 0.0
-    # p0 = (2 + 20 x 0.1) / (n0 + 20); the binomial tail at the week it fired.
-    n, k = e["tickets_recent"], round(e["share_recent"] * e["tickets_recent"])
-    p0 = 4 / (e["tickets_baseline"] + 20)
-    assert e["p_value"] == pytest.approx(
-        sum(comb(n, j) * p0**j * (1 - p0) ** (n - j) for j in range(k, n + 1))
-    )
-    assert e["p_value"] < 2e-3 and k / n >= 0.3
-    assert sla_policings(tickets(rows), as_of, PARAMS) == []
+    assert e["cusum"] == pytest.approx(5 * np.log(5) + 2 * np.log(0.92))
+    assert (e["tickets_run"], e["share_run"]) == (7, pytest.approx(5 / 7))
+    assert (e["tickets_baseline"], e["share_baseline"]) == (50, pytest.approx(0.1))
+    assert e["building_share_baseline"] == pytest.approx(0.4)
+    assert sla_policings(tickets(blocks_then(TURN)), as_of, FIFTY_WEEK_BASELINE) == []
+
+
+def test_exports_among_feature_requests_still_coming_are_not_a_mix_shift() -> None:
+    # Every exit ticket is followed by a building one: log 5 - log 10 < 0, the CUSUM
+    # never passes log 5 = 1.6, however many exports.
+    turn = [
+        c for category in TURN if category != "troubleshooting" for c in (category, "integration")
+    ]
+    rows = blocks_then(turn)
+    assert ticket_mix_shifts(tickets(rows), START + 7 * 80 * DAY, FIFTY_WEEK_BASELINE) == []
+
+
+def test_an_account_already_leaning_to_exports_is_not_tested() -> None:
+    # Its own exit share is above the turned mix's 0.5: a turn to exports is no news.
+    rows = [(7 * w + 1, "data_export" if w % 3 else "troubleshooting") for w in range(80)]
+    assert ticket_mix_shifts(tickets(rows), START + 7 * 80 * DAY, PARAMS) == []
 
 
 def test_an_incident_weeks_burst_of_sla_complaints_is_not_sla_policing() -> None:
@@ -193,6 +230,31 @@ def test_sla_complaints_week_after_week_are_sla_policing() -> None:
     assert signal.evidence["categories"] == ["sla"]
 
 
+def test_sla_policing_from_subjects_alone_through_the_rule_table() -> None:
+    # A ticket system with no category field: every category comes from the default
+    # rule table, and the SLA vocabulary of real complaints (RCA requests, resolution
+    # times, penalties) is what turns the mix.
+    routine = ["Login fails", "Feature request: dark mode", "Webhook to our ERP", "How to?"]
+    complaints = [
+        "RCA for the Monday outage",
+        "Resolution time on P2 tickets",
+        "Penalty for missed service level",
+        "Login fails",
+    ]
+    subjects = routine * 15 + complaints * 3
+    rows = [(7 * w + 1, categorize_subject(s)) for w, s in enumerate(subjects)]
+    assert [c for _, c in rows[-4:]] == ["sla", "sla", "sla", "troubleshooting"]
+    [signal] = sla_policings(tickets(rows), START + 7 * 73 * DAY, PARAMS)
+    # The CUSUM passes 6 at the second complaint, but the run needs four tickets: the
+    # week-end after the fourth (week 63). Its baseline: weeks 0-50, no SLA ticket, own
+    # share (0 + 20 x 0.05) / (51 + 20) = 1/71; three SLA tickets and one other.
+    assert signal.at == START + 7 * 64 * DAY
+    own = 1 / 71
+    assert signal.evidence["cusum"] == pytest.approx(
+        3 * np.log(0.35 / own) + np.log(0.65 / (1 - own))
+    )
+
+
 # --- engagements -------------------------------------------------------------------------------
 
 
@@ -206,18 +268,36 @@ def engagements(rows: list[tuple[int, str, str, str | None]]) -> BeyondFrames:
 
 
 def test_declined_invitations_after_twenty_accepted_are_a_withdrawal() -> None:
-    # Weekly invitations: 20 accepted, then declined. At the third refusal the last six
-    # decisions hold three refusals, the 17 before none: rate (0 + 1) / (17 + 2), tail
-    # 0.0025, not below 0.002. At the fourth, four of six against 1 / 20: 8.6e-5. Dated
-    # the day after that decision (week 23).
+    # Weekly invitations: 20 accepted, then declined. Three refusals are not enough
+    # (``withdrawal_min_refusals`` 4). At the fourth the last six decisions hold four
+    # refusals, the 18 before none: a past rate of (0 + 0.2 x 10) / (18 + 10) = 1/14
+    # (the prior of ten decisions at 0.2), under which four or more of six has
+    # probability 3.5e-4 < 0.002. Dated the day after that decision (week 23).
     rows = [(7 * w, "beta", "accepted", "p1") for w in range(20)]
     rows += [(7 * w, "pilot", "declined", "p1") for w in range(20, 26)]
     [signal] = co_innovation_withdrawals(engagements(rows), START + 200 * DAY, PARAMS)
     assert signal.at == START + 7 * 23 * DAY + DAY
-    rate = 1 / 20
+    rate = 1 / 14
     tail = sum(comb(6, j) * rate**j * (1 - rate) ** (6 - j) for j in range(4, 7))
     assert signal.evidence["p_value"] == pytest.approx(tail)
     assert (signal.evidence["refusals"], signal.evidence["recent"]) == (4, 6)
+
+
+def test_three_refusals_after_a_short_unbroken_run_of_acceptances_are_no_withdrawal() -> None:
+    # Twenty acceptances, then three refusals among six: with the uniform prior the past
+    # rate (the 19 decisions before the six) is 1 / 21 and the tail 1.94e-3 < 0.002 (it
+    # fired on healthy accounts); with the prior of ten decisions at 0.2 it is 2 / 29
+    # (tail 5.6e-3), and three refusals are too few anyway.
+    pattern = ["accepted"] * 20 + ["declined", "accepted", "declined", "accepted", "declined"]
+    pattern += ["accepted"] * 4
+    rows = [(7 * w, "beta", status, "p1") for w, status in enumerate(pattern)]
+    assert co_innovation_withdrawals(engagements(rows), START + 300 * DAY, PARAMS) == []
+    uniform = SignalParameters.from_keywords(
+        ceremony_withdrawal_min_refusals=3,
+        ceremony_withdrawal_prior_decisions=2.0,
+        ceremony_withdrawal_prior_rate=0.5,
+    )
+    assert len(co_innovation_withdrawals(engagements(rows), START + 300 * DAY, uniform)) == 1
 
 
 def test_an_account_that_often_declines_is_judged_against_itself() -> None:

@@ -41,6 +41,9 @@ def ticket(line: int = 2, **values: str) -> RawRow:
     ("values", "category"),
     [
         ({"subject": "Downtime on Tuesday: SLA credit request"}, "sla"),
+        ({"subject": "RCA for Friday's incident, please"}, "sla"),
+        ({"subject": "Resolution time on P2 tickets vs the service-level agreement"}, "sla"),
+        ({"subject": "Penalty clause for missed uptime"}, "sla"),
         ({"subject": "Export errors on large dataset"}, "data_export"),
         ({"subject": "Notice period for non-renewal"}, "contract"),
         ({"subject": "Where is the coffee?"}, "other"),

@@ -15,6 +15,13 @@ At each decision (session), with the ``m <= max_recent`` latest within ``recent_
 fires when ``k >= min_refusals``, ``n0 >= min_baseline`` and
 ``P(K >= k | m, (k0 + 1) / (n0 + 2)) < alpha`` (the past rate with a uniform prior). The
 signal is dated the day after that decision. Once per episode (``cooldown_weeks``).
+
+Co-innovation is a withdrawal after a history of acceptance, judged with its own
+settings (``withdrawal_*``): at least ten earlier decisions, four refusals, and the past
+rate ``(k0 + 2) / (n0 + 10)``, a prior of ten decisions at 0.2. With the uniform prior an
+account that happened to accept its first twenty invitations had a past rate of 1/22,
+and three refusals of six (which an account declining one in ten shows now and then)
+fired; most false alarms on the development portfolio were these.
 """
 
 from __future__ import annotations
@@ -53,7 +60,19 @@ def co_innovation_withdrawals(
     for account_id, of_account in by_account(rows):
         at = of_account["at"].to_numpy(np.int64)
         refused = of_account["status"].isin(_NO).to_numpy()
-        for i, evidence in refusal_runs(at, refused, params.ceremony, params.ceremony.recent_days):
+        c = params.ceremony
+        for i, evidence in refusal_runs(
+            at,
+            refused,
+            c,
+            c.withdrawal_recent_days,
+            min_refusals=c.withdrawal_min_refusals,
+            min_baseline=c.withdrawal_min_baseline,
+            prior=(
+                c.withdrawal_prior_rate * c.withdrawal_prior_decisions,
+                c.withdrawal_prior_decisions,
+            ),
+        ):
             signals.append(_signal(CO_INNOVATION_WITHDRAWAL, account_id, at[i], evidence))
     return [s for s in _once_per_episode(signals, params) if s.at <= as_of]
 
@@ -94,7 +113,14 @@ def qbr_disengagements(beyond: BeyondFrames, as_of: int, params: SignalParameter
 
 
 def refusal_runs(
-    at: np.ndarray, refused: np.ndarray, p: CeremonyParameters, recent_days: int
+    at: np.ndarray,
+    refused: np.ndarray,
+    p: CeremonyParameters,
+    recent_days: int,
+    *,
+    min_refusals: int | None = None,
+    min_baseline: int | None = None,
+    prior: tuple[float, float] = (1.0, 2.0),
 ) -> list[tuple[int, dict[str, float | int]]]:
     """The decisions at which the latest refusals are improbable under the past rate.
 
@@ -115,6 +141,9 @@ def refusal_runs(
     """
     out: list[tuple[int, dict[str, float | int]]] = []
     in_episode = False
+    needed = p.min_refusals if min_refusals is None else min_refusals
+    history = p.min_baseline if min_baseline is None else min_baseline
+    prior_refusals, prior_decisions = prior
     for i in range(len(at)):
         first = max(
             int(np.searchsorted(at, at[i] - recent_days * DAY, side="right")), i - p.max_recent + 1
@@ -124,10 +153,10 @@ def refusal_runs(
         # An episode lasts while the latest still hold min_refusals refusals: a baseline
         # that has taken the refusals in stops finding them improbable, which does not
         # end it.
-        in_episode = in_episode and k >= p.min_refusals
-        if in_episode or k < p.min_refusals or n0 < p.min_baseline or not refused[i]:
+        in_episode = in_episode and k >= needed
+        if in_episode or k < needed or n0 < history or not refused[i]:
             continue
-        rate = (k0 + 1) / (n0 + 2)
+        rate = (k0 + prior_refusals) / (n0 + prior_decisions)
         tail = float(stats.binom.sf(k - 1, m, rate))
         if tail < p.alpha:
             in_episode = True

@@ -1,25 +1,36 @@
-"""Ticket-mix shift and SLA policing: the share of some ticket categories against the
-account's own past share.
+"""Ticket-mix shift and SLA policing: a CUSUM of the recent tickets' categories against
+the account's own mix.
 
 Tickets are counted once per category and day (a burst of one day's duplicates, or an
 incident's many tickets on one subject, counts as one of each category that day). At
-each weekly as-of date, ``k`` of the ``n`` tickets of the recent window are of the
-categories in question (exit: data export, contract, billing; SLA: sla), against a
-baseline share ``p0 = (k_base + prior * PRIOR_SHARE) / (n_base + prior)`` (a prior of
-``prior_tickets`` tickets keeps a short history from making any ticket improbable). It
-fires when the binomial tail ``P(K >= k | n, p0)`` is below ``alpha``, with at least
-``min_recent`` recent tickets, the recent share is at least ``min_share``, the hits fall
-in at least ``min_hit_weeks`` distinct weeks (an incident's burst of SLA complaints is
-one week), and, for a mix shift, the share of feature requests,
-integration and optimization has fallen to at most ``max_building_ratio`` of the
-baseline's (the turn from building on the product to leaving it).
+each weekly as-of date the account's own mix is estimated from the ``baseline_weeks``
+before the recent window: the shares of the categories in question (``p``; exit: data
+export, contract, billing; SLA: sla) and of the building categories (``b``: feature
+requests, integration, optimization), each smoothed by a prior of ``prior_tickets``
+tickets at :data:`PRIOR_SHARE`. The turned mix it is tested against has a share ``q``
+of the categories in question (``mix_share`` or ``sla_share``), the building categories
+at ``building_cut`` of their own share (mix shift only) and the rest scaled to fill.
+Each recent ticket adds its log-likelihood ratio, turned mix over own mix:
+``log(q / p)`` for a ticket in question, ``log(building_cut)`` for a building one,
+``log((1 - q - b x cut) / (1 - p - b))`` for any other. The statistic is Page's CUSUM
+over the recent window's tickets in time order, ``S = max(0, S + llr)`` (the largest
+sum over the window's latest tickets: evidence counted from wherever the turn began,
+however few tickets the window holds). It fires when ``S >= threshold``, with at
+least ``min_recent`` recent and ``min_baseline`` baseline tickets, a recent share of at
+least ``min_share``, hits in at least ``min_hit_weeks`` distinct weeks (an incident's
+burst of SLA complaints is one week) and, for a mix shift, the building share fallen to
+at most ``max_building_ratio`` of the baseline's (the turn from building on the product
+to leaving it). An account whose own share is already ``q`` or more is not tested.
+
+References: Page, E. S. (1954), "Continuous inspection schemes", *Biometrika* 41.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from stakegraph.analytics.signals.beyond_tables import BeyondFrames, by_account, week_ends
 from stakegraph.analytics.signals.parameters import SignalParameters, TicketParameters
@@ -32,10 +43,58 @@ from stakegraph.vocabulary import (
     TICKET_MIX_SHIFT,
 )
 
-__all__ = ["PRIOR_SHARE", "sla_policings", "ticket_mix_shifts"]
+__all__ = ["PRIOR_SHARE", "TicketMix", "mix_cusum", "sla_policings", "ticket_mix_shifts"]
 
-# Mean of the prior on the baseline share of each category set.
-PRIOR_SHARE = {TICKET_MIX_SHIFT: 0.1, SLA_POLICING: 0.05}
+# Prior means of the baseline shares: the categories in question, and building ones.
+PRIOR_SHARE = {TICKET_MIX_SHIFT: 0.1, SLA_POLICING: 0.05, "building": 0.4}
+
+
+@dataclass(frozen=True)
+class TicketMix:
+    """The shares a CUSUM compares: own (``share``, ``building``) and turned (``turned``,
+    ``building x cut``)."""
+
+    share: float
+    building: float
+    turned: float
+    cut: float
+
+    def llr(self, hit: np.ndarray, building: np.ndarray) -> np.ndarray:
+        """Each ticket's log-likelihood ratio, turned mix over own mix."""
+        rest = np.log(
+            (1 - self.turned - self.building * self.cut) / (1 - self.share - self.building)
+        )
+        out = np.full(len(hit), rest)
+        out[building] = np.log(self.cut)
+        out[hit] = np.log(self.turned / self.share)
+        return out
+
+
+def mix_cusum(hit: np.ndarray, building: np.ndarray, mix: TicketMix) -> tuple[float, int]:
+    """Page's CUSUM after the tickets in time order, ``S = max(0, S + llr)``, and where
+    its current run began (the first ticket after the last time it was 0: the estimated
+    start of the turn).
+
+    Examples
+    --------
+    Own mix 10% exit, 40% building; turned 50% exit, building cut to a tenth (4%). An
+    exit ticket adds ``log 5 = 1.609``, a building one ``log 0.1 = -2.303``, any other
+    ``log((1 - 0.5 - 0.04) / 0.5) = log 0.92 = -0.083``. After the building ticket the
+    sum is back at 0; the run starts at the next ticket, ``3 log 5 + log 0.92``:
+
+    >>> mix = TicketMix(share=0.1, building=0.4, turned=0.5, cut=0.1)
+    >>> hit = np.array([1, 0, 1, 1, 0, 1], bool)
+    >>> building = np.array([0, 1, 0, 0, 0, 0], bool)
+    >>> s, start = mix_cusum(hit, building, mix)
+    >>> round(s, 3), start
+    (4.745, 2)
+    """
+    s, start = 0.0, 0
+    for i, value in enumerate(mix.llr(hit, building)):
+        s += float(value)
+        if s <= 0.0:
+            s, start = 0.0, i + 1
+    return s, start
 
 
 def ticket_mix_shifts(beyond: BeyondFrames, as_of: int, params: SignalParameters) -> list[Signal]:
@@ -58,49 +117,90 @@ def _share_shifts(
     p = params.ticket
     signals: list[Signal] = []
     known = tickets[tickets["category"].notna()]
+    turned = p.mix_share if kind == TICKET_MIX_SHIFT else p.sla_share
+    threshold = p.mix_threshold if kind == TICKET_MIX_SHIFT else p.sla_threshold
     for account_id, rows in by_account(known):
         day = rows["at"].to_numpy(np.int64) // DAY
         category = rows["category"].astype(str).to_numpy()
-        once = ~pd.DataFrame({"d": day, "c": category}).duplicated().to_numpy()
+        once = distinct_incidents(day, category, p.incident_days)
         at = (day[once] * DAY).astype(np.int64)
-        category = category[once]
+        hit = np.isin(category[once], categories)
+        building = np.isin(category[once], BUILDING_TICKET_CATEGORIES) & ~hit
         ends = week_ends(int(at[0]), as_of)
-        counts = _window_counts(at, np.isin(category, categories), ends, p)
-        building = _window_counts(at, np.isin(category, BUILDING_TICKET_CATEGORIES), ends, p)
-        k, n, k0, n0 = counts
-        p0 = (k0 + p.prior_tickets * PRIOR_SHARE[kind]) / (n0 + p.prior_tickets)
-        tail = stats.binom.sf(k - 1, n, p0)
+        k, n, k0, n0 = _window_counts(at, hit, ends, p)
+        b, _, b0, _ = _window_counts(at, building, ends, p)
         share = np.divide(k, n, out=np.zeros(len(n)), where=n > 0)
-        fires = (n0 >= p.min_baseline) & (n >= p.min_recent) & (tail < p.alpha)
-        fires &= (share >= p.min_share) & (
-            _hit_weeks(at, np.isin(category, categories), ends, p) >= p.min_hit_weeks
-        )
-        b_share = np.divide(building[0], n, out=np.zeros(len(n)), where=n > 0)
-        b_before = np.divide(building[2], n0, out=np.zeros(len(n)), where=n0 > 0)
+        b_share = np.divide(b, n, out=np.zeros(len(n)), where=n > 0)
+        b_before = np.divide(b0, n0, out=np.zeros(len(n)), where=n0 > 0)
+        own = (k0 + p.prior_tickets * PRIOR_SHARE[kind]) / (n0 + p.prior_tickets)
+        own_building = (b0 + p.prior_tickets * PRIOR_SHARE["building"]) / (n0 + p.prior_tickets)
+        if kind != TICKET_MIX_SHIFT:
+            # SLA policing: building tickets are any other ticket.
+            building[:] = False
+            own_building[:] = 0.0
+        lo = np.searchsorted(at, ends - p.recent_weeks * WEEK)
+        hi = np.searchsorted(at, ends)
+        run = np.zeros((len(ends), 4))  # CUSUM, tickets, hits, building tickets of the run
+        tested = (n0 >= p.min_baseline) & (own < turned)
+        for i in np.flatnonzero(tested):
+            mix = TicketMix(float(own[i]), float(own_building[i]), turned, p.building_cut)
+            value, start = mix_cusum(hit[lo[i] : hi[i]], building[lo[i] : hi[i]], mix)
+            of_run = slice(lo[i] + start, hi[i])
+            run[i] = (value, hi[i] - lo[i] - start, hit[of_run].sum(), building[of_run].sum())
+        cusum, run_n, run_k, run_b = run.T
+        run_share = np.divide(run_k, run_n, out=np.zeros(len(n)), where=run_n > 0)
+        fires = tested & (cusum >= threshold) & (run_n >= p.min_recent)
+        fires &= (run_share >= p.min_share) & (_hit_weeks(at, hit, ends, p) >= p.min_hit_weeks)
         if kind == TICKET_MIX_SHIFT:
-            fires &= b_share <= p.max_building_ratio * b_before
-        holding = share >= p.min_share
+            run_b_share = np.divide(run_b, run_n, out=np.zeros(len(n)), where=run_n > 0)
+            fires &= run_b_share <= p.max_building_ratio * b_before
+        holding = cusum > 0
         for week in _episode_starts(fires, holding):
             signals.append(
                 Signal(
                     kind=kind,
                     account_id=account_id,
                     at=int(ends[week]),
-                    severity=clip_severity(float(share[week] - p0[week])),
+                    severity=clip_severity(float(run_share[week] - own[week])),
                     evidence={
                         "categories": list(categories),
                         "tickets_recent": int(n[week]),
                         "tickets_baseline": int(n0[week]),
+                        "tickets_run": int(run_n[week]),
+                        "share_run": float(run_share[week]),
                         "share_recent": float(share[week]),
                         "share_baseline": float(k0[week] / n0[week]) if n0[week] else 0.0,
                         "building_share_recent": float(b_share[week]),
                         "building_share_baseline": float(b_before[week]),
-                        "p_value": float(tail[week]),
+                        "cusum": float(cusum[week]),
                         "tickets_per_week_ratio": _volume_ratio(n[week], n0[week], p),
                     },
                 )
             )
     return signals
+
+
+def distinct_incidents(day: np.ndarray, category: np.ndarray, incident_days: int) -> np.ndarray:
+    """Which tickets (in time order) to count: a ticket of a category within
+    ``incident_days`` days of the last counted one of that category is the same
+    incident (``incident_days = 1``: once per category and day).
+
+    Examples
+    --------
+    >>> day = np.array([0, 0, 1, 2, 5, 6])
+    >>> category = np.array(["sla", "sla", "sla", "bug", "sla", "sla"])
+    >>> distinct_incidents(day, category, 1).tolist()
+    [True, False, True, True, True, True]
+    >>> distinct_incidents(day, category, 5).tolist()
+    [True, False, False, True, True, False]
+    """
+    keep = np.zeros(len(day), dtype=bool)
+    last: dict[str, int] = {}
+    for i, (d, c) in enumerate(zip(day.tolist(), category.tolist(), strict=True)):
+        if c not in last or d - last[c] >= incident_days:
+            keep[i] = True
+            last[c] = d
+    return keep
 
 
 def _episode_starts(fires: np.ndarray, holding: np.ndarray) -> list[int]:
