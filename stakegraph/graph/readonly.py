@@ -235,14 +235,7 @@ def _check_call(tokens: Sequence[Token], i: int) -> None:
     j = i + 1
     if j >= len(tokens) or tokens[j].kind in ("{", "("):
         return
-    parts: list[str] = []
-    while j < len(tokens) and tokens[j].kind in ("word", "name"):
-        parts.append(tokens[j].text)
-        if j + 1 < len(tokens) and tokens[j + 1].kind == ".":
-            j += 2
-        else:
-            break
-    procedure = ".".join(parts)
+    procedure, _ = _dotted_name(tokens, j)
     if procedure.lower() not in READ_ONLY_PROCEDURES:
         raise ReadOnlyQueryError(
             f"read-only: procedure {procedure!r} is not on the read-only list "
@@ -256,17 +249,25 @@ def _check_functions(tokens: Sequence[Token]) -> None:
         starts_name = token.kind in ("word", "name") and (i == 0 or tokens[i - 1].kind != ".")
         if not starts_name or (i > 0 and tokens[i - 1].is_word("CALL")):
             continue
-        j = i
-        while (
-            j + 2 < len(tokens)
-            and tokens[j + 1].kind == "."
-            and tokens[j + 2].kind in ("word", "name")
-        ):
-            j += 2
-        name = ".".join(t.text for t in tokens[i : j + 1 : 2])
-        called = j + 1 < len(tokens) and tokens[j + 1].kind == "("
+        name, last = _dotted_name(tokens, i)
+        called = last + 1 < len(tokens) and tokens[last + 1].kind == "("
         if called and "." in name and name.split(".")[0].lower() not in _FUNCTION_NAMESPACES:
             raise ReadOnlyQueryError(f"read-only: function {name!r} is not one of Cypher's own")
+
+
+def _dotted_name(tokens: Sequence[Token], start: int) -> tuple[str, int]:
+    """The name ``a.b.c`` (parts quoted or not) that starts at ``tokens[start]`` and the
+    index of its last part; ``("", start - 1)`` when no name starts there."""
+    if tokens[start].kind not in ("word", "name"):
+        return "", start - 1
+    last = start
+    while (
+        last + 2 < len(tokens)
+        and tokens[last + 1].kind == "."
+        and tokens[last + 2].kind in ("word", "name")
+    ):
+        last += 2
+    return ".".join(t.text for t in tokens[start : last + 1 : 2]), last
 
 
 def run_read_only(
