@@ -269,25 +269,58 @@ def engagements(rows: list[tuple[int, str, str, str | None]]) -> BeyondFrames:
 
 def test_declined_invitations_after_twenty_accepted_are_a_withdrawal() -> None:
     # Weekly invitations: 20 accepted, then declined. Three refusals are not enough
-    # (``withdrawal_min_refusals`` 4). At the fourth the last six decisions hold four
-    # refusals, the 18 before none: a past rate of (0 + 0.2 x 10) / (18 + 10) = 1/14
-    # (the prior of ten decisions at 0.2), under which four or more of six has
-    # probability 3.5e-4 < 0.002. Dated the day after that decision (week 23).
+    # (``withdrawal_min_refusals`` 4). At the fourth the recent decisions, from the turn,
+    # are the four refusals, the 20 before them acceptances: a past rate of
+    # (0 + 0.2 x 10) / (20 + 10) = 1/15 (the prior of ten decisions at 0.2), under which
+    # four of four has probability 2.0e-5 < 0.002. Dated the day after (week 23).
     rows = [(7 * w, "beta", "accepted", "p1") for w in range(20)]
     rows += [(7 * w, "pilot", "declined", "p1") for w in range(20, 26)]
     [signal] = co_innovation_withdrawals(engagements(rows), START + 200 * DAY, PARAMS)
     assert signal.at == START + 7 * 23 * DAY + DAY
-    rate = 1 / 14
-    tail = sum(comb(6, j) * rate**j * (1 - rate) ** (6 - j) for j in range(4, 7))
-    assert signal.evidence["p_value"] == pytest.approx(tail)
-    assert (signal.evidence["refusals"], signal.evidence["recent"]) == (4, 6)
+    assert signal.evidence["p_value"] == pytest.approx((1 / 15) ** 4)
+    assert (signal.evidence["refusals"], signal.evidence["recent"]) == (4, 4)
+
+
+def test_acceptances_before_the_turn_do_not_dilute_a_withdrawal() -> None:
+    # An account declining one invitation in five (six of the first 30), then two
+    # acceptances and four refusals in a row. The latest six (two yes, four no) against
+    # the 30 before, rate (6 + 2) / (30 + 10) = 0.2: P(K >= 4 | 6) = 0.017, no signal.
+    # From the turn, the four refusals against the 32 before (the two acceptances join
+    # the past), rate (6 + 2) / (32 + 10) = 4/21: four of four has probability
+    # (4/21)^4 = 1.3e-3 < 0.002, a withdrawal at the fourth refusal (week 35).
+    pattern = ["declined", "accepted", "accepted", "accepted", "accepted"] * 6
+    pattern += ["accepted", "accepted", "declined", "declined", "declined", "declined"]
+    rows = [(7 * w, "beta", status, "p1") for w, status in enumerate(pattern)]
+    [signal] = co_innovation_withdrawals(engagements(rows), START + 300 * DAY, PARAMS)
+    assert signal.at == START + 7 * 35 * DAY + DAY
+    assert signal.evidence["p_value"] == pytest.approx((4 / 21) ** 4)
+    assert (signal.evidence["decisions_before"], signal.evidence["recent"]) == (32, 4)
+    rate = 0.2
+    diluted = sum(comb(6, j) * rate**j * (1 - rate) ** (6 - j) for j in range(4, 7))
+    assert diluted > PARAMS.ceremony.alpha
+
+
+@pytest.mark.parametrize(("accepts_in_the_gap", "signals"), [(False, 1), (True, 2)])
+def test_only_a_yes_ends_a_withdrawal(accepts_in_the_gap: bool, signals: int) -> None:
+    # Twenty weekly acceptances, then refusals 25 days apart: the fourth (day 215) fires.
+    # After a 70-day gap four more refusals: at day 285 the 90-day window holds two, but
+    # no yes came, so it is the same withdrawal. With an acceptance in the gap (day 250)
+    # the withdrawal had ended, and the four later refusals (four of four against a past
+    # rate of (4 + 2) / (25 + 10)) are a new one, 145 days after the first signal.
+    rows = [(7 * w, "beta", "accepted", "p1") for w in range(20)]
+    rows += [(day, "pilot", "declined", "p1") for day in (140, 165, 190, 215)]
+    rows += [(day, "pilot", "declined", "p1") for day in (285, 310, 335, 360)]
+    if accepts_in_the_gap:
+        rows.append((250, "beta", "accepted", "p1"))
+    found = co_innovation_withdrawals(engagements(sorted(rows)), START + 400 * DAY, PARAMS)
+    assert [s.at for s in found] == [START + d * DAY for d in (216, 361)][:signals]
 
 
 def test_three_refusals_after_a_short_unbroken_run_of_acceptances_are_no_withdrawal() -> None:
-    # Twenty acceptances, then three refusals among six: with the uniform prior the past
-    # rate (the 19 decisions before the six) is 1 / 21 and the tail 1.94e-3 < 0.002 (it
-    # fired on healthy accounts); with the prior of ten decisions at 0.2 it is 2 / 29
-    # (tail 5.6e-3), and three refusals are too few anyway.
+    # Twenty acceptances, then three refusals among five from the turn: with the uniform
+    # prior the past rate (the 20 decisions before the turn) is 1 / 22 and the tail
+    # 8.8e-4 < 0.002 (it fired on healthy accounts); with the prior of ten decisions at
+    # 0.2 it is 2 / 30 (tail 2.7e-3), and three refusals are too few anyway.
     pattern = ["accepted"] * 20 + ["declined", "accepted", "declined", "accepted", "declined"]
     pattern += ["accepted"] * 4
     rows = [(7 * w, "beta", status, "p1") for w, status in enumerate(pattern)]

@@ -14,11 +14,16 @@ At each decision (session), with the ``m <= max_recent`` latest within ``recent_
 (business reviews: half of it) holding ``k`` refusals and the ``n0`` before them ``k0``, it
 fires when ``k >= min_refusals``, ``n0 >= min_baseline`` and
 ``P(K >= k | m, (k0 + 1) / (n0 + 2)) < alpha`` (the past rate with a uniform prior). The
-signal is dated the day after that decision. Once per episode (``cooldown_weeks``).
+signal is dated the day after that decision. Once per episode (``cooldown_weeks``); an
+episode lasts while the latest hold ``min_refusals`` refusals, and past that until the
+next yes.
 
 Co-innovation is a withdrawal after a history of acceptance, judged with its own
 settings (``withdrawal_*``): at least ten earlier decisions, four refusals, and the past
-rate ``(k0 + 2) / (n0 + 10)``, a prior of ten decisions at 0.2. With the uniform prior an
+rate ``(k0 + 2) / (n0 + 10)``, a prior of ten decisions at 0.2. Its recent decisions
+start at the turn, the first refusal among them (``from_turn``): invitations are sparse,
+and the acceptances of the weeks before a withdrawal diluted its first four refusals
+until they fired after the quarter, or never. With the uniform prior an
 account that happened to accept its first twenty invitations had a past rate of 1/22,
 and three refusals of six (which an account declining one in ten shows now and then)
 fired; most false alarms on the development portfolio were these.
@@ -72,6 +77,7 @@ def co_innovation_withdrawals(
                 c.withdrawal_prior_rate * c.withdrawal_prior_decisions,
                 c.withdrawal_prior_decisions,
             ),
+            from_turn=True,
         ):
             signals.append(_signal(CO_INNOVATION_WITHDRAWAL, account_id, at[i], evidence))
     return [s for s in _once_per_episode(signals, params) if s.at <= as_of]
@@ -121,8 +127,12 @@ def refusal_runs(
     min_refusals: int | None = None,
     min_baseline: int | None = None,
     prior: tuple[float, float] = (1.0, 2.0),
+    from_turn: bool = False,
 ) -> list[tuple[int, dict[str, float | int]]]:
     """The decisions at which the latest refusals are improbable under the past rate.
+
+    With ``from_turn`` the latest decisions start at their first refusal; the
+    acceptances before it count in the past rate.
 
     Examples
     --------
@@ -138,6 +148,13 @@ def refusal_runs(
     [(11, 3, 0.0291)]
     >>> refusal_runs(at, refused, CeremonyParameters(alpha=0.01), 90)
     []
+
+    From the turn the latest are the three refusals, the nine before them acceptances:
+    ``(1 / 11) ** 3 = 7.5e-4``:
+
+    >>> [(i, e["recent"], round(e["p_value"], 5)) for i, e in
+    ...     refusal_runs(at, refused, CeremonyParameters(alpha=0.01), 90, from_turn=True)]
+    [(11, 3, 0.00075)]
     """
     out: list[tuple[int, dict[str, float | int]]] = []
     in_episode = False
@@ -148,12 +165,17 @@ def refusal_runs(
         first = max(
             int(np.searchsorted(at, at[i] - recent_days * DAY, side="right")), i - p.max_recent + 1
         )
+        if from_turn:
+            # The recent decisions start at the turn (their first refusal): acceptances
+            # before it belong to the past rate, not to the run being tested.
+            first += int(np.argmax(refused[first : i + 1]))
         k, m = int(refused[first : i + 1].sum()), i + 1 - first
         k0, n0 = int(refused[:first].sum()), first
         # An episode lasts while the latest still hold min_refusals refusals: a baseline
         # that has taken the refusals in stops finding them improbable, which does not
-        # end it.
-        in_episode = in_episode and k >= needed
+        # end it. Nor does a refusal: only a yes ends it (a sparse stream of refusals
+        # thins out of the window without the account ever accepting again).
+        in_episode = in_episode and (k >= needed or bool(refused[i]))
         if in_episode or k < needed or n0 < history or not refused[i]:
             continue
         rate = (k0 + prior_refusals) / (n0 + prior_decisions)
