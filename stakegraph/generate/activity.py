@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from stakegraph.dates import DAY
 from stakegraph.generate import vocab
+from stakegraph.generate.people import Person
 from stakegraph.generate.plan import AccountPlan
 from stakegraph.generate.timeline import Timeline
 from stakegraph.generate.volume import ACTIVITY_SHARES, daily_multipliers
@@ -48,6 +49,29 @@ _TEAM_AFFINITY = {
 }
 _TEAM_AFFINITY["business_review"] = _TEAM_AFFINITY["exec_meeting"]
 _MEETING_KINDS = frozenset({"meeting", "exec_meeting", "business_review"})
+
+
+def contact_weight(person: Person, org_id: str, kind: str) -> float:
+    """A contact's weight in the draw of an activity's participants of ``kind``: their
+    engagement times their level's affinity (from their first role at the account),
+    tickets three times likelier for technical functions."""
+    spell = next(s for s in person.spells if s.organization_id == org_id)
+    weight = person.engagement * _LEVEL_AFFINITY[kind][spell.level]
+    if kind == "ticket" and spell.function in _TECHNICAL_FUNCTIONS:
+        weight *= 3.0
+    return weight
+
+
+def expected_contact_weight(person: Person, org_id: str) -> float:
+    """A contact's weight over the account's mix of activities (`ACTIVITY_SHARES`): how
+    much of their side's traffic the activity model gives them, before the draw."""
+    return sum(
+        share * contact_weight(person, org_id, kind)
+        for kind, share in ACTIVITY_SHARES.items()
+        if kind in _LEVEL_AFFINITY
+    )
+
+
 # Below this log-weight a person is out of the account's traffic (cannot even reply).
 _SUPPRESSED_LOG_WEIGHT = -5.0
 _HOME_AWAY_LOG_WEIGHT = math.log(0.01)
@@ -165,14 +189,7 @@ class _AccountBuilder:
         return np.where(away, _HOME_AWAY_LOG_WEIGHT, 0.0)
 
     def _contact_log_weights(self, kind: str) -> FloatArray:
-        affinity = _LEVEL_AFFINITY[kind]
-        weights = []
-        for person in self.contacts:
-            spell = next(s for s in person.spells if s.organization_id == self.plan.id)
-            w = person.engagement * affinity[spell.level]
-            if kind == "ticket" and spell.function in _TECHNICAL_FUNCTIONS:
-                w *= 3.0
-            weights.append(w)
+        weights = [contact_weight(person, self.plan.id, kind) for person in self.contacts]
         return np.log(np.asarray(weights))
 
     def _team_log_weights(self, kind: str) -> FloatArray:

@@ -2,16 +2,18 @@
 
 An account's **key stakeholders** on a day are, as the detectors define them
 (docs/metrics.md, *Key stakeholders*), the people at the top of the account by
-seniority-weighted engagement (here the generator's own engagement weight times the
-detectors' seniority weights, top :data:`KEY_RANKS` of the people in the traffic that
-day, the champion included) and every VP and C-level person.
+seniority-weighted engagement (here the activity model's expected weight of the person
+times the detectors' seniority weights, top :data:`KEY_RANKS` of the people in the
+traffic that day, the champion included) and every VP and C-level person.
 
 - :func:`plant_stakeholder_departure` plants, in a share of the accounts that have a
   planted event, the departure of a key stakeholder who is **not** the champion (a role
   that ends, or a silence), some time after the account's first planted event;
 - :func:`stakeholder_departure_events` records, for ``truth.json``, that planted
-  departure and the natural career departures of key stakeholders (``cause =
-  "career"``). The champion's departures are ``champion_departure`` events.
+  departure, the natural career departures of key stakeholders (``cause =
+  "career"``) and the key stakeholders the pre-churn slide takes out of the traffic
+  (``cause = "pre_churn_slide"``). The champion's departures are ``champion_departure``
+  events.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from stakegraph.generate import vocab
+from stakegraph.generate.activity import expected_contact_weight
 from stakegraph.generate.people import Person
 from stakegraph.generate.plan import (
     EXECUTIVE_WITHDRAWAL,
@@ -29,6 +32,7 @@ from stakegraph.generate.plan import (
     PlannedEvent,
     active_contacts,
 )
+from stakegraph.generate.slide import SLIDE_CAUSE
 from stakegraph.generate.timeline import Timeline
 from stakegraph.vocabulary import STAKEHOLDER_DEPARTURE
 
@@ -54,11 +58,19 @@ _DAYS_AFTER = 90
 
 def key_stakeholders(plan: AccountPlan, day: int) -> list[Person]:
     """The key stakeholders on ``day``: the top :data:`KEY_RANKS` by seniority-weighted
-    engagement among the people in the traffic, then every other executive."""
+    expected traffic among the people in the traffic, then every other executive.
+
+    Expected traffic is the activity model's own weight over its mix of activities
+    (`activity.expected_contact_weight`: engagement times the level's affinity per kind,
+    technical functions on more tickets), not engagement alone, which ranks executives
+    and technical people apart from the traffic the model writes."""
     active = active_contacts(plan, day)
     ranked = sorted(
         active,
-        key=lambda p: (-p.engagement * _SENIORITY.get(p.level_at(day) or "ic", 0.6), p.id),
+        key=lambda p: (
+            -expected_contact_weight(p, plan.id) * _SENIORITY.get(p.level_at(day) or "ic", 0.6),
+            p.id,
+        ),
     )
     top = ranked[:KEY_RANKS]
     executives = [p for p in ranked[KEY_RANKS:] if p.level_at(day) in vocab.EXECUTIVE_LEVELS]
@@ -123,16 +135,26 @@ def plant_stakeholder_departure(
 
 
 def stakeholder_departure_events(plan: AccountPlan, timeline: Timeline) -> list[PlannedEvent]:
-    """Natural departures of key stakeholders (``cause = "career"``).
+    """Natural departures of key stakeholders (``cause = "career"``), and the key
+    stakeholders the pre-churn slide takes out of the traffic (``"pre_churn_slide"``).
 
-    A natural departure (its role ends) is recorded when the person was a key
-    stakeholder the day before and is not the champion. The people the pre-churn slide
-    takes out of the traffic one by one are not recorded person by person: the slide
-    records them as an engagement contraction (docs/generator.md, *Churn pattern*).
+    Either is recorded when the person was a key stakeholder the day before and is not
+    the champion (the champion's are ``champion_departure`` events), nor named by a
+    planted executive withdrawal. A natural departure is a role that ends
+    (``mode = "role_ended"``); the slide's is a silence that lasts until the churn
+    (``mode = "silent"``: the person never appears again, their role stays open), dated
+    on the day the slide drops them, recorded only while the account goes on as before
+    (:func:`_account_goes_on`), like a planted silent departure.
     """
     withdrawn = {p.id for e in plan.events if e.kind == EXECUTIVE_WITHDRAWAL for p in e.persons}
+    leaving = [(person, day, "role_ended", "career") for person, day in plan.departures]
+    leaving += [
+        (person, plan.slide_drops[person.id], "silent", SLIDE_CAUSE)
+        for person in plan.contacts
+        if person.id in plan.slide_drops and _account_goes_on(plan, plan.slide_drops[person.id])
+    ]
     events: list[PlannedEvent] = []
-    for person, day in plan.departures:
+    for person, day, mode, cause in leaving:
         if person is plan.org.champion or person.id in withdrawn:
             continue
         # Like a planted event, with history on both sides to be judged against.
@@ -148,12 +170,21 @@ def stakeholder_departure_events(plan: AccountPlan, timeline: Timeline) -> list[
                 day,
                 person=person,
                 details={
-                    "mode": "role_ended",
+                    "mode": mode,
                     "title": spell.title,
                     "level": person.level_at(day - 1),
                     "rank": key.index(person) + 1,
                 },
-                cause="career",
+                cause=cause,
             )
         )
     return events
+
+
+def _account_goes_on(plan: AccountPlan, day: int) -> bool:
+    """The slide drops someone while the account's traffic still goes on as before: its
+    volume has not started to fall, and no planted bottleneck has taken everyone but one
+    contact out of the traffic. (Once the volume falls, the people it drops go with the
+    account's own contraction, recorded as such when as strong as a planted one.)"""
+    start = plan.churn_decline_start
+    return (start is None or day < start) and (plan.bottleneck is None or day < plan.bottleneck[1])

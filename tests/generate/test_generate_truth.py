@@ -27,6 +27,7 @@ EVENT_KINDS = {
 }
 GRACE = pd.Timedelta(days=3)
 PLANTED, KNOCK_ON, SLIDE, CAREER = "planted", "knock_on", "pre_churn_slide", "career"
+STAKEHOLDER = "stakeholder_departure"
 
 
 def events_of(
@@ -119,7 +120,8 @@ def test_slide_events_follow_the_slide_schedule(pattern_portfolio: LoadedPortfol
 
     The slide starts 240 days before the churn, or at the account's first planted event
     if that is later; contacts drift away 150-260 days before the churn, never before
-    that event. At most one slide event of each kind per account.
+    that event. At most one slide event of each kind per account, but key stakeholders'
+    departures: one per key stakeholder dropped before the slide's volume starts to fall.
     """
     truth = pattern_portfolio.truth
     churns = {r["account_id"]: r["date"] for r in truth["renewals"] if r["outcome"] == "churned"}
@@ -133,9 +135,15 @@ def test_slide_events_follow_the_slide_schedule(pattern_portfolio: LoadedPortfol
         "champion_departure",
         "executive_withdrawal",
         "single_node_bottleneck",
+        "stakeholder_departure",
     }
     assert {e["kind"] for e in slide} == kinds
-    seen = pd.Series([(e["account_id"], e["kind"]) for e in slide]).value_counts()
+    seen = pd.Series(
+        [
+            (e["account_id"], e["kind"], e["person_id"] if e["kind"] == STAKEHOLDER else "")
+            for e in slide
+        ]
+    ).value_counts()
     assert (seen == 1).all()
     for event in slide:
         churn = date.fromisoformat(churns[event["account_id"]])
@@ -155,6 +163,10 @@ def test_slide_events_follow_the_slide_schedule(pattern_portfolio: LoadedPortfol
             assert timedelta(days=150) <= churn - day <= timedelta(days=260) or day == trouble
         if event["kind"] == "champion_departure":
             assert event["details"]["mode"] == "silent"
+        if event["kind"] == STAKEHOLDER:
+            # Dropped while the account went on as before: the volume has not started
+            # to fall (the slide starts at most 240 days before the churn).
+            assert churn - day > timedelta(days=240) and day >= trouble, event
 
 
 def test_events_reference_what_exists(pattern_portfolio: LoadedPortfolio) -> None:
@@ -399,13 +411,14 @@ def test_churn_follows_health(pattern_portfolio: LoadedPortfolio) -> None:
     assert 0.0 < churn_rate_healthy <= 0.2
 
 
-@pytest.mark.parametrize("cause", [PLANTED, CAREER])
+@pytest.mark.parametrize("cause", [PLANTED, CAREER, SLIDE])
 def test_key_stakeholders_who_depart_are_not_the_champion_and_leave_the_traffic(
     pattern_portfolio: LoadedPortfolio, cause: str
 ) -> None:
-    """A key stakeholder's departure (planted, or a natural one of someone key): not the
-    champion, one of the account's top five by engagement or an executive, active before
-    and in no interaction after; a role that ends does so that day."""
+    """A key stakeholder's departure (planted, a natural one of someone key, or the slide
+    taking someone key out of the traffic): not the champion, one of the account's top
+    five by engagement or an executive, active before and in no interaction after; a
+    role that ends does so that day, a silence leaves the role open that day."""
     truth = pattern_portfolio.truth
     roles = pattern_portfolio.roles
     parts = pattern_portfolio.participations
@@ -424,11 +437,17 @@ def test_key_stakeholders_who_depart_are_not_the_champion_and_leave_the_traffic(
         ]
         if details["mode"] == "role_ended":
             assert event["date"] in set(held["end"]), event
+        else:
+            last_end = held["end"].iloc[-1]
+            assert last_end == "" or last_end > event["date"], event
         mine = parts[
             (parts["person_id"] == event["person_id"])
             & (parts["account_id"] == event["account_id"])
         ]
         assert (mine["at"] < at(event["date"]) + GRACE).all(), event
         assert (mine["at"] < at(event["date"])).any(), "was active before"
+    assert departures
     if cause == PLANTED:
         assert {e["details"]["mode"] for e in departures} == {"role_ended", "silent"}
+    if cause == SLIDE:
+        assert {e["details"]["mode"] for e in departures} == {"silent"}
