@@ -6,8 +6,10 @@ loader), not through a store.
 
 Prints precision / recall / median lag per kind, then the backtest AUC and bottom-two
 tiers with every feature and with each family held at zero (only the runs named, if
-any: ``all``, ``beyond-signals``, ``conversation-signals``, ``engagement``). The
-continuous beyond features are not model features (docs/evaluation-log.md, 2026-12-05).
+any: ``all``, ``beyond-signals``, ``conversation-signals``, ``engagement``). Bottom-2
+accounts are of the accounts the scoring weeks' reviews tiered, scored accounts of the
+backtested rows (evaluate's docstring). The continuous beyond features are not model
+features (docs/evaluation-log.md, 2026-12-05).
 """
 
 from __future__ import annotations
@@ -66,7 +68,8 @@ def main(directory: Path, only: list[str]) -> None:
         print(
             f"{name:34s} AUC {risk['auc']:.3f} bottom-2 accounts "
             f"{risk['bottom_two_tiers_account_share']:.3f} churns "
-            f"{risk['bottom_two_tiers_churn_share']:.3f}",
+            f"{risk['bottom_two_tiers_churn_share']:.3f} (scored accounts "
+            f"{risk['bottom_two_tiers_scored_share']:.3f})",
             flush=True,
         )
 

@@ -118,7 +118,7 @@ def backtest_risk(
     renewals: pd.DataFrame | None = None,
     *,
     lead_days: int = 60,
-    train_lead: int = 90 * DAY,
+    train_lead: int | None = None,
     top_factors: int = 3,
     tier_shares: tuple[float, ...] = DEFAULT_TIER_SHARES,
     min_renewals: int = 40,
@@ -145,6 +145,12 @@ def backtest_risk(
         (default: the frames' renewals).
     lead_days : int, keyword-only
         Days before the last renewal at which to score (default 60).
+    train_lead : int, optional, keyword-only
+        How long before each past renewal its training features are taken (default
+        ``lead_days``). Taken at another lead they describe another stage of the run-up
+        to a renewal (the slide before a churn is 30 days further on at 60 days than at
+        90), and the model learns weights for features it is not scored on: on seed 11,
+        training at 90 days and scoring at 60 cost 0.02 of AUC.
     beyond : BeyondFrames, optional, keyword-only
         Usage, ticket categories and engagements for the beyond-conversation features.
     without : tuple of str, keyword-only
@@ -153,10 +159,14 @@ def backtest_risk(
     Returns
     -------
     list of dict
-        As :func:`score_risk`, one per account with a renewal (``analyzed_at``: as of).
+        As :func:`score_risk`, one per account with a renewal (``analyzed_at``: as of),
+        plus ``review_accounts`` and ``review_bottom_two``: how many accounts the
+        scoring week's review tiered, and how many of them it put in tiers 4-5.
     """
     activity = as_activity(frames)
     signal_list = list(signals)
+    if train_lead is None:
+        train_lead = lead_days * DAY
     account_ids, as_of = _scoring_points(
         activity.renewals if renewals is None else renewals, lead_days
     )
@@ -176,6 +186,9 @@ def backtest_risk(
     tiers = np.ones(len(account_ids), dtype=np.int64)
     factors: list[list[dict[str, Any]]] = [[] for _ in account_ids]
     kinds = [""] * len(account_ids)
+    # Per scoring week: the accounts its review tiered, and those in tiers 4-5.
+    reviewed = np.zeros(len(account_ids), dtype=np.int64)
+    reviewed_bottom_two = np.zeros(len(account_ids), dtype=np.int64)
     week = as_of // WEEK
     for scoring_week in np.unique(week):
         rows = np.flatnonzero(week == scoring_week)
@@ -196,19 +209,26 @@ def backtest_risk(
             model, population.iloc[where], segments[rows], top_factors=top_factors
         )
         scores[rows] = week_scores
-        tiers[rows] = _review_tiers(activity, model, population, tier_shares)[where]
+        review_tiers = _review_tiers(activity, model, population, tier_shares)
+        tiers[rows] = review_tiers[where]
+        reviewed[rows] = len(population)
+        reviewed_bottom_two[rows] = int((review_tiers >= 4).sum())
         for position, row in enumerate(rows):
             factors[row] = week_factors[position]
             kinds[row] = model.params(str(segments[row]))[3]
     return [
-        _row(
-            str(account_ids[i]),
-            float(scores[i]),
-            int(tiers[i]),
-            factors[i],
-            int(as_of[i]),
-            kinds[i],
-        )
+        {
+            **_row(
+                str(account_ids[i]),
+                float(scores[i]),
+                int(tiers[i]),
+                factors[i],
+                int(as_of[i]),
+                kinds[i],
+            ),
+            "review_accounts": int(reviewed[i]),
+            "review_bottom_two": int(reviewed_bottom_two[i]),
+        }
         for i in range(len(account_ids))
     ]
 

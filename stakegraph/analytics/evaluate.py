@@ -27,8 +27,16 @@ else). It is only honest if each score was computed before that renewal: scores 
 ``analyzed_at`` is not strictly before the renewal are left out and counted in
 ``risk.scored_after_renewal``. :func:`stakegraph.analytics.backtest.backtest_risk` produces
 such scores (each account as of ``lead_days`` before its last renewal, with a model
-fitted on earlier renewals only). The bottom two tiers' share of accounts and of churned
-accounts is computed on the same scores.
+fitted on earlier renewals only). The bottom two tiers' share of *churned* accounts is
+computed on the same rows: each churn is in tiers 4-5 of the review that tiered it or not.
+Their share of *accounts* is the share of the accounts tiered: where the rows say which
+portfolio review tiered them (``review_accounts``, ``review_bottom_two``: the backtest's
+review of each scoring week), of every account in those reviews, each review counted
+once; otherwise (rows of one review, as :func:`~stakegraph.analytics.risk.score_risk`
+gives) of the rows. The backtested rows are not such a population: they hold every
+churn but only one renewal of each retained account (a third of them churn, where a
+review holds a few accounts 60 days before a churn), so their own share in tiers 4-5 is
+reported apart (``bottom_two_tiers_scored_share``).
 """
 
 from __future__ import annotations
@@ -39,7 +47,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from stakegraph.dates import DAY, parse_instant
+from stakegraph.dates import DAY, WEEK, parse_instant
 from stakegraph.vocabulary import SIGNAL_KINDS
 
 __all__ = [
@@ -85,9 +93,9 @@ def evaluate(
         "median_lag_days", "detected", "planted", "signals"}`` for every kind
         (``recall_by_cause``: recall over the events of each cause, e.g. ``{"planted": x,
         "pre_churn_slide": y}``; ``planted`` counts every event of the kind), and ``"risk": {"auc",
-        "bottom_two_tiers_account_share", "bottom_two_tiers_churn_share", "accounts",
-        "churned", "scored_after_renewal"}``. Precision is NaN without signals, recall
-        NaN without planted events.
+        "bottom_two_tiers_account_share", "bottom_two_tiers_churn_share",
+        "bottom_two_tiers_scored_share", "accounts", "churned", "scored_after_renewal"}``.
+        Precision is NaN without signals, recall NaN without planted events.
 
     Examples
     --------
@@ -192,6 +200,8 @@ def _risk_figures(risk: list[dict[str, Any]], truth: dict[str, Any]) -> dict[str
         if account not in last or at > last[account][0]:
             last[account] = (at, str(renewal["outcome"]))
     scores, churned, tiers = [], [], []
+    # Each scoring week's review: accounts tiered, and those in tiers 4-5.
+    reviews: dict[int, tuple[int, int]] = {}
     after = 0
     for row in risk:
         account = str(row["account_id"])
@@ -205,13 +215,23 @@ def _risk_figures(risk: list[dict[str, Any]], truth: dict[str, Any]) -> dict[str
         scores.append(float(row["risk_score"]))
         churned.append(outcome == "churned")
         tiers.append(int(row["risk_tier"]))
+        if "review_accounts" in row and analyzed is not None:
+            reviews[int(analyzed) // WEEK] = (
+                int(row["review_accounts"]),
+                int(row["review_bottom_two"]),
+            )
     s = np.asarray(scores)
     c = np.asarray(churned, dtype=bool)
     bottom = np.asarray(tiers) >= 4
+    scored_share = float(bottom.mean()) if len(s) else float("nan")
+    reviewed = sum(n for n, _ in reviews.values())
     return {
         "auc": auc(s, c) if len(s) else float("nan"),
-        "bottom_two_tiers_account_share": float(bottom.mean()) if len(s) else float("nan"),
+        "bottom_two_tiers_account_share": (
+            sum(k for _, k in reviews.values()) / reviewed if reviewed else scored_share
+        ),
         "bottom_two_tiers_churn_share": float(bottom[c].mean()) if c.any() else float("nan"),
+        "bottom_two_tiers_scored_share": scored_share,
         "accounts": len(s),
         "churned": int(c.sum()),
         "scored_after_renewal": after,

@@ -6,12 +6,13 @@ Model
 -----
 L2-penalised logistic regression of ``churned`` on the standardized features, fitted on
 renewal history: each past renewal is one example whose features are taken ``lead``
-days (90) before it. A segment with at least ``min_renewals`` renewals and
-``min_churns`` churns gets its own model, partially pooled: its own intercept, and its
-coefficients shrunk towards the pooled model's (``segment_l2``) rather than towards
-zero; otherwise the portfolio's pooled model is used, and without enough history
-anywhere a fixed, documented scorecard (:data:`SCORECARD`) is. The fit is a few dozen
-L-BFGS steps (scipy.optimize); a scikit-learn dependency would buy nothing here.
+days (90) before it (the backtest takes them at its own scoring lead). One model for the
+portfolio: the segments share the coefficients (ridge ``l2`` = 10), and a segment with
+at least ``min_renewals`` renewals has its own intercept offset and its own
+standardization, so its accounts are read against its usual engagement. Without enough
+history (``min_renewals``, ``min_churns``) a fixed, documented scorecard
+(:data:`SCORECARD`) is used. The fit is a few dozen L-BFGS steps (scipy.optimize); a
+scikit-learn dependency would buy nothing here.
 
 Every score lists its ``risk_factors``: each feature's contribution to the logit
 (coefficient times standardized value), largest first.
@@ -137,12 +138,17 @@ class RiskModel:
 
 
 def fit_logistic(
-    x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, prior: np.ndarray | None = None
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    l2: float | np.ndarray = 1.0,
+    prior: np.ndarray | None = None,
 ) -> np.ndarray:
     """L2-penalised logistic regression by L-BFGS; returns ``[intercept, coef...]``.
 
-    The intercept is not penalised. ``x`` should be standardized. The coefficients are
-    shrunk towards ``prior`` (default zero): a segment's model towards the portfolio's.
+    The intercept is not penalised. ``x`` should be standardized. ``l2`` is one penalty
+    for every coefficient or one per column of ``x``; the coefficients are shrunk
+    towards ``prior`` (default zero).
 
     Examples
     --------
@@ -156,15 +162,16 @@ def fit_logistic(
     y = np.asarray(y, dtype=float)
     design = np.column_stack([np.ones(len(x)), x])
     centre = np.zeros(x.shape[1]) if prior is None else np.asarray(prior, dtype=float)
+    penalty = np.broadcast_to(np.asarray(l2, dtype=float), (x.shape[1],))
 
     def loss(beta: np.ndarray) -> tuple[float, np.ndarray]:
         z = design @ beta
         away = beta[1:] - centre
         # log(1 + e^z) - y z, computed stably.
-        value = float(np.sum(np.logaddexp(0.0, z) - y * z)) + 0.5 * l2 * float(away @ away)
+        value = float(np.sum(np.logaddexp(0.0, z) - y * z)) + 0.5 * float(penalty @ (away * away))
         p = 1.0 / (1.0 + np.exp(-z))
         grad = design.T @ (p - y)
-        grad[1:] += l2 * away
+        grad[1:] += penalty * away
         return value, grad
 
     start = np.zeros(design.shape[1])
@@ -182,11 +189,20 @@ def fit_risk_model(
     *,
     min_renewals: int = 40,
     min_churns: int = 8,
-    l2: float = 1.0,
-    segment_l2: float = 10.0,
+    l2: float = 10.0,
+    segment_l2: float = 1.0,
     tier_shares: tuple[float, ...] = DEFAULT_TIER_SHARES,
 ) -> RiskModel:
-    """Per-segment logistic models on renewal examples, pooled or scorecard when thin.
+    """One pooled logistic model on renewal examples, with segment offsets; a scorecard
+    when the history is thin.
+
+    Every segment shares the coefficients; each segment with at least ``min_renewals``
+    renewals has its own intercept (an offset from the portfolio's, ridge
+    ``segment_l2``) and its own standardization, so a feature counts by how far an
+    account is from its segment's usual value (an enterprise account engages more people
+    than a small one whatever its risk). A model per segment was tried: with a few dozen
+    churns a segment cannot pin 20 coefficients, and its scores out of sample were worse
+    than the pooled model's (docs/evaluation-log.md, 2026-12-05).
 
     Parameters
     ----------
@@ -197,19 +213,22 @@ def fit_risk_model(
     segments : numpy.ndarray of str
         Segment of each renewal's account.
     min_renewals, min_churns : int, keyword-only
-        History a segment needs for its own model (defaults 40 and 8); the pooled model
-        needs the same over the portfolio, else the scorecard is used.
+        History the portfolio needs for a fitted model (defaults 40 renewals, 8 churns
+        and 8 others), else the scorecard is used; a segment needs ``min_renewals`` for
+        its own offset and standardization.
     l2 : float, keyword-only
-        Ridge penalty on standardized coefficients (default 1.0).
+        Ridge penalty on the standardized coefficients (default 10.0, measured against
+        1 and 100 on the development portfolio).
     segment_l2 : float, keyword-only
-        Ridge penalty of a segment's coefficients towards the pooled model's (default
-        10.0): a segment has a few dozen churns, too few for 13 free coefficients.
+        Ridge penalty on a segment's offset from the portfolio's intercept (default 1.0).
     tier_shares : tuple of float, keyword-only
         Shares of tiers 1..5 (default 27.5%, 25%, 25%, 12.5%, 10%).
 
     Returns
     -------
     RiskModel
+        ``"*"`` is the portfolio's model (``"pooled"``, or ``"scorecard"``); a segment
+        with its own offset is ``"fitted"``.
     """
     x = features[list(FEATURES)].to_numpy(dtype=float)
     y = np.asarray(churned, dtype=bool)
@@ -220,26 +239,7 @@ def fit_risk_model(
     cutoffs: dict[str, np.ndarray] = {}
     kinds: dict[str, str] = {}
 
-    def fit(mask: np.ndarray, key: str, kind: str) -> None:
-        if kinds.get("*") == "pooled":
-            # Partial pooling: the segment keeps its own base rate, and its coefficients
-            # move away from the portfolio's only as far as its own renewals pull them.
-            mean, scale = means["*"], scales["*"]
-            prior, penalty = coefficients["*"][1:], segment_l2
-        else:
-            mean = x[mask].mean(axis=0)
-            scale = x[mask].std(axis=0)
-            scale = np.where(scale > 1e-9, scale, 1.0)
-            prior, penalty = None, l2
-        beta = fit_logistic((x[mask] - mean) / scale, y[mask], l2=penalty, prior=prior)
-        coefficients[key], means[key], scales[key], kinds[key] = beta, mean, scale, kind
-        scores = _sigmoid(beta[0] + ((x[mask] - mean) / scale) @ beta[1:])
-        cutoffs[key] = _cutoffs(scores, tier_shares)
-
-    everything = np.ones(len(y), dtype=bool)
-    if len(y) >= min_renewals and y.sum() >= min_churns and (~y).sum() >= min_churns:
-        fit(everything, "*", "pooled")
-    else:
+    if not (len(y) >= min_renewals and y.sum() >= min_churns and (~y).sum() >= min_churns):
         coefficients["*"] = np.array([SCORECARD["intercept"], *(SCORECARD[f] for f in FEATURES)])
         means["*"] = np.zeros(len(FEATURES))
         scales["*"] = np.ones(len(FEATURES))
@@ -247,22 +247,34 @@ def fit_risk_model(
         if len(y):
             scores = _sigmoid(coefficients["*"][0] + x @ coefficients["*"][1:])
             cutoffs["*"] = _cutoffs(scores, tier_shares)
-    for segment in sorted({str(s) for s in segments}):
+        return RiskModel(coefficients, means, scales, cutoffs, kinds, len(y))
+
+    means["*"], scales["*"] = _standardization(x)
+    standardized = (x - means["*"]) / scales["*"]
+    own = [s for s in sorted({str(s) for s in segments}) if (segments == s).sum() >= min_renewals]
+    offsets = np.zeros((len(y), len(own)))
+    for j, segment in enumerate(own):
         mask = segments == segment
-        if (
-            mask.sum() >= min_renewals
-            and y[mask].sum() >= min_churns
-            and (~y[mask]).sum() >= min_churns
-        ):
-            fit(mask, segment, "fitted")
-    return RiskModel(
-        coefficients=coefficients,
-        mean=means,
-        scale=scales,
-        cutoffs=cutoffs,
-        kind=kinds,
-        examples=len(y),
-    )
+        means[segment], scales[segment] = _standardization(x[mask])
+        standardized[mask] = (x[mask] - means[segment]) / scales[segment]
+        offsets[mask, j] = 1.0
+    penalty = np.r_[np.full(len(FEATURES), l2), np.full(len(own), segment_l2)]
+    beta = fit_logistic(np.column_stack([standardized, offsets]), y, l2=penalty)
+    shared = beta[: 1 + len(FEATURES)]
+    coefficients["*"], kinds["*"] = shared, "pooled"
+    for j, segment in enumerate(own):
+        coefficients[segment] = np.r_[shared[0] + beta[1 + len(FEATURES) + j], shared[1:]]
+        kinds[segment] = "fitted"
+    for key in coefficients:
+        mask = segments == key if key != "*" else np.ones(len(y), dtype=bool)
+        z = (x[mask] - means[key]) / scales[key]
+        cutoffs[key] = _cutoffs(_sigmoid(coefficients[key][0] + z @ shared[1:]), tier_shares)
+    return RiskModel(coefficients, means, scales, cutoffs, kinds, len(y))
+
+
+def _standardization(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    scale = x.std(axis=0)
+    return x.mean(axis=0), np.where(scale > 1e-9, scale, 1.0)
 
 
 def assign_tiers(

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from stakegraph.analytics.evaluate import auc, evaluate
-from stakegraph.dates import DAY
+from stakegraph.dates import DAY, WEEK
 
 EPOCH_2024 = 1_704_067_200  # 2024-01-01
 
@@ -122,6 +122,26 @@ def test_auc_tiers_and_the_guard_against_scores_after_the_renewal() -> None:
     assert figures["bottom_two_tiers_churn_share"] == 0.5
     late = evaluate([], [{**risk[0], "analyzed_at": june + DAY}], TRUTH)["risk"]
     assert late["scored_after_renewal"] == 1 and late["accounts"] == 0
+
+
+def test_the_account_share_is_of_the_reviews_that_tiered_the_rows() -> None:
+    """Backtested rows name their scoring week's review: the account share is over the
+    accounts those reviews tiered (each review once), not over the rows, which hold every
+    churn; the rows' own share is reported apart."""
+    june = EPOCH_2024 + 152 * DAY
+    week_a, week_b = june - 60 * DAY, june - 60 * DAY - 2 * WEEK
+    risk = [
+        {"account_id": "a1", "risk_score": 0.9, "risk_tier": 5, "analyzed_at": week_a,
+         "review_accounts": 40, "review_bottom_two": 9},
+        {"account_id": "a2", "risk_score": 0.2, "risk_tier": 1, "analyzed_at": week_a,
+         "review_accounts": 40, "review_bottom_two": 9},
+        {"account_id": "a3", "risk_score": 0.4, "risk_tier": 4, "analyzed_at": week_b,
+         "review_accounts": 20, "review_bottom_two": 5},
+    ]  # fmt: skip
+    figures = evaluate([], risk, TRUTH)["risk"]
+    assert figures["bottom_two_tiers_account_share"] == pytest.approx((9 + 5) / (40 + 20))
+    assert figures["bottom_two_tiers_scored_share"] == pytest.approx(2 / 3)
+    assert figures["bottom_two_tiers_churn_share"] == 1.0
 
 
 def test_auc_matches_its_definition() -> None:

@@ -52,35 +52,41 @@ def test_fitted_model_is_monotone_in_a_planted_risk_factor() -> None:
     assert beta[1 + FEATURES.index("contacts_trend")] < 0
 
 
-def test_segment_models_shrink_towards_the_pooled_one() -> None:
-    """Partial pooling: every segment keeps the portfolio's risk factor and its own base
-    rate; a factor only one segment's renewals carry moves that segment's coefficient
-    most, and the others only part of the way from the pooled value towards their own
-    fit. With a huge penalty the segments' slopes are the pooled ones."""
+def test_a_per_column_penalty_shrinks_only_its_column() -> None:
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(1_000, 2))
+    y = rng.random(1_000) < 1 / (1 + np.exp(-(1.5 * x[:, 0] + 1.5 * x[:, 1])))
+    beta = fit_logistic(x, y, l2=np.array([0.0, 1e9]))
+    assert beta[1] > 1.0
+    assert abs(beta[2]) < 1e-3
+
+
+def test_segments_share_the_coefficients_with_their_own_base_rate_and_scale() -> None:
+    """One set of coefficients for the portfolio; a segment keeps its own base rate, and
+    a feature is read against its segment's usual value: enterprise accounts engage more
+    people whatever their risk, so more contacts than smb accounts is not less risk."""
     rng = np.random.default_rng(5)
     n = 900
     features = pd.DataFrame(rng.normal(size=(n, len(FEATURES))), columns=list(FEATURES))
     segments = np.array(["smb", "mid_market", "enterprise"] * (n // 3), dtype=object)
+    enterprise = segments == "enterprise"
+    features.loc[enterprise, "contacts_level"] += 3.0
     base = np.where(segments == "smb", 0.0, -1.5)
-    own = np.where(segments == "enterprise", 2.5 * features["senior_contacts"], 0.0)
-    logit = base - 1.5 * features["contacts_trend"].to_numpy() + own
+    logit = base - 1.5 * features["contacts_trend"].to_numpy()
     churned = rng.random(n) < 1 / (1 + np.exp(-logit))
     model = fit_risk_model(features, churned, segments)
-    trend, senior = 1 + FEATURES.index("contacts_trend"), 1 + FEATURES.index("senior_contacts")
-    pooled = model.coefficients["*"]
     assert {model.kind[k] for k in ("smb", "mid_market", "enterprise")} == {"fitted"}
+    assert model.kind["*"] == "pooled"
     for segment in ("smb", "mid_market", "enterprise"):
-        assert model.coefficients[segment][trend] < -0.5
-        assert np.array_equal(model.mean[segment], model.mean["*"])
+        assert np.array_equal(model.coefficients[segment][1:], model.coefficients["*"][1:])
+    trend = 1 + FEATURES.index("contacts_trend")
+    assert model.coefficients["*"][trend] < -0.5
     assert model.coefficients["smb"][0] > model.coefficients["mid_market"][0] + 0.5
-    assert model.coefficients["enterprise"][senior] > pooled[senior] + 0.3
-    # A segment without that factor lies between its own free fit and the pooled slope.
-    smb = segments == "smb"
-    x = (features[list(FEATURES)].to_numpy()[smb] - model.mean["*"]) / model.scale["*"]
-    free = fit_logistic(x, churned[smb], l2=1.0)[senior]
-    assert min(free, pooled[senior]) < model.coefficients["smb"][senior] < max(free, pooled[senior])
-    rigid = fit_risk_model(features, churned, segments, segment_l2=1e9)
-    assert np.allclose(rigid.coefficients["enterprise"][1:], rigid.coefficients["*"][1:], atol=1e-3)
+    level = FEATURES.index("contacts_level")
+    assert model.mean["enterprise"][level] > model.mean["smb"][level] + 2.5
+    # A segment too small for its own offset and scale is scored by the portfolio's.
+    few = np.where(np.arange(n) < 20, "startup", segments).astype(object)
+    assert "startup" not in fit_risk_model(features, churned, few).coefficients
 
 
 def two_account_frames() -> tuple[Builder, int]:
