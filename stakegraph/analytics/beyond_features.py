@@ -69,8 +69,26 @@ def beyond_features(
         return pd.DataFrame(out)
     usage = _usage_levels(beyond.usage)
     depth = _advanced_share(beyond.usage)
-    tickets = _grouped(beyond.tickets)
-    engagements = _grouped(beyond.engagements)
+    # Each account's arrays are taken out of pandas once: the loop below runs once per
+    # (account, date), and the risk model's training asks for every account at many dates.
+    tickets = {
+        account: (
+            of["at"].to_numpy(np.int64),
+            of["category"].isin(EXIT_TICKET_CATEGORIES).to_numpy(),
+            (of["category"] == "sla").to_numpy(),
+        )
+        for account, of in _grouped(beyond.tickets).items()
+    }
+    engagements = {}
+    for account, of in _grouped(beyond.engagements).items():
+        at = of["at"].to_numpy(np.int64)
+        co = (
+            of["kind"].isin(CO_INNOVATION_KINDS).to_numpy()
+            & of["status"].isin(("accepted", "attended", "declined", "no_show")).to_numpy()
+        )
+        refused = of["status"].isin(("declined", "no_show")).to_numpy()
+        review = of["kind"].isin(BUSINESS_REVIEW_KINDS).to_numpy()
+        engagements[account] = (at[co], refused[co], at[review], refused[review])
     for i, (account, day) in enumerate(zip(accounts, when, strict=True)):
         recent, before = (day - window, day), (day - window - long_window, day - window)
         if account in usage:
@@ -78,25 +96,15 @@ def beyond_features(
         if account in depth:
             out["depth_trend"][i] = _log_ratio(depth[account], recent, before)
         if account in tickets:
-            of = tickets[account]
-            exit_ = of["category"].isin(EXIT_TICKET_CATEGORIES).to_numpy()
-            sla = (of["category"] == "sla").to_numpy()
-            at = of["at"].to_numpy(np.int64)
+            at, exit_, sla = tickets[account]
             out["exit_ticket_shift"][i] = _share_shift(at, exit_, recent, before)
             out["sla_ticket_shift"][i] = _share_shift(at, sla, recent, before)
         if account in engagements:
-            of = engagements[account]
-            at = of["at"].to_numpy(np.int64)
-            co = (
-                of["kind"].isin(CO_INNOVATION_KINDS).to_numpy()
-                & of["status"].isin(("accepted", "attended", "declined", "no_show")).to_numpy()
-            )
-            refused = of["status"].isin(("declined", "no_show")).to_numpy()
+            co_at, co_refused, review_at, review_refused = engagements[account]
             half = (day - long_window // 2, day)
             earlier = (day - long_window - long_window // 2, day - long_window // 2)
-            out["co_innovation_refusals"][i] = _share_shift(at[co], refused[co], half, earlier)
-            review = of["kind"].isin(BUSINESS_REVIEW_KINDS).to_numpy()
-            out["review_refusals"][i] = _share_shift(at[review], refused[review], recent, before)
+            out["co_innovation_refusals"][i] = _share_shift(co_at, co_refused, half, earlier)
+            out["review_refusals"][i] = _share_shift(review_at, review_refused, recent, before)
     return pd.DataFrame(out)
 
 

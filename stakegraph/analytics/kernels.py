@@ -29,6 +29,7 @@ __all__ = [
     "group_sum",
     "herfindahl_index",
     "prefix_sums",
+    "window_medians",
     "window_sums",
 ]
 
@@ -134,6 +135,45 @@ def concatenated_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
     return np.repeat(np.asarray(starts, dtype=np.int64), counts) + offsets
+
+
+def window_medians(
+    values: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Median of ``values[lo[i]:hi[i]]`` for every window ``i`` at once (NaN where empty),
+    and each window's values padded into one row of a matrix (NaN past its end).
+
+    Equal to ``np.median`` of each slice (the mean of the two middle values when a window
+    has an even count), without a call per window: a call costs ~15 us however short the
+    slice, and usage signals take three medians per metric, week and account. The padded
+    matrix lets a caller take a second median over the same windows (a MAD) with
+    :func:`row_medians`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> medians, _ = window_medians(np.array([5.0, 1.0, 3.0, 2.0]), np.array([0, 1, 2]),
+    ...                             np.array([3, 4, 2]))
+    >>> medians
+    array([ 3.,  2., nan])
+    """
+    counts = np.maximum(hi - lo, 0)
+    width = int(counts.max()) if len(counts) else 0
+    positions = lo[:, None] + np.arange(width)[None, :]
+    inside = np.arange(width)[None, :] < counts[:, None]
+    padded = np.where(inside, values[np.clip(positions, 0, max(len(values) - 1, 0))], np.nan)
+    return row_medians(padded, counts), padded
+
+
+def row_medians(padded: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Median of the first ``counts[i]`` values of each row of ``padded`` (NaN where 0);
+    the rest of each row must be NaN (:func:`window_medians`)."""
+    if padded.shape[1] == 0:
+        return np.full(len(counts), np.nan)
+    ordered = np.sort(padded, axis=1)  # NaN sorts last
+    low = np.take_along_axis(ordered, np.maximum((counts - 1) // 2, 0)[:, None], axis=1)[:, 0]
+    high = np.take_along_axis(ordered, np.maximum(counts // 2, 0)[:, None], axis=1)[:, 0]
+    return np.where(counts > 0, (low + high) / 2, np.nan)
 
 
 @dataclass(frozen=True)

@@ -114,11 +114,27 @@ def read_beyond_frames(store: GraphStore, *, until: int) -> BeyondFrames:
 def _beyond_frame(
     store: GraphStore, name: str, columns: tuple[str, ...], until: int
 ) -> pd.DataFrame:
-    frame = store.query_df(name, until=until)
+    frame = _read_by_account(store, name, columns[1:], until=until)
     if frame.empty:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c == "at" else object) for c in columns})
     frame = frame[list(columns)].copy()
     frame["at"] = pd.to_numeric(frame["at"]).astype("int64")
+    return frame
+
+
+def _read_by_account(
+    store: GraphStore, name: str, fields: tuple[str, ...], **params: Any
+) -> pd.DataFrame:
+    """Run a query returning one row per account (its id, and a list of lists holding
+    ``fields`` in order): one row per inner list, ``account_id`` first."""
+    account_ids: list[str] = []
+    items: list[list[Any]] = []
+    for account_id, of_account in store.query_values(name, **params):
+        account_ids.extend([account_id] * len(of_account))
+        items.extend(of_account)
+    columns = list(zip(*items, strict=True)) or [()] * len(fields)
+    frame = pd.DataFrame({name: list(values) for name, values in zip(fields, columns, strict=True)})
+    frame.insert(0, "account_id", account_ids)
     return frame
 
 
@@ -138,19 +154,9 @@ INTERACTION_FIELDS = (
 
 def _read_interactions(store: GraphStore, *, since: int, until: int) -> pd.DataFrame:
     """One row per interaction: ``account_id`` and :data:`INTERACTION_FIELDS`."""
-    account_ids: list[str] = []
-    interactions: list[list[Any]] = []
-    for account_id, of_account in store.query_values(
-        "analytics/read_interactions", since=since, until=until
-    ):
-        account_ids.extend([account_id] * len(of_account))
-        interactions.extend(of_account)
-    columns = list(zip(*interactions, strict=True)) or [()] * len(INTERACTION_FIELDS)
-    raw = pd.DataFrame(
-        {name: list(values) for name, values in zip(INTERACTION_FIELDS, columns, strict=True)}
+    return _read_by_account(
+        store, "analytics/read_interactions", INTERACTION_FIELDS, since=since, until=until
     )
-    raw.insert(1, "account_id", account_ids)
-    return raw
 
 
 def _frame(store: GraphStore, name: str, columns: tuple[str, ...]) -> pd.DataFrame:

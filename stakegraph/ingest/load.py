@@ -1,9 +1,11 @@
 """Writing typed records to the graph store: batched ``UNWIND`` through named queries.
 
 Organizations, people, roles, renewals and who-knows-whom are ``MERGE``d on their keys
-(idempotent, and small). Interactions are the bulk: :func:`load_interactions` ``CREATE``s
-a batch already known to be new, with its account link and participations, in one
-transaction that checks it wrote every relationship it meant to (else it rolls back).
+(idempotent, and small). Interactions, usage and engagements are the bulk:
+:func:`load_interactions` ``CREATE``s a batch already known to be new, with its account
+link and participations, in one transaction that checks it wrote every relationship it
+meant to (else it rolls back); usage and engagements are looked up by id a batch at a time,
+what is new created and what exists updated in place, in one transaction per batch.
 """
 
 from __future__ import annotations
@@ -220,40 +222,80 @@ def engagement_id(engagement: EngagementRow) -> str:
 def load_engagements(
     store: GraphStore, engagements: Sequence[EngagementRow], *, run_id: str
 ) -> WriteSummary:
-    """MERGE engagements (id :func:`engagement_id`) and ``HAD_ENGAGEMENT``."""
-    rows = [
-        {
-            "id": engagement_id(e),
-            "account_id": e.account_id,
-            "kind": e.kind,
-            "status": e.status,
-            "date": e.date,
-            "date_epoch": epoch_seconds(e.date),
-            "person_id": e.person_id,
-            "our_person_id": e.our_person_id,
-        }
-        for e in engagements
-    ]
-    return _merge(store, "ingest/merge_engagements", rows, run_id=run_id)
+    """Write engagements (id :func:`engagement_id`) with ``HAD_ENGAGEMENT``: created when
+    new, their status and host updated in place when already in the store."""
+
+    def new_row(key: str, e: EngagementRow) -> list[Any]:
+        return [
+            key,
+            e.account_id,
+            e.kind,
+            e.status,
+            e.date,
+            epoch_seconds(e.date),
+            e.person_id,
+            e.our_person_id,
+        ]
+
+    def known_row(element_id: str, e: EngagementRow) -> list[Any]:
+        return [element_id, e.status, e.our_person_id]
+
+    return _create_or_update(
+        store,
+        "engagements",
+        [(engagement_id(e), e) for e in engagements],
+        run_id=run_id,
+        new_row=new_row,
+        known_row=known_row,
+    )
 
 
-def load_usage(store: GraphStore, usage: Sequence[UsageRow], *, run_id: str) -> WriteSummary:
-    """MERGE usage measurements (id ``<account_id>|<metric>|<date>|<person_id or empty>``)
-    and ``HAD_USAGE``: a re-run, or the same measurement sent again, updates in place."""
-    rows = [
-        {
-            "id": f"{u.account_id}|{u.metric}|{u.date.isoformat()}|{u.person_id or ''}",
-            "account_id": u.account_id,
-            "metric": u.metric,
-            "date": u.date,
-            "date_epoch": epoch_seconds(u.date),
-            "value": u.value,
-            "person_id": u.person_id,
-            "tier": u.tier,
-        }
-        for u in usage
-    ]
-    return _merge(store, "ingest/merge_usage", rows, run_id=run_id)
+def usage_id(usage: UsageRow) -> str:
+    """``<account_id>|<metric>|<date>|<person_id or empty>``: the key of a measurement."""
+    return "|".join((usage.account_id, usage.metric, usage.date.isoformat(), usage.person_id or ""))
+
+
+def load_usage(
+    store: GraphStore,
+    usage: Sequence[UsageRow],
+    *,
+    run_id: str,
+    element_ids: Mapping[tuple[str, str], str],
+) -> WriteSummary:
+    """Write usage measurements (id :func:`usage_id`, unique) with ``HAD_USAGE``: created
+    when new, their value and tier updated in place when already in the store (a re-run,
+    or the same measurement sent again).
+
+    Parameters
+    ----------
+    element_ids
+        Element id of every account, by ``("Organization", id)``.
+    """
+
+    def new_row(key: str, u: UsageRow) -> list[Any]:
+        return [
+            key,
+            u.account_id,
+            element_ids["Organization", u.account_id],
+            u.metric,
+            u.date,
+            epoch_seconds(u.date),
+            u.value,
+            u.person_id,
+            u.tier,
+        ]
+
+    def known_row(element_id: str, u: UsageRow) -> list[Any]:
+        return [element_id, u.value, u.tier]
+
+    return _create_or_update(
+        store,
+        "usage",
+        [(usage_id(u), u) for u in usage],
+        run_id=run_id,
+        new_row=new_row,
+        known_row=known_row,
+    )
 
 
 def load_knows(store: GraphStore, pairs: Sequence[KnowsRow], *, run_id: str) -> WriteSummary:
@@ -418,6 +460,55 @@ def _merge(
     total = WriteSummary()
     for batch in _batches(rows, _MERGE_BATCH):
         total += store.write(name, rows=batch, run_id=run_id)
+    return total
+
+
+def _create_or_update(
+    store: GraphStore,
+    kind: str,
+    keyed: Sequence[tuple[str, T]],
+    *,
+    run_id: str,
+    new_row: Callable[[str, T], list[Any]],
+    known_row: Callable[[str, T], list[Any]],
+) -> WriteSummary:
+    """Write records with unique ids and one account link each, a batch per transaction:
+    ``ingest/find_<kind>`` looks the batch's ids up, ``ingest/create_<kind>`` creates the
+    new ones (``new_row(id, record)``) with their link, ``ingest/update_<kind>`` sets the
+    others (``known_row(element id, record)``).
+
+    A ``MERGE`` per row took a lock and, on ArcadeDB, walked the account's links for each
+    row (an account holds thousands): 5x slower there on an empty store, 30x on a re-run.
+    A killed import leaves whole batches, which the re-run finds and updates.
+
+    Raises
+    ------
+    LoadError
+        When a batch did not create every node and link it meant to (it is rolled back).
+    """
+    total = WriteSummary()
+    for batch in _batches(list(keyed), _MERGE_BATCH):
+
+        def work(
+            tx: neo4j.ManagedTransaction, batch: list[tuple[str, T]] = batch
+        ) -> list[neo4j.SummaryCounters]:
+            found = _run(store, tx, f"ingest/find_{kind}", ids=[key for key, _ in batch])
+            present = {row["id"]: row["element_id"] for row in found}
+            new = [new_row(key, item) for key, item in batch if key not in present]
+            known = [known_row(present[key], item) for key, item in batch if key in present]
+            created = _run(store, tx, f"ingest/create_{kind}", rows=new, run_id=run_id)
+            counters = created.consume().counters
+            if counters.nodes_created != len(new) or counters.relationships_created != len(new):
+                raise LoadError(
+                    f"a batch of {len(new)} new {kind} created {counters.nodes_created} nodes "
+                    f"and {counters.relationships_created} relationships instead of "
+                    f"{len(new)} each; was the store changed during the import?"
+                )
+            updated = _run(store, tx, f"ingest/update_{kind}", rows=known, run_id=run_id)
+            return [counters, updated.consume().counters]
+
+        for counters in _execute_write(store, work):
+            total += WriteSummary.of(counters)
     return total
 
 

@@ -35,6 +35,7 @@ from stakegraph.ingest.load import (
     load_usage,
     set_reply_latencies,
     start_import_run,
+    usage_id,
 )
 from stakegraph.ingest.read import (
     ImportFile,
@@ -151,9 +152,12 @@ def import_directory(
             store, run_id=run_id, source=str(path.resolve()), started_epoch=int(time.time())
         )
         run.load_entities()
+        run.lap("entities")
         run.import_interactions(files["interactions"], line_counts["interactions"])
+        run.lap("interactions")
         if "usage" in files:
             run.import_usage(files["usage"])
+            run.lap("usage")
     except BaseException:
         rejects.close()
         try:
@@ -207,6 +211,14 @@ class _Run:
         self.knows: list[KnowsRow] = []
         self.engagements: list[EngagementRow] = []
         self.people_in_store: dict[str, str | None] = {}
+        self.stage_seconds: dict[str, float] = {}
+        self._lap_started = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        """Close the timing of a phase (for the report) and start the next."""
+        now = time.perf_counter()
+        self.stage_seconds[stage] = now - self._lap_started
+        self._lap_started = now
 
     # --- organizations, people, roles, renewals, knows ----------------------------------------
 
@@ -304,7 +316,7 @@ class _Run:
         now = get_store_directory(self.store)
         directory = Directory.build(now.organizations, now.people)
         tally = self._tally(item)
-        seen: set[tuple[str, str, str, str]] = set()
+        seen: set[str] = set()
         unknown: set[str] = set()
         for chunk in read_rows(item, chunk_size=self.batch_size):
             unknown |= self._unknown_columns(item, chunk)
@@ -312,14 +324,16 @@ class _Run:
             result = transform_usage(chunk, directory=directory)
             fresh = []
             for row in result.records:
-                key = (row.account_id, row.metric, row.date.isoformat(), row.person_id or "")
+                key = usage_id(row)
                 if key not in seen:
                     seen.add(key)
                     fresh.append(row)
             tally.rejected += len(result.errors)
             tally.duplicates += len(result.records) - len(fresh)
             self.rejects.write(result.errors)
-            self._written(load_usage(self.store, fresh, run_id=self.run_id))
+            self._written(
+                load_usage(self.store, fresh, run_id=self.run_id, element_ids=now.element_ids)
+            )
             self.progress("usage", tally.read, None)
         self._warn_columns(item, unknown)
 
@@ -532,6 +546,7 @@ class _Run:
             warnings=self.warnings.final(),
             first_rejects=tuple(self.rejects.first),
             seconds=seconds,
+            stage_seconds=dict(self.stage_seconds),
         )
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -54,6 +54,17 @@ class ImportReport:
     warnings: tuple[str, ...]
     seconds: float
     first_rejects: tuple[RowError, ...] = ()
+    #: Wall-clock seconds of each phase: ``entities`` (organizations, people, roles,
+    #: renewals, knows, engagements read, validated and written), ``interactions`` (read,
+    #: validated and written, with the reply latencies found late) and ``usage``.
+    stage_seconds: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def interactions_per_second(self) -> float | None:
+        """New interactions per second of the interactions phase alone (None if it did
+        not run or took no measurable time)."""
+        seconds = self.stage_seconds.get("interactions")
+        return self.interactions_created / seconds if seconds else None
 
     @property
     def rows_read(self) -> int:

@@ -182,6 +182,34 @@ def test_usage_and_ticket_fields_land_and_a_rerun_changes_nothing(
 
 
 @pytest.mark.store
+def test_usage_cut_short_and_imported_again_holds_each_measurement_once_updated(
+    clean_store: GraphStore, tmp_path: Path
+) -> None:
+    # What a killed import left: its first measurements, one with an older value.
+    first = USAGE.splitlines()[:3]
+    first[1] = first[1].replace(",40,", ",39,")
+    partial = full_import(tmp_path / "partial", interactions=TICKETS, usage="\n".join(first))
+    import_directory(clean_store, partial, rejects_dir=tmp_path)
+    assert rows(clean_store, "MATCH (u:Usage) RETURN count(u)") == {(2,)}
+
+    data = full_import(tmp_path / "in", interactions=TICKETS, usage=USAGE)
+    report = import_directory(clean_store, data, rejects_dir=tmp_path)
+    assert report.file("usage").rows_loaded == 4
+    assert rows(
+        clean_store,
+        "MATCH (a:Account)-[:HAD_USAGE]->(u:Usage) RETURN a.id, u.metric, u.date_epoch, u.value",
+    ) == {
+        ("acme", "active_users", 1714953600, 40.0),
+        ("acme", "active_users", 1715558400, 38.0),
+        ("acme", "feature:reports", 1714953600, 12.0),
+        ("globex", "seats_used", 1714953600, 5.0),
+    }
+    assert rows(clean_store, "MATCH (u:Usage) RETURN count(u)") == {(4,)}
+    assert rows(clean_store, "MATCH ()-[h:HAD_USAGE]->() RETURN count(h)") == {(4,)}
+    assert rows(clean_store, "MATCH (u:Usage) RETURN count(DISTINCT u.import_run)") == {(1,)}
+
+
+@pytest.mark.store
 def test_a_bad_rule_table_stops_the_import_naming_it(
     clean_store: GraphStore, tmp_path: Path
 ) -> None:

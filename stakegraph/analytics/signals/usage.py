@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from stakegraph.analytics.kernels import row_medians, window_medians
 from stakegraph.analytics.signals.beyond_tables import BeyondFrames, by_account, week_ends
 from stakegraph.analytics.signals.episodes import first_of_episodes
 from stakegraph.analytics.signals.parameters import SignalParameters, UsageParameters
@@ -112,12 +113,18 @@ def feature_depth_regressions(
         adv = table[advanced].to_numpy(float)
         ends = week_ends(int(at[0]), as_of)
         worst = None
+        # At least two advanced features in use in the baseline (one besides the one left out).
+        used = _advanced_in_use(at, adv, ends, p)
         for left_out in [None, *range(len(advanced))]:
             kept = adv.sum(axis=1) - (0.0 if left_out is None else adv[:, left_out])
             rest = total - (0.0 if left_out is None else adv[:, left_out])
             share = np.log(np.maximum(kept, 1e-9) / np.maximum(rest, 1e-9) + 1e-3)
             r, sd = window_log_ratio(at, share, ends, p)
-            r = np.where(_in_use(at, adv, ends, p, left_out), r, np.nan)
+            if left_out is None:
+                in_use = used.sum(axis=1) >= 2
+            else:
+                in_use = used.sum(axis=1) - used[:, left_out] >= 1
+            r = np.where(in_use, r, np.nan)
             ok = (r <= np.log(p.max_depth_ratio)) & (r <= -p.noise_sds * sd)
             worst = ok if worst is None else worst & ok
             if left_out is None:
@@ -165,15 +172,12 @@ def window_log_ratio(
     lo = np.searchsorted(at, ends - recent - baseline)
     mid = np.searchsorted(at, ends - recent)
     hi = np.searchsorted(at, ends)
-    r = np.full(len(ends), np.nan)
-    sd = np.full(len(ends), np.nan)
-    for i in range(len(ends)):
-        if mid[i] - lo[i] < p.min_baseline or hi[i] <= mid[i]:
-            continue
-        base = logs[lo[i] : mid[i]]
-        centre = float(np.median(base))
-        r[i] = float(np.median(logs[mid[i] : hi[i]])) - centre
-        sd[i] = 1.4826 * float(np.median(np.abs(base - centre)))
+    centre, base = window_medians(logs, lo, mid)
+    recent_median, _ = window_medians(logs, mid, hi)
+    deviations = row_medians(np.abs(base - centre[:, None]), mid - lo)
+    judged = (mid - lo >= p.min_baseline) & (hi > mid)
+    r = np.where(judged, recent_median - centre, np.nan)
+    sd = np.where(judged, 1.4826 * deviations, np.nan)
     return r, sd
 
 
@@ -201,20 +205,13 @@ def _usage_series(rows: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]
     return out
 
 
-def _in_use(
-    at: np.ndarray, adv: np.ndarray, ends: np.ndarray, p: UsageParameters, left_out: int | None
+def _advanced_in_use(
+    at: np.ndarray, adv: np.ndarray, ends: np.ndarray, p: UsageParameters
 ) -> np.ndarray:
-    """Where at least two advanced features (besides the one left out) were in use in the
-    baseline (a median above zero)."""
+    """Per as-of date (rows) and advanced feature (columns): in use in the baseline (its
+    median above zero)."""
     recent, baseline = p.recent_weeks * WEEK, p.baseline_weeks * WEEK
     lo = np.searchsorted(at, ends - recent - baseline)
     mid = np.searchsorted(at, ends - recent)
-    out = np.zeros(len(ends), dtype=bool)
-    for i in range(len(ends)):
-        if mid[i] <= lo[i]:
-            continue
-        used = np.median(adv[lo[i] : mid[i]], axis=0) > 0
-        if left_out is not None:
-            used[left_out] = False
-        out[i] = used.sum() >= (2 if left_out is None else 1)
-    return out
+    used = [window_medians(adv[:, j], lo, mid)[0] > 0 for j in range(adv.shape[1])]
+    return np.column_stack(used) if used else np.zeros((len(ends), 0), dtype=bool)

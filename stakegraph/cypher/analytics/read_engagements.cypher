@@ -1,7 +1,7 @@
 // Every engagement (engagements.csv) before $until (epoch seconds), for the co-innovation
-// and business-review signals.
+// and business-review signals: one row per account, each engagement a list
+// [kind, at, status, person_id] (the order of ENGAGEMENT_FRAME_COLUMNS after account_id).
 // params: $until
 MATCH (a:Account)-[:HAD_ENGAGEMENT]->(e:Engagement)
 WHERE e.date_epoch < $until
-RETURN a.id AS account_id, e.kind AS kind, e.date_epoch AS at, e.status AS status,
-       e.person_id AS person_id
+RETURN a.id AS account_id, collect([e.kind, e.date_epoch, e.status, e.person_id]) AS engagements
