@@ -147,10 +147,8 @@ def backtest_risk(
         Days before the last renewal at which to score (default 60).
     train_lead : int, optional, keyword-only
         How long before each past renewal its training features are taken (default
-        ``lead_days``). Taken at another lead they describe another stage of the run-up
-        to a renewal (the slide before a churn is 30 days further on at 60 days than at
-        90), and the model learns weights for features it is not scored on: on seed 11,
-        training at 90 days and scoring at 60 cost 0.02 of AUC.
+        ``lead_days``): at another lead they describe another stage of the run-up to a
+        renewal (on seed 11, training at 90 days and scoring at 60 cost 0.02 of AUC).
     beyond : BeyondFrames, optional, keyword-only
         Usage, ticket categories and engagements for the beyond-conversation features.
     without : tuple of str, keyword-only
@@ -179,16 +177,9 @@ def backtest_risk(
     # Each scoring week's portfolio review: every account still a customer then, scored
     # by that week's model; the accounts scored that week are tiered within it.
     review = _review_features(activity, signal_list, account_ids, as_of, beyond=beyond)
-    for name in without:
-        train_features[name] = 0.0
-        review[name] = 0.0
-    scores = np.zeros(len(account_ids))
-    tiers = np.ones(len(account_ids), dtype=np.int64)
-    factors: list[list[dict[str, Any]]] = [[] for _ in account_ids]
-    kinds = [""] * len(account_ids)
-    # Per scoring week: the accounts its review tiered, and those in tiers 4-5.
-    reviewed = np.zeros(len(account_ids), dtype=np.int64)
-    reviewed_bottom_two = np.zeros(len(account_ids), dtype=np.int64)
+    train_features[list(without)] = 0.0
+    review[list(without)] = 0.0
+    out: list[dict[str, Any]] = [{} for _ in account_ids]
     week = as_of // WEEK
     for scoring_week in np.unique(week):
         rows = np.flatnonzero(week == scoring_week)
@@ -208,29 +199,19 @@ def backtest_risk(
         week_scores, week_factors = score_rows(
             model, population.iloc[where], segments[rows], top_factors=top_factors
         )
-        scores[rows] = week_scores
         review_tiers = _review_tiers(activity, model, population, tier_shares)
-        tiers[rows] = review_tiers[where]
-        reviewed[rows] = len(population)
-        reviewed_bottom_two[rows] = int((review_tiers >= 4).sum())
+        # The review's own counts: the accounts it tiered, and those in tiers 4-5.
+        bottom_two = int((review_tiers >= 4).sum())
         for position, row in enumerate(rows):
-            factors[row] = week_factors[position]
-            kinds[row] = model.params(str(segments[row]))[3]
-    return [
-        {
-            **_row(
-                str(account_ids[i]),
-                float(scores[i]),
-                int(tiers[i]),
-                factors[i],
-                int(as_of[i]),
-                kinds[i],
-            ),
-            "review_accounts": int(reviewed[i]),
-            "review_bottom_two": int(reviewed_bottom_two[i]),
-        }
-        for i in range(len(account_ids))
-    ]
+            out[row] = _row(
+                str(account_ids[row]),
+                float(week_scores[position]),
+                int(review_tiers[where[position]]),
+                week_factors[position],
+                int(as_of[row]),
+                model.params(str(segments[row]))[3],
+            ) | {"review_accounts": len(population), "review_bottom_two": bottom_two}
+    return out
 
 
 def _row(
