@@ -133,7 +133,9 @@ def _read_by_account(
         account_ids.extend([account_id] * len(of_account))
         items.extend(of_account)
     columns = list(zip(*items, strict=True)) or [()] * len(fields)
-    frame = pd.DataFrame({name: list(values) for name, values in zip(fields, columns, strict=True)})
+    frame = pd.DataFrame(
+        {field: list(values) for field, values in zip(fields, columns, strict=True)}
+    )
     frame.insert(0, "account_id", account_ids)
     return frame
 
