@@ -48,11 +48,14 @@ def executive_withdrawals(
     The executives' silence in the conversations fires alone when both of its tails are
     below ``executive.alpha``. With business reviews (``reviews``), their absence from
     the reviews held since they last came (each against their own attendance rate, see
-    :mod:`.reviews`) is combined with it by Fisher's method, and the combination fires
-    below the same level: a VP seen on a few emails a month who came to every review and
-    misses the next is found at that review, not months later. The review evidence only
-    adds to the conversations' (it counts when every regular review executive missed the
-    reviews since; the silence must still be longer than an ordinary one).
+    :mod:`.reviews`) multiplies the tail ``max(P_account, P_time)``: both are the chance
+    of an absence, and under independence their product is the chance of being absent
+    from both. That fires below the same level: a VP seen on a few emails a month who
+    came to every review and misses the next ones is found then, not months later. The
+    review evidence only adds to the conversations' (it counts when every regular review
+    executive missed the reviews since; the silence must still be longer than an
+    ordinary one). Nothing is raised more than ``executive.max_silence_weeks`` after the
+    executives' last appearance.
 
     Parameters
     ----------
@@ -177,12 +180,12 @@ def _with_each_executive(
 
     Every executive named is tested with the silence test of :mod:`.silence` on their own
     appearances, per kind of interaction (their share of the account's meetings, calls
-    and emails), ``p = max(P_account, P_time)``, combined by Fisher's method with their
-    absence from the business reviews held since they last came when they were a regular
-    there (:mod:`.reviews`); Holm's step-down over the signal's
-    executives controls the family-wise error: ``withdrawn`` are those whose adjusted p
-    is below ``executive.alpha``. The evidence keeps, per executive, what they used to do
-    (their meetings, calls and emails in the baseline before their last appearance).
+    and emails), ``p = max(P_account, P_time)``, times the chance of their absence from the
+    business reviews held since they last came when they were a regular there
+    (:mod:`.reviews`); Holm's step-down over the signal's executives controls the
+    family-wise error: ``withdrawn`` are those whose adjusted p is below
+    ``executive.alpha``. The evidence keeps, per executive, what they used to do (their
+    meetings, calls and emails in the baseline before their last appearance).
     """
     if not signals:
         return signals

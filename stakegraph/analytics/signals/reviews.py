@@ -9,8 +9,8 @@ test on their conversations.
 A review is *held* on a date when someone of the account attended it. For executive
 ``e`` judged at time ``t``: after the first review they attended, ``n`` were held up to
 their last attended one and they came to ``a`` of them; ``k`` more were held since, before
-``t``, without them. Their attendance rate has a Beta prior (mean ``prior_attendance``,
-weight ``prior_weight`` reviews: executives who come to reviews mostly keep coming) and
+``t``, without them. Their attendance rate has a Beta prior (``prior``: its mean, and
+its weight in reviews; executives who come to reviews mostly keep coming) and
 the chance of missing ``k`` in a row is the beta-binomial's
 ``B(alpha + a, beta + n - a + k) / B(alpha + a, beta + n - a)``. Counting from the review
 after the first one keeps the first attendance, which made them a regular, out of the
