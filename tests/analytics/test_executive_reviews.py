@@ -132,6 +132,10 @@ def test_executives_who_stop_coming_to_the_reviews_withdraw_at_the_reviews() -> 
     assert evidence["p_value_reviews"] < 1e-3
     assert {d["person_id"] for d in evidence["each_executive"]} == {"vp1", "ceo"}
     assert all(d["reviews_missed"] >= 2 for d in evidence["each_executive"])
+    missed = evidence["reviews_missed"]
+    assert withdrawal.summary.endswith(
+        f"They missed the last {missed} business reviews they used to attend."
+    )
 
 
 def test_executives_still_at_the_reviews_raise_nothing() -> None:
