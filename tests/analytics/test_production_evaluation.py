@@ -34,7 +34,9 @@ SEED = 5
 FLOORS: dict[str, tuple[float, float] | None] = {
     "single_node_bottleneck": (0.6, 0.7),
     "champion_departure": (0.7, 0.8),
-    "executive_withdrawal": (0.45, 0.45),
+    # Measured here with the file loader: 0.78 / 0.58 of 12 (0.64 / 0.58 before the
+    # reviews and the 13-week limit of 2026-12-06).
+    "executive_withdrawal": (0.6, 0.45),
     "response_latency_inflation": (0.7, 0.7),
     "engagement_contraction": (0.6, 0.6),
     "stakeholder_departure": (0.3, 0.3),

@@ -22,6 +22,7 @@ from stakegraph.analytics.signals.executive import executive_withdrawals
 from stakegraph.analytics.signals.latency import response_latency_inflations
 from stakegraph.analytics.signals.parameters import SignalParameters
 from stakegraph.analytics.signals.record import Signal
+from stakegraph.analytics.signals.reviews import ReviewAttendance
 from stakegraph.analytics.signals.silence import account_dark
 from stakegraph.analytics.signals.stakeholders import stakeholder_departures
 from stakegraph.analytics.signals.tables import WeeklyTables
@@ -122,10 +123,7 @@ def detect_signals(
         activity = prepare_activity(_before(frames, as_of), bulk_threshold=bulk_threshold)
         role_frame = frames.roles if roles is None else roles
     tables = WeeklyTables.build(activity, role_frame, as_of=as_of)
-    signals: list[Signal] = []
-    for kind, detector in DETECTORS.items():
-        if kind in kinds and tables is not None:
-            signals += detector(tables, params)
+    seen = None
     if beyond is not None:
         seen = beyond.before(as_of)
         seen = BeyondFrames(
@@ -133,6 +131,18 @@ def detect_signals(
             tickets=seen.tickets,
             engagements=mark_executives(seen.engagements, role_frame),
         )
+    signals: list[Signal] = []
+    for kind, detector in DETECTORS.items():
+        if kind not in kinds or tables is None:
+            continue
+        if kind == EXECUTIVE_WITHDRAWAL and seen is not None:
+            # The executives' own rhythm at business reviews (engagements) adds to their
+            # silence in the conversations.
+            reviews = ReviewAttendance.of(seen.engagements)
+            signals += executive_withdrawals(tables, params, reviews)
+        else:
+            signals += detector(tables, params)
+    if seen is not None:
         for kind, beyond_detector in BEYOND_DETECTORS.items():
             if kind in kinds:
                 signals += beyond_detector(seen, as_of, params)

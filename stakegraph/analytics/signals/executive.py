@@ -19,6 +19,7 @@ import pandas as pd
 from stakegraph.analytics.signals.episodes import first_of_silences
 from stakegraph.analytics.signals.parameters import SignalParameters
 from stakegraph.analytics.signals.record import Signal, clip_severity
+from stakegraph.analytics.signals.reviews import ReviewAttendance
 from stakegraph.analytics.signals.silence import (
     Appearances,
     SilenceTest,
@@ -39,8 +40,22 @@ __all__ = [
 ]
 
 
-def executive_withdrawals(tables: WeeklyTables, params: SignalParameters) -> list[Signal]:
+def executive_withdrawals(
+    tables: WeeklyTables, params: SignalParameters, reviews: ReviewAttendance | None = None
+) -> list[Signal]:
     """VP and C-level people of theirs stop appearing, relative to their prior share.
+
+    The executives' silence in the conversations fires alone when both of its tails are
+    below ``executive.alpha``. With business reviews (``reviews``), their absence from
+    the reviews held since they last came (each against their own attendance rate, see
+    :mod:`.reviews`) multiplies the tail ``max(P_account, P_time)``: both are the chance
+    of an absence, and under independence their product is the chance of being absent
+    from both. That fires below the same level: a VP seen on a few emails a month who
+    came to every review and misses the next ones is found then, not months later. The
+    review evidence only adds to the conversations' (it counts when every regular review
+    executive missed the reviews since; the silence must still be longer than an
+    ordinary one). Nothing is raised more than ``executive.max_silence_weeks`` after the
+    executives' last appearance.
 
     Parameters
     ----------
@@ -49,6 +64,8 @@ def executive_withdrawals(tables: WeeklyTables, params: SignalParameters) -> lis
         the executives who stay are judged on their own appearances; when none stays,
         every executive's silence stands.
     params : SignalParameters
+    reviews : ReviewAttendance, optional
+        The executives' attendance of the account's business reviews (default none).
 
     Returns
     -------
@@ -77,8 +94,14 @@ def executive_withdrawals(tables: WeeklyTables, params: SignalParameters) -> lis
         params=params,
         alpha=params.executive.alpha,
     )
+    p_reviews, missed = _review_p_values(tables, reviews, test, account_idx, week_idx, params)
+    combined = np.maximum(test.p_account, test.p_time) * p_reviews
+    # A silence that becomes improbable only months after the executives were last seen
+    # (people seen a few times a year) is old news by then: the stakeholder rule.
+    stale = test.covered_until - test.last_seen > params.executive.max_silence_weeks * WEEK
     fire = (
-        test.fire
+        (test.fire | (test.extraordinary & (combined < params.executive.alpha)))
+        & ~stale
         & (test.own_count >= params.executive.min_interactions)
         & ~narrowed_during_silence(tables, account_idx, week_idx, test.last_seen, params=params)
     )
@@ -94,21 +117,75 @@ def executive_withdrawals(tables: WeeklyTables, params: SignalParameters) -> lis
     for account, week, _account, position in episodes:
         candidate = int(fired[position])
         key = int(keys[candidate])
-        signals.append(_withdrawal(tables, presence, test, candidate, key, account, week, params))
-    return _with_each_executive(tables, signals, params)
+        signal = _withdrawal(tables, presence, test, candidate, key, account, week, params)
+        if missed[candidate] > 0:
+            signal = _with_reviews(signal, float(p_reviews[candidate]), int(missed[candidate]))
+        signals.append(signal)
+    return _with_each_executive(tables, signals, params, reviews)
+
+
+def _review_p_values(
+    tables: WeeklyTables,
+    reviews: ReviewAttendance | None,
+    test: SilenceTest,
+    account_idx: np.ndarray,
+    week_idx: np.ndarray,
+    params: SignalParameters,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per candidate: the joint p of the regular review executives' absences and the
+    fewest reviews they missed (1 and 0 where the review evidence says nothing)."""
+    p_reviews = np.ones(len(account_idx))
+    missed = np.zeros(len(account_idx), dtype=np.int64)
+    if reviews is None or not reviews.held:
+        return p_reviews, missed
+    # Only where the conversations' silence could still fire: the rest cannot change.
+    open_ = test.extraordinary & ~test.fire & (test.own_count >= params.executive.min_interactions)
+    ends: dict[str, list[tuple[str, int]]] = {}
+    for (org, person), end in last_role_ends(tables.roles).items():
+        ends.setdefault(org, []).append((person, end))
+    for candidate in np.flatnonzero(open_):
+        account_id = tables.account_id(int(account_idx[candidate]))
+        if account_id not in reviews.held:
+            continue
+        at = int(tables.grid.end_of(int(week_idx[candidate])))
+        leaving = [person for person, end in ends.get(account_id, []) if end <= at]
+        p_reviews[candidate], missed[candidate] = reviews.joint_p_value(
+            account_id,
+            at,
+            min_attended=params.executive.min_reviews,
+            prior=(params.executive.review_prior_attendance, params.executive.review_prior_weight),
+            leaving=leaving,
+        )
+    return p_reviews, missed
+
+
+def _with_reviews(signal: Signal, p_value: float, missed: int) -> Signal:
+    return Signal(
+        kind=signal.kind,
+        account_id=signal.account_id,
+        at=signal.at,
+        severity=signal.severity,
+        evidence={**signal.evidence, "reviews_missed": missed, "p_value_reviews": p_value},
+        person_ids=signal.person_ids,
+    )
 
 
 def _with_each_executive(
-    tables: WeeklyTables, signals: list[Signal], params: SignalParameters
+    tables: WeeklyTables,
+    signals: list[Signal],
+    params: SignalParameters,
+    reviews: ReviewAttendance | None = None,
 ) -> list[Signal]:
     """Each signal's executives judged one by one against their own rhythm.
 
     Every executive named is tested with the silence test of :mod:`.silence` on their own
     appearances, per kind of interaction (their share of the account's meetings, calls
-    and emails), ``p = max(P_account, P_time)``; Holm's step-down over the signal's
-    executives controls the family-wise error: ``withdrawn`` are those whose adjusted p
-    is below ``executive.alpha``. The evidence keeps, per executive, what they used to do
-    (their meetings, calls and emails in the baseline before their last appearance).
+    and emails), ``p = max(P_account, P_time)``, times the chance of their absence from the
+    business reviews held since they last came when they were a regular there
+    (:mod:`.reviews`); Holm's step-down over the signal's executives controls the
+    family-wise error: ``withdrawn`` are those whose adjusted p is below
+    ``executive.alpha``. The evidence keeps, per executive, what they used to do (their
+    meetings, calls and emails in the baseline before their last appearance).
     """
     if not signals:
         return signals
@@ -136,8 +213,26 @@ def _with_each_executive(
     )
     p_value = np.maximum(test.p_account, test.p_time)
     out = []
+    review_record = reviews if reviews is not None else ReviewAttendance()
     for index, signal in enumerate(signals):
         mine = np.flatnonzero(signal_index == index)
+        absent = {
+            a.person_id: a
+            for a in review_record.absences(
+                signal.account_id,
+                signal.at,
+                min_attended=params.executive.min_reviews,
+                prior=(
+                    params.executive.review_prior_attendance,
+                    params.executive.review_prior_weight,
+                ),
+            )
+            if a.missed_since > 0
+        }
+        for row in mine:
+            absence = absent.get(tables.person_id(int(tables.pair_person[keys[row]])))
+            if absence is not None:
+                p_value[row] *= absence.p_value
         adjusted = holm_adjusted(p_value[mine])
         details = [
             _executive_detail(
@@ -153,6 +248,10 @@ def _with_each_executive(
         ]
         for detail in details:
             detail["withdrawn"] = detail["p_value_holm"] < params.executive.alpha
+            absence = absent.get(detail["person_id"])
+            if absence is not None:
+                detail["reviews_attended"] = absence.attended
+                detail["reviews_missed"] = absence.missed_since
         evidence = {
             **signal.evidence,
             "each_executive": details,

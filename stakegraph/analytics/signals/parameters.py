@@ -175,10 +175,26 @@ class ExecutiveParameters(_Checked):
         Significance level of both silence tails (default 1e-3).
     min_interactions : int
         Executive interactions needed in the baseline (default 3).
+    min_reviews : int
+        Business reviews an executive must have attended for their absence from the
+        next ones to count (default 2: once is no rhythm).
+    review_prior_attendance : float
+        The mean of the Beta prior of each executive's rate of coming to the reviews
+        (default 0.8): executives who come to reviews mostly keep coming.
+    review_prior_weight : float
+        That prior's weight in reviews (default 2.0): their own record soon outweighs it.
+    max_silence_weeks : int
+        A withdrawal is raised only within this many weeks of the executives' last
+        appearance (default 13, as for stakeholder departures): a silence that becomes
+        improbable only later is old news by then.
     """
 
     alpha: float = _within(1e-3, 0.0, 1.0, open_low=True)
     min_interactions: int = _within(3, 0, 1_000_000)
+    min_reviews: int = _within(2, 1, 1_000_000)
+    review_prior_attendance: float = _within(0.8, 0.0, 0.99, open_low=True)
+    review_prior_weight: float = _within(2.0, 0.0, 1_000.0, open_low=True)
+    max_silence_weeks: int = _within(13, 1, 520)
 
 
 @dataclass(frozen=True)

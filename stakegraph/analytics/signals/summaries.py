@@ -72,11 +72,16 @@ def _champion(evidence: Evidence) -> str:
 
 
 def _executives(evidence: Evidence) -> str:
-    return (
+    text = (
         f"No VP or C-level person of theirs has appeared for {evidence['silent_days']:.0f} days "
         f"({evidence['account_interactions_since']} account interactions), against "
         f"{evidence['executive_share_before']:.0%} of interactions before."
     )
+    missed = evidence.get("reviews_missed")
+    if missed:
+        reviews = "review" if missed == 1 else "reviews"
+        text += f" They missed the last {missed} business {reviews} they used to attend."
+    return text
 
 
 def _latency(evidence: Evidence) -> str:
