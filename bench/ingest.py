@@ -2,9 +2,12 @@
 
 Prints interactions/s for the real import (batched UNWIND, one transaction per batch): of
 the interactions phase alone (the targets' figure) and of the whole import, with the
-seconds of each phase; peak memory of this process and of the store process; and the
-ratio against a naive row-at-a-time load (one transaction and one MERGE per interaction
-and participant) run on a slice in the same process against the same store.
+seconds of each phase; where the interactions phase goes: the writer's seconds (the store's
+statements with the driver around them, in microseconds per interaction) against reading
+and validating the same file again with no store (Python alone, which the writer
+overlaps); peak memory of this process and of the store process; and the ratio against a
+naive row-at-a-time load (one transaction and one MERGE per interaction and participant)
+run on a slice in the same process against the same store.
 
     python bench/ingest.py --store both          # 2,000 accounts, ~1.04M interactions
     python bench/ingest.py --accounts 200 --per-account 300 --naive-rows 1000   # quick look
@@ -23,12 +26,17 @@ import sys
 import time
 from pathlib import Path
 
+import neo4j
 from memory import process_peak_mb, self_peak_mb
 from stores import add_store_option, chosen, compare, open_store
 
 from stakegraph.generate import generate_portfolio
 from stakegraph.graph.store import GraphStore
 from stakegraph.ingest import import_directory
+from stakegraph.ingest.identity import Directory
+from stakegraph.ingest.load import get_store_directory
+from stakegraph.ingest.read import find_import_files, read_rows
+from stakegraph.ingest.transform import transform_interactions
 
 # The baseline on purpose does what the real loader avoids: a transaction per row and a
 # MERGE per node and relationship. It lives here, not in stakegraph/cypher/, because it is
@@ -70,13 +78,14 @@ def main() -> None:
         print(f"generated {portfolio} in {time.perf_counter() - started:.1f} s")
     rows = _count_rows(portfolio / "interactions.csv")
     print(f"portfolio: {args.accounts} accounts, {rows:,} interaction rows")
+    print(f"driver neo4j {neo4j.__version__}, packstream in {_packstream_codec()}")
     figures = {backend: _run(backend, portfolio, args.out, args) for backend in chosen(args.store)}
     compare(
         figures,
         higher_is_better={
             name: False
             for name in next(iter(figures.values()))
-            if "seconds" in name or "MB" in name
+            if "seconds" in name or "MB" in name or " us " in name
         },
     )
 
@@ -104,6 +113,7 @@ def _run(backend: str, portfolio: Path, out: Path, args: argparse.Namespace) -> 
         seconds = time.perf_counter() - started
         loaded = store.counts()["Interaction"]
         store_peak_mb = process_peak_mb(store_pid)  # before the store stops
+        python_seconds = _python_side(store, portfolio, batch_size=args.batch_size)
     rate = loaded / seconds
     stages = report.stage_seconds
     phase_rate = report.interactions_per_second or 0.0
@@ -118,6 +128,15 @@ def _run(backend: str, portfolio: Path, out: Path, args: argparse.Namespace) -> 
         f"batch {args.batch_size:,})"
     )
     print("  phases: " + ", ".join(f"{name} {s:.1f} s" for name, s in stages.items()))
+    created = max(report.interactions_created, 1)
+    write_us = report.interactions_write_seconds / created * 1e6
+    python_us = python_seconds / created * 1e6
+    print(
+        f"  interactions writer busy {report.interactions_write_seconds:.1f} s "
+        f"({report.interactions_write_seconds / stages['interactions']:.0%} of the phase) = "
+        f"{write_us:.0f} us per interaction (store and driver); read and validate alone, "
+        f"no store: {python_seconds:.1f} s = {python_us:.0f} us per interaction"
+    )
     usage = report.file("usage").rows_loaded if "usage" in stages else 0
     if usage:
         print(f"  usage: {usage:,} rows = {usage / stages['usage']:,.0f} rows/s")
@@ -132,10 +151,33 @@ def _run(backend: str, portfolio: Path, out: Path, args: argparse.Namespace) -> 
         "whole import, interactions/s": rate,
         "import seconds": seconds,
         **{f"{name} phase seconds": s for name, s in stages.items()},
+        "write us per interaction": write_us,
+        "read+validate us per interaction": python_us,
         "naive interactions/s": naive_rate,
         "ratio vs naive": rate / naive_rate,
         "store peak MB": store_peak_mb,
     }
+
+
+def _python_side(store: GraphStore, portfolio: Path, *, batch_size: int) -> float:
+    """Seconds to read and validate the interactions file again against the store's
+    people (all known by now), with no write: the Python part the writer overlaps."""
+    now = get_store_directory(store)
+    directory = Directory.build(now.organizations, now.people)
+    item = find_import_files(portfolio)["interactions"]
+    started = time.perf_counter()
+    for chunk in read_rows(item, chunk_size=batch_size):
+        transform_interactions(chunk, directory=directory)
+    return time.perf_counter() - started
+
+
+def _packstream_codec() -> str:
+    """Whether the driver packs parameters with neo4j-rust-ext (the targets assume it)."""
+    from neo4j._codec.packstream import v1  # private: the one place that says which is in use
+
+    if getattr(v1, "_rust_pack", None) is not None:
+        return "Rust (neo4j-rust-ext)"
+    return "pure Python: install neo4j-rust-ext"
 
 
 def _reference_only(portfolio: Path, target: Path) -> Path:

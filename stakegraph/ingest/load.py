@@ -390,8 +390,8 @@ def load_interactions(
     rows = []
     expected_relationships = 0
     for i in interactions:
-        parts = [[element_ids["Person", p.person_id], p.role] for p in i.participations]
-        expected_relationships += 1 + len(parts)
+        person_ids = [p.person_id for p in i.participations]
+        expected_relationships += 1 + len(person_ids)
         rows.append(
             [
                 i.id,
@@ -403,8 +403,8 @@ def load_interactions(
                 reply_latencies.get(i.id),
                 i.account_id,
                 element_ids["Organization", i.account_id],
-                parts,
-                [p.person_id for p in i.participations],
+                [element_ids["Person", person_id] for person_id in person_ids],
+                person_ids,
                 [p.role for p in i.participations],
                 i.bulk,
                 i.category,

@@ -204,6 +204,7 @@ class _Run:
         self.written = WriteSummary()
         self.interactions_created = 0
         self.interactions_present = 0
+        self.interactions_write_seconds = 0.0
         self.organizations: list[OrganizationRow] = []
         self.people: list[PersonRow] = []
         self.roles: list[RoleRow] = []
@@ -473,6 +474,7 @@ class _Run:
             self._written(summary)
             for person_id, element_id in created.items():
                 element_ids["Person", person_id] = element_id
+        started = time.perf_counter()
         summary = load_interactions(
             self.store,
             new,
@@ -480,6 +482,7 @@ class _Run:
             element_ids=element_ids,
             reply_latencies=latencies,
         )
+        self.interactions_write_seconds += time.perf_counter() - started
         self._written(summary)
         self.interactions_created += len(new)
 
@@ -547,6 +550,7 @@ class _Run:
             first_rejects=tuple(self.rejects.first),
             seconds=seconds,
             stage_seconds=dict(self.stage_seconds),
+            interactions_write_seconds=self.interactions_write_seconds,
         )
 
 

@@ -36,6 +36,8 @@ def test_every_file_lands(clean_store: GraphStore, tmp_path: Path) -> None:
     store = clean_store
     report = import_directory(store, full_import(tmp_path / "in"), rejects_dir=tmp_path)
     assert report.exit_code == EXIT_COMPLETE and report.rejects_path is None
+    # The writer's time is a part of the interactions phase, never more.
+    assert 0 < report.interactions_write_seconds <= report.stage_seconds["interactions"]
     assert rows(store, "MATCH (o:Account) RETURN o.id, o.name, o.domains, o.segment, o.arr") == {
         ("acme", "Acme", ("acme.example", "acme-corp.example"), "enterprise", 120000.0),
         ("globex", "Globex", ("globex.example",), "smb", 9000.5),
