@@ -19,9 +19,14 @@ their own rhythm *and* by the account's conversations since they were last seen.
 tails combine as an intersection-union test (``p = max``), and the error rate over the
 many people tested per account and week is controlled with Benjamini-Hochberg at
 ``stakeholder.alpha`` over the account's key stakeholders of the week (see docs/metrics.md
-for why not Holm). Nobody departs while the whole account is quiet (the end of the data),
-nor before the account has a baseline's worth of history (`windows.min_baseline_weeks`
-after `champion.lag_weeks`): before that, who is among the top engaged is noise.
+for why not Holm). A silence inside the account's own change is not one person's
+departure: not while their side's traffic narrows onto one person, nor while the
+account's volume falls to ``contraction.max_volume_ratio`` of its baseline, nor while
+its other people fall away with them (:func:`_others_fell_away`); those are the
+bottleneck's and the contraction's signals. Nobody departs while the whole account is
+quiet (the end of the data), nor before the account has a baseline's worth of history
+(`windows.min_baseline_weeks` after `champion.lag_weeks`): before that, who is among the
+top engaged is noise.
 """
 
 from __future__ import annotations
