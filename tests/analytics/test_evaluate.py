@@ -152,3 +152,46 @@ def test_auc_matches_its_definition() -> None:
     pairs = [(s, t) for s in churned for t in kept]
     expected = np.mean([1.0 if s > t else 0.5 if s == t else 0.0 for s, t in pairs])
     assert auc(scores, positive) == pytest.approx(expected)
+
+
+def test_a_departure_is_found_by_either_departure_kind_naming_the_person() -> None:
+    truth = {
+        "events": [
+            {
+                "kind": "stakeholder_departure",
+                "account_id": "a1",
+                "person_id": "p1",
+                "date": "2024-01-01",
+            },
+            {
+                "kind": "stakeholder_departure",
+                "account_id": "a1",
+                "person_id": "p2",
+                "date": "2024-01-01",
+            },
+            {
+                "kind": "champion_departure",
+                "account_id": "a2",
+                "person_id": "c1",
+                "date": "2024-01-01",
+            },
+        ],
+        "renewals": [],
+    }
+    signals = [
+        signal("champion_departure", "a1", 20, ["p1"]),  # the stakeholder p1, raised as champion
+        signal("champion_departure", "a1", 20, ["p3"]),  # nobody's departure: a false alarm
+        signal("stakeholder_departure", "a2", 100, ["c1"]),  # too late, whichever the kind
+        signal("executive_withdrawal", "a1", 5, ["p2"]),  # not a departure kind: no match
+    ]
+    result = evaluate(signals, [], truth)
+    stakeholder, champion = result["stakeholder_departure"], result["champion_departure"]
+    # p1 found (by the champion kind), p2 not: 1 of 2; lag that of the champion signal.
+    assert (stakeholder["detected"], stakeholder["planted"]) == (1, 2)
+    assert stakeholder["detected_as_other_kind"] == 1
+    assert stakeholder["median_lag_days"] == 20
+    # The champion kind's signals: p1's matches a (stakeholder) event, p3's nothing.
+    assert champion["precision"] == 0.5
+    assert (champion["detected"], champion["detected_as_other_kind"]) == (0, 0)
+    assert stakeholder["precision"] == 0.0  # its one signal, too late
+    assert result["executive_withdrawal"]["precision"] == 0.0

@@ -33,13 +33,16 @@ SEED = 5
 # kind: (precision floor, recall floor)
 FLOORS: dict[str, tuple[float, float] | None] = {
     "single_node_bottleneck": (0.6, 0.7),
-    "champion_departure": (0.7, 0.8),
+    # Departures, measured here on both stores (2026-12-06): champion 0.88 / 0.93 (17
+    # signals, 15 events), stakeholder 0.71 / 0.60 (7 signals, 10 events); a departure
+    # is found by either departure kind naming the person (evaluate.SAME_EVENT_KINDS).
+    "champion_departure": (0.75, 0.8),
     # Measured here with the file loader: 0.78 / 0.58 of 12 (0.64 / 0.58 before the
     # reviews and the 13-week limit of 2026-12-06).
     "executive_withdrawal": (0.6, 0.45),
     "response_latency_inflation": (0.7, 0.7),
     "engagement_contraction": (0.6, 0.6),
-    "stakeholder_departure": (0.3, 0.3),
+    "stakeholder_departure": (0.55, 0.5),
     # Beyond conversations, measured here (embedded store): usage 1.00 / 0.93 of 14,
     # feature depth 1.00 / 1.00 of 14, SLA policing 0.33 / 0.50 of 2, co-innovation
     # 0.67 / 0.67 of 3 (0.50 / 0.67 before its history-of-acceptance rule), business

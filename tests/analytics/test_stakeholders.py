@@ -21,7 +21,7 @@ from stakegraph.analytics.signals import (
     detect_signals,
     stakeholder_departures,
 )
-from stakegraph.analytics.signals.silence import account_dark
+from stakegraph.analytics.signals.silence import account_dark, contracted_during_silence
 from stakegraph.analytics.signals.stakeholders import key_stakeholders
 from stakegraph.analytics.windows import prepare_activity
 from stakegraph.dates import DAY
@@ -49,6 +49,7 @@ class Account:
     per_day: float
     days: float
     ends: float | None = None  # the account's data stops here (an export that ends)
+    slows: tuple[float, float] | None = None  # (day, conversations a day from that day)
     ours: tuple[str, ...] = ("o1", "o2", "o3")
     rows: list[tuple[object, ...]] = field(default_factory=list)
 
@@ -57,8 +58,11 @@ class Account:
         last_day = self.days if self.ends is None else self.ends
         rows: list[tuple[object, ...]] = []
         for day in range(int(last_day)):
-            for n in range(int(rng.poisson(self.per_day))):
-                moment = day + (n + 0.5) / (self.per_day * 3 + 1)
+            per_day = self.per_day
+            if self.slows is not None and day >= self.slows[0]:
+                per_day = self.slows[1]
+            for n in range(int(rng.poisson(per_day))):
+                moment = day + (n + 0.5) / (per_day * 3 + 1)
                 live = np.array(
                     [
                         (c.stops is None or moment < c.stops)
@@ -414,3 +418,74 @@ def test_an_account_whose_volume_contracted_is_not_dark_in_its_quiet_days() -> N
         np.array([last + 10 * DAY]),
         params=SignalParameters(),
     ).tolist() == [False]
+
+
+def stakeholder_people(frames: PortfolioFrames, as_of_day: float) -> list[list[str]]:
+    return [
+        list(s["person_ids"])  # type: ignore[call-overload]
+        for s in departures(frames, as_of_day)
+        if s["kind"] == "stakeholder_departure"
+    ]
+
+
+def test_a_vp_who_stops_with_half_the_account_is_its_contraction_not_a_departure() -> None:
+    # The same VP of meetings and calls as above stops on day 420, and so do ten of the
+    # other nineteen people but the champion: the account keeps its three conversations a
+    # day, but they reach about half of the baseline's people they would have reached.
+    # Alone, the VP's silence is a departure (test above); with half the account, it is
+    # the account's contraction, and nobody's departure is raised (without the rule, the
+    # VP and four of the others would be).
+    account = meeting_account(vp_stops=420)
+    for contact in account.contacts[1:11]:
+        contact.stops = 420
+    assert stakeholder_people(portfolio([account]), 560) == []
+
+
+def test_a_vp_who_stops_as_the_account_slides_is_its_contraction_not_a_departure() -> None:
+    # The VP stops on day 420 and from that day the account holds 1.5 conversations a day
+    # instead of 3 (half): the VP's silence cannot be told from the account's decline.
+    # (On these draws the silence test alone would raise it: the rule is what holds it.)
+    account = replace(meeting_account(vp_stops=420), slows=(420.0, 1.5))
+    assert stakeholder_people(portfolio([account], seed=8), 560) == []
+
+
+def test_a_vp_who_stops_while_the_account_keeps_most_of_its_volume_departs() -> None:
+    # From day 420 the account holds 2.7 conversations a day instead of 3 (0.9 of it,
+    # above the 0.6 of a contraction): the VP's silence is still theirs alone.
+    account = replace(meeting_account(vp_stops=420), slows=(420.0, 2.7))
+    assert stakeholder_people(portfolio([account], seed=8), 560) == [["vp"]]
+
+
+@pytest.mark.parametrize(
+    ("after", "contracted"),
+    [
+        (2, True),  # 2 a week over 4 against 4 a week before: 0.5 <= 0.6
+        (3, False),  # 0.75
+        (4, False),  # 1.0
+    ],
+)
+def test_an_account_contracted_during_a_silence_when_its_weekly_volume_fell_to_0_6(
+    after: int, contracted: bool
+) -> None:
+    # Exactly 4 conversations a week for 30 weeks, then ``after`` a week for 4 weeks; a
+    # silence from the start of week 30 judged at the end of week 33 (4 whole weeks)
+    # against the 26 weeks before them.
+    rows = []
+    for week in range(34):
+        for n in range(4 if week < 30 else after):
+            day = week * 7 + n + 0.5
+            rows.append((f"w{week}-{n}", "acct", "meeting", day, "o1", ["p1", "p2"]))
+    frames = make_frames(rows)
+    tables = WeeklyTables.build(prepare_activity(frames), frames.roles, as_of=at(34 * 7))
+    assert tables is not None
+    week = tables.grid.week_of(np.array([at(33 * 7 + 1)]))
+    start = int(tables.grid.end_of(week - 4)[0])
+    result = contracted_during_silence(
+        tables,
+        np.array([0]),
+        week,
+        np.array([start]),
+        max_weeks=13,
+        params=SignalParameters(),
+    )
+    assert result.tolist() == [contracted]

@@ -32,6 +32,7 @@ __all__ = [
     "SilenceTest",
     "account_dark",
     "account_quiet",
+    "contracted_during_silence",
     "narrowed_during_silence",
     "silence_test",
 ]
@@ -448,21 +449,77 @@ def narrowed_during_silence(
     last_seen: np.ndarray,
     *,
     params: SignalParameters,
+    volume_kept: bool = True,
 ) -> np.ndarray:
     """Whether their side's traffic ran through one person during a silence.
 
     Per candidate: effective threads ``1 / H`` of their side over the whole weeks between
     the last appearance and the end of ``weeks`` (at least one, at most ``recent_weeks``)
-    at or below ``bottleneck.max_threads``, with the account's volume kept. While traffic
-    narrows onto one contact everyone else falls silent; that is the bottleneck's story
-    (told by its own signal, which needs a six-week window and so comes a week or two
-    later), not a departure.
+    at or below ``bottleneck.max_threads``, with the account's volume kept (unless
+    ``volume_kept`` is False: then whatever the volume did). While traffic narrows onto
+    one contact everyone else falls silent; that is the bottleneck's story (told by its
+    own signal, which needs a six-week window and so comes a week or two later), not a
+    departure.
     """
     if len(accounts) == 0:
         return np.zeros(0, dtype=bool)
+    silent_weeks = _silent_weeks(tables, weeks, last_seen, params.windows.recent_weeks)
+    # Rerouted, not lost: a bottleneck keeps the account's volume; a slide loses it.
+    recent_rate, base_rate = _volume_rates(tables, accounts, weeks, silent_weeks, params=params)
+    kept = recent_rate > params.contraction.max_volume_ratio * base_rate
+    if not volume_kept:
+        kept[:] = True
+    narrowed = np.zeros(len(accounts), dtype=bool)
+    for length in np.unique(silent_weeks):
+        chosen = silent_weeks == length
+        threads = their_threads(tables, int(length))[accounts[chosen], weeks[chosen]]
+        narrowed[chosen] = threads <= params.bottleneck.max_threads
+    return narrowed & kept
+
+
+def contracted_during_silence(
+    tables: WeeklyTables,
+    accounts: np.ndarray,
+    weeks: np.ndarray,
+    last_seen: np.ndarray,
+    *,
+    max_weeks: int,
+    params: SignalParameters,
+) -> np.ndarray:
+    """Whether the account's own volume fell during a silence.
+
+    Per candidate: the account's conversations a week over the whole weeks between the
+    last appearance and the end of ``weeks`` (at least one, at most ``max_weeks``) at or
+    below ``contraction.max_volume_ratio`` of its rate over the ``baseline_weeks`` before.
+    When the account slides, people fall out of its traffic together; one of them going
+    quiet then cannot be told from the account's decline (the contraction's story, told
+    by its own signal), and is not raised as that person's departure.
+    """
+    if len(accounts) == 0:
+        return np.zeros(0, dtype=bool)
+    silent_weeks = _silent_weeks(tables, weeks, last_seen, max_weeks)
+    recent_rate, base_rate = _volume_rates(tables, accounts, weeks, silent_weeks, params=params)
+    return (base_rate > 0) & (recent_rate <= params.contraction.max_volume_ratio * base_rate)
+
+
+def _silent_weeks(
+    tables: WeeklyTables, weeks: np.ndarray, last_seen: np.ndarray, max_weeks: int
+) -> np.ndarray:
+    """Whole weeks from each last appearance to the end of its week, within [1, max_weeks]."""
     end = tables.grid.end_of(weeks)
-    silent_weeks = np.clip((end - last_seen) // WEEK, 1, params.windows.recent_weeks)
-    silent_weeks = silent_weeks.astype(np.int64)
+    return np.clip((end - last_seen) // WEEK, 1, max_weeks).astype(np.int64)
+
+
+def _volume_rates(
+    tables: WeeklyTables,
+    accounts: np.ndarray,
+    weeks: np.ndarray,
+    silent_weeks: np.ndarray,
+    *,
+    params: SignalParameters,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The account's conversations a week over the ``silent_weeks`` up to each week's end,
+    and over the ``baseline_weeks`` before them."""
     volume = prefix_sums(tables.volume)
     columns = volume.shape[1] - 1
     hi = np.clip(weeks + 1, 0, columns)
@@ -470,11 +527,4 @@ def narrowed_during_silence(
     base_lo = np.clip(lo - params.windows.baseline_weeks, 0, columns)
     recent_rate = (volume[accounts, hi] - volume[accounts, lo]) / np.maximum(hi - lo, 1)
     base_rate = (volume[accounts, lo] - volume[accounts, base_lo]) / np.maximum(lo - base_lo, 1)
-    # Rerouted, not lost: a bottleneck keeps the account's volume; a slide loses it.
-    kept = recent_rate > params.contraction.max_volume_ratio * base_rate
-    narrowed = np.zeros(len(accounts), dtype=bool)
-    for length in np.unique(silent_weeks):
-        chosen = silent_weeks == length
-        threads = their_threads(tables, int(length))[accounts[chosen], weeks[chosen]]
-        narrowed[chosen] = threads <= params.bottleneck.max_threads
-    return narrowed & kept
+    return recent_rate, base_rate

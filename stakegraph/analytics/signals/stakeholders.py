@@ -19,9 +19,14 @@ their own rhythm *and* by the account's conversations since they were last seen.
 tails combine as an intersection-union test (``p = max``), and the error rate over the
 many people tested per account and week is controlled with Benjamini-Hochberg at
 ``stakeholder.alpha`` over the account's key stakeholders of the week (see docs/metrics.md
-for why not Holm). Nobody departs while the whole account is quiet (the end of the data),
-nor before the account has a baseline's worth of history (`windows.min_baseline_weeks`
-after `champion.lag_weeks`): before that, who is among the top engaged is noise.
+for why not Holm). A silence inside the account's own change is not one person's
+departure: not while their side's traffic narrows onto one person, nor while the
+account's volume falls to ``contraction.max_volume_ratio`` of its baseline, nor while
+its other people fall away with them (:func:`_others_fell_away`); those are the
+bottleneck's and the contraction's signals. Nobody departs while the whole account is
+quiet (the end of the data), nor before the account has a baseline's worth of history
+(`windows.min_baseline_weeks` after `champion.lag_weeks`): before that, who is among the
+top engaged is noise.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ import pandas as pd
 from scipy import stats
 
 from stakegraph.analytics.kernels import group_sum
+from stakegraph.analytics.signals.breadth import breadth_test
 from stakegraph.analytics.signals.champion import ROLE_COLUMNS, engagement_scores, is_move
 from stakegraph.analytics.signals.episodes import first_of_silences
 from stakegraph.analytics.signals.parameters import SignalParameters
@@ -41,6 +47,7 @@ from stakegraph.analytics.signals.record import Signal, clip_severity
 from stakegraph.analytics.signals.silence import (
     Appearances,
     SilenceTest,
+    contracted_during_silence,
     narrowed_during_silence,
     silence_test,
 )
@@ -230,11 +237,28 @@ def _silent_departures(
         np.minimum(silences_a_year * np.maximum(test.p_account, test.p_time), 1.0),
         1.0,
     )
-    narrowed = narrowed_during_silence(tables, accounts, week_idx, test.last_seen, params=params)
+    # Traffic narrowed onto one person, or the account's own volume fell: everyone's
+    # silence then is the bottleneck's or the contraction's story, whatever the volume
+    # did (the champion's departure in a slide is still the champion detector's).
+    narrowed = narrowed_during_silence(
+        tables, accounts, week_idx, test.last_seen, params=params, volume_kept=False
+    )
     # A silence that only becomes improbable after a quarter (someone seen a few times a
     # year) is old news by then, not a departure to act on.
     stale = test.covered_until - test.last_seen > params.stakeholder.max_silence_weeks * WEEK
-    p_value[narrowed | stale] = 1.0
+    contracted = contracted_during_silence(
+        tables,
+        accounts,
+        week_idx,
+        test.last_seen,
+        max_weeks=params.stakeholder.max_silence_weeks,
+        params=params,
+    )
+    p_value[narrowed | stale | contracted] = 1.0
+    candidates = np.flatnonzero(p_value < params.stakeholder.alpha)
+    p_value[candidates[_others_fell_away(tables, test, accounts, week_idx, candidates, params)]] = (
+        1.0
+    )
     family = group_sum(
         is_key.astype(float), tables.pair_account[key.rows], tables.activity.n_accounts
     ).astype(np.int64)
@@ -273,6 +297,48 @@ def _silent_departures(
             )
         )
     return signals
+
+
+def _others_fell_away(
+    tables: WeeklyTables,
+    test: SilenceTest,
+    accounts: np.ndarray,
+    weeks: np.ndarray,
+    chosen: np.ndarray,
+    params: SignalParameters,
+) -> np.ndarray:
+    """Per chosen candidate: the account's other people fell away during the silence too.
+
+    Over the whole weeks of the silence (at least one, at most
+    ``stakeholder.max_silence_weeks``) the account's conversations reached at most
+    ``contraction.max_contact_ratio`` of the other baseline people they would have
+    reached at their old shares (:func:`.breadth.breadth_test`, the silent person's own
+    expected return taken out). People leaving together is the account's contraction
+    (told by its own signal), not one person's departure; one person leaving takes one
+    person out of the breadth, not 40% of it.
+    """
+    out = np.zeros(len(chosen), dtype=bool)
+    silent_weeks = np.clip(
+        (tables.grid.end_of(weeks[chosen]) - test.last_seen[chosen]) // WEEK,
+        1,
+        params.stakeholder.max_silence_weeks,
+    )
+    for length in np.unique(silent_weeks):
+        at = np.flatnonzero(silent_weeks == length)
+        picked = chosen[at]
+        breadth = breadth_test(
+            tables,
+            accounts[picked],
+            weeks[picked],
+            recent_weeks=int(length),
+            baseline_weeks=params.windows.baseline_weeks,
+        )
+        # Their own chance of having been on one of the conversations since: 1 - p_account.
+        others_expected = breadth.expected_returning - (1.0 - test.p_account[picked])
+        out[at] = (others_expected > 0) & (
+            breadth.returning <= params.contraction.max_contact_ratio * others_expected
+        )
+    return out
 
 
 def _with_baseline(
