@@ -127,10 +127,20 @@ def _by_account(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, tupl
 
 
 def _daily_sums(rows: pd.DataFrame) -> pd.Series:
-    """``value`` summed per account and date (sorted by both), over the whole portfolio."""
-    return rows.groupby(
-        [rows["account_id"].astype(str), pd.to_numeric(rows["at"]).astype("int64")], sort=True
-    )["value"].sum()
+    """``value`` summed per account and date (sorted by both), over the whole portfolio.
+
+    The rows are sorted first (stably: a date's rows are added in their order), as a
+    groupby of one account's rows in time order would see them; pandas adds a group's
+    values in another order when the rows are not sorted by it.
+    """
+    keys = pd.DataFrame(
+        {
+            "account_id": rows["account_id"].astype(str),
+            "at": pd.to_numeric(rows["at"]).astype("int64"),
+            "value": rows["value"],
+        }
+    ).sort_values(["account_id", "at"], kind="stable")
+    return keys.groupby(["account_id", "at"], sort=True)["value"].sum()
 
 
 def _split_by_account(

@@ -208,6 +208,9 @@ def _usage_series(
             "value": usage["value"],
         }
     )[kept.to_numpy()]
+    # Sorted first: pandas sums a group in another order when the rows are not sorted by
+    # it, and the sums then differ in the last bit from a groupby of one account's series.
+    rows = rows.sort_values(["account_id", "series", "at"], kind="stable")
     sums = rows.groupby(["account_id", "series", "at"], sort=True)["value"].sum()
     accounts = sums.index.get_level_values("account_id").to_numpy()
     names = sums.index.get_level_values("series").to_numpy()
