@@ -107,17 +107,26 @@ def feature_depth_regressions(
         worst = None
         # At least two advanced features in use in the baseline (one besides the one left out).
         used = _advanced_in_use(at, adv, ends, p)
-        for left_out in [None, *range(len(advanced))]:
-            kept = advanced_total - (0.0 if left_out is None else adv[:, left_out])
-            rest = total - (0.0 if left_out is None else adv[:, left_out])
-            share = np.log(np.maximum(kept, 1e-9) / np.maximum(rest, 1e-9) + 1e-3)
-            r, sd = window_log_ratio(at, share, ends, p)
+        # The advanced share with every advanced feature kept (column 0), then with each
+        # left out in turn: one call of the window kernels for all of them.
+        variants = [None, *range(len(advanced))]
+        shares = np.column_stack(
+            [
+                _log_share(
+                    advanced_total - (0.0 if left_out is None else adv[:, left_out]),
+                    total - (0.0 if left_out is None else adv[:, left_out]),
+                )
+                for left_out in variants
+            ]
+        )
+        ratios, sds = window_log_ratio(at, shares, ends, p)
+        for column, left_out in enumerate(variants):
             if left_out is None:
                 in_use = used.sum(axis=1) >= 2
             else:
                 in_use = used.sum(axis=1) - used[:, left_out] >= 1
-            r = np.where(in_use, r, np.nan)
-            ok = (r <= np.log(p.max_depth_ratio)) & (r <= -p.noise_sds * sd)
+            r = np.where(in_use, ratios[:, column], np.nan)
+            ok = (r <= np.log(p.max_depth_ratio)) & (r <= -p.noise_sds * sds[:, column])
             worst = ok if worst is None else worst & ok
             if left_out is None:
                 full = r
@@ -150,35 +159,52 @@ def window_log_ratio(
     """Per as-of date: median of ``logs`` in the recent window minus the baseline's, and
     the baseline's robust standard deviation (NaN where the baseline is too thin).
 
+    ``logs`` is one series, or several observed on the same dates ``at`` (one column
+    each); the results then have one column per series.
+
     Examples
     --------
     >>> from stakegraph.analytics.signals.parameters import UsageParameters
     >>> at = np.arange(10) * WEEK
     >>> logs = np.log([10, 10, 10, 10, 10, 10, 5, 5, 5, 5])
-    >>> r, sd = window_log_ratio(at, logs, np.array([10 * WEEK]),
-    ...     UsageParameters(recent_weeks=4, baseline_weeks=6))
+    >>> p = UsageParameters(recent_weeks=4, baseline_weeks=6)
+    >>> r, sd = window_log_ratio(at, logs, np.array([10 * WEEK]), p)
     >>> round(float(np.exp(r[0])), 3), float(sd[0])
     (0.5, 0.0)
+    >>> r, _ = window_log_ratio(at, np.column_stack([logs, 2 * logs]), np.array([10 * WEEK]), p)
+    >>> np.round(np.exp(r), 3).tolist()
+    [[0.5, 0.25]]
     """
     recent, baseline = p.recent_weeks * WEEK, p.baseline_weeks * WEEK
     lo = np.searchsorted(at, ends - recent - baseline)
     mid = np.searchsorted(at, ends - recent)
     hi = np.searchsorted(at, ends)
-    centre, base = window_medians(logs, lo, mid)
-    recent_median, _ = window_medians(logs, mid, hi)
-    deviations = row_medians(np.abs(base - centre[:, None]), mid - lo)
-    judged = (mid - lo >= p.min_baseline) & (hi > mid)
-    r = np.where(judged, recent_median - centre, np.nan)
-    sd = np.where(judged, 1.4826 * deviations, np.nan)
+    columns = logs.reshape(len(at), -1)
+    stacked = columns.T.ravel()
+    lo_all, mid_all, hi_all = _stacked_windows(len(at), columns.shape[1], lo, mid, hi)
+    centre, base = window_medians(stacked, lo_all, mid_all)
+    recent_median, _ = window_medians(stacked, mid_all, hi_all)
+    deviations = row_medians(np.abs(base - centre[:, None]), mid_all - lo_all)
+    judged = (mid_all - lo_all >= p.min_baseline) & (hi_all > mid_all)
+    r = np.where(judged, recent_median - centre, np.nan).reshape(-1, len(ends)).T
+    sd = np.where(judged, 1.4826 * deviations, np.nan).reshape(-1, len(ends)).T
+    if logs.ndim == 1:
+        return r[:, 0], sd[:, 0]
     return r, sd
+
+
+def _log_share(kept: np.ndarray, rest: np.ndarray) -> np.ndarray:
+    """``log(kept / rest + 0.001)``, zero totals read as a billionth."""
+    return np.asarray(np.log(np.maximum(kept, 1e-9) / np.maximum(rest, 1e-9) + 1e-3))
 
 
 def _adjusted_ratios(
     at: np.ndarray, logs: np.ndarray, ends: np.ndarray, p: UsageParameters
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`window_log_ratio` less last year's seasonal dip at the same dates."""
-    r, sd = window_log_ratio(at, logs, ends, p)
-    last_year, _ = window_log_ratio(at, logs, ends - _YEAR, p)
+    # This year's dates and last year's in one call.
+    both, both_sd = window_log_ratio(at, logs, np.concatenate([ends, ends - _YEAR]), p)
+    r, last_year, sd = both[: len(ends)], both[len(ends) :], both_sd[: len(ends)]
     seasonal = np.where(np.isfinite(last_year), np.clip(last_year, _SEASONAL_CLIP, 0.0), 0.0)
     return r - seasonal, sd
 
@@ -287,5 +313,19 @@ def _advanced_in_use(
     recent, baseline = p.recent_weeks * WEEK, p.baseline_weeks * WEEK
     lo = np.searchsorted(at, ends - recent - baseline)
     mid = np.searchsorted(at, ends - recent)
-    used = [window_medians(adv[:, j], lo, mid)[0] > 0 for j in range(adv.shape[1])]
-    return np.column_stack(used) if used else np.zeros((len(ends), 0), dtype=bool)
+    medians, _ = window_medians(adv.T.ravel(), *_stacked_windows(len(at), adv.shape[1], lo, mid))
+    return np.asarray(medians.reshape(adv.shape[1], len(ends)).T > 0)
+
+
+def _stacked_windows(length: int, series: int, *bounds: np.ndarray) -> list[np.ndarray]:
+    """Window bounds into ``series`` series of ``length`` stacked end to end (column after
+    column of a table), so that one call of the window kernels takes every series' windows:
+    a call costs about the same however short its arrays.
+
+    Examples
+    --------
+    >>> _stacked_windows(10, 2, np.array([0, 3]), np.array([2, 5]))
+    [array([ 0,  3, 10, 13]), array([ 2,  5, 12, 15])]
+    """
+    offsets = (np.arange(series) * length)[:, None]
+    return [(bound[None, :] + offsets).ravel() for bound in bounds]
