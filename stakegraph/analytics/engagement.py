@@ -49,6 +49,7 @@ __all__ = [
     "DEFAULT_LOOKBACK",
     "engagement",
     "engagement_ratios",
+    "interaction_volume",
     "multi_role_share",
     "renewal_engagement",
     "renewed_baseline",
@@ -106,6 +107,33 @@ def engagement(
         by_account=True,
     )
     return pd.DataFrame(counts, index=pd.Index(activity.account_ids, name="account_id"))
+
+
+def interaction_volume(data: PortfolioFrames | Activity, *, start: int, end: int) -> pd.DataFrame:
+    """The ``interactions`` and ``meetings`` columns of :func:`engagement` over
+    ``[start, end)``, alone.
+
+    They need no distinct people, roles or senders, which make up most of an
+    :func:`engagement` call: the risk features' year-long baseline reads only these two,
+    at every training date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``account_id`` (every account, zeros when silent).
+    """
+    activity = as_activity(data)
+    interactions = activity.interactions
+    lo, hi = np.searchsorted(interactions["at"].to_numpy(), [start, end], side="left")
+    account = interactions["account"].to_numpy()[lo:hi]
+    meeting = interactions["kind"].to_numpy()[lo:hi] == _MEETING
+    return pd.DataFrame(
+        {
+            "interactions": np.bincount(account, minlength=activity.n_accounts),
+            "meetings": np.bincount(account[meeting], minlength=activity.n_accounts),
+        },
+        index=pd.Index(activity.account_ids, name="account_id"),
+    )
 
 
 def renewal_engagement(

@@ -1,7 +1,8 @@
 """The beyond detectors, the beyond risk features and the group sums work over the whole
 portfolio at once (one groupby, split by account with numpy); these tests pin them
 against the straightforward path they replaced: a pandas groupby or pivot table per
-account, ``np.add.at``, and each detector run on one account's rows at a time.
+account, ``np.add.at``, each detector run on one account's rows at a time, and a full
+:func:`engagement` call for the two counts the risk features' year-long baseline reads.
 
 The random portfolio has float values (not whole numbers), duplicated rows, accounts
 missing metrics, an account with a single advanced feature, rows in random order, and
@@ -13,8 +14,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from synthetic_portfolio import random_portfolio as synthetic_portfolio
 
 from stakegraph.analytics import beyond_features as bf
+from stakegraph.analytics.engagement import engagement, interaction_volume
 from stakegraph.analytics.kernels import group_sum
 from stakegraph.analytics.signals.beyond_tables import BeyondFrames, by_account, runs
 from stakegraph.analytics.signals.ceremonies import (
@@ -32,6 +35,7 @@ from stakegraph.analytics.signals.usage import (
     feature_depth_regressions,
     usage_declines,
 )
+from stakegraph.analytics.windows import prepare_activity
 from stakegraph.dates import DAY, WEEK
 
 START = 1_704_067_200  # 2024-01-01
@@ -250,3 +254,15 @@ def test_runs_split_sorted_keys() -> None:
         (1, 2),
         (2, 3),
     ]
+
+
+@pytest.mark.parametrize("start_day, end_day", [(0, 730), (100, 375), (400, 401), (500, 500)])
+def test_interaction_volume_is_engagements_two_counts(start_day: int, end_day: int) -> None:
+    activity = prepare_activity(synthetic_portfolio(n_accounts=30, n_interactions=6_000, seed=3))
+    origin = int(activity.interactions["at"].min())
+    window = {"start": origin + start_day * DAY, "end": origin + end_day * DAY}
+    full = engagement(activity, **window)
+    volume = interaction_volume(activity, **window)
+    pd.testing.assert_frame_equal(volume, full[["interactions", "meetings"]], check_dtype=False)
+    if end_day - start_day > 100:
+        assert volume["meetings"].sum() > 0
