@@ -1,8 +1,9 @@
 """The beyond detectors, the beyond risk features and the group sums work over the whole
 portfolio at once (one groupby, split by account with numpy); these tests pin them
 against the straightforward path they replaced: a pandas groupby or pivot table per
-account, ``np.add.at``, each detector run on one account's rows at a time, and a full
-:func:`engagement` call for the two counts the risk features' year-long baseline reads.
+account, ``np.add.at``, each detector run on one account's rows at a time, a full
+:func:`engagement` call for the two counts the risk features' year-long baseline reads,
+and distinct hit weeks counted window by window.
 
 The random portfolio has float values (not whole numbers), duplicated rows, accounts
 missing metrics, an account with a single advanced feature, rows in random order, and
@@ -19,14 +20,14 @@ from synthetic_portfolio import random_portfolio as synthetic_portfolio
 from stakegraph.analytics import beyond_features as bf
 from stakegraph.analytics.engagement import engagement, interaction_volume
 from stakegraph.analytics.kernels import group_sum
-from stakegraph.analytics.signals.beyond_tables import BeyondFrames, by_account, runs
+from stakegraph.analytics.signals.beyond_tables import BeyondFrames, by_account, runs, week_ends
 from stakegraph.analytics.signals.ceremonies import (
     _sessions,
     co_innovation_withdrawals,
     qbr_disengagements,
 )
-from stakegraph.analytics.signals.parameters import SignalParameters
-from stakegraph.analytics.signals.tickets import sla_policings, ticket_mix_shifts
+from stakegraph.analytics.signals.parameters import SignalParameters, TicketParameters
+from stakegraph.analytics.signals.tickets import _hit_weeks, sla_policings, ticket_mix_shifts
 from stakegraph.analytics.signals.usage import (
     CORE_METRICS,
     _feature_tables,
@@ -266,3 +267,23 @@ def test_interaction_volume_is_engagements_two_counts(start_day: int, end_day: i
     pd.testing.assert_frame_equal(volume, full[["interactions", "meetings"]], check_dtype=False)
     if end_day - start_day > 100:
         assert volume["meetings"].sum() > 0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_hit_weeks_equal_distinct_weeks_counted_window_by_window(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    at = np.sort(rng.integers(0, 300, 80)) * DAY + rng.integers(0, DAY, 80)
+    hit = rng.random(80) < 0.4
+    ends = week_ends(int(at[0]), int(at[-1]) + 3 * DAY)
+    p = TicketParameters(recent_weeks=int(rng.integers(1, 9)))
+    hits = at[hit]
+    expected = [
+        len(
+            np.unique(
+                (end - 1 - hits[(hits >= end - p.recent_weeks * WEEK) & (hits < end)]) // WEEK
+            )
+        )
+        for end in ends
+    ]
+    assert _hit_weeks(at, hit, ends, p).tolist() == expected
+    assert max(expected) >= 2
