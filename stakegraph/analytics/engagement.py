@@ -390,8 +390,9 @@ def _engagement_counts(
     )
     with_level = theirs & (level >= 0)
     levels = _distinct(group_p[with_level], level[with_level], len(activity.level_names), n_groups)
-    senior_contacts = people(theirs & np.isin(level, senior_codes))
-    director = theirs & np.isin(level, director_codes)
+    n_levels = len(activity.level_names)
+    senior_contacts = people(theirs & _among(level, senior_codes, n_levels))
+    director = theirs & _among(level, director_codes, n_levels)
     has_director = np.bincount(group_p[director], minlength=n_groups) > 0
 
     return {
@@ -406,6 +407,20 @@ def _engagement_counts(
         "senior_contacts_engaged": senior_contacts,
         "multi_role": (functions >= min_functions) & (levels >= min_levels) & has_director,
     }
+
+
+def _among(codes: np.ndarray, chosen: list[int], n_codes: int) -> np.ndarray:
+    """Which ``codes`` (each in ``-1 .. n_codes - 1``, -1 for none) are ``chosen``, by a
+    lookup table: ``np.isin`` took a fifth of the risk features' engagement calls.
+
+    Examples
+    --------
+    >>> _among(np.array([2, -1, 0, 1]), [0, 2], 3).tolist()
+    [True, False, True, False]
+    """
+    table = np.zeros(n_codes + 1, dtype=bool)  # the last entry stands for -1
+    table[chosen] = True
+    return table[codes]
 
 
 def _distinct(group: np.ndarray, value: np.ndarray, n_values: int, n_groups: int) -> np.ndarray:
