@@ -7,6 +7,11 @@ networkx graph built from scratch per account per window from the raw interactio
 with the same graph measures (degree and betweenness centralization, articulation points)
 and per-window counts, timed on a random sample of account-windows and extrapolated.
 
+The beyond-conversation detectors (usage, tickets, engagements) work on the whole
+portfolio at once; a second baseline, in the same process, runs them on one account's rows
+at a time (the per-account pandas work they did before), timed on a random sample of
+accounts and extrapolated, and checks that both raise the same signals.
+
     python bench/analytics.py --store both            # the full-size run, on both stores
     python bench/analytics.py --accounts 200 --per-account 300   # quick look
 
@@ -29,7 +34,12 @@ from memory import process_peak_mb, self_peak_mb
 from stores import add_store_option, chosen, compare, open_store
 
 from stakegraph.analytics.frames import PortfolioFrames
-from stakegraph.analytics.run import analyze, read_frames
+from stakegraph.analytics.run import analyze, read_beyond_frames, read_frames
+from stakegraph.analytics.signals.beyond_tables import BeyondFrames
+from stakegraph.analytics.signals.ceremonies import mark_executives
+from stakegraph.analytics.signals.detect import BEYOND_DETECTORS
+from stakegraph.analytics.signals.parameters import SignalParameters
+from stakegraph.analytics.signals.record import Signal
 from stakegraph.analytics.windows import window_grid
 from stakegraph.dates import DAY
 from stakegraph.generate import generate_portfolio
@@ -44,6 +54,9 @@ def main() -> None:
     parser.add_argument("--windows", type=int, default=52)
     parser.add_argument("--sample", type=int, default=300, help="account-windows for the baseline")
     parser.add_argument("--out", type=Path, default=Path("bench/out/analytics"))
+    parser.add_argument(
+        "--sample-accounts", type=int, default=60, help="accounts for the per-account baseline"
+    )
     add_store_option(parser)
     args = parser.parse_args()
 
@@ -59,10 +72,12 @@ def main() -> None:
         )
     figures: dict[str, dict[str, float]] = {}
     frames: PortfolioFrames | None = None
+    beyond = BeyondFrames.empty()
     as_of = 0
     for backend in chosen(args.store):
-        figures[backend], frames, as_of = _run(backend, portfolio, args)
+        figures[backend], frames, beyond, as_of = _run(backend, portfolio, args)
     assert frames is not None
+    _beyond_against_per_account(frames, beyond, as_of=as_of, sample=args.sample_accounts)
     naive = _naive_seconds(frames, as_of=as_of, windows=args.windows, sample=args.sample)
     print(f"naive baseline (extrapolated from {args.sample} account-windows): {naive:,.0f} s")
     for backend, figure in figures.items():
@@ -76,7 +91,7 @@ def main() -> None:
 
 def _run(
     backend: str, portfolio: Path, args: argparse.Namespace
-) -> tuple[dict[str, float], PortfolioFrames, int]:
+) -> tuple[dict[str, float], PortfolioFrames, BeyondFrames, int]:
     print(f"--- {backend}")
     # The embedded store's home is kept between runs (its import is reused); the Neo4j
     # the benchmark starts is temporary, so it imports every time.
@@ -104,6 +119,7 @@ def _run(
         latest = store.query("analytics/latest_interaction")[0]["latest"]
         as_of = (int(latest) // DAY + 1) * DAY
         frames = read_frames(store, since=0, until=as_of)
+        beyond = read_beyond_frames(store, until=as_of)
     print(f"peak memory: this process {self_peak_mb():,.0f} MB; store process {store_peak:,.0f} MB")
     compute = sum(v for k, v in report.seconds.items() if k not in ("read", "write"))
     return (
@@ -114,7 +130,54 @@ def _run(
             "store peak MB": store_peak,
         },
         frames,
+        beyond,
         as_of,
+    )
+
+
+def _beyond_against_per_account(
+    frames: PortfolioFrames, beyond: BeyondFrames, *, as_of: int, sample: int
+) -> None:
+    """Time the beyond detectors on the portfolio at once, and on one account's rows at a
+    time for a sample of accounts (extrapolated to all); print the ratio, check the
+    signals agree on the sample."""
+    seen = beyond.before(as_of)
+    seen = BeyondFrames(
+        usage=seen.usage,
+        tickets=seen.tickets,
+        engagements=mark_executives(seen.engagements, frames.roles),
+    )
+    params = SignalParameters()
+
+    def detect(of: BeyondFrames) -> list[Signal]:
+        return [s for detector in BEYOND_DETECTORS.values() for s in detector(of, as_of, params)]
+
+    began = time.perf_counter()
+    together = detect(seen)
+    at_once = time.perf_counter() - began
+    accounts = frames.accounts["account_id"].astype(str).to_numpy()
+    picked = np.random.default_rng(2).choice(accounts, min(sample, len(accounts)), replace=False)
+    split = {
+        name: dict(tuple(frame.groupby(frame["account_id"].astype(str))))
+        for name, frame in (
+            ("usage", seen.usage),
+            ("tickets", seen.tickets),
+            ("engagements", seen.engagements),
+        )
+    }
+    alone: list[Signal] = []
+    began = time.perf_counter()
+    for account in picked:
+        parts = {name: of.get(account, getattr(seen, name).iloc[:0]) for name, of in split.items()}
+        alone += detect(BeyondFrames(**parts))
+    per_account = (time.perf_counter() - began) / len(picked) * len(accounts)
+    mine = set(picked.tolist())
+    key = lambda s: (s.kind, s.account_id, s.at)  # noqa: E731
+    same = sorted((s for s in together if s.account_id in mine), key=key) == sorted(alone, key=key)
+    print(
+        f"beyond detectors: {at_once:.1f} s on the portfolio at once; one account at a time "
+        f"(extrapolated from {len(picked)} accounts) {per_account:.1f} s: "
+        f"{per_account / max(at_once, 1e-9):.1f}x; same signals on the sample: {same}"
     )
 
 

@@ -22,12 +22,12 @@ account whose usage is steady also gets):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
-from stakegraph.analytics.signals.beyond_tables import BeyondFrames
+from stakegraph.analytics.signals.beyond_tables import BeyondFrames, runs
 from stakegraph.dates import DAY
 from stakegraph.vocabulary import (
     BUSINESS_REVIEW_KINDS,
@@ -71,36 +71,44 @@ def beyond_features(
     depth = _advanced_share(beyond.usage)
     # Each account's arrays are taken out of pandas once: the loop below runs once per
     # (account, date), and the risk model's training asks for every account at many dates.
-    tickets = {
-        account: (
-            of["at"].to_numpy(np.int64),
-            of["category"].isin(EXIT_TICKET_CATEGORIES).to_numpy(),
-            (of["category"] == "sla").to_numpy(),
-        )
-        for account, of in _grouped(beyond.tickets).items()
+    tickets, slices = _by_account(beyond.tickets)
+    is_exit = tickets["category"].isin(EXIT_TICKET_CATEGORIES).to_numpy()
+    is_sla = (tickets["category"] == "sla").to_numpy()
+    ticket_at = tickets["at"].to_numpy(np.int64)
+    ticket_arrays = {
+        account: (ticket_at[lo:hi], is_exit[lo:hi], is_sla[lo:hi]) for account, (lo, hi) in slices
     }
-    engagements = {}
-    for account, of in _grouped(beyond.engagements).items():
-        at = of["at"].to_numpy(np.int64)
-        co = (
-            of["kind"].isin(CO_INNOVATION_KINDS).to_numpy()
-            & of["status"].isin(("accepted", "attended", "declined", "no_show")).to_numpy()
+    engagements, slices = _by_account(beyond.engagements)
+    kind, status = engagements["kind"], engagements["status"]
+    co = (
+        kind.isin(CO_INNOVATION_KINDS)
+        & status.isin(("accepted", "attended", "declined", "no_show"))
+    ).to_numpy()
+    review = kind.isin(BUSINESS_REVIEW_KINDS).to_numpy()
+    refused = status.isin(("declined", "no_show")).to_numpy()
+    engagement_at = engagements["at"].to_numpy(np.int64)
+    engagement_arrays: dict[str, tuple[np.ndarray, ...]] = {}
+    for account, (lo, hi) in slices:
+        at, its_refused = engagement_at[lo:hi], refused[lo:hi]
+        its_co, its_review = co[lo:hi], review[lo:hi]
+        engagement_arrays[account] = (
+            at[its_co],
+            its_refused[its_co],
+            at[its_review],
+            its_refused[its_review],
         )
-        refused = of["status"].isin(("declined", "no_show")).to_numpy()
-        review = of["kind"].isin(BUSINESS_REVIEW_KINDS).to_numpy()
-        engagements[account] = (at[co], refused[co], at[review], refused[review])
     for i, (account, day) in enumerate(zip(accounts, when, strict=True)):
         recent, before = (day - window, day), (day - window - long_window, day - window)
         if account in usage:
             out["usage_trend"][i] = _log_ratio(usage[account], recent, before)
         if account in depth:
             out["depth_trend"][i] = _log_ratio(depth[account], recent, before)
-        if account in tickets:
-            at, exit_, sla = tickets[account]
+        if account in ticket_arrays:
+            at, exit_, sla = ticket_arrays[account]
             out["exit_ticket_shift"][i] = _share_shift(at, exit_, recent, before)
             out["sla_ticket_shift"][i] = _share_shift(at, sla, recent, before)
-        if account in engagements:
-            co_at, co_refused, review_at, review_refused = engagements[account]
+        if account in engagement_arrays:
+            co_at, co_refused, review_at, review_refused = engagement_arrays[account]
             half = (day - long_window // 2, day)
             earlier = (day - long_window - long_window // 2, day - long_window // 2)
             out["co_innovation_refusals"][i] = _share_shift(co_at, co_refused, half, earlier)
@@ -108,32 +116,57 @@ def beyond_features(
     return pd.DataFrame(out)
 
 
-def _grouped(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    if frame.empty:
-        return {}
-    frame = frame.assign(at=pd.to_numeric(frame["at"]).astype("int64")).sort_values("at")
-    return {str(a): rows for a, rows in frame.groupby("account_id", sort=False)}
+def _by_account(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[str, tuple[int, int]]]]:
+    """The frame sorted by account and time, and each account's slice ``[lo, hi)`` of it:
+    one sort for the portfolio, not a frame per account."""
+    ordered = frame.assign(
+        account_id=frame["account_id"].astype(str), at=pd.to_numeric(frame["at"]).astype("int64")
+    ).sort_values(["account_id", "at"], kind="stable")
+    accounts = ordered["account_id"].to_numpy()
+    return ordered, [(str(accounts[lo]), (lo, hi)) for lo, hi in runs(accounts)]
+
+
+def _daily_sums(rows: pd.DataFrame) -> pd.Series:
+    """``value`` summed per account and date (sorted by both), over the whole portfolio.
+
+    The rows are sorted first (stably: a date's rows are added in their order), as a
+    groupby of one account's rows in time order would see them; pandas adds a group's
+    values in another order when the rows are not sorted by it.
+    """
+    keys = pd.DataFrame(
+        {
+            "account_id": rows["account_id"].astype(str),
+            "at": pd.to_numeric(rows["at"]).astype("int64"),
+            "value": rows["value"],
+        }
+    ).sort_values(["account_id", "at"], kind="stable")
+    return keys.groupby(["account_id", "at"], sort=True)["value"].sum()
+
+
+def _split_by_account(
+    series: pd.Series, transform: Callable[[np.ndarray], np.ndarray]
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """A series indexed by (account, date) as each account's (dates, transformed values)."""
+    accounts = series.index.get_level_values(0).to_numpy()
+    at = series.index.get_level_values(1).to_numpy(np.int64)
+    values = transform(series.to_numpy(float))
+    return {str(accounts[lo]): (at[lo:hi], values[lo:hi]) for lo, hi in runs(accounts)}
 
 
 def _usage_levels(usage: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for metric in ("api_calls", "active_users"):  # active users win where both exist
-        rows = usage[usage["metric"].astype(str) == metric]
-        for account, of in _grouped(rows).items():
-            series = of.groupby("at")["value"].sum()
-            out[account] = (series.index.to_numpy(np.int64), np.log1p(series.to_numpy(float)))
+        sums = _daily_sums(usage[usage["metric"].astype(str) == metric])
+        out.update(_split_by_account(sums, np.log1p))
     return out
 
 
 def _advanced_share(usage: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     rows = usage[usage["tier"].isin(["basic", "advanced"])]
-    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    for account, of in _grouped(rows).items():
-        total = of.groupby("at")["value"].sum()
-        advanced = of[of["tier"] == "advanced"].groupby("at")["value"].sum()
-        share = (advanced.reindex(total.index).fillna(0.0) + 1.0) / (total + 1.0)
-        out[account] = (share.index.to_numpy(np.int64), np.log(share.to_numpy(float)))
-    return out
+    total = _daily_sums(rows)
+    advanced = _daily_sums(rows[rows["tier"] == "advanced"])
+    share = (advanced.reindex(total.index).fillna(0.0) + 1.0) / (total + 1.0)
+    return _split_by_account(share, np.log)
 
 
 def _log_ratio(

@@ -49,6 +49,7 @@ __all__ = [
     "DEFAULT_LOOKBACK",
     "engagement",
     "engagement_ratios",
+    "interaction_volume",
     "multi_role_share",
     "renewal_engagement",
     "renewed_baseline",
@@ -106,6 +107,33 @@ def engagement(
         by_account=True,
     )
     return pd.DataFrame(counts, index=pd.Index(activity.account_ids, name="account_id"))
+
+
+def interaction_volume(data: PortfolioFrames | Activity, *, start: int, end: int) -> pd.DataFrame:
+    """The ``interactions`` and ``meetings`` columns of :func:`engagement` over
+    ``[start, end)``, alone.
+
+    They need no distinct people, roles or senders, which make up most of an
+    :func:`engagement` call: the risk features' year-long baseline reads only these two,
+    at every training date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``account_id`` (every account, zeros when silent).
+    """
+    activity = as_activity(data)
+    interactions = activity.interactions
+    lo, hi = np.searchsorted(interactions["at"].to_numpy(), [start, end], side="left")
+    account = interactions["account"].to_numpy()[lo:hi]
+    meeting = interactions["kind"].to_numpy()[lo:hi] == _MEETING
+    return pd.DataFrame(
+        {
+            "interactions": np.bincount(account, minlength=activity.n_accounts),
+            "meetings": np.bincount(account[meeting], minlength=activity.n_accounts),
+        },
+        index=pd.Index(activity.account_ids, name="account_id"),
+    )
 
 
 def renewal_engagement(
@@ -362,8 +390,9 @@ def _engagement_counts(
     )
     with_level = theirs & (level >= 0)
     levels = _distinct(group_p[with_level], level[with_level], len(activity.level_names), n_groups)
-    senior_contacts = people(theirs & np.isin(level, senior_codes))
-    director = theirs & np.isin(level, director_codes)
+    n_levels = len(activity.level_names)
+    senior_contacts = people(theirs & _among(level, senior_codes, n_levels))
+    director = theirs & _among(level, director_codes, n_levels)
     has_director = np.bincount(group_p[director], minlength=n_groups) > 0
 
     return {
@@ -378,6 +407,20 @@ def _engagement_counts(
         "senior_contacts_engaged": senior_contacts,
         "multi_role": (functions >= min_functions) & (levels >= min_levels) & has_director,
     }
+
+
+def _among(codes: np.ndarray, chosen: list[int], n_codes: int) -> np.ndarray:
+    """Which ``codes`` (each in ``-1 .. n_codes - 1``, -1 for none) are ``chosen``, by a
+    lookup table: ``np.isin`` took a fifth of the risk features' engagement calls.
+
+    Examples
+    --------
+    >>> _among(np.array([2, -1, 0, 1]), [0, 2], 3).tolist()
+    [True, False, True, False]
+    """
+    table = np.zeros(n_codes + 1, dtype=bool)  # the last entry stands for -1
+    table[chosen] = True
+    return table[codes]
 
 
 def _distinct(group: np.ndarray, value: np.ndarray, n_values: int, n_groups: int) -> np.ndarray:

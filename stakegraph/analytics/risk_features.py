@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from stakegraph.analytics.beyond_features import BEYOND_FEATURES, beyond_features
-from stakegraph.analytics.engagement import engagement
+from stakegraph.analytics.engagement import engagement, interaction_volume
 from stakegraph.analytics.frames import PortfolioFrames
 from stakegraph.analytics.signals.beyond_tables import BeyondFrames
 from stakegraph.analytics.windows import Activity, as_activity
@@ -93,7 +93,7 @@ def risk_features(
         prior = engagement(activity, start=int(day - 2 * window), end=int(day - window))
         # The slide before a churn starts up to eight months ahead: a year-long baseline
         # sees it where the 90-day one before has already slid too.
-        year = engagement(activity, start=int(day - long_window), end=int(day - window))
+        year = interaction_volume(activity, start=int(day - long_window), end=int(day - window))
         picked = code[rows]
         ok = picked >= 0
         now = recent.iloc[np.maximum(picked, 0)]

@@ -17,6 +17,7 @@ Any of them may be empty: the detectors that read it then raise nothing.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -25,7 +26,7 @@ import pandas as pd
 
 from stakegraph.dates import WEEK
 
-__all__ = ["USAGE_FRAME_COLUMNS", "BeyondFrames", "week_ends"]
+__all__ = ["USAGE_FRAME_COLUMNS", "BeyondFrames", "runs", "week_ends"]
 
 USAGE_FRAME_COLUMNS = ("account_id", "at", "metric", "value", "tier")
 TICKET_FRAME_COLUMNS = ("account_id", "at", "category")
@@ -81,6 +82,27 @@ def by_account(frame: pd.DataFrame) -> Iterator[tuple[str, pd.DataFrame]]:
     )
     for account_id, rows in ordered.groupby("account_id", sort=True):
         yield str(account_id), rows
+
+
+def runs(*keys: np.ndarray) -> list[tuple[int, int]]:
+    """``(start, end)`` of each run of rows equal on every key, for rows sorted by the keys:
+    a whole portfolio's table split into its accounts' slices without a groupby per account.
+
+    Examples
+    --------
+    >>> runs(np.array(["a", "a", "b"]), np.array([1, 2, 2]))
+    [(0, 1), (1, 2), (2, 3)]
+    >>> runs(np.array(["a", "a", "b"]))
+    [(0, 2), (2, 3)]
+    """
+    count = len(keys[0]) if keys else 0
+    if count == 0:
+        return []
+    change = np.zeros(count - 1, dtype=bool)
+    for key in keys:
+        change |= key[1:] != key[:-1]
+    bounds = [0, *(np.flatnonzero(change) + 1).tolist(), count]
+    return list(itertools.pairwise(bounds))
 
 
 def week_ends(first: int, as_of: int) -> np.ndarray:

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from stakegraph.analytics.signals.beyond_tables import BeyondFrames, by_account
+from stakegraph.analytics.signals.beyond_tables import BeyondFrames, by_account, runs
 from stakegraph.analytics.signals.parameters import CeremonyParameters, SignalParameters
 from stakegraph.analytics.signals.record import Signal, clip_severity
 from stakegraph.dates import DAY, WEEK
@@ -89,33 +89,56 @@ def qbr_disengagements(beyond: BeyondFrames, as_of: int, params: SignalParameter
     if "executive" not in rows.columns:
         rows = rows.assign(executive=False)
     signals = []
-    for account_id, of_account in by_account(rows):
-        sessions = (
-            of_account.assign(attended=of_account["status"] == "attended")
-            .assign(exec_attended=lambda f: f["attended"] & f["executive"].astype(bool))
-            .groupby(["at", "kind"], sort=True)
-            .agg(attended=("attended", "any"), exec_attended=("exec_attended", "any"))
-            .reset_index()
-        )
-        review = sessions["kind"].isin(("qbr", "ebr")).to_numpy()
-        exec_seen = sessions["exec_attended"].to_numpy()
+    # One groupby over the portfolio, split by account with numpy (a groupby per account
+    # cost ~15 ms each, most of the detector's time).
+    sessions = _sessions(rows)
+    accounts = sessions["account_id"].to_numpy()
+    every_at = sessions["at"].to_numpy(np.int64)
+    every_review = sessions["kind"].isin(("qbr", "ebr")).to_numpy()
+    every_exec_seen = sessions["exec_attended"].to_numpy(bool)
+    every_attended = sessions["attended"].to_numpy(bool)
+    for lo, hi in runs(accounts):
+        account_id = str(accounts[lo])
+        review = every_review[lo:hi]
+        exec_seen = every_exec_seen[lo:hi]
+        attended = every_attended[lo:hi]
         # Reviews so far and of them with an executive, before each session.
         reviews_before: np.ndarray = np.cumsum(review) - review
         exec_before = np.cumsum(review & exec_seen) - (review & exec_seen)
         expected_exec = (reviews_before >= 2) & (exec_before * 2 >= reviews_before)
-        refused = ~sessions["attended"].to_numpy() | (review & expected_exec & ~exec_seen)
-        at = sessions["at"].to_numpy(np.int64)
+        refused = ~attended | (review & expected_exec & ~exec_seen)
+        at = every_at[lo:hi]
         window = max(1, params.ceremony.recent_days // 2)
         for i, evidence in refusal_runs(at, refused, params.ceremony, window):
             evidence["reviews_without_executives"] = int(
                 np.sum(
-                    (review & expected_exec & ~exec_seen & sessions["attended"].to_numpy())[
+                    (review & expected_exec & ~exec_seen & attended)[
                         max(0, i - evidence["recent"] + 1) : i + 1
                     ]
                 )
             )
             signals.append(_signal(QBR_DISENGAGEMENT, account_id, at[i], evidence))
     return [s for s in _once_per_episode(signals, params) if s.at <= as_of]
+
+
+def _sessions(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per account, date and kind (sorted so): ``attended`` when anybody attended,
+    ``exec_attended`` when an executive did."""
+    attended = rows["status"] == "attended"
+    return (
+        pd.DataFrame(
+            {
+                "account_id": rows["account_id"].astype(str),
+                "at": pd.to_numeric(rows["at"]).astype("int64"),
+                "kind": rows["kind"],
+                "attended": attended,
+                "exec_attended": attended & rows["executive"].astype(bool),
+            }
+        )
+        .groupby(["account_id", "at", "kind"], sort=True)
+        .agg(attended=("attended", "any"), exec_attended=("exec_attended", "any"))
+        .reset_index()
+    )
 
 
 def refusal_runs(

@@ -475,6 +475,11 @@ def _brokerage(tables: WeeklyTables, pair: int, until: int) -> tuple[int, float]
     person = tables.pair_person[tables.part_pair[on_account]]
     me = int(tables.pair_person[pair])
     mine = np.unique(conversation[person == me])
+    # Effective size reads only their ego network (their contacts and the ties among
+    # them), so only the people of their conversations enter the graph: the account's
+    # other people and conversations changed nothing but cost most of the time.
+    ego = np.isin(person, person[np.isin(conversation, mine)])
+    conversation, person = conversation[ego], person[ego]
     graph: nx.Graph = nx.Graph()
     graph.add_node(me)
     members = pd.Series(person).groupby(conversation).unique()

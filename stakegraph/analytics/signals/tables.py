@@ -8,7 +8,7 @@ opening message started.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -103,6 +103,10 @@ class WeeklyTables:
     start_at: np.ndarray
     start_kind: np.ndarray
     season: np.ndarray
+    # their_threads by window length: the detectors ask for the same few, dozens of times.
+    _threads: dict[int, np.ndarray] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     @classmethod
     def build(cls, activity: Activity, roles: pd.DataFrame, *, as_of: int) -> WeeklyTables | None:
@@ -222,7 +226,20 @@ def seasonal_index(volume: np.ndarray, *, min_accounts: int = 20) -> np.ndarray:
 
 def their_threads(tables: WeeklyTables, recent_weeks: int) -> np.ndarray:
     """Effective number of threads ``1 / H`` of their side's traffic over the
-    ``recent_weeks`` ending at each week (account x week; NaN without traffic)."""
+    ``recent_weeks`` ending at each week (account x week, read-only; NaN without traffic).
+
+    Computed once per tables and window length: several detectors, and the evidence of
+    each contraction, read the same one.
+    """
+    cached = tables._threads.get(recent_weeks)
+    if cached is None:
+        cached = _their_threads(tables, recent_weeks)
+        cached.flags.writeable = False
+        tables._threads[recent_weeks] = cached
+    return cached
+
+
+def _their_threads(tables: WeeklyTables, recent_weeks: int) -> np.ndarray:
     weeks = np.arange(tables.grid.weeks)
     rows = np.flatnonzero(~tables.pair_home)
     recent = window_sums(

@@ -242,15 +242,29 @@ def _window_counts(
 def _hit_weeks(
     at: np.ndarray, hit: np.ndarray, ends: np.ndarray, p: TicketParameters
 ) -> np.ndarray:
-    """Distinct weeks (counted back from each as-of date) with a hit in the recent window."""
-    out = np.zeros(len(ends), dtype=np.int64)
+    """Distinct weeks (counted back from each as-of date) with a hit in the recent window.
+
+    The as-of dates lie on one weekly grid (:func:`.beyond_tables.week_ends`), so a hit
+    falls in the same week counted back from any of them: the distinct weeks of a window
+    are the changes of week along the sorted hits, counted by a prefix sum.
+
+    Examples
+    --------
+    >>> from stakegraph.analytics.signals.parameters import TicketParameters
+    >>> at = np.array([0, 1, 8, 9, 20]) * DAY
+    >>> ends = np.array([14, 21]) * DAY
+    >>> _hit_weeks(at, np.ones(5, bool), ends, TicketParameters(recent_weeks=2)).tolist()
+    [2, 2]
+    """
     hits = at[hit]
     lo = np.searchsorted(hits, ends - p.recent_weeks * WEEK)
     hi = np.searchsorted(hits, ends)
-    for i in range(len(ends)):
-        if hi[i] > lo[i]:
-            out[i] = len(np.unique((ends[i] - 1 - hits[lo[i] : hi[i]]) // WEEK))
-    return out
+    if len(ends) == 0 or len(hits) == 0:
+        return np.zeros(len(ends), dtype=np.int64)
+    week = (ends[-1] - 1 - hits) // WEEK
+    new_week = np.concatenate([[0], np.cumsum(week[1:] != week[:-1])])
+    changes = new_week[np.maximum(hi - 1, 0)] - new_week[np.minimum(lo, len(hits) - 1)]
+    return np.where(hi > lo, changes + 1, 0).astype(np.int64)
 
 
 def _volume_ratio(recent: int, baseline: int, p: TicketParameters) -> float:

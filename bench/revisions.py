@@ -1,0 +1,90 @@
+"""Benchmark: signals and risk of two checkouts of stakegraph, alternately in one process.
+
+The baseline is another revision's source tree (a ``git archive`` of it), this checkout's
+code the other side; both run ``detect_signals`` and ``score_risk`` on the same portfolio,
+read once from its files and handed to each revision as its own classes. Prints every
+round's seconds, the medians and their ratio (baseline / this), and whether the signal
+records and risk rows are identical.
+
+    mkdir /tmp/main-src && git archive main | tar -x -C /tmp/main-src
+    python bench/revisions.py /work/data/p31337 --baseline /tmp/main-src --rounds 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pickle
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(HERE / "tests" / "analytics"))
+
+from portfolio_frames import load_beyond_frames, load_portfolio_frames  # noqa: E402
+
+from stakegraph.dates import midnight_after  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("portfolio", type=Path)
+    parser.add_argument("--baseline", type=Path, required=True, help="another revision's tree")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    frames = load_portfolio_frames(args.portfolio)
+    as_of = midnight_after(int(frames.interactions["at"].max()))
+    # Pickled once: each revision unpickles them into its own classes.
+    data = pickle.dumps((frames, load_beyond_frames(args.portfolio)))
+    roots = {"baseline": args.baseline.resolve(), "this": HERE}
+    print(f"load average at the start: {os.getloadavg()[0]:.1f}")
+    seconds: dict[str, list[tuple[float, float]]] = {name: [] for name in roots}
+    outputs: dict[str, Any] = {}
+    for _ in range(args.rounds):
+        for name, root in roots.items():
+            signals_s, risk_s, outputs[name] = _run(root, roots.values(), data, as_of)
+            seconds[name].append((signals_s, risk_s))
+            print(f"{name}: signals {signals_s:.2f} s, risk {risk_s:.2f} s", flush=True)
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+    signals, risk = outputs["this"]
+    print(
+        f"identical signals and risk rows: {outputs['baseline'] == outputs['this']} "
+        f"({len(signals)} signals, {len(risk)} risk rows)"
+    )
+    for stage, i in (("signals", 0), ("risk", 1)):
+        before = statistics.median(s[i] for s in seconds["baseline"])
+        after = statistics.median(s[i] for s in seconds["this"])
+        print(f"{stage}: baseline {before:.2f} s, this {after:.2f} s, {before / after:.1f}x")
+
+
+def _run(root: Path, every_root: Any, data: bytes, as_of: int) -> tuple[float, float, Any]:
+    """Import stakegraph from ``root`` (dropping any other revision's modules) and time it."""
+    for module in [m for m in sys.modules if m == "stakegraph" or m.startswith("stakegraph.")]:
+        del sys.modules[module]
+    for other in every_root:
+        while str(other) in sys.path:
+            sys.path.remove(str(other))
+    sys.path.insert(0, str(root))
+    importlib.invalidate_caches()
+    windows = importlib.import_module("stakegraph.analytics.windows")
+    detect = importlib.import_module("stakegraph.analytics.signals")
+    risk = importlib.import_module("stakegraph.analytics.risk")
+    assert Path(windows.__file__).is_relative_to(root), windows.__file__
+    frames, beyond = pickle.loads(data)
+    activity = windows.prepare_activity(frames)
+    began = time.perf_counter()
+    found = detect.detect_signals(activity, as_of=as_of, roles=frames.roles, beyond=beyond)
+    signals = [s.as_record() for s in found]
+    scored = time.perf_counter()
+    rows = risk.score_risk(activity, signals, as_of=as_of, beyond=beyond)
+    done = time.perf_counter()
+    return scored - began, done - scored, (signals, rows)
+
+
+if __name__ == "__main__":
+    main()
