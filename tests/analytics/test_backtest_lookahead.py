@@ -113,6 +113,4 @@ def test_production_scoring_gives_the_backtests_score_at_its_date(
     # At another training lead the same account gets another score: the test can fail.
     row = fitted[-1]
     other = score_risk(frames, signals, as_of=int(row["analyzed_at"]), lead=90 * DAY)
-    assert {r["account_id"]: r for r in other}[row["account_id"]]["risk_score"] != row[
-        "risk_score"
-    ]
+    assert {r["account_id"]: r for r in other}[row["account_id"]]["risk_score"] != row["risk_score"]
