@@ -145,9 +145,7 @@ def backtest_risk(
         ``account_id, at, outcome`` whose last row per account is the renewal to predict
         (default: the frames' renewals).
     lead_days : int, keyword-only
-        Days before the last renewal at which to score (default
-        :data:`~stakegraph.analytics.risk.RISK_LEAD_DAYS`, 60, the lead production
-        scoring trains at).
+        Days before the last renewal at which to score (default ``RISK_LEAD_DAYS``, 60).
     train_lead : int, optional, keyword-only
         How long before each past renewal its training features are taken (default
         ``lead_days``): at another lead they describe another stage of the run-up to a
