@@ -18,6 +18,7 @@ from stakegraph.analytics.frames import PortfolioFrames
 from stakegraph.analytics.risk import (
     CHURNED,
     DEFAULT_TIER_SHARES,
+    RISK_LEAD_DAYS,
     TIER_LABELS,
     RiskModel,
     assign_tiers,
@@ -117,7 +118,7 @@ def backtest_risk(
     signals: Iterable[dict[str, Any]],
     renewals: pd.DataFrame | None = None,
     *,
-    lead_days: int = 60,
+    lead_days: int = RISK_LEAD_DAYS,
     train_lead: int | None = None,
     top_factors: int = 3,
     tier_shares: tuple[float, ...] = DEFAULT_TIER_SHARES,
@@ -144,7 +145,7 @@ def backtest_risk(
         ``account_id, at, outcome`` whose last row per account is the renewal to predict
         (default: the frames' renewals).
     lead_days : int, keyword-only
-        Days before the last renewal at which to score (default 60).
+        Days before the last renewal at which to score (default ``RISK_LEAD_DAYS``, 60).
     train_lead : int, optional, keyword-only
         How long before each past renewal its training features are taken (default
         ``lead_days``): at another lead they describe another stage of the run-up to a

@@ -5,8 +5,11 @@ Features: see :mod:`stakegraph.analytics.risk_features`.
 Model
 -----
 L2-penalised logistic regression of ``churned`` on the standardized features, fitted on
-renewal history: each past renewal is one example whose features are taken ``lead``
-days (90) before it (the backtest takes them at its own scoring lead). One model for the
+renewal history: each past renewal is one example whose features are taken
+:data:`RISK_LEAD_DAYS` (60) days before it, the lead the backtest scores at, so the
+weights are learnt on the stage of the run-up to a renewal that the figures of
+docs/metrics.md measure (training at 90 days and scoring at 60 cost 0.02 of AUC on the
+development portfolio, docs/evaluation-log.md). One model for the
 portfolio: the segments share the coefficients (ridge ``l2`` = 10), and a segment with
 at least ``min_renewals`` renewals has its own intercept offset and its own
 standardization, so its accounts are read against its usual engagement. Without enough
@@ -49,6 +52,7 @@ from stakegraph.dates import DAY
 
 __all__ = [
     "FEATURES",
+    "RISK_LEAD_DAYS",
     "SCORECARD",
     "TIER_LABELS",
     "RiskModel",
@@ -69,6 +73,9 @@ TIER_LABELS = {
     5: "churn risk",
 }
 DEFAULT_TIER_SHARES = (0.275, 0.25, 0.25, 0.125, 0.10)
+# Days before a renewal at which its training example is taken, and at which the backtest
+# scores: one lead for production and evaluation.
+RISK_LEAD_DAYS = 60
 # The fallback when there is no renewal history to learn from: logit weights on the raw
 # features, chosen by judgement (falling breadth and volume, open signals raise risk).
 SCORECARD: dict[str, float] = {
@@ -376,7 +383,7 @@ def score_risk(
     signals: Iterable[dict[str, Any]],
     *,
     as_of: int,
-    lead: int = 90 * DAY,
+    lead: int = RISK_LEAD_DAYS * DAY,
     top_factors: int = 3,
     tier_shares: tuple[float, ...] = DEFAULT_TIER_SHARES,
     min_renewals: int = 40,
@@ -397,7 +404,9 @@ def score_risk(
         raised before ``as_of`` count).
     as_of : int, keyword-only
     lead : int, keyword-only
-        Training examples' features are taken this long before their renewal (90 days).
+        Training examples' features are taken this long before their renewal (default
+        :data:`RISK_LEAD_DAYS`, 60 days: the backtest's lead, so a production score is
+        what the backtest measured).
     top_factors : int, keyword-only
         Factors listed per account (default 3).
     tier_shares : tuple of float, keyword-only

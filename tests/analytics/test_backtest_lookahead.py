@@ -20,8 +20,9 @@ from portfolio_frames import load_portfolio_frames, load_truth
 
 from stakegraph.analytics.backtest import backtest_risk
 from stakegraph.analytics.frames import PortfolioFrames
+from stakegraph.analytics.risk import score_risk
 from stakegraph.analytics.signals import detect_signals
-from stakegraph.dates import DAY, parse_instant
+from stakegraph.dates import DAY, WEEK, parse_instant
 from stakegraph.generate import generate_portfolio
 
 KINDS = ("email", "meeting", "call", "ticket", "note")
@@ -90,3 +91,26 @@ def test_rewriting_everything_after_each_scoring_date_leaves_its_rows_identical(
         if cut < scored[-1]:
             later = [a for a, r in rows.items() if int(r["analyzed_at"]) > cut]
             assert any(again[a]["risk_score"] != rows[a]["risk_score"] for a in later)
+
+
+def test_production_scoring_gives_the_backtests_score_at_its_date(
+    generated: tuple[PortfolioFrames, int],
+) -> None:
+    """Production scoring and the backtest train at one lead (``RISK_LEAD_DAYS``): an
+    account scored alone in its week gets, from ``score_risk`` as of its backtest date,
+    the backtest's score to the last digit, so the figures measured are the product's."""
+    frames, end = generated
+    signals = [s.as_record() for s in detect_signals(frames, as_of=end, roles=frames.roles)]
+    rows = backtest_risk(frames, signals)
+    weeks = pd.Series([int(r["analyzed_at"]) // WEEK for r in rows])
+    alone = [r for r, w in zip(rows, weeks, strict=True) if (weeks == w).sum() == 1]
+    fitted = [r for r in alone if r["model"] != "scorecard"]
+    assert len(fitted) >= 3  # a fitted model, where the training lead matters
+    for row in fitted[-3:]:
+        as_of = int(row["analyzed_at"])
+        scored = {r["account_id"]: r for r in score_risk(frames, signals, as_of=as_of)}
+        assert scored[row["account_id"]]["risk_score"] == row["risk_score"]
+    # At another training lead the same account gets another score: the test can fail.
+    row = fitted[-1]
+    other = score_risk(frames, signals, as_of=int(row["analyzed_at"]), lead=90 * DAY)
+    assert {r["account_id"]: r for r in other}[row["account_id"]]["risk_score"] != row["risk_score"]

@@ -364,6 +364,51 @@ def test_reviews_without_their_executives_and_missed_check_ins_are_disengagement
     assert signal.evidence["refusals"] >= 3
 
 
+def test_check_ins_every_two_weeks_are_judged_on_their_latest_six() -> None:
+    # Forty check-ins attended two weeks apart, then refused, attended, refused,
+    # attended, refused (sessions 40-44). The latest six sessions (39-44, 70 days) hold
+    # three refusals; the 39 before them none: a past rate of (0 + 1) / (39 + 2) = 1/41,
+    # under which three or more of six has probability 20 p^3 (1 - p)^3 + 15 p^4
+    # (1 - p)^2 + ... = 2.746e-4, below the level at the 45th session, min(0.002, 0.05 /
+    # 45 = 1.1e-3). Dated the day after session 44. Judged on the
+    # sessions of 45 days only (four: two refusals), a cadence of two weeks never
+    # showed three refusals in a row.
+    statuses = ["attended"] * 40 + ["no_show", "attended", "declined", "attended", "no_show"]
+    rows = [(14 * s, "check_in", status, "champ") for s, status in enumerate(statuses)]
+    [signal] = qbr_disengagements(engagements(rows), START + 700 * DAY, PARAMS)
+    assert signal.at == START + 14 * 44 * DAY + DAY
+    assert (signal.evidence["refusals"], signal.evidence["recent"]) == (3, 6)
+    assert signal.evidence["decisions_before"] == 39
+    assert signal.evidence["p_value"] == pytest.approx(2.7457e-4, rel=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("history", "past_refusals", "fires"),
+    [
+        # 38 weekly sessions, 2 refused: a past rate of (2 + 1) / (38 + 2) = 0.075; three
+        # refusals in a row (the latest three, ``max_recent`` 3) have probability
+        # 0.075^3 = 4.2e-4, below the level at the 41st session, 0.05 / 41 = 1.2e-3.
+        (38, 2, True),
+        # The same rate over 398 sessions, 29 refused: (29 + 1) / (398 + 2) = 0.075, the
+        # same 4.2e-4, above the level at the 401st, 0.05 / 401 = 1.2e-4: an account
+        # watched for eight years has had that many chances to show such a run.
+        (398, 29, False),
+    ],
+)
+def test_the_level_falls_with_the_sessions_an_account_has_had(
+    history: int, past_refusals: int, fires: bool
+) -> None:
+    refused_at = {5 + 13 * r for r in range(past_refusals)}
+    statuses = ["no_show" if s in refused_at else "attended" for s in range(history)]
+    rows = [(7 * s, "check_in", status, "champ") for s, status in enumerate(statuses)]
+    rows += [(7 * s, "check_in", "no_show", "champ") for s in range(history, history + 3)]
+    params = SignalParameters.from_keywords(ceremony_max_recent=3)
+    signals = qbr_disengagements(engagements(rows), START + 7 * (history + 4) * DAY, params)
+    assert [round(s.evidence["p_value"], 6) for s in signals] == (
+        [round(0.075**3, 6)] if fires else []
+    )
+
+
 def test_steady_engagement_raises_nothing_and_nothing_reads_the_future() -> None:
     rows = [(7 * w, "check_in", "attended", "champ") for w in range(60)]
     rows += [(7 * w, "beta", "accepted", "champ") for w in range(0, 60, 2)]

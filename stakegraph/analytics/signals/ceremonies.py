@@ -10,11 +10,20 @@ Both are a run of refusals against the account's own past rate of refusing.
   when no executive attended although executives attended most of the account's earlier
   ones (at least half of them, over at least two).
 
-At each decision (session), with the ``m <= max_recent`` latest within ``recent_days``
-(business reviews: half of it) holding ``k`` refusals and the ``n0`` before them ``k0``, it
-fires when ``k >= min_refusals``, ``n0 >= min_baseline`` and
-``P(K >= k | m, (k0 + 1) / (n0 + 2)) < alpha`` (the past rate with a uniform prior). The
-signal is dated the day after that decision. Once per episode (``cooldown_weeks``); an
+At the ``j``-th decision (session) of the account, with the ``m <= max_recent`` latest
+within ``recent_days`` holding ``k`` refusals and the ``n0`` before them ``k0``, it fires when
+``k >= min_refusals``, ``n0 >= min_baseline`` and ``P(K >= k | m, (k0 + 1) / (n0 + 2)) <
+min(alpha, family_alpha / j)`` (the past rate with a uniform prior). Each decision is a
+possible test, so the level falls with the account's history (Bonferroni over its
+decisions so far): a healthy account tested at its hundredth check-in has had a hundred
+chances to show a run by chance, and the chance that it ever fires stays near
+``family_alpha``. The signal is dated the day after that decision.
+
+Business reviews used only the sessions of the latest 45 days: with a check-in every two
+weeks that is three or four sessions, so a disengagement that refused two of three
+fired only when three refusals fell together, often after the quarter. They are judged
+now, as invitations are, on their latest six within 90 days (for a weekly cadence, six
+weeks). Once per episode (``cooldown_weeks``); an
 episode lasts while the latest hold ``min_refusals`` refusals, and past that until the
 next yes.
 
@@ -108,8 +117,7 @@ def qbr_disengagements(beyond: BeyondFrames, as_of: int, params: SignalParameter
         expected_exec = (reviews_before >= 2) & (exec_before * 2 >= reviews_before)
         refused = ~attended | (review & expected_exec & ~exec_seen)
         at = every_at[lo:hi]
-        window = max(1, params.ceremony.recent_days // 2)
-        for i, evidence in refusal_runs(at, refused, params.ceremony, window):
+        for i, evidence in refusal_runs(at, refused, params.ceremony, params.ceremony.recent_days):
             evidence["reviews_without_executives"] = int(
                 np.sum(
                     (review & expected_exec & ~exec_seen & attended)[
@@ -166,10 +174,16 @@ def refusal_runs(
     >>> from stakegraph.analytics.signals.parameters import CeremonyParameters
     >>> at = np.arange(12) * 7 * DAY
     >>> refused = np.array([False] * 9 + [True] * 3)
+    >>> loose = CeremonyParameters(alpha=0.05, family_alpha=1.0)
     >>> [(i, e["refusals"], round(e["p_value"], 4)) for i, e in
-    ...     refusal_runs(at, refused, CeremonyParameters(alpha=0.05), 90)]
+    ...     refusal_runs(at, refused, loose, 90)]
     [(11, 3, 0.0291)]
-    >>> refusal_runs(at, refused, CeremonyParameters(alpha=0.01), 90)
+    >>> refusal_runs(at, refused, CeremonyParameters(alpha=0.01, family_alpha=1.0), 90)
+    []
+
+    At the twelfth decision the account-wise level is ``0.05 / 12 = 0.0042``:
+
+    >>> refusal_runs(at, refused, CeremonyParameters(alpha=0.05, family_alpha=0.05), 90)
     []
 
     From the turn the latest are the three refusals, the nine before them acceptances:
@@ -203,7 +217,7 @@ def refusal_runs(
             continue
         rate = (k0 + prior_refusals) / (n0 + prior_decisions)
         tail = float(stats.binom.sf(k - 1, m, rate))
-        if tail < p.alpha:
+        if tail < min(p.alpha, p.family_alpha / (i + 1)):
             in_episode = True
             out.append(
                 (

@@ -379,9 +379,12 @@ class CeremonyParameters(_Checked):
     alpha : float
         Significance level of the one-sided binomial test of the recent refusals against
         the account's own past rate (default 2e-3).
+    family_alpha : float
+        The account-wise error rate: at an account's ``j``-th decision or session the
+        level is ``min(alpha, family_alpha / j)`` (Bonferroni over the decisions so far,
+        each a possible test; default 0.05).
     recent_days : int
-        The recent decisions or sessions are those of this many days (default 90 for
-        co-innovation invitations; business reviews and check-ins use half of it).
+        The recent decisions or sessions are those of this many days (default 90).
     max_recent : int
         At most this many of the latest are tested (default 6).
     min_refusals : int
@@ -403,6 +406,7 @@ class CeremonyParameters(_Checked):
     """
 
     alpha: float = _within(2e-3, 0.0, 1.0, open_low=True)
+    family_alpha: float = _within(0.05, 0.0, 1.0, open_low=True)
     recent_days: int = _within(90, 1, 3650)
     max_recent: int = _within(6, 1, 1000)
     min_refusals: int = _within(3, 1, 1000)
