@@ -7,7 +7,7 @@ round's seconds, the medians and their ratio (baseline / this), and whether the 
 records and risk rows are identical.
 
     mkdir /tmp/main-src && git archive main | tar -x -C /tmp/main-src
-    python bench/revisions.py /work/data/p31337 --baseline /tmp/main-src --rounds 3
+    python bench/revisions.py DIR --baseline /tmp/main-src --rounds 3
 """
 
 from __future__ import annotations
