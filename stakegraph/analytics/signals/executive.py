@@ -10,7 +10,7 @@ leave their roles, the ones who stay are judged from then on (presence eras, see
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -160,13 +160,9 @@ def _review_p_values(
 
 
 def _with_reviews(signal: Signal, p_value: float, missed: int) -> Signal:
-    return Signal(
-        kind=signal.kind,
-        account_id=signal.account_id,
-        at=signal.at,
-        severity=signal.severity,
+    return replace(
+        signal,
         evidence={**signal.evidence, "reviews_missed": missed, "p_value_reviews": p_value},
-        person_ids=signal.person_ids,
     )
 
 
