@@ -31,7 +31,7 @@ lint: $(STAMP)
 test: lint neo4j-jars
 	$(BIN)/pytest --store=$(STORE)
 
-# Neo4j's jars from Maven Central into neo4j-launcher/lib (once; kept until the pom changes).
+# Neo4j's jars from Maven Central into neo4j-launcher/lib (once; kept until a pom's content changes).
 neo4j-jars: $(STAMP)
 	$(BIN)/python -c 'from stakegraph.graph.local_neo4j import fetch_jars; fetch_jars()'
 

@@ -18,6 +18,7 @@ foreground (``make neo4j``).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import shutil
@@ -67,22 +68,35 @@ def fetch_jars(launcher: Path = LAUNCHER_DIR) -> None:
     pom = launcher / "pom.xml"
     if not pom.is_file():
         raise StoreStartError(f"no Neo4j launcher at {launcher} (a source checkout has it)")
-    if not _fresh(stamp, pom):
+    if not fetched_for(stamp, pom):
         shutil.rmtree(launcher / "lib", ignore_errors=True)
         _maven(pom, "Neo4j's")
-        stamp.touch()
+        stamp.write_text(_digest(pom))
     gds_pom = launcher / "gds" / "pom.xml"
     gds_stamp = launcher / _GDS_FETCHED
-    if gds_pom.is_file() and not (_fresh(gds_stamp, gds_pom) and _fresh(gds_stamp, pom)):
+    if gds_pom.is_file() and not fetched_for(gds_stamp, pom, gds_pom):
         repository = launcher / "gds" / "repository"
         shutil.rmtree(repository, ignore_errors=True)
         _maven(gds_pom, "Graph Data Science's", "-Dmdep.useRepositoryLayout=true")
         _keep_plugins(repository, launcher / "lib", launcher / "plugins")
-        gds_stamp.touch()
+        gds_stamp.write_text(_digest(pom, gds_pom))
 
 
-def _fresh(stamp: Path, source: Path) -> bool:
-    return stamp.is_file() and stamp.stat().st_mtime >= source.stat().st_mtime
+def fetched_for(stamp: Path, *poms: Path) -> bool:
+    """Whether the jars beside ``stamp`` were fetched for these poms' contents.
+
+    The stamp holds the poms' digest rather than being compared by time: git gives every
+    file of a checkout its checkout time, so a new clone or worktree whose jars are shared
+    with another would look stale, and the same pom edited back would look new.
+    """
+    return stamp.is_file() and stamp.read_text().strip() == _digest(*poms)
+
+
+def _digest(*poms: Path) -> str:
+    digest = hashlib.sha256()
+    for pom in poms:
+        digest.update(pom.read_bytes())
+    return digest.hexdigest()
 
 
 def _maven(pom: Path, what: str, *flags: str) -> None:
