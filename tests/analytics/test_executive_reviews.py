@@ -90,16 +90,23 @@ def test_attendance_is_read_from_attended_reviews_of_executives() -> None:
 # -- the withdrawal -------------------------------------------------------------------
 
 
-def review_builder(executives_stop: int | None) -> tuple[Builder, BeyondFrames]:
-    """A working level on four emails a week; their VP and CEO on a call with ``x`` every
-    four weeks (weeks 1, 5, ...) and at the monthly business review (weeks 2, 6, ...,
-    with ``x``). From week ``executives_stop`` they come to neither; the reviews go on."""
+def with_executives(weeks: int) -> Builder:
+    """Their VP and CEO (not yet on anything) and a working level of three on four emails
+    a week for ``weeks`` weeks."""
     b = Builder()
     b.person("vp1", "vp")
     b.person("ceo", "c_level")
     for pid in ("x", "y", "z"):
         b.person(pid)
-    weekly(b, 48, ["x", "y", "z", "x"])
+    weekly(b, weeks, ["x", "y", "z", "x"])
+    return b
+
+
+def review_builder(executives_stop: int | None) -> tuple[Builder, BeyondFrames]:
+    """A working level on four emails a week; their VP and CEO on a call with ``x`` every
+    four weeks (weeks 1, 5, ...) and at the monthly business review (weeks 2, 6, ...,
+    with ``x``). From week ``executives_stop`` they come to neither; the reviews go on."""
+    b = with_executives(48)
     rows = []
     for w in range(48):
         present = executives_stop is None or w < executives_stop
@@ -147,12 +154,7 @@ def test_a_silence_found_only_months_later_is_not_raised() -> None:
     """Executives on one email every four weeks of an account's 17, then silent: their
     silence is improbable at 1e-3 only after 13 weeks, past the limit a withdrawal is
     raised within; with the limit lifted it is raised then."""
-    b = Builder()
-    b.person("vp1", "vp")
-    b.person("ceo", "c_level")
-    for pid in ("x", "y", "z"):
-        b.person(pid)
-    weekly(b, 80, ["x", "y", "z", "x"])
+    b = with_executives(80)
     for w in range(1, 30, 4):
         b.email(T0 + w * WEEK + 3 * DAY, "h1", "vp1", "ceo", "x")
     as_of = T0 + 80 * WEEK

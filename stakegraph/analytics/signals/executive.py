@@ -96,9 +96,8 @@ def executive_withdrawals(
     )
     p_reviews, missed = _review_p_values(tables, reviews, test, account_idx, week_idx, params)
     combined = np.maximum(test.p_account, test.p_time) * p_reviews
-    # A silence that becomes improbable only months after the executives were last seen
-    # (people seen a few times a year) is old news by then: the stakeholder rule.
-    stale = test.covered_until - test.last_seen > params.executive.max_silence_weeks * WEEK
+    # The stakeholder rule: a silence improbable only months later is old news.
+    stale = test.longer_than(params.executive.max_silence_weeks)
     fire = (
         (test.fire | (test.extraordinary & (combined < params.executive.alpha)))
         & ~stale

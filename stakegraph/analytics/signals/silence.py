@@ -35,6 +35,7 @@ __all__ = [
     "contracted_during_silence",
     "narrowed_during_silence",
     "silence_test",
+    "silent_weeks",
 ]
 
 # Weight, in conversations, of a participant's overall share in their share of one kind
@@ -135,6 +136,14 @@ class SilenceTest:
     covered_until: np.ndarray
     quiet: np.ndarray
     extraordinary: np.ndarray
+
+    def longer_than(self, weeks: int) -> np.ndarray:
+        """Bool: the silence measured (up to ``covered_until``) is longer than ``weeks``.
+
+        A silence that becomes improbable only after that (someone seen a few times a
+        year) is old news by then, not a departure or withdrawal to act on.
+        """
+        return np.asarray(self.covered_until - self.last_seen > weeks * WEEK)
 
 
 def silence_test(
@@ -463,18 +472,17 @@ def narrowed_during_silence(
     """
     if len(accounts) == 0:
         return np.zeros(0, dtype=bool)
-    silent_weeks = _silent_weeks(tables, weeks, last_seen, params.windows.recent_weeks)
-    # Rerouted, not lost: a bottleneck keeps the account's volume; a slide loses it.
-    recent_rate, base_rate = _volume_rates(tables, accounts, weeks, silent_weeks, params=params)
-    kept = recent_rate > params.contraction.max_volume_ratio * base_rate
-    if not volume_kept:
-        kept[:] = True
+    weeks_silent = silent_weeks(tables, weeks, last_seen, params.windows.recent_weeks)
     narrowed = np.zeros(len(accounts), dtype=bool)
-    for length in np.unique(silent_weeks):
-        chosen = silent_weeks == length
+    for length in np.unique(weeks_silent):
+        chosen = weeks_silent == length
         threads = their_threads(tables, int(length))[accounts[chosen], weeks[chosen]]
         narrowed[chosen] = threads <= params.bottleneck.max_threads
-    return narrowed & kept
+    if not volume_kept:
+        return narrowed
+    # Rerouted, not lost: a bottleneck keeps the account's volume; a slide loses it.
+    recent_rate, base_rate = _volume_rates(tables, accounts, weeks, weeks_silent, params=params)
+    return narrowed & (recent_rate > params.contraction.max_volume_ratio * base_rate)
 
 
 def contracted_during_silence(
@@ -497,12 +505,12 @@ def contracted_during_silence(
     """
     if len(accounts) == 0:
         return np.zeros(0, dtype=bool)
-    silent_weeks = _silent_weeks(tables, weeks, last_seen, max_weeks)
-    recent_rate, base_rate = _volume_rates(tables, accounts, weeks, silent_weeks, params=params)
+    weeks_silent = silent_weeks(tables, weeks, last_seen, max_weeks)
+    recent_rate, base_rate = _volume_rates(tables, accounts, weeks, weeks_silent, params=params)
     return (base_rate > 0) & (recent_rate <= params.contraction.max_volume_ratio * base_rate)
 
 
-def _silent_weeks(
+def silent_weeks(
     tables: WeeklyTables, weeks: np.ndarray, last_seen: np.ndarray, max_weeks: int
 ) -> np.ndarray:
     """Whole weeks from each last appearance to the end of its week, within [1, max_weeks]."""

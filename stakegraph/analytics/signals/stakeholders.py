@@ -50,6 +50,7 @@ from stakegraph.analytics.signals.silence import (
     contracted_during_silence,
     narrowed_during_silence,
     silence_test,
+    silent_weeks,
 )
 from stakegraph.analytics.signals.tables import WeeklyTables
 from stakegraph.dates import DAY, WEEK
@@ -243,9 +244,7 @@ def _silent_departures(
     narrowed = narrowed_during_silence(
         tables, accounts, week_idx, test.last_seen, params=params, volume_kept=False
     )
-    # A silence that only becomes improbable after a quarter (someone seen a few times a
-    # year) is old news by then, not a departure to act on.
-    stale = test.covered_until - test.last_seen > params.stakeholder.max_silence_weeks * WEEK
+    stale = test.longer_than(params.stakeholder.max_silence_weeks)
     contracted = contracted_during_silence(
         tables,
         accounts,
@@ -318,13 +317,11 @@ def _others_fell_away(
     person out of the breadth, not 40% of it.
     """
     out = np.zeros(len(chosen), dtype=bool)
-    silent_weeks = np.clip(
-        (tables.grid.end_of(weeks[chosen]) - test.last_seen[chosen]) // WEEK,
-        1,
-        params.stakeholder.max_silence_weeks,
+    weeks_silent = silent_weeks(
+        tables, weeks[chosen], test.last_seen[chosen], params.stakeholder.max_silence_weeks
     )
-    for length in np.unique(silent_weeks):
-        at = np.flatnonzero(silent_weeks == length)
+    for length in np.unique(weeks_silent):
+        at = np.flatnonzero(weeks_silent == length)
         picked = chosen[at]
         breadth = breadth_test(
             tables,
