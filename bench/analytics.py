@@ -36,8 +36,7 @@ from stores import add_store_option, chosen, compare, open_store
 from stakegraph.analytics.frames import PortfolioFrames
 from stakegraph.analytics.run import analyze, read_beyond_frames, read_frames
 from stakegraph.analytics.signals.beyond_tables import BeyondFrames
-from stakegraph.analytics.signals.ceremonies import mark_executives
-from stakegraph.analytics.signals.detect import BEYOND_DETECTORS
+from stakegraph.analytics.signals.detect import BEYOND_DETECTORS, beyond_as_of
 from stakegraph.analytics.signals.parameters import SignalParameters
 from stakegraph.analytics.signals.record import Signal
 from stakegraph.analytics.windows import window_grid
@@ -141,12 +140,7 @@ def _beyond_against_per_account(
     """Time the beyond detectors on the portfolio at once, and on one account's rows at a
     time for a sample of accounts (extrapolated to all); print the ratio, check the
     signals agree on the sample."""
-    seen = beyond.before(as_of)
-    seen = BeyondFrames(
-        usage=seen.usage,
-        tickets=seen.tickets,
-        engagements=mark_executives(seen.engagements, frames.roles),
-    )
+    seen = beyond_as_of(beyond, as_of, frames.roles)
     params = SignalParameters()
 
     def detect(of: BeyondFrames) -> list[Signal]:

@@ -47,7 +47,7 @@ from stakegraph.vocabulary import (
     USAGE_DECLINE,
 )
 
-__all__ = ["BEYOND_DETECTORS", "DETECTORS", "detect_signals"]
+__all__ = ["BEYOND_DETECTORS", "DETECTORS", "beyond_as_of", "detect_signals"]
 
 Detector = Callable[[WeeklyTables, SignalParameters], list[Signal]]
 # Every detector by the kind it raises, in the order they run.
@@ -123,14 +123,7 @@ def detect_signals(
         activity = prepare_activity(_before(frames, as_of), bulk_threshold=bulk_threshold)
         role_frame = frames.roles if roles is None else roles
     tables = WeeklyTables.build(activity, role_frame, as_of=as_of)
-    seen = None
-    if beyond is not None:
-        seen = beyond.before(as_of)
-        seen = BeyondFrames(
-            usage=seen.usage,
-            tickets=seen.tickets,
-            engagements=mark_executives(seen.engagements, role_frame),
-        )
+    seen = None if beyond is None else beyond_as_of(beyond, as_of, role_frame)
     signals: list[Signal] = []
     for kind, detector in DETECTORS.items():
         if kind not in kinds or tables is None:
@@ -152,6 +145,17 @@ def detect_signals(
     signals = _within_account_coverage(signals, activity, params)
     signals.sort(key=lambda s: (s.at, s.account_id, s.kind, s.id))
     return signals
+
+
+def beyond_as_of(beyond: BeyondFrames, as_of: int, roles: pd.DataFrame) -> BeyondFrames:
+    """What the beyond detectors read at ``as_of``: the rows before it, each engagement
+    marked ``executive`` when its person held a VP or C-level role then (``roles``)."""
+    seen = beyond.before(as_of)
+    return BeyondFrames(
+        usage=seen.usage,
+        tickets=seen.tickets,
+        engagements=mark_executives(seen.engagements, roles),
+    )
 
 
 def _before(frames: PortfolioFrames, as_of: int) -> PortfolioFrames:
