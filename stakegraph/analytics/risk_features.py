@@ -3,7 +3,8 @@
 Features (as of a date ``d``, from data before ``d`` only)
 -----------------------------------------------------------
 From :func:`stakegraph.analytics.engagement.engagement` over the last ``window`` (90 days)
-and the ``window`` before it:
+and the ``window`` before it (counted for every date at once by
+:func:`~stakegraph.analytics.engagement.engagement_windows`):
 
 - ``contacts_trend``, ``interactions_trend``, ``meetings_trend``: ``log((recent + 1) /
   (prior + 1))``, the account against its own recent past;
@@ -33,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from stakegraph.analytics.beyond_features import BEYOND_FEATURES, beyond_features
-from stakegraph.analytics.engagement import engagement, interaction_volume
+from stakegraph.analytics.engagement import engagement_windows
 from stakegraph.analytics.frames import PortfolioFrames
 from stakegraph.analytics.signals.beyond_tables import BeyondFrames
 from stakegraph.analytics.windows import Activity, as_activity
@@ -75,7 +76,8 @@ def risk_features(
     """The :data:`FEATURES` of each ``(account_id, date)``, from data before the date.
 
     Dates are rounded down to ``resolution`` (a week by default: earlier is still causal);
-    engagement is computed once per distinct date for every account and picked out.
+    engagement is counted for every account in every window read, in one pass over the
+    activity (:func:`~stakegraph.analytics.engagement.engagement_windows`), and picked out.
 
     Returns
     -------
@@ -87,31 +89,34 @@ def risk_features(
     when = (np.asarray(list(dates), dtype=np.int64) // resolution) * resolution
     columns = {name: np.zeros(len(accounts)) for name in FEATURES}
     code = pd.Index(activity.account_ids).get_indexer(accounts)
-    for day in np.unique(when) if len(when) else []:
-        rows = np.flatnonzero(when == day)
-        recent = engagement(activity, start=int(day - window), end=int(day))
-        prior = engagement(activity, start=int(day - 2 * window), end=int(day - window))
-        # The slide before a churn starts up to eight months ahead: a year-long baseline
-        # sees it where the 90-day one before has already slid too.
-        year = interaction_volume(activity, start=int(day - long_window), end=int(day - window))
-        picked = code[rows]
-        ok = picked >= 0
-        now = recent.iloc[np.maximum(picked, 0)]
-        before = prior.iloc[np.maximum(picked, 0)]
-        year_before = year.iloc[np.maximum(picked, 0)]
-        scale = window / max(long_window - window, 1)
-        values = {
-            "contacts_trend": _log_ratio(now, before, "contacts_engaged"),
-            "interactions_trend": _log_ratio(now, before, "interactions"),
-            "meetings_trend": _log_ratio(now, before, "meetings"),
-            "interactions_vs_year": _log_ratio(now, year_before, "interactions", scale),
-            "meetings_vs_year": _log_ratio(now, year_before, "meetings", scale),
-            "contacts_level": np.log1p(now["contacts_engaged"].to_numpy(float)),
-            "senior_contacts": now["senior_contacts_engaged"].to_numpy(float),
-            "multi_role": now["multi_role"].to_numpy(float),
-        }
-        for name, value in values.items():
-            columns[name][rows] = np.where(ok, value, 0.0)
+    ok = code >= 0
+    account = np.maximum(code, 0)
+    # Every window the features read, counted in one pass over the activity: the last
+    # ``window`` before each date, the one before it, and the year-long baseline (up to
+    # the start of the last window).
+    ends = np.unique(np.concatenate([when, when - window]))
+    engaged = engagement_windows(activity, ends, window=window)
+    year = engagement_windows(
+        activity, np.unique(when - window), window=long_window - window, volume_only=True
+    )
+    now = _pick(engaged, np.searchsorted(ends, when), account)
+    before = _pick(engaged, np.searchsorted(ends, when - window), account)
+    year_before = _pick(year, np.searchsorted(np.unique(when - window), when - window), account)
+    # The slide before a churn starts up to eight months ahead: a year-long baseline
+    # sees it where the 90-day one before has already slid too.
+    scale = window / max(long_window - window, 1)
+    values = {
+        "contacts_trend": _log_ratio(now, before, "contacts_engaged"),
+        "interactions_trend": _log_ratio(now, before, "interactions"),
+        "meetings_trend": _log_ratio(now, before, "meetings"),
+        "interactions_vs_year": _log_ratio(now, year_before, "interactions", scale),
+        "meetings_vs_year": _log_ratio(now, year_before, "meetings", scale),
+        "contacts_level": np.log1p(now["contacts_engaged"].astype(float)),
+        "senior_contacts": now["senior_contacts_engaged"].astype(float),
+        "multi_role": now["multi_role"].astype(float),
+    }
+    for name, value in values.items():
+        columns[name] = np.where(ok, value, 0.0)
     extra = beyond_features(beyond, accounts, when, window=window, long_window=long_window)
     for name in BEYOND_FEATURES:
         columns[name] = extra[name].to_numpy(float)
@@ -136,10 +141,20 @@ def risk_features(
     return out
 
 
+def _pick(
+    counts: dict[str, np.ndarray], window: np.ndarray, account: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Each row's value of every count (window by account; zeros without accounts)."""
+    return {
+        name: value[window, account] if value.shape[1] else np.zeros(len(account), value.dtype)
+        for name, value in counts.items()
+    }
+
+
 def _log_ratio(
-    now: pd.DataFrame, before: pd.DataFrame, column: str, scale: float = 1.0
+    now: dict[str, np.ndarray], before: dict[str, np.ndarray], column: str, scale: float = 1.0
 ) -> np.ndarray:
     """``log((now + 1) / (before * scale + 1))`` of one engagement column."""
     return np.asarray(
-        np.log((now[column].to_numpy(float) + 1) / (before[column].to_numpy(float) * scale + 1))
+        np.log((now[column].astype(float) + 1) / (before[column].astype(float) * scale + 1))
     )

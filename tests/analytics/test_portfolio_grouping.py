@@ -2,7 +2,7 @@
 portfolio at once (one groupby, split by account with numpy); these tests pin them
 against the straightforward path they replaced: a pandas groupby or pivot table per
 account, ``np.add.at``, each detector run on one account's rows at a time, a full
-:func:`engagement` call for the two counts the risk features' year-long baseline reads,
+:func:`engagement` call for the two counts the risk features' year-long baseline reads),
 and distinct hit weeks counted window by window.
 
 The random portfolio has float values (not whole numbers), duplicated rows, accounts
@@ -18,8 +18,9 @@ import pytest
 from synthetic_portfolio import random_portfolio as synthetic_portfolio
 
 from stakegraph.analytics import beyond_features as bf
-from stakegraph.analytics.engagement import engagement, interaction_volume
-from stakegraph.analytics.kernels import group_sum
+from stakegraph.analytics.engagement import engagement, engagement_windows, interaction_volume
+from stakegraph.analytics.kernels import distinct_in_windows, group_sum
+from stakegraph.analytics.risk_features import ENGAGEMENT_FEATURES, risk_features
 from stakegraph.analytics.signals.beyond_tables import BeyondFrames, by_account, runs, week_ends
 from stakegraph.analytics.signals.ceremonies import (
     _sessions,
@@ -287,3 +288,79 @@ def test_hit_weeks_equal_distinct_weeks_counted_window_by_window(seed: int) -> N
     ]
     assert _hit_weeks(at, hit, ends, p).tolist() == expected
     assert max(expected) >= 2
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_distinct_in_windows_equals_counting_each_window(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 400
+    at = np.sort(rng.integers(0, 200, n))
+    key = rng.integers(0, 30, n)
+    group = key % 4  # each key belongs to one group
+    ends = np.unique(rng.integers(-20, 260, 25))
+    length = int(rng.integers(1, 80))
+    got = distinct_in_windows(at, key, group, 4, ends, length)
+    events = distinct_in_windows(at, None, group, 4, ends, length)
+    for w, end in enumerate(ends):
+        inside = (at >= end - length) & (at < end)
+        for g in range(4):
+            mine = inside & (group == g)
+            assert got[w, g] == len(np.unique(key[mine]))
+            assert events[w, g] == mine.sum()
+    assert got.max() >= 3 and (got == 0).any()
+
+
+@pytest.mark.parametrize("window_days", [90, 30])
+def test_engagement_windows_equal_one_engagement_call_per_window(window_days: int) -> None:
+    activity = prepare_activity(synthetic_portfolio(n_accounts=25, n_interactions=5_000, seed=4))
+    origin = int(activity.interactions["at"].min())
+    rng = np.random.default_rng(window_days)
+    # Ends before, inside and after the activity, at midnight and in the middle of a day.
+    ends = np.unique(origin + rng.integers(-100, 850, 12) * DAY + rng.integers(0, 2, 12) * 3_600)
+    window = window_days * DAY
+    counts = engagement_windows(activity, ends, window=window)
+    volume = engagement_windows(activity, ends, window=window, volume_only=True)
+    for w, end in enumerate(ends):
+        expected = engagement(activity, start=int(end - window), end=int(end))
+        got = pd.DataFrame({c: v[w] for c, v in counts.items()}, index=expected.index)
+        pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+        assert set(volume) == {"interactions", "meetings"}
+        assert (volume["meetings"][w] == expected["meetings"].to_numpy()).all()
+    assert counts["multi_role"].any() and counts["senior_contacts_engaged"].sum() > 0
+
+
+def test_risk_engagement_features_equal_engagement_per_date_to_the_last_bit() -> None:
+    """The risk features' engagement family against the per-date computation they had:
+    two :func:`engagement` calls and one :func:`interaction_volume` per distinct date."""
+    activity = prepare_activity(synthetic_portfolio(n_accounts=20, n_interactions=6_000, seed=5))
+    origin = int(activity.interactions["at"].min())
+    rng = np.random.default_rng(5)
+    accounts = [*rng.choice(activity.account_ids, 40).tolist(), "not-an-account"]
+    dates = (origin + rng.integers(0, 800, len(accounts)) * DAY).tolist()
+    got = risk_features(activity, [], accounts, dates)
+    window, long_window = 90 * DAY, 365 * DAY
+    for i, (account, date) in enumerate(zip(accounts, dates, strict=True)):
+        day = date // WEEK * WEEK
+        if account not in set(activity.account_ids):
+            assert (got.loc[i, list(ENGAGEMENT_FEATURES)] == 0).all()
+            continue
+        now = engagement(activity, start=day - window, end=day).loc[account]
+        before = engagement(activity, start=day - 2 * window, end=day - window).loc[account]
+        year = interaction_volume(activity, start=day - long_window, end=day - window).loc[account]
+        scale = window / (long_window - window)
+
+        def ratio(a: float, b: float, by: float = 1.0) -> float:
+            return float(np.log((float(a) + 1) / (float(b) * by + 1)))
+
+        expected = {
+            "contacts_trend": ratio(now["contacts_engaged"], before["contacts_engaged"]),
+            "interactions_trend": ratio(now["interactions"], before["interactions"]),
+            "meetings_trend": ratio(now["meetings"], before["meetings"]),
+            "interactions_vs_year": ratio(now["interactions"], year["interactions"], scale),
+            "meetings_vs_year": ratio(now["meetings"], year["meetings"], scale),
+            "contacts_level": float(np.log1p(float(now["contacts_engaged"]))),
+            "senior_contacts": float(now["senior_contacts_engaged"]),
+            "multi_role": float(now["multi_role"]),
+        }
+        assert {f: float(got.loc[i, f]) for f in ENGAGEMENT_FEATURES} == expected
+    assert got["multi_role"].sum() > 0 and (got["contacts_trend"] != 0).any()
