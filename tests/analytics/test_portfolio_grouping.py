@@ -28,7 +28,14 @@ from stakegraph.analytics.signals.ceremonies import (
     qbr_disengagements,
 )
 from stakegraph.analytics.signals.parameters import SignalParameters, TicketParameters
-from stakegraph.analytics.signals.tickets import _hit_weeks, sla_policings, ticket_mix_shifts
+from stakegraph.analytics.signals.tickets import (
+    TicketMix,
+    _hit_weeks,
+    mix_cusum,
+    sla_policings,
+    ticket_mix_shifts,
+    window_cusums,
+)
 from stakegraph.analytics.signals.usage import (
     CORE_METRICS,
     _feature_tables,
@@ -364,3 +371,22 @@ def test_risk_engagement_features_equal_engagement_per_date_to_the_last_bit() ->
         }
         assert {f: float(got.loc[i, f]) for f in ENGAGEMENT_FEATURES} == expected
     assert got["multi_role"].sum() > 0 and (got["contacts_trend"] != 0).any()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_window_cusums_equal_mix_cusum_window_by_window_to_the_last_bit(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    tickets = 300
+    hit = rng.random(tickets) < 0.3
+    building = (rng.random(tickets) < 0.4) & ~hit
+    lo = rng.integers(0, tickets, 200)
+    hi = np.minimum(lo + rng.integers(0, 40, 200), tickets)
+    share = rng.uniform(0.02, 0.3, 200)
+    building_share = rng.uniform(0.0, 0.5, 200)
+    value, start = window_cusums(hit, building, lo, hi, share, building_share, turned=0.45, cut=0.2)
+    expected = [
+        mix_cusum(hit[a:b], building[a:b], TicketMix(float(s), float(bs), 0.45, 0.2))
+        for a, b, s, bs in zip(lo, hi, share, building_share, strict=True)
+    ]
+    assert list(zip(value.tolist(), start.tolist(), strict=True)) == expected
+    assert (value > 0).sum() >= 20 and ((start > 0) & (start < hi - lo)).any()
