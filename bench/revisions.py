@@ -1,10 +1,10 @@
-"""Benchmark: signals and risk of two checkouts of stakegraph, alternately in one process.
+"""Benchmark: metrics, signals and risk of two checkouts of stakegraph, alternately in one process.
 
 The baseline is another revision's source tree (a ``git archive`` of it), this checkout's
-code the other side; both run ``detect_signals`` and ``score_risk`` on the same portfolio,
-read once from its files and handed to each revision as its own classes. Prints every
-round's seconds, the medians and their ratio (baseline / this), and whether the signal
-records and risk rows are identical.
+code the other side; both run ``snapshot_series`` (52 weekly windows), ``detect_signals``
+and ``score_risk`` on the same portfolio, read once from its files and handed to each
+revision as its own classes. Prints every round's seconds, the medians and their ratio
+(baseline / this), and whether the snapshots, signal records and risk rows are identical.
 
     mkdir /tmp/main-src && git archive main | tar -x -C /tmp/main-src
     python bench/revisions.py DIR --baseline /tmp/main-src --rounds 3
@@ -43,26 +43,36 @@ def main() -> None:
     data = pickle.dumps((frames, load_beyond_frames(args.portfolio)))
     roots = {"baseline": args.baseline.resolve(), "this": HERE}
     print(f"load average at the start: {os.getloadavg()[0]:.1f}")
-    seconds: dict[str, list[tuple[float, float]]] = {name: [] for name in roots}
+    seconds: dict[str, list[tuple[float, float, float]]] = {name: [] for name in roots}
     outputs: dict[str, Any] = {}
+    snapshots: dict[str, Any] = {}
     for _ in range(args.rounds):
         for name, root in roots.items():
-            signals_s, risk_s, outputs[name] = _run(root, roots.values(), data, as_of)
-            seconds[name].append((signals_s, risk_s))
-            print(f"{name}: signals {signals_s:.2f} s, risk {risk_s:.2f} s", flush=True)
+            timing, snapshots[name], outputs[name] = _run(root, roots.values(), data, as_of)
+            seconds[name].append(timing)
+            metrics_s, signals_s, risk_s = timing
+            print(
+                f"{name}: metrics {metrics_s:.2f} s, signals {signals_s:.2f} s, "
+                f"risk {risk_s:.2f} s",
+                flush=True,
+            )
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     signals, risk = outputs["this"]
+    same_snapshots = snapshots["baseline"].equals(snapshots["this"])
     print(
+        f"identical snapshots: {same_snapshots} ({len(snapshots['this'])} rows); "
         f"identical signals and risk rows: {outputs['baseline'] == outputs['this']} "
         f"({len(signals)} signals, {len(risk)} risk rows)"
     )
-    for stage, i in (("signals", 0), ("risk", 1)):
+    for stage, i in (("metrics", 0), ("signals", 1), ("risk", 2)):
         before = statistics.median(s[i] for s in seconds["baseline"])
         after = statistics.median(s[i] for s in seconds["this"])
         print(f"{stage}: baseline {before:.2f} s, this {after:.2f} s, {before / after:.1f}x")
 
 
-def _run(root: Path, every_root: Any, data: bytes, as_of: int) -> tuple[float, float, Any]:
+def _run(
+    root: Path, every_root: Any, data: bytes, as_of: int
+) -> tuple[tuple[float, float, float], Any, Any]:
     """Import stakegraph from ``root`` (dropping any other revision's modules) and time it."""
     for module in [m for m in sys.modules if m == "stakegraph" or m.startswith("stakegraph.")]:
         del sys.modules[module]
@@ -74,16 +84,19 @@ def _run(root: Path, every_root: Any, data: bytes, as_of: int) -> tuple[float, f
     windows = importlib.import_module("stakegraph.analytics.windows")
     detect = importlib.import_module("stakegraph.analytics.signals")
     risk = importlib.import_module("stakegraph.analytics.risk")
+    snapshot = importlib.import_module("stakegraph.analytics.snapshot")
     assert Path(windows.__file__).is_relative_to(root), windows.__file__
     frames, beyond = pickle.loads(data)
     activity = windows.prepare_activity(frames)
     began = time.perf_counter()
+    series = snapshot.snapshot_series(activity, as_of=as_of, windows=52)
+    measured = time.perf_counter()
     found = detect.detect_signals(activity, as_of=as_of, roles=frames.roles, beyond=beyond)
     signals = [s.as_record() for s in found]
     scored = time.perf_counter()
     rows = risk.score_risk(activity, signals, as_of=as_of, beyond=beyond)
     done = time.perf_counter()
-    return scored - began, done - scored, (signals, rows)
+    return (measured - began, scored - measured, done - scored), series, (signals, rows)
 
 
 if __name__ == "__main__":
