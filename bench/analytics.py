@@ -17,6 +17,12 @@ accounts and extrapolated, and checks that both raise the same signals.
 
 `--store embedded|neo4j|both` (default embedded). Targets (2 cores): <= 60 s end to end
 on each store and >= 10x the baseline.
+
+On each store, ``analyze`` then runs twice more: with ``serial=True`` (one read at a
+time, every write waited for, no overlap of the store with the computing: how it ran
+before), then as usual again, and each stage of these two is printed with the ratio
+serial / overlapped. Both run on a store that already holds the results and on a warm
+store process (the first run pays the store's warm-up). `--no-serial` skips them.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ from stakegraph.analytics.signals.record import Signal
 from stakegraph.analytics.windows import window_grid
 from stakegraph.dates import DAY
 from stakegraph.generate import generate_portfolio
+from stakegraph.graph.store import GraphStore
 from stakegraph.ingest import import_directory
 
 
@@ -56,6 +63,7 @@ def main() -> None:
     parser.add_argument(
         "--sample-accounts", type=int, default=60, help="accounts for the per-account baseline"
     )
+    parser.add_argument("--serial", action=argparse.BooleanOptionalAction, default=True)
     add_store_option(parser)
     args = parser.parse_args()
 
@@ -114,6 +122,8 @@ def _run(
             print(f"  {stage:<10} {seconds:7.1f} s")
         print(f"end to end: {total:.1f} s (target <= 60 s)")
         store_peak = process_peak_mb(store_pid)
+        if args.serial:
+            _against_serial(store, windows=args.windows)
 
         latest = store.query("analytics/latest_interaction")[0]["latest"]
         as_of = (int(latest) // DAY + 1) * DAY
@@ -132,6 +142,20 @@ def _run(
         beyond,
         as_of,
     )
+
+
+def _against_serial(store: GraphStore, *, windows: int) -> None:
+    """Run analyze without overlap (the baseline), then with it again; print each stage."""
+    runs = []
+    for serial in (True, False):
+        started = time.perf_counter()
+        report = analyze(store, windows=windows, serial=serial)
+        runs.append({**report.seconds, "end to end": time.perf_counter() - started})
+    print(f"{'stage':<10} {'serial':>8} {'overlapped':>11}   serial/overlapped")
+    for stage, seconds in runs[0].items():
+        mine = runs[1].get(stage, 0.0)
+        ratio = f"{seconds / mine:.2f}x" if mine > 0.05 else "-"
+        print(f"{stage:<10} {seconds:7.1f}s {mine:10.1f}s   {ratio}")
 
 
 def _beyond_against_per_account(

@@ -4,18 +4,29 @@ Everything else in :mod:`stakegraph.analytics` is pure. This module reads the fr
 analysis needs (bulk reads return epoch seconds; participants come as lists on each
 interaction rather than one row per relationship, and interactions as lists in one row per
 account rather than one row each, since the driver's cost is per record), hands them to
-the pure functions, and replaces each account's derived data in
-one transaction per batch of accounts, so a re-run never duplicates and an interrupted run
-leaves every account either as before or fully updated.
+the pure functions, and replaces each account's derived data batch by batch of accounts,
+so a re-run never duplicates.
+
+The store runs in a process of its own, so :func:`analyze` keeps it busy while this
+process computes: the reads run at once on connections of their own (the store executes
+one while this process decodes another), the beyond-conversation frames are read while
+the metrics are computed, and the snapshots and ties of each batch are written by a
+background writer (:class:`BackgroundWriter`) while the signals and risk are computed.
+Each batch's signals and risk follow in a second transaction, so an interrupted run leaves
+every account as before, with its new snapshots and ties, or fully updated; a failed write
+fails the run.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from types import TracebackType
 from typing import Any
 
 import numpy as np
@@ -44,6 +55,8 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
 # Rows to write, by account id.
 Rows = dict[str, list[dict[str, Any]]]
+# Named statements that run in one transaction.
+Statements = list[tuple[str, dict[str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -63,9 +76,22 @@ class AnalysisReport:
         )
 
 
-def read_frames(store: GraphStore, *, since: int, until: int) -> PortfolioFrames:
-    """Everything an analysis of interactions in ``[since, until)`` needs, from the store."""
-    raw = _read_interactions(store, since=since, until=until)
+def read_frames(
+    store: GraphStore, *, since: int, until: int, serial: bool = False
+) -> PortfolioFrames:
+    """Everything an analysis of interactions in ``[since, until)`` needs, from the store.
+
+    The five reads run at once (see :func:`_concurrently`), or one after another if ``serial``.
+    """
+    raw, people, roles, accounts, renewals = _concurrently(
+        lambda: _read_interactions(store, since=since, until=until),
+        lambda: _frame(store, "analytics/read_people", PEOPLE_COLUMNS),
+        # buying_role is optional in the import: the signals read it when present.
+        lambda: _frame(store, "analytics/read_roles", (*ROLE_COLUMNS, "buying_role")),
+        lambda: _frame(store, "analytics/read_accounts", ACCOUNT_COLUMNS),
+        lambda: _frame(store, "analytics/read_renewals", RENEWAL_COLUMNS),
+        serial=serial,
+    )
     participations = _explode_participants(raw)
     interactions = raw[list(INTERACTION_COLUMNS)].copy()
     interactions["at"] = interactions["at"].astype("int64")
@@ -76,16 +102,11 @@ def read_frames(store: GraphStore, *, since: int, until: int) -> PortfolioFrames
         pd.to_numeric(interactions["participants"], errors="coerce").fillna(0).astype("int64")
     )
     interactions["bulk"] = raw["bulk"].astype("boolean").fillna(False).astype(bool)
-    people = _frame(store, "analytics/read_people", PEOPLE_COLUMNS)
     people["is_home"] = people["is_home"].astype(bool)
-    # buying_role is optional in the import: the signals read it when present.
-    roles = _frame(store, "analytics/read_roles", (*ROLE_COLUMNS, "buying_role"))
     roles["start"] = pd.to_numeric(roles["start"]).astype("int64")
     roles["end"] = pd.to_numeric(roles["end"], errors="coerce").astype("float64")
-    accounts = _frame(store, "analytics/read_accounts", ACCOUNT_COLUMNS)
     for column in ("arr", "renewal_date"):
         accounts[column] = pd.to_numeric(accounts[column], errors="coerce").astype("float64")
-    renewals = _frame(store, "analytics/read_renewals", RENEWAL_COLUMNS)
     renewals["at"] = pd.to_numeric(renewals["at"]).astype("int64")
     return PortfolioFrames(
         interactions=interactions,
@@ -97,18 +118,31 @@ def read_frames(store: GraphStore, *, since: int, until: int) -> PortfolioFrames
     )
 
 
-def read_beyond_frames(store: GraphStore, *, until: int) -> BeyondFrames:
+def read_beyond_frames(store: GraphStore, *, until: int, serial: bool = False) -> BeyondFrames:
     """Usage, ticket categories and engagements before ``until``, from the store (empty
-    frames where none were imported)."""
-    usage = _beyond_frame(store, "analytics/read_usage", USAGE_FRAME_COLUMNS, until)
-    usage["value"] = pd.to_numeric(usage["value"], errors="coerce").astype("float64")
-    return BeyondFrames(
-        usage=usage,
-        tickets=_beyond_frame(store, "analytics/read_tickets", TICKET_FRAME_COLUMNS, until),
-        engagements=_beyond_frame(
-            store, "analytics/read_engagements", ENGAGEMENT_FRAME_COLUMNS, until
-        ),
+    frames where none were imported); the three reads run at once unless ``serial``."""
+    usage, tickets, engagements = _concurrently(
+        lambda: _beyond_frame(store, "analytics/read_usage", USAGE_FRAME_COLUMNS, until),
+        lambda: _beyond_frame(store, "analytics/read_tickets", TICKET_FRAME_COLUMNS, until),
+        lambda: _beyond_frame(store, "analytics/read_engagements", ENGAGEMENT_FRAME_COLUMNS, until),
+        serial=serial,
     )
+    usage["value"] = pd.to_numeric(usage["value"], errors="coerce").astype("float64")
+    return BeyondFrames(usage=usage, tickets=tickets, engagements=engagements)
+
+
+def _concurrently(*reads: Callable[[], pd.DataFrame], serial: bool = False) -> list[pd.DataFrame]:
+    """Run reads at once, each on a connection of its own, and return their frames in order.
+
+    The store executes a query in its own process while this one waits on the socket, so
+    one read's execution overlaps another's decoding (the decoding itself still takes
+    turns: it holds the interpreter). The first failure is raised.
+    """
+    if serial:
+        return [read() for read in reads]
+    with ThreadPoolExecutor(max_workers=len(reads), thread_name_prefix="analyze-read") as pool:
+        futures = [pool.submit(read) for read in reads]
+        return [future.result() for future in futures]
 
 
 def _beyond_frame(
@@ -197,44 +231,135 @@ def write_results(
 ) -> None:
     """Replace the derived data of ``account_ids``: one transaction per batch of accounts."""
     accounts = sorted(set(account_ids))
-    snapshot_rows = _group_rows(snapshot_records(snapshots))
-    window_ends = sorted({int(end) for end in snapshots.get("window_end", [])})
-    tie_rows = _group_rows(_records(ties))
+    activity = ActivityRows.of(snapshots, ties)
     signal_rows = _group_rows(signals)
     risk_rows = _group_rows(risk)
     for done, batch in _batches(accounts, batch_accounts):
-        store.write_many(
-            _replace_statements(batch, snapshot_rows, signal_rows, tie_rows, risk_rows, window_ends)
-        )
+        store.write_many(_replace_statements(batch, activity, signal_rows, risk_rows))
         if progress:
             progress("writing results", done, len(accounts))
 
 
+@dataclass(frozen=True)
+class ActivityRows:
+    """What the interactions alone decide, by account: snapshots and ties, as written."""
+
+    snapshots: Rows
+    ties: Rows
+    window_ends: list[int]
+
+    @classmethod
+    def of(cls, snapshots: pd.DataFrame, ties: pd.DataFrame) -> ActivityRows:
+        return cls(
+            snapshots=_group_rows(snapshot_records(snapshots)),
+            ties=_group_rows(_records(ties)),
+            window_ends=sorted({int(end) for end in snapshots.get("window_end", [])}),
+        )
+
+
 def _replace_statements(
-    batch: list[str],
-    snapshots: Rows,
-    signals: Rows,
-    ties: Rows,
-    risk: Rows,
-    window_ends: list[int],
-) -> list[tuple[str, dict[str, Any]]]:
+    batch: list[str], activity: ActivityRows, signals: Rows, risk: Rows
+) -> Statements:
     """What replaces the derived data of one batch of accounts, in order, in one transaction."""
-    snapshot_rows = _pick(snapshots, batch)
-    signal_rows = _pick(signals, batch)
+    return [*activity_statements(batch, activity), *assessment_statements(batch, signals, risk)]
+
+
+def activity_statements(batch: list[str], activity: ActivityRows) -> Statements:
+    """What replaces the snapshots and ties of one batch of accounts, in order."""
+    snapshot_rows = _pick(activity.snapshots, batch)
     return [
-        # Snapshots and signals keep their ids from run to run, and are replaced in place:
-        # only those not written again are deleted (see delete_snapshots.cypher).
-        ("analytics/delete_snapshots", {"account_ids": batch, "window_ends": window_ends}),
-        ("analytics/delete_signals", {"account_ids": batch, "ids": [r["id"] for r in signal_rows]}),
+        # Snapshots keep their ids from run to run, and are replaced in place: only those
+        # not written again are deleted (see delete_snapshots.cypher).
+        ("analytics/delete_snapshots", {"account_ids": batch, "window_ends": activity.window_ends}),
         ("analytics/delete_unstamped_ties", {"account_ids": batch}),
         ("analytics/delete_ties", {"account_ids": batch}),
-        ("analytics/create_snapshots", {"rows": snapshot_rows}),
+        # create_snapshots reads only the keys: the metrics would cross the wire twice.
+        (
+            "analytics/create_snapshots",
+            {"rows": [{"id": r["id"], "account_id": r["account_id"]} for r in snapshot_rows]},
+        ),
         ("analytics/update_snapshots", {"rows": snapshot_rows}),
+        ("analytics/create_ties", {"rows": _pick(activity.ties, batch)}),
+        ("analytics/set_tie_targets", {"rows": _tie_targets(activity.ties, batch)}),
+    ]
+
+
+def assessment_statements(batch: list[str], signals: Rows, risk: Rows) -> Statements:
+    """What replaces the signals and risk of one batch of accounts, in order; after its
+    :func:`activity_statements` (the risk is also kept on the snapshot it scored)."""
+    signal_rows = _pick(signals, batch)
+    return [
+        # Signals keep their ids, and are replaced in place as snapshots are.
+        ("analytics/delete_signals", {"account_ids": batch, "ids": [r["id"] for r in signal_rows]}),
         ("analytics/create_signals", {"rows": signal_rows}),
-        ("analytics/create_ties", {"rows": _pick(ties, batch)}),
-        ("analytics/set_tie_targets", {"rows": _tie_targets(ties, batch)}),
         ("analytics/set_account_risk", {"rows": _pick(risk, batch)}),
     ]
+
+
+class BackgroundWriter:
+    """Runs write transactions one after another, in the order given, in a thread of its own.
+
+    The store executes them in its own process, so this process computes meanwhile. After
+    a transaction fails none of the later ones runs (a batch's signals and risk never land
+    on snapshots that did not); the failure is raised by :meth:`check`, by :meth:`wait`,
+    and on leaving the ``with`` block, which always waits for the thread.
+    """
+
+    def __init__(self, store: GraphStore, *, inline: bool = False) -> None:
+        self._store = store
+        # inline: each transaction runs in submit(), and the caller waits for it.
+        self._inline = inline
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analyze-writer")
+        self._pending: list[tuple[Future[None], int]] = []
+        self._failed = threading.Event()
+
+    def submit(self, statements: Sequence[tuple[str, dict[str, Any]]], *, accounts: int) -> None:
+        """Queue one transaction, which replaces data of ``accounts`` accounts."""
+        self.check()
+        if self._inline:
+            self._store.write_many(statements)
+            return
+        self._pending.append((self._pool.submit(self._write, statements), accounts))
+
+    def _write(self, statements: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        if self._failed.is_set():
+            return
+        try:
+            self._store.write_many(statements)
+        except BaseException:
+            self._failed.set()
+            raise
+
+    def check(self) -> None:
+        """Raise the failure of a transaction that has already run, if one failed."""
+        for future, _ in self._pending:
+            if future.done() and future.exception() is not None:
+                future.result()
+
+    def wait(self, progress: Progress | None = None, *, total: int = 0) -> None:
+        """Wait for every queued transaction; raise the first failure."""
+        done = 0
+        for future, accounts in self._pending:
+            future.result()
+            done += accounts
+            if progress:
+                progress("writing results", min(done, total), total)
+        self._pending.clear()
+
+    def __enter__(self) -> BackgroundWriter:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if error is not None:
+            self._failed.set()  # the run failed: write nothing more
+        self._pool.shutdown(wait=True)
+        if error is None:
+            self.wait()
 
 
 def _tie_targets(tie_rows: Rows, batch: list[str]) -> list[dict[str, Any]]:
@@ -356,6 +481,8 @@ def analyze(
     window: int = 90 * DAY,
     step: int = WEEK,
     windows: int = 52,
+    batch_accounts: int = 100,
+    serial: bool = False,
     progress: Progress | None = None,
 ) -> AnalysisReport:
     """Score every account over ``windows`` trailing windows ending at ``as_of``; write back.
@@ -363,6 +490,10 @@ def analyze(
     ``as_of`` defaults to the midnight after the latest interaction in the store. History
     before the first window is read too: signals judge change against each account's and
     each person's own past.
+
+    The store works while this process computes (see the module's docstring); ``serial``
+    runs one read at a time and makes every write wait for the store, as ``analyze`` did
+    before (the benchmark's baseline). Both write the same data.
     """
     from stakegraph.analytics.risk import score_risk
     from stakegraph.analytics.signals import detect_signals
@@ -377,51 +508,52 @@ def analyze(
         if latest is None:
             return AnalysisReport(accounts=0, windows=0, snapshots=0, signals=0, ties=0)
         as_of = midnight_after(int(latest))
-    frames = read_frames(store, since=0, until=as_of)
+    frames = read_frames(store, since=0, until=as_of, serial=serial)
+    account_ids = sorted(set(frames.accounts["account_id"].astype(str)))
+    batches = list(_batches(account_ids, batch_accounts))
     watch.lap("read")
-    activity = prepare_activity(frames)
-    snapshots = snapshot_series(
-        activity,
-        as_of=as_of,
-        window=window,
-        step=step,
-        windows=windows,
-        large_networks=gds_network_measures(store),
-    )
-    watch.lap("metrics")
-    ties = tie_table(activity, as_of=as_of, window=window)
-    tie_rows = ties[
-        [
-            "person_a",
-            "person_b",
-            "account_id",
-            "strength",
-            "last_at",
-            "interactions",
-            "reciprocity",
-            "channels",
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="analyze-read") as reader,
+        BackgroundWriter(store, inline=serial) as writer,
+    ):
+        # Usage, tickets and engagements are first needed by the signals.
+        beyond_read = None if serial else reader.submit(read_beyond_frames, store, until=as_of)
+        activity = prepare_activity(frames)
+        snapshots = snapshot_series(
+            activity,
+            as_of=as_of,
+            window=window,
+            step=step,
+            windows=windows,
+            large_networks=gds_network_measures(store),
+        )
+        watch.lap("metrics")
+        ties = tie_table(activity, as_of=as_of, window=window)
+        tie_rows = ties[list(TIE_COLUMNS)]
+        watch.lap("ties")
+        activity_rows = ActivityRows.of(snapshots, tie_rows)
+        for _, batch in batches:
+            writer.submit(activity_statements(batch, activity_rows), accounts=0)
+        watch.lap("write")
+        beyond = (
+            beyond_read.result()
+            if beyond_read is not None
+            else read_beyond_frames(store, until=as_of, serial=True)
+        )
+        watch.lap("read")
+        signals = [
+            s.as_record()
+            for s in detect_signals(activity, as_of=as_of, roles=frames.roles, beyond=beyond)
         ]
-    ]
-    watch.lap("ties")
-    beyond = read_beyond_frames(store, until=as_of)
-    signals = [
-        s.as_record()
-        for s in detect_signals(activity, as_of=as_of, roles=frames.roles, beyond=beyond)
-    ]
-    watch.lap("signals")
-    risk = score_risk(activity, signals, as_of=as_of, beyond=beyond)
-    watch.lap("risk")
-    account_ids = frames.accounts["account_id"].astype(str).tolist()
-    write_results(
-        store,
-        account_ids=account_ids,
-        snapshots=snapshots,
-        signals=signals,
-        ties=tie_rows,
-        risk=risk,
-        progress=progress,
-    )
-    watch.lap("write")
+        watch.lap("signals")
+        writer.check()
+        risk = score_risk(activity, signals, as_of=as_of, beyond=beyond)
+        watch.lap("risk")
+        signal_rows, risk_rows = _group_rows(signals), _group_rows(risk)
+        for _, batch in batches:
+            writer.submit(assessment_statements(batch, signal_rows, risk_rows), accounts=len(batch))
+        writer.wait(progress, total=len(account_ids))
+        watch.lap("write")
     return AnalysisReport(
         accounts=len(account_ids),
         windows=windows,
@@ -430,6 +562,19 @@ def analyze(
         ties=len(tie_rows),
         seconds=watch.laps,
     )
+
+
+# The columns of a TIE relationship, as tie_table computes them.
+TIE_COLUMNS = (
+    "person_a",
+    "person_b",
+    "account_id",
+    "strength",
+    "last_at",
+    "interactions",
+    "reciprocity",
+    "channels",
+)
 
 
 def evaluate_against_truth(store: GraphStore, truth: dict[str, Any]) -> dict[str, Any]:

@@ -473,3 +473,54 @@ def test_read_frames_of_an_empty_range(accounts: GraphStore) -> None:
 
     assert frames.interactions.empty and frames.participations.empty
     assert "bulk" in frames.interactions.columns
+
+
+def test_the_background_writer_lands_what_write_results_does(accounts: GraphStore) -> None:
+    """analyze's path (snapshots and ties of every batch first, then signals and risk, from a
+    thread) leaves the store as one transaction per batch does."""
+    results: dict[str, Any] = {
+        "snapshots": snapshots(2, depth=1.0),
+        "signals": [signal("acc-a", "champion_departure", "p-a1")],
+        "ties": ties([("h-1", "p-a1", "acc-a"), ("h-1", "p-b1", "acc-b")]),
+        "risk": risk(0.4),
+    }
+    write(accounts, **results)
+    expected = landed(accounts)
+    accounts.driver.execute_query(
+        "MATCH (n) WHERE n:Snapshot OR n:Signal DETACH DELETE n WITH count(*) AS done "
+        "MATCH ()-[t:TIE]->() DELETE t",
+        database_=accounts.database,
+    )
+    assert landed(accounts)["snapshots"] == set()
+
+    activity = run.ActivityRows.of(results["snapshots"], results["ties"])
+    signal_rows, risk_rows = run._group_rows(results["signals"]), run._group_rows(results["risk"])
+    seen: list[tuple[int, int]] = []
+    with run.BackgroundWriter(accounts) as writer:
+        for batch in (["acc-a"], ["acc-b"]):
+            writer.submit(run.activity_statements(batch, activity), accounts=0)
+        for batch in (["acc-a"], ["acc-b"]):
+            writer.submit(run.assessment_statements(batch, signal_rows, risk_rows), accounts=1)
+        writer.wait(lambda _, done, total: seen.append((done, total)), total=2)
+
+    assert landed(accounts) == expected
+    assert seen == [(0, 2), (0, 2), (1, 2), (2, 2)]
+
+
+def test_a_failed_background_write_fails_the_run_and_stops_the_later_ones(
+    accounts: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failing = parse_query("test/fail", "// Fails.\n// params: none\nRETURN 1 +")
+    monkeypatch.setattr(
+        accounts, "queries", QueryRegistry({**accounts.queries, failing.name: failing})
+    )
+    activity = run.ActivityRows.of(snapshots(1, depth=1.0), ties([]))
+
+    with pytest.raises(neo4j.exceptions.Neo4jError), run.BackgroundWriter(accounts) as writer:
+        writer.submit(run.activity_statements(["acc-a"], activity), accounts=0)
+        writer.submit([(failing.name, {})], accounts=0)
+        writer.submit(run.activity_statements(["acc-b"], activity), accounts=0)
+        writer.wait()
+
+    # acc-a's transaction ran before the failure; acc-b's came after it and never ran.
+    assert landed(accounts)["snapshots"] == {("acc-a", f"acc-a@{AS_OF}", AS_OF, 1.0)}
