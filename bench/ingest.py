@@ -35,6 +35,7 @@ from stakegraph.graph.store import GraphStore
 from stakegraph.ingest import import_directory
 from stakegraph.ingest.identity import Directory
 from stakegraph.ingest.load import get_store_directory
+from stakegraph.ingest.pipeline import default_writers
 from stakegraph.ingest.read import find_import_files, read_rows
 from stakegraph.ingest.transform import transform_interactions
 
@@ -61,6 +62,9 @@ def main() -> None:
     parser.add_argument("--per-account", type=int, default=520, help="interactions per account")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument(
+        "--writers", type=int, default=None, help="batches written at once (default: the store's)"
+    )
     parser.add_argument("--naive-rows", type=int, default=2000, help="slice for the baseline")
     parser.add_argument("--out", type=Path, default=Path("bench/out/ingest"))
     add_store_option(parser)
@@ -109,7 +113,8 @@ def _run(backend: str, portfolio: Path, out: Path, args: argparse.Namespace) -> 
         )
 
         started = time.perf_counter()
-        report = import_directory(store, portfolio, batch_size=args.batch_size)
+        writers = default_writers(store) if args.writers is None else args.writers
+        report = import_directory(store, portfolio, batch_size=args.batch_size, writers=writers)
         seconds = time.perf_counter() - started
         loaded = store.counts()["Interaction"]
         store_peak_mb = process_peak_mb(store_pid)  # before the store stops
@@ -125,15 +130,16 @@ def _run(backend: str, portfolio: Path, out: Path, args: argparse.Namespace) -> 
     print(
         f"whole import: {loaded:,} interactions in {seconds:.1f} s = {rate:,.0f} interactions/s "
         f"(with organizations, people, roles, renewals, engagements and usage; "
-        f"batch {args.batch_size:,})"
+        f"batch {args.batch_size:,}, {writers} writer(s))"
     )
     print("  phases: " + ", ".join(f"{name} {s:.1f} s" for name, s in stages.items()))
     created = max(report.interactions_created, 1)
     write_us = report.interactions_write_seconds / created * 1e6
     python_us = python_seconds / created * 1e6
     print(
-        f"  interactions writer busy {report.interactions_write_seconds:.1f} s "
-        f"({report.interactions_write_seconds / stages['interactions']:.0%} of the phase) = "
+        f"  interactions writers busy {report.interactions_write_seconds:.1f} s "
+        f"({report.interactions_write_seconds / stages['interactions']:.0%} of the phase, "
+        f"summed over {writers}) = "
         f"{write_us:.0f} us per interaction (store and driver); read and validate alone, "
         f"no store: {python_seconds:.1f} s = {python_us:.0f} us per interaction"
     )
@@ -148,6 +154,7 @@ def _run(backend: str, portfolio: Path, out: Path, args: argparse.Namespace) -> 
     print(f"rows rejected: {report.rows_rejected}")
     return {
         "interactions phase, interactions/s": phase_rate,
+        "writers": writers,
         "whole import, interactions/s": rate,
         "import seconds": seconds,
         **{f"{name} phase seconds": s for name, s in stages.items()},
