@@ -35,7 +35,6 @@ from stakegraph.graph.store import GraphStore
 from stakegraph.ingest import import_directory
 from stakegraph.ingest.identity import Directory
 from stakegraph.ingest.load import get_store_directory
-from stakegraph.ingest.pipeline import default_writers
 from stakegraph.ingest.read import find_import_files, read_rows
 from stakegraph.ingest.transform import transform_interactions
 
@@ -62,9 +61,7 @@ def main() -> None:
     parser.add_argument("--per-account", type=int, default=520, help="interactions per account")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--batch-size", type=int, default=5000)
-    parser.add_argument(
-        "--writers", type=int, default=None, help="batches written at once (default: the store's)"
-    )
+    parser.add_argument("--writers", type=int, default=1, help="batches written at once")
     parser.add_argument("--naive-rows", type=int, default=2000, help="slice for the baseline")
     parser.add_argument("--out", type=Path, default=Path("bench/out/ingest"))
     add_store_option(parser)
@@ -113,7 +110,7 @@ def _run(backend: str, portfolio: Path, out: Path, args: argparse.Namespace) -> 
         )
 
         started = time.perf_counter()
-        writers = default_writers(store) if args.writers is None else args.writers
+        writers = args.writers
         report = import_directory(store, portfolio, batch_size=args.batch_size, writers=writers)
         seconds = time.perf_counter() - started
         loaded = store.counts()["Interaction"]

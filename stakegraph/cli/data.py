@@ -69,13 +69,7 @@ def ingest(
         ),
     ],
     batch_size: Annotated[int, typer.Option(min=1, help="Interactions per transaction.")] = 5000,
-    writers: Annotated[
-        int | None,
-        typer.Option(
-            min=1,
-            help="Interaction batches written at once (default: 2 on Neo4j, 1 embedded).",
-        ),
-    ] = None,
+    writers: Annotated[int, typer.Option(min=1, help="Interaction batches written at once.")] = 1,
     source_format: Annotated[
         str | None,
         typer.Option(
@@ -140,7 +134,7 @@ def ingest_and_report(
     path: Path,
     *,
     batch_size: int = 5000,
-    writers: int | None = None,
+    writers: int = 1,
     options: SourceOptions | None = None,
 ) -> SourceImportReport:
     """Ingest ``path`` with progress bars and print what happened; exit 1 when it fails."""

@@ -111,7 +111,7 @@ def import_directory(
     path: Path,
     *,
     batch_size: int = 5000,
-    writers: int | None = None,
+    writers: int = 1,
     rejects_dir: Path | None = None,
     progress: ProgressCallback | None = None,
 ) -> ImportReport:
@@ -126,8 +126,11 @@ def import_directory(
     batch_size
         Interactions per transaction.
     writers
-        Interaction batches written at once, each in a session and transaction of its own;
-        default :func:`default_writers` (2 on Neo4j, 1 on the embedded store).
+        Interaction batches written at once, each in a session and transaction of its own.
+        One by default: on ArcadeDB a second writer's batches collide with the first's
+        edge appends (measured 0.69x); on Neo4j two measured 1.3-1.5x one under heavy
+        load from other processes but 0.4x in whole imports on a less loaded machine
+        (docs/evaluation-log.md, 2026-12-06).
     rejects_dir
         Where ``rejects.csv`` goes; default ``STAKEGRAPH_HOME/imports/<run_id>/``.
     progress
@@ -146,7 +149,6 @@ def import_directory(
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    writers = default_writers(store) if writers is None else writers
     if writers < 1:
         raise ValueError("writers must be at least 1")
     started = time.perf_counter()
@@ -182,18 +184,6 @@ def import_directory(
     for warning in report.warnings:
         log.debug("%s", warning)
     return report
-
-
-def default_writers(store: GraphStore) -> int:
-    """Interaction batches to write at once on this store.
-
-    Neo4j takes a batch's locks per node and runs transactions side by side: two writers
-    keep its second core busy while one commits (bench/ingest_writers.py measured 1.3-1.4x
-    the rate of one). ArcadeDB appends a vertex's edges to shared chunks optimistically:
-    two batches that touch one account or person collide, and the retried batch costs more
-    than the overlap gained (0.7x), so it gets one writer.
-    """
-    return 1 if store.backend.startswith("embedded") else 2
 
 
 @dataclass

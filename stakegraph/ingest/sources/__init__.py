@@ -207,7 +207,7 @@ def ingest_path(
     *,
     options: SourceOptions | None = None,
     batch_size: int = 5000,
-    writers: int | None = None,
+    writers: int = 1,
     progress: ProgressCallback | None = None,
 ) -> SourceImportReport:
     """Ingest an import directory, mailbox, calendar or CRM export (detected by content).
