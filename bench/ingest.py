@@ -61,6 +61,7 @@ def main() -> None:
     parser.add_argument("--per-account", type=int, default=520, help="interactions per account")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument("--writers", type=int, default=1, help="batches written at once")
     parser.add_argument("--naive-rows", type=int, default=2000, help="slice for the baseline")
     parser.add_argument("--out", type=Path, default=Path("bench/out/ingest"))
     add_store_option(parser)
@@ -109,7 +110,8 @@ def _run(backend: str, portfolio: Path, out: Path, args: argparse.Namespace) -> 
         )
 
         started = time.perf_counter()
-        report = import_directory(store, portfolio, batch_size=args.batch_size)
+        writers = args.writers
+        report = import_directory(store, portfolio, batch_size=args.batch_size, writers=writers)
         seconds = time.perf_counter() - started
         loaded = store.counts()["Interaction"]
         store_peak_mb = process_peak_mb(store_pid)  # before the store stops
@@ -125,15 +127,16 @@ def _run(backend: str, portfolio: Path, out: Path, args: argparse.Namespace) -> 
     print(
         f"whole import: {loaded:,} interactions in {seconds:.1f} s = {rate:,.0f} interactions/s "
         f"(with organizations, people, roles, renewals, engagements and usage; "
-        f"batch {args.batch_size:,})"
+        f"batch {args.batch_size:,}, {writers} writer(s))"
     )
     print("  phases: " + ", ".join(f"{name} {s:.1f} s" for name, s in stages.items()))
     created = max(report.interactions_created, 1)
     write_us = report.interactions_write_seconds / created * 1e6
     python_us = python_seconds / created * 1e6
     print(
-        f"  interactions writer busy {report.interactions_write_seconds:.1f} s "
-        f"({report.interactions_write_seconds / stages['interactions']:.0%} of the phase) = "
+        f"  interactions writers busy {report.interactions_write_seconds:.1f} s "
+        f"({report.interactions_write_seconds / stages['interactions']:.0%} of the phase, "
+        f"summed over {writers}) = "
         f"{write_us:.0f} us per interaction (store and driver); read and validate alone, "
         f"no store: {python_seconds:.1f} s = {python_us:.0f} us per interaction"
     )
@@ -148,6 +151,7 @@ def _run(backend: str, portfolio: Path, out: Path, args: argparse.Namespace) -> 
     print(f"rows rejected: {report.rows_rejected}")
     return {
         "interactions phase, interactions/s": phase_rate,
+        "writers": writers,
         "whole import, interactions/s": rate,
         "import seconds": seconds,
         **{f"{name} phase seconds": s for name, s in stages.items()},

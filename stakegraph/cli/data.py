@@ -69,6 +69,7 @@ def ingest(
         ),
     ],
     batch_size: Annotated[int, typer.Option(min=1, help="Interactions per transaction.")] = 5000,
+    writers: Annotated[int, typer.Option(min=1, help="Interaction batches written at once.")] = 1,
     source_format: Annotated[
         str | None,
         typer.Option(
@@ -124,13 +125,17 @@ def ingest(
         since=datetime.fromtimestamp(parse_day(since), UTC) if since else None,
         until=datetime.fromtimestamp(parse_day(until), UTC) if until else None,
     )
-    report = ingest_and_report(path, batch_size=batch_size, options=options)
+    report = ingest_and_report(path, batch_size=batch_size, writers=writers, options=options)
     if report.exit_code:
         raise typer.Exit(report.exit_code)
 
 
 def ingest_and_report(
-    path: Path, *, batch_size: int = 5000, options: SourceOptions | None = None
+    path: Path,
+    *,
+    batch_size: int = 5000,
+    writers: int = 1,
+    options: SourceOptions | None = None,
 ) -> SourceImportReport:
     """Ingest ``path`` with progress bars and print what happened; exit 1 when it fails."""
     from stakegraph.ingest.sources import ingest_path
@@ -138,7 +143,12 @@ def ingest_and_report(
     with open_store() as store, stage_bars() as advance:
         try:
             report = ingest_path(
-                store, path, options=options, batch_size=batch_size, progress=advance
+                store,
+                path,
+                options=options,
+                batch_size=batch_size,
+                writers=writers,
+                progress=advance,
             )
         except StakegraphError as exc:
             console.print(f"[red]error:[/red] {exc}")

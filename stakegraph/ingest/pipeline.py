@@ -10,7 +10,9 @@ loses nothing and duplicates nothing.
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -109,6 +111,7 @@ def import_directory(
     path: Path,
     *,
     batch_size: int = 5000,
+    writers: int = 1,
     rejects_dir: Path | None = None,
     progress: ProgressCallback | None = None,
 ) -> ImportReport:
@@ -122,6 +125,12 @@ def import_directory(
         The directory holding ``interactions.csv`` (or ``.jsonl``) and optional files.
     batch_size
         Interactions per transaction.
+    writers
+        Interaction batches written at once, each in a session and transaction of its own.
+        One by default: on ArcadeDB a second writer's batches collide with the first's
+        edge appends (measured 0.69x); on Neo4j two measured 1.3-1.5x one under heavy
+        load from other processes but 0.4x in whole imports on a less loaded machine
+        (docs/evaluation-log.md, 2026-12-06).
     rejects_dir
         Where ``rejects.csv`` goes; default ``STAKEGRAPH_HOME/imports/<run_id>/``.
     progress
@@ -140,11 +149,13 @@ def import_directory(
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
+    if writers < 1:
+        raise ValueError("writers must be at least 1")
     started = time.perf_counter()
     files = find_import_files(path)
     run_id, line_counts = fingerprint_files(list(files.values()))
     rejects = Rejects((rejects_dir or _default_rejects_dir(store, run_id)) / "rejects.csv")
-    run = _Run(store, run_id, rejects, progress or _no_progress, batch_size)
+    run = _Run(store, run_id, rejects, progress or _no_progress, batch_size, writers)
     try:
         store.ensure_schema()
         run.import_entities(files)
@@ -192,12 +203,15 @@ class _Run:
         rejects: Rejects,
         progress: ProgressCallback,
         batch_size: int,
+        writers: int = 1,
     ) -> None:
         self.store = store
         self.run_id = run_id
         self.rejects = rejects
         self.progress = progress
         self.batch_size = batch_size
+        self.writers = writers
+        self._written_lock = threading.Lock()  # the writers' tallies below
         self.tallies: dict[str, _Tally] = {}
         self.file_names: dict[str, str] = {}
         self.warnings = Warnings()
@@ -355,8 +369,10 @@ class _Run:
         tally = self._tally(item)
         estimated = max(total_lines - (1 if item.format == "csv" else 0), 0)
         ambiguous = 0
-        pending: Future[None] | None = None
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer") as writer:
+        pending: deque[Future[None]] = deque()
+        with ThreadPoolExecutor(
+            max_workers=self.writers, thread_name_prefix="ingest-writer"
+        ) as writer:
             for chunk in read_rows(item, chunk_size=self.batch_size):
                 unknown_columns |= self._unknown_columns(item, chunk)
                 tally.read += len(chunk)
@@ -397,21 +413,24 @@ class _Run:
                             latencies[record.id] = latency
 
                 # People met by address are known from now on, so the next batches do not
-                # create them again; the writer creates them before the batch that needs them.
+                # create them again. They are created here, before any batch that names them
+                # is handed to a writer: batches in flight together may share them.
                 directory.add_people(
                     KnownPerson(p.id, p.organization_id, (p.email,))
                     for r in new
                     for p in r.new_people
                 )
-                # One batch is written while the next is read and validated: the store and
-                # Python each get a core. At most one batch is in flight, and the writer
-                # writes them in order.
-                if pending is not None:
-                    pending.result()
-                pending = writer.submit(self._write_batch, new, latencies, element_ids)
+                self._create_people_met(new, element_ids)
+                # Batches are written while the next is read and validated: the store and
+                # Python each get a core. At most `writers` batches are in flight; each is
+                # one transaction, so a killed run leaves whole batches, which the re-run
+                # finds in the store and skips, whatever order they committed in.
+                if len(pending) >= self.writers:
+                    pending.popleft().result()
+                pending.append(writer.submit(self._write_batch, new, latencies, element_ids))
                 self.progress("interactions", tally.read, max(estimated, tally.read))
-            if pending is not None:
-                pending.result()
+            while pending:
+                pending.popleft().result()
 
         late: dict[str, int] = {}
         outside: list[str] = []
@@ -455,11 +474,8 @@ class _Run:
             return None
         return latency
 
-    def _write_batch(
-        self,
-        new: list[InteractionRecord],
-        latencies: dict[str, int],
-        element_ids: dict[tuple[str, str], str],
+    def _create_people_met(
+        self, new: list[InteractionRecord], element_ids: dict[tuple[str, str], str]
     ) -> None:
         people = {
             p.id: p
@@ -474,6 +490,13 @@ class _Run:
             self._written(summary)
             for person_id, element_id in created.items():
                 element_ids["Person", person_id] = element_id
+
+    def _write_batch(
+        self,
+        new: list[InteractionRecord],
+        latencies: dict[str, int],
+        element_ids: dict[tuple[str, str], str],
+    ) -> None:
         started = time.perf_counter()
         summary = load_interactions(
             self.store,
@@ -482,9 +505,11 @@ class _Run:
             element_ids=element_ids,
             reply_latencies=latencies,
         )
-        self.interactions_write_seconds += time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        with self._written_lock:
+            self.interactions_write_seconds += seconds
+            self.interactions_created += len(new)
         self._written(summary)
-        self.interactions_created += len(new)
 
     # --- bookkeeping ----------------------------------------------------------------------------
 
@@ -493,7 +518,8 @@ class _Run:
         return self.tallies.setdefault(item.entity, _Tally())
 
     def _written(self, summary: WriteSummary) -> None:
-        self.written += summary
+        with self._written_lock:
+            self.written += summary
 
     def _check_columns(self, item: ImportFile, rows: list[RawRow | RowError]) -> None:
         self._warn_columns(item, self._unknown_columns(item, rows))

@@ -58,9 +58,10 @@ class ImportReport:
     #: renewals, knows, engagements read, validated and written), ``interactions`` (read,
     #: validated and written, with the reply latencies found late) and ``usage``.
     stage_seconds: Mapping[str, float] = field(default_factory=dict)
-    #: Seconds the interactions' writer spent writing (the store's statements and the
-    #: driver around them), within the ``interactions`` phase: near the whole phase when
-    #: the store is what limits it, since reading and validating the next batch overlap.
+    #: Seconds the interactions' writers spent writing (the store's statements and the
+    #: driver around them), summed over the writers, within the ``interactions`` phase:
+    #: near the phase times the writers when the store is what limits it, since reading
+    #: and validating the next batch overlap.
     interactions_write_seconds: float = 0.0
 
     @property

@@ -184,6 +184,7 @@ def test_suggestions_print_every_hop_with_its_evidence(demo: Demo) -> None:
         (["analyze", "--window", "ninety"], "is not a duration"),
         (["analyze", "--as-of", "2024-13-01"], "is not a date"),
         (["ingest", "/no/such/dir"], "does not exist"),
+        (["ingest", ".", "--writers", "0"], "Invalid value for '--writers'"),
         (["suggestions", "acc", "--as-of", "2024-02-30"], "is not a date"),
     ],
 )

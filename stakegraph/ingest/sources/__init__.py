@@ -207,6 +207,7 @@ def ingest_path(
     *,
     options: SourceOptions | None = None,
     batch_size: int = 5000,
+    writers: int = 1,
     progress: ProgressCallback | None = None,
 ) -> SourceImportReport:
     """Ingest an import directory, mailbox, calendar or CRM export (detected by content).
@@ -223,7 +224,9 @@ def ingest_path(
     options = options or SourceOptions()
     sources, skipped = survey(path, format=options.format)
     if [s.format for s in sources] == ["import"]:
-        report = import_directory(store, path, batch_size=batch_size, progress=progress)
+        report = import_directory(
+            store, path, batch_size=batch_size, writers=writers, progress=progress
+        )
         return SourceImportReport(None, report, tuple(sources))
     before = get_store_directory(store)
     summary = convert_sources(
@@ -235,7 +238,9 @@ def ingest_path(
         skipped=[(str(s.path.relative_to(path)), s.reason) for s in skipped],
     )
     log.info("extracted into %s", summary.directory)
-    report = import_directory(store, summary.directory, batch_size=batch_size, progress=progress)
+    report = import_directory(
+        store, summary.directory, batch_size=batch_size, writers=writers, progress=progress
+    )
     return SourceImportReport(summary, report, tuple(sources))
 
 
