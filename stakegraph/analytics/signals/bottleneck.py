@@ -26,6 +26,7 @@ from stakegraph.analytics.kernels import (
     prefix_sums,
     window_sums,
 )
+from stakegraph.analytics.signals.breadth import BreadthTest, breadth_test
 from stakegraph.analytics.signals.episodes import first_of_episodes
 from stakegraph.analytics.signals.parameters import SignalParameters
 from stakegraph.analytics.signals.record import Signal, clip_severity
@@ -132,8 +133,23 @@ def _side_bottlenecks(
         1e-6,
         1 - 1e-6,
     )
-    pvalue = stats.binom.sf(
+    share_pvalue = stats.binom.sf(
         top_recent[account_idx, week_idx] - 1, recent_count[account_idx, week_idx], rate_before
+    )
+    others = _others_absent(tables, side, account_idx, week_idx, top, params)
+    # Fisher's method: conditioned on the recent count the two are close to independent,
+    # and a bottleneck shows in both (one person on more, everyone else on fewer).
+    pvalue = (
+        stats.chi2.sf(
+            -2.0
+            * (
+                np.log(np.maximum(share_pvalue, 1e-300))
+                + np.log(np.maximum(others.p_value, 1e-300))
+            ),
+            4,
+        )
+        if side == "their"
+        else share_pvalue
     )
     fire = pvalue < limits.alpha
     signals = []
@@ -141,10 +157,10 @@ def _side_bottlenecks(
         account_idx[fire],
         week_idx[fire],
         params.windows.cooldown_weeks,
-        pvalue[fire],
-        rate_before[fire],
+        np.flatnonzero(fire),
     )
-    for account, week, p_value, share_before in episodes:
+    for account, week, position in episodes:
+        p_value, share_before = pvalue[position], rate_before[position]
         person = tables.person_id(int(tables.pair_person[rows[top[account, week]]]))
         before = float(measured.baseline_threads[account, week])
         after = float(measured.threads[account, week])
@@ -169,9 +185,42 @@ def _side_bottlenecks(
                     "recent_weeks": recent_weeks,
                     "baseline_weeks": baseline_weeks,
                     "p_value": float(p_value),
-                    "test": "binomial upper tail of the person's participation",
+                    "p_value_share": float(share_pvalue[position]),
+                    "p_value_others": float(others.p_value[position]),
+                    "others_before": int(others.people_before[position]),
+                    "others_returning": int(others.returning[position]),
+                    "others_expected": float(others.expected_returning[position]),
+                    "test": "Fisher's method over the binomial upper tail of the person's "
+                    "participation and, on their side, the breadth test of everyone else",
                 },
                 person_ids=(person,),
             )
         )
     return signals
+
+
+def _others_absent(
+    tables: WeeklyTables,
+    side: str,
+    accounts: np.ndarray,
+    weeks: np.ndarray,
+    top: np.ndarray,
+    params: SignalParameters,
+) -> BreadthTest:
+    """Are the baseline's *other* people of their side on improbably few of the recent
+    conversations (:func:`.breadth.breadth_test` without the top contact)?
+
+    Our side's breadth is not tested (the breadth test reads their people only): there
+    every p-value is 1 and the share test decides alone.
+    """
+    if side != "their":
+        ones, zeros = np.ones(len(accounts)), np.zeros(len(accounts), dtype=np.int64)
+        return BreadthTest(zeros, zeros.astype(float), zeros, ones)
+    return breadth_test(
+        tables,
+        accounts,
+        weeks,
+        recent_weeks=params.windows.recent_weeks,
+        baseline_weeks=params.windows.baseline_weeks,
+        leave_out=top[accounts, weeks],
+    )

@@ -52,13 +52,16 @@ def breadth_test(
     *,
     recent_weeks: int,
     baseline_weeks: int,
+    leave_out: np.ndarray | None = None,
 ) -> BreadthTest:
     """Are the recent conversations of each (account, week) on improbably few of the
     baseline's people?
 
     The recent window is the ``recent_weeks`` ending at ``weeks``; the baseline the
     ``baseline_weeks`` before it. Only their side's people count (our own team's
-    breadth is not the customer's engagement).
+    breadth is not the customer's engagement). ``leave_out`` names one of their people
+    per candidate (an index into their side's pairs, ``-1`` for none) who is not counted:
+    the bottleneck's contact, to ask whether everyone *else* is gone.
     """
     n = len(accounts)
     their = np.flatnonzero(~tables.pair_home)
@@ -78,6 +81,8 @@ def breadth_test(
     offsets = np.arange(width)[None, :]
     valid = offsets < (last - first)[:, None]
     rows = np.where(valid, first[:, None] + offsets, 0)
+    if leave_out is not None:
+        valid &= rows != np.asarray(leave_out)[:, None]
     base = np.where(valid, counts[rows, recent_lo[:, None]] - counts[rows, base_lo[:, None]], 0.0)
     recent = np.where(valid, counts[rows, hi[:, None]] - counts[rows, recent_lo[:, None]], 0.0)
     known = base > 0
