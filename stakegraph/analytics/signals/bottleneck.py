@@ -151,7 +151,7 @@ def _side_bottlenecks(
         if side == "their"
         else share_pvalue
     )
-    fire = pvalue < limits.alpha
+    fire = pvalue < (limits.their_alpha if side == "their" else limits.alpha)
     signals = []
     episodes = first_of_episodes(
         account_idx[fire],
