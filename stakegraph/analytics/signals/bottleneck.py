@@ -5,7 +5,11 @@ index of each person's share of the side's traffic; Hirschman 1964) is at most
 ``bottleneck.max_threads`` and has fallen to at most ``bottleneck.max_thread_ratio`` of
 its level in the ``baseline_weeks`` before; one person carries at least
 ``bottleneck.min_share`` of it, and the number of conversations they are on is
-improbably high for their own baseline participation rate (binomial upper tail <
+improbably high for their own baseline participation rate (binomial upper tail). On
+their side, everyone else must also be gone: the baseline's other people are on
+improbably few of the recent conversations (:func:`.breadth.breadth_test` with the top
+contact left out), and the two tests are combined by Fisher's method (p <
+``bottleneck.their_alpha``). On our side the share test decides alone (p <
 ``bottleneck.alpha``). Evaluated on their side and on ours.
 
 This is the signals' bottleneck (traffic share and threads); the stakeholder map's
@@ -26,7 +30,7 @@ from stakegraph.analytics.kernels import (
     prefix_sums,
     window_sums,
 )
-from stakegraph.analytics.signals.breadth import BreadthTest, breadth_test
+from stakegraph.analytics.signals.breadth import BreadthTest, breadth_test, fisher_combination
 from stakegraph.analytics.signals.episodes import first_of_episodes
 from stakegraph.analytics.signals.parameters import SignalParameters
 from stakegraph.analytics.signals.record import Signal, clip_severity
@@ -136,22 +140,16 @@ def _side_bottlenecks(
     share_pvalue = stats.binom.sf(
         top_recent[account_idx, week_idx] - 1, recent_count[account_idx, week_idx], rate_before
     )
-    others = _others_absent(tables, side, account_idx, week_idx, top, params)
-    # Fisher's method: conditioned on the recent count the two are close to independent,
-    # and a bottleneck shows in both (one person on more, everyone else on fewer).
-    pvalue = (
-        stats.chi2.sf(
-            -2.0
-            * (
-                np.log(np.maximum(share_pvalue, 1e-300))
-                + np.log(np.maximum(others.p_value, 1e-300))
-            ),
-            4,
-        )
-        if side == "their"
-        else share_pvalue
-    )
-    fire = pvalue < (limits.their_alpha if side == "their" else limits.alpha)
+    if side == "their":
+        # One person on more, everyone else on fewer: conditioned on the recent count the
+        # two tests are close to independent, and a bottleneck shows in both.
+        others = _others_absent(tables, account_idx, week_idx, top, params)
+        pvalue, level = fisher_combination(share_pvalue, others.p_value), limits.their_alpha
+    else:
+        # The breadth test reads their people only: on our side the share test decides.
+        others = _untested(len(account_idx))
+        pvalue, level = share_pvalue, limits.alpha
+    fire = pvalue < level
     signals = []
     episodes = first_of_episodes(
         account_idx[fire],
@@ -201,21 +199,13 @@ def _side_bottlenecks(
 
 def _others_absent(
     tables: WeeklyTables,
-    side: str,
     accounts: np.ndarray,
     weeks: np.ndarray,
     top: np.ndarray,
     params: SignalParameters,
 ) -> BreadthTest:
     """Are the baseline's *other* people of their side on improbably few of the recent
-    conversations (:func:`.breadth.breadth_test` without the top contact)?
-
-    Our side's breadth is not tested (the breadth test reads their people only): there
-    every p-value is 1 and the share test decides alone.
-    """
-    if side != "their":
-        ones, zeros = np.ones(len(accounts)), np.zeros(len(accounts), dtype=np.int64)
-        return BreadthTest(zeros, zeros.astype(float), zeros, ones)
+    conversations (:func:`.breadth.breadth_test` without the top contact)?"""
     return breadth_test(
         tables,
         accounts,
@@ -224,3 +214,9 @@ def _others_absent(
         baseline_weeks=params.windows.baseline_weeks,
         leave_out=top[accounts, weeks],
     )
+
+
+def _untested(n: int) -> BreadthTest:
+    """No breadth figures (our side): nobody counted, p-values of 1."""
+    zeros = np.zeros(n, dtype=np.int64)
+    return BreadthTest(zeros, zeros.astype(float), zeros, np.ones(n))

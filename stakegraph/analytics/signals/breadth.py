@@ -17,11 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats
 
 from stakegraph.analytics.kernels import prefix_sums
 from stakegraph.analytics.signals.tables import WeeklyTables
 
-__all__ = ["BreadthTest", "breadth_test", "poisson_binomial_cdf"]
+__all__ = ["BreadthTest", "breadth_test", "fisher_combination", "poisson_binomial_cdf"]
 
 
 @dataclass(frozen=True)
@@ -126,3 +127,26 @@ def poisson_binomial_cdf(probabilities: np.ndarray, observed: np.ndarray) -> np.
     cumulative = np.cumsum(distribution, axis=1)
     index = np.clip(np.asarray(observed, dtype=np.int64), 0, trials)
     return np.asarray(np.minimum(cumulative[np.arange(rows), index], 1.0))
+
+
+def fisher_combination(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Fisher's method over two p-values per row: chi-squared with 4 degrees of freedom
+    of ``-2 (log first + log second)`` (p-values of 0 are taken as 1e-300).
+
+    The breadth test is combined with another test of the same candidates this way: the
+    volume test (contraction), the top contact's share (bottleneck).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fisher_combination(np.array([0.5]), np.array([1.0])).round(3)
+    array([0.847])
+    """
+    floor = 1e-300
+    return np.asarray(
+        stats.combine_pvalues(
+            np.stack([np.maximum(first, floor), np.maximum(second, floor)]),
+            method="fisher",
+            axis=0,
+        ).pvalue
+    )
