@@ -13,7 +13,11 @@ from scipy import stats
 from test_detectors import DEFAULTS, tables_of
 from test_signals import T0, WEEK, Builder, weekly
 
-from stakegraph.analytics.signals import engagement_contractions, executive_withdrawals
+from stakegraph.analytics.signals import (
+    engagement_contractions,
+    executive_withdrawals,
+    single_node_bottlenecks,
+)
 from stakegraph.analytics.signals.breadth import poisson_binomial_cdf
 from stakegraph.analytics.signals.executive import holm_adjusted
 
@@ -120,3 +124,56 @@ def test_each_executive_named_with_what_they_used_to_do() -> None:
         assert detail["silent_days"] * 86_400 == pytest.approx(
             min(signal.at, T0 + 40 * WEEK) - detail["last_seen_at"], abs=7 * 86_400
         )
+
+
+def one_contact_left_builder() -> Builder:
+    """Weeks 0-29: a call a week with a and a meeting a week with b, c, d and e; from
+    week 30, the call with a only."""
+    b = Builder()
+    for pid in "abcde":
+        b.person(pid)
+    together(b, range(30), ["a"], "call")
+    together(b, range(30), ["b", "c", "d", "e"], "meeting")
+    together(b, range(30, 40), ["a"], "call")
+    return b
+
+
+def test_bottleneck_when_everyone_else_is_gone_from_meetings_and_calls() -> None:
+    # Week 35 (ending T0 + 36 weeks) is the first whose 6-week window (weeks 30-35) holds
+    # only the calls with a: 6 of 6 conversations, against (26 + 0.5) / (52 + 1) = 1/2 in
+    # weeks 4-29. Alone that is 2**-6, far from 1e-4, and never closer later.
+    b = one_contact_left_builder()
+    [signal] = single_node_bottlenecks(tables_of(b), DEFAULTS)
+    evidence = signal.evidence
+    assert (signal.at, signal.person_ids) == (T0 + 36 * WEEK, ("a",))
+    share = 0.5**6
+    assert evidence["participation_rate_before"] == pytest.approx(0.5)
+    assert evidence["p_value_share"] == pytest.approx(share)
+    # Everyone else: b..e were each on 26 of the 52 baseline conversations; 6
+    # conversations would reach each with probability 1 - 2**-6; none came back.
+    reach = 1 - 2.0**-6
+    assert (evidence["others_before"], evidence["others_returning"]) == (4, 0)
+    assert evidence["others_expected"] == pytest.approx(4 * reach)
+    others = (1 - reach) ** 4
+    assert evidence["p_value_others"] == pytest.approx(others)
+    fisher = stats.chi2.sf(-2 * (math.log(share) + math.log(others)), 4)
+    assert evidence["p_value"] == pytest.approx(fisher)
+    # Their side decides on the combination (1e-5); the share test alone would not fire.
+    assert fisher < DEFAULTS.bottleneck.their_alpha < DEFAULTS.bottleneck.alpha < share
+    # Onto one contact: no engagement contraction (that is the bottleneck's story).
+    assert engagement_contractions(tables_of(b), DEFAULTS) == []
+
+
+def test_bottleneck_needs_the_others_to_be_gone() -> None:
+    # The same calls with a, but b..e stay on a meeting every other week. Any 6-week
+    # window from week 30 holds 6 calls (a: 6 units) and 3 meetings (b..e: 3/4 each):
+    # a's share is 6/9, but 1/H = 81 / (36 + 4 * 9/16) = 2.12 threads, above 1.6. The
+    # traffic has not narrowed onto one contact: nothing is raised.
+    b = Builder()
+    for pid in "abcde":
+        b.person(pid)
+    together(b, range(30), ["a"], "call")
+    together(b, range(30), ["b", "c", "d", "e"], "meeting")
+    together(b, range(30, 40), ["a"], "call")
+    together(b, range(30, 40, 2), ["b", "c", "d", "e"], "meeting")
+    assert single_node_bottlenecks(tables_of(b), DEFAULTS) == []

@@ -32,7 +32,9 @@ SEED = 5
 
 # kind: (precision floor, recall floor)
 FLOORS: dict[str, tuple[float, float] | None] = {
-    "single_node_bottleneck": (0.6, 0.7),
+    # Measured with the file loader on this portfolio (2026-12-06): 0.86 / 1.00 (7
+    # signals, 6 events), before and after the breadth test of everyone else.
+    "single_node_bottleneck": (0.7, 0.8),
     # Departures, measured here on both stores (2026-12-06): champion 0.88 / 0.93 (17
     # signals, 15 events), stakeholder 0.71 / 0.60 (7 signals, 10 events); a departure
     # is found by either departure kind naming the person (evaluate.SAME_EVENT_KINDS).

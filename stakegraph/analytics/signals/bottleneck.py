@@ -5,7 +5,11 @@ index of each person's share of the side's traffic; Hirschman 1964) is at most
 ``bottleneck.max_threads`` and has fallen to at most ``bottleneck.max_thread_ratio`` of
 its level in the ``baseline_weeks`` before; one person carries at least
 ``bottleneck.min_share`` of it, and the number of conversations they are on is
-improbably high for their own baseline participation rate (binomial upper tail <
+improbably high for their own baseline participation rate (binomial upper tail). On
+their side, everyone else must also be gone: the baseline's other people are on
+improbably few of the recent conversations (:func:`.breadth.breadth_test` with the top
+contact left out), and the two tests are combined by Fisher's method (p <
+``bottleneck.their_alpha``). On our side the share test decides alone (p <
 ``bottleneck.alpha``). Evaluated on their side and on ours.
 
 This is the signals' bottleneck (traffic share and threads); the stakeholder map's
@@ -26,6 +30,7 @@ from stakegraph.analytics.kernels import (
     prefix_sums,
     window_sums,
 )
+from stakegraph.analytics.signals.breadth import BreadthTest, breadth_test, fisher_combination
 from stakegraph.analytics.signals.episodes import first_of_episodes
 from stakegraph.analytics.signals.parameters import SignalParameters
 from stakegraph.analytics.signals.record import Signal, clip_severity
@@ -132,19 +137,28 @@ def _side_bottlenecks(
         1e-6,
         1 - 1e-6,
     )
-    pvalue = stats.binom.sf(
+    share_pvalue = stats.binom.sf(
         top_recent[account_idx, week_idx] - 1, recent_count[account_idx, week_idx], rate_before
     )
-    fire = pvalue < limits.alpha
+    if side == "their":
+        # One person on more, everyone else on fewer: conditioned on the recent count the
+        # two tests are close to independent, and a bottleneck shows in both.
+        others = _others_absent(tables, account_idx, week_idx, top, params)
+        pvalue, level = fisher_combination(share_pvalue, others.p_value), limits.their_alpha
+    else:
+        # The breadth test reads their people only: on our side the share test decides.
+        others = _untested(len(account_idx))
+        pvalue, level = share_pvalue, limits.alpha
+    fire = pvalue < level
     signals = []
     episodes = first_of_episodes(
         account_idx[fire],
         week_idx[fire],
         params.windows.cooldown_weeks,
-        pvalue[fire],
-        rate_before[fire],
+        np.flatnonzero(fire),
     )
-    for account, week, p_value, share_before in episodes:
+    for account, week, position in episodes:
+        p_value, share_before = pvalue[position], rate_before[position]
         person = tables.person_id(int(tables.pair_person[rows[top[account, week]]]))
         before = float(measured.baseline_threads[account, week])
         after = float(measured.threads[account, week])
@@ -169,9 +183,40 @@ def _side_bottlenecks(
                     "recent_weeks": recent_weeks,
                     "baseline_weeks": baseline_weeks,
                     "p_value": float(p_value),
-                    "test": "binomial upper tail of the person's participation",
+                    "p_value_share": float(share_pvalue[position]),
+                    "p_value_others": float(others.p_value[position]),
+                    "others_before": int(others.people_before[position]),
+                    "others_returning": int(others.returning[position]),
+                    "others_expected": float(others.expected_returning[position]),
+                    "test": "Fisher's method over the binomial upper tail of the person's "
+                    "participation and, on their side, the breadth test of everyone else",
                 },
                 person_ids=(person,),
             )
         )
     return signals
+
+
+def _others_absent(
+    tables: WeeklyTables,
+    accounts: np.ndarray,
+    weeks: np.ndarray,
+    top: np.ndarray,
+    params: SignalParameters,
+) -> BreadthTest:
+    """Are the baseline's *other* people of their side on improbably few of the recent
+    conversations (:func:`.breadth.breadth_test` without the top contact)?"""
+    return breadth_test(
+        tables,
+        accounts,
+        weeks,
+        recent_weeks=params.windows.recent_weeks,
+        baseline_weeks=params.windows.baseline_weeks,
+        leave_out=top[accounts, weeks],
+    )
+
+
+def _untested(n: int) -> BreadthTest:
+    """No breadth figures (our side): nobody counted, p-values of 1."""
+    zeros = np.zeros(n, dtype=np.int64)
+    return BreadthTest(zeros, zeros.astype(float), zeros, np.ones(n))

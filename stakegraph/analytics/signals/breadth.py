@@ -17,11 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats
 
 from stakegraph.analytics.kernels import prefix_sums
 from stakegraph.analytics.signals.tables import WeeklyTables
 
-__all__ = ["BreadthTest", "breadth_test", "poisson_binomial_cdf"]
+__all__ = ["BreadthTest", "breadth_test", "fisher_combination", "poisson_binomial_cdf"]
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,16 @@ def breadth_test(
     *,
     recent_weeks: int,
     baseline_weeks: int,
+    leave_out: np.ndarray | None = None,
 ) -> BreadthTest:
     """Are the recent conversations of each (account, week) on improbably few of the
     baseline's people?
 
     The recent window is the ``recent_weeks`` ending at ``weeks``; the baseline the
     ``baseline_weeks`` before it. Only their side's people count (our own team's
-    breadth is not the customer's engagement).
+    breadth is not the customer's engagement). ``leave_out`` names one of their people
+    per candidate (an index into their side's pairs, ``-1`` for none) who is not counted:
+    the bottleneck's contact, to ask whether everyone *else* is gone.
     """
     n = len(accounts)
     their = np.flatnonzero(~tables.pair_home)
@@ -78,6 +82,8 @@ def breadth_test(
     offsets = np.arange(width)[None, :]
     valid = offsets < (last - first)[:, None]
     rows = np.where(valid, first[:, None] + offsets, 0)
+    if leave_out is not None:
+        valid &= rows != np.asarray(leave_out)[:, None]
     base = np.where(valid, counts[rows, recent_lo[:, None]] - counts[rows, base_lo[:, None]], 0.0)
     recent = np.where(valid, counts[rows, hi[:, None]] - counts[rows, recent_lo[:, None]], 0.0)
     known = base > 0
@@ -121,3 +127,26 @@ def poisson_binomial_cdf(probabilities: np.ndarray, observed: np.ndarray) -> np.
     cumulative = np.cumsum(distribution, axis=1)
     index = np.clip(np.asarray(observed, dtype=np.int64), 0, trials)
     return np.asarray(np.minimum(cumulative[np.arange(rows), index], 1.0))
+
+
+def fisher_combination(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Fisher's method over two p-values per row: chi-squared with 4 degrees of freedom
+    of ``-2 (log first + log second)`` (p-values of 0 are taken as 1e-300).
+
+    The breadth test is combined with another test of the same candidates this way: the
+    volume test (contraction), the top contact's share (bottleneck).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fisher_combination(np.array([0.5]), np.array([1.0])).round(3)
+    array([0.847])
+    """
+    floor = 1e-300
+    return np.asarray(
+        stats.combine_pvalues(
+            np.stack([np.maximum(first, floor), np.maximum(second, floor)]),
+            method="fisher",
+            axis=0,
+        ).pvalue
+    )

@@ -27,7 +27,7 @@ import numpy as np
 from scipy import stats
 
 from stakegraph.analytics.kernels import prefix_sums, window_sums
-from stakegraph.analytics.signals.breadth import breadth_test
+from stakegraph.analytics.signals.breadth import breadth_test, fisher_combination
 from stakegraph.analytics.signals.episodes import first_of_episodes
 from stakegraph.analytics.signals.parameters import SignalParameters
 from stakegraph.analytics.signals.record import Signal, clip_severity
@@ -150,10 +150,7 @@ def engagement_contractions(tables: WeeklyTables, params: SignalParameters) -> l
     )
     # Fisher's method: conditioned on the recent count, the breadth test is (nearly)
     # independent of the volume test, and a contraction shows in both.
-    combined = stats.chi2.sf(
-        -2.0 * (np.log(np.maximum(pvalue, 1e-300)) + np.log(np.maximum(breadth.p_value, 1e-300))),
-        4,
-    )
+    combined = fisher_combination(pvalue, breadth.p_value)
     fire = combined < limits.alpha
     fired = np.flatnonzero(fire)
     episodes = first_of_episodes(
