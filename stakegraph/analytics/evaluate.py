@@ -153,13 +153,6 @@ def evaluate(
         by_cause: dict[str, list[bool]] = {}
         for event, lag in zip(kind_events, lags, strict=True):
             by_cause.setdefault(event_cause(event), []).append(lag is not None)
-        observable = [
-            (lag, event["details"]["observable"])
-            for event, lag in zip(kind_events, lags, strict=True)
-            if "observable" in event.get("details", {})
-        ]
-        observable_found = [lag for lag, seen in observable if seen and lag is not None]
-        observable_count = sum(1 for _, seen in observable if seen)
         out[kind] = {
             "precision": (sum(matched_signals) / len(kind_signals))
             if kind_signals
@@ -178,16 +171,27 @@ def evaluate(
             ),
             "planted": len(kind_events),
             "signals": len(kind_signals),
-            "observable": observable_count if observable else None,
-            "recall_observable": (len(observable_found) / observable_count)
-            if observable_count
-            else float("nan"),
-            "median_lag_days_observable": float(np.median(observable_found))
-            if observable_found
-            else float("nan"),
+            **_observable_figures(kind_events, lags),
         }
     out["risk"] = _risk_figures(list(risk), truth)
     return out
+
+
+def _observable_figures(events: list[dict[str, Any]], lags: list[float | None]) -> dict[str, Any]:
+    """How many of ``events`` the truth marks observable (None when it does not say), and
+    the recall and median lag over those."""
+    marked = [
+        (lag, bool(event["details"]["observable"]))
+        for event, lag in zip(events, lags, strict=True)
+        if "observable" in event.get("details", {})
+    ]
+    found = [lag for lag, seen in marked if seen and lag is not None]
+    count = sum(1 for _, seen in marked if seen)
+    return {
+        "observable": count if marked else None,
+        "recall_observable": len(found) / count if count else float("nan"),
+        "median_lag_days_observable": float(np.median(found)) if found else float("nan"),
+    }
 
 
 def match_signals(
