@@ -13,7 +13,10 @@ traffic that day, the champion included) and every VP and C-level person.
   departure, the natural career departures of key stakeholders (``cause =
   "career"``) and the key stakeholders the pre-churn slide takes out of the traffic
   (``cause = "pre_churn_slide"``). The champion's departures are ``champion_departure``
-  events.
+  events;
+- :func:`departure_observability` says what the data can show of a departure of either
+  kind: the person's expected appearances in the 90 days after, and whether it is
+  observable (docs/generator.md, *truth.json*).
 """
 
 from __future__ import annotations

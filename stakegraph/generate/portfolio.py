@@ -78,7 +78,7 @@ _STREAM_BEYOND, _STREAM_USAGE, _STREAM_TICKETS, _STREAM_ENGAGEMENTS = range(5, 9
 # Its own stream: planting a key stakeholder's departure changes no other draw.
 _STREAM_KEY_DEPARTURES = 11
 # A person's departure, whichever kind names it (evaluate.SAME_EVENT_KINDS).
-DEPARTURE_KINDS = (CHAMPION_DEPARTURE, STAKEHOLDER_DEPARTURE)
+_DEPARTURE_KINDS = (CHAMPION_DEPARTURE, STAKEHOLDER_DEPARTURE)
 
 
 @dataclass(frozen=True)
@@ -284,7 +284,7 @@ def truth_document(
             ]
         for event in sorted(planned, key=lambda e: e.day):
             details = {**event.details, "cause": event.cause}
-            if context is not None and event.kind in DEPARTURE_KINDS and event.person is not None:
+            if context is not None and event.kind in _DEPARTURE_KINDS and event.person is not None:
                 details |= departure_observability(plan, context, event)
             entry: dict[str, object] = {
                 "kind": event.kind,
