@@ -48,6 +48,12 @@ def main(directory: Path, only: list[str]) -> None:
         print(
             f"{kind:28s} P {row['precision']:.2f} R {row['recall']:.2f} "
             f"lag {row['median_lag_days']:.0f} signals {row['signals']} events {row['planted']}"
+            + (
+                f" | observable {row['observable']}: R {row['recall_observable']:.2f} "
+                f"lag {row['median_lag_days_observable']:.0f}"
+                if row["observable"] is not None
+                else ""
+            )
         )
     conversation_signals = tuple(
         f"signal_{k}" for k in SIGNAL_KINDS if k not in BEYOND_SIGNAL_KINDS

@@ -115,6 +115,14 @@ def main(directory: Path, out: Path | None = None) -> dict[str, Any]:
             )
         ),
     }
+    observable = [
+        lag for e, lag in zip(events, lags, strict=True) if e["details"].get("observable")
+    ]
+    if any("observable" in e["details"] for e in events):
+        # Every event still counts above; these are the ones the data can show.
+        figures["departures"]["observable"] = (
+            f"{sum(lag is not None for lag in observable)}/{len(observable)}"
+        )
     size = {a["id"]: a["size"] for a in truth["accounts"]}
     bands = {"share < 1%": (0, 0.01), "1-3%": (0.01, 0.03), ">= 3%": (0.03, 2.0)}
     large: dict[str, str] = {}

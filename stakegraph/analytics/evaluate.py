@@ -23,6 +23,10 @@ the contact traffic contracted onto, one of the withdrawn executives).
   account team is told the same thing either way: this person left. The match still
   needs the account, the person and the window. ``detected_as_other_kind`` counts the
   events found only by the sibling kind;
+- recall on the observable events = recall over the events whose truth says the data can
+  show them (``details.observable``, recorded for departures: a role that ends, or a
+  silence of at least 5 expected appearances in the 90 days after, see docs/generator.md);
+  every event still counts in ``recall``, none is dropped from the truth;
 - recall by cause = recall over the events of each ``details.cause`` (``"planted"``, the
   events the generator plants as such, or ``"pre_churn_slide"``, what the slide before
   a churn plants; events without a cause count as planted). The matching is the same.
@@ -103,8 +107,10 @@ def evaluate(
     -------
     dict
         ``"<kind>": {"precision", "recall", "recall_by_cause", "events_by_cause",
-        "median_lag_days", "detected", "detected_as_other_kind", "planted", "signals"}``
-        for every kind
+        "median_lag_days", "detected", "detected_as_other_kind", "planted", "signals",
+        "observable", "recall_observable", "median_lag_days_observable"}`` for every kind
+        (``observable``: how many of its events the truth marks observable, None when the
+        truth does not say; the recall and median lag over those)
         (``recall_by_cause``: recall over the events of each cause, e.g. ``{"planted": x,
         "pre_churn_slide": y}``; ``planted`` counts every event of the kind), and ``"risk": {"auc",
         "bottom_two_tiers_account_share", "bottom_two_tiers_churn_share",
@@ -165,9 +171,27 @@ def evaluate(
             ),
             "planted": len(kind_events),
             "signals": len(kind_signals),
+            **_observable_figures(kind_events, lags),
         }
     out["risk"] = _risk_figures(list(risk), truth)
     return out
+
+
+def _observable_figures(events: list[dict[str, Any]], lags: list[float | None]) -> dict[str, Any]:
+    """How many of ``events`` the truth marks observable (None when it does not say), and
+    the recall and median lag over those."""
+    marked = [
+        (lag, bool(event["details"]["observable"]))
+        for event, lag in zip(events, lags, strict=True)
+        if "observable" in event.get("details", {})
+    ]
+    found = [lag for lag, seen in marked if seen and lag is not None]
+    count = sum(1 for _, seen in marked if seen)
+    return {
+        "observable": count if marked else None,
+        "recall_observable": len(found) / count if count else float("nan"),
+        "median_lag_days_observable": float(np.median(found)) if found else float("nan"),
+    }
 
 
 def match_signals(

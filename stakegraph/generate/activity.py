@@ -18,7 +18,7 @@ import numpy.typing as npt
 from stakegraph.dates import DAY
 from stakegraph.generate import vocab
 from stakegraph.generate.people import Person
-from stakegraph.generate.plan import AccountPlan
+from stakegraph.generate.plan import AccountPlan, active_contacts
 from stakegraph.generate.timeline import Timeline
 from stakegraph.generate.volume import ACTIVITY_SHARES, daily_multipliers
 
@@ -70,6 +70,62 @@ def expected_contact_weight(person: Person, org_id: str) -> float:
         for kind, share in ACTIVITY_SHARES.items()
         if kind in _LEVEL_AFFINITY
     )
+
+
+# Mean contacts an activity of each kind asks for (`_AccountBuilder._contacts_wanted`).
+_MEETING_CONTACTS = {"enterprise": 4.0, "mid_market": 2.5, "smb": 2.0}
+_CONTACTS_WANTED = {
+    "thread": 1.6,
+    "customer_internal": 2.5,
+    "call": 1.2,
+    "ticket": 1.2,
+    "note": 0.6,
+}
+
+
+def expected_appearances(
+    plan: AccountPlan, context: AccountContext, person: Person, day: int, days: int
+) -> float:
+    """How many of the account's activities in ``[day, day + days)`` the activity model
+    would give ``person`` had they stayed: the account's expected activities per kind and
+    day (the rates the rows are drawn from, and its scheduled business reviews) times the
+    person's chance of being among an activity's contacts, taken as
+    ``min(1, k * w / W)`` (``k`` the mean contacts the kind asks for, ``w`` the person's
+    weight for the kind, ``W`` the summed weights of the contacts present that day, the
+    person included). The top-k draw without replacement is close to that when ``k * w``
+    is small against ``W``, and never above 1. Vacations are left out (a few percent).
+
+    What a silence can show: a person the model would give two conversations in the
+    window cannot be told apart from chance by any detector.
+    """
+    timeline = context.timeline
+    end = min(day + days, timeline.days)
+    if end <= day:
+        return 0.0
+    rates = daily_multipliers(plan, timeline, context.season)
+    scale = context.rate_scale * plan.volume_weight
+    expected = {
+        kind: rates[kind][day:end] * scale for kind in ACTIVITY_SHARES if kind in _LEVEL_AFFINITY
+    }
+    reviews = np.bincount(np.asarray(plan.business_reviews, dtype=np.int64), minlength=end)
+    expected["business_review"] = reviews[day:end].astype(float)
+    # Who the draw ranks the person against, day by day (the people the rows would have).
+    others = [
+        [p for p in active_contacts(plan, d) if p is not person and (p.dormant_from or end) > d]
+        for d in range(day, end)
+    ]
+    total = 0.0
+    for kind, activities in expected.items():
+        wanted = (
+            _MEETING_CONTACTS[plan.org.segment]
+            if kind in _MEETING_KINDS
+            else _CONTACTS_WANTED[kind]
+        )
+        weights = {p.id: contact_weight(p, plan.id, kind) for people in others for p in people}
+        weight = contact_weight(person, plan.id, kind)
+        present = np.array([weight + sum(weights[p.id] for p in people) for people in others])
+        total += float(np.dot(activities, np.minimum(1.0, wanted * weight / present)))
+    return total
 
 
 # Below this log-weight a person is out of the account's traffic (cannot even reply).

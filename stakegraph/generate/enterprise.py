@@ -21,9 +21,11 @@ import numpy as np
 from stakegraph.dates import DAY
 from stakegraph.generate import vocab
 from stakegraph.generate.enterprise_plan import (
+    Departure,
     EnterpriseAccount,
     plan_enterprise_account,
 )
+from stakegraph.generate.key_people import MIN_OBSERVABLE_APPEARANCES, OBSERVATION_DAYS
 from stakegraph.generate.people import (
     HOME_DOMAIN,
     HOME_NAME,
@@ -123,18 +125,19 @@ def write_enterprise_portfolio(
     }
     season = timeline.seasonality()
     shares: dict[tuple[str, str], float] = {}
+    volumes: dict[str, np.ndarray] = {}
 
     def interaction_rows() -> Iterator[list[str]]:
         for done, (plan, team) in enumerate(zip(plans, teams, strict=True), start=1):
             rng = np.random.default_rng([seed, _STREAM_ACTIVITY, plan.number])
-            yield from _account_rows(plan, team, timeline, season, rng, shares)
+            yield from _account_rows(plan, team, timeline, season, rng, shares, volumes)
             if progress is not None:
                 progress(done, len(plans))
 
     counts["interactions"] = write_csv(
         out / "interactions.csv", INTERACTION_COLUMNS, interaction_rows()
     )
-    truth = enterprise_truth(plans, seed=seed, timeline=timeline, shares=shares)
+    truth = enterprise_truth(plans, seed=seed, timeline=timeline, shares=shares, volumes=volumes)
     (out / "truth.json").write_text(json.dumps(truth, indent=2) + "\n", encoding="utf-8")
     return {"counts": counts, "events": len(truth["events"])}  # type: ignore[arg-type]
 
@@ -145,10 +148,16 @@ def enterprise_truth(
     seed: int,
     timeline: Timeline,
     shares: dict[tuple[str, str], float],
+    volumes: dict[str, np.ndarray] | None = None,
 ) -> dict[str, object]:
     """``truth.json`` of the profile: the planted departures (``events``, kind
     ``stakeholder_departure``, with who, when, how and why they were key), the crisis
-    ``bursts``, the ``data_ends`` and the renewals."""
+    ``bursts``, the ``data_ends`` and the renewals.
+
+    With the accounts' daily conversation rates (``volumes``), each departure also records
+    its ``expected_appearances`` (the person's share before x the account's expected
+    conversations in the 90 days after, cut at the data's end) and ``observable`` (a role
+    that ends, or 5 or more), as the default profile does (`key_people`)."""
     from stakegraph.generate.portfolio import _version
 
     events = []
@@ -173,6 +182,11 @@ def enterprise_truth(
                         "share": round(shares.get((plan.id, person.id), 0.0), 5),
                         "account_size": plan.size,
                         "cause": cause,
+                        **(
+                            _observability(plan, dep, shares, volumes[plan.id])
+                            if volumes is not None and plan.id in volumes
+                            else {}
+                        ),
                     },
                 }
             )
@@ -215,6 +229,23 @@ def enterprise_truth(
             for p in plans
             for day, outcome in zip(p.renewal_days, p.outcomes, strict=True)
         ],
+    }
+
+
+def _observability(
+    plan: EnterpriseAccount,
+    dep: Departure,
+    shares: dict[tuple[str, str], float],
+    rates: np.ndarray,
+) -> dict[str, object]:
+    """What the data can show of a departure: the person's share of the conversations
+    in the 26 weeks before (as written) times the account's expected conversations over
+    the :data:`~key_people.OBSERVATION_DAYS` after, and whether it is observable."""
+    end = min(dep.day + OBSERVATION_DAYS, plan.data_end, len(rates))
+    expected = shares.get((plan.id, dep.person.id), 0.0) * float(rates[dep.day : end].sum())
+    return {
+        "expected_appearances": round(expected, 1),
+        "observable": dep.mode == "role_ended" or expected >= MIN_OBSERVABLE_APPEARANCES,
     }
 
 
@@ -359,9 +390,11 @@ def _account_rows(
     season: np.ndarray,
     rng: np.random.Generator,
     shares: dict[tuple[str, str], float],
+    volumes: dict[str, np.ndarray],
 ) -> Iterator[list[str]]:
     days = timeline.days
-    counts = rng.poisson(daily_rates(plan, season, rng))
+    volumes[plan.id] = daily_rates(plan, season, rng)
+    counts = rng.poisson(volumes[plan.id])
     day = np.repeat(np.arange(days), counts)
     n = len(day)
     kind = np.array(_KINDS)[rng.choice(len(_KINDS), size=n, p=_KIND_SHARE)]

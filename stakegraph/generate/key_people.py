@@ -13,7 +13,10 @@ traffic that day, the champion included) and every VP and C-level person.
   departure, the natural career departures of key stakeholders (``cause =
   "career"``) and the key stakeholders the pre-churn slide takes out of the traffic
   (``cause = "pre_churn_slide"``). The champion's departures are ``champion_departure``
-  events.
+  events;
+- :func:`departure_observability` says what the data can show of a departure of either
+  kind: the person's expected appearances in the 90 days after, and whether it is
+  observable (docs/generator.md, *truth.json*).
 """
 
 from __future__ import annotations
@@ -21,7 +24,11 @@ from __future__ import annotations
 import numpy as np
 
 from stakegraph.generate import vocab
-from stakegraph.generate.activity import expected_contact_weight
+from stakegraph.generate.activity import (
+    AccountContext,
+    expected_appearances,
+    expected_contact_weight,
+)
 from stakegraph.generate.people import Person
 from stakegraph.generate.plan import (
     EXECUTIVE_WITHDRAWAL,
@@ -38,7 +45,10 @@ from stakegraph.vocabulary import STAKEHOLDER_DEPARTURE
 
 __all__ = [
     "KEY_RANKS",
+    "MIN_OBSERVABLE_APPEARANCES",
+    "OBSERVATION_DAYS",
     "STAKEHOLDER_DEPARTURE_SHARE",
+    "departure_observability",
     "key_stakeholders",
     "plant_stakeholder_departure",
     "stakeholder_departure_events",
@@ -51,6 +61,14 @@ KEY_RANKS = 5
 STAKEHOLDER_DEPARTURE_SHARE = 0.4
 # Days after the first planted event within which the departure falls.
 _DEPARTURE_SPREAD = 150
+# The evaluation's matching window after an event (evaluate.DEFAULT_AFTER_DAYS), over
+# which a departure's expected appearances are counted.
+OBSERVATION_DAYS = 90
+# A silence is observable when the person would have been on at least this many of the
+# account's conversations in the window: with fewer, a complete silence happens by chance
+# often enough (e^-5 ~ 0.7% per window under a Poisson count) that no detector can raise
+# it at a false rate under 1 per 100 key-stakeholder-years.
+MIN_OBSERVABLE_APPEARANCES = 5.0
 # History kept after the departure (its silence must be measurable before the data ends
 # or the account churns).
 _DAYS_AFTER = 90
@@ -188,3 +206,19 @@ def _account_goes_on(plan: AccountPlan, day: int) -> bool:
     account's own contraction, recorded as such when as strong as a planted one.)"""
     start = plan.churn_decline_start
     return (start is None or day < start) and (plan.bottleneck is None or day < plan.bottleneck[1])
+
+
+def departure_observability(
+    plan: AccountPlan, context: AccountContext, event: PlannedEvent
+) -> dict[str, object]:
+    """What the data can show of a departure: the person's expected appearances in the
+    :data:`OBSERVATION_DAYS` after it had they stayed (`activity.expected_appearances`),
+    and whether it is observable: a role that ends (the roles file says so), or a silence
+    of at least :data:`MIN_OBSERVABLE_APPEARANCES` expected appearances."""
+    assert event.person is not None
+    expected = expected_appearances(plan, context, event.person, event.day, OBSERVATION_DAYS)
+    role_ended = event.details.get("mode") == "role_ended"
+    return {
+        "expected_appearances": round(expected, 1),
+        "observable": role_ended or expected >= MIN_OBSERVABLE_APPEARANCES,
+    }

@@ -18,6 +18,7 @@ from stakegraph.generate.bulk import bulk_mail_rows
 from stakegraph.generate.engagements import ENGAGEMENT_COLUMNS, engagement_rows
 from stakegraph.generate.enterprise import ENTERPRISE_PROFILE, write_enterprise_portfolio
 from stakegraph.generate.key_people import (
+    departure_observability,
     plant_stakeholder_departure,
     stakeholder_departure_events,
 )
@@ -54,6 +55,7 @@ from stakegraph.ingest.records import (
     ORGANIZATION_COLUMNS,
     PEOPLE_COLUMNS,
 )
+from stakegraph.vocabulary import CHAMPION_DEPARTURE, STAKEHOLDER_DEPARTURE
 
 DEFAULT_PROFILE = "default"
 PROFILES = (DEFAULT_PROFILE, ENTERPRISE_PROFILE)
@@ -75,6 +77,8 @@ _STREAM_HOME, _STREAM_PLAN, _STREAM_ACTIVITY, _STREAM_BULK, _STREAM_KNOWS = rang
 _STREAM_BEYOND, _STREAM_USAGE, _STREAM_TICKETS, _STREAM_ENGAGEMENTS = range(5, 9)
 # Its own stream: planting a key stakeholder's departure changes no other draw.
 _STREAM_KEY_DEPARTURES = 11
+# A person's departure, whichever kind names it (evaluate.SAME_EVENT_KINDS).
+_DEPARTURE_KINDS = (CHAMPION_DEPARTURE, STAKEHOLDER_DEPARTURE)
 
 
 @dataclass(frozen=True)
@@ -232,7 +236,7 @@ def generate_portfolio(
             )
         ),
     )
-    truth = truth_document(plans, seed=seed, timeline=timeline, beyond=beyond)
+    truth = truth_document(plans, seed=seed, timeline=timeline, beyond=beyond, context=context)
     events = truth["events"]
     assert isinstance(events, list)
     truth_path = out_dir / TRUTH_FILE
@@ -251,6 +255,7 @@ def truth_document(
     seed: int,
     timeline: Timeline,
     beyond: list[BeyondPlan] | None = None,
+    context: AccountContext | None = None,
 ) -> dict[str, object]:
     """The ``truth.json`` document: accounts, events and renewal outcomes.
 
@@ -258,6 +263,9 @@ def truth_document(
     plants in another kind (``"knock_on"``, see `knock_on.knock_on_events`) and those the
     pre-churn slide plants (``"pre_churn_slide"``, see `slide.slide_events`), and the
     beyond-conversation events of ``beyond`` (`beyond.plan_beyond`), per account by date.
+    With the activity ``context`` the rows were drawn with, each departure (either kind)
+    also records what the data can show of it (`key_people.departure_observability`:
+    ``expected_appearances``, ``observable``).
     """
     events: list[dict[str, object]] = []
     extras = beyond if beyond is not None else [None] * len(plans)
@@ -275,12 +283,15 @@ def truth_document(
                 for e in extra.events
             ]
         for event in sorted(planned, key=lambda e: e.day):
+            details = {**event.details, "cause": event.cause}
+            if context is not None and event.kind in _DEPARTURE_KINDS and event.person is not None:
+                details |= departure_observability(plan, context, event)
             entry: dict[str, object] = {
                 "kind": event.kind,
                 "account_id": plan.id,
                 "person_id": event.person.id if event.person is not None else None,
                 "date": timeline.date_label(event.day),
-                "details": {**event.details, "cause": event.cause},
+                "details": details,
             }
             if event.kind == EXECUTIVE_WITHDRAWAL:
                 entry["person_ids"] = [p.id for p in event.persons]

@@ -195,3 +195,42 @@ def test_a_departure_is_found_by_either_departure_kind_naming_the_person() -> No
     assert (champion["detected"], champion["detected_as_other_kind"]) == (0, 0)
     assert stakeholder["precision"] == 0.0  # its one signal, too late
     assert result["executive_withdrawal"]["precision"] == 0.0
+
+
+def test_recall_on_the_observable_departures_keeps_every_event_in_the_recall() -> None:
+    def departure(person: str, day: str, observable: bool) -> dict[str, object]:
+        return {
+            "kind": "stakeholder_departure",
+            "account_id": "a1",
+            "person_id": person,
+            "date": day,
+            "details": {"mode": "silent", "observable": observable},
+        }
+
+    truth = {
+        "events": [
+            departure("p1", "2024-01-01", True),  # found after 30 days
+            departure("p2", "2024-01-01", True),  # found after 10 days
+            departure("p3", "2024-01-01", True),  # missed
+            departure("p4", "2024-01-01", False),  # found, but not observable
+            departure("p5", "2024-01-01", False),  # missed, not observable
+        ],
+        "renewals": [],
+    }
+    signals = [
+        signal("stakeholder_departure", "a1", 30, ["p1"]),
+        signal("stakeholder_departure", "a1", 10, ["p2"]),
+        signal("stakeholder_departure", "a1", 50, ["p4"]),
+    ]
+    row = evaluate(signals, [], truth)["stakeholder_departure"]
+    assert (row["detected"], row["planted"], row["recall"]) == (3, 5, 0.6)
+    assert row["observable"] == 3
+    assert row["recall_observable"] == pytest.approx(2 / 3)
+    assert row["median_lag_days_observable"] == 20  # of 30 and 10; p4's 50 left out
+    assert row["median_lag_days"] == 30
+
+
+def test_without_observability_in_the_truth_nothing_is_reported_on_it() -> None:
+    row = evaluate([], [], TRUTH)["champion_departure"]
+    assert row["observable"] is None
+    assert math.isnan(row["recall_observable"])

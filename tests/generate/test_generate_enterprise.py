@@ -129,6 +129,13 @@ def test_truth_records_departures_bursts_and_data_ends(enterprise: dict[str, Any
             and event["person_id"] in {r["from"], *r["to"].split(";"), *r["cc"].split(";")}
         ]
         assert after == []
+        # What the data can show: the share before x the expected conversations after.
+        assert details["expected_appearances"] >= 0
+        assert details["observable"] == (
+            details["mode"] == "role_ended" or details["expected_appearances"] >= 5
+        )
+        if details["share"] == 0:
+            assert details["expected_appearances"] == 0
     assert truth["bursts"] and all(b["factor"] >= 2 for b in truth["bursts"])
     # Nothing after an account's data ends.
     for cut in truth["data_ends"]:
