@@ -33,6 +33,7 @@ from stakegraph.generate.plan import (
     plan_career_moves,
 )
 from stakegraph.generate.slide import slide_events, withdrawals_recorded_once
+from stakegraph.generate.steering import plan_steering_committees
 from stakegraph.generate.tickets import with_ticket_fields
 from stakegraph.generate.timeline import Timeline
 from stakegraph.generate.usage import USAGE_COLUMNS, usage_rows
@@ -75,6 +76,8 @@ _STREAM_HOME, _STREAM_PLAN, _STREAM_ACTIVITY, _STREAM_BULK, _STREAM_KNOWS = rang
 _STREAM_BEYOND, _STREAM_USAGE, _STREAM_TICKETS, _STREAM_ENGAGEMENTS = range(5, 9)
 # Its own stream: planting a key stakeholder's departure changes no other draw.
 _STREAM_KEY_DEPARTURES = 11
+# Its own stream too: the executives' steering committees add rows, shift no other draw.
+_STREAM_STEERING = 12
 
 
 @dataclass(frozen=True)
@@ -378,7 +381,12 @@ def _interaction_rows(
     progress: Callable[[int, int], None] | None,
 ) -> Iterator[list[str]]:
     for done, (plan, extra) in enumerate(zip(plans, beyond, strict=True), start=1):
-        rows = account_rows(plan, context, _stream(seed, _STREAM_ACTIVITY, plan.org.number))
+        steering = plan_steering_committees(
+            plan, timeline, _stream(seed, _STREAM_STEERING, plan.org.number)
+        )
+        rows = account_rows(
+            plan, context, _stream(seed, _STREAM_ACTIVITY, plan.org.number), steering
+        )
         for row in with_ticket_fields(
             ([*row, ""] for row in rows),  # not bulk (empty = false)
             plan,
