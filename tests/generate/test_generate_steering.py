@@ -7,12 +7,66 @@ withdrawal occurs several times.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import cast
+
 import pandas as pd
+import pytest
 from generated_portfolio import LoadedPortfolio
 
+from stakegraph.generate.plan import AccountPlan, meeting_held_share
+from stakegraph.generate.slide import account_goes_on
 from stakegraph.generate.steering import STEERING_EVERY_DAYS
 
 SUBJECTS = {"Executive steering committee": "meeting", "Executive sponsor call": "call"}
+
+
+def slide_plan(start: int | None, churn: int | None, bottleneck: int | None = None) -> AccountPlan:
+    """The fields the slide's rules read (a whole plan is not needed for them)."""
+    return cast(
+        AccountPlan,
+        SimpleNamespace(
+            churn_decline_start=start,
+            churn_day=churn,
+            bottleneck=None if bottleneck is None else (object(), bottleneck),
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "churn", "day", "held"),
+    [
+        (None, None, 500, 1.0),  # no churn: every meeting is held
+        (100, 400, 99, 1.0),  # before the slide
+        (100, 400, 100, 1.0),  # its first day: nothing has faded yet
+        # ramp min(120, 300 // 2) = 120 days; halfway: 1 - 0.65 x 0.5
+        (100, 400, 160, 0.675),
+        (100, 400, 220, 0.35),  # at the floor
+        (100, 400, 390, 0.35),
+        # a late slide ramps over half the way to the churn: 60 // 2 = 30 days
+        (100, 160, 115, 0.675),
+    ],
+)
+def test_standing_meetings_thin_out_with_the_slide(
+    start: int | None, churn: int | None, day: int, held: float
+) -> None:
+    assert meeting_held_share(slide_plan(start, churn), day) == pytest.approx(held)
+
+
+@pytest.mark.parametrize(
+    ("start", "bottleneck", "day", "goes_on"),
+    [
+        (None, None, 300, True),
+        (200, None, 199, True),
+        (200, None, 200, False),  # the volume starts to fall: the account's contraction
+        (200, 150, 160, False),  # traffic already runs through one contact
+        (200, 150, 140, True),
+    ],
+)
+def test_the_slide_withdraws_executives_only_while_the_account_goes_on(
+    start: int | None, bottleneck: int | None, day: int, goes_on: bool
+) -> None:
+    assert account_goes_on(slide_plan(start, 400, bottleneck), day) is goes_on
 
 
 def steering_meetings(portfolio: LoadedPortfolio) -> pd.DataFrame:
