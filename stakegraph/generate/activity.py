@@ -10,6 +10,7 @@ follows each replier's own lognormal rhythm.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,7 @@ from stakegraph.dates import DAY
 from stakegraph.generate import vocab
 from stakegraph.generate.people import Person
 from stakegraph.generate.plan import AccountPlan, active_contacts
+from stakegraph.generate.steering import SteeringMeeting
 from stakegraph.generate.timeline import Timeline
 from stakegraph.generate.volume import ACTIVITY_SHARES, daily_multipliers
 
@@ -154,7 +156,10 @@ class AccountContext:
 
 
 def account_rows(
-    plan: AccountPlan, context: AccountContext, rng: np.random.Generator
+    plan: AccountPlan,
+    context: AccountContext,
+    rng: np.random.Generator,
+    steering: Sequence[SteeringMeeting] = (),
 ) -> list[list[str]]:
     """All interaction rows of one account, in time order (duplicates included).
 
@@ -166,6 +171,8 @@ def account_rows(
         Calendar, volume scale, our people's vacations.
     rng : numpy.random.Generator
         The account's own random stream.
+    steering : sequence of SteeringMeeting
+        The account's steering committees (`steering.plan_steering_committees`).
 
     Returns
     -------
@@ -182,6 +189,7 @@ def account_rows(
         np.asarray(plan.business_reviews, dtype=np.int64), minlength=context.timeline.days
     )
     builder.add_activities("business_review", reviews)
+    builder.add_steering_committees(steering)
     builder.add_churn_tail()
     return builder.rows()
 
@@ -296,6 +304,32 @@ class _AccountBuilder:
                 continue
             contacts = self._lead_contact_first(contact_ranked[i], day_list[i])[:k]
             make(at[i], day_list[i], contacts, home_ranked[i], extra[i], subjects[i])
+
+    def add_steering_committees(self, meetings: Sequence[SteeringMeeting]) -> None:
+        """Steering committees with their planned attendees, less those away that day;
+        we bring the owner and, when the team has one, our executive sponsor."""
+        index = {person.id: j for j, person in enumerate(self.contacts)}
+        parts = self.plan.team.parts
+        ours = [0, parts.index("executive")] if "executive" in parts else [0]
+        for meeting in meetings:
+            if meeting.day >= self.stop_day:
+                continue
+            contacts = [
+                index[i]
+                for i in meeting.attendee_ids
+                if self.contact_presence[meeting.day, index[i]] > _SUPPRESSED_LOG_WEIGHT
+            ]
+            if not contacts:
+                continue
+            # Mid-morning local time, on the hour or the half hour.
+            local = 9 * 3_600 + 1_800 * (meeting.day % 6)
+            at = meeting.day * DAY + local - self.offset_seconds
+            subject = (
+                "Executive steering committee"
+                if meeting.kind == "meeting"
+                else "Executive sponsor call"
+            )
+            self._gathering(meeting.kind, at, subject, contacts, ours, [0.0, 0.0, 1.0])
 
     def _lead_contact_first(self, ranked: list[int], day: int) -> list[int]:
         """Once traffic runs through one contact, every activity goes through them."""

@@ -39,7 +39,7 @@ from stakegraph.generate.plan import (
     PlannedEvent,
     active_contacts,
 )
-from stakegraph.generate.slide import SLIDE_CAUSE
+from stakegraph.generate.slide import SLIDE_CAUSE, account_goes_on
 from stakegraph.generate.timeline import Timeline
 from stakegraph.vocabulary import STAKEHOLDER_DEPARTURE
 
@@ -162,14 +162,14 @@ def stakeholder_departure_events(plan: AccountPlan, timeline: Timeline) -> list[
     (``mode = "role_ended"``); the slide's is a silence that lasts until the churn
     (``mode = "silent"``: the person never appears again, their role stays open), dated
     on the day the slide drops them, recorded only while the account goes on as before
-    (:func:`_account_goes_on`), like a planted silent departure.
+    (`slide.account_goes_on`), like a planted silent departure.
     """
     withdrawn = {p.id for e in plan.events if e.kind == EXECUTIVE_WITHDRAWAL for p in e.persons}
     leaving = [(person, day, "role_ended", "career") for person, day in plan.departures]
     leaving += [
         (person, plan.slide_drops[person.id], "silent", SLIDE_CAUSE)
         for person in plan.contacts
-        if person.id in plan.slide_drops and _account_goes_on(plan, plan.slide_drops[person.id])
+        if person.id in plan.slide_drops and account_goes_on(plan, plan.slide_drops[person.id])
     ]
     events: list[PlannedEvent] = []
     for person, day, mode, cause in leaving:
@@ -199,15 +199,6 @@ def stakeholder_departure_events(plan: AccountPlan, timeline: Timeline) -> list[
     return events
 
 
-def _account_goes_on(plan: AccountPlan, day: int) -> bool:
-    """The slide drops someone while the account's traffic still goes on as before: its
-    volume has not started to fall, and no planted bottleneck has taken everyone but one
-    contact out of the traffic. (Once the volume falls, the people it drops go with the
-    account's own contraction, recorded as such when as strong as a planted one.)"""
-    start = plan.churn_decline_start
-    return (start is None or day < start) and (plan.bottleneck is None or day < plan.bottleneck[1])
-
-
 def departure_observability(
     plan: AccountPlan, context: AccountContext, event: PlannedEvent
 ) -> dict[str, object]:
@@ -222,3 +213,4 @@ def departure_observability(
         "expected_appearances": round(expected, 1),
         "observable": role_ended or expected >= MIN_OBSERVABLE_APPEARANCES,
     }
+

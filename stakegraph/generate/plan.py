@@ -84,6 +84,10 @@ _AT_RISK_OUTCOMES = (("churned", 0.55), ("downgraded", 0.22), ("renewed", 0.18),
 CHURN_CONTACT_DROP_SHARE = 0.65
 CHURN_CONTACT_DROP_WINDOW = (260, 150)  # days before the churn renewal
 CHURN_DECLINE_DAYS = 240  # the slide in volume starts this long before a churn at most
+# The slide reaches its floor in this many days (or halfway to the churn if sooner).
+_CHURN_DECLINE_RAMP_DAYS = 120
+# Share of the standing meetings (reviews, steering committees) held at the slide's floor.
+MEETINGS_KEPT_AT_SLIDE_FLOOR = 0.35
 
 _NATURAL_DEPARTURE_PROBABILITY = 0.12
 _MOVE_TO_OTHER_ACCOUNT_PROBABILITY = 0.3
@@ -535,10 +539,27 @@ def _plan_careers(plan: AccountPlan, timeline: Timeline, rng: np.random.Generato
             _promote(plan, person, int(rng.integers(30, last_day)), rng)
 
 
+def churn_decline_ramp_days(start: int, churn_day: int) -> int:
+    """Days the pre-churn slide takes to reach its floor: 120, or half the way to the churn."""
+    return max(1, min(_CHURN_DECLINE_RAMP_DAYS, (churn_day - start) // 2))
+
+
+def meeting_held_share(plan: AccountPlan, day: int) -> float:
+    """The chance that a standing meeting (a business review, a steering committee) is
+    held on ``day``: 1 until the pre-churn slide, then falling with the slide's volume
+    ramp to `MEETINGS_KEPT_AT_SLIDE_FLOOR`, so meetings thin out as the account fades
+    rather than stopping the day the slide begins."""
+    start, churn = plan.churn_decline_start, plan.churn_day
+    if start is None or churn is None or day < start:
+        return 1.0
+    progress = min(1.0, (day - start) / churn_decline_ramp_days(start, churn))
+    return 1.0 - (1.0 - MEETINGS_KEPT_AT_SLIDE_FLOOR) * progress
+
+
 def _business_review_days(
     plan: AccountPlan, timeline: Timeline, rng: np.random.Generator
 ) -> list[int]:
-    """A weekday about every quarter; some are skipped once the account slides away."""
+    """A weekday about every quarter; fewer are held once the account slides away."""
     stop = timeline.days if plan.churn_day is None else plan.churn_day
     decline = stop if plan.churn_decline_start is None else plan.churn_decline_start
     days = []
@@ -546,7 +567,7 @@ def _business_review_days(
     while day < stop:
         weekday = (timeline.start.weekday() + day) % 7
         review = day + (7 - weekday if weekday >= 5 else 0)
-        if review < stop and (review < decline or rng.random() < 0.35):
+        if review < stop and (review < decline or rng.random() < meeting_held_share(plan, review)):
             days.append(review)
         day += 91 + int(rng.integers(-12, 13))
     return days

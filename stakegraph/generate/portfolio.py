@@ -34,6 +34,7 @@ from stakegraph.generate.plan import (
     plan_career_moves,
 )
 from stakegraph.generate.slide import slide_events, withdrawals_recorded_once
+from stakegraph.generate.steering import plan_steering_committees
 from stakegraph.generate.tickets import with_ticket_fields
 from stakegraph.generate.timeline import Timeline
 from stakegraph.generate.usage import USAGE_COLUMNS, usage_rows
@@ -79,6 +80,9 @@ _STREAM_BEYOND, _STREAM_USAGE, _STREAM_TICKETS, _STREAM_ENGAGEMENTS = range(5, 9
 _STREAM_KEY_DEPARTURES = 11
 # A person's departure, whichever kind names it (evaluate.SAME_EVENT_KINDS).
 _DEPARTURE_KINDS = (CHAMPION_DEPARTURE, STAKEHOLDER_DEPARTURE)
+
+# Its own stream too: the executives' steering committees add rows, shift no other draw.
+_STREAM_STEERING = 12
 
 
 @dataclass(frozen=True)
@@ -389,7 +393,12 @@ def _interaction_rows(
     progress: Callable[[int, int], None] | None,
 ) -> Iterator[list[str]]:
     for done, (plan, extra) in enumerate(zip(plans, beyond, strict=True), start=1):
-        rows = account_rows(plan, context, _stream(seed, _STREAM_ACTIVITY, plan.org.number))
+        steering = plan_steering_committees(
+            plan, timeline, _stream(seed, _STREAM_STEERING, plan.org.number)
+        )
+        rows = account_rows(
+            plan, context, _stream(seed, _STREAM_ACTIVITY, plan.org.number), steering
+        )
         for row in with_ticket_fields(
             ([*row, ""] for row in rows),  # not bulk (empty = false)
             plan,

@@ -18,9 +18,11 @@ those that are as strong as the planted event of the same kind:
 - ``single_node_bottleneck`` on the day of the drop that leaves one contact, who stays
   until the churn (every conversation with their side then goes through them);
 - ``executive_withdrawal`` on the day the slide has taken the last of the VP and C-level
-  contacts who were active at its reference day, when it takes every one of them and no
+  contacts who were active at its reference day, when it takes every one of them, no
   other executive is active that day (a planted withdrawal removes every executive
-  present: from its date no executive takes part).
+  present: from its date no executive takes part), and the account's traffic still goes
+  on as before (`account_goes_on`): executives leaving while the working level goes on.
+  When the whole account goes quiet with them, that is the slide's contraction.
 
 An event needs `plan.MIN_HISTORY_BEFORE_EVENT` days of history before it, like a planted
 one: a slide that starts in the first months has no "before" in the data. A contraction
@@ -59,6 +61,7 @@ __all__ = [
     "MAX_CONTRACTION_CONTACT_SHARE",
     "MAX_CONTRACTION_VOLUME_FACTOR",
     "SLIDE_CAUSE",
+    "account_goes_on",
     "executive_in_traffic",
     "slide_events",
     "slide_volume_factor",
@@ -229,7 +232,9 @@ def _executive_withdrawal(plan: AccountPlan, reference: int) -> PlannedEvent | N
         return None
     days = [plan.slide_drops[p.id] for p in executives]
     day = max(days)
-    if executive_in_traffic(plan, day):
+    # Executives leaving an account that goes quiet with them is the account's own
+    # contraction (recorded as such when as strong as a planted one), not a withdrawal.
+    if executive_in_traffic(plan, day) or not account_goes_on(plan, day):
         return None
     return PlannedEvent(
         EXECUTIVE_WITHDRAWAL,
@@ -243,6 +248,15 @@ def _executive_withdrawal(plan: AccountPlan, reference: int) -> PlannedEvent | N
             "first_withdrawn_days_before": day - min(days),
         },
     )
+
+
+def account_goes_on(plan: AccountPlan, day: int) -> bool:
+    """The slide drops someone while the account's traffic still goes on as before: its
+    volume has not started to fall, and no planted bottleneck has taken everyone but one
+    contact out of the traffic. (Once the volume falls, the people it drops go with the
+    account's own contraction, recorded as such when as strong as a planted one.)"""
+    start = plan.churn_decline_start
+    return (start is None or day < start) and (plan.bottleneck is None or day < plan.bottleneck[1])
 
 
 def executive_in_traffic(plan: AccountPlan, day: int) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from stakegraph.generate.plan import EXECUTIVE_WITHDRAWAL, AccountPlan
+from stakegraph.generate.plan import EXECUTIVE_WITHDRAWAL, AccountPlan, churn_decline_ramp_days
 from stakegraph.generate.timeline import Timeline
 
 FloatArray = npt.NDArray[np.float64]
@@ -48,7 +48,6 @@ INTERACTION_KIND = {
 # Multipliers of the pre-churn decline (which starts at `AccountPlan.churn_decline_start`),
 # reached after 120 days, or halfway to the churn if the slide starts late.
 CHURN_DECLINE_FLOOR = {"email": 0.37, "meeting": 0.2, "other": 0.5}
-_CHURN_DECLINE_RAMP_DAYS = 120
 _RENEWAL_MEETING_BOOST = 1.3
 
 
@@ -109,11 +108,6 @@ def volume_steps(steps: list[tuple[int, float]], days: int) -> FloatArray:
         ramp = np.clip((np.arange(days) - day) / ramp_days, 0.0, 1.0)
         factor *= 1.0 + (multiplier - 1.0) * ramp
     return factor
-
-
-def churn_decline_ramp_days(start: int, churn_day: int) -> int:
-    """Days the pre-churn slide takes to reach its floor: 120, or half the way to the churn."""
-    return max(1, min(_CHURN_DECLINE_RAMP_DAYS, (churn_day - start) // 2))
 
 
 def _apply_churn_decline(rates: dict[str, FloatArray], start: int, churn_day: int) -> None:

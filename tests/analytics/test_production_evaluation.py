@@ -39,9 +39,11 @@ FLOORS: dict[str, tuple[float, float] | None] = {
     # signals, 15 events), stakeholder 0.71 / 0.60 (7 signals, 10 events); a departure
     # is found by either departure kind naming the person (evaluate.SAME_EVENT_KINDS).
     "champion_departure": (0.75, 0.8),
-    # Measured here with the file loader: 0.78 / 0.58 of 12 (0.64 / 0.58 before the
-    # reviews and the 13-week limit of 2026-12-06).
-    "executive_withdrawal": (0.6, 0.45),
+    # Measured here with the file loader: 0.89 / 0.73 of 11 since the executives' steering
+    # committees and the slide's withdrawals only while the account goes on (generator,
+    # 2026-12-06); 0.78 / 0.58 of 12 before, 0.64 / 0.58 before the reviews and the
+    # 13-week limit.
+    "executive_withdrawal": (0.7, 0.6),
     "response_latency_inflation": (0.7, 0.7),
     "engagement_contraction": (0.6, 0.6),
     "stakeholder_departure": (0.55, 0.5),

@@ -122,6 +122,8 @@ def test_slide_events_follow_the_slide_schedule(pattern_portfolio: LoadedPortfol
     if that is later; contacts drift away 150-260 days before the churn, never before
     that event. At most one slide event of each kind per account, but key stakeholders'
     departures: one per key stakeholder dropped before the slide's volume starts to fall.
+    Executives and key stakeholders are recorded only when dropped before the volume
+    falls (after that, they go with the account's own contraction).
     """
     truth = pattern_portfolio.truth
     churns = {r["account_id"]: r["date"] for r in truth["renewals"] if r["outcome"] == "churned"}
@@ -137,7 +139,8 @@ def test_slide_events_follow_the_slide_schedule(pattern_portfolio: LoadedPortfol
         "single_node_bottleneck",
         "stakeholder_departure",
     }
-    assert {e["kind"] for e in slide} == kinds
+    # Executives are seldom all dropped before the slide's volume falls (none here).
+    assert kinds - {"executive_withdrawal"} <= {e["kind"] for e in slide} <= kinds
     seen = pd.Series(
         [
             (e["account_id"], e["kind"], e["person_id"] if e["kind"] == STAKEHOLDER else "")
@@ -163,7 +166,7 @@ def test_slide_events_follow_the_slide_schedule(pattern_portfolio: LoadedPortfol
             assert timedelta(days=150) <= churn - day <= timedelta(days=260) or day == trouble
         if event["kind"] == "champion_departure":
             assert event["details"]["mode"] == "silent"
-        if event["kind"] == STAKEHOLDER:
+        if event["kind"] in (STAKEHOLDER, "executive_withdrawal"):
             # Dropped while the account went on as before: the volume has not started
             # to fall (the slide starts at most 240 days before the churn).
             assert churn - day > timedelta(days=240) and day >= trouble, event
@@ -213,8 +216,18 @@ def test_role_ended_champions_have_their_role_ended_that_day(
         assert held["level"].iloc[-1] in {"director", "vp"}
 
 
-@pytest.mark.parametrize("cause", [PLANTED, KNOCK_ON, SLIDE])
-@pytest.mark.parametrize("kind", ["champion_departure", "executive_withdrawal"])
+# The slide's executive withdrawals are rare (recorded only while the account goes on,
+# `slide.account_goes_on`): the pattern portfolio has none to check.
+@pytest.mark.parametrize(
+    ("kind", "cause"),
+    [
+        ("champion_departure", PLANTED),
+        ("champion_departure", KNOCK_ON),
+        ("champion_departure", SLIDE),
+        ("executive_withdrawal", PLANTED),
+        ("executive_withdrawal", KNOCK_ON),
+    ],
+)
 def test_departed_people_appear_nowhere_afterwards(
     pattern_portfolio: LoadedPortfolio, kind: str, cause: str
 ) -> None:
@@ -227,7 +240,7 @@ def test_departed_people_appear_nowhere_afterwards(
         assert (appearances["at"] < at(event["date"])).any(), "was active before"
 
 
-@pytest.mark.parametrize("cause", [PLANTED, KNOCK_ON, SLIDE])
+@pytest.mark.parametrize("cause", [PLANTED, KNOCK_ON])
 def test_no_executive_takes_part_after_a_withdrawal(
     pattern_portfolio: LoadedPortfolio, cause: str
 ) -> None:

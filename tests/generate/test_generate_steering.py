@@ -1,0 +1,148 @@
+"""The executives' rhythm (`generate.steering`): steering committees at the segment's
+cadence, attended by the executives, held on when the executives withdraw.
+
+Run on the 200-account pattern portfolio, where every segment and every planted
+withdrawal occurs several times.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import cast
+
+import pandas as pd
+import pytest
+from generated_portfolio import LoadedPortfolio
+
+from stakegraph.generate.plan import AccountPlan, meeting_held_share
+from stakegraph.generate.slide import account_goes_on
+from stakegraph.generate.steering import STEERING_EVERY_DAYS
+
+SUBJECTS = {"Executive steering committee": "meeting", "Executive sponsor call": "call"}
+
+
+def slide_plan(start: int | None, churn: int | None, bottleneck: int | None = None) -> AccountPlan:
+    """The fields the slide's rules read (a whole plan is not needed for them)."""
+    return cast(
+        AccountPlan,
+        SimpleNamespace(
+            churn_decline_start=start,
+            churn_day=churn,
+            bottleneck=None if bottleneck is None else (object(), bottleneck),
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "churn", "day", "held"),
+    [
+        (None, None, 500, 1.0),  # no churn: every meeting is held
+        (100, 400, 99, 1.0),  # before the slide
+        (100, 400, 100, 1.0),  # its first day: nothing has faded yet
+        # ramp min(120, 300 // 2) = 120 days; halfway: 1 - 0.65 x 0.5
+        (100, 400, 160, 0.675),
+        (100, 400, 220, 0.35),  # at the floor
+        (100, 400, 390, 0.35),
+        # a late slide ramps over half the way to the churn: 60 // 2 = 30 days
+        (100, 160, 115, 0.675),
+    ],
+)
+def test_standing_meetings_thin_out_with_the_slide(
+    start: int | None, churn: int | None, day: int, held: float
+) -> None:
+    assert meeting_held_share(slide_plan(start, churn), day) == pytest.approx(held)
+
+
+@pytest.mark.parametrize(
+    ("start", "bottleneck", "day", "goes_on"),
+    [
+        (None, None, 300, True),
+        (200, None, 199, True),
+        (200, None, 200, False),  # the volume starts to fall: the account's contraction
+        (200, 150, 160, False),  # traffic already runs through one contact
+        (200, 150, 140, True),
+    ],
+)
+def test_the_slide_withdraws_executives_only_while_the_account_goes_on(
+    start: int | None, bottleneck: int | None, day: int, goes_on: bool
+) -> None:
+    assert account_goes_on(slide_plan(start, 400, bottleneck), day) is goes_on
+
+
+def steering_meetings(portfolio: LoadedPortfolio) -> pd.DataFrame:
+    events = portfolio.events
+    return events[events["subject"].isin(SUBJECTS)]
+
+
+def test_steering_committees_recur_at_the_segment_cadence(
+    pattern_portfolio: LoadedPortfolio,
+) -> None:
+    """Enterprise every 4 weeks, mid-market every 6, SMB a call every 8: the median gap
+    between an account's meetings is its segment's period (weekend shifts and vacations
+    spread single gaps, never the median by more than a few days; the slide's skipped
+    meetings are the longer gaps)."""
+    meetings = steering_meetings(pattern_portfolio)
+    assert (meetings["kind"] == meetings["subject"].map(SUBJECTS)).all()
+    segments = pattern_portfolio.organizations.set_index("id")["segment"]
+    gaps = meetings.sort_values("at").groupby("account_id")["at"].diff().dt.days.dropna()
+    by_segment = gaps.groupby(meetings.loc[gaps.index, "account_id"].map(segments)).median()
+    assert set(by_segment.index) == set(STEERING_EVERY_DAYS)
+    for segment, every in STEERING_EVERY_DAYS.items():
+        assert abs(by_segment[segment] - every) <= 3, (segment, by_segment[segment])
+
+
+def test_executives_attend_and_are_a_small_share_of_the_mail(
+    pattern_portfolio: LoadedPortfolio,
+) -> None:
+    """Most steering committees have an executive of theirs in them; across the
+    portfolio, each executive is on a few percent of their account's emails at most."""
+    roles = pattern_portfolio.roles
+    executives = set(roles.loc[roles["level"].isin(["vp", "c_level"]), "person_id"])
+    parts = pattern_portfolio.participations
+    theirs = parts[~parts["home"]]
+    meetings = steering_meetings(pattern_portfolio)
+    in_meetings = theirs[theirs["id"].isin(meetings["id"])]
+    with_executive = in_meetings.groupby("id")["person_id"].agg(
+        lambda people: bool(executives & set(people))
+    )
+    assert with_executive.mean() > 0.6
+    emails = theirs[theirs["kind"] == "email"]
+    per_account = emails.groupby("account_id")["id"].nunique()
+    executive_emails = emails[emails["person_id"].isin(executives)]
+    share = (
+        executive_emails.groupby(["account_id", "person_id"])["id"].nunique()
+        / per_account.reindex(executive_emails["account_id"].unique())
+    ).dropna()
+    assert share.median() < 0.1
+
+
+def test_the_working_level_meets_on_after_an_executive_withdrawal(
+    pattern_portfolio: LoadedPortfolio,
+) -> None:
+    """A planted withdrawal stops the executives, not the meeting: in the half year after
+    it, the account's steering committees go on (held without them, which
+    `test_no_executive_takes_part_after_a_withdrawal` checks)."""
+    meetings = steering_meetings(pattern_portfolio)
+    withdrawals = [
+        e
+        for e in pattern_portfolio.truth["events"]
+        if e["kind"] == "executive_withdrawal" and e["details"]["cause"] == "planted"
+    ]
+    assert withdrawals
+    churns = {
+        r["account_id"]: pd.Timestamp(r["date"], tz="UTC")
+        for r in pattern_portfolio.truth["renewals"]
+        if r["outcome"] == "churned"
+    }
+    went_on = []
+    for event in withdrawals:
+        day = pd.Timestamp(event["date"], tz="UTC")
+        end = min(
+            day + pd.Timedelta(days=182),
+            churns.get(event["account_id"], pd.Timestamp.max.tz_localize("UTC")),
+        )
+        if end - day < pd.Timedelta(days=120):
+            continue  # too close to a churn to judge
+        mine = meetings[(meetings["account_id"] == event["account_id"])]
+        went_on.append(((mine["at"] > day) & (mine["at"] < end)).any())
+    assert went_on and sum(went_on) / len(went_on) > 0.9
