@@ -98,7 +98,10 @@ class AccountContext:
 
 
 def account_rows(
-    plan: AccountPlan, context: AccountContext, rng: np.random.Generator
+    plan: AccountPlan,
+    context: AccountContext,
+    rng: np.random.Generator,
+    event_tickets: dict[str, IntArray] | None = None,
 ) -> list[list[str]]:
     """All interaction rows of one account, in time order (duplicates included).
 
@@ -110,6 +113,10 @@ def account_rows(
         Calendar, volume scale, our people's vacations.
     rng : numpy.random.Generator
         The account's own random stream.
+    event_tickets : dict, optional
+        Tickets a planted ticket event files, per event kind: how many each day. They
+        are filed by whoever is there that day, with the event kind as a placeholder
+        subject that :func:`.tickets.with_ticket_fields` writes from its category.
 
     Returns
     -------
@@ -126,6 +133,10 @@ def account_rows(
         np.asarray(plan.business_reviews, dtype=np.int64), minlength=context.timeline.days
     )
     builder.add_activities("business_review", reviews)
+    for kind, counts in (event_tickets or {}).items():
+        builder.ticket_issue = kind
+        builder.add_activities("ticket", counts)
+    builder.ticket_issue = None
     builder.add_churn_tail()
     return builder.rows()
 
@@ -160,6 +171,7 @@ class _AccountBuilder:
         self.records: list[Record] = []
         self.thread_count = 0
         self.ticket_count = 0
+        self.ticket_issue: str | None = None
 
     # -- who can take part, when -------------------------------------------------------
 
@@ -364,7 +376,7 @@ class _AccountBuilder:
         self, at: int, day: int, contacts: list[int], home: list[int], u: list[float], s: int
     ) -> None:
         self.ticket_count += 1
-        issue = vocab.TICKET_SUBJECTS[s % len(vocab.TICKET_SUBJECTS)]
+        issue = self.ticket_issue or vocab.TICKET_SUBJECTS[s % len(vocab.TICKET_SUBJECTS)]
         subject = f"Ticket {self.plan.org.number}-{self.ticket_count}: {issue}"
         self._append(
             at, "ticket", contacts[0], [self._home(home[0])], contacts[1:], subject, "", -1
