@@ -160,6 +160,7 @@ def account_rows(
     context: AccountContext,
     rng: np.random.Generator,
     steering: Sequence[SteeringMeeting] = (),
+    event_tickets: dict[str, IntArray] | None = None,
 ) -> list[list[str]]:
     """All interaction rows of one account, in time order (duplicates included).
 
@@ -173,6 +174,10 @@ def account_rows(
         The account's own random stream.
     steering : sequence of SteeringMeeting
         The account's steering committees (`steering.plan_steering_committees`).
+    event_tickets : dict, optional
+        Tickets a planted ticket event files, per event kind: how many each day. They
+        are filed by whoever is there that day, with the event kind as a placeholder
+        subject that :func:`.tickets.with_ticket_fields` writes from its category.
 
     Returns
     -------
@@ -190,6 +195,10 @@ def account_rows(
     )
     builder.add_activities("business_review", reviews)
     builder.add_steering_committees(steering)
+    for kind, counts in (event_tickets or {}).items():
+        builder.ticket_issue = kind
+        builder.add_activities("ticket", counts)
+    builder.ticket_issue = None
     builder.add_churn_tail()
     return builder.rows()
 
@@ -224,6 +233,7 @@ class _AccountBuilder:
         self.records: list[Record] = []
         self.thread_count = 0
         self.ticket_count = 0
+        self.ticket_issue: str | None = None
 
     # -- who can take part, when -------------------------------------------------------
 
@@ -454,7 +464,7 @@ class _AccountBuilder:
         self, at: int, day: int, contacts: list[int], home: list[int], u: list[float], s: int
     ) -> None:
         self.ticket_count += 1
-        issue = vocab.TICKET_SUBJECTS[s % len(vocab.TICKET_SUBJECTS)]
+        issue = self.ticket_issue or vocab.TICKET_SUBJECTS[s % len(vocab.TICKET_SUBJECTS)]
         subject = f"Ticket {self.plan.org.number}-{self.ticket_count}: {issue}"
         self._append(
             at, "ticket", contacts[0], [self._home(home[0])], contacts[1:], subject, "", -1

@@ -72,6 +72,9 @@ class BeyondEvent:
     # The bad renewal it leads to: the ticket mix and the ceremonies are back to the
     # account's habits after it (a churned account is gone; a downgraded one has settled).
     until: int = 1 << 30
+    # The days of the tickets a ticket event files besides the account's own stream (one
+    # entry per ticket; :func:`.tickets.with_event_tickets` fills it).
+    ticket_days: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

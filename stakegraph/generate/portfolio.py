@@ -35,7 +35,12 @@ from stakegraph.generate.plan import (
 )
 from stakegraph.generate.slide import slide_events, withdrawals_recorded_once
 from stakegraph.generate.steering import plan_steering_committees
-from stakegraph.generate.tickets import with_ticket_fields
+from stakegraph.generate.tickets import (
+    as_filed,
+    event_ticket_counts,
+    with_event_tickets,
+    with_ticket_fields,
+)
 from stakegraph.generate.timeline import Timeline
 from stakegraph.generate.usage import USAGE_COLUMNS, usage_rows
 from stakegraph.generate.volume import daily_multipliers, expected_rows
@@ -83,6 +88,8 @@ _DEPARTURE_KINDS = (CHAMPION_DEPARTURE, STAKEHOLDER_DEPARTURE)
 
 # Its own stream too: the executives' steering committees add rows, shift no other draw.
 _STREAM_STEERING = 12
+# The tickets a ticket event files (drawn after the rest of the beyond plan).
+_STREAM_EVENT_TICKETS = 13
 
 
 @dataclass(frozen=True)
@@ -213,10 +220,21 @@ def generate_portfolio(
         id_width=id_width,
     )
     context = _calibrated(context, plans, interactions_per_account)
+    beyond = [
+        with_event_tickets(
+            extra,
+            daily_multipliers(plan, timeline, context.season)["ticket"]
+            * (context.rate_scale * plan.volume_weight),
+            timeline,
+            _stream(seed, _STREAM_EVENT_TICKETS, plan.org.number),
+        )
+        for plan, extra in zip(plans, beyond, strict=True)
+    ]
+    filed: list[BeyondPlan] = []
     counts["interactions"] = write_csv(
         out_dir / "interactions.csv",
         GENERATED_INTERACTION_COLUMNS,
-        _interaction_rows(plans, beyond, context, seed, timeline, progress),
+        _interaction_rows(plans, beyond, context, seed, timeline, progress, filed),
     )
     counts["usage"] = write_csv(
         out_dir / "usage.csv",
@@ -240,7 +258,7 @@ def generate_portfolio(
             )
         ),
     )
-    truth = truth_document(plans, seed=seed, timeline=timeline, beyond=beyond, context=context)
+    truth = truth_document(plans, seed=seed, timeline=timeline, beyond=filed, context=context)
     events = truth["events"]
     assert isinstance(events, list)
     truth_path = out_dir / TRUTH_FILE
@@ -391,14 +409,23 @@ def _interaction_rows(
     seed: int,
     timeline: Timeline,
     progress: Callable[[int, int], None] | None,
+    filed: list[BeyondPlan],
 ) -> Iterator[list[str]]:
+    """Every account's interaction rows, then the bulk mail; appends to ``filed`` each
+    account's beyond plan as its rows filed its ticket events (`tickets.as_filed`), for
+    the truth."""
     for done, (plan, extra) in enumerate(zip(plans, beyond, strict=True), start=1):
         steering = plan_steering_committees(
             plan, timeline, _stream(seed, _STREAM_STEERING, plan.org.number)
         )
         rows = account_rows(
-            plan, context, _stream(seed, _STREAM_ACTIVITY, plan.org.number), steering
+            plan,
+            context,
+            _stream(seed, _STREAM_ACTIVITY, plan.org.number),
+            steering,
+            event_ticket_counts(extra, timeline.days),
         )
+        filed.append(as_filed(extra, rows, timeline))
         for row in with_ticket_fields(
             ([*row, ""] for row in rows),  # not bulk (empty = false)
             plan,

@@ -1,10 +1,16 @@
 """Support-ticket categories, severities and statuses on the generated ticket rows.
 
 Every account has its own mix of categories (a Dirichlet draw around
-:data:`BASE_MIX`). Incident weeks bring troubleshooting and a few SLA complaints; a
-planted ``ticket_mix_shift`` turns the mix from feature requests, integration and
-optimization to data export, contract and billing; a planted ``sla_policing`` makes SLA
-complaints (downtime, credits, response times) a large share. The subject is written
+:data:`BASE_MIX`). Incident weeks bring troubleshooting and a few SLA complaints. A
+planted ticket event files its own tickets besides the account's stream
+(:func:`with_event_tickets`): a ``ticket_mix_shift`` files data export, contract and
+billing questions (the exit blueprint) while the account's own feature requests,
+integration and optimization tickets fall to :data:`BUILDING_CUT`; an ``sla_policing``
+files SLA complaints (downtime, credits, response times). They come at
+:data:`EVENT_TICKET_SHARE` of the account's usual ticket rate, at least
+:data:`MIN_EVENT_TICKETS` in the first :data:`EVENT_TICKET_BLOCK_DAYS` days, and are not
+halved by the slide before a churn (the customer's exit work and complaints are not
+engagement). Two events in one account file two streams. The subject is written
 from the category, and the category column is left empty on 25% of the tickets: the
 import infers it from the subject (stakegraph/ingest/ticket_rules.py).
 """
@@ -12,6 +18,7 @@ import infers it from the subject (stakegraph/ingest/ticket_rules.py).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime
 
 import numpy as np
@@ -29,12 +36,6 @@ from stakegraph.vocabulary import (
 _BUILDING = frozenset(BUILDING_TICKET_CATEGORIES)
 
 
-def _blend(p: np.ndarray, target: dict[str, float], weight: float) -> np.ndarray:
-    own = p / p.sum()
-    event = np.asarray([target.get(c, 0.0) for c in TICKET_CATEGORIES])
-    return np.asarray((1 - weight) * own + weight * event / event.sum())
-
-
 BASE_MIX = {
     "feature_request": 0.16,
     "integration": 0.14,
@@ -47,15 +48,20 @@ BASE_MIX = {
     "security_review": 0.05,
     "other": 0.06,
 }
-# After each planted event the mix is a blend: (1 - weight) x the account's own mix (its
-# building categories first cut by BUILDING_CUT for a mix shift) + weight x the event's
-# mix. A blend, not a multiplier: an account whose own mix has next to no contract
-# tickets still writes them when it prepares to leave.
-MIX_SHIFT_WEIGHT = 0.55
-MIX_SHIFT = {"data_export": 0.4, "contract": 0.3, "billing": 0.3}
+# The categories of an event's own tickets, and the cut of the account's own building
+# tickets (feature requests, integration, optimization) while it prepares to leave.
+EVENT_MIX = {
+    TICKET_MIX_SHIFT: {"data_export": 0.4, "contract": 0.3, "billing": 0.3},
+    SLA_POLICING: {"sla": 1.0},
+}
 BUILDING_CUT = 0.12
-SLA_SHIFT_WEIGHT = 0.4
-SLA_SHIFT = {"sla": 1.0}
+# An event's tickets a day, as a share of the account's usual ticket rate (the median
+# expected rate of the 90 days before it: an incident's burst is not its habit), and a
+# floor: an exit blueprint or a run of SLA complaints is several tickets, not one or two
+# (with fewer the event would not be what truth.json says it is).
+EVENT_TICKET_SHARE = 0.35
+MIN_EVENT_TICKETS = 4
+EVENT_TICKET_BLOCK_DAYS = 90
 # Incident weeks multiply the mix.
 INCIDENT_SHIFT = {"troubleshooting": 4.0, "sla": 2.5}
 SUBJECTS = {
@@ -113,6 +119,109 @@ _SUBJECT_COLUMN, _KIND_COLUMN, _AT_COLUMN = 6, 1, 2
 UNLABELLED_SHARE = 0.25
 
 
+def with_event_tickets(
+    beyond: BeyondPlan,
+    expected_tickets: np.ndarray,
+    timeline: Timeline,
+    rng: np.random.Generator,
+) -> BeyondPlan:
+    """The plan with the days of each ticket event's own tickets, and their count in
+    truth's details (``tickets``, ``tickets_first_90_days``, ``tickets_per_90_days``:
+    the mean they were drawn at).
+
+    Parameters
+    ----------
+    beyond : BeyondPlan
+        The account's beyond-conversation plan (`beyond.plan_beyond`).
+    expected_tickets : numpy.ndarray
+        The account's expected tickets per day over the history (its ticket rate).
+    timeline : Timeline
+        The history's calendar.
+    rng : numpy.random.Generator
+        A stream of its own (the rest of the plan is drawn already).
+
+    Examples
+    --------
+    A usual 0.2 tickets a day: an event files 0.07 a day, 6.3 in 90 days, and at least 4.
+
+    >>> from stakegraph.generate.beyond import BeyondEvent
+    >>> from datetime import date
+    >>> plan = BeyondPlan((BeyondEvent("sla_policing", 200, until=400),), 1.0, 14, ())
+    >>> out = with_event_tickets(plan, np.full(500, 0.2), Timeline(date(2023, 1, 2), 500),
+    ...                          np.random.default_rng(1))
+    >>> event = out.events[0]
+    >>> event.details["tickets_per_90_days"], event.details["tickets_first_90_days"] >= 4
+    (6.3, True)
+    >>> all(200 <= d < 400 for d in event.ticket_days)
+    True
+    """
+    events = []
+    for event in beyond.events:
+        if event.kind not in EVENT_MIX:
+            events.append(event)
+            continue
+        before = expected_tickets[max(0, event.day - EVENT_TICKET_BLOCK_DAYS) : event.day]
+        rate = EVENT_TICKET_SHARE * float(np.median(before)) if len(before) else 0.0
+        end = min(event.until, timeline.days)
+        days: list[int] = []
+        for lo in range(event.day, end, EVENT_TICKET_BLOCK_DAYS):
+            hi = min(lo + EVENT_TICKET_BLOCK_DAYS, end)
+            n = int(rng.poisson(rate * (hi - lo)))
+            if lo == event.day:
+                n = max(n, MIN_EVENT_TICKETS)
+            days.extend(int(d) for d in rng.integers(lo, hi, n))
+        days.sort()
+        first = sum(d < event.day + EVENT_TICKET_BLOCK_DAYS for d in days)
+        details = {
+            **event.details,
+            "tickets_per_90_days": round(rate * EVENT_TICKET_BLOCK_DAYS, 1),
+            "tickets_first_90_days": first,
+            "tickets": len(days),
+        }
+        events.append(replace(event, details=details, ticket_days=tuple(days)))
+    return replace(beyond, events=tuple(events))
+
+
+def event_ticket_counts(beyond: BeyondPlan, days: int) -> dict[str, np.ndarray]:
+    """Each ticket event's own tickets a day (for `activity.account_rows`)."""
+    return {
+        e.kind: np.bincount(np.asarray(e.ticket_days, dtype=np.int64), minlength=days)[:days]
+        for e in beyond.events
+        if e.ticket_days
+    }
+
+
+def as_filed(beyond: BeyondPlan, rows: list[list[str]], timeline: Timeline) -> BeyondPlan:
+    """The plan as the account's rows filed it: each ticket event's ``ticket_days`` and
+    counts are those written (an event's ticket is dropped on a day nobody on the
+    account's side is there to file it), and an event with fewer than
+    :data:`MIN_EVENT_TICKETS` filed in its first :data:`EVENT_TICKET_BLOCK_DAYS` days is
+    left out: it left no run of tickets to see (an account gone quiet before its churn).
+    """
+    filed: dict[str, list[int]] = {}
+    seen: set[str] = set()
+    for row in rows:
+        if row[_KIND_COLUMN] != "ticket" or row[0] in seen:
+            continue
+        seen.add(row[0])
+        issue = row[_SUBJECT_COLUMN].split(": ", 1)[-1]
+        if issue in EVENT_MIX:
+            day = (datetime.fromisoformat(row[_AT_COLUMN]).date() - timeline.start).days
+            filed.setdefault(issue, []).append(day)
+    events = []
+    for event in beyond.events:
+        if event.kind not in EVENT_MIX:
+            events.append(event)
+            continue
+        days = sorted(d for d in filed.get(event.kind, []) if d >= event.day)
+        first = sum(d < event.day + EVENT_TICKET_BLOCK_DAYS for d in days)
+        if first < MIN_EVENT_TICKETS:
+            continue
+        details = {**event.details, "tickets_first_90_days": first, "tickets": len(days)}
+        events.append(replace(event, details=details, ticket_days=tuple(days)))
+    return replace(beyond, events=tuple(events))
+
+
 def with_ticket_fields(
     rows: Iterable[list[str]],
     plan: AccountPlan,
@@ -133,17 +242,18 @@ def with_ticket_fields(
             yield list(written_before[row[0]])
             continue
         day = (datetime.fromisoformat(row[_AT_COLUMN]).date() - timeline.start).days
-        p = mix.copy()
-        if any(lo <= day < hi for lo, hi in incidents):
-            p = p * np.asarray([INCIDENT_SHIFT.get(c, 1.0) for c in TICKET_CATEGORIES])
-        if beyond.during(TICKET_MIX_SHIFT, day):
-            p = p * np.asarray([BUILDING_CUT if c in _BUILDING else 1.0 for c in TICKET_CATEGORIES])
-            p = _blend(p, MIX_SHIFT, MIX_SHIFT_WEIGHT)
-        if beyond.during(SLA_POLICING, day):
-            p = _blend(p, SLA_SHIFT, SLA_SHIFT_WEIGHT)
+        prefix, issue = row[_SUBJECT_COLUMN].split(": ", 1)
+        if issue in EVENT_MIX:  # an event's own ticket (the placeholder subject)
+            p = np.asarray([EVENT_MIX[issue].get(c, 0.0) for c in TICKET_CATEGORIES])
+        else:
+            p = mix.copy()
+            if any(lo <= day < hi for lo, hi in incidents):
+                p = p * np.asarray([INCIDENT_SHIFT.get(c, 1.0) for c in TICKET_CATEGORIES])
+            if beyond.during(TICKET_MIX_SHIFT, day):
+                cut = [BUILDING_CUT if c in _BUILDING else 1.0 for c in TICKET_CATEGORIES]
+                p = p * np.asarray(cut)
         category = TICKET_CATEGORIES[int(rng.choice(len(p), p=p / p.sum()))]
         options = SUBJECTS[category]
-        prefix = row[_SUBJECT_COLUMN].split(": ", 1)[0]
         subject = f"{prefix}: {options[int(rng.integers(len(options)))]}"
         severity_p = np.asarray(_SEVERITY_P)
         if category == "sla":

@@ -230,6 +230,27 @@ def test_sla_complaints_week_after_week_are_sla_policing() -> None:
     assert signal.evidence["categories"] == ["sla"]
 
 
+def test_sla_complaints_need_four_distinct_weeks() -> None:
+    # Two SLA complaints a week (days 2 and 4 of it) from day 364, tested weekly back from
+    # day 399. Three weeks' six complaints pass the threshold of 6 many times over, but a
+    # run of three weeks is no longer than two incidents: nothing. With a fourth week the
+    # week-end of day 392 is the first with four weeks of hits. Its baseline is the 52
+    # weeks before its recent 13, days -63 to 301: 43 of the baseline tickets, one of them
+    # SLA, an own share of (1 + 20 x 0.05) / (43 + 20) = 2/63; each complaint adds
+    # log(0.35 / (2/63)) = log 11.025 (the tickets before them had taken the sum to 0).
+    def complaints(weeks: int) -> list[tuple[int, str]]:
+        return [(364 + 7 * w + d, "sla") for w in range(weeks) for d in (2, 4)]
+
+    as_of = START + 399 * DAY
+    assert sla_policings(tickets(baseline_tickets() + complaints(3)), as_of, PARAMS) == []
+    [signal] = sla_policings(tickets(baseline_tickets() + complaints(4)), as_of, PARAMS)
+    assert signal.at == START + 392 * DAY
+    e = signal.evidence
+    assert (e["tickets_baseline"], e["share_baseline"]) == (43, pytest.approx(1 / 43))
+    assert (e["tickets_run"], e["share_run"]) == (8, 1.0)
+    assert e["cusum"] == pytest.approx(8 * np.log(11.025))
+
+
 def test_sla_policing_from_subjects_alone_through_the_rule_table() -> None:
     # A ticket system with no category field: every category comes from the default
     # rule table, and the SLA vocabulary of real complaints (RCA requests, resolution
@@ -245,13 +266,13 @@ def test_sla_policing_from_subjects_alone_through_the_rule_table() -> None:
     rows = [(7 * w + 1, categorize_subject(s)) for w, s in enumerate(subjects)]
     assert [c for _, c in rows[-4:]] == ["sla", "sla", "sla", "troubleshooting"]
     [signal] = sla_policings(tickets(rows), START + 7 * 73 * DAY, PARAMS)
-    # The CUSUM passes 6 at the second complaint, but the run needs four tickets: the
-    # week-end after the fourth (week 63). Its baseline: weeks 0-50, no SLA ticket, own
-    # share (0 + 20 x 0.05) / (51 + 20) = 1/71; three SLA tickets and one other.
-    assert signal.at == START + 7 * 64 * DAY
-    own = 1 / 71
+    # The CUSUM passes 6 at the second complaint, but the hits need four distinct weeks:
+    # the week-end after the fourth complaint (week 64). Its baseline: weeks 0-51, no SLA
+    # ticket, own share (0 + 20 x 0.05) / (52 + 20) = 1/72; four SLA tickets and one other.
+    assert signal.at == START + 7 * 65 * DAY
+    own = 1 / 72
     assert signal.evidence["cusum"] == pytest.approx(
-        3 * np.log(0.35 / own) + np.log(0.65 / (1 - own))
+        4 * np.log(0.35 / own) + np.log(0.65 / (1 - own))
     )
 
 

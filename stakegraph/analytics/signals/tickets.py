@@ -17,10 +17,11 @@ over the recent window's tickets in time order, ``S = max(0, S + llr)`` (the lar
 sum over the window's latest tickets: evidence counted from wherever the turn began,
 however few tickets the window holds). It fires when ``S >= threshold``, with at
 least ``min_recent`` recent and ``min_baseline`` baseline tickets, a recent share of at
-least ``min_share``, hits in at least ``min_hit_weeks`` distinct weeks (an incident's
-burst of SLA complaints is one week) and, for a mix shift, the building share fallen to
-at most ``max_building_ratio`` of the baseline's (the turn from building on the product
-to leaving it). An account whose own share is already ``q`` or more is not tested.
+least ``min_share``, hits in at least ``min_hit_weeks`` distinct weeks (a run of a month
+or more: an incident's burst of SLA complaints is one week) and, for a mix shift, the
+building share fallen to at most ``max_building_ratio`` of the baseline's (the turn from
+building on the product to leaving it). An account whose own share is already ``q`` or
+more is not tested.
 
 References: Page, E. S. (1954), "Continuous inspection schemes", *Biometrika* 41.
 """

@@ -1,0 +1,144 @@
+"""A planted ticket event files its own tickets: an exit blueprint is a run of export,
+contract and billing questions, SLA policing a run of SLA complaints, each at a count
+that follows the account's ticket volume, and truth.json says how many."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from generated_portfolio import LoadedPortfolio
+
+from stakegraph.generate.beyond import BeyondEvent, BeyondPlan
+from stakegraph.generate.tickets import (
+    EVENT_MIX,
+    MIN_EVENT_TICKETS,
+    as_filed,
+    event_ticket_counts,
+    with_event_tickets,
+)
+from stakegraph.generate.timeline import Timeline
+from stakegraph.ingest.ticket_rules import categorize_subject
+
+TIMELINE = Timeline(date(2023, 1, 2), 600)
+
+
+def plan_of(*events: BeyondEvent) -> BeyondPlan:
+    return BeyondPlan(events=events, invitations_per_month=1.0, check_in_every=14, revenue=())
+
+
+def test_event_tickets_follow_the_usual_rate_of_the_90_days_before() -> None:
+    # Usual 0.2 tickets a day before day 300, then 1.0 (not read: after the event's
+    # start), with an incident day of 5 (the median ignores it). 0.35 x 0.2 = 0.07 a
+    # day, 6.3 in 90 days.
+    expected = np.full(TIMELINE.days, 0.2)
+    expected[250] = 5.0
+    expected[300:] = 1.0
+    event = BeyondEvent("sla_policing", 300, {"before_outcome": "churned"}, until=480)
+    out = with_event_tickets(plan_of(event), expected, TIMELINE, np.random.default_rng(3))
+    (planted,) = out.events
+    assert planted.details["tickets_per_90_days"] == 6.3
+    assert planted.details["before_outcome"] == "churned"
+    days = np.asarray(planted.ticket_days)
+    assert planted.details["tickets"] == len(days)
+    assert planted.details["tickets_first_90_days"] == int((days < 390).sum())
+    assert planted.details["tickets_first_90_days"] >= MIN_EVENT_TICKETS
+    assert days.min() >= 300 and days.max() < 480
+    assert list(days) == sorted(days)
+
+
+def test_a_quiet_account_still_files_the_floor_and_nothing_past_the_history() -> None:
+    # 0.01 tickets a day: a mean of 0.3 in 90 days, raised to the floor of 4; the event
+    # runs past the end of the history, which its tickets do not.
+    event = BeyondEvent("ticket_mix_shift", 550, until=700)
+    out = with_event_tickets(
+        plan_of(event), np.full(TIMELINE.days, 0.01), TIMELINE, np.random.default_rng(0)
+    )
+    (planted,) = out.events
+    assert planted.details["tickets_per_90_days"] == 0.3
+    assert planted.details["tickets_first_90_days"] >= MIN_EVENT_TICKETS
+    assert all(550 <= d < TIMELINE.days for d in planted.ticket_days)
+
+
+def test_other_kinds_file_no_tickets_and_each_ticket_event_its_own() -> None:
+    events = (
+        BeyondEvent("usage_decline", 200, {"usage_factor": 0.5}, until=400),
+        BeyondEvent("ticket_mix_shift", 210, until=400),
+        BeyondEvent("sla_policing", 220, until=400),
+    )
+    out = with_event_tickets(
+        plan_of(*events), np.full(TIMELINE.days, 0.3), TIMELINE, np.random.default_rng(5)
+    )
+    assert out.events[0] == events[0]
+    counts = event_ticket_counts(out, TIMELINE.days)
+    assert set(counts) == {"ticket_mix_shift", "sla_policing"}
+    for event in out.events[1:]:
+        assert counts[event.kind].sum() == len(event.ticket_days) > 0
+        assert len(counts[event.kind]) == TIMELINE.days
+        assert counts[event.kind][: event.day].sum() == 0
+
+
+def test_event_ticket_counts_by_day() -> None:
+    event = BeyondEvent("sla_policing", 2, until=9, ticket_days=(2, 4, 4, 8))
+    counts = event_ticket_counts(plan_of(event), 10)
+    assert counts["sla_policing"].tolist() == [0, 0, 1, 0, 2, 0, 0, 0, 1, 0]
+
+
+def ticket_row(row_id: str, day: int, issue: str) -> list[str]:
+    at = pd.Timestamp(TIMELINE.start) + pd.Timedelta(days=day, hours=10)
+    return [row_id, "ticket", at.isoformat() + "Z", "p-1", "h-1", "", f"Ticket 1-1: {issue}"]
+
+
+def test_truth_counts_the_tickets_filed_and_leaves_out_an_event_with_too_few() -> None:
+    # SLA policing from day 10: filed on days 10, 12 (written twice), 30, 95 and 120:
+    # four in its first 90 days (10-99), five in all. The mix shift from day 50 filed
+    # two (nobody there on the other days): left out of the truth.
+    events = (
+        BeyondEvent("sla_policing", 10, until=200, ticket_days=(10, 12, 30, 40, 95, 120)),
+        BeyondEvent("ticket_mix_shift", 50, until=200, ticket_days=(50, 60, 70, 80)),
+        BeyondEvent("usage_decline", 20, until=200),
+    )
+    rows = [
+        ticket_row("i-1", 10, "sla_policing"),
+        ticket_row("i-2", 12, "sla_policing"),
+        ticket_row("i-2", 12, "sla_policing"),
+        ticket_row("i-3", 20, "Login fails with SSO"),
+        ticket_row("i-4", 30, "sla_policing"),
+        ticket_row("i-5", 55, "ticket_mix_shift"),
+        ticket_row("i-6", 70, "ticket_mix_shift"),
+        ticket_row("i-7", 95, "sla_policing"),
+        ticket_row("i-8", 120, "sla_policing"),
+    ]
+    out = as_filed(plan_of(*events), rows, TIMELINE)
+    assert [e.kind for e in out.events] == ["sla_policing", "usage_decline"]
+    sla = out.events[0]
+    assert sla.ticket_days == (10, 12, 30, 95, 120)
+    assert (sla.details["tickets_first_90_days"], sla.details["tickets"]) == (4, 5)
+
+
+def test_each_ticket_event_is_written_as_truth_counts_it(
+    pattern_portfolio: LoadedPortfolio,
+) -> None:
+    """The tickets of the event's categories in its first 90 days (a day's grace each
+    side: truth's days are the account's local days) number at least what truth.json
+    records, and the placeholder subjects never reach the files."""
+    tickets = pattern_portfolio.events[pattern_portfolio.events["kind"] == "ticket"]
+    category = [
+        written or categorize_subject(subject)
+        for written, subject in zip(tickets["category"], tickets["subject"], strict=True)
+    ]
+    tickets = tickets.assign(category=category)
+    assert not tickets["subject"].str.endswith(tuple(EVENT_MIX)).any()
+    events = [e for e in pattern_portfolio.truth["events"] if e["kind"] in EVENT_MIX]
+    assert {e["kind"] for e in events} == set(EVENT_MIX)
+    for event in events:
+        start = pd.Timestamp(event["date"], tz="UTC")
+        of_event = tickets[
+            (tickets["account_id"] == event["account_id"])
+            & (tickets["at"] >= start - pd.Timedelta(days=1))
+            & (tickets["at"] < start + pd.Timedelta(days=91))
+            & tickets["category"].isin(tuple(EVENT_MIX[event["kind"]]))
+        ]
+        assert len(of_event) >= event["details"]["tickets_first_90_days"], event
+        assert event["details"]["tickets_first_90_days"] >= MIN_EVENT_TICKETS
