@@ -213,4 +213,3 @@ def departure_observability(
         "expected_appearances": round(expected, 1),
         "observable": role_ended or expected >= MIN_OBSERVABLE_APPEARANCES,
     }
-
