@@ -28,7 +28,7 @@ from pathlib import Path
 
 import neo4j
 from memory import process_peak_mb, self_peak_mb
-from stores import add_store_option, chosen, compare, open_store
+from stores import add_store_option, chosen, compare, open_store, reference_only
 
 from stakegraph.generate import generate_portfolio
 from stakegraph.graph.store import GraphStore
@@ -99,7 +99,7 @@ def _run(backend: str, portfolio: Path, out: Path, args: argparse.Namespace) -> 
         store.ensure_schema()
         # Baseline first, on an empty store with the reference data loaded (people,
         # accounts), so both loaders see the same graph size when they start.
-        import_directory(store, _reference_only(portfolio, out / "reference"))
+        import_directory(store, reference_only(portfolio, out / "reference"))
         naive_rate = _naive_load(store, portfolio, limit=args.naive_rows)
         store.driver.execute_query(
             "MATCH (i:Interaction) DETACH DELETE i", database_=store.database
@@ -182,19 +182,6 @@ def _packstream_codec() -> str:
     if getattr(v1, "_rust_pack", None) is not None:
         return "Rust (neo4j-rust-ext)"
     return "pure Python: install neo4j-rust-ext"
-
-
-def _reference_only(portfolio: Path, target: Path) -> Path:
-    """A copy of the import directory with an empty interactions file."""
-    target.mkdir(parents=True, exist_ok=True)
-    for path in portfolio.glob("*.csv"):
-        if path.name == "interactions.csv":
-            with path.open() as source:
-                header = source.readline()
-            (target / path.name).write_text(header)
-        else:
-            shutil.copy(path, target / path.name)
-    return target
 
 
 def _naive_load(store: GraphStore, portfolio: Path, *, limit: int) -> float:

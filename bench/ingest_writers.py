@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from stores import add_store_option, chosen, open_store
+from stores import add_store_option, chosen, open_store, reference_only
 
 from stakegraph.generate import generate_portfolio
 from stakegraph.graph.store import GraphStore
@@ -64,7 +64,7 @@ def main() -> None:
         shutil.rmtree(home, ignore_errors=True)
         with open_store(backend, home) as (store, _):
             store.ensure_schema()
-            import_directory(store, _reference_only(portfolio, args.out / "reference"))
+            import_directory(store, reference_only(portfolio, args.out / "reference"))
             records, element_ids = _prepared(store, portfolio)
             needed = len(shapes) * args.rounds * args.per_shape
             if needed > len(records):
@@ -132,18 +132,6 @@ def _write(
             batches,
         ):
             del done
-
-
-def _reference_only(portfolio: Path, target: Path) -> Path:
-    target.mkdir(parents=True, exist_ok=True)
-    for path in portfolio.glob("*.csv"):
-        if path.name == "interactions.csv":
-            with path.open() as source:
-                header = source.readline()
-            (target / path.name).write_text(header)
-        else:
-            shutil.copy(path, target / path.name)
-    return target
 
 
 if __name__ == "__main__":

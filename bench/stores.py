@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +32,20 @@ def add_store_option(parser: argparse.ArgumentParser) -> None:
 
 def chosen(option: str) -> tuple[str, ...]:
     return BACKENDS if option == "both" else (option,)
+
+
+def reference_only(portfolio: Path, target: Path) -> Path:
+    """A copy of the import directory with an empty interactions file: the people, roles
+    and accounts loaded before the interactions a benchmark times."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in portfolio.glob("*.csv"):
+        if path.name == "interactions.csv":
+            with path.open() as source:
+                header = source.readline()
+            (target / path.name).write_text(header)
+        else:
+            shutil.copy(path, target / path.name)
+    return target
 
 
 @contextmanager
