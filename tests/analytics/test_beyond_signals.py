@@ -194,9 +194,7 @@ def test_a_turn_to_exports_and_contracts_is_a_mix_shift_with_its_cusum() -> None
     assert signal.at == START + 7 * 67 * DAY
     e = signal.evidence
     p = e["share_own"]
-    assert sum(comb(69, j) * p**j * (1 - p) ** (69 - j) for j in range(7, 70)) == pytest.approx(
-        0.9
-    )
+    assert sum(comb(69, j) * p**j * (1 - p) ** (69 - j) for j in range(7, 70)) == pytest.approx(0.9)
     b = 0.4 * (1 - p) / 0.9
     rest = np.log((1 - 0.5 - 0.1 * b) / (1 - p - b))
     assert e["cusum"] == pytest.approx(5 * np.log(0.5 / p) + 2 * rest)
