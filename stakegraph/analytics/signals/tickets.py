@@ -11,9 +11,10 @@ tickets at :data:`PRIOR_SHARE` (:func:`own_share`): an account with a thin basel
 judged against a share it may well have, not against its point estimate. The building
 categories (``b``: feature requests, integration, optimization) keep their smoothed
 point estimate's share of the rest, ``b = (1 - p) x b' / (1 - p')`` with ``p'`` and
-``b'`` the shares smoothed by the same prior. The turned mix it is tested against has a share ``q``
-of the categories in question (``mix_share`` or ``sla_share``), the building categories
-at ``building_cut`` of their own share (mix shift only) and the rest scaled to fill.
+``b'`` the shares smoothed by the same prior. The turned mix it is tested against has a
+share ``q`` of the categories in question (``mix_share`` or ``sla_share``), the building
+categories at ``building_cut`` of their own share (mix shift only) and the rest scaled
+to fill.
 Each recent ticket adds its log-likelihood ratio, turned mix over own mix:
 ``log(q / p)`` for a ticket in question, ``log(building_cut)`` for a building one,
 ``log((1 - q - b x cut) / (1 - p - b))`` for any other. The statistic is Page's CUSUM
