@@ -180,17 +180,25 @@ def blocks_then(turn: list[str], *, blocks: int = 6) -> list[tuple[int, str]]:
 
 
 def test_a_turn_to_exports_and_contracts_is_a_mix_shift_with_its_cusum() -> None:
-    # Own mix from 50 baseline tickets with the prior of 20 tickets: exit (5 + 2) / 70 =
-    # 0.1, building (20 + 8) / 70 = 0.4. Turned: exit 0.5, building 0.4 x 0.1. An exit
-    # ticket adds log(0.5 / 0.1) = log 5, any other (none is building) log((1 - 0.5 -
-    # 0.04) / 0.5) = log 0.92. After the turn's seventh ticket (week 66): 5 log 5 + 2 log
-    # 0.92 = 7.880 >= 7, the first week-end that holds it is the signal's date; after the
-    # sixth, 4 log 5 + 2 log 0.92 = 6.27 did not fire.
+    # Own exit share from 50 baseline tickets (5 exit) under the prior of 20 tickets at
+    # 0.1: the 0.9 quantile p of Beta(2 + 5, 18 + 45), where P(Bin(69, p) >= 7) = 0.9
+    # (p = 0.1476; the smoothed point estimate is 7 / 70 = 0.1). Building: the smoothed
+    # (20 + 8) / 70 = 0.4 of the smoothed non-exit 0.9, kept of the 1 - p left: b = 0.4 x
+    # (1 - p) / 0.9 = 0.3788. Turned: exit 0.5, building 0.1 b. An exit ticket adds
+    # log(0.5 / p) = 1.220, any other (none is building) log((1 - 0.5 - 0.1 b) / (1 - p -
+    # b)) = -0.024. After the turn's seventh ticket (week 66): 5 x 1.220 - 2 x 0.024 =
+    # 6.05 >= 6, the first week-end that holds it is the signal's date; after the sixth,
+    # 4.83 did not fire.
     as_of = START + 7 * 70 * DAY
     [signal] = ticket_mix_shifts(tickets(blocks_then(TURN)), as_of, FIFTY_WEEK_BASELINE)
     assert signal.at == START + 7 * 67 * DAY
     e = signal.evidence
-    assert e["cusum"] == pytest.approx(5 * np.log(5) + 2 * np.log(0.92))
+    p = e["share_own"]
+    assert sum(comb(69, j) * p**j * (1 - p) ** (69 - j) for j in range(7, 70)) == pytest.approx(0.9)
+    b = 0.4 * (1 - p) / 0.9
+    rest = np.log((1 - 0.5 - 0.1 * b) / (1 - p - b))
+    assert e["cusum"] == pytest.approx(5 * np.log(0.5 / p) + 2 * rest)
+    assert e["cusum"] == pytest.approx(6.05, abs=5e-3)
     assert (e["tickets_run"], e["share_run"]) == (7, pytest.approx(5 / 7))
     assert (e["tickets_baseline"], e["share_baseline"]) == (50, pytest.approx(0.1))
     assert e["building_share_baseline"] == pytest.approx(0.4)
@@ -236,8 +244,10 @@ def test_sla_complaints_need_four_distinct_weeks() -> None:
     # run of three weeks is no longer than two incidents: nothing. With a fourth week the
     # week-end of day 392 is the first with four weeks of hits. Its baseline is the 52
     # weeks before its recent 13, days -63 to 301: 43 of the baseline tickets, one of them
-    # SLA, an own share of (1 + 20 x 0.05) / (43 + 20) = 2/63; each complaint adds
-    # log(0.35 / (2/63)) = log 11.025 (the tickets before them had taken the sum to 0).
+    # SLA. The own share is the 0.9 quantile p of Beta(1 + 1, 19 + 42), whose
+    # distribution function is 1 - (1 - x)^61 (1 + 61 x): p = 0.0613 (the smoothed point
+    # estimate 2/63 = 0.0317); each complaint adds log(0.35 / p) = 1.742 (the tickets
+    # before them had taken the sum to 0).
     def complaints(weeks: int) -> list[tuple[int, str]]:
         return [(364 + 7 * w + d, "sla") for w in range(weeks) for d in (2, 4)]
 
@@ -248,7 +258,36 @@ def test_sla_complaints_need_four_distinct_weeks() -> None:
     e = signal.evidence
     assert (e["tickets_baseline"], e["share_baseline"]) == (43, pytest.approx(1 / 43))
     assert (e["tickets_run"], e["share_run"]) == (8, 1.0)
-    assert e["cusum"] == pytest.approx(8 * np.log(11.025))
+    p = e["share_own"]
+    assert (1 - p) ** 61 * (1 + 61 * p) == pytest.approx(0.1)
+    assert p == pytest.approx(0.0613, abs=5e-5)
+    assert e["cusum"] == pytest.approx(8 * np.log(0.35 / p))
+
+
+def test_a_thin_baseline_is_judged_against_a_share_it_may_well_have() -> None:
+    # Twenty weekly troubleshooting tickets, then from week 40 one ticket a week: an SLA
+    # complaint and two others, three times, and a fourth complaint (four distinct weeks).
+    # Own share: Beta(1, 19 + 20), whose 0.9 quantile is 1 - 0.1^(1/39) = 0.0573; a
+    # complaint adds log(0.35 / 0.0573) = 1.810, any other log(0.65 / 0.9427) = -0.372.
+    # The CUSUM never returns to 0 and ends at 4 x 1.810 - 6 x 0.372 = 5.01 < 6: nothing.
+    # At a threshold of 5 it fires with that sum; against the posterior's median, 1 -
+    # 0.5^(1/39) = 0.0176, the same run fires at 6.
+    turn = ["sla", "troubleshooting", "troubleshooting"] * 3 + ["sla"]
+    rows = [(7 * w + 1, "troubleshooting") for w in range(20)]
+    rows += [(7 * (40 + i) + 1, category) for i, category in enumerate(turn)]
+    as_of = START + 7 * 52 * DAY
+    assert sla_policings(tickets(rows), as_of, PARAMS) == []
+    lower = SignalParameters.from_keywords(ticket_threshold=5.0)
+    [signal] = sla_policings(tickets(rows), as_of, lower)
+    p = 1 - 0.1 ** (1 / 39)
+    assert signal.evidence["share_own"] == pytest.approx(p)
+    assert signal.evidence["cusum"] == pytest.approx(
+        4 * np.log(0.35 / p) + 6 * np.log(0.65 / (1 - p))
+    )
+    median = SignalParameters.from_keywords(ticket_own_share_quantile=0.5)
+    [signal] = sla_policings(tickets(rows), as_of, median)
+    assert signal.evidence["share_own"] == pytest.approx(1 - 0.5 ** (1 / 39))
+    assert signal.evidence["tickets_baseline"] == 20
 
 
 def test_sla_policing_from_subjects_alone_through_the_rule_table() -> None:
@@ -266,11 +305,14 @@ def test_sla_policing_from_subjects_alone_through_the_rule_table() -> None:
     rows = [(7 * w + 1, categorize_subject(s)) for w, s in enumerate(subjects)]
     assert [c for _, c in rows[-4:]] == ["sla", "sla", "sla", "troubleshooting"]
     [signal] = sla_policings(tickets(rows), START + 7 * 73 * DAY, PARAMS)
-    # The CUSUM passes 6 at the second complaint, but the hits need four distinct weeks:
-    # the week-end after the fourth complaint (week 64). Its baseline: weeks 0-51, no SLA
-    # ticket, own share (0 + 20 x 0.05) / (52 + 20) = 1/72; four SLA tickets and one other.
+    # Baseline: weeks 0-51, no SLA ticket, so the own share is the 0.9 quantile of
+    # Beta(1, 19 + 52), 1 - 0.1^(1/71) = 0.0319; a complaint adds log(0.35 / 0.0319) =
+    # 2.395. The CUSUM passes 6 at the third complaint, but the hits need four distinct
+    # weeks: the week-end after the fourth complaint (week 64); four SLA tickets and one
+    # other.
     assert signal.at == START + 7 * 65 * DAY
-    own = 1 / 72
+    own = 1 - 0.1 ** (1 / 71)
+    assert signal.evidence["share_own"] == pytest.approx(own)
     assert signal.evidence["cusum"] == pytest.approx(
         4 * np.log(0.35 / own) + np.log(0.65 / (1 - own))
     )

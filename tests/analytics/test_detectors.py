@@ -174,6 +174,7 @@ GROUPS = [
     parameter_groups.ExecutiveParameters,
     parameter_groups.LatencyParameters,
     parameter_groups.ContractionParameters,
+    parameter_groups.TicketParameters,
 ]
 
 

@@ -320,11 +320,11 @@ class TicketParameters(_Checked):
 
     Attributes
     ----------
-    mix_threshold : float
+    threshold : float
         The CUSUM of the recent tickets' log-likelihood ratios (the turned mix against
-        the account's own) that fires a mix shift, in nats (default 7.0).
-    sla_threshold : float
-        The same for SLA policing (default 6.0).
+        the account's own) that fires, in nats, for both kinds (default 6.0; 7 for a mix
+        shift and 6 for SLA policing before the own share became a quantile,
+        2026-12-06).
     mix_share : float
         Share of data export, contract and billing tickets in the turned mix of a mix
         shift (default 0.5).
@@ -338,16 +338,21 @@ class TicketParameters(_Checked):
     baseline_weeks : int
         Baseline window just before it (default 52).
     min_baseline : int
-        Baseline tickets needed (default 30).
-    min_share : float
-        Smallest share of the categories in question in the CUSUM's run that fires
-        (default 0.3).
+        Baseline tickets needed (default 20; 30 before the own share became a quantile:
+        a thin baseline is now judged against the share it may well have).
+    own_share_quantile : float
+        The account's own share of the categories in question is this quantile of its
+        Beta posterior (default 0.9; see
+        :func:`~stakegraph.analytics.signals.tickets.own_share`): a conservative
+        estimate, higher the fewer the baseline tickets. It replaced a gate on the run's
+        share of the categories in question (0.3), 2026-12-06.
     max_building_ratio : float
         A mix shift also needs the share of feature requests, integration and
         optimization to fall to at most this fraction of the baseline's (default 0.5).
     prior_tickets : float
         Weight of the prior on the baseline shares, in tickets (default 20; its means
-        are :data:`~stakegraph.analytics.signals.tickets.PRIOR_SHARE`).
+        are :data:`~stakegraph.analytics.signals.tickets.PRIOR_SHARE`; above 0, the
+        Beta posterior needs it).
     min_recent : int
         Tickets needed in the CUSUM's current run (default 4).
     min_hit_weeks : int
@@ -364,17 +369,16 @@ class TicketParameters(_Checked):
         per affected user may need more.
     """
 
-    mix_threshold: float = _within(7.0, 0.0, 1_000.0, open_low=True)
-    sla_threshold: float = _within(6.0, 0.0, 1_000.0, open_low=True)
+    threshold: float = _within(6.0, 0.0, 1_000.0, open_low=True)
     mix_share: float = _within(0.5, 0.0, 1.0, open_low=True)
     sla_share: float = _within(0.35, 0.0, 1.0, open_low=True)
     building_cut: float = _within(0.1, 0.0, 1.0, open_low=True)
     recent_weeks: int = _within(13, 1, 520)
     baseline_weeks: int = _within(52, 1, 520)
-    min_baseline: int = _within(30, 0, 1_000_000)
-    min_share: float = _within(0.3, 0.0, 1.0)
+    min_baseline: int = _within(20, 0, 1_000_000)
+    own_share_quantile: float = _within(0.9, 0.0, 1.0, open_low=True)
     max_building_ratio: float = _within(0.5, 0.0, 1.0)
-    prior_tickets: float = _within(20.0, 0.0, 1_000.0)
+    prior_tickets: float = _within(20.0, 0.0, 1_000.0, open_low=True)
     min_recent: int = _within(4, 1, 1_000_000)
     min_hit_weeks: int = _within(4, 1, 520)
     incident_days: int = _within(1, 1, 365)

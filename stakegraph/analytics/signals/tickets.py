@@ -4,20 +4,25 @@ the account's own mix.
 Tickets are counted once per category and day (a burst of one day's duplicates, or an
 incident's many tickets on one subject, counts as one of each category that day). At
 each weekly as-of date the account's own mix is estimated from the ``baseline_weeks``
-before the recent window: the shares of the categories in question (``p``; exit: data
-export, contract, billing; SLA: sla) and of the building categories (``b``: feature
-requests, integration, optimization), each smoothed by a prior of ``prior_tickets``
-tickets at :data:`PRIOR_SHARE`. The turned mix it is tested against has a share ``q``
-of the categories in question (``mix_share`` or ``sla_share``), the building categories
-at ``building_cut`` of their own share (mix shift only) and the rest scaled to fill.
+before the recent window. The share of the categories in question (``p``; exit: data
+export, contract, billing; SLA: sla) is a conservative estimate, the
+``own_share_quantile`` quantile of its Beta posterior under a prior of ``prior_tickets``
+tickets at :data:`PRIOR_SHARE` (:func:`own_share`): an account with a thin baseline is
+judged against a share it may well have, not against its point estimate. The building
+categories (``b``: feature requests, integration, optimization) keep their smoothed
+point estimate's share of the rest, ``b = (1 - p) x b' / (1 - p')`` with ``p'`` and
+``b'`` the shares smoothed by the same prior. The turned mix it is tested against has a
+share ``q`` of the categories in question (``mix_share`` or ``sla_share``), the building
+categories at ``building_cut`` of their own share (mix shift only) and the rest scaled
+to fill.
 Each recent ticket adds its log-likelihood ratio, turned mix over own mix:
 ``log(q / p)`` for a ticket in question, ``log(building_cut)`` for a building one,
 ``log((1 - q - b x cut) / (1 - p - b))`` for any other. The statistic is Page's CUSUM
 over the recent window's tickets in time order, ``S = max(0, S + llr)`` (the largest
 sum over the window's latest tickets: evidence counted from wherever the turn began,
-however few tickets the window holds). It fires when ``S >= threshold``, with at
-least ``min_recent`` recent and ``min_baseline`` baseline tickets, a recent share of at
-least ``min_share``, hits in at least ``min_hit_weeks`` distinct weeks (a run of a month
+however few tickets the window holds). It fires when ``S >= threshold`` (one threshold
+for both kinds), with at least ``min_recent`` tickets in the run and ``min_baseline``
+baseline tickets, hits in at least ``min_hit_weeks`` distinct weeks (a run of a month
 or more: an incident's burst of SLA complaints is one week) and, for a mix shift, the
 building share fallen to at most ``max_building_ratio`` of the baseline's (the turn from
 building on the product to leaving it). An account whose own share is already ``q`` or
@@ -32,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from stakegraph.analytics.signals.beyond_tables import BeyondFrames, by_account, week_ends
 from stakegraph.analytics.signals.parameters import SignalParameters, TicketParameters
@@ -48,6 +54,7 @@ __all__ = [
     "PRIOR_SHARE",
     "TicketMix",
     "mix_cusum",
+    "own_share",
     "sla_policings",
     "ticket_mix_shifts",
     "window_cusums",
@@ -105,6 +112,43 @@ def mix_cusum(hit: np.ndarray, building: np.ndarray, mix: TicketMix) -> tuple[fl
     return s, start
 
 
+def own_share(
+    hits: np.ndarray | int,
+    tickets: np.ndarray | int,
+    *,
+    prior_tickets: float,
+    prior_share: float,
+    quantile: float,
+) -> np.ndarray:
+    """The account's own share of the categories in question: the ``quantile`` of its
+    Beta posterior, ``Beta(prior_tickets x prior_share + hits, prior_tickets x (1 -
+    prior_share) + tickets - hits)``.
+
+    A quantile above the median is a conservative share: the fewer baseline tickets,
+    the wider the posterior and the higher the share a recent run is judged against.
+
+    Examples
+    --------
+    SLA policing's prior, 20 tickets at 0.05, and no SLA ticket in the baseline: the
+    posterior is ``Beta(1, 19 + tickets)``, whose distribution function is ``1 - (1 -
+    x)^b``, so its 0.9 quantile is ``1 - 0.1^(1/b)``. No baseline ticket: ``1 -
+    0.1^(1/19) = 0.1141``; 21 tickets: ``1 - 0.1^(1/40) = 0.0559`` (the smoothed point
+    estimate is ``1/41 = 0.0244``). A symmetric posterior, ``Beta(4, 4)`` from a prior
+    of 2 tickets at one half and 3 hits of 6, has its median at one half:
+
+    >>> own_share(np.array([0, 0]), np.array([0, 21]), prior_tickets=20.0,
+    ...           prior_share=0.05, quantile=0.9).round(4).tolist()
+    [0.1141, 0.0559]
+    >>> float(own_share(3, 6, prior_tickets=2.0, prior_share=0.5, quantile=0.5))
+    0.5
+    """
+    hits = np.asarray(hits, dtype=float)
+    others = np.asarray(tickets, dtype=float) - hits
+    a = prior_tickets * prior_share + hits
+    b = prior_tickets * (1 - prior_share) + others
+    return np.asarray(stats.beta.ppf(quantile, a, b), dtype=float)
+
+
 def ticket_mix_shifts(beyond: BeyondFrames, as_of: int, params: SignalParameters) -> list[Signal]:
     """Every turn of the ticket mix towards leaving (see the module docstring)."""
     return _share_shifts(beyond.tickets, as_of, params, TICKET_MIX_SHIFT, EXIT_TICKET_CATEGORIES)
@@ -147,7 +191,6 @@ def _share_shifts(
     p = params.ticket
     known = tickets[tickets["category"].notna()]
     turned = p.mix_share if kind == TICKET_MIX_SHIFT else p.sla_share
-    threshold = p.mix_threshold if kind == TICKET_MIX_SHIFT else p.sla_threshold
     weeks = [
         _account_weeks(account_id, rows, as_of, p, kind, categories, turned)
         for account_id, rows in by_account(known)
@@ -185,10 +228,8 @@ def _share_shifts(
         run[its_tested, 3] = building_sum[end] - building_sum[start]
         cusum, run_n, run_k, run_b = run.T
         run_share = np.divide(run_k, run_n, out=np.zeros(len(n)), where=run_n > 0)
-        fires = w.tested & (cusum >= threshold) & (run_n >= p.min_recent)
-        fires &= (run_share >= p.min_share) & (
-            _hit_weeks(w.at, w.hit, w.ends, p) >= p.min_hit_weeks
-        )
+        fires = w.tested & (cusum >= p.threshold) & (run_n >= p.min_recent)
+        fires &= _hit_weeks(w.at, w.hit, w.ends, p) >= p.min_hit_weeks
         if kind == TICKET_MIX_SHIFT:
             run_b_share = np.divide(run_b, run_n, out=np.zeros(len(n)), where=run_n > 0)
             fires &= run_b_share <= p.max_building_ratio * w.b_before
@@ -208,6 +249,7 @@ def _share_shifts(
                         "share_run": float(run_share[week]),
                         "share_recent": float(w.share[week]),
                         "share_baseline": float(w.k0[week] / w.n0[week]) if w.n0[week] else 0.0,
+                        "share_own": float(w.own[week]),
                         "building_share_recent": float(w.b_share[week]),
                         "building_share_baseline": float(w.b_before[week]),
                         "cusum": float(cusum[week]),
@@ -236,8 +278,18 @@ def _account_weeks(
     ends = week_ends(int(at[0]), as_of)
     k, n, k0, n0 = _window_counts(at, hit, ends, p)
     b, _, b0, _ = _window_counts(at, building, ends, p)
-    own = (k0 + p.prior_tickets * PRIOR_SHARE[kind]) / (n0 + p.prior_tickets)
-    own_building = (b0 + p.prior_tickets * PRIOR_SHARE["building"]) / (n0 + p.prior_tickets)
+    own = own_share(
+        k0,
+        n0,
+        prior_tickets=p.prior_tickets,
+        prior_share=PRIOR_SHARE[kind],
+        quantile=p.own_share_quantile,
+    )
+    # The building tickets keep their smoothed share of the tickets not in question, so
+    # the own mix still sums to one beside the quantile.
+    smoothed = (k0 + p.prior_tickets * PRIOR_SHARE[kind]) / (n0 + p.prior_tickets)
+    smoothed_building = (b0 + p.prior_tickets * PRIOR_SHARE["building"]) / (n0 + p.prior_tickets)
+    own_building = smoothed_building * (1 - own) / (1 - smoothed)
     if kind != TICKET_MIX_SHIFT:
         # SLA policing: building tickets are any other ticket.
         building[:] = False
@@ -329,9 +381,9 @@ def distinct_incidents(day: np.ndarray, category: np.ndarray, incident_days: int
 
 
 def _episode_starts(fires: np.ndarray, holding: np.ndarray) -> list[int]:
-    """Weeks that start an episode: it fires, and it lasts as long as the recent share
-    stays at ``min_share`` or more (tested or not: a baseline that has taken in the shift
-    stops finding it improbable, which does not end it).
+    """Weeks that start an episode: it fires, and it lasts as long as the CUSUM holds
+    above 0 (tested or not: a baseline that has taken in the shift stops finding it
+    improbable, which does not end it).
 
     Examples
     --------
