@@ -7,12 +7,16 @@ champion departure and an executive withdrawal, only slower than a planted one. 
 module reads them off the plan's own schedule (never off the written rows) and keeps
 those that are as strong as the planted event of the same kind:
 
-- ``engagement_contraction`` on the day the slide becomes as strong as the weakest
-  planted contraction: its volume factor (conversations over before) has fallen to
-  `MAX_CONTRACTION_VOLUME_FACTOR` and it has taken at least half of the contacts active
-  at its reference day (a planted contraction keeps 30-50% of the contacts, at a volume
-  factor of 0.3-0.5, within 14 days; the slide ramps over up to 120 days, and before
-  that day it is milder than any planted one), if that comes before the churn;
+- ``engagement_contraction`` on the first day the slide is as strong as the weakest
+  planted contraction, as the data shows it: the account's volume against the day
+  before the slide (`volume_against_before`: the slide's ramp times any planted volume
+  drop since) is at most `MAX_CONTRACTION_VOLUME_FACTOR`, at least half of the contacts
+  in its traffic on the reference day have left it (whatever took them: the slide, a
+  planted cutoff, a role that ends), and at least `MIN_CONTRACTION_CONTACTS_KEPT` are
+  still in it (a planted contraction keeps 30-50% of the contacts, at least 2, at a
+  volume factor of 0.3-0.5, within 14 days; the slide ramps over up to 120 days), if
+  that comes before the churn. A slide that leaves one contact by then has narrowed
+  their side onto that person: a bottleneck's story, not a contraction;
 - ``champion_departure`` (``mode: "silent"``) on the day the slide takes the champion
   out of the traffic;
 - ``single_node_bottleneck`` on the day of the drop that leaves one contact, who stays
