@@ -68,7 +68,6 @@ __all__ = [
     "MIN_CONTRACTION_CONTACTS_KEPT",
     "SLIDE_CAUSE",
     "account_goes_on",
-    "contacts_in_traffic",
     "executive_in_traffic",
     "slide_events",
     "slide_volume_factor",
@@ -252,13 +251,9 @@ def volume_against_before(
     return np.asarray(slide * factor[start:churn] / factor[start - 1])
 
 
-def contacts_in_traffic(plan: AccountPlan, day: int) -> list[Person]:
-    """The contacts who hold a role at the account on ``day`` and take part in its
-    traffic (not cut off, not gone dormant)."""
-    return [person for person in plan.contacts if _in_traffic(plan, person, day)]
-
-
 def _in_traffic(plan: AccountPlan, person: Person, day: int) -> bool:
+    """``person`` holds a role at the account on ``day`` and takes part in its traffic
+    (not cut off, not gone dormant)."""
     gone = min(plan.cutoffs.get(person.id, day + 1), person.dormant_from or day + 1)
     return gone > day and _spell_at(person, plan.id, day) is not None
 
@@ -266,9 +261,9 @@ def _in_traffic(plan: AccountPlan, person: Person, day: int) -> bool:
 def _leaves_traffic(plan: AccountPlan, person: Person, day: int) -> int:
     """The first day after ``day`` on which ``person`` is out of the account's traffic
     (a cutoff, going dormant, or the end of their roles there); `NEVER` if none."""
-    changes = {plan.cutoffs.get(person.id, day), person.dormant_from or day}
-    changes.update(s.end for s in person.spells if s.organization_id == plan.id and s.end)
-    for change in sorted(c for c in changes if c > day):
+    changes = [plan.cutoffs.get(person.id), person.dormant_from]
+    changes += [s.end for s in person.spells if s.organization_id == plan.id]
+    for change in sorted(c for c in changes if c is not None and c > day):
         if not _in_traffic(plan, person, change):
             return change
     return NEVER
@@ -330,11 +325,10 @@ def account_goes_on(plan: AccountPlan, day: int) -> bool:
 def executive_in_traffic(plan: AccountPlan, day: int) -> bool:
     """Someone holds a VP or C-level role at the account on ``day`` and is still in its
     traffic (not cut off, not gone dormant)."""
-    for person in plan.contacts:
-        gone = min(plan.cutoffs.get(person.id, day + 1), person.dormant_from or day + 1)
-        if gone > day and _is_executive(person, plan.id, day):
-            return True
-    return False
+    return any(
+        _in_traffic(plan, person, day) and _is_executive(person, plan.id, day)
+        for person in plan.contacts
+    )
 
 
 def _spell_at(person: Person, org_id: str, day: int) -> tuple[str, str] | None:
