@@ -7,12 +7,16 @@ champion departure and an executive withdrawal, only slower than a planted one. 
 module reads them off the plan's own schedule (never off the written rows) and keeps
 those that are as strong as the planted event of the same kind:
 
-- ``engagement_contraction`` on the day the slide becomes as strong as the weakest
-  planted contraction: its volume factor (conversations over before) has fallen to
-  `MAX_CONTRACTION_VOLUME_FACTOR` and it has taken at least half of the contacts active
-  at its reference day (a planted contraction keeps 30-50% of the contacts, at a volume
-  factor of 0.3-0.5, within 14 days; the slide ramps over up to 120 days, and before
-  that day it is milder than any planted one), if that comes before the churn;
+- ``engagement_contraction`` on the first day the slide is as strong as the weakest
+  planted contraction, as the data shows it: the account's volume against the day
+  before the slide (`volume_against_before`: the slide's ramp times any planted volume
+  drop since) is at most `MAX_CONTRACTION_VOLUME_FACTOR`, at least half of the contacts
+  in its traffic on the reference day have left it (whatever took them: the slide, a
+  planted cutoff, a role that ends), and at least `MIN_CONTRACTION_CONTACTS_KEPT` are
+  still in it (a planted contraction keeps 30-50% of the contacts, at least 2, at a
+  volume factor of 0.3-0.5, within 14 days; the slide ramps over up to 120 days), if
+  that comes before the churn. A slide that leaves one contact by then has narrowed
+  their side onto that person: a bottleneck's story, not a contraction;
 - ``champion_departure`` (``mode: "silent"``) on the day the slide takes the champion
   out of the traffic;
 - ``single_node_bottleneck`` on the day of the drop that leaves one contact, who stays
@@ -35,7 +39,8 @@ executives out of traffic that already runs through one other person.
 
 from __future__ import annotations
 
-import math
+import numpy as np
+import numpy.typing as npt
 
 from stakegraph.generate import vocab
 from stakegraph.generate.people import Person
@@ -60,11 +65,13 @@ from stakegraph.generate.volume import (
 __all__ = [
     "MAX_CONTRACTION_CONTACT_SHARE",
     "MAX_CONTRACTION_VOLUME_FACTOR",
+    "MIN_CONTRACTION_CONTACTS_KEPT",
     "SLIDE_CAUSE",
     "account_goes_on",
     "executive_in_traffic",
     "slide_events",
     "slide_volume_factor",
+    "volume_against_before",
     "withdrawals_recorded_once",
 ]
 
@@ -72,6 +79,11 @@ SLIDE_CAUSE = "pre_churn_slide"
 # The weakest planted contraction: volume to 0.5, half of the contacts kept.
 MAX_CONTRACTION_VOLUME_FACTOR = 0.5
 MAX_CONTRACTION_CONTACT_SHARE = 0.5
+# A slide that leaves one person in the traffic narrows it onto them: that is a
+# bottleneck (`_bottleneck`), not a contraction; a planted contraction keeps at least 2.
+MIN_CONTRACTION_CONTACTS_KEPT = 2
+# A day after any history.
+NEVER = 1 << 30
 
 
 def slide_volume_factor() -> float:
@@ -168,42 +180,93 @@ def _contraction(plan: AccountPlan, start: int, churn: int, reference: int) -> P
         return None
     if plan.bottleneck is not None and plan.bottleneck[1] < churn:
         return None  # their side is one person: the slide cannot narrow it
-    before = plan.slide_contacts_before
-    kept = [pid for pid in before if pid not in plan.slide_drops]
-    factor = slide_volume_factor()
-    if not before or factor > MAX_CONTRACTION_VOLUME_FACTOR:
+    if start < 1 or churn <= start:
+        return None  # no day before the slide to measure it against
+    # In traffic on the reference day: active then (recorded before the slide's drops, some
+    # of which fall on that day), and not gone dormant.
+    listed = set(plan.slide_contacts_before)
+    before = [
+        p
+        for p in plan.contacts
+        if p.id in listed and (p.dormant_from is None or p.dormant_from > reference)
+    ]
+    if not before:
         return None
-    if len(kept) / len(before) > MAX_CONTRACTION_CONTACT_SHARE:
-        return None
-    steps_before = float(volume_steps(plan.volume_steps, start + 1)[start])
-    ramp_days = churn_decline_ramp_days(start, churn)
-    # The ramp is linear from 1 to `factor`: the day it reaches the weakest planted volume.
-    volume_day = start + math.ceil(
-        ramp_days * (1.0 - MAX_CONTRACTION_VOLUME_FACTOR) / (1.0 - factor)
+    days = np.arange(start, churn)
+    volume = volume_against_before(plan.volume_steps, start, churn)
+    leaving = np.sort([_leaves_traffic(plan, person, reference - 1) for person in before])
+    kept = len(before) - np.searchsorted(leaving, days, side="right")
+    strong = (
+        (volume <= MAX_CONTRACTION_VOLUME_FACTOR)
+        & (kept <= MAX_CONTRACTION_CONTACT_SHARE * len(before))
+        & (kept >= MIN_CONTRACTION_CONTACTS_KEPT)
     )
-    # ... and the day the last of the contacts it needs to take for half of them is gone.
-    needed = len(before) - math.floor(MAX_CONTRACTION_CONTACT_SHARE * len(before))
-    drops = sorted(plan.slide_drops[pid] for pid in before if pid in plan.slide_drops)
-    day = max(volume_day, drops[needed - 1])
-    if day >= churn:
+    if not strong.any():
         return None
+    first = int(np.argmax(strong))
+    day = int(days[first])
     return PlannedEvent(
         ENGAGEMENT_CONTRACTION,
         day,
         cause=SLIDE_CAUSE,
         details={
             "cause": SLIDE_CAUSE,
-            "volume_factor": round(factor, 3),
-            "rate_factor_before": round(steps_before, 3),
-            "rate_factor_after": round(steps_before * factor, 3),
+            "volume_against_before": round(float(volume[first]), 3),
+            "volume_factor": round(slide_volume_factor(), 3),
             "channel_factors": dict(CHURN_DECLINE_FLOOR),
-            "ramp_days": ramp_days,
+            "ramp_days": churn_decline_ramp_days(start, churn),
             "slide_start_days_before": day - start,
             "contacts_before": len(before),
-            "contacts_kept": len(kept),
+            "contacts_kept": int(kept[first]),
             "reference_day_offset": reference - start,
         },
     )
+
+
+def volume_against_before(
+    steps: list[tuple[int, float]], start: int, churn: int
+) -> npt.NDArray[np.float64]:
+    """The account's expected volume on each day of its slide, ``start`` to the churn
+    (exclusive), against the day before the slide.
+
+    The slide's own linear ramp (to `slide_volume_factor` over `churn_decline_ramp_days`)
+    times the planted volume ``steps`` (`AccountPlan.volume_steps`) against their value
+    on the day before the slide: a planted drop during the slide (a contraction, a
+    departure) counts, as it does in the data. Seasonality and the slow drift are left
+    out: a detector judges volume against the portfolio's calendar.
+
+    Examples
+    --------
+    A slide from day 100 to a churn on day 300 ramps over 100 days; a planted drop to
+    0.5 on day 140 is complete 14 days later. On day 154 the slide has gone 54% of its
+    way to 0.39 (``1 - 0.61 * 0.54 = 0.67``), times the drop's 0.5:
+
+    >>> volume = volume_against_before([(140, 0.5)], 100, 300)
+    >>> len(volume), round(float(volume[0]), 2), round(float(volume[54]), 2)
+    (200, 1.0, 0.34)
+    """
+    factor = volume_steps(steps, churn)
+    progress = np.clip(np.arange(churn - start) / churn_decline_ramp_days(start, churn), 0.0, 1.0)
+    slide = 1.0 - (1.0 - slide_volume_factor()) * progress
+    return np.asarray(slide * factor[start:churn] / factor[start - 1])
+
+
+def _in_traffic(plan: AccountPlan, person: Person, day: int) -> bool:
+    """``person`` holds a role at the account on ``day`` and takes part in its traffic
+    (not cut off, not gone dormant)."""
+    gone = min(plan.cutoffs.get(person.id, day + 1), person.dormant_from or day + 1)
+    return gone > day and _spell_at(person, plan.id, day) is not None
+
+
+def _leaves_traffic(plan: AccountPlan, person: Person, day: int) -> int:
+    """The first day after ``day`` on which ``person`` is out of the account's traffic
+    (a cutoff, going dormant, or the end of their roles there); `NEVER` if none."""
+    changes = [plan.cutoffs.get(person.id), person.dormant_from]
+    changes += [s.end for s in person.spells if s.organization_id == plan.id]
+    for change in sorted(c for c in changes if c is not None and c > day):
+        if not _in_traffic(plan, person, change):
+            return change
+    return NEVER
 
 
 def _champion_departure(plan: AccountPlan) -> PlannedEvent | None:
@@ -262,11 +325,10 @@ def account_goes_on(plan: AccountPlan, day: int) -> bool:
 def executive_in_traffic(plan: AccountPlan, day: int) -> bool:
     """Someone holds a VP or C-level role at the account on ``day`` and is still in its
     traffic (not cut off, not gone dormant)."""
-    for person in plan.contacts:
-        gone = min(plan.cutoffs.get(person.id, day + 1), person.dormant_from or day + 1)
-        if gone > day and _is_executive(person, plan.id, day):
-            return True
-    return False
+    return any(
+        _in_traffic(plan, person, day) and _is_executive(person, plan.id, day)
+        for person in plan.contacts
+    )
 
 
 def _spell_at(person: Person, org_id: str, day: int) -> tuple[str, str] | None:

@@ -11,11 +11,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from generated_portfolio import LoadedPortfolio
 
 from stakegraph.generate.beyond import BEYOND_CAUSE
+from stakegraph.generate.people import CustomerOrg, Person, RoleSpell
+from stakegraph.generate.plan import AccountPlan, AccountTeam
+from stakegraph.generate.slide import slide_events
 
 EVENT_KINDS = {
     "champion_departure",
@@ -116,7 +120,8 @@ def test_knock_on_events_sit_on_a_planted_event_of_the_other_kind(
 
 def test_slide_events_follow_the_slide_schedule(pattern_portfolio: LoadedPortfolio) -> None:
     """Only churning accounts slide; the contraction is dated when the slide has become as
-    strong as the weakest planted one (volume factor 0.5 on its linear ramp), before the churn.
+    strong as the weakest planted one (volume against the day before the slide at most
+    0.5, half of the contacts in traffic gone, at least 2 kept), before the churn.
 
     The slide starts 240 days before the churn, or at the account's first planted event
     if that is later; contacts drift away 150-260 days before the churn, never before
@@ -128,8 +133,10 @@ def test_slide_events_follow_the_slide_schedule(pattern_portfolio: LoadedPortfol
     truth = pattern_portfolio.truth
     churns = {r["account_id"]: r["date"] for r in truth["renewals"] if r["outcome"] == "churned"}
     first_planted: dict[str, date] = {}
+    planted_days: dict[str, list[date]] = {}
     for event in planted_events(pattern_portfolio):
         day = date.fromisoformat(event["date"])
+        planted_days.setdefault(event["account_id"], []).append(day)
         first_planted[event["account_id"]] = min(first_planted.get(event["account_id"], day), day)
     slide = [e for e in truth["events"] if e["details"]["cause"] == SLIDE]
     kinds = {
@@ -156,11 +163,14 @@ def test_slide_events_follow_the_slide_schedule(pattern_portfolio: LoadedPortfol
             details = event["details"]
             start = day - timedelta(days=details["slide_start_days_before"])
             assert start == max(trouble, churn - timedelta(days=240)), event
+            # The slide's own ramp reaches 0.5 no earlier than this; a planted drop can
+            # bring the day forward, never beyond it.
             halfway_down = details["ramp_days"] * 0.5 / (1 - details["volume_factor"])
-            assert details["slide_start_days_before"] >= halfway_down, event
+            if details["slide_start_days_before"] < halfway_down - 1:
+                assert any(start <= d <= day for d in planted_days[event["account_id"]]), event
             assert day < churn, event
-            assert event["details"]["volume_factor"] <= 0.5
-            assert event["details"]["contacts_kept"] <= 0.5 * event["details"]["contacts_before"]
+            assert details["volume_against_before"] <= 0.5, event
+            assert 2 <= details["contacts_kept"] <= 0.5 * details["contacts_before"], event
         else:
             assert day >= trouble, event
             assert timedelta(days=150) <= churn - day <= timedelta(days=260) or day == trouble
@@ -464,3 +474,84 @@ def test_key_stakeholders_who_depart_are_not_the_champion_and_leave_the_traffic(
         assert {e["details"]["mode"] for e in departures} == {"role_ended", "silent"}
     if cause == SLIDE:
         assert {e["details"]["mode"] for e in departures} == {"silent"}
+
+
+def _slide_plan(leaving: dict[str, tuple[str, int]], steps: list[tuple[int, float]]) -> AccountPlan:
+    """An account of six managers (a to f) in traffic when its slide starts on day 300,
+    and a seventh (g) who went dormant on day 250; the churn comes on day 500 (the slide
+    ramps over 100 days). ``leaving``: person -> ("drop", day) for the slide taking them,
+    ("role", day) for their role ending; ``steps``: planted volume steps."""
+    org = CustomerOrg(1, "org-0001", "Acme", "acme.example", 0, "mid_market")
+
+    def manager(name: str) -> Person:
+        how, day = leaving.get(name, ("", 0))
+        spell = RoleSpell(
+            org.id, "IT Manager", "manager", "it", -400, day if how == "role" else None
+        )
+        return Person(f"p-{name}", name, {}, [spell], 1.0, 4.0, 1.0)
+
+    people = [manager(name) for name in "abcdefg"]
+    people[-1].dormant_from = 250
+    plan = AccountPlan(
+        org=org,
+        team=AccountTeam(owner=people[0], members=[], parts=[]),
+        arr=1.0,
+        renewals=[],
+        next_renewal=date(2026, 1, 1),
+        volume_weight=1.0,
+        wander=np.ones(600),
+        incident_days=[],
+        contacts=people,
+        volume_steps=steps,
+        churn_day=500,
+        churn_decline_start=300,
+        slide_reference_day=300,
+        slide_contacts_before=[p.id for p in people],
+    )
+    for name, (how, day) in leaving.items():
+        if how == "drop":
+            plan.slide_drops[f"p-{name}"] = day
+            plan.cutoffs[f"p-{name}"] = day
+    return plan
+
+
+# a and b dropped by the slide, c's role ends (they left all the same); d, e, f stay.
+THREE_LEAVE = {"a": ("drop", 320), "b": ("drop", 330), "c": ("role", 360)}
+
+
+@pytest.mark.parametrize(
+    ("leaving", "steps", "expected"),
+    [
+        # The slide alone: 1 - 0.61 * p <= 0.5 from p = 0.82, day 382; by then 3 of the
+        # 6 in traffic (g was dormant) have left, 3 kept.
+        (THREE_LEAVE, [], (382, 0.5, 3)),
+        # A planted drop to 0.6 from day 340 (14-day ramp): on day 350 the slide's 0.695
+        # times 0.714 is 0.496, but only 2 have left until c on day 360 (0.634 * 0.6).
+        (THREE_LEAVE, [(340, 0.6)], (360, 0.38, 3)),
+        # d and e dropped too: by day 360 only f is left, a bottleneck's narrowing, not a
+        # contraction; with the planted drop, day 350 still keeps c and f.
+        (THREE_LEAVE | {"d": ("drop", 340), "e": ("drop", 345)}, [], None),
+        (THREE_LEAVE | {"d": ("drop", 340), "e": ("drop", 345)}, [(340, 0.6)], (350, 0.5, 2)),
+    ],
+)
+def test_slide_contraction_is_dated_when_volume_and_contacts_have_halved(
+    leaving: dict[str, tuple[str, int]],
+    steps: list[tuple[int, float]],
+    expected: tuple[int, float, int] | None,
+) -> None:
+    """The slide's contraction: the first day its volume against the day before it
+    (planted drops included) is at most 0.5, half of the contacts in traffic on its
+    reference day have left (whatever took them), and at least 2 are kept."""
+    events = [
+        e for e in slide_events(_slide_plan(leaving, steps)) if e.kind == "engagement_contraction"
+    ]
+    if expected is None:
+        assert events == []
+        return
+    (event,) = events
+    day, volume, kept = expected
+    assert event.day == day
+    assert event.details["volume_against_before"] == pytest.approx(volume, abs=0.005)
+    assert event.details["contacts_before"] == 6
+    assert event.details["contacts_kept"] == kept
+    assert event.details["slide_start_days_before"] == day - 300
