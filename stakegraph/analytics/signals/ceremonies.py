@@ -28,14 +28,25 @@ episode lasts while the latest hold ``min_refusals`` refusals, and past that unt
 next yes.
 
 Co-innovation is a withdrawal after a history of acceptance, judged with its own
-settings (``withdrawal_*``): at least ten earlier decisions, four refusals, and the past
-rate ``(k0 + 2) / (n0 + 10)``, a prior of ten decisions at 0.2. Its recent decisions
+settings (``withdrawal_*``): at least ten earlier decisions, four refusals, the level
+``min(withdrawal_alpha, family_alpha / j)``, and the beta-binomial predictive tail
+(``refusal_runs(..., predictive=True)``): the account's refusal rate is Beta(a + k0,
+b + n0 - k0), and the prior (a, b) is fitted over the portfolio
+(:func:`portfolio_refusal_prior`; a fixed Beta(2, 8), ten decisions at 0.2, with fewer
+than 20 accounts of ten decisions or more). The binomial tail at the point rate
+``(k0 + 2) / (n0 + 10)`` took the past rate as known: an account with 14 decisions and
+one with 60 at the same rate were equally sure of it, and a short history's four
+refusals fired as readily as a long one's. Its recent decisions
 start at the turn, the first refusal among them (``from_turn``): invitations are sparse,
 and the acceptances of the weeks before a withdrawal diluted its first four refusals
 until they fired after the quarter, or never. With the uniform prior an
 account that happened to accept its first twenty invitations had a past rate of 1/22,
 and three refusals of six (which an account declining one in ten shows now and then)
 fired; most false alarms on the development portfolio were these.
+
+The prior is fitted on the portfolio's decisions before ``as_of``: a signal raised at
+``t`` depends, through those two numbers only, on decisions between ``t`` and ``as_of``
+(the account's run itself is judged on its decisions up to ``t``).
 """
 
 from __future__ import annotations
