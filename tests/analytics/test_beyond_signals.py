@@ -409,32 +409,51 @@ def test_too_few_accounts_with_a_history_fall_back_to_the_fixed_prior() -> None:
     assert fitted != fallback
 
 
-def test_a_withdrawal_in_a_portfolio_is_judged_with_the_fitted_prior() -> None:
-    # Twenty-four accounts declining one invitation in eight over 40 weeks, and one
-    # withdrawing after 20 acceptances: its four refusals are judged against the prior
-    # fitted on the 25 accounts, Beta(a + 0, b + 20), four of four E[r^4].
-    steady = ["accepted"] * 7 + ["declined"]
-    rows = [
-        (f"org-{n:02d}", "beta", START + 7 * w * DAY, status, "p")
-        for n in range(24)
-        for w, status in enumerate(steady * 5)
-    ]
-    rows += [("quitting", "beta", START + 7 * w * DAY, "accepted", "p") for w in range(20)]
-    rows += [("quitting", "pilot", START + 7 * w * DAY, "declined", "p") for w in range(20, 26)]
-    frame = pd.DataFrame(rows, columns=["account_id", "kind", "at", "status", "person_id"])
+def portfolio(rows: list[tuple[str, int, str]]) -> BeyondFrames:
+    frame = pd.DataFrame(
+        [(account, "beta", START + day * DAY, status, "p") for account, day, status in rows],
+        columns=["account_id", "kind", "at", "status", "person_id"],
+    )
     empty = BeyondFrames.empty()
-    beyond = BeyondFrames(usage=empty.usage, tickets=empty.tickets, engagements=frame)
-    [signal] = co_innovation_withdrawals(beyond, START + 300 * DAY, PARAMS)
-    prior = portfolio_refusal_prior(np.array([5] * 24 + [6]), np.array([40] * 24 + [26]))
+    return BeyondFrames(usage=empty.usage, tickets=empty.tickets, engagements=frame)
+
+
+def test_a_withdrawal_in_a_portfolio_is_judged_with_the_prior_fitted_before_it() -> None:
+    # Twenty-four accounts declining one weekly invitation in eight, and one withdrawing
+    # after 40 acceptances: its fourth refusal (week 43) is judged against the prior of
+    # its 91-day period, fitted on every decision before the period starts, Beta(a + 0,
+    # b + 40): four of four, E[r^4]. Decisions after it (the steady accounts' refusals
+    # from week 50) change nothing.
+    steady = [
+        (f"org-{n:02d}", 7 * w, "declined" if w % 8 == 7 else "accepted")
+        for n in range(24)
+        for w in range(50)
+    ]
+    quitting = [("quitting", 7 * w, "accepted") for w in range(40)]
+    quitting += [("quitting", 7 * w, "declined") for w in range(40, 46)]
+    [signal] = co_innovation_withdrawals(portfolio(steady + quitting), START + 400 * DAY, PARAMS)
+    fourth = START + 7 * 43 * DAY
+    assert signal.account_id == "quitting" and signal.at == fourth + DAY
+    period_start = fourth // (91 * DAY) * (91 * DAY)
+    weeks_before = -(-(period_start - START) // WEEK)  # decisions on days 0, 7, ... before it
+    assert weeks_before == 43  # the period began between its third and fourth refusals
+    prior = portfolio_refusal_prior(
+        np.array([weeks_before // 8] * 24 + [3]), np.array([weeks_before] * 25)
+    )
     assert prior.accounts == 25
-    a, b = prior.refusals, prior.acceptances + 20
-    assert signal.account_id == "quitting"
+    a, b = prior.refusals, prior.acceptances + 40
     assert (signal.evidence["prior_refusals"], signal.evidence["prior_acceptances"]) == (
         pytest.approx(prior.refusals),
         pytest.approx(prior.acceptances),
     )
     expected = a * (a + 1) * (a + 2) * (a + 3) / ((a + b) * (a + b + 1) * (a + b + 2) * (a + b + 3))
     assert signal.evidence["p_value"] == pytest.approx(expected)
+    later = [(f"org-{n:02d}", 7 * w, "declined") for n in range(24) for w in range(50, 56)]
+    found = co_innovation_withdrawals(
+        portfolio(steady + quitting + later), START + 400 * DAY, PARAMS
+    )
+    assert [s for s in found if s.account_id == "quitting"] == [signal]
+    assert len(found) == 25  # the steady accounts' six refusals are withdrawals of their own
 
 
 def test_an_account_that_often_declines_is_judged_against_itself() -> None:

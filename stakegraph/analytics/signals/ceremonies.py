@@ -92,21 +92,15 @@ def co_innovation_withdrawals(
     ]
     rows = rows[pd.to_numeric(rows["at"]) < as_of]
     c = params.ceremony
-    accounts = list(by_account(rows))
-    prior = portfolio_refusal_prior(
-        np.array([int(of["status"].isin(_NO).sum()) for _, of in accounts], dtype=np.int64),
-        np.array([len(of) for _, of in accounts], dtype=np.int64),
-        min_decisions=c.withdrawal_prior_min_decisions,
-        min_accounts=c.withdrawal_prior_min_accounts,
-        fallback=RefusalPrior(
-            refusals=c.withdrawal_prior_rate * c.withdrawal_prior_decisions,
-            acceptances=(1.0 - c.withdrawal_prior_rate) * c.withdrawal_prior_decisions,
-        ),
-    )
+    priors = _priors_in_force(rows, c)
+    refit = c.withdrawal_prior_refit_days * DAY
     signals = []
-    for account_id, of_account in accounts:
+    for account_id, of_account in by_account(rows):
         at = of_account["at"].to_numpy(np.int64)
         refused = of_account["status"].isin(_NO).to_numpy()
+        in_force = [priors[int(t // refit)] for t in at]
+        a = np.array([p.refusals for p in in_force])
+        b = np.array([p.acceptances for p in in_force])
         for i, evidence in refusal_runs(
             at,
             refused,
@@ -114,12 +108,12 @@ def co_innovation_withdrawals(
             c.withdrawal_recent_days,
             min_refusals=c.withdrawal_min_refusals,
             min_baseline=c.withdrawal_min_baseline,
-            prior=(prior.refusals, prior.refusals + prior.acceptances),
+            prior=(a, a + b),
             from_turn=True,
             predictive=True,
         ):
-            evidence["prior_refusals"] = prior.refusals
-            evidence["prior_acceptances"] = prior.acceptances
+            evidence["prior_refusals"] = float(a[i])
+            evidence["prior_acceptances"] = float(b[i])
             signals.append(_signal(CO_INNOVATION_WITHDRAWAL, account_id, at[i], evidence))
     return [s for s in _once_per_episode(signals, params) if s.at <= as_of]
 
@@ -161,6 +155,36 @@ def qbr_disengagements(beyond: BeyondFrames, as_of: int, params: SignalParameter
     return [s for s in _once_per_episode(signals, params) if s.at <= as_of]
 
 
+def _priors_in_force(rows: pd.DataFrame, c: CeremonyParameters) -> dict[int, RefusalPrior]:
+    """The portfolio prior of each refit period (``withdrawal_prior_refit_days`` long,
+    counted from the epoch) holding a decision: fitted on every decision before the
+    period starts, so a decision is judged on nothing later than itself."""
+    refit = c.withdrawal_prior_refit_days * DAY
+    at = pd.to_numeric(rows["at"]).to_numpy(np.int64)
+    refused = rows["status"].isin(_NO).to_numpy()
+    accounts = rows["account_id"].astype(str).to_numpy()
+    fallback = RefusalPrior(
+        refusals=c.withdrawal_prior_rate * c.withdrawal_prior_decisions,
+        acceptances=(1.0 - c.withdrawal_prior_rate) * c.withdrawal_prior_decisions,
+    )
+    priors = {}
+    for period in np.unique(at // refit):
+        before = at < int(period) * refit
+        counts = (
+            pd.DataFrame({"account_id": accounts[before], "refused": refused[before]})
+            .groupby("account_id")["refused"]
+            .agg(["sum", "count"])
+        )
+        priors[int(period)] = portfolio_refusal_prior(
+            counts["sum"].to_numpy(np.int64),
+            counts["count"].to_numpy(np.int64),
+            min_decisions=c.withdrawal_prior_min_decisions,
+            min_accounts=c.withdrawal_prior_min_accounts,
+            fallback=fallback,
+        )
+    return priors
+
+
 def _sessions(rows: pd.DataFrame) -> pd.DataFrame:
     """One row per account, date and kind (sorted so): ``attended`` when anybody attended,
     ``exec_attended`` when an executive did."""
@@ -189,13 +213,14 @@ def refusal_runs(
     *,
     min_refusals: int | None = None,
     min_baseline: int | None = None,
-    prior: tuple[float, float] = (1.0, 2.0),
+    prior: tuple[float | np.ndarray, float | np.ndarray] = (1.0, 2.0),
     from_turn: bool = False,
     predictive: bool = False,
 ) -> list[tuple[int, dict[str, float | int]]]:
     """The decisions at which the latest refusals are improbable under the past rate.
 
-    ``prior`` is ``(refusals, decisions)``, pseudo-counts added to the account's own past.
+    ``prior`` is ``(refusals, decisions)``, pseudo-counts added to the account's own past
+    (numbers, or arrays of one per decision: the prior in force at each).
     The tail is binomial at the point rate ``(k0 + refusals) / (n0 + decisions)``; with
     ``predictive`` it is the beta-binomial predictive tail: the account's refusal rate is
     uncertain, Beta(``refusals + k0``, ``decisions - refusals + n0 - k0``) after its past,
@@ -246,7 +271,8 @@ def refusal_runs(
     in_episode = False
     needed = p.min_refusals if min_refusals is None else min_refusals
     history = p.min_baseline if min_baseline is None else min_baseline
-    prior_refusals, prior_decisions = prior
+    prior_refusals = np.broadcast_to(np.asarray(prior[0], dtype=np.float64), len(at))
+    prior_decisions = np.broadcast_to(np.asarray(prior[1], dtype=np.float64), len(at))
     for i in range(len(at)):
         first = max(
             int(np.searchsorted(at, at[i] - recent_days * DAY, side="right")), i - p.max_recent + 1
@@ -264,14 +290,11 @@ def refusal_runs(
         in_episode = in_episode and (k >= needed or bool(refused[i]))
         if in_episode or k < needed or n0 < history or not refused[i]:
             continue
+        a, a_plus_b = prior_refusals[i], prior_decisions[i]
         if predictive:
-            tail = float(
-                stats.betabinom.sf(
-                    k - 1, m, prior_refusals + k0, prior_decisions - prior_refusals + n0 - k0
-                )
-            )
+            tail = float(stats.betabinom.sf(k - 1, m, a + k0, a_plus_b - a + n0 - k0))
         else:
-            rate = (k0 + prior_refusals) / (n0 + prior_decisions)
+            rate = (k0 + a) / (n0 + a_plus_b)
             tail = float(stats.binom.sf(k - 1, m, rate))
         if tail < min(p.alpha, p.family_alpha / (i + 1)):
             in_episode = True

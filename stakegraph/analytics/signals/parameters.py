@@ -417,6 +417,10 @@ class CeremonyParameters(_Checked):
         portfolio by maximum likelihood (``portfolio_refusal_prior``) on the accounts
         with at least ``withdrawal_prior_min_decisions`` decisions (default 10), when
         there are at least ``withdrawal_prior_min_accounts`` of them (default 20).
+    withdrawal_prior_refit_days : int
+        The prior is refitted every this many days (default 91, counted from the
+        epoch), on the decisions before each period starts: a decision is judged with
+        the prior of its period, fitted on nothing later than itself.
     withdrawal_prior_decisions, withdrawal_prior_rate : float
         The fixed prior when too few accounts can be fitted on: Beta(rate x decisions,
         (1 - rate) x decisions) (defaults 10 decisions at 0.2): twenty acceptances in a
@@ -439,6 +443,7 @@ class CeremonyParameters(_Checked):
     withdrawal_alpha: float = _within(1e-3, 0.0, 1.0, open_low=True)
     withdrawal_prior_min_decisions: int = _within(10, 1, 1_000_000)
     withdrawal_prior_min_accounts: int = _within(20, 1, 1_000_000)
+    withdrawal_prior_refit_days: int = _within(91, 1, 3650)
 
 
 # Flat keyword prefix -> group attribute, for the keywords of detect_signals.
