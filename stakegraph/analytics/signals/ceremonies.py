@@ -44,9 +44,11 @@ account that happened to accept its first twenty invitations had a past rate of 
 and three refusals of six (which an account declining one in ten shows now and then)
 fired; most false alarms on the development portfolio were these.
 
-The prior is fitted on the portfolio's decisions before ``as_of``: a signal raised at
-``t`` depends, through those two numbers only, on decisions between ``t`` and ``as_of``
-(the account's run itself is judged on its decisions up to ``t``).
+The prior is refitted every ``withdrawal_prior_refit_days`` (91) on the portfolio's
+decisions before each period starts, and each decision is judged with its period's: a
+prior fitted once at ``as_of`` made a signal at ``t`` depend on other accounts'
+decisions between ``t`` and ``as_of``, which a backtest reading those signals at ``t``
+must not see.
 """
 
 from __future__ import annotations
