@@ -4,7 +4,8 @@ single noisy metric, an incident's burst of SLA complaints, a cadence change).""
 
 from __future__ import annotations
 
-from math import comb, log1p
+from dataclasses import replace
+from math import comb, exp, lgamma, log1p
 
 import numpy as np
 import pandas as pd
@@ -14,8 +15,11 @@ from stakegraph.analytics.frames import empty_frames
 from stakegraph.analytics.signals import detect_signals
 from stakegraph.analytics.signals.beyond_tables import BeyondFrames
 from stakegraph.analytics.signals.ceremonies import (
+    RefusalPrior,
     co_innovation_withdrawals,
+    portfolio_refusal_prior,
     qbr_disengagements,
+    refusal_runs,
 )
 from stakegraph.analytics.signals.parameters import SignalParameters
 from stakegraph.analytics.signals.tickets import sla_policings, ticket_mix_shifts
@@ -330,70 +334,168 @@ def engagements(rows: list[tuple[int, str, str, str | None]]) -> BeyondFrames:
     return BeyondFrames(usage=empty.usage, tickets=empty.tickets, engagements=frame)
 
 
+def beta_binomial_tail(k: int, m: int, a: float, b: float) -> float:
+    """P(K >= k) of K refusals among m when the rate is Beta(a, b), term by term."""
+
+    def log_beta(x: float, y: float) -> float:
+        return lgamma(x) + lgamma(y) - lgamma(x + y)
+
+    return sum(
+        comb(m, j) * exp(log_beta(a + j, b + m - j) - log_beta(a, b)) for j in range(k, m + 1)
+    )
+
+
 def test_declined_invitations_after_twenty_accepted_are_a_withdrawal() -> None:
     # Weekly invitations: 20 accepted, then declined. Three refusals are not enough
     # (``withdrawal_min_refusals`` 4). At the fourth the recent decisions, from the turn,
-    # are the four refusals, the 20 before them acceptances: a past rate of
-    # (0 + 0.2 x 10) / (20 + 10) = 1/15 (the prior of ten decisions at 0.2), under which
-    # four of four has probability 2.0e-5 < 0.002. Dated the day after (week 23).
+    # are the four refusals, the 20 before them acceptances. One account is too few to
+    # fit a prior: the fixed one, Beta(2, 8) (ten decisions at 0.2), so the rate is
+    # Beta(2, 28) after the 20 acceptances, and four of four has probability
+    # E[r^4] = (2 x 3 x 4 x 5) / (30 x 31 x 32 x 33) = 1.2e-4 < 0.001. Dated the day after
+    # (week 23).
     rows = [(7 * w, "beta", "accepted", "p1") for w in range(20)]
     rows += [(7 * w, "pilot", "declined", "p1") for w in range(20, 26)]
     [signal] = co_innovation_withdrawals(engagements(rows), START + 200 * DAY, PARAMS)
     assert signal.at == START + 7 * 23 * DAY + DAY
-    assert signal.evidence["p_value"] == pytest.approx((1 / 15) ** 4)
+    assert signal.evidence["p_value"] == pytest.approx(120 / (30 * 31 * 32 * 33))
     assert (signal.evidence["refusals"], signal.evidence["recent"]) == (4, 4)
+    assert (signal.evidence["prior_refusals"], signal.evidence["prior_acceptances"]) == (2, 8)
 
 
 def test_acceptances_before_the_turn_do_not_dilute_a_withdrawal() -> None:
-    # An account declining one invitation in five (six of the first 30), then two
+    # An account declining one invitation in ten (three of the first 30), then two
     # acceptances and four refusals in a row. The latest six (two yes, four no) against
-    # the 30 before, rate (6 + 2) / (30 + 10) = 0.2: P(K >= 4 | 6) = 0.017, no signal.
+    # the 30 before, a rate of Beta(2 + 3, 8 + 27): P(K >= 4 | 6) = 6.0e-3, no signal.
     # From the turn, the four refusals against the 32 before (the two acceptances join
-    # the past), rate (6 + 2) / (32 + 10) = 4/21: four of four has probability
-    # (4/21)^4 = 1.3e-3 < 0.002, a withdrawal at the fourth refusal (week 35).
-    pattern = ["declined", "accepted", "accepted", "accepted", "accepted"] * 6
+    # the past), Beta(5, 37): four of four has probability
+    # (5 x 6 x 7 x 8) / (42 x 43 x 44 x 45) = 4.7e-4 < 0.001, a withdrawal at the fourth
+    # refusal (week 35).
+    pattern = (["declined"] + ["accepted"] * 9) * 3
     pattern += ["accepted", "accepted", "declined", "declined", "declined", "declined"]
     rows = [(7 * w, "beta", status, "p1") for w, status in enumerate(pattern)]
     [signal] = co_innovation_withdrawals(engagements(rows), START + 300 * DAY, PARAMS)
     assert signal.at == START + 7 * 35 * DAY + DAY
-    assert signal.evidence["p_value"] == pytest.approx((4 / 21) ** 4)
+    assert signal.evidence["p_value"] == pytest.approx(1680 / (42 * 43 * 44 * 45))
     assert (signal.evidence["decisions_before"], signal.evidence["recent"]) == (32, 4)
-    rate = 0.2
-    diluted = sum(comb(6, j) * rate**j * (1 - rate) ** (6 - j) for j in range(4, 7))
-    assert diluted > PARAMS.ceremony.alpha
+    diluted = beta_binomial_tail(4, 6, 5, 35)
+    assert diluted == pytest.approx(6.0e-3, abs=1e-4)
+    assert diluted > PARAMS.ceremony.withdrawal_alpha
 
 
 @pytest.mark.parametrize(("accepts_in_the_gap", "signals"), [(False, 1), (True, 2)])
 def test_only_a_yes_ends_a_withdrawal(accepts_in_the_gap: bool, signals: int) -> None:
-    # Twenty weekly acceptances, then refusals 25 days apart: the fourth (day 215) fires.
-    # After a 70-day gap four more refusals: at day 285 the 90-day window holds two, but
-    # no yes came, so it is the same withdrawal. With an acceptance in the gap (day 250)
-    # the withdrawal had ended, and the four later refusals (four of four against a past
-    # rate of (4 + 2) / (25 + 10)) are a new one, 145 days after the first signal.
-    rows = [(7 * w, "beta", "accepted", "p1") for w in range(20)]
-    rows += [(day, "pilot", "declined", "p1") for day in (140, 165, 190, 215)]
-    rows += [(day, "pilot", "declined", "p1") for day in (285, 310, 335, 360)]
+    # Thirty weekly acceptances, then refusals 25 days apart: the fourth (day 285) fires.
+    # After a 70-day gap four more refusals: at day 355 the 90-day window holds two, but
+    # no yes came, so it is the same withdrawal. With an acceptance in the gap (day 320)
+    # the withdrawal had ended, and the four later refusals (four of four against
+    # Beta(2 + 4, 8 + 31): 6 x 7 x 8 x 9 / (45 x 46 x 47 x 48) = 6.5e-4, at the 40th
+    # decision, level min(0.001, 0.05 / 40)) are a new one, 145 days after the first.
+    rows = [(7 * w, "beta", "accepted", "p1") for w in range(30)]
+    rows += [(day, "pilot", "declined", "p1") for day in (210, 235, 260, 285)]
+    rows += [(day, "pilot", "declined", "p1") for day in (355, 380, 405, 430)]
     if accepts_in_the_gap:
-        rows.append((250, "beta", "accepted", "p1"))
-    found = co_innovation_withdrawals(engagements(sorted(rows)), START + 400 * DAY, PARAMS)
-    assert [s.at for s in found] == [START + d * DAY for d in (216, 361)][:signals]
+        rows.append((320, "beta", "accepted", "p1"))
+    found = co_innovation_withdrawals(engagements(sorted(rows)), START + 500 * DAY, PARAMS)
+    assert [s.at for s in found] == [START + d * DAY for d in (286, 431)][:signals]
+    if accepts_in_the_gap:
+        assert found[1].evidence["p_value"] == pytest.approx(3024 / (45 * 46 * 47 * 48))
 
 
 def test_three_refusals_after_a_short_unbroken_run_of_acceptances_are_no_withdrawal() -> None:
-    # Twenty acceptances, then three refusals among five from the turn: with the uniform
-    # prior the past rate (the 20 decisions before the turn) is 1 / 22 and the tail
-    # 8.8e-4 < 0.002 (it fired on healthy accounts); with the prior of ten decisions at
-    # 0.2 it is 2 / 30 (tail 2.7e-3), and three refusals are too few anyway.
+    # Twenty acceptances, then three refusals among five from the turn. Four refusals
+    # are needed anyway. With three allowed and the uniform prior, the binomial tail at
+    # the point rate 1 / 22 is 8.8e-4 (it fired on healthy accounts); the predictive tail,
+    # the rate Beta(1, 21) after twenty acceptances, is 1 / 260 = 3.8e-3: twenty decisions
+    # are too few to be sure the account never declines.
     pattern = ["accepted"] * 20 + ["declined", "accepted", "declined", "accepted", "declined"]
     pattern += ["accepted"] * 4
     rows = [(7 * w, "beta", status, "p1") for w, status in enumerate(pattern)]
     assert co_innovation_withdrawals(engagements(rows), START + 300 * DAY, PARAMS) == []
-    uniform = SignalParameters.from_keywords(
-        ceremony_withdrawal_min_refusals=3,
-        ceremony_withdrawal_prior_decisions=2.0,
-        ceremony_withdrawal_prior_rate=0.5,
+    at = START + 7 * DAY * np.arange(len(pattern))
+    refused = np.array([status == "declined" for status in pattern])
+    three = {"min_refusals": 3, "min_baseline": 10, "prior": (1.0, 2.0), "from_turn": True}
+    loose = replace(PARAMS.ceremony, alpha=2e-3)
+    [(i, point)] = refusal_runs(at, refused, loose, 90, **three)
+    assert (i, point["p_value"]) == (
+        24,
+        pytest.approx(1 - sum(comb(5, j) * (1 / 22) ** j * (21 / 22) ** (5 - j) for j in range(3))),
     )
-    assert len(co_innovation_withdrawals(engagements(rows), START + 300 * DAY, uniform)) == 1
+    assert refusal_runs(at, refused, loose, 90, predictive=True, **three) == []
+    assert beta_binomial_tail(3, 5, 1, 21) == pytest.approx(1 / 260)
+
+
+def test_the_portfolio_prior_recovers_a_known_beta() -> None:
+    # 400 accounts of 10 to 39 decisions, each refusing at its own rate drawn from
+    # Beta(2, 14) (mean 0.125): the fitted mean within 0.02 (about four standard
+    # errors), the strength a + b within a factor of two of 16.
+    rng = np.random.default_rng(7)
+    decisions = rng.integers(10, 40, size=400)
+    refusals = rng.binomial(decisions, rng.beta(2.0, 14.0, size=400))
+    fitted = portfolio_refusal_prior(refusals, decisions)
+    assert fitted.accounts == 400
+    assert abs(fitted.mean - 0.125) < 0.02
+    assert 8 < fitted.refusals + fitted.acceptances < 32
+
+
+def test_too_few_accounts_with_a_history_fall_back_to_the_fixed_prior() -> None:
+    # Nineteen accounts of ten decisions and fifty of nine (too short to count): the
+    # fixed prior. A twentieth account of ten decisions is enough for a fit.
+    fallback = RefusalPrior(2.0, 8.0)
+    refusals = np.array([1] * 19 + [5] * 50)
+    decisions = np.array([10] * 19 + [9] * 50)
+    assert portfolio_refusal_prior(refusals, decisions, fallback=fallback) == fallback
+    fitted = portfolio_refusal_prior(
+        np.append(refusals, 3), np.append(decisions, 10), fallback=fallback
+    )
+    assert fitted.accounts == 20
+    assert fitted != fallback
+
+
+def portfolio(rows: list[tuple[str, int, str]]) -> BeyondFrames:
+    frame = pd.DataFrame(
+        [(account, "beta", START + day * DAY, status, "p") for account, day, status in rows],
+        columns=["account_id", "kind", "at", "status", "person_id"],
+    )
+    empty = BeyondFrames.empty()
+    return BeyondFrames(usage=empty.usage, tickets=empty.tickets, engagements=frame)
+
+
+def test_a_withdrawal_in_a_portfolio_is_judged_with_the_prior_fitted_before_it() -> None:
+    # Twenty-four accounts declining one weekly invitation in eight, and one withdrawing
+    # after 40 acceptances: its fourth refusal (week 43) is judged against the prior of
+    # its 91-day period, fitted on every decision before the period starts, Beta(a + 0,
+    # b + 40): four of four, E[r^4]. Decisions after it (the steady accounts' refusals
+    # from week 50) change nothing.
+    steady = [
+        (f"org-{n:02d}", 7 * w, "declined" if w % 8 == 7 else "accepted")
+        for n in range(24)
+        for w in range(50)
+    ]
+    quitting = [("quitting", 7 * w, "accepted") for w in range(40)]
+    quitting += [("quitting", 7 * w, "declined") for w in range(40, 46)]
+    [signal] = co_innovation_withdrawals(portfolio(steady + quitting), START + 400 * DAY, PARAMS)
+    fourth = START + 7 * 43 * DAY
+    assert signal.account_id == "quitting" and signal.at == fourth + DAY
+    period_start = fourth // (91 * DAY) * (91 * DAY)
+    weeks_before = -(-(period_start - START) // WEEK)  # decisions on days 0, 7, ... before it
+    assert weeks_before == 43  # the period began between its third and fourth refusals
+    prior = portfolio_refusal_prior(
+        np.array([weeks_before // 8] * 24 + [3]), np.array([weeks_before] * 25)
+    )
+    assert prior.accounts == 25
+    a, b = prior.refusals, prior.acceptances + 40
+    assert (signal.evidence["prior_refusals"], signal.evidence["prior_acceptances"]) == (
+        pytest.approx(prior.refusals),
+        pytest.approx(prior.acceptances),
+    )
+    expected = a * (a + 1) * (a + 2) * (a + 3) / ((a + b) * (a + b + 1) * (a + b + 2) * (a + b + 3))
+    assert signal.evidence["p_value"] == pytest.approx(expected)
+    later = [(f"org-{n:02d}", 7 * w, "declined") for n in range(24) for w in range(50, 56)]
+    found = co_innovation_withdrawals(
+        portfolio(steady + quitting + later), START + 400 * DAY, PARAMS
+    )
+    assert [s for s in found if s.account_id == "quitting"] == [signal]
+    assert len(found) == 25  # the steady accounts' six refusals are withdrawals of their own
 
 
 def test_an_account_that_often_declines_is_judged_against_itself() -> None:

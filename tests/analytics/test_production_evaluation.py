@@ -51,7 +51,8 @@ FLOORS: dict[str, tuple[float, float] | None] = {
     # feature depth 1.00 / 1.00 of 14, SLA policing 0.50 / 0.50 of 2 (0.33 / 0.50 before
     # the ticket events filed their own tickets and runs needed four weeks, 2026-12-06;
     # one miss moves it by 50 points at this size), co-innovation
-    # 0.67 / 0.67 of 3 (0.50 / 0.67 before its history-of-acceptance rule), business
+    # 0.67 / 0.67 of 3 (0.50 / 0.67 before its history-of-acceptance rule; the same with
+    # the predictive tail, file loader: its miss found 110 days after the event), business
     # reviews 0.67 / 0.80 of 5 (0.50 / 0.60 before they were judged on their latest six
     # sessions within 90 days, 2026-12-06).
     "usage_decline": (0.8, 0.8),

@@ -412,11 +412,25 @@ class CeremonyParameters(_Checked):
     withdrawal_min_baseline : int
         Earlier co-innovation decisions needed (default 10: a history of acceptance
         is ten decisions or more, not the first few invitations).
+    withdrawal_alpha : float
+        Co-innovation's own level, in place of ``alpha`` (default 1e-3; the level is
+        still ``min(withdrawal_alpha, family_alpha / j)``). Its tail is the
+        beta-binomial predictive one, wider than the binomial at a point rate.
+    withdrawal_prior_min_decisions, withdrawal_prior_min_accounts : int
+        Co-innovation's prior of the refusal rate, Beta(a, b), is fitted over the
+        portfolio by maximum likelihood (``portfolio_refusal_prior``) on the accounts
+        with at least ``withdrawal_prior_min_decisions`` decisions (default 10), when
+        there are at least ``withdrawal_prior_min_accounts`` of them (default 20).
+    withdrawal_prior_refit_days : int
+        The prior is refitted every this many days (default 91, counted from the
+        epoch), on the decisions before each period starts: a decision is judged with
+        the prior of its period, fitted on nothing later than itself.
     withdrawal_prior_decisions, withdrawal_prior_rate : float
-        Co-innovation's past refusal rate is ``(k0 + rate x decisions) / (n0 +
-        decisions)`` (defaults 10 decisions at 0.2): twenty acceptances in a row are not
-        enough history to call a refusal rate of 1 in 22; business reviews keep the
-        uniform prior ``(k0 + 1) / (n0 + 2)``.
+        The fixed prior when too few accounts can be fitted on: Beta(rate x decisions,
+        (1 - rate) x decisions) (defaults 10 decisions at 0.2): twenty acceptances in a
+        row are not enough history to call a refusal rate of 1 in 22. Business reviews
+        keep the binomial tail at the point rate with the uniform prior
+        ``(k0 + 1) / (n0 + 2)`` (the predictive tail measured worse there).
     """
 
     alpha: float = _within(2e-3, 0.0, 1.0, open_low=True)
@@ -430,6 +444,10 @@ class CeremonyParameters(_Checked):
     withdrawal_min_baseline: int = _within(10, 0, 1_000_000)
     withdrawal_prior_decisions: float = _within(10.0, 0.0, 1000.0, open_low=True)
     withdrawal_prior_rate: float = _within(0.2, 0.0, 1.0, open_low=True)
+    withdrawal_alpha: float = _within(1e-3, 0.0, 1.0, open_low=True)
+    withdrawal_prior_min_decisions: int = _within(10, 1, 1_000_000)
+    withdrawal_prior_min_accounts: int = _within(20, 1, 1_000_000)
+    withdrawal_prior_refit_days: int = _within(91, 1, 3650)
 
 
 # Flat keyword prefix -> group attribute, for the keywords of detect_signals.
