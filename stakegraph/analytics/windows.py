@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from stakegraph.analytics.frames import PortfolioFrames
-from stakegraph.analytics.kernels import KeyedTimes
+from stakegraph.analytics.kernels import KeyedTimes, positions_in
 from stakegraph.dates import DAY, WEEK
 from stakegraph.vocabulary import BULK_THRESHOLD, FUNCTIONS, LEVELS
 
@@ -63,8 +63,6 @@ DEFAULT_BULK_THRESHOLD = BULK_THRESHOLD  # the one threshold, shared with the AP
 KINDS = ("email", "meeting", "call", "ticket", "note")
 MUTUAL_KINDS = frozenset({"meeting", "call"})
 SENDER_ROLES = frozenset({"from", "organizer"})
-# Lower rank wins when one person appears twice on an interaction.
-_ROLE_RANK = {"from": 0, "organizer": 0, "to": 1, "attendee": 2, "cc": 3}
 
 
 def window_grid(
@@ -246,23 +244,19 @@ def prepare_activity(
     >>> prepare_activity(empty_frames()).interactions.shape[0]
     0
     """
-    raw = frames.interactions.drop_duplicates("interaction_id", keep="first")
+    ids = frames.interactions["interaction_id"]
+    raw = frames.interactions[~ids.duplicated(keep="first").to_numpy()]
     raw_account = raw["account_id"].fillna("").astype(str)
     account_ids = _sorted_ids(frames.accounts["account_id"], raw_account)
-    parts, person_ids, person_home = _participants(frames)
+    row, person, is_sender, person_ids, person_home = _participants(frames, raw["interaction_id"])
     n_persons = len(person_ids)
 
-    row = pd.Index(raw["interaction_id"]).get_indexer(parts["interaction_id"])
-    keep = row >= 0
-    row = row[keep]
-    person = pd.Index(person_ids).get_indexer(parts["person_id"].to_numpy()[keep])
-    is_sender_role = parts["role"].isin(SENDER_ROLES).to_numpy()[keep]
     interactions, new_row = _conversations(
         raw,
-        pd.Index(account_ids).get_indexer(raw_account.to_numpy()),
+        positions_in(raw_account, account_ids),
         row,
         person,
-        is_sender_role,
+        is_sender,
         person_home,
         bulk_threshold=bulk_threshold,
     )
@@ -270,7 +264,8 @@ def prepare_activity(
     in_kept = new_row[row] >= 0
     prow = new_row[row[in_kept]]
     pperson = person[in_kept]
-    order = np.lexsort((pperson, prow))
+    # Already sorted by (raw row, person): a stable sort on the new row sorts by (row, person).
+    order = np.argsort(prow, kind="stable")
     prow, pperson = prow[order], pperson[order]
     pat = interactions["at"].to_numpy()[prow]
     level, function, level_names, function_names = _roles_at(frames.roles, person_ids, pperson, pat)
@@ -314,25 +309,36 @@ def prepare_activity(
     )
 
 
-def _participants(frames: PortfolioFrames) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """Participations without duplicates (a person's most sender-like role kept), the
-    sorted person ids and which of them are ours."""
+def _participants(
+    frames: PortfolioFrames, interaction_ids: pd.Series
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each distinct (interaction, person) of the interactions given, sorted by (row in
+    ``interaction_ids``, person code), whether it holds a sender role, the sorted person
+    ids and which of them are ours.
+
+    A person listed twice keeps the most sender-like role: of the ranks only "is a sender"
+    matters downstream, so a pair is a sender when any of its rows is.
+    """
     parts = frames.participations[["interaction_id", "person_id", "role"]].dropna(
         subset=["interaction_id", "person_id"]
     )
-    parts = parts.assign(
-        person_id=parts["person_id"].astype(str),
-        _rank=parts["role"].map(_ROLE_RANK).fillna(9).to_numpy(),
-    )
-    parts = parts.sort_values("_rank", kind="stable").drop_duplicates(
-        ["interaction_id", "person_id"], keep="first"
-    )
-    person_ids = _sorted_ids(frames.people["person_id"], parts["person_id"])
+    # Hashing the ids once and coding the (few thousand) distinct ones is cheaper than
+    # looking up every row's id.
+    person_of_row, distinct_people = pd.factorize(parts["person_id"].astype(str))
+    person_ids = _sorted_ids(frames.people["person_id"], pd.Series(distinct_people))
     person_home = np.zeros(len(person_ids), dtype=bool)
     home_people = frames.people.loc[frames.people["is_home"].fillna(False).astype(bool)]
-    home_codes = pd.Index(person_ids).get_indexer(pd.Index(home_people["person_id"].astype(str)))
+    home_codes = positions_in(home_people["person_id"].astype(str), person_ids)
     person_home[home_codes[home_codes >= 0]] = True
-    return parts, person_ids, person_home
+
+    row = positions_in(parts["interaction_id"], interaction_ids)
+    keep = row >= 0
+    person = positions_in(distinct_people, person_ids)[person_of_row[keep]]
+    is_sender_role = parts["role"].isin(SENDER_ROLES).to_numpy()[keep]
+    span = max(len(person_ids), 1)
+    pair, pair_of_row = np.unique(row[keep] * span + person, return_inverse=True)
+    is_sender = np.bincount(pair_of_row, weights=is_sender_role, minlength=len(pair)) > 0
+    return pair // span, pair % span, is_sender, person_ids, person_home
 
 
 def _conversations(
@@ -360,8 +366,7 @@ def _conversations(
     np.minimum.at(sender, row[is_sender_role], person[is_sender_role])
     sender[sender == np.iinfo(np.int64).max] = -1
 
-    kind_raw = raw["kind"].astype(str).to_numpy()
-    kind_code = pd.Index(KINDS).get_indexer(pd.Index(kind_raw))
+    kind_code = positions_in(raw["kind"].astype(str), KINDS)
     at_raw = raw["at"].to_numpy(dtype=np.int64)
 
     # Keep conversational interactions only, renumbered in time order.
@@ -486,15 +491,15 @@ def _roles_at(
     function = np.full(len(person), -1, dtype=np.int64)
     if len(roles) == 0 or len(person) == 0:
         return level, function, level_names, function_names
-    rperson = pd.Index(person_ids).get_indexer(roles["person_id"].astype(str))
+    rperson = positions_in(roles["person_id"].astype(str), person_ids)
     ok = rperson >= 0
     if not ok.any():
         return level, function, level_names, function_names
     rperson = rperson[ok]
     rstart = roles["start"].to_numpy(dtype=np.int64)[ok]
     rend = pd.to_numeric(roles["end"], errors="coerce").to_numpy(dtype=float)[ok]
-    rlevel = pd.Index(level_names).get_indexer(roles["level"].astype(str).to_numpy()[ok])
-    rfunction = pd.Index(function_names).get_indexer(roles["function"].astype(str).to_numpy()[ok])
+    rlevel = positions_in(roles["level"].astype(str), level_names)[ok]
+    rfunction = positions_in(roles["function"].astype(str), function_names)[ok]
     # Combined (person, time) keys make "latest role started by then" one binary search.
     base = min(int(rstart.min()), int(at.min())) - 1
     span = max(int(rstart.max()), int(at.max())) - base + 1
