@@ -34,6 +34,7 @@ interactions are ``mutual``: a conversation runs both ways, which matters for re
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -262,11 +263,9 @@ def prepare_activity(
     )
 
     in_kept = new_row[row] >= 0
-    prow = new_row[row[in_kept]]
-    pperson = person[in_kept]
-    # Already sorted by (raw row, person): a stable sort on the new row sorts by (row, person).
-    order = np.argsort(prow, kind="stable")
-    prow, pperson = prow[order], pperson[order]
+    order = _new_row_order(row[in_kept], new_row, interactions["people"].to_numpy())
+    prow = new_row[row[in_kept]][order]
+    pperson = person[in_kept][order]
     pat = interactions["at"].to_numpy()[prow]
     level, function, level_names, function_names = _roles_at(frames.roles, person_ids, pperson, pat)
     participations = pd.DataFrame(
@@ -336,9 +335,29 @@ def _participants(
     person = positions_in(distinct_people, person_ids)[person_of_row[keep]]
     is_sender_role = parts["role"].isin(SENDER_ROLES).to_numpy()[keep]
     span = max(len(person_ids), 1)
-    pair, pair_of_row = np.unique(row[keep] * span + person, return_inverse=True)
-    is_sender = np.bincount(pair_of_row, weights=is_sender_role, minlength=len(pair)) > 0
-    return pair // span, pair % span, is_sender, person_ids, person_home
+    # The lowest bit is 0 for a sender row, so each pair's first row after one sort says
+    # whether any of its rows is a sender.
+    keyed = np.sort((row[keep] * span + person) * 2 + (~is_sender_role).astype(np.int64))
+    pair = keyed >> 1
+    first = np.ones(len(pair), dtype=bool)
+    first[1:] = pair[1:] != pair[:-1]
+    pair = pair[first]
+    return pair // span, pair % span, (keyed[first] & 1) == 0, person_ids, person_home
+
+
+def _new_row_order(row: np.ndarray, new_row: np.ndarray, people: np.ndarray) -> np.ndarray:
+    """The permutation that sorts participations given by (raw ``row``, person) by
+    (new row, person), ``people`` being each new row's participant count.
+
+    A counting sort: each interaction's participants move as one block to where its new
+    row's block starts, in their order. Linear, where a stable sort by new row was the
+    largest single cost left in :func:`prepare_activity`.
+    """
+    block_start = np.cumsum(people) - people
+    within = np.arange(len(row)) - np.searchsorted(row, row, side="left")
+    order = np.empty(len(row), dtype=np.int64)
+    order[block_start[new_row[row]] + within] = np.arange(len(row))
+    return order
 
 
 def _conversations(
@@ -378,7 +397,7 @@ def _conversations(
     sender_kept = sender[keep_rows]
     interactions = pd.DataFrame(
         {
-            "interaction_id": raw["interaction_id"].to_numpy()[keep_rows],
+            "interaction_id": _take_ids(raw["interaction_id"], keep_rows),
             "account": account_code[keep_rows],
             "kind": kind_code[keep_rows],
             "at": at_raw[keep_rows],
@@ -467,6 +486,14 @@ def account_stakeholder_edges(
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _take_ids(ids: pd.Series, rows: np.ndarray) -> Any:
+    """``ids.to_numpy()[rows]`` for a frame column: arrow-backed strings are taken as they
+    are (the same column, without a round trip through Python strings)."""
+    if ids.dtype == pd.StringDtype(na_value=np.nan):
+        return ids.array.take(rows)
+    return ids.to_numpy()[rows]
 
 
 def _time_slice(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
