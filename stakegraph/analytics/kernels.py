@@ -34,6 +34,7 @@ __all__ = [
     "herfindahl_index",
     "positions_in",
     "prefix_sums",
+    "unique_inverse",
     "window_medians",
     "window_sums",
 ]
@@ -166,6 +167,26 @@ def positions_in(values: ArrayLike, index: ArrayLike) -> np.ndarray:
     # Reversed so that the first of several equal index entries is written last.
     first[codes[:n_index][::-1]] = np.arange(n_index, dtype=np.int64)[::-1]
     return np.asarray(first[codes[n_index:]], dtype=np.int64)
+
+
+def unique_inverse(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(keys, return_inverse=True)`` for integer keys with many repeats, by hashing.
+
+    The keys are hashed to their distinct values (``pd.factorize``) and only those are
+    sorted, where ``np.unique`` sorts every key: several times faster for the node and
+    pair keys of an :class:`Activity` (a million rows, tens of thousands of keys).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> unique_inverse(np.array([30, 10, 30, 20]))
+    (array([10, 20, 30]), array([2, 0, 2, 1]))
+    """
+    codes, distinct = pd.factorize(np.asarray(keys))
+    order = np.argsort(distinct, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return np.asarray(distinct[order]), rank[codes]
 
 
 def concatenated_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:

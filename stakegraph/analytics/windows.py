@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from stakegraph.analytics.frames import PortfolioFrames
-from stakegraph.analytics.kernels import KeyedTimes, positions_in
+from stakegraph.analytics.kernels import KeyedTimes, positions_in, unique_inverse
 from stakegraph.dates import DAY, WEEK
 from stakegraph.vocabulary import BULK_THRESHOLD, FUNCTIONS, LEVELS
 
@@ -281,9 +281,8 @@ def prepare_activity(
             "function": function,
         }
     )
-    node_key, node = np.unique(
-        participations["account"].to_numpy(dtype=np.int64) * n_persons + pperson,
-        return_inverse=True,
+    node_key, node = unique_inverse(
+        participations["account"].to_numpy(dtype=np.int64) * n_persons + pperson
     )
     participations["node"] = node
     edges = _edges(interactions, participations)
@@ -354,7 +353,9 @@ def _new_row_order(row: np.ndarray, new_row: np.ndarray, people: np.ndarray) -> 
     largest single cost left in :func:`prepare_activity`.
     """
     block_start = np.cumsum(people) - people
-    within = np.arange(len(row)) - np.searchsorted(row, row, side="left")
+    run_starts = np.flatnonzero(np.diff(row, prepend=-1))
+    run_lengths = np.diff(run_starts, append=len(row))
+    within = np.arange(len(row)) - np.repeat(run_starts, run_lengths)
     order = np.empty(len(row), dtype=np.int64)
     order[block_start[new_row[row]] + within] = np.arange(len(row))
     return order
@@ -419,7 +420,7 @@ def _pair_nodes(
     e_account = edges["account"].to_numpy(dtype=np.int64)
     lo = np.minimum(edges["source"].to_numpy(), edges["target"].to_numpy())
     hi = np.maximum(edges["source"].to_numpy(), edges["target"].to_numpy())
-    pair_key, pair = np.unique((e_account * n_persons + lo) * n_persons + hi, return_inverse=True)
+    pair_key, pair = unique_inverse((e_account * n_persons + lo) * n_persons + hi)
     edges["pair"] = pair
     pair_account = pair_key // max(n_persons * n_persons, 1)
     pair_lo = (pair_key // max(n_persons, 1)) % max(n_persons, 1)
