@@ -349,8 +349,8 @@ def _new_row_order(row: np.ndarray, new_row: np.ndarray, people: np.ndarray) -> 
     (new row, person), ``people`` being each new row's participant count.
 
     A counting sort: each interaction's participants move as one block to where its new
-    row's block starts, in their order. Linear, where a stable sort by new row was the
-    largest single cost left in :func:`prepare_activity`.
+    row's block starts, in their order. Linear, where a ``lexsort`` of the 1.5M
+    participations of a 500-account portfolio sorted them afresh.
     """
     block_start = np.cumsum(people) - people
     run_starts = np.flatnonzero(np.diff(row, prepend=-1))
