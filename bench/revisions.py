@@ -1,10 +1,11 @@
-"""Benchmark: metrics, signals and risk of two checkouts of stakegraph, alternately in one process.
+"""Benchmark: activity, metrics, signals and risk of two stakegraph checkouts, in one process.
 
 The baseline is another revision's source tree (a ``git archive`` of it), this checkout's
-code the other side; both run ``snapshot_series`` (52 weekly windows), ``detect_signals``
-and ``score_risk`` on the same portfolio, read once from its files and handed to each
-revision as its own classes. Prints every round's seconds, the medians and their ratio
-(baseline / this), and whether the snapshots, signal records and risk rows are identical.
+code the other side; both run ``prepare_activity``, ``snapshot_series`` (52 weekly
+windows), ``detect_signals`` and ``score_risk`` on the same portfolio, read once from its
+files and handed to each revision as its own classes, alternately. Prints every round's seconds, the
+medians and their ratio (baseline / this), and whether the prepared activities (every
+array and frame), snapshots, signal records and risk rows are identical.
 
     mkdir /tmp/main-src && git archive main | tar -x -C /tmp/main-src
     python bench/revisions.py DIR --baseline /tmp/main-src --rounds 3
@@ -13,6 +14,7 @@ revision as its own classes. Prints every round's seconds, the medians and their
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import os
 import pickle
@@ -21,6 +23,9 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 HERE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(HERE / "tests" / "analytics"))
@@ -43,36 +48,59 @@ def main() -> None:
     data = pickle.dumps((frames, load_beyond_frames(args.portfolio)))
     roots = {"baseline": args.baseline.resolve(), "this": HERE}
     print(f"load average at the start: {os.getloadavg()[0]:.1f}")
-    seconds: dict[str, list[tuple[float, float, float]]] = {name: [] for name in roots}
+    seconds: dict[str, list[tuple[float, ...]]] = {name: [] for name in roots}
     outputs: dict[str, Any] = {}
     snapshots: dict[str, Any] = {}
+    activities: dict[str, dict[str, Any]] = {}
     for _ in range(args.rounds):
         for name, root in roots.items():
-            timing, snapshots[name], outputs[name] = _run(root, roots.values(), data, as_of)
+            timing, activities[name], snapshots[name], outputs[name] = _run(
+                root, roots.values(), data, as_of
+            )
             seconds[name].append(timing)
-            metrics_s, signals_s, risk_s = timing
+            activity_s, metrics_s, signals_s, risk_s = timing
             print(
-                f"{name}: metrics {metrics_s:.2f} s, signals {signals_s:.2f} s, "
-                f"risk {risk_s:.2f} s",
+                f"{name}: activity {activity_s:.2f} s, metrics {metrics_s:.2f} s, "
+                f"signals {signals_s:.2f} s, risk {risk_s:.2f} s",
                 flush=True,
             )
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     signals, risk = outputs["this"]
+    different = _different_fields(activities["baseline"], activities["this"])
+    print(f"identical activities: {not different}" + (f" (differ: {different})" * bool(different)))
     same_snapshots = snapshots["baseline"].equals(snapshots["this"])
     print(
         f"identical snapshots: {same_snapshots} ({len(snapshots['this'])} rows); "
         f"identical signals and risk rows: {outputs['baseline'] == outputs['this']} "
         f"({len(signals)} signals, {len(risk)} risk rows)"
     )
-    for stage, i in (("metrics", 0), ("signals", 1), ("risk", 2)):
+    for stage, i in (("activity", 0), ("metrics", 1), ("signals", 2), ("risk", 3)):
         before = statistics.median(s[i] for s in seconds["baseline"])
         after = statistics.median(s[i] for s in seconds["this"])
         print(f"{stage}: baseline {before:.2f} s, this {after:.2f} s, {before / after:.1f}x")
 
 
+def _different_fields(baseline: dict[str, Any], this: dict[str, Any]) -> list[str]:
+    """The fields of two prepared activities that are not equal (frames: values, dtypes and
+    index; arrays: dtype, shape and every element with ``==``)."""
+    different = []
+    for name in sorted(baseline.keys() | this.keys()):
+        a, b = baseline.get(name), this.get(name)
+        if isinstance(a, pd.DataFrame) and isinstance(b, pd.DataFrame):
+            same = a.equals(b) and list(a.columns) == list(b.columns)
+            same = same and list(a.dtypes) == list(b.dtypes)
+        elif isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
+            same = a.dtype == b.dtype and a.shape == b.shape and bool(np.all(a == b))
+        else:
+            same = type(a) is type(b) and a == b
+        if not same:
+            different.append(name)
+    return different
+
+
 def _run(
     root: Path, every_root: Any, data: bytes, as_of: int
-) -> tuple[tuple[float, float, float], Any, Any]:
+) -> tuple[tuple[float, float, float, float], dict[str, Any], Any, Any]:
     """Import stakegraph from ``root`` (dropping any other revision's modules) and time it."""
     for module in [m for m in sys.modules if m == "stakegraph" or m.startswith("stakegraph.")]:
         del sys.modules[module]
@@ -87,6 +115,7 @@ def _run(
     snapshot = importlib.import_module("stakegraph.analytics.snapshot")
     assert Path(windows.__file__).is_relative_to(root), windows.__file__
     frames, beyond = pickle.loads(data)
+    prepared = time.perf_counter()
     activity = windows.prepare_activity(frames)
     began = time.perf_counter()
     series = snapshot.snapshot_series(activity, as_of=as_of, windows=52)
@@ -96,7 +125,9 @@ def _run(
     scored = time.perf_counter()
     rows = risk.score_risk(activity, signals, as_of=as_of, beyond=beyond)
     done = time.perf_counter()
-    return (measured - began, scored - measured, done - scored), series, (signals, rows)
+    fields = {f.name: getattr(activity, f.name) for f in dataclasses.fields(activity)}
+    timing = (began - prepared, measured - began, scored - measured, done - scored)
+    return timing, fields, series, (signals, rows)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable
 import networkx as nx
 import numpy as np
 import pandas as pd
+from scipy import sparse
+from scipy.sparse.csgraph import depth_first_order
 
 from stakegraph.analytics.frames import PortfolioFrames
 from stakegraph.analytics.kernels import compact_codes, concatenated_ranges, herfindahl_index
@@ -266,47 +268,89 @@ def _betweenness_batch(adjacency: np.ndarray) -> np.ndarray:
     return delta.sum(axis=1) / 2.0
 
 
-def _articulation_points(indptr: list[int], indices: list[int], n: int) -> list[int]:
-    """Articulation points of an undirected graph in CSR form (iterative Hopcroft-Tarjan)."""
-    discovery = [-1] * n
-    low = [0] * n
-    parent = [-1] * n
-    cursor = indptr[:-1]
-    cut = [False] * n
-    clock = 0
-    for root in range(n):
-        if discovery[root] != -1:
-            continue
-        discovery[root] = low[root] = clock
-        clock += 1
-        root_children = 0
-        stack = [root]
-        while stack:
-            node = stack[-1]
-            position = cursor[node]
-            if position < indptr[node + 1]:
-                cursor[node] = position + 1
-                child = indices[position]
-                if discovery[child] == -1:
-                    discovery[child] = low[child] = clock
-                    clock += 1
-                    parent[child] = node
-                    if node == root:
-                        root_children += 1
-                    stack.append(child)
-                elif child != parent[node] and discovery[child] < low[node]:
-                    low[node] = discovery[child]
-            else:
-                stack.pop()
-                up = parent[node]
-                if up >= 0:
-                    if low[node] < low[up]:
-                        low[up] = low[node]
-                    if up != root and low[node] >= discovery[up]:
-                        cut[up] = True
-        if root_children > 1:
-            cut[root] = True
-    return [i for i in range(n) if cut[i]]
+def _cut_vertices(source: np.ndarray, target: np.ndarray, n: int) -> np.ndarray:
+    """Articulation points (sorted) of an undirected graph on nodes ``0..n-1`` given as
+    directed edges ``source[i] -> target[i]`` listing every edge both ways, no self-loops.
+
+    Hopcroft & Tarjan (1973) on one depth-first tree, with the per-node recursion done by
+    whole-array operations: scipy walks the tree (from a virtual root above every
+    component, so every component is searched in one call) and, with ``disc`` the
+    preorder position, a child ``c`` of a non-root ``v`` makes ``v`` a cut vertex when no
+    node of ``c``'s subtree has a neighbour before ``v``: ``low(c) >= disc(v)``, where
+    ``low(c)`` is the least ``disc`` of any node or neighbour of a node in the subtree.
+    In preorder a subtree is one run of positions, so ``low`` is a range minimum (a sparse
+    table) and the run's end the first later position whose parent comes before ``c``
+    (a binary search on the same table). A component's root is a cut vertex when it has
+    two children or more. Counting the tree edge to the parent in ``low`` changes no
+    answer: it only ever lowers ``low(c)`` to ``disc(v)``, which the test allows.
+
+    Examples
+    --------
+    >>> # the path 0 - 1 - 2 - 3 and the separate edge 4 - 5
+    >>> u, v = np.array([0, 1, 2, 4]), np.array([1, 2, 3, 5])
+    >>> _cut_vertices(np.r_[u, v], np.r_[v, u], 6)
+    array([1, 2])
+    """
+    if n == 0 or len(source) == 0:
+        return np.zeros(0, dtype=np.int64)
+    # The virtual root is linked to every node: the search from it takes each component's
+    # first node as a child and searches that component whole before the next. Its own
+    # links are left out of every ``low``.
+    tree_root = n
+    rows = np.concatenate([source, np.full(n, tree_root)])
+    cols = np.concatenate([target, np.arange(n)])
+    rooted = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n + 1, n + 1))
+    order, parent = depth_first_order(rooted, tree_root, directed=False, return_predecessors=True)
+    disc = np.empty(n + 1, dtype=np.int64)
+    disc[order] = np.arange(n + 1)
+    reach = disc[:n].copy()
+    np.minimum.at(reach, source, disc[target])
+
+    below = np.full(n + 1, -1, dtype=np.int64)  # by position: the parent's position
+    below[1:] = disc[parent[order[1:]]]
+    reach_at = np.full(n + 1, n + 1, dtype=np.int64)
+    reach_at[1:] = reach[order[1:]]
+    parent_table, reach_table = _min_table(below), _min_table(reach_at)
+
+    child = np.flatnonzero(parent[:n] != tree_root)  # every node below a component's root
+    start = disc[child]
+    end = start + 1  # grown to the first position whose parent comes before the child
+    for level in range(len(parent_table) - 1, -1, -1):  # the run's length, bit by bit
+        step = 1 << level
+        fits = end + step <= n + 1
+        grow = fits & (parent_table[level][np.where(fits, end, 0)] >= start)
+        end = end + step * grow
+    level = np.floor(np.log2(end - start)).astype(np.int64)
+    low = np.minimum(
+        _table_at(reach_table, level, start), _table_at(reach_table, level, end - (1 << level))
+    )
+    up = parent[child]
+    cut = np.zeros(n, dtype=bool)
+    not_root = parent[up] != tree_root
+    cut[up[not_root & (low >= disc[up])]] = True
+    children = np.bincount(up[~not_root], minlength=n)
+    cut[children >= 2] = True
+    return np.flatnonzero(cut)
+
+
+def _min_table(values: np.ndarray) -> list[np.ndarray]:
+    """Sparse table: ``table[k][i] = min(values[i : i + 2**k])`` (as far as it fits)."""
+    table = [values]
+    step = 1
+    while 2 * step <= len(values):
+        previous = table[-1]
+        table.append(np.minimum(previous[: len(previous) - step], previous[step:]))
+        step *= 2
+    return table
+
+
+def _table_at(table: list[np.ndarray], level: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """``table[level[i]][position[i]]`` for every ``i``."""
+    out = np.empty(len(level), dtype=table[0].dtype)
+    for k in np.unique(level):
+        mask = level == k
+        out[mask] = table[k][position[mask]]
+    return out
 
 
 def network_measures(
@@ -409,23 +453,20 @@ def _all_articulation_points(
     gu: np.ndarray,
     gv: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Articulation points per account from one CSR over every account's nodes."""
+    """Articulation points of every account in ``graph_accounts``, by one search over the
+    union of their networks (accounts share no node, so its cut vertices are theirs)."""
     n_acc = activity.n_accounts
-    count = np.zeros(n_acc, dtype=np.int64)
+    node_account = np.repeat(np.arange(n_acc), nodes)
+    measured = np.zeros(n_acc, dtype=bool)
+    measured[graph_accounts] = True
+    inside = measured[node_account[gu]]
+    u, v = gu[inside], gv[inside]
+    cuts = _cut_vertices(np.concatenate([u, v]), np.concatenate([v, u]), len(node_person))
+    cut_account = node_account[cuts]  # ascending: nodes are numbered account by account
+    count = np.bincount(cut_account, minlength=n_acc).astype(np.int64)
     joined = np.full(n_acc, "", dtype=object)
-    source = np.concatenate([gu, gv])
-    target = np.concatenate([gv, gu])
-    order = np.argsort(source, kind="stable")
-    target = target[order]
-    indptr = np.searchsorted(source[order], np.arange(len(node_person) + 1))
-    for account in graph_accounts:
-        begin = int(first_node[account])
-        n = int(nodes[account])
-        local_ptr = (indptr[begin : begin + n + 1] - indptr[begin]).tolist()
-        local_idx = (target[indptr[begin] : indptr[begin + n]] - begin).tolist()
-        cuts = _articulation_points(local_ptr, local_idx, n)
-        if cuts:
-            count[account] = len(cuts)
-            ids = activity.person_ids[node_person[begin + np.asarray(cuts)]]
-            joined[account] = ",".join(sorted(ids))
+    bounds = np.searchsorted(cut_account, np.arange(n_acc + 1))
+    for account in np.flatnonzero(count):
+        ids = activity.person_ids[node_person[cuts[bounds[account] : bounds[account + 1]]]]
+        joined[account] = ",".join(sorted(ids))
     return count, joined

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stakegraph.analytics.centralization import (
-    _articulation_points,
     _betweenness_batch,
+    _cut_vertices,
     betweenness_centralization,
     degree_centralization,
     herfindahl,
@@ -85,12 +85,39 @@ def test_betweenness_and_cut_points_match_networkx(n: int, edges: list[tuple[int
     reference = nx.betweenness_centrality(graph, normalized=False)
     ours = _betweenness_batch(adjacency[None])[0]
     assert ours == pytest.approx([reference[i] for i in range(n)])
-    indptr = [0]
-    indices: list[int] = []
-    for node in range(n):
-        indices.extend(graph.neighbors(node))
-        indptr.append(len(indices))
-    assert sorted(_articulation_points(indptr, indices, n)) == sorted(nx.articulation_points(graph))
+    u = np.array([a for a, _ in graph.edges()], dtype=np.int64)
+    v = np.array([b for _, b in graph.edges()], dtype=np.int64)
+    cuts = _cut_vertices(np.concatenate([u, v]), np.concatenate([v, u]), n)
+    assert cuts.tolist() == sorted(nx.articulation_points(graph))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cut_vertices_of_many_networks_at_once_match_networkx(seed: int) -> None:
+    """Many components (a window's accounts) in one search, from trees (every inner node
+    a cut) to dense graphs (none), with isolated nodes between them."""
+    rng = np.random.default_rng(seed)
+    graph = nx.Graph()
+    for density in np.tile([0.0, 0.5, 1.0, 1.5, 3.0], 8):
+        size = int(rng.integers(1, 40))
+        first = graph.number_of_nodes()
+        graph.add_nodes_from(range(first, first + size))
+        for node in range(first + 1, first + size):  # a random tree, then extra edges
+            graph.add_edge(node, int(rng.integers(first, node)))
+        for _ in range(int(density * size)):
+            a, b = rng.integers(first, first + size, size=2)
+            if a != b:
+                graph.add_edge(int(a), int(b))
+    u, v = (np.array(side, dtype=np.int64) for side in zip(*graph.edges(), strict=True))
+    cuts = _cut_vertices(np.concatenate([u, v]), np.concatenate([v, u]), graph.number_of_nodes())
+    expected = sorted(nx.articulation_points(graph))
+    assert cuts.tolist() == expected and len(expected) > 0
+
+
+def test_cut_vertices_by_hand() -> None:
+    # A path 0-1-2-3, a star around 4 (leaves 5, 6), a triangle 7-8-9, node 10 alone.
+    edges = [(0, 1), (1, 2), (2, 3), (4, 5), (4, 6), (7, 8), (8, 9), (9, 7)]
+    u, v = (np.array(side) for side in zip(*edges, strict=True))
+    assert _cut_vertices(np.r_[u, v], np.r_[v, u], 11).tolist() == [1, 2, 4]
 
 
 def test_batched_padding_changes_nothing() -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from stakegraph.analytics.kernels import row_medians, window_medians
+from stakegraph.analytics.kernels import positions_in, row_medians, unique_inverse, window_medians
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -32,3 +33,54 @@ def test_no_windows_and_no_values_give_empty_and_nan() -> None:
     assert medians.shape == (0,)
     medians, _ = window_medians(np.zeros(0), np.array([0, 0]), np.array([0, 0]))
     assert np.isnan(medians).all()
+
+
+def _random_ids(rng: np.random.Generator, size: int, distinct: int) -> np.ndarray:
+    return np.array([f"p{i:04d}" for i in rng.integers(0, distinct, size=size)], dtype=object)
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("as_series", [False, True])
+def test_positions_in_equals_get_indexer_on_a_unique_index(seed: int, as_series: bool) -> None:
+    rng = np.random.default_rng(seed)
+    index = np.unique(_random_ids(rng, 300, 1000))  # unique, about a quarter of the ids
+    values = _random_ids(rng, 2000, 1000)  # most of them missing from the index
+    expected = pd.Index(index).get_indexer(values)
+    assert (expected == -1).any() and (expected >= 0).any()
+    if as_series:  # the arrow-backed string columns of the frames
+        got = positions_in(pd.Series(values, dtype="str"), pd.Series(index, dtype="str"))
+    else:
+        got = positions_in(values, index)
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_positions_in_a_duplicated_index_is_the_first_position(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    index = _random_ids(rng, 300, 200)  # many ids twice or more: get_indexer would raise
+    values = _random_ids(rng, 2000, 400)
+    first = {}
+    for position, value in enumerate(index):
+        first.setdefault(value, position)
+    expected = [first.get(v, -1) for v in values]
+    np.testing.assert_array_equal(positions_in(values, index), expected)
+    with pytest.raises(pd.errors.InvalidIndexError):
+        pd.Index(index).get_indexer(values)
+
+
+def test_positions_in_edge_cases() -> None:
+    assert positions_in(["a"], []).tolist() == [-1]
+    assert positions_in([], ["a"]).tolist() == []
+    assert positions_in(["b", None], ["a", None, "b"]).tolist() == [2, 1]  # missing finds missing
+    assert positions_in(["1"], [1]).tolist() == [-1]  # a string is not the number
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_unique_inverse_equals_numpy_unique(seed: int) -> None:
+    keys = np.random.default_rng(seed).integers(-50, 10**12, size=500) // 10**10
+    distinct, inverse = unique_inverse(keys)
+    expected_distinct, expected_inverse = np.unique(keys, return_inverse=True)
+    np.testing.assert_array_equal(distinct, expected_distinct)
+    np.testing.assert_array_equal(inverse, expected_inverse)
+    assert unique_inverse(np.zeros(0, dtype=np.int64))[0].shape == (0,)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 from frames_builder import T0, at, make_frames
@@ -100,3 +102,65 @@ def test_empty_frames_prepare() -> None:
     activity = prepare_activity(empty_frames())
     assert len(activity.edges) == 0
     assert isinstance(activity.interactions, pd.DataFrame)
+
+
+def test_activity_of_a_small_portfolio_by_hand() -> None:
+    """Every coded array of a portfolio with the duplicates and strays cleaning must handle.
+
+    ``i1`` appears twice (the first row, day 1, is kept); ``a`` is on ``i2`` as to and cc;
+    ``b`` is on the call ``i3`` as attendee and as from, so is its sender; a participation
+    names an interaction that does not exist; ``i4`` is our internal chatter.
+    """
+    frames = make_frames(
+        [
+            ("i2", "acme", "email", 2, "o1", ["a", "b"]),
+            ("i1", "globex", "meeting", 1, "o1", ["g"]),
+            ("i3", "acme", "call", 3, None, ["a", "b"]),
+            ("i4", "acme", "email", 4, "o1", ["o2"]),
+        ]
+    )
+    again = frames.interactions.iloc[[1]].assign(account_id="acme", at=at(9))
+    strays = pd.DataFrame(
+        [("i2", "a", "cc"), ("i3", "b", "from"), ("ghost", "a", "from")],
+        columns=["interaction_id", "person_id", "role"],
+    )
+    frames = replace(
+        frames,
+        interactions=pd.concat([frames.interactions, again], ignore_index=True),
+        participations=pd.concat([frames.participations, strays], ignore_index=True),
+    )
+    activity = prepare_activity(frames)
+
+    assert activity.person_ids.tolist() == ["a", "b", "g", "o1", "o2"]  # codes 0..4
+    assert activity.account_ids.tolist() == ["acme", "globex"]
+    assert activity.person_home.tolist() == [False, False, False, True, True]
+    inter = activity.interactions
+    assert inter["interaction_id"].tolist() == ["i1", "i2", "i3"]  # time order, i4 dropped
+    assert inter["at"].tolist() == [at(1), at(2), at(3)]
+    assert inter["account"].tolist() == [1, 0, 0]
+    assert inter["kind"].tolist() == [1, 0, 2]  # meeting, email, call
+    assert inter["people"].tolist() == [2, 3, 2]
+    assert inter["home_people"].tolist() == [1, 1, 0]
+    assert inter["sender"].tolist() == [3, 3, 1]
+    assert inter["sender_home"].tolist() == [True, True, False]
+
+    parts = activity.participations
+    assert parts["row"].tolist() == [0, 0, 1, 1, 1, 2, 2]
+    assert parts["person"].tolist() == [2, 3, 0, 1, 3, 0, 1]
+    assert parts["sender"].tolist() == [False, True, False, False, True, False, True]
+    assert parts["account"].tolist() == [1, 1, 0, 0, 0, 0, 0]
+    # Nodes (account, person) sorted: acme-a, acme-b, acme-o1, globex-g, globex-o1.
+    assert activity.node_account.tolist() == [0, 0, 0, 1, 1]
+    assert activity.node_person.tolist() == [0, 1, 3, 2, 3]
+    assert parts["node"].tolist() == [3, 4, 0, 1, 2, 0, 1]
+
+    edges = activity.edges
+    assert edges["row"].tolist() == [0, 1, 1, 2]
+    assert edges["source"].tolist() == [3, 3, 3, 1]
+    assert edges["target"].tolist() == [2, 0, 1, 0]
+    assert edges["weight"].tolist() == [1.0, 0.5, 0.5, 1.0]
+    assert edges["mutual"].tolist() == [True, False, False, True]
+    # Pairs (account, lo, hi) sorted: acme a-b, acme a-o1, acme b-o1, globex g-o1.
+    assert edges["pair"].tolist() == [3, 1, 2, 0]
+    assert activity.pair_node_a.tolist() == [0, 0, 1, 3]
+    assert activity.pair_node_b.tolist() == [1, 2, 2, 4]
