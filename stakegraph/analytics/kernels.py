@@ -163,9 +163,11 @@ def positions_in(values: ArrayLike, index: ArrayLike) -> np.ndarray:
     n_index = len(index_series)
     both = pd.concat([index_series, pd.Series(values)], ignore_index=True)
     codes, uniques = pd.factorize(both, use_na_sentinel=False)
-    first = np.full(len(uniques), -1, dtype=np.int64)
-    # Reversed so that the first of several equal index entries is written last.
-    first[codes[:n_index][::-1]] = np.arange(n_index, dtype=np.int64)[::-1]
+    # The smallest position of each distinct value (ufunc.at is defined for repeated
+    # indices, where a fancy assignment's order is not); n_index marks "not in the index".
+    first = np.full(len(uniques), n_index, dtype=np.int64)
+    np.minimum.at(first, codes[:n_index], np.arange(n_index, dtype=np.int64))
+    first[first == n_index] = -1
     return np.asarray(first[codes[n_index:]], dtype=np.int64)
 
 
