@@ -33,7 +33,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -200,8 +199,9 @@ def stakeholder_departures(tables: WeeklyTables, params: SignalParameters) -> li
     """
     key = key_stakeholders(tables, params)
     departed: set[tuple[int, int]] = set()
-    signals = _role_end_departures(tables, key, params, departed)
-    return signals + _silent_departures(tables, key, params, departed)
+    parts = _Participations.of(tables)
+    signals = _role_end_departures(tables, key, params, departed, parts)
+    return signals + _silent_departures(tables, key, params, departed, parts)
 
 
 def _silent_departures(
@@ -209,6 +209,7 @@ def _silent_departures(
     key: KeyStakeholders,
     params: SignalParameters,
     departed: set[tuple[int, int]],
+    parts: _Participations,
 ) -> list[Signal]:
     is_key = key.key & _with_baseline(tables, key, params)
     # Only people absent for the last two weeks can have an improbable silence; the
@@ -293,6 +294,7 @@ def _silent_departures(
                 row,
                 week,
                 (float(adjusted[candidate]), int(family[account, week])),
+                parts,
             )
         )
     return signals
@@ -377,6 +379,7 @@ def _silent_signal(
     row: int,
     week: int,
     tested: tuple[float, int],
+    parts: _Participations,
 ) -> Signal:
     pair = int(key.rows[row])
     person = tables.person_id(int(tables.pair_person[pair]))
@@ -387,7 +390,7 @@ def _silent_signal(
     p_adjusted, family = tested
     evidence = {
         "mode": "silent",
-        **_who(tables, key, row, week, last_seen),
+        **_who(tables, key, row, week, last_seen, parts),
         "participation_rate_before": share,
         "interactions_per_week_before": float(test.rate[candidate]) * WEEK,
         "last_seen_at": last_seen,
@@ -428,7 +431,12 @@ def _severity(reasons: list[str], share: float) -> float:
 
 
 def _who(
-    tables: WeeklyTables, key: KeyStakeholders, row: int, week: int, until: int
+    tables: WeeklyTables,
+    key: KeyStakeholders,
+    row: int,
+    week: int,
+    until: int,
+    parts: _Participations,
 ) -> dict[str, object]:
     """Who they are and why they mattered: level, title, buying role, reasons, engagement
     rank and score, and their brokerage over the baseline before ``until``."""
@@ -443,7 +451,7 @@ def _who(
         ]
         if len(mine):
             title = str(mine.sort_values("start")["title"].iloc[-1] or "")
-    contacts, brokerage = _brokerage(tables, pair, until)
+    contacts, brokerage = _brokerage(tables, pair, until, parts)
     return {
         "person_id": person,
         "level": tables.level_name(int(tables.pair_level[pair])),
@@ -457,38 +465,75 @@ def _who(
     }
 
 
-def _brokerage(tables: WeeklyTables, pair: int, until: int) -> tuple[int, float]:
+@dataclass(frozen=True)
+class _Participations:
+    """The tables' participations ordered by account, then time: one account's
+    conversations over a stretch of time are one slice, found by binary search (a mask
+    over the portfolio's participations per departure cost most of the detector's time).
+    """
+
+    account: np.ndarray
+    at: np.ndarray
+    row: np.ndarray
+    person: np.ndarray
+
+    @classmethod
+    def of(cls, tables: WeeklyTables) -> _Participations:
+        account = tables.pair_account[tables.part_pair]
+        order = np.lexsort((tables.part_at, account))
+        return cls(
+            account=account[order],
+            at=tables.part_at[order],
+            row=tables.part_row[order],
+            person=tables.pair_person[tables.part_pair[order]],
+        )
+
+    def between(self, account: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        """Conversation rows and people of the account's participations with
+        ``lo <= at <= hi``."""
+        first, last = np.searchsorted(self.account, [account, account + 1])
+        start = first + np.searchsorted(self.at[first:last], lo, side="left")
+        end = first + np.searchsorted(self.at[first:last], hi, side="right")
+        return self.row[start:end], self.person[start:end]
+
+
+def _brokerage(
+    tables: WeeklyTables, pair: int, until: int, parts: _Participations
+) -> tuple[int, float]:
     """Distinct people they shared the account's conversations with over the half-year
     before ``until``, and Burt's effective size of their network there (contacts not
-    otherwise connected to each other: how much of the relationship ran through them)."""
-    account = tables.pair_account[pair]
-    lo = until - 26 * WEEK
-    on_account = (
-        (tables.pair_account[tables.part_pair] == account)
-        & (tables.part_at >= lo)
-        & (tables.part_at <= until)
-    )
-    conversation = tables.part_row[on_account]
-    person = tables.pair_person[tables.part_pair[on_account]]
+    otherwise connected to each other: how much of the relationship ran through them).
+
+    Unweighted and undirected, the effective size is Borgatti's ``n - 2 t / n`` for ``n``
+    contacts with ``t`` ties among them (two contacts are tied when they shared one of
+    the account's conversations), as ``networkx.effective_size`` computes it.
+    """
+    conversation, person = parts.between(int(tables.pair_account[pair]), until - 26 * WEEK, until)
     me = int(tables.pair_person[pair])
-    mine = np.unique(conversation[person == me])
-    # Effective size reads only their ego network (their contacts and the ties among
-    # them), so only the people of their conversations enter the graph: the account's
-    # other people and conversations changed nothing but cost most of the time.
-    ego = np.isin(person, person[np.isin(conversation, mine)])
-    conversation, person = conversation[ego], person[ego]
-    graph: nx.Graph = nx.Graph()
-    graph.add_node(me)
-    members = pd.Series(person).groupby(conversation).unique()
-    for row in members.index:
-        people = list(members[row])
-        graph.add_edges_from(
-            (a, b) for i, a in enumerate(people) for b in people[i + 1 :] if a != b
-        )
-    degree = int(graph.degree(me)) if mine.size else 0
-    if degree == 0:
+    contacts = np.unique(person[np.isin(conversation, conversation[person == me])])
+    contacts = contacts[contacts != me]
+    if contacts.size == 0:
         return 0, 0.0
-    return degree, float(nx.effective_size(graph, nodes=[me])[me])
+    among = np.isin(person, contacts)
+    ties = _ties(conversation[among], person[among])
+    n = int(contacts.size)
+    return n, float(n - (2 * ties) / n)
+
+
+def _ties(conversation: np.ndarray, person: np.ndarray) -> int:
+    """Distinct pairs of different people sharing at least one conversation.
+
+    Examples
+    --------
+    >>> _ties(np.array([1, 1, 1, 2, 2, 3]), np.array([7, 8, 9, 7, 8, 9]))
+    3
+    >>> _ties(np.array([1, 1, 2]), np.array([7, 7, 8]))
+    0
+    """
+    seen = pd.DataFrame({"conversation": conversation, "person": person}).drop_duplicates()
+    both = seen.merge(seen, on="conversation")
+    a, b = both["person_x"].to_numpy(), both["person_y"].to_numpy()
+    return int(np.unique(np.stack([a[a < b], b[a < b]]), axis=1).shape[1])
 
 
 def _role_end_departures(
@@ -496,6 +541,7 @@ def _role_end_departures(
     key: KeyStakeholders,
     params: SignalParameters,
     departed: set[tuple[int, int]],
+    parts: _Participations,
 ) -> list[Signal]:
     """Role ends of people who were key stakeholders in the week before the end."""
     roles = tables.roles
@@ -521,7 +567,7 @@ def _role_end_departures(
         lo, hi = max(week - params.windows.baseline_weeks + 1, 0), week + 1
         volume = tables.volume[int(tables.pair_account[pair]), lo:hi].sum()
         share = float(tables.pair_count[pair, lo:hi].sum() / volume) if volume > 0 else 0.0
-        who = _who(tables, key, row, week, ended)
+        who = _who(tables, key, row, week, ended, parts)
         if "title" in roles.columns and roles["title"].iloc[role]:
             who["title"] = str(roles["title"].iloc[role])
         evidence = {
