@@ -446,8 +446,8 @@ def _who(
     roles = tables.roles
     if roles is not None and len(roles) and "title" in roles.columns:
         mine = roles[
-            (roles["person_id"].astype(str) == person)
-            & (roles["org_id"].astype(str) == tables.account_id(int(tables.pair_account[pair])))
+            (parts.role_person == person)
+            & (parts.role_org == tables.account_id(int(tables.pair_account[pair])))
         ]
         if len(mine):
             title = str(mine.sort_values("start")["title"].iloc[-1] or "")
@@ -467,25 +467,35 @@ def _who(
 
 @dataclass(frozen=True)
 class _Participations:
-    """The tables' participations ordered by account, then time: one account's
-    conversations over a stretch of time are one slice, found by binary search (a mask
-    over the portfolio's participations per departure cost most of the detector's time).
+    """What a departure's evidence reads, indexed once per run: the tables' participations
+    ordered by account, then time (one account's conversations over a stretch of time are
+    one slice, found by binary search: a mask over the portfolio's participations per
+    departure cost most of the detector's time), and the role history's people and
+    organizations as strings.
     """
 
     account: np.ndarray
     at: np.ndarray
     row: np.ndarray
     person: np.ndarray
+    role_person: np.ndarray
+    role_org: np.ndarray
 
     @classmethod
     def of(cls, tables: WeeklyTables) -> _Participations:
         account = tables.pair_account[tables.part_pair]
         order = np.lexsort((tables.part_at, account))
+        roles = tables.roles
+        has_roles = (
+            roles is not None and len(roles) > 0 and {"person_id", "org_id"} <= set(roles.columns)
+        )
         return cls(
             account=account[order],
             at=tables.part_at[order],
             row=tables.part_row[order],
             person=tables.pair_person[tables.part_pair[order]],
+            role_person=roles["person_id"].astype(str).to_numpy() if has_roles else np.zeros(0),
+            role_org=roles["org_id"].astype(str).to_numpy() if has_roles else np.zeros(0),
         )
 
     def between(self, account: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
@@ -530,10 +540,19 @@ def _ties(conversation: np.ndarray, person: np.ndarray) -> int:
     >>> _ties(np.array([1, 1, 2]), np.array([7, 7, 8]))
     0
     """
-    seen = pd.DataFrame({"conversation": conversation, "person": person}).drop_duplicates()
-    both = seen.merge(seen, on="conversation")
-    a, b = both["person_x"].to_numpy(), both["person_y"].to_numpy()
-    return int(np.unique(np.stack([a[a < b], b[a < b]]), axis=1).shape[1])
+    # Each conversation's distinct people, sorted by conversation.
+    both = np.unique(np.column_stack([conversation, person]).astype(np.int64), axis=0)
+    conversation, person = both[:, 0], both[:, 1]
+    # Every row paired with the rows after it in its conversation.
+    group_end = np.searchsorted(conversation, conversation, side="right")
+    later = group_end - np.arange(len(conversation)) - 1
+    first = np.repeat(np.arange(len(conversation)), later)
+    # The position of each pair's second row: the first's next rows, in order.
+    starts = np.cumsum(later) - later
+    second = first + 1 + np.arange(len(first)) - np.repeat(starts, later)
+    a, b = person[first], person[second]
+    pairs = np.minimum(a, b) * (int(person.max(initial=0)) + 1) + np.maximum(a, b)
+    return int(np.unique(pairs).size)
 
 
 def _role_end_departures(
