@@ -71,16 +71,21 @@ class Appearances:
 
     @classmethod
     def of_pairs(cls, tables: WeeklyTables) -> Appearances:
-        """Every (account, person) pair's own appearances."""
-        key = tables.part_pair.astype(np.int64)
-        at = tables.part_at.astype(np.int64)
-        order = np.lexsort((at, key))
-        return cls(
-            key=key[order],
-            at=at[order],
-            key_account=tables.pair_account,
-            weekly_count=tables.pair_count,
-        )
+        """Every (account, person) pair's own appearances (built once per tables: the
+        champion's and the stakeholders' departures both read them)."""
+        found = tables.memo.get("pair_appearances")
+        if found is None:
+            key = tables.part_pair.astype(np.int64)
+            at = tables.part_at.astype(np.int64)
+            order = np.lexsort((at, key))
+            found = cls(
+                key=key[order],
+                at=at[order],
+                key_account=tables.pair_account,
+                weekly_count=tables.pair_count,
+            )
+            tables.memo["pair_appearances"] = found
+        return found
 
 
 @dataclass(frozen=True)
@@ -162,11 +167,7 @@ def silence_test(
     """
     grid = tables.grid
     end = grid.end_of(weeks)
-    span = int(np.int64(grid.weeks + 2) * WEEK)
-    appeared = KeyedTimes.of(appearances.key, appearances.at, span=span, origin=grid.origin)
-    conversations = KeyedTimes.of(
-        tables.start_account, tables.start_at, span=span, origin=grid.origin
-    )
+    appeared, conversations, own_longest, pooled = _silence_history(tables, appearances, params)
     # The last appearance before the week's end.
     before = appeared.rank(keys, end) - 1
     safe = np.maximum(before, 0)
@@ -213,7 +214,6 @@ def silence_test(
     # tails do not know it. The time tail counts only the silence beyond an ordinary
     # absence, and the silence must also be longer, in account conversations missed,
     # than any of the person's own in the year before.
-    own_longest, pooled = _ordinary_silences(tables, appearances, conversations, params=params)
     past = own_longest.at(keys, np.clip(last_week, 0, grid.weeks - 1))
     pooled_at = pooled[np.clip(weeks, 0, grid.weeks - 1)]
     away, allowance = pooled_at[:, 0], pooled_at[:, 1]
@@ -238,6 +238,42 @@ def silence_test(
         quiet=quiet,
         extraordinary=extraordinary,
     )
+
+
+def _silence_history(
+    tables: WeeklyTables, appearances: Appearances, params: SignalParameters
+) -> tuple[KeyedTimes, KeyedTimes, OwnLongestSilences, np.ndarray]:
+    """The appearances and the account's conversations on their keyed time axes, and the
+    ordinary silences (:func:`_ordinary_silences`): what the silence test reads besides its
+    candidates. Built once per tables and appearances (the champion's, the stakeholders'
+    and each executive's tests read the same pairs' appearances, the last with their
+    interaction kinds, which these parts do not read)."""
+    span = int(np.int64(tables.grid.weeks + 2) * WEEK)
+    conversations = tables.memo.get("conversations")
+    if conversations is None:
+        conversations = KeyedTimes.of(
+            tables.start_account, tables.start_at, span=span, origin=tables.grid.origin
+        )
+        tables.memo["conversations"] = conversations
+    setting = (params.silence, params.windows.baseline_weeks)
+    histories = tables.memo.setdefault("silence_histories", [])
+    for (key, at, key_account, built_with), parts in histories:
+        if (
+            built_with == setting
+            and _same(key, appearances.key)
+            and _same(at, appearances.at)
+            and _same(key_account, appearances.key_account)
+        ):
+            return parts  # type: ignore[no-any-return]
+    appeared = KeyedTimes.of(appearances.key, appearances.at, span=span, origin=tables.grid.origin)
+    own_longest, pooled = _ordinary_silences(tables, appearances, conversations, params=params)
+    parts = (appeared, conversations, own_longest, pooled)
+    histories.append(((appearances.key, appearances.at, appearances.key_account, setting), parts))
+    return parts
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a is b or (a.shape == b.shape and bool(np.array_equal(a, b)))
 
 
 def _last_before(conversations: KeyedTimes, accounts: np.ndarray, end: np.ndarray) -> np.ndarray:
