@@ -216,18 +216,9 @@ def window_log_ratios(
     [[0.5], [1.0, 1.0]]
     """
     stacked = _StackedWindows.of(series, p)
-    centre, base = _chunked_window_medians(stacked.values, stacked.lo, stacked.mid)
-    recent_median = _chunked_window_medians(stacked.values, stacked.mid, stacked.hi)[0]
-    deviations = np.concatenate(
-        [
-            row_medians(np.abs(chunk - middle[:, None]), count)
-            for chunk, middle, count in zip(
-                base,
-                np.split(centre, stacked.chunks),
-                np.split(stacked.mid - stacked.lo, stacked.chunks),
-                strict=True,
-            )
-        ]
+    centre, deviations = _medians_and_deviations(stacked.values, stacked.lo, stacked.mid)
+    recent_median, _ = _medians_and_deviations(
+        stacked.values, stacked.mid, stacked.hi, deviations=False
     )
     judged = (stacked.mid - stacked.lo >= p.min_baseline) & (stacked.hi > stacked.mid)
     r_all = np.where(judged, recent_median - centre, np.nan)
@@ -248,15 +239,13 @@ _CHUNK_WINDOWS = 4096
 class _StackedWindows:
     """Many tables' columns end to end in ``values`` (column after column, table after
     table), and every window of theirs as bounds into it: per table, column by column,
-    one window per end. ``windows`` is each table's ``(start, stop)`` among the windows,
-    ``chunks`` where the kernels' calls split them."""
+    one window per end. ``windows`` is each table's ``(start, stop)`` among the windows."""
 
     values: np.ndarray
     lo: np.ndarray
     mid: np.ndarray
     hi: np.ndarray
     windows: list[tuple[int, int]]
-    chunks: np.ndarray
 
     @classmethod
     def of(
@@ -284,31 +273,31 @@ class _StackedWindows:
             np.concatenate([b[i] for b in bounds]) if bounds else np.zeros(0, dtype=np.int64)
             for i in range(3)
         )
-        return cls(
-            values=np.concatenate(values) if values else np.zeros(0),
-            lo=lo,
-            mid=mid,
-            hi=hi,
-            windows=windows,
-            chunks=np.arange(_CHUNK_WINDOWS, len(lo), _CHUNK_WINDOWS),
-        )
+        values_all = np.concatenate(values) if values else np.zeros(0)
+        return cls(values=values_all, lo=lo, mid=mid, hi=hi, windows=windows)
 
 
-def _chunked_window_medians(
-    values: np.ndarray, lo: np.ndarray, hi: np.ndarray
-) -> tuple[np.ndarray, list[np.ndarray]]:
-    """:func:`window_medians` over :data:`_CHUNK_WINDOWS` windows at a time: the medians,
-    and the padded matrix of each chunk."""
-    medians, padded = [], []
-    for lo_chunk, hi_chunk in zip(
-        np.split(lo, range(_CHUNK_WINDOWS, len(lo), _CHUNK_WINDOWS)),
-        np.split(hi, range(_CHUNK_WINDOWS, len(hi), _CHUNK_WINDOWS)),
-        strict=True,
-    ):
-        m, pad = window_medians(values, lo_chunk, hi_chunk)
-        medians.append(m)
-        padded.append(pad)
-    return np.concatenate(medians), padded
+def _medians_and_deviations(
+    values: np.ndarray, lo: np.ndarray, hi: np.ndarray, *, deviations: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Median of ``values[lo[i]:hi[i]]`` for every window, and the median absolute
+    deviation from it (zeros when not asked for); NaN where a window is empty.
+
+    :func:`window_medians` and :func:`row_medians` over :data:`_CHUNK_WINDOWS` windows at
+    a time, the windows taken in order of their length so that a chunk's padded matrix
+    is hardly wider than its windows (a window's median does not depend on its chunk).
+    """
+    median = np.full(len(lo), np.nan)
+    deviation = np.zeros(len(lo))
+    order = np.argsort(np.maximum(hi - lo, 0), kind="stable")
+    for chunk in np.split(order, range(_CHUNK_WINDOWS, len(order), _CHUNK_WINDOWS)):
+        centre, padded = window_medians(values, lo[chunk], hi[chunk])
+        median[chunk] = centre
+        if deviations:
+            deviation[chunk] = row_medians(
+                np.abs(padded - centre[:, None]), np.maximum(hi[chunk] - lo[chunk], 0)
+            )
+    return median, deviation
 
 
 def _log_share(kept: np.ndarray, rest: np.ndarray) -> np.ndarray:
@@ -435,7 +424,7 @@ def _advanced_in_use(
     """Per ``(at, advanced feature table, ends)``: per as-of date (rows) and advanced
     feature (columns), in use in the baseline (its median above zero)."""
     stacked = _StackedWindows.of(tables, p)
-    medians, _ = _chunked_window_medians(stacked.values, stacked.lo, stacked.mid)
+    medians, _ = _medians_and_deviations(stacked.values, stacked.lo, stacked.mid, deviations=False)
     return [
         np.asarray(medians[start:stop].reshape(adv.shape[1], len(ends)).T > 0)
         for (_, adv, ends), (start, stop) in zip(tables, stacked.windows, strict=True)
