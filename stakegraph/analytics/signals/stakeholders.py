@@ -512,14 +512,31 @@ def _brokerage(
 ) -> tuple[int, float]:
     """Distinct people they shared the account's conversations with over the half-year
     before ``until``, and Burt's effective size of their network there (contacts not
-    otherwise connected to each other: how much of the relationship ran through them).
-
-    Unweighted and undirected, the effective size is Borgatti's ``n - 2 t / n`` for ``n``
-    contacts with ``t`` ties among them (two contacts are tied when they shared one of
-    the account's conversations), as ``networkx.effective_size`` computes it.
-    """
+    otherwise connected to each other: how much of the relationship ran through them)."""
     conversation, person = parts.between(int(tables.pair_account[pair]), until - 26 * WEEK, until)
-    me = int(tables.pair_person[pair])
+    return _effective_size(conversation, person, int(tables.pair_person[pair]))
+
+
+def _effective_size(conversation: np.ndarray, person: np.ndarray, me: int) -> tuple[int, float]:
+    """``me``'s contacts (the people who shared a conversation with them) and Burt's
+    effective size of their co-participation network: Borgatti's ``n - 2 t / n`` for ``n``
+    contacts with ``t`` ties among them (two people are tied when they shared any of the
+    conversations), as ``networkx.effective_size`` computes it on the graph; ``(0, 0.0)``
+    without contacts.
+
+    ``conversation`` and ``person`` are parallel: one participation each.
+
+    Examples
+    --------
+    Person 0 met 1 and 2 together and 3 alone; 1 and 2 also met without them. Three
+    contacts, one tie among them: ``3 - 2 / 3``.
+
+    >>> conversation = np.array([10, 10, 10, 11, 11, 12, 12])
+    >>> person = np.array([0, 1, 2, 0, 3, 1, 2])
+    >>> n, size = _effective_size(conversation, person, 0)
+    >>> n, round(size, 4)
+    (3, 2.3333)
+    """
     contacts = np.unique(person[np.isin(conversation, conversation[person == me])])
     contacts = contacts[contacts != me]
     if contacts.size == 0:
