@@ -1,13 +1,15 @@
 """The departures' and usage detectors' arrays over the whole portfolio at once, pinned
 against the straightforward paths they replaced: ``np.median`` window by window, a
 networkx graph per departing person, a key x week matrix of past silences with its
-running maximum, and the silence model's parts rebuilt by every detector.
+running maximum, the silence model's parts rebuilt by every detector, and a groupby
+iterated group by group for the executives' review attendance.
 """
 
 from __future__ import annotations
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import ndimage
 from synthetic_portfolio import random_portfolio
@@ -15,6 +17,7 @@ from synthetic_portfolio import random_portfolio
 from stakegraph.analytics.signals import usage
 from stakegraph.analytics.signals.executive import _executive_pair_appearances
 from stakegraph.analytics.signals.parameters import SignalParameters, UsageParameters
+from stakegraph.analytics.signals.reviews import EXECUTIVE_REVIEW_KINDS, ReviewAttendance
 from stakegraph.analytics.signals.silence import (
     Appearances,
     OwnLongestSilences,
@@ -184,3 +187,35 @@ def test_the_executives_appearances_are_the_pairs_with_their_kinds(frames) -> No
     kinds = tables.activity.interactions["kind"].to_numpy()[tables.part_row]
     order = np.lexsort((tables.part_at, tables.part_pair))
     np.testing.assert_array_equal(with_kinds.kind, kinds[order])
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_review_attendance_equals_a_groupby_per_account_and_person(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    rows = 300
+    engagements = pd.DataFrame(
+        {
+            "account_id": rng.choice(["acct-b", "acct-a", "acct-c"], rows),
+            "kind": rng.choice(["qbr", "ebr", "check_in"], rows),
+            "at": rng.integers(0, 40, rows) * WEEK,  # the same review on several rows
+            "status": rng.choice(["attended", "attended", "no_show"], rows),
+            "person_id": rng.choice(["p1", "p2", "p3", None], rows),
+            "executive": rng.random(rows) < 0.6,
+        }
+    )
+    got = ReviewAttendance.of(engagements)
+    seen = engagements[
+        engagements["kind"].isin(EXECUTIVE_REVIEW_KINDS) & (engagements["status"] == "attended")
+    ]
+    held = {str(a): np.unique(g["at"].to_numpy(np.int64)) for a, g in seen.groupby("account_id")}
+    executives = seen[seen["executive"] & seen["person_id"].notna()]
+    attended: dict[str, dict[str, np.ndarray]] = {}
+    for (account, person), g in executives.groupby(["account_id", "person_id"]):
+        attended.setdefault(str(account), {})[str(person)] = np.unique(g["at"].to_numpy(np.int64))
+    assert list(got.held) == list(held) and list(got.attended) == list(attended)
+    for account, times in held.items():
+        np.testing.assert_array_equal(got.held[account], times)
+        assert list(got.attended.get(account, {})) == list(attended.get(account, {}))
+        for person, times_ in attended.get(account, {}).items():
+            np.testing.assert_array_equal(got.attended[account][person], times_)
+    assert sum(len(of) for of in attended.values()) >= 6
