@@ -264,7 +264,7 @@ def _silence_history(
             and _same(at, appearances.at)
             and _same(key_account, appearances.key_account)
         ):
-            return parts  # type: ignore[no-any-return]
+            return parts
     appeared = KeyedTimes.of(appearances.key, appearances.at, span=span, origin=tables.grid.origin)
     own_longest, pooled = _ordinary_silences(tables, appearances, conversations, params=params)
     parts = (appeared, conversations, own_longest, pooled)
