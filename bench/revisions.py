@@ -5,6 +5,8 @@ code the other side; both run ``snapshot_series`` (52 weekly windows), ``detect_
 and ``score_risk`` on the same portfolio, read once from its files and handed to each
 revision as its own classes. Prints every round's seconds, the medians and their ratio
 (baseline / this), and whether the snapshots, signal records and risk rows are identical.
+Each stage's CPU seconds of this process are printed beside its wall-clock seconds: on a
+machine shared with other jobs they move less with the load.
 
     mkdir /tmp/main-src && git archive main | tar -x -C /tmp/main-src
     python bench/revisions.py DIR --baseline /tmp/main-src --rounds 3
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import itertools
 import os
 import pickle
 import statistics
@@ -43,17 +46,18 @@ def main() -> None:
     data = pickle.dumps((frames, load_beyond_frames(args.portfolio)))
     roots = {"baseline": args.baseline.resolve(), "this": HERE}
     print(f"load average at the start: {os.getloadavg()[0]:.1f}")
-    seconds: dict[str, list[tuple[float, float, float]]] = {name: [] for name in roots}
+    seconds: dict[str, list[tuple[float, ...]]] = {name: [] for name in roots}
     outputs: dict[str, Any] = {}
     snapshots: dict[str, Any] = {}
     for _ in range(args.rounds):
         for name, root in roots.items():
             timing, snapshots[name], outputs[name] = _run(root, roots.values(), data, as_of)
             seconds[name].append(timing)
-            metrics_s, signals_s, risk_s = timing
+            metrics_s, signals_s, risk_s, metrics_cpu, signals_cpu, risk_cpu = timing
             print(
                 f"{name}: metrics {metrics_s:.2f} s, signals {signals_s:.2f} s, "
-                f"risk {risk_s:.2f} s",
+                f"risk {risk_s:.2f} s (CPU {metrics_cpu:.2f} / {signals_cpu:.2f} / "
+                f"{risk_cpu:.2f} s)",
                 flush=True,
             )
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
@@ -65,14 +69,18 @@ def main() -> None:
         f"({len(signals)} signals, {len(risk)} risk rows)"
     )
     for stage, i in (("metrics", 0), ("signals", 1), ("risk", 2)):
-        before = statistics.median(s[i] for s in seconds["baseline"])
-        after = statistics.median(s[i] for s in seconds["this"])
-        print(f"{stage}: baseline {before:.2f} s, this {after:.2f} s, {before / after:.1f}x")
+        for clock, j in (("", i), (" CPU", i + 3)):
+            before = statistics.median(s[j] for s in seconds["baseline"])
+            after = statistics.median(s[j] for s in seconds["this"])
+            print(
+                f"{stage}{clock}: baseline {before:.2f} s, this {after:.2f} s, "
+                f"{before / after:.1f}x"
+            )
 
 
 def _run(
     root: Path, every_root: Any, data: bytes, as_of: int
-) -> tuple[tuple[float, float, float], Any, Any]:
+) -> tuple[tuple[float, ...], Any, Any]:
     """Import stakegraph from ``root`` (dropping any other revision's modules) and time it."""
     for module in [m for m in sys.modules if m == "stakegraph" or m.startswith("stakegraph.")]:
         del sys.modules[module]
@@ -88,15 +96,17 @@ def _run(
     assert Path(windows.__file__).is_relative_to(root), windows.__file__
     frames, beyond = pickle.loads(data)
     activity = windows.prepare_activity(frames)
-    began = time.perf_counter()
+    marks = [(time.perf_counter(), time.process_time())]
     series = snapshot.snapshot_series(activity, as_of=as_of, windows=52)
-    measured = time.perf_counter()
+    marks.append((time.perf_counter(), time.process_time()))
     found = detect.detect_signals(activity, as_of=as_of, roles=frames.roles, beyond=beyond)
     signals = [s.as_record() for s in found]
-    scored = time.perf_counter()
+    marks.append((time.perf_counter(), time.process_time()))
     rows = risk.score_risk(activity, signals, as_of=as_of, beyond=beyond)
-    done = time.perf_counter()
-    return (measured - began, scored - measured, done - scored), series, (signals, rows)
+    marks.append((time.perf_counter(), time.process_time()))
+    wall = tuple(b[0] - a[0] for a, b in itertools.pairwise(marks))
+    cpu = tuple(b[1] - a[1] for a, b in itertools.pairwise(marks))
+    return wall + cpu, series, (signals, rows)
 
 
 if __name__ == "__main__":
