@@ -5,7 +5,9 @@ code the other side; both run ``prepare_activity``, ``snapshot_series`` (52 week
 windows), ``detect_signals`` and ``score_risk`` on the same portfolio, read once from its
 files and handed to each revision as its own classes, alternately. Prints every round's seconds, the
 medians and their ratio (baseline / this), and whether the prepared activities (every
-array and frame), snapshots, signal records and risk rows are identical.
+array and frame), snapshots, signal records and risk rows are identical. Each stage's CPU
+seconds of this process are printed beside its wall-clock seconds: on a machine shared
+with other jobs they move less with the load.
 
     mkdir /tmp/main-src && git archive main | tar -x -C /tmp/main-src
     python bench/revisions.py DIR --baseline /tmp/main-src --rounds 3
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import importlib
+import itertools
 import os
 import pickle
 import statistics
@@ -33,6 +36,8 @@ sys.path.insert(0, str(HERE / "tests" / "analytics"))
 from portfolio_frames import load_beyond_frames, load_portfolio_frames  # noqa: E402
 
 from stakegraph.dates import midnight_after  # noqa: E402
+
+STAGES = ("activity", "metrics", "signals", "risk")
 
 
 def main() -> None:
@@ -58,10 +63,13 @@ def main() -> None:
                 root, roots.values(), data, as_of
             )
             seconds[name].append(timing)
-            activity_s, metrics_s, signals_s, risk_s = timing
+            wall, cpu = timing[: len(STAGES)], timing[len(STAGES) :]
             print(
-                f"{name}: activity {activity_s:.2f} s, metrics {metrics_s:.2f} s, "
-                f"signals {signals_s:.2f} s, risk {risk_s:.2f} s",
+                f"{name}: "
+                + ", ".join(f"{s} {w:.2f} s" for s, w in zip(STAGES, wall, strict=True))
+                + " (CPU "
+                + " / ".join(f"{c:.2f}" for c in cpu)
+                + " s)",
                 flush=True,
             )
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
@@ -74,10 +82,14 @@ def main() -> None:
         f"identical signals and risk rows: {outputs['baseline'] == outputs['this']} "
         f"({len(signals)} signals, {len(risk)} risk rows)"
     )
-    for stage, i in (("activity", 0), ("metrics", 1), ("signals", 2), ("risk", 3)):
-        before = statistics.median(s[i] for s in seconds["baseline"])
-        after = statistics.median(s[i] for s in seconds["this"])
-        print(f"{stage}: baseline {before:.2f} s, this {after:.2f} s, {before / after:.1f}x")
+    for i, stage in enumerate(STAGES):
+        for clock, j in (("", i), (" CPU", i + len(STAGES))):
+            before = statistics.median(s[j] for s in seconds["baseline"])
+            after = statistics.median(s[j] for s in seconds["this"])
+            print(
+                f"{stage}{clock}: baseline {before:.2f} s, this {after:.2f} s, "
+                f"{before / after:.1f}x"
+            )
 
 
 def _different_fields(baseline: dict[str, Any], this: dict[str, Any]) -> list[str]:
@@ -100,7 +112,7 @@ def _different_fields(baseline: dict[str, Any], this: dict[str, Any]) -> list[st
 
 def _run(
     root: Path, every_root: Any, data: bytes, as_of: int
-) -> tuple[tuple[float, float, float, float], dict[str, Any], Any, Any]:
+) -> tuple[tuple[float, ...], dict[str, Any], Any, Any]:
     """Import stakegraph from ``root`` (dropping any other revision's modules) and time it."""
     for module in [m for m in sys.modules if m == "stakegraph" or m.startswith("stakegraph.")]:
         del sys.modules[module]
@@ -115,19 +127,20 @@ def _run(
     snapshot = importlib.import_module("stakegraph.analytics.snapshot")
     assert Path(windows.__file__).is_relative_to(root), windows.__file__
     frames, beyond = pickle.loads(data)
-    prepared = time.perf_counter()
+    marks = [(time.perf_counter(), time.process_time())]
     activity = windows.prepare_activity(frames)
-    began = time.perf_counter()
+    marks.append((time.perf_counter(), time.process_time()))
     series = snapshot.snapshot_series(activity, as_of=as_of, windows=52)
-    measured = time.perf_counter()
+    marks.append((time.perf_counter(), time.process_time()))
     found = detect.detect_signals(activity, as_of=as_of, roles=frames.roles, beyond=beyond)
     signals = [s.as_record() for s in found]
-    scored = time.perf_counter()
+    marks.append((time.perf_counter(), time.process_time()))
     rows = risk.score_risk(activity, signals, as_of=as_of, beyond=beyond)
-    done = time.perf_counter()
+    marks.append((time.perf_counter(), time.process_time()))
     fields = {f.name: getattr(activity, f.name) for f in dataclasses.fields(activity)}
-    timing = (began - prepared, measured - began, scored - measured, done - scored)
-    return timing, fields, series, (signals, rows)
+    wall = tuple(b[0] - a[0] for a, b in itertools.pairwise(marks))
+    cpu = tuple(b[1] - a[1] for a, b in itertools.pairwise(marks))
+    return wall + cpu, fields, series, (signals, rows)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from stakegraph.analytics.frames import PortfolioFrames
 from stakegraph.analytics.signals import (
     SignalParameters,
     WeeklyTables,
+    champion_departures,
     detect_signals,
     stakeholder_departures,
 )
@@ -489,3 +490,22 @@ def test_an_account_contracted_during_a_silence_when_its_weekly_volume_fell_to_0
         params=SignalParameters(),
     )
     assert result.tolist() == [contracted]
+
+
+def test_departures_on_one_tables_raise_what_each_raises_on_its_own_tables() -> None:
+    # The silence model's parts are built once per tables and read by the champion's,
+    # the stakeholders' and each executive's tests: sharing them changes no signal.
+    frames = portfolio([large_account(ceo_stops=500), meeting_account(vp_stops=400)])
+
+    def tables() -> WeeklyTables:
+        built = WeeklyTables.build(prepare_activity(frames), frames.roles, as_of=at(640))
+        assert built is not None
+        return built
+
+    params = SignalParameters()
+    shared = tables()
+    together = champion_departures(shared, params) + stakeholder_departures(shared, params)
+    alone = champion_departures(tables(), params) + stakeholder_departures(tables(), params)
+    assert together == alone
+    assert {p for s in together for p in s.person_ids} >= {"ceo", "vp"}
+    assert len(shared.memo["silence_histories"]) == 1

@@ -272,13 +272,9 @@ def _executive_pair_appearances(tables: WeeklyTables) -> Appearances:
     at = tables.part_at.astype(np.int64)
     kinds = tables.activity.interactions["kind"].to_numpy()[tables.part_row].astype(np.int64)
     order = np.lexsort((at, key))
-    return Appearances(
-        key=key[order],
-        at=at[order],
-        key_account=tables.pair_account,
-        kind=kinds[order],
-        weekly_count=tables.pair_count,
-    )
+    # The pairs' own appearances (the same keys and times), so that the silence model's
+    # parts built for the departures are read again, not rebuilt.
+    return replace(Appearances.of_pairs(tables), kind=kinds[order])
 
 
 def _executive_detail(

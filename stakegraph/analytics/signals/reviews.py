@@ -19,6 +19,7 @@ rate.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -82,16 +83,14 @@ class ReviewAttendance:
         rows = engagements[
             engagements["kind"].isin(EXECUTIVE_REVIEW_KINDS) & (engagements["status"] == "attended")
         ]
-        held = {
-            str(account): np.unique(group["at"].to_numpy(dtype=np.int64))
-            for account, group in rows.groupby("account_id")
-        }
+        rows = rows[rows["account_id"].notna()]
+        held = {account: at for (account,), at in _distinct_times(rows, ["account_id"]).items()}
         attended: dict[str, dict[str, np.ndarray]] = {}
         executives = rows[rows["executive"].astype(bool) & rows["person_id"].notna()]
-        for (account, person), group in executives.groupby(["account_id", "person_id"]):
-            attended.setdefault(str(account), {})[str(person)] = np.unique(
-                group["at"].to_numpy(dtype=np.int64)
-            )
+        for (account, person), at in _distinct_times(
+            executives, ["account_id", "person_id"]
+        ).items():
+            attended.setdefault(account, {})[person] = at
         return cls(held=held, attended=attended)
 
     def absences(
@@ -174,3 +173,30 @@ class ReviewAttendance:
             math.prod(a.p_value for a in absences),
             min(a.missed_since for a in absences),
         )
+
+
+def _distinct_times(rows: pd.DataFrame, keys: list[str]) -> dict[tuple[str, ...], np.ndarray]:
+    """Each group's distinct times (sorted), the groups of the ``keys`` columns (as
+    strings) in sorted order: one sort of the rows, not a groupby iterated group by group.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"account_id": ["b", "a", "b", "b"], "at": [5, 1, 3, 5]})
+    >>> _distinct_times(rows, ["account_id"])
+    {('a',): array([1]), ('b',): array([3, 5])}
+    """
+    if rows.empty:
+        return {}
+    codes, names = [], []
+    for key in keys:
+        code, uniques = pd.factorize(rows[key].astype(str), sort=True)
+        codes.append(code.astype(np.int64))
+        names.append([str(u) for u in uniques])
+    at = rows["at"].to_numpy(dtype=np.int64)
+    pairs = np.unique(np.column_stack([*codes, at]), axis=0)
+    change = np.flatnonzero((np.diff(pairs[:, :-1], axis=0) != 0).any(axis=1)) + 1
+    bounds = [0, *change.tolist(), len(pairs)]
+    return {
+        tuple(names[k][int(pairs[lo, k])] for k in range(len(keys))): pairs[lo:hi, -1]
+        for lo, hi in itertools.pairwise(bounds)
+    }

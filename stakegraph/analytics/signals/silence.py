@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import ndimage, stats
+from scipy import stats
 
 from stakegraph.analytics.kernels import KeyedTimes, prefix_sums
 from stakegraph.analytics.signals.parameters import SignalParameters
@@ -71,16 +71,21 @@ class Appearances:
 
     @classmethod
     def of_pairs(cls, tables: WeeklyTables) -> Appearances:
-        """Every (account, person) pair's own appearances."""
-        key = tables.part_pair.astype(np.int64)
-        at = tables.part_at.astype(np.int64)
-        order = np.lexsort((at, key))
-        return cls(
-            key=key[order],
-            at=at[order],
-            key_account=tables.pair_account,
-            weekly_count=tables.pair_count,
-        )
+        """Every (account, person) pair's own appearances (built once per tables: the
+        champion's and the stakeholders' departures both read them)."""
+        found = tables.memo.get("pair_appearances")
+        if found is None:
+            key = tables.part_pair.astype(np.int64)
+            at = tables.part_at.astype(np.int64)
+            order = np.lexsort((at, key))
+            found = cls(
+                key=key[order],
+                at=at[order],
+                key_account=tables.pair_account,
+                weekly_count=tables.pair_count,
+            )
+            tables.memo["pair_appearances"] = found
+        return found
 
 
 @dataclass(frozen=True)
@@ -162,11 +167,7 @@ def silence_test(
     """
     grid = tables.grid
     end = grid.end_of(weeks)
-    span = int(np.int64(grid.weeks + 2) * WEEK)
-    appeared = KeyedTimes.of(appearances.key, appearances.at, span=span, origin=grid.origin)
-    conversations = KeyedTimes.of(
-        tables.start_account, tables.start_at, span=span, origin=grid.origin
-    )
+    appeared, conversations, own_longest, pooled = _silence_history(tables, appearances, params)
     # The last appearance before the week's end.
     before = appeared.rank(keys, end) - 1
     safe = np.maximum(before, 0)
@@ -213,8 +214,7 @@ def silence_test(
     # tails do not know it. The time tail counts only the silence beyond an ordinary
     # absence, and the silence must also be longer, in account conversations missed,
     # than any of the person's own in the year before.
-    own_longest, pooled = _ordinary_silences(tables, appearances, conversations, params=params)
-    past = own_longest[keys, np.clip(last_week, 0, grid.weeks - 1)]
+    past = own_longest.at(keys, np.clip(last_week, 0, grid.weeks - 1))
     pooled_at = pooled[np.clip(weeks, 0, grid.weeks - 1)]
     away, allowance = pooled_at[:, 0], pooled_at[:, 1]
     p_time = np.where(seen, np.exp(-rate * np.maximum(gap - allowance, 0.0)), 1.0)
@@ -238,6 +238,42 @@ def silence_test(
         quiet=quiet,
         extraordinary=extraordinary,
     )
+
+
+def _silence_history(
+    tables: WeeklyTables, appearances: Appearances, params: SignalParameters
+) -> tuple[KeyedTimes, KeyedTimes, OwnLongestSilences, np.ndarray]:
+    """The appearances and the account's conversations on their keyed time axes, and the
+    ordinary silences (:func:`_ordinary_silences`): what the silence test reads besides its
+    candidates. Built once per tables and appearances (the champion's, the stakeholders'
+    and each executive's tests read the same pairs' appearances, the last with their
+    interaction kinds, which these parts do not read)."""
+    span = int(np.int64(tables.grid.weeks + 2) * WEEK)
+    conversations = tables.memo.get("conversations")
+    if conversations is None:
+        conversations = KeyedTimes.of(
+            tables.start_account, tables.start_at, span=span, origin=tables.grid.origin
+        )
+        tables.memo["conversations"] = conversations
+    setting = (params.silence, params.windows.baseline_weeks)
+    histories = tables.memo.setdefault("silence_histories", [])
+    for (key, at, key_account, built_with), parts in histories:
+        if (
+            built_with == setting
+            and _same(key, appearances.key)
+            and _same(at, appearances.at)
+            and _same(key_account, appearances.key_account)
+        ):
+            return parts
+    appeared = KeyedTimes.of(appearances.key, appearances.at, span=span, origin=tables.grid.origin)
+    own_longest, pooled = _ordinary_silences(tables, appearances, conversations, params=params)
+    parts = (appeared, conversations, own_longest, pooled)
+    histories.append(((appearances.key, appearances.at, appearances.key_account, setting), parts))
+    return parts
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a is b or (a.shape == b.shape and bool(np.array_equal(a, b)))
 
 
 def _last_before(conversations: KeyedTimes, accounts: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -369,18 +405,67 @@ def _stratified_log_miss(
     return total
 
 
+@dataclass(frozen=True)
+class OwnLongestSilences:
+    """Each key's silences, in account conversations missed, by the week they ended:
+    the most it missed in a row in a window of weeks is the largest over a stretch of its
+    appearances (a key x week matrix of them cost most of the silence test's time, and
+    only the candidates' own keys and weeks are asked for).
+
+    Attributes
+    ----------
+    encoded : numpy.ndarray
+        Per appearance (sorted by key, then time): ``key * (weeks + 1) + week``.
+    missed : numpy.ndarray
+        Per appearance: the account conversations missed since the key's previous one
+        (0 for its first).
+    weeks, history : int
+        The grid's weeks; the window's weeks.
+    """
+
+    encoded: np.ndarray
+    missed: np.ndarray
+    weeks: int
+    history: int
+
+    def at(self, keys: np.ndarray, weeks: np.ndarray) -> np.ndarray:
+        """Per ``(key, week)``: the most conversations missed in a row among the key's
+        silences that ended in the ``history`` weeks up to ``week`` (0 when none).
+
+        Examples
+        --------
+        Key 0 missed 5 conversations up to week 1 and 2 up to week 3; with a two-week
+        history, week 2 still remembers the 5, week 3 only the 2, and key 1 nothing.
+
+        >>> own = OwnLongestSilences(np.array([0, 1, 3]), np.array([0.0, 5.0, 2.0]), 4, 2)
+        >>> own.at(np.array([0, 0, 0, 1]), np.array([2, 3, 0, 3])).tolist()
+        [5.0, 2.0, 0.0, 0.0]
+        """
+        width = self.weeks + 1
+        base = np.asarray(keys, dtype=np.int64) * width
+        lo = np.searchsorted(self.encoded, base + np.maximum(weeks - self.history + 1, 0))
+        hi = np.searchsorted(self.encoded, base + weeks, side="right")
+        if len(lo) == 0:
+            return np.zeros(0)
+        # One reduction over every stretch: maxima over [lo, hi) read at the even places
+        # (a trailing 0 keeps an end at the last appearance in range).
+        bounds = np.column_stack([lo, hi]).ravel()
+        longest = np.maximum.reduceat(np.append(self.missed, 0.0), bounds)[::2]
+        return np.where(hi > lo, longest, 0.0)
+
+
 def _ordinary_silences(
     tables: WeeklyTables,
     appearances: Appearances,
     conversations: KeyedTimes,
     *,
     params: SignalParameters,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[OwnLongestSilences, np.ndarray]:
     """How long a silence is ordinary.
 
     Returns
     -------
-    own : numpy.ndarray
+    own : OwnLongestSilences
         Per key and week ``w``: the most account conversations the key missed in a row
         among its silences that ended in the ``silence.history_weeks`` up to ``w``.
         Counting conversations, not days, keeps a quiet holiday season for the whole
@@ -395,13 +480,15 @@ def _ordinary_silences(
     """
     grid = tables.grid
     key, at = appearances.key, appearances.at
-    n_keys, weeks = len(appearances.key_account), grid.weeks
-    own = np.zeros((n_keys, weeks))
+    weeks = grid.weeks
     quantiles = (params.silence.pool_quantile, params.silence.allowance_quantile)
+    history = max(int(params.silence.history_weeks), 1)
     # Too few silences to learn from (a small portfolio): no holiday allowance.
-    pooled = np.zeros((weeks, len(quantiles)))
     if len(key) < 2:
-        return own, pooled
+        empty = np.zeros(0, dtype=np.int64)
+        return OwnLongestSilences(empty, np.zeros(0), weeks, history), np.zeros(
+            (weeks, len(quantiles))
+        )
     account = appearances.key_account[key].astype(np.int64)
     before = conversations.rank(account, at, "left")
     after = conversations.rank(account, at, "right")
@@ -410,23 +497,22 @@ def _ordinary_silences(
     missed = np.zeros(len(key))
     missed[1:] = np.maximum(before[1:] - after[:-1], 0)
     week = np.clip(grid.week_of(at), 0, weeks - 1)
-    np.maximum.at(own, (key, week), np.where(same_key, missed, 0.0))
-    size = max(int(params.silence.history_weeks), 1)
-    own = ndimage.maximum_filter1d(own, size=size, axis=1, origin=(size - 1) // 2, mode="constant")
+    # Sorted: the appearances are by key, then time.
+    encoded = key.astype(np.int64) * (weeks + 1) + week
+    own = OwnLongestSilences(encoded, np.where(same_key, missed, 0.0), weeks, history)
     # The key's rate over the baseline before the silence began (the previous
     # appearance): only regular people's silences tell how long people are away.
-    counts = prefix_sums(
-        np.bincount(key * weeks + week, minlength=n_keys * weeks).reshape(n_keys, weeks)
-    )
     previous_week = np.roll(week, 1)
     lo = np.clip(previous_week - params.windows.baseline_weeks + 1, 0, weeks)
     hi = np.clip(previous_week + 1, 0, weeks)
-    per_week = (counts[key, hi] - counts[key, lo]) / np.maximum(hi - lo, 1)
+    row = key.astype(np.int64) * (weeks + 1)
+    counts = np.searchsorted(encoded, row + hi) - np.searchsorted(encoded, row + lo)
+    per_week = counts.astype(float) / np.maximum(hi - lo, 1)
     regular = same_key & (per_week >= params.silence.pool_min_rate)
     gap_days = np.zeros(len(key))
     gap_days[1:] = (at[1:] - at[:-1]) / DAY
     pooled = _pooled_quantiles(gap_days[regular], week[regular], weeks, quantiles)
-    return np.asarray(own), pooled
+    return own, pooled
 
 
 def _pooled_quantiles(

@@ -9,6 +9,7 @@ opening message started.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -107,6 +108,9 @@ class WeeklyTables:
     _threads: dict[int, np.ndarray] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    # What several detectors derive alike from these tables, built once (the silence
+    # model's parts of :mod:`.silence`, shared by the departures and executive withdrawal).
+    memo: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @classmethod
     def build(cls, activity: Activity, roles: pd.DataFrame, *, as_of: int) -> WeeklyTables | None:

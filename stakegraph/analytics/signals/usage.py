@@ -26,6 +26,7 @@ features in use in the baseline, and below its own noise like a usage metric.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -38,7 +39,7 @@ from stakegraph.analytics.signals.record import Signal, clip_severity
 from stakegraph.dates import WEEK
 from stakegraph.vocabulary import FEATURE_DEPTH_REGRESSION, USAGE_DECLINE
 
-__all__ = ["feature_depth_regressions", "usage_declines", "window_log_ratio"]
+__all__ = ["feature_depth_regressions", "usage_declines", "window_log_ratio", "window_log_ratios"]
 
 CORE_METRICS = ("active_users", "api_calls", "seats_used")
 _FEATURE_TOTAL = "feature_total"
@@ -49,14 +50,28 @@ _YEAR = 52 * WEEK
 def usage_declines(beyond: BeyondFrames, as_of: int, params: SignalParameters) -> list[Signal]:
     """Every usage decline before ``as_of`` (see the module docstring)."""
     p = params.usage
+    accounts = [
+        (account_id, week_ends(first_at, as_of), series)
+        for account_id, first_at, series in _usage_series(beyond.usage)
+        if len(series) >= 2
+    ]
+    # Every metric of every account in one pass of the window kernels: this year's
+    # dates and last year's (the seasonal dip) together.
+    ratios_of = iter(
+        window_log_ratios(
+            [
+                (at, np.log1p(values), np.concatenate([ends, ends - _YEAR]))
+                for _, ends, series in accounts
+                for at, values in series.values()
+            ],
+            p,
+        )
+    )
     signals: list[Signal] = []
-    for account_id, first_at, series in _usage_series(beyond.usage):
-        if len(series) < 2:
-            continue
-        ends = week_ends(first_at, as_of)
+    for account_id, ends, series in accounts:
         verdicts = []
-        for metric, (at, values) in series.items():
-            r, sd = _adjusted_ratios(at, np.log1p(values), ends, p)
+        for metric in series:
+            r, sd = _seasonally_adjusted(*next(ratios_of), len(ends))
             verdicts.append((metric, r, sd))
         declined = np.stack(
             [(r <= np.log(p.max_ratio)) & (r <= -p.noise_sds * sd) for _, r, sd in verdicts]
@@ -96,30 +111,36 @@ def feature_depth_regressions(
 ) -> list[Signal]:
     """Every feature-depth regression before ``as_of`` (see the module docstring)."""
     p = params.usage
-    signals: list[Signal] = []
+    accounts = []
     for account_id, at, table, advanced, basic in _feature_tables(beyond.usage):
         if len(advanced) < 2 or not basic:
             continue
         adv = table[:, : len(advanced)]
         total = _row_totals(table)
         advanced_total = _row_totals(adv)
-        ends = week_ends(int(at[0]), as_of)
-        worst = None
-        # At least two advanced features in use in the baseline (one besides the one left out).
-        used = _advanced_in_use(at, adv, ends, p)
         # The advanced share with every advanced feature kept (column 0), then with each
-        # left out in turn: one call of the window kernels for all of them.
-        variants = [None, *range(len(advanced))]
+        # left out in turn.
         shares = np.column_stack(
             [
                 _log_share(
                     advanced_total - (0.0 if left_out is None else adv[:, left_out]),
                     total - (0.0 if left_out is None else adv[:, left_out]),
                 )
-                for left_out in variants
+                for left_out in [None, *range(len(advanced))]
             ]
         )
-        ratios, sds = window_log_ratio(at, shares, ends, p)
+        accounts.append((account_id, at, adv, shares, advanced, week_ends(int(at[0]), as_of)))
+    # Every account's shares, and its advanced features' use, in one pass of the kernels.
+    windows = [(at, shares, ends) for _, at, _, shares, _, ends in accounts]
+    ratios_of = window_log_ratios(windows, p)
+    used_of = _advanced_in_use([(at, adv, ends) for _, at, adv, _, _, ends in accounts], p)
+    signals: list[Signal] = []
+    for (account_id, _, _, _, advanced, ends), (ratios, sds), used in zip(
+        accounts, ratios_of, used_of, strict=True
+    ):
+        worst = None
+        # At least two advanced features in use in the baseline (one besides the one left out).
+        variants = [None, *range(len(advanced))]
         for column, left_out in enumerate(variants):
             if left_out is None:
                 in_use = used.sum(axis=1) >= 2
@@ -175,22 +196,108 @@ def window_log_ratio(
     >>> np.round(np.exp(r), 3).tolist()
     [[0.5, 0.25]]
     """
-    recent, baseline = p.recent_weeks * WEEK, p.baseline_weeks * WEEK
-    lo = np.searchsorted(at, ends - recent - baseline)
-    mid = np.searchsorted(at, ends - recent)
-    hi = np.searchsorted(at, ends)
-    columns = logs.reshape(len(at), -1)
-    stacked = columns.T.ravel()
-    lo_all, mid_all, hi_all = _stacked_windows(len(at), columns.shape[1], lo, mid, hi)
-    centre, base = window_medians(stacked, lo_all, mid_all)
-    recent_median, _ = window_medians(stacked, mid_all, hi_all)
-    deviations = row_medians(np.abs(base - centre[:, None]), mid_all - lo_all)
-    judged = (mid_all - lo_all >= p.min_baseline) & (hi_all > mid_all)
-    r = np.where(judged, recent_median - centre, np.nan).reshape(-1, len(ends)).T
-    sd = np.where(judged, 1.4826 * deviations, np.nan).reshape(-1, len(ends)).T
-    if logs.ndim == 1:
-        return r[:, 0], sd[:, 0]
-    return r, sd
+    return window_log_ratios([(at, logs, ends)], p)[0]
+
+
+def window_log_ratios(
+    series: list[tuple[np.ndarray, np.ndarray, np.ndarray]], p: UsageParameters
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """:func:`window_log_ratio` of each ``(at, logs, ends)``, every window of every series
+    taken by the same few calls of the window kernels (a call costs about the same however
+    short its arrays, and the usage detectors have a few series per account).
+
+    Examples
+    --------
+    >>> from stakegraph.analytics.signals.parameters import UsageParameters
+    >>> p = UsageParameters(recent_weeks=4, baseline_weeks=6)
+    >>> halved = (np.arange(10) * WEEK, np.log([10.0] * 6 + [5.0] * 4), np.array([10 * WEEK]))
+    >>> steady = (np.arange(8) * WEEK, np.log([3.0] * 8), np.array([8 * WEEK, 9 * WEEK]))
+    >>> [np.round(np.exp(r), 3).tolist() for r, _ in window_log_ratios([halved, steady], p)]
+    [[0.5], [1.0, 1.0]]
+    """
+    stacked = _StackedWindows.of(series, p)
+    centre, deviations = _medians_and_deviations(stacked.values, stacked.lo, stacked.mid)
+    recent_median, _ = _medians_and_deviations(
+        stacked.values, stacked.mid, stacked.hi, deviations=False
+    )
+    judged = (stacked.mid - stacked.lo >= p.min_baseline) & (stacked.hi > stacked.mid)
+    r_all = np.where(judged, recent_median - centre, np.nan)
+    sd_all = np.where(judged, 1.4826 * deviations, np.nan)
+    found = []
+    for (_, logs, ends), (start, stop) in zip(series, stacked.windows, strict=True):
+        r = r_all[start:stop].reshape(-1, len(ends)).T
+        sd = sd_all[start:stop].reshape(-1, len(ends)).T
+        found.append((r[:, 0], sd[:, 0]) if logs.ndim == 1 else (r, sd))
+    return found
+
+
+# Windows per call of the window kernels: their padded matrices stay a few megabytes.
+_CHUNK_WINDOWS = 4096
+
+
+@dataclass(frozen=True)
+class _StackedWindows:
+    """Many tables' columns end to end in ``values`` (column after column, table after
+    table), and every window of theirs as bounds into it: per table, column by column,
+    one window per end. ``windows`` is each table's ``(start, stop)`` among the windows."""
+
+    values: np.ndarray
+    lo: np.ndarray
+    mid: np.ndarray
+    hi: np.ndarray
+    windows: list[tuple[int, int]]
+
+    @classmethod
+    def of(
+        cls, series: list[tuple[np.ndarray, np.ndarray, np.ndarray]], p: UsageParameters
+    ) -> _StackedWindows:
+        recent, baseline = p.recent_weeks * WEEK, p.baseline_weeks * WEEK
+        values, bounds, windows = [], [], []
+        offset = start = 0
+        for at, logs, ends in series:
+            columns = logs.reshape(len(at), -1)
+            values.append(columns.T.ravel())
+            bounds.append(
+                _stacked_windows(
+                    len(at),
+                    columns.shape[1],
+                    np.searchsorted(at, ends - recent - baseline) + offset,
+                    np.searchsorted(at, ends - recent) + offset,
+                    np.searchsorted(at, ends) + offset,
+                )
+            )
+            offset += columns.size
+            windows.append((start, start + columns.shape[1] * len(ends)))
+            start = windows[-1][1]
+        lo, mid, hi = (
+            np.concatenate([b[i] for b in bounds]) if bounds else np.zeros(0, dtype=np.int64)
+            for i in range(3)
+        )
+        values_all = np.concatenate(values) if values else np.zeros(0)
+        return cls(values=values_all, lo=lo, mid=mid, hi=hi, windows=windows)
+
+
+def _medians_and_deviations(
+    values: np.ndarray, lo: np.ndarray, hi: np.ndarray, *, deviations: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Median of ``values[lo[i]:hi[i]]`` for every window, and the median absolute
+    deviation from it (zeros when not asked for); NaN where a window is empty.
+
+    :func:`window_medians` and :func:`row_medians` over :data:`_CHUNK_WINDOWS` windows at
+    a time, the windows taken in order of their length so that a chunk's padded matrix
+    is hardly wider than its windows (a window's median does not depend on its chunk).
+    """
+    median = np.full(len(lo), np.nan)
+    deviation = np.zeros(len(lo))
+    order = np.argsort(np.maximum(hi - lo, 0), kind="stable")
+    for chunk in np.split(order, range(_CHUNK_WINDOWS, len(order), _CHUNK_WINDOWS)):
+        centre, padded = window_medians(values, lo[chunk], hi[chunk])
+        median[chunk] = centre
+        if deviations:
+            deviation[chunk] = row_medians(
+                np.abs(padded - centre[:, None]), np.maximum(hi[chunk] - lo[chunk], 0)
+            )
+    return median, deviation
 
 
 def _log_share(kept: np.ndarray, rest: np.ndarray) -> np.ndarray:
@@ -198,13 +305,12 @@ def _log_share(kept: np.ndarray, rest: np.ndarray) -> np.ndarray:
     return np.asarray(np.log(np.maximum(kept, 1e-9) / np.maximum(rest, 1e-9) + 1e-3))
 
 
-def _adjusted_ratios(
-    at: np.ndarray, logs: np.ndarray, ends: np.ndarray, p: UsageParameters
+def _seasonally_adjusted(
+    both: np.ndarray, both_sd: np.ndarray, weeks: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`window_log_ratio` less last year's seasonal dip at the same dates."""
-    # This year's dates and last year's in one call.
-    both, both_sd = window_log_ratio(at, logs, np.concatenate([ends, ends - _YEAR]), p)
-    r, last_year, sd = both[: len(ends)], both[len(ends) :], both_sd[: len(ends)]
+    """This year's ratios (the first ``weeks`` of ``both``) less last year's seasonal dip at
+    the same dates (the rest), and this year's robust standard deviations."""
+    r, last_year, sd = both[:weeks], both[weeks:], both_sd[:weeks]
     seasonal = np.where(np.isfinite(last_year), np.clip(last_year, _SEASONAL_CLIP, 0.0), 0.0)
     return r - seasonal, sd
 
@@ -278,21 +384,28 @@ def _feature_tables(
     ).sort_values(["account_id", "at"], kind="stable")
     sums = ordered.groupby(["account_id", "at", "metric"], sort=True)["value"].sum()
     wide = sums.unstack("metric")
-    tier_of = ordered.groupby(["account_id", "metric"], sort=True)["tier"].first()
+    first_tier = ordered.groupby(["account_id", "metric"], sort=True)["tier"].first()
+    # Looked up in a dict: a ``.loc`` per account cost more than the rest of the split.
+    tier_of = dict(zip(first_tier.index, first_tier.to_numpy(), strict=True))
     accounts = wide.index.get_level_values("account_id").to_numpy()
     times = wide.index.get_level_values("at").to_numpy(np.int64)
     cells = wide.to_numpy(float)
-    metrics = np.asarray(wide.columns, dtype=object)
+    metrics = [str(m) for m in wide.columns]
     for lo, hi in runs(accounts):
         account_id = str(accounts[lo])
         block = cells[lo:hi]
         # The account's own features: those it has a row for (a sum is never NaN).
-        present = ~np.isnan(block).all(axis=0)
-        tiers = tier_of.loc[account_id]
-        advanced = [str(m) for m in metrics[present] if tiers[m] == "advanced"]
-        basic = [str(m) for m in metrics[present] if tiers[m] == "basic"]
-        columns = wide.columns.get_indexer(pd.Index(advanced + basic))
-        yield account_id, times[lo:hi], np.nan_to_num(block[:, columns], nan=0.0), advanced, basic
+        present = np.flatnonzero(~np.isnan(block).all(axis=0))
+        tiers = [tier_of[(account_id, metrics[c])] for c in present]
+        advanced = [int(c) for c, t in zip(present, tiers, strict=True) if t == "advanced"]
+        basic = [int(c) for c, t in zip(present, tiers, strict=True) if t == "basic"]
+        yield (
+            account_id,
+            times[lo:hi],
+            np.nan_to_num(block[:, advanced + basic], nan=0.0),
+            [metrics[c] for c in advanced],
+            [metrics[c] for c in basic],
+        )
 
 
 def _row_totals(table: np.ndarray) -> np.ndarray:
@@ -306,15 +419,16 @@ def _row_totals(table: np.ndarray) -> np.ndarray:
 
 
 def _advanced_in_use(
-    at: np.ndarray, adv: np.ndarray, ends: np.ndarray, p: UsageParameters
-) -> np.ndarray:
-    """Per as-of date (rows) and advanced feature (columns): in use in the baseline (its
-    median above zero)."""
-    recent, baseline = p.recent_weeks * WEEK, p.baseline_weeks * WEEK
-    lo = np.searchsorted(at, ends - recent - baseline)
-    mid = np.searchsorted(at, ends - recent)
-    medians, _ = window_medians(adv.T.ravel(), *_stacked_windows(len(at), adv.shape[1], lo, mid))
-    return np.asarray(medians.reshape(adv.shape[1], len(ends)).T > 0)
+    tables: list[tuple[np.ndarray, np.ndarray, np.ndarray]], p: UsageParameters
+) -> list[np.ndarray]:
+    """Per ``(at, advanced feature table, ends)``: per as-of date (rows) and advanced
+    feature (columns), in use in the baseline (its median above zero)."""
+    stacked = _StackedWindows.of(tables, p)
+    medians, _ = _medians_and_deviations(stacked.values, stacked.lo, stacked.mid, deviations=False)
+    return [
+        np.asarray(medians[start:stop].reshape(adv.shape[1], len(ends)).T > 0)
+        for (_, adv, ends), (start, stop) in zip(tables, stacked.windows, strict=True)
+    ]
 
 
 def _stacked_windows(length: int, series: int, *bounds: np.ndarray) -> list[np.ndarray]:
