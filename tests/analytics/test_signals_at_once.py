@@ -15,15 +15,12 @@ from scipy import ndimage
 from synthetic_portfolio import random_portfolio
 
 from stakegraph.analytics.signals import usage
+from stakegraph.analytics.signals.brokerage import effective_size
 from stakegraph.analytics.signals.executive import _executive_pair_appearances
+from stakegraph.analytics.signals.ordinary_silence import OwnLongestSilences
 from stakegraph.analytics.signals.parameters import SignalParameters, UsageParameters
 from stakegraph.analytics.signals.reviews import EXECUTIVE_REVIEW_KINDS, ReviewAttendance
-from stakegraph.analytics.signals.silence import (
-    Appearances,
-    OwnLongestSilences,
-    silence_test,
-)
-from stakegraph.analytics.signals.stakeholders import _effective_size
+from stakegraph.analytics.signals.silence import Appearances, silence_test
 from stakegraph.analytics.signals.tables import WeeklyTables
 from stakegraph.analytics.windows import prepare_activity
 from stakegraph.dates import DAY, WEEK
@@ -99,10 +96,10 @@ def effective_size_by_networkx(
 
 def test_effective_size_of_a_star_and_of_a_clique() -> None:
     # 0 met 1, 2 and 3 one at a time: three contacts, no ties among them.
-    star = _effective_size(np.array([1, 1, 2, 2, 3, 3]), np.array([0, 1, 0, 2, 0, 3]), 0)
+    star = effective_size(np.array([1, 1, 2, 2, 3, 3]), np.array([0, 1, 0, 2, 0, 3]), 0)
     # 0 met 1, 2 and 3 together: each contact tied to the other two, 3 - 2 x 3 / 3 = 1.
-    clique = _effective_size(np.array([1, 1, 1, 1]), np.array([0, 1, 2, 3]), 0)
-    alone = _effective_size(np.array([1, 1, 2]), np.array([0, 0, 5]), 0)
+    clique = effective_size(np.array([1, 1, 1, 1]), np.array([0, 1, 2, 3]), 0)
+    alone = effective_size(np.array([1, 1, 2]), np.array([0, 0, 5]), 0)
     assert (star, clique, alone) == ((3, 3.0), (3, 1.0), (0, 0.0))
 
 
@@ -113,7 +110,7 @@ def test_effective_size_equals_networkx_on_its_graph(seed: int) -> None:
     conversation = rng.integers(0, max(rows // 3, 1), rows)
     person = rng.integers(0, 15, rows)  # repeated people on a conversation too
     for me in range(15):
-        assert _effective_size(conversation, person, me) == effective_size_by_networkx(
+        assert effective_size(conversation, person, me) == effective_size_by_networkx(
             conversation, person, me
         )
 

@@ -293,27 +293,25 @@ def refusal_runs(
         if in_episode or k < needed or n0 < history or not refused[i]:
             continue
         a, a_plus_b = prior_refusals[i], prior_decisions[i]
-        if predictive:
-            tail = float(stats.betabinom.sf(k - 1, m, a + k0, a_plus_b - a + n0 - k0))
-        else:
-            rate = (k0 + a) / (n0 + a_plus_b)
-            tail = float(stats.binom.sf(k - 1, m, rate))
+        tail = _refusal_tail(k, m, (k0, n0), (a, a_plus_b), predictive=predictive)
         if tail < min(p.alpha, p.family_alpha / (i + 1)):
             in_episode = True
-            out.append(
-                (
-                    i,
-                    {
-                        "refusals": k,
-                        "recent": m,
-                        "refusals_before": k0,
-                        "decisions_before": n0,
-                        "refusal_rate_before": k0 / n0,
-                        "p_value": tail,
-                    },
-                )
-            )
+            evidence: dict[str, float | int] = {"refusals": k, "recent": m, "refusals_before": k0}
+            evidence |= {"decisions_before": n0, "refusal_rate_before": k0 / n0}
+            out.append((i, {**evidence, "p_value": tail}))
     return out
+
+
+def _refusal_tail(
+    k: int, m: int, past: tuple[int, int], prior: tuple[float, float], *, predictive: bool
+) -> float:
+    """``P(K >= k)`` of ``m`` decisions after ``past`` (refusals, decisions) and the
+    ``prior`` pseudo-counts (refusals, decisions): binomial at the point rate, or the
+    beta-binomial predictive tail with ``predictive``."""
+    (k0, n0), (a, a_plus_b) = past, prior
+    if predictive:
+        return float(stats.betabinom.sf(k - 1, m, a + k0, a_plus_b - a + n0 - k0))
+    return float(stats.binom.sf(k - 1, m, (k0 + a) / (n0 + a_plus_b)))
 
 
 @dataclass(frozen=True)

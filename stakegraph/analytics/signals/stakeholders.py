@@ -39,6 +39,7 @@ from scipy import stats
 
 from stakegraph.analytics.kernels import group_sum
 from stakegraph.analytics.signals.breadth import breadth_test
+from stakegraph.analytics.signals.brokerage import Participations, brokerage
 from stakegraph.analytics.signals.champion import ROLE_COLUMNS, engagement_scores, is_move
 from stakegraph.analytics.signals.episodes import first_of_silences
 from stakegraph.analytics.signals.parameters import SignalParameters
@@ -199,7 +200,7 @@ def stakeholder_departures(tables: WeeklyTables, params: SignalParameters) -> li
     """
     key = key_stakeholders(tables, params)
     departed: set[tuple[int, int]] = set()
-    parts = _Participations.of(tables)
+    parts = Participations.of(tables)
     signals = _role_end_departures(tables, key, params, departed, parts)
     return signals + _silent_departures(tables, key, params, departed, parts)
 
@@ -209,7 +210,7 @@ def _silent_departures(
     key: KeyStakeholders,
     params: SignalParameters,
     departed: set[tuple[int, int]],
-    parts: _Participations,
+    parts: Participations,
 ) -> list[Signal]:
     is_key = key.key & _with_baseline(tables, key, params)
     # Only people absent for the last two weeks can have an improbable silence; the
@@ -379,7 +380,7 @@ def _silent_signal(
     row: int,
     week: int,
     tested: tuple[float, int],
-    parts: _Participations,
+    parts: Participations,
 ) -> Signal:
     pair = int(key.rows[row])
     person = tables.person_id(int(tables.pair_person[pair]))
@@ -436,7 +437,7 @@ def _who(
     row: int,
     week: int,
     until: int,
-    parts: _Participations,
+    parts: Participations,
 ) -> dict[str, object]:
     """Who they are and why they mattered: level, title, buying role, reasons, engagement
     rank and score, and their brokerage over the baseline before ``until``."""
@@ -451,7 +452,7 @@ def _who(
         ]
         if len(mine):
             title = str(mine.sort_values("start")["title"].iloc[-1] or "")
-    contacts, brokerage = _brokerage(tables, pair, until, parts)
+    contacts, effective_size = brokerage(tables, pair, until, parts)
     return {
         "person_id": person,
         "level": tables.level_name(int(tables.pair_level[pair])),
@@ -461,115 +462,8 @@ def _who(
         "engagement_rank": int(key.rank[row, week]),
         "engagement_score": float(key.score[row, week]),
         "contacts": contacts,
-        "brokerage": brokerage,
+        "brokerage": effective_size,
     }
-
-
-@dataclass(frozen=True)
-class _Participations:
-    """What a departure's evidence reads, indexed once per run: the tables' participations
-    ordered by account, then time (one account's conversations over a stretch of time are
-    one slice, found by binary search: a mask over the portfolio's participations per
-    departure cost most of the detector's time), and the role history's people and
-    organizations as strings.
-    """
-
-    account: np.ndarray
-    at: np.ndarray
-    row: np.ndarray
-    person: np.ndarray
-    role_person: np.ndarray
-    role_org: np.ndarray
-
-    @classmethod
-    def of(cls, tables: WeeklyTables) -> _Participations:
-        account = tables.pair_account[tables.part_pair]
-        order = np.lexsort((tables.part_at, account))
-        roles = tables.roles
-        has_roles = (
-            roles is not None and len(roles) > 0 and {"person_id", "org_id"} <= set(roles.columns)
-        )
-        return cls(
-            account=account[order],
-            at=tables.part_at[order],
-            row=tables.part_row[order],
-            person=tables.pair_person[tables.part_pair[order]],
-            role_person=roles["person_id"].astype(str).to_numpy() if has_roles else np.zeros(0),
-            role_org=roles["org_id"].astype(str).to_numpy() if has_roles else np.zeros(0),
-        )
-
-    def between(self, account: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
-        """Conversation rows and people of the account's participations with
-        ``lo <= at <= hi``."""
-        first, last = np.searchsorted(self.account, [account, account + 1])
-        start = first + np.searchsorted(self.at[first:last], lo, side="left")
-        end = first + np.searchsorted(self.at[first:last], hi, side="right")
-        return self.row[start:end], self.person[start:end]
-
-
-def _brokerage(
-    tables: WeeklyTables, pair: int, until: int, parts: _Participations
-) -> tuple[int, float]:
-    """Distinct people they shared the account's conversations with over the half-year
-    before ``until``, and Burt's effective size of their network there (contacts not
-    otherwise connected to each other: how much of the relationship ran through them)."""
-    conversation, person = parts.between(int(tables.pair_account[pair]), until - 26 * WEEK, until)
-    return _effective_size(conversation, person, int(tables.pair_person[pair]))
-
-
-def _effective_size(conversation: np.ndarray, person: np.ndarray, me: int) -> tuple[int, float]:
-    """``me``'s contacts (the people who shared a conversation with them) and Burt's
-    effective size of their co-participation network: Borgatti's ``n - 2 t / n`` for ``n``
-    contacts with ``t`` ties among them (two people are tied when they shared any of the
-    conversations), as ``networkx.effective_size`` computes it on the graph; ``(0, 0.0)``
-    without contacts.
-
-    ``conversation`` and ``person`` are parallel: one participation each.
-
-    Examples
-    --------
-    Person 0 met 1 and 2 together and 3 alone; 1 and 2 also met without them. Three
-    contacts, one tie among them: ``3 - 2 / 3``.
-
-    >>> conversation = np.array([10, 10, 10, 11, 11, 12, 12])
-    >>> person = np.array([0, 1, 2, 0, 3, 1, 2])
-    >>> n, size = _effective_size(conversation, person, 0)
-    >>> n, round(size, 4)
-    (3, 2.3333)
-    """
-    contacts = np.unique(person[np.isin(conversation, conversation[person == me])])
-    contacts = contacts[contacts != me]
-    if contacts.size == 0:
-        return 0, 0.0
-    among = np.isin(person, contacts)
-    ties = _ties(conversation[among], person[among])
-    n = int(contacts.size)
-    return n, float(n - (2 * ties) / n)
-
-
-def _ties(conversation: np.ndarray, person: np.ndarray) -> int:
-    """Distinct pairs of different people sharing at least one conversation.
-
-    Examples
-    --------
-    >>> _ties(np.array([1, 1, 1, 2, 2, 3]), np.array([7, 8, 9, 7, 8, 9]))
-    3
-    >>> _ties(np.array([1, 1, 2]), np.array([7, 7, 8]))
-    0
-    """
-    # Each conversation's distinct people, sorted by conversation.
-    both = np.unique(np.column_stack([conversation, person]).astype(np.int64), axis=0)
-    conversation, person = both[:, 0], both[:, 1]
-    # Every row paired with the rows after it in its conversation.
-    group_end = np.searchsorted(conversation, conversation, side="right")
-    later = group_end - np.arange(len(conversation)) - 1
-    first = np.repeat(np.arange(len(conversation)), later)
-    # The position of each pair's second row: the first's next rows, in order.
-    starts = np.cumsum(later) - later
-    second = first + 1 + np.arange(len(first)) - np.repeat(starts, later)
-    a, b = person[first], person[second]
-    pairs = np.minimum(a, b) * (int(person.max(initial=0)) + 1) + np.maximum(a, b)
-    return int(np.unique(pairs).size)
 
 
 def _role_end_departures(
@@ -577,7 +471,7 @@ def _role_end_departures(
     key: KeyStakeholders,
     params: SignalParameters,
     departed: set[tuple[int, int]],
-    parts: _Participations,
+    parts: Participations,
 ) -> list[Signal]:
     """Role ends of people who were key stakeholders in the week before the end."""
     roles = tables.roles
