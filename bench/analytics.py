@@ -50,6 +50,7 @@ from stakegraph.dates import DAY
 from stakegraph.generate import generate_portfolio
 from stakegraph.graph.store import GraphStore
 from stakegraph.ingest import import_directory
+from stakegraph.vocabulary import CO_INNOVATION_WITHDRAWAL
 
 
 def main() -> None:
@@ -191,11 +192,17 @@ def _beyond_against_per_account(
     per_account = (time.perf_counter() - began) / len(picked) * len(accounts)
     mine = set(picked.tolist())
     key = lambda s: (s.kind, s.account_id, s.at)  # noqa: E731
-    same = sorted((s for s in together if s.account_id in mine), key=key) == sorted(alone, key=key)
+    # Co-innovation judges each account under a prior fitted over the portfolio: one account
+    # alone has too few peers to fit it (the fixed prior then), so it is left out of the check.
+    own = lambda signals: sorted(  # noqa: E731
+        (s for s in signals if s.account_id in mine and s.kind != CO_INNOVATION_WITHDRAWAL),
+        key=key,
+    )
     print(
         f"beyond detectors: {at_once:.1f} s on the portfolio at once; one account at a time "
         f"(extrapolated from {len(picked)} accounts) {per_account:.1f} s: "
-        f"{per_account / max(at_once, 1e-9):.1f}x; same signals on the sample: {same}"
+        f"{per_account / max(at_once, 1e-9):.1f}x; same signals on the sample "
+        f"(co-innovation aside): {own(together) == own(alone)}"
     )
 
 
