@@ -296,10 +296,21 @@ def refusal_runs(
         tail = _refusal_tail(k, m, (k0, n0), (a, a_plus_b), predictive=predictive)
         if tail < min(p.alpha, p.family_alpha / (i + 1)):
             in_episode = True
-            evidence: dict[str, float | int] = {"refusals": k, "recent": m, "refusals_before": k0}
-            evidence |= {"decisions_before": n0, "refusal_rate_before": k0 / n0}
-            out.append((i, {**evidence, "p_value": tail}))
+            out.append((i, _run_evidence(k, m, k0, n0, tail)))
     return out
+
+
+def _run_evidence(k: int, m: int, k0: int, n0: int, tail: float) -> dict[str, float | int]:
+    """The evidence of a run of ``k`` refusals in the latest ``m`` decisions after ``k0``
+    of ``n0`` before, with its tail probability."""
+    return {
+        "refusals": k,
+        "recent": m,
+        "refusals_before": k0,
+        "decisions_before": n0,
+        "refusal_rate_before": k0 / n0,
+        "p_value": tail,
+    }
 
 
 def _refusal_tail(

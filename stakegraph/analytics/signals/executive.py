@@ -268,13 +268,10 @@ def _with_each_executive(
 
 def _executive_pair_appearances(tables: WeeklyTables) -> Appearances:
     """Every (account, person) pair's appearances at conversation starts, with the kind."""
-    key = tables.part_pair.astype(np.int64)
-    at = tables.part_at.astype(np.int64)
     kinds = tables.activity.interactions["kind"].to_numpy()[tables.part_row].astype(np.int64)
-    order = np.lexsort((at, key))
     # The pairs' own appearances (the same keys and times), so that the silence model's
     # parts built for the departures are read again, not rebuilt.
-    return replace(Appearances.of_pairs(tables), kind=kinds[order])
+    return replace(Appearances.of_pairs(tables), kind=kinds[Appearances.pair_order(tables)])
 
 
 def _executive_detail(

@@ -74,17 +74,27 @@ class Appearances:
         champion's and the stakeholders' departures both read them)."""
         found = tables.memo.get("pair_appearances")
         if found is None:
-            key = tables.part_pair.astype(np.int64)
-            at = tables.part_at.astype(np.int64)
-            order = np.lexsort((at, key))
+            order = cls.pair_order(tables)
             found = cls(
-                key=key[order],
-                at=at[order],
+                key=tables.part_pair.astype(np.int64)[order],
+                at=tables.part_at.astype(np.int64)[order],
                 key_account=tables.pair_account,
                 weekly_count=tables.pair_count,
             )
             tables.memo["pair_appearances"] = found
         return found
+
+    @staticmethod
+    def pair_order(tables: WeeklyTables) -> np.ndarray:
+        """The order of the tables' participations by (pair, time): that of
+        :meth:`of_pairs`, for reading other columns of the participations alongside
+        (sorted once per tables)."""
+        found = tables.memo.get("pair_order")
+        if found is None:
+            at = tables.part_at.astype(np.int64)
+            found = np.lexsort((at, tables.part_pair.astype(np.int64)))
+            tables.memo["pair_order"] = found
+        return np.asarray(found)
 
 
 @dataclass(frozen=True)
@@ -243,10 +253,10 @@ def _silence_history(
     tables: WeeklyTables, appearances: Appearances, params: SignalParameters
 ) -> tuple[KeyedTimes, KeyedTimes, OwnLongestSilences, np.ndarray]:
     """The appearances and the account's conversations on their keyed time axes, and the
-    ordinary silences (:func:`_ordinary_silences`): what the silence test reads besides its
-    candidates. Built once per tables and appearances (the champion's, the stakeholders'
-    and each executive's tests read the same pairs' appearances, the last with their
-    interaction kinds, which these parts do not read)."""
+    ordinary silences (:func:`.ordinary_silence.ordinary_silences`): what the silence test
+    reads besides its candidates. Built once per tables and appearances (the champion's,
+    the stakeholders' and each executive's tests read the same pairs' appearances, the
+    last with their interaction kinds, which these parts do not read)."""
     span = int(np.int64(tables.grid.weeks + 2) * WEEK)
     conversations = tables.memo.get("conversations")
     if conversations is None:
