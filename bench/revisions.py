@@ -3,9 +3,10 @@
 The baseline is another revision's source tree (a ``git archive`` of it), this checkout's
 code the other side; both run ``prepare_activity``, ``snapshot_series`` (52 weekly
 windows), ``detect_signals`` and ``score_risk`` on the same portfolio, read once from its
-files and handed to each revision as its own classes, alternately. Prints every round's seconds, the
-medians and their ratio (baseline / this), and whether the prepared activities (every
-array and frame), snapshots, signal records and risk rows are identical. Each stage's CPU
+files and handed to each revision as its own classes, alternately. Prints every round's
+seconds, the medians and their ratio (baseline / this), and whether the prepared
+activities (every array and frame), snapshots, signal records and risk rows are
+identical. Each stage's CPU
 seconds of this process are printed beside its wall-clock seconds: on a machine shared
 with other jobs they move less with the load.
 
@@ -127,20 +128,25 @@ def _run(
     snapshot = importlib.import_module("stakegraph.analytics.snapshot")
     assert Path(windows.__file__).is_relative_to(root), windows.__file__
     frames, beyond = pickle.loads(data)
-    marks = [(time.perf_counter(), time.process_time())]
+    marks = [_clock()]
     activity = windows.prepare_activity(frames)
-    marks.append((time.perf_counter(), time.process_time()))
+    marks.append(_clock())
     series = snapshot.snapshot_series(activity, as_of=as_of, windows=52)
-    marks.append((time.perf_counter(), time.process_time()))
+    marks.append(_clock())
     found = detect.detect_signals(activity, as_of=as_of, roles=frames.roles, beyond=beyond)
     signals = [s.as_record() for s in found]
-    marks.append((time.perf_counter(), time.process_time()))
+    marks.append(_clock())
     rows = risk.score_risk(activity, signals, as_of=as_of, beyond=beyond)
-    marks.append((time.perf_counter(), time.process_time()))
+    marks.append(_clock())
     fields = {f.name: getattr(activity, f.name) for f in dataclasses.fields(activity)}
     wall = tuple(b[0] - a[0] for a, b in itertools.pairwise(marks))
     cpu = tuple(b[1] - a[1] for a, b in itertools.pairwise(marks))
     return wall + cpu, fields, series, (signals, rows)
+
+
+def _clock() -> tuple[float, float]:
+    """Wall-clock and this process's CPU seconds, now."""
+    return time.perf_counter(), time.process_time()
 
 
 if __name__ == "__main__":
