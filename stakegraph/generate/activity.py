@@ -339,7 +339,9 @@ class _AccountBuilder:
                 if meeting.kind == "meeting"
                 else "Executive sponsor call"
             )
-            self._gathering(meeting.kind, at, subject, contacts, ours, [0.0, 0.0, 1.0])
+            self._gathering(
+                meeting.kind, at, subject, contacts, ours, [0.0, 0.0, 1.0], self._series("steering")
+            )
 
     def _lead_contact_first(self, ranked: list[int], day: int) -> list[int]:
         """Once traffic runs through one contact, every activity goes through them."""
@@ -439,7 +441,13 @@ class _AccountBuilder:
     ) -> None:
         # We organise our quarterly reviews.
         self._gathering(
-            "meeting", at, "Quarterly business review", contacts, home[:3], [0.0, *u[1:]]
+            "meeting",
+            at,
+            "Quarterly business review",
+            contacts,
+            home[:3],
+            [0.0, *u[1:]],
+            self._series("business-review"),
         )
 
     def _call(
@@ -448,8 +456,20 @@ class _AccountBuilder:
         subject = vocab.CALL_SUBJECTS[s % len(vocab.CALL_SUBJECTS)]
         self._gathering("call", at, subject, contacts, home[:1], u)
 
+    def _series(self, name: str) -> str:
+        """A standing meeting's series id, as a calendar export writes it (``ics:<UID>``,
+        one UID per account and series; docs/sources.md)."""
+        return f"ics:{name}-{self.plan.org.number:0{self.context.id_width}d}@stakegraph-demo"
+
     def _gathering(
-        self, kind: str, at: int, subject: str, contacts: list[int], home: list[int], u: list[float]
+        self,
+        kind: str,
+        at: int,
+        subject: str,
+        contacts: list[int],
+        home: list[int],
+        u: list[float],
+        thread_id: str = "",
     ) -> None:
         ours = [self._home(h) for h in home]
         if u[0] < 0.7:
@@ -458,7 +478,7 @@ class _AccountBuilder:
             organizer, attendees = contacts[0], contacts[1:] + ours
         optional = attendees[-1:] if len(attendees) >= 3 and u[2] < 0.3 else []
         to = attendees[: len(attendees) - len(optional)]
-        self._append(at, kind, organizer, to, optional, subject, "", -1)
+        self._append(at, kind, organizer, to, optional, subject, thread_id, -1)
 
     def _ticket(
         self, at: int, day: int, contacts: list[int], home: list[int], u: list[float], s: int

@@ -91,6 +91,30 @@ def test_steering_committees_recur_at_the_segment_cadence(
         assert abs(by_segment[segment] - every) <= 3, (segment, by_segment[segment])
 
 
+def test_standing_meetings_are_series_as_a_calendar_writes_them(
+    pattern_portfolio: LoadedPortfolio,
+) -> None:
+    """Each account's steering committees are one series and its business reviews
+    another: every occurrence carries the series' `ics:<UID>` thread id, one per account
+    and series; no other interaction carries it; the reviews' series recurs every
+    quarter (91 days, +-12)."""
+    events = pattern_portfolio.events
+    steering = steering_meetings(pattern_portfolio)
+    ids = steering.groupby("account_id")["thread_id"].agg(set)
+    assert (ids.map(len) == 1).all()
+    series = ids.map(lambda s: next(iter(s)))
+    assert series.is_unique
+    assert series.str.fullmatch(r"ics:steering-\d+@stakegraph-demo").all()
+    assert set(events.loc[events["thread_id"].isin(set(series)), "id"]) == set(steering["id"])
+    reviews = events[events["thread_id"].str.startswith("ics:business-review-")]
+    assert (reviews["kind"] == "meeting").all()
+    assert (reviews["subject"] == "Quarterly business review").all()
+    numbers = reviews["thread_id"].str.extract(r"-(\d+)@")[0]
+    assert (numbers == reviews["account_id"].str.extract(r"(\d+)$")[0]).all()
+    gaps = reviews.sort_values("at").groupby("account_id")["at"].diff().dt.days.dropna()
+    assert abs(gaps.median() - 91) <= 12
+
+
 def test_executives_attend_and_are_a_small_share_of_the_mail(
     pattern_portfolio: LoadedPortfolio,
 ) -> None:
