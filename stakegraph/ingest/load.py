@@ -387,6 +387,38 @@ def load_interactions(
     """
     if not interactions:
         return WriteSummary()
+    rows, expected_relationships = interaction_rows(
+        interactions, element_ids=element_ids, reply_latencies=reply_latencies
+    )
+
+    def work(tx: neo4j.ManagedTransaction) -> neo4j.SummaryCounters:
+        counters = (
+            _run(store, tx, "ingest/create_interactions", rows=rows, run_id=run_id)
+            .consume()
+            .counters
+        )
+        if (
+            counters.nodes_created != len(rows)
+            or counters.relationships_created != expected_relationships
+        ):
+            # Raising inside the transaction function rolls the whole batch back.
+            raise LoadError(
+                f"a batch of {len(rows)} interactions created {counters.nodes_created} nodes "
+                f"and {counters.relationships_created} relationships instead of {len(rows)} and "
+                f"{expected_relationships}; was the store changed during the import?"
+            )
+        return counters
+
+    return WriteSummary.of(_execute_write(store, work))
+
+
+def interaction_rows(
+    interactions: Sequence[InteractionRecord],
+    *,
+    element_ids: Mapping[tuple[str, str], str],
+    reply_latencies: Mapping[str, int],
+) -> tuple[list[list[Any]], int]:
+    """The ``$rows`` of ``ingest/create_interactions``, and the relationships they create."""
     rows = []
     expected_relationships = 0
     for i in interactions:
@@ -412,26 +444,7 @@ def load_interactions(
                 i.status,
             ]
         )
-
-    def work(tx: neo4j.ManagedTransaction) -> neo4j.SummaryCounters:
-        counters = (
-            _run(store, tx, "ingest/create_interactions", rows=rows, run_id=run_id)
-            .consume()
-            .counters
-        )
-        if (
-            counters.nodes_created != len(rows)
-            or counters.relationships_created != expected_relationships
-        ):
-            # Raising inside the transaction function rolls the whole batch back.
-            raise LoadError(
-                f"a batch of {len(rows)} interactions created {counters.nodes_created} nodes "
-                f"and {counters.relationships_created} relationships instead of {len(rows)} and "
-                f"{expected_relationships}; was the store changed during the import?"
-            )
-        return counters
-
-    return WriteSummary.of(_execute_write(store, work))
+    return rows, expected_relationships
 
 
 def set_reply_latencies(store: GraphStore, latencies: Mapping[str, int]) -> WriteSummary:
