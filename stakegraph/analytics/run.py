@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain
 from types import TracebackType
 from typing import Any
 
@@ -83,7 +84,7 @@ def read_frames(
 
     The five reads run at once (see :func:`_concurrently`), or one after another if ``serial``.
     """
-    raw, people, roles, accounts, renewals = _concurrently(
+    (raw, participations), people, roles, accounts, renewals = _concurrently(
         lambda: _read_interactions(store, since=since, until=until),
         lambda: _frame(store, "analytics/read_people", PEOPLE_COLUMNS),
         # buying_role is optional in the import: the signals read it when present.
@@ -92,7 +93,6 @@ def read_frames(
         lambda: _frame(store, "analytics/read_renewals", RENEWAL_COLUMNS),
         serial=serial,
     )
-    participations = _explode_participants(raw)
     interactions = raw[list(INTERACTION_COLUMNS)].copy()
     interactions["at"] = interactions["at"].astype("int64")
     interactions["reply_latency_s"] = pd.to_numeric(
@@ -122,17 +122,25 @@ def read_beyond_frames(store: GraphStore, *, until: int, serial: bool = False) -
     """Usage, ticket categories and engagements before ``until``, from the store (empty
     frames where none were imported); the three reads run at once unless ``serial``."""
     usage, tickets, engagements = _concurrently(
-        lambda: _beyond_frame(store, "analytics/read_usage", USAGE_FRAME_COLUMNS, until),
+        lambda: _beyond_frame(
+            store, "analytics/read_usage", USAGE_FRAME_COLUMNS, until, optional=("tier",)
+        ),
         lambda: _beyond_frame(store, "analytics/read_tickets", TICKET_FRAME_COLUMNS, until),
-        lambda: _beyond_frame(store, "analytics/read_engagements", ENGAGEMENT_FRAME_COLUMNS, until),
+        lambda: _beyond_frame(
+            store,
+            "analytics/read_engagements",
+            ENGAGEMENT_FRAME_COLUMNS,
+            until,
+            optional=("person_id",),
+        ),
         serial=serial,
     )
     usage["value"] = pd.to_numeric(usage["value"], errors="coerce").astype("float64")
     return BeyondFrames(usage=usage, tickets=tickets, engagements=engagements)
 
 
-def _concurrently(*reads: Callable[[], pd.DataFrame], serial: bool = False) -> list[pd.DataFrame]:
-    """Run reads at once, each on a connection of its own, and return their frames in order.
+def _concurrently(*reads: Callable[[], Any], serial: bool = False) -> list[Any]:
+    """Run reads at once, each on a connection of its own, and return their results in order.
 
     The store executes a query in its own process while this one waits on the socket, so
     one read's execution overlaps another's decoding (the decoding itself still takes
@@ -146,9 +154,14 @@ def _concurrently(*reads: Callable[[], pd.DataFrame], serial: bool = False) -> l
 
 
 def _beyond_frame(
-    store: GraphStore, name: str, columns: tuple[str, ...], until: int
+    store: GraphStore,
+    name: str,
+    columns: tuple[str, ...],
+    until: int,
+    *,
+    optional: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    frame = _read_by_account(store, name, columns[1:], until=until)
+    frame = pd.DataFrame(_read_by_account(store, name, columns[1:], optional=optional, until=until))
     if frame.empty:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c == "at" else object) for c in columns})
     frame = frame[list(columns)].copy()
@@ -157,24 +170,58 @@ def _beyond_frame(
 
 
 def _read_by_account(
-    store: GraphStore, name: str, fields: tuple[str, ...], **params: Any
-) -> pd.DataFrame:
-    """Run a query returning one row per account (its id, and a list of lists holding
-    ``fields`` in order): one row per inner list, ``account_id`` first."""
-    account_ids: list[str] = []
-    items: list[list[Any]] = []
-    for account_id, of_account in store.query_values(name, **params):
-        account_ids.extend([account_id] * len(of_account))
-        items.extend(of_account)
-    columns = list(zip(*items, strict=True)) or [()] * len(fields)
-    frame = pd.DataFrame(
-        {field: list(values) for field, values in zip(fields, columns, strict=True)}
-    )
-    frame.insert(0, "account_id", account_ids)
-    return frame
+    store: GraphStore,
+    name: str,
+    fields: tuple[str, ...],
+    *,
+    optional: tuple[str, ...] = (),
+    **params: Any,
+) -> dict[str, Any]:
+    """Run a query returning one row per account, field by field; return whole columns.
+
+    Each row holds the account's id, then a list per field of ``fields``, in order, the
+    k-th entry of each the account's k-th item; a field in ``optional`` holds only the
+    values present (``collect()`` skips nulls) and is followed by a list of whether each
+    item has one. Returns ``account_id`` and each field, one entry per item of every
+    account, an optional field None where an item lacks it (an object array; the others
+    are lists). Raises ``ValueError`` when a row's lists disagree in length (a null in a
+    field not declared optional).
+    """
+    # Where each field's list is in a row, and where the list of which items have it.
+    layout: list[tuple[str, int, int | None]] = []
+    at = 1
+    for name_ in fields:
+        layout.append((name_, at, at + 1 if name_ in optional else None))
+        at += 2 if name_ in optional else 1
+    columns: dict[str, list[Any]] = {"account_id": [], **{f: [] for f in fields}}
+    present: dict[str, list[bool]] = {f: [] for f in optional}
+    for row in store.query_values(name, **params):
+        if len(row) != at:
+            raise ValueError(f"{name}: a row of {len(row)} values, not {at}")
+        items = len(row[layout[0][2] or layout[0][1]])
+        for column, where, has_where in layout:
+            values = row[where]
+            if has_where is None:
+                complete = len(values) == items
+            else:
+                has = row[has_where]
+                complete = len(has) == items and sum(has) == len(values)
+                present[column].extend(has)
+            if not complete:
+                raise ValueError(f"{name}: {column} of account {row[0]!r} has missing values")
+            columns[column].extend(values)
+        columns["account_id"].extend([row[0]] * items)
+    whole: dict[str, Any] = dict(columns)
+    for column, has in present.items():
+        values = np.empty(len(columns[column]), dtype=object)
+        values[:] = columns[column]
+        filled = np.full(len(has), None, dtype=object)
+        filled[np.array(has, dtype=bool)] = values
+        whole[column] = filled
+    return whole
 
 
-# The fields of each interaction list analytics/read_interactions returns, in order.
+# The fields analytics/read_interactions returns for each account, in order (a list each).
 INTERACTION_FIELDS = (
     "interaction_id",
     "kind",
@@ -186,13 +233,38 @@ INTERACTION_FIELDS = (
     "person_roles",
     "bulk",
 )
+# The fields an interaction may lack (the read returns whether each one has it).
+OPTIONAL_INTERACTION_FIELDS = ("thread_id", "reply_latency_s")
 
 
-def _read_interactions(store: GraphStore, *, since: int, until: int) -> pd.DataFrame:
-    """One row per interaction: ``account_id`` and :data:`INTERACTION_FIELDS`."""
-    return _read_by_account(
-        store, "analytics/read_interactions", INTERACTION_FIELDS, since=since, until=until
+def _read_interactions(
+    store: GraphStore, *, since: int, until: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per interaction (``account_id`` and :data:`INTERACTION_FIELDS` but the
+    participants' lists), and one per participation (``interaction_id, person_id, role``)."""
+    columns = _read_by_account(
+        store,
+        "analytics/read_interactions",
+        INTERACTION_FIELDS,
+        optional=OPTIONAL_INTERACTION_FIELDS,
+        since=since,
+        until=until,
     )
+    person_ids, roles = columns.pop("person_ids"), columns.pop("person_roles")
+    if not person_ids:
+        participations = pd.DataFrame(columns=["interaction_id", "person_id", "role"])
+    else:
+        lengths = np.fromiter(map(len, person_ids), dtype=np.int64, count=len(person_ids))
+        participations = pd.DataFrame(
+            {
+                "interaction_id": np.repeat(
+                    np.array(columns["interaction_id"], dtype=object), lengths
+                ),
+                "person_id": list(chain.from_iterable(person_ids)),
+                "role": list(chain.from_iterable(roles)),
+            }
+        )
+    return pd.DataFrame(columns), participations
 
 
 def _frame(store: GraphStore, name: str, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -200,19 +272,6 @@ def _frame(store: GraphStore, name: str, columns: tuple[str, ...]) -> pd.DataFra
     if frame.empty:
         return pd.DataFrame(columns=list(columns))
     return frame[list(columns)].copy()
-
-
-def _explode_participants(raw: pd.DataFrame) -> pd.DataFrame:
-    if raw.empty:
-        return pd.DataFrame(columns=["interaction_id", "person_id", "role"])
-    lengths = raw["person_ids"].map(len).to_numpy()
-    return pd.DataFrame(
-        {
-            "interaction_id": np.repeat(raw["interaction_id"].to_numpy(), lengths),
-            "person_id": np.concatenate(raw["person_ids"].to_numpy()),
-            "role": np.concatenate(raw["person_roles"].to_numpy()),
-        }
-    )
 
 
 # --- writing results back ------------------------------------------------------------------
