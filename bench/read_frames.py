@@ -13,6 +13,10 @@ account's count), the query with the driver's decoding, and building the two fra
     mkdir /tmp/base && git archive main | tar -x -C /tmp/base
     python bench/read_frames.py PORTFOLIO --baseline /tmp/base --store embedded --rounds 3
 
+``--analyze N`` then runs each revision's whole ``analyze`` (52 windows) N times,
+alternately, prints its stages, and checks that every run left the same snapshots (every
+property), signals and risk in the store.
+
 The portfolio is imported into a store under ``--home`` the first time (kept for the
 embedded store; Neo4j's data is temporary, so it imports every run).
 """
@@ -51,6 +55,7 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, required=True, help="another revision's tree")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--home", type=Path, default=Path("bench/out/read_frames"))
+    parser.add_argument("--analyze", type=int, default=0, help="rounds of the whole analyze")
     add_store_option(parser)
     args = parser.parse_args()
     baseline = _baseline_run(args.baseline.resolve())
@@ -62,8 +67,11 @@ def main() -> None:
                 started = time.perf_counter()
                 import_directory(store, args.portfolio)
                 print(f"import (setup, not timed): {time.perf_counter() - started:.1f} s")
-            _against_baseline(store, baseline, _baseline_store(store, args.baseline), args.rounds)
+            baseline_store = _baseline_store(store, args.baseline)
+            _against_baseline(store, baseline, baseline_store, args.rounds)
             _where_the_time_goes(store, args.rounds)
+            if args.analyze:
+                _analyze_against_baseline(store, baseline, baseline_store, args.analyze)
 
 
 def _baseline_run(tree: Path) -> ModuleType:
@@ -196,6 +204,47 @@ def _where_the_time_goes(store: GraphStore, rounds: int) -> None:
         wall = statistics.median(t[0] for t in times)
         cpu = statistics.median(t[1] for t in times)
         print(f"  {part}: {wall:.2f} s (CPU of this process {cpu:.2f} s)")
+
+
+def _analyze_against_baseline(
+    store: GraphStore, baseline: ModuleType, baseline_store: GraphStore, rounds: int
+) -> None:
+    """Each revision's whole analyze, alternately; what each run left in the store."""
+    sides = {"baseline": (baseline, baseline_store), "this": (run, store)}
+    seconds: dict[str, list[dict[str, float]]] = {side: [] for side in sides}
+    landed: list[Any] = []
+    print(f"analyze, load average at the start: {_load()}")
+    for _ in range(rounds):
+        for side, (module, on) in sides.items():
+            started = time.perf_counter()
+            report = module.analyze(on, windows=52)
+            total = time.perf_counter() - started
+            seconds[side].append({**report.seconds, "end to end": total})
+            landed.append(_landed(store))
+            print(f"{side}: {report.describe()}, end to end {total:.1f} s", flush=True)
+    print(f"analyze, load average at the end: {_load()}")
+    print(
+        "every run left the same snapshots, signals and risk:",
+        landed.count(landed[0]) == len(landed),
+    )
+    for stage in seconds["this"][0]:
+        old = statistics.median(run_[stage] for run_ in seconds["baseline"])
+        new = statistics.median(run_[stage] for run_ in seconds["this"])
+        print(f"  {stage}: baseline {old:.1f} s, this {new:.1f} s, {old / new:.2f}x")
+
+
+def _landed(store: GraphStore) -> tuple[Any, ...]:
+    """What analyze leaves: every snapshot's properties, every signal, every account's risk."""
+
+    def rows(cypher: str) -> list[str]:
+        records, _, _ = store.driver.execute_query(cypher, database_=store.database)
+        return sorted(repr(r.values()) for r in records)
+
+    return (
+        rows("MATCH (s:Snapshot) RETURN s.id, properties(s)"),
+        sorted(repr(sorted(r.items())) for r in store.query("analytics/read_signals")),
+        rows("MATCH (a:Account) RETURN a.id, a.risk_score, a.risk_tier, a.risk_factors"),
+    )
 
 
 def _load() -> str:

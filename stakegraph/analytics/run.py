@@ -2,10 +2,10 @@
 
 Everything else in :mod:`stakegraph.analytics` is pure. This module reads the frames an
 analysis needs (bulk reads return epoch seconds; participants come as lists on each
-interaction rather than one row per relationship, and interactions as lists in one row per
-account rather than one row each, since the driver's cost is per record), hands them to
-the pure functions, and replaces each account's derived data batch by batch of accounts,
-so a re-run never duplicates.
+interaction rather than one row per relationship, and interactions in one row per account,
+a list per field, rather than one row or one list each, since the driver's cost is per
+record, per list and per value), hands them to the pure functions, and replaces each
+account's derived data batch by batch of accounts, so a re-run never duplicates.
 
 The store runs in a process of its own, so :func:`analyze` keeps it busy while this
 process computes: the reads run at once on connections of their own (the store executes
