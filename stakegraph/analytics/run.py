@@ -189,15 +189,16 @@ def _read_by_account(
     """
     # Where each field's list is in a row, and where the list of which items have it.
     layout: list[tuple[str, int, int | None]] = []
-    at = 1
-    for name_ in fields:
-        layout.append((name_, at, at + 1 if name_ in optional else None))
-        at += 2 if name_ in optional else 1
+    width = 1  # the account's id
+    for column in fields:
+        layout.append((column, width, width + 1 if column in optional else None))
+        width += 2 if column in optional else 1
     columns: dict[str, list[Any]] = {"account_id": [], **{f: [] for f in fields}}
     present: dict[str, list[bool]] = {f: [] for f in optional}
     for row in store.query_values(name, **params):
-        if len(row) != at:
-            raise ValueError(f"{name}: a row of {len(row)} values, not {at}")
+        if len(row) != width:
+            raise ValueError(f"{name}: a row of {len(row)} values, not {width}")
+        # The account's items: the first field's list, or whether each has it if optional.
         items = len(row[layout[0][2] or layout[0][1]])
         for column, where, has_where in layout:
             values = row[where]
