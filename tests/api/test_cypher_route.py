@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from stakegraph.api.keys import KeyRing, Role
 from stakegraph.api.settings import ApiSettings
+from stakegraph.graph.readonly import MAX_CONCURRENT_QUERIES
 from stakegraph.graph.store import GraphStore
 
 pytestmark = pytest.mark.store
@@ -114,6 +115,54 @@ def test_runaway_statements_leave_the_api_and_other_analysts_served(
             assert "still running" in again.json()["detail"]
         else:
             assert again.status_code == 200
+    _wait_for_no_analyst_statement(portfolio)
+
+
+# Runs until its time limit on both stores and is stopped there (rows, not one expression).
+SLOW = (
+    "UNWIND range(1, 100000) AS i UNWIND range(1, 100000) AS j "
+    "WITH i WHERE (i + j) % 7 = 123 RETURN count(*) AS n"
+)
+
+
+def test_a_key_runs_one_statement_at_a_time_and_cannot_hold_every_slot(
+    portfolio: GraphStore, keys: dict[str, str]
+) -> None:
+    """One key sends as many slow statements as there are analyst slots: the first runs to
+    its limit, the others are refused at once (429) instead of taking the remaining slots,
+    and another analyst's statement is answered meanwhile."""
+    ring = KeyRing(Path(keys["home"]) / "keys.json")
+    hog, other = ring.create(Role.ANALYST), ring.create(Role.ANALYST)
+    settings = ApiSettings(
+        STAKEGRAPH_HOME=Path(keys["home"]),
+        STAKEGRAPH_CACHE_TTL=0,
+        STAKEGRAPH_READ_MODEL_POLL=0,
+        STAKEGRAPH_CYPHER_TIMEOUT=4,
+    )
+    with serving(portfolio, settings) as client:
+
+        def post(key: str, query: str) -> int:
+            response = client.post("/api/cypher", headers=headers(key), json={"query": query})
+            return response.status_code
+
+        with concurrent.futures.ThreadPoolExecutor(MAX_CONCURRENT_QUERIES) as pool:
+            first = pool.submit(post, hog, SLOW)
+            deadline = time.monotonic() + 60  # a bound, not a timing assertion
+            while not _analyst_statements(portfolio) and not first.done():
+                assert time.monotonic() < deadline, "the slow statement never started"
+                time.sleep(0.05)
+            more = [post(hog, SLOW) for _ in range(MAX_CONCURRENT_QUERIES - 1)]
+            quick = client.post(
+                "/api/cypher",
+                headers=headers(other),
+                json={"query": "MATCH (a:Account {id: 'acc-a'}) RETURN a.id AS id"},
+            )
+            assert first.result() == 400  # ran to its time limit and was stopped
+        assert more == [429] * (MAX_CONCURRENT_QUERIES - 1)
+        assert quick.status_code == 200, quick.text
+        assert quick.json()["rows"] == [{"id": "acc-a"}]
+        # Once answered, the key may run the next one.
+        assert post(hog, "RETURN 1 AS one") == 200
     _wait_for_no_analyst_statement(portfolio)
 
 
