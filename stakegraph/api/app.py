@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
@@ -77,6 +77,7 @@ def create_app(store: GraphStore | None = None, settings: ApiSettings | None = N
             opened = GraphStore.open(Settings(STAKEGRAPH_HOME=settings.home))
             app.state.store = opened
             log.info("serving %s", opened.backend)
+        app.state.impact_slots = anyio.CapacityLimiter(settings.impact_concurrency)
         holder: ReadModelHolder | None = app.state.read_model
         if holder is not None:
             holder.start()  # in the background: /health answers while it builds
@@ -100,7 +101,9 @@ def create_app(store: GraphStore | None = None, settings: ApiSettings | None = N
     app.state.settings = settings
     app.state.key_ring = KeyRing(settings.keys_file)
     app.state.cache = cache = ResponseCache(ttl_s=settings.cache_ttl_s)
-    app.state.impact_slots = threading.BoundedSemaphore(settings.impact_concurrency)
+    # Made in the lifespan: an anyio limiter belongs to the running event loop.
+    app.state.impact_slots = None
+    app.state.impact_callers = set()  # keys with a departure impact being computed
     # Answers cached per request were computed from the old state: a new model drops them.
     app.state.read_model = (
         ReadModelHolder(lambda: app.state.store, settings, on_swap=cache.clear)

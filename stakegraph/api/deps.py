@@ -10,17 +10,18 @@ are small dependencies too, so a route states who may call it in its signature.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
 from typing import Annotated, Literal, TypeVar
 
+import anyio
 from fastapi import Depends, Path, Query, Request, Response, Security
 from fastapi.security import APIKeyHeader
 from starlette.concurrency import run_in_threadpool
 
 from stakegraph.api.cache import ResponseCache
 from stakegraph.api.errors import (
+    BusyError,
     InvalidRequestError,
     NotAuthenticatedError,
     PermissionDeniedError,
@@ -69,9 +70,10 @@ async def get_cache(request: Request) -> ResponseCache:
     return cache
 
 
-async def get_impact_slots(request: Request) -> threading.BoundedSemaphore:
-    """The slots of departure-impact computations (``STAKEGRAPH_IMPACT_CONCURRENCY``)."""
-    slots: threading.BoundedSemaphore = request.app.state.impact_slots
+async def get_impact_slots(request: Request) -> anyio.CapacityLimiter:
+    """The slots of departure-impact computations (``STAKEGRAPH_IMPACT_CONCURRENCY``): a
+    request waits for one without holding a worker thread."""
+    slots: anyio.CapacityLimiter = request.app.state.impact_slots
     return slots
 
 
@@ -84,9 +86,32 @@ async def get_read_model(request: Request) -> ReadModel | None:
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 ReadModelDep = Annotated[ReadModel | None, Depends(get_read_model)]
 CacheDep = Annotated[ResponseCache, Depends(get_cache)]
-ImpactSlotsDep = Annotated[threading.BoundedSemaphore, Depends(get_impact_slots)]
+ImpactSlotsDep = Annotated[anyio.CapacityLimiter, Depends(get_impact_slots)]
 SettingsDep = Annotated[ApiSettings, Depends(get_settings)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+async def one_impact_per_key(request: Request, principal: PrincipalDep) -> AsyncIterator[None]:
+    """A key computes one departure impact at a time (429 for a second meanwhile).
+
+    Before, each request waited for a slot inside a worker thread: one account manager's
+    80 requests at once held all of the thread pool's 40 threads, and every other caller's
+    request that needs one (Cypher, plays, KPIs) waited 41 s.
+    """
+    busy: set[str] = request.app.state.impact_callers
+    if principal.key_id in busy:
+        raise BusyError(
+            "your previous departure-impact request is still being computed; a key "
+            "computes one at a time"
+        )
+    busy.add(principal.key_id)
+    try:
+        yield
+    finally:
+        busy.discard(principal.key_id)
+
+
+OneImpactPerKey = Depends(one_impact_per_key)
 
 
 def scope_of(principal: Principal) -> str:

@@ -68,6 +68,12 @@ class NotFoundError(ApiError):
         self.key = key
 
 
+class BusyError(ApiError):
+    """This key's previous request of the same kind is still being worked on."""
+
+    status_code = 429
+
+
 class InvalidRequestError(ApiError):
     """Well-formed but meaningless (e.g. a date before any data, an empty plan)."""
 

@@ -89,7 +89,7 @@ def run(
     settings: SettingsDep,
     principal: AnalystDep,
 ) -> ExplorationResultPublic:
-    """Run one exploration, read-only, with the row cap and timeout of ``/api/cypher``."""
+    """Run one exploration, read-only, with the row and byte caps and timeout of ``/api/cypher``."""
     try:
         bound = get_exploration(name).bind(request.parameters)
         result = run_exploration(
@@ -98,6 +98,7 @@ def run(
             request.parameters,
             limit=min(request.limit, settings.cypher_max_rows),
             timeout_s=settings.cypher_timeout_s,
+            max_bytes=settings.cypher_max_bytes,
             caller=principal.key_id,
         )
     except ExplorationNotFoundError:

@@ -4,18 +4,31 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import anyio
 from fastapi import APIRouter, Path, Query
 
 from stakegraph.api import schemas as s
 from stakegraph.api.authz import ScopeDep
-from stakegraph.api.deps import AsOfDep, CacheDep, ImpactSlotsDep, SettingsDep, StoreDep
+from stakegraph.api.deps import (
+    AsOfDep,
+    CacheDep,
+    ImpactSlotsDep,
+    OneImpactPerKey,
+    SettingsDep,
+    StoreDep,
+)
 from stakegraph.api.service import people
 
 router = APIRouter(prefix="/api/people", tags=["people"])
 
 
-@router.get("/{person_id}/departure-impact", response_model=s.DepartureImpactPublic)
-def departure_impact(
+@router.get(
+    "/{person_id}/departure-impact",
+    response_model=s.DepartureImpactPublic,
+    dependencies=[OneImpactPerKey],
+    responses={429: {"description": "this key's previous departure impact is still computing"}},
+)
+async def departure_impact(
     person_id: Annotated[str, Path(min_length=1, max_length=200)],
     store: StoreDep,
     settings: SettingsDep,
@@ -31,15 +44,16 @@ def departure_impact(
 
     Cached per caller scope, and at most ``STAKEGRAPH_IMPACT_CONCURRENCY`` computed at once
     (an account manager's impact spans dozens of accounts): ten requests at once no longer
-    share two cores ten ways and all finish last.
+    share two cores ten ways and all finish last. A request waits for its slot without a
+    worker thread, and a key computes one at a time.
     """
 
     def compute() -> s.DepartureImpactPublic:
-        with slots:
-            return people.departure_impact(
+        return cache.get_or_compute(
+            ("departure-impact", scope.accounts, person_id, account_id, as_of),
+            lambda: people.departure_impact(
                 store, settings, scope, person_id, account_id=account_id, as_of=as_of
-            )
+            ),
+        )
 
-    return cache.get_or_compute(
-        ("departure-impact", scope.accounts, person_id, account_id, as_of), compute
-    )
+    return await anyio.to_thread.run_sync(compute, limiter=slots)
