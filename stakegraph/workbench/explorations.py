@@ -35,7 +35,7 @@ from typing import Any, Literal, cast, get_args
 from stakegraph.dates import epoch_seconds
 from stakegraph.errors import StakegraphError
 from stakegraph.graph.queries import NamedQuery, registry
-from stakegraph.graph.readonly import ReadOnlyResult, run_read_only
+from stakegraph.graph.readonly import DEFAULT_MAX_BYTES, ReadOnlyResult, run_read_only
 from stakegraph.graph.store import GraphStore
 
 AREA = "explore"
@@ -132,14 +132,21 @@ def run_exploration(
     *,
     limit: int = 1000,
     timeout_s: float = 30.0,
+    max_bytes: int = DEFAULT_MAX_BYTES,
     caller: str = "",
 ) -> ReadOnlyResult:
     """Run one exploration with ``params`` (defaults for the others), read-only, for
-    ``caller`` (see :func:`run_read_only`)."""
+    ``caller``, with the limits of :func:`run_read_only`."""
     exploration = get_exploration(name)
     values = exploration.bind(params or {})
     result = run_read_only(
-        store, exploration.query.text, values, limit=limit, timeout_s=timeout_s, caller=caller
+        store,
+        exploration.query.text,
+        values,
+        limit=limit,
+        timeout_s=timeout_s,
+        max_bytes=max_bytes,
+        caller=caller,
     )
     if not result.columns:  # an empty result may come without its columns (ArcadeDB)
         return replace(result, columns=exploration.columns)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +16,7 @@ from stakegraph.api.app import create_app
 from stakegraph.api.keys import KeyRing, Role
 from stakegraph.api.settings import ApiSettings
 from stakegraph.graph.store import GraphStore
+from stakegraph.workbench import explorations as explorations_module
 from stakegraph.workbench.explorations import explorations
 
 pytestmark = pytest.mark.store
@@ -96,6 +98,33 @@ def test_the_row_cap_of_cypher_applies(client: TestClient, keys: dict[str, str])
         json={"limit": 50},
     ).json()
     assert body["count"] == 3 and body["truncated"]  # 4 rows, capped at 3 by the server
+
+
+def test_the_byte_cap_of_cypher_applies(
+    store: GraphStore, keys: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """STAKEGRAPH_CYPHER_MAX_BYTES reaches the runner as /api/cypher's does (it was left
+    at the built-in 4 MB here)."""
+    settings = ApiSettings(
+        STAKEGRAPH_HOME=Path(keys["home"]),
+        STAKEGRAPH_READ_MODEL=False,
+        STAKEGRAPH_CACHE_TTL=0,
+        STAKEGRAPH_CYPHER_MAX_BYTES=1234,
+    )
+    seen: list[int] = []
+    run = explorations_module.run_read_only
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        seen.append(kwargs.get("max_bytes", -1))
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(explorations_module, "run_read_only", recording)
+    with TestClient(create_app(store, settings=settings)) as capped:
+        response = capped.post(
+            "/api/explore/tier_overview", headers=as_role(keys, "analyst"), json={}
+        )
+    assert response.status_code == 200
+    assert seen == [1234]
 
 
 @pytest.mark.parametrize(
