@@ -7,7 +7,10 @@ What an analyst's statement may do is decided by the store, not by reading the t
    writes, no schema or security changes, so ``CALL {} IN TRANSACTIONS``, procedures that
    run a query given as text and index changes are refused by the store too). On Neo4j a
    read-only user is used when configured (``NEO4J_READER_USER``, Enterprise roles);
-2. **READ access mode**, which Neo4j enforces on every user;
+2. **READ access mode**, which Neo4j enforces on every user, and on Neo4j **the store's
+   plan** of the statement (``EXPLAIN``, before it runs): it must be a read, call only
+   read-only procedures and administer nothing (READ mode lets ``SHOW TRANSACTIONS``,
+   ``TERMINATE TRANSACTIONS`` and DBMS procedures through);
 3. **Store configuration**: ``LOAD CSV`` from ``file:`` URLs and from private addresses
    is disabled in the store (``graph/embedded.py``; the Neo4j launcher);
 4. **A store-side time limit**: the transaction carries the timeout (Neo4j enforces it),
@@ -476,6 +479,8 @@ def _run_rolled_back(
         except DriverError as exc:  # closed meanwhile, or the store is away
             raise StoreLostError(f"the store did not take the statement: {exc}") from exc
         try:
+            if not store.backend.startswith("embedded"):
+                _refuse_by_plan(tx, statement, params)
             result = tx.run(statement, params)
             records = result.fetch(limit + 1)
             columns = list(result.keys())
@@ -493,6 +498,49 @@ def _run_rolled_back(
             except Exception:  # a broken transaction is not committed either
                 session.close()
     return records, columns, summary
+
+
+def _refuse_by_plan(tx: neo4j.Transaction, statement: str, params: dict[str, Any]) -> None:
+    """Neo4j: refuse what the store's own planner says is not a read of the graph, before
+    anything runs.
+
+    READ access mode stops writes, but on Neo4j Community every statement runs as the one
+    (admin) user, and READ mode lets administration through: with the lexical layer
+    switched off, an analyst's ``SHOW TRANSACTIONS`` listed another session's statement and
+    ``TERMINATE TRANSACTIONS`` ended it, ``SHOW SETTINGS`` read the server's configuration,
+    and ``dbms.killConnections`` ran before the summary could refuse it (measured, Neo4j
+    5.26). ``EXPLAIN`` plans the statement without running it: its type must be a read,
+    and its operators may list indexes and constraints and call the read-only procedures,
+    and administer nothing.
+    """
+    summary = tx.run(f"EXPLAIN {statement}", params).consume()
+    if summary.query_type not in (None, "r"):
+        raise ReadOnlyQueryError(
+            f"read-only: the store plans this statement as type {summary.query_type!r}, not a read"
+        )
+    for operator, details in _plan_operators(summary.plan or {}):
+        if operator.startswith(("Show", "Terminate")) and operator not in _PLANNED_LISTINGS:
+            raise ReadOnlyQueryError(
+                f"read-only: the store plans {operator!r}, which is administration"
+            )
+        procedure = details.split("(", 1)[0].strip()
+        if operator == "ProcedureCall" and procedure.lower() not in READ_ONLY_PROCEDURES:
+            raise ReadOnlyQueryError(
+                f"read-only: procedure {procedure!r} is not on the read-only list "
+                f"({', '.join(sorted(READ_ONLY_PROCEDURES))})"
+            )
+
+
+# Plan operators that list the schema (SHOW INDEXES, SHOW CONSTRAINTS).
+_PLANNED_LISTINGS = frozenset({"ShowIndexes", "ShowConstraints"})
+
+
+def _plan_operators(plan: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """Every operator of a Neo4j plan as (name without ``@runtime``, its details)."""
+    operator = str(plan.get("operatorType", "")).split("@", 1)[0]
+    yield operator, str(plan.get("args", {}).get("Details", ""))
+    for child in plan.get("children", []):
+        yield from _plan_operators(child)
 
 
 def _transactions_tagged(store: GraphStore, tag: str) -> list[str]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import concurrent.futures
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from api_client import serving
 from api_portfolio import headers
 from fastapi.testclient import TestClient
 
+import stakegraph.graph.readonly as readonly
 from stakegraph.api.keys import KeyRing, Role
 from stakegraph.api.settings import ApiSettings
 from stakegraph.graph.readonly import MAX_CONCURRENT_QUERIES
@@ -164,6 +166,55 @@ def test_a_key_runs_one_statement_at_a_time_and_cannot_hold_every_slot(
         # Once answered, the key may run the next one.
         assert post(hog, "RETURN 1 AS one") == 200
     _wait_for_no_analyst_statement(portfolio)
+
+
+def test_the_store_alone_keeps_an_analyst_off_other_sessions(
+    portfolio: GraphStore, keys: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the lexical layer switched off, one analyst can neither list another's running
+    statement nor terminate it: on the embedded store each key is a user of its own, on
+    Neo4j (one admin user on Community) the store's plan of the statement is refused."""
+    monkeypatch.setattr(readonly, "check_statement", lambda statement: None)
+    ring = KeyRing(Path(keys["home"]) / "keys.json")
+    victim, attacker = ring.create(Role.ANALYST), ring.create(Role.ANALYST)
+    settings = ApiSettings(
+        STAKEGRAPH_HOME=Path(keys["home"]),
+        STAKEGRAPH_CACHE_TTL=0,
+        STAKEGRAPH_READ_MODEL_POLL=0,
+        STAKEGRAPH_CYPHER_TIMEOUT=6,
+    )
+    with serving(portfolio, settings) as client:
+
+        def post(key: str, query: str) -> Any:
+            return client.post("/api/cypher", headers=headers(key), json={"query": query})
+
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            running = pool.submit(post, victim, SLOW)
+            deadline = time.monotonic() + 60  # a bound, not a timing assertion
+            while not (ids := _transaction_ids(portfolio, SLOW)):
+                assert time.monotonic() < deadline and not running.done()
+                time.sleep(0.05)
+            listed = post(attacker, "SHOW TRANSACTIONS YIELD currentQuery RETURN currentQuery")
+            ended = post(attacker, f"TERMINATE TRANSACTIONS '{ids[0]}'")
+            victims = running.result()
+        assert listed.status_code == 400 or "UNWIND range" not in listed.text, listed.text
+        assert ended.status_code == 400 or "terminated" not in ended.text.lower(), ended.text
+        # The victim's statement ran to its own time limit, not ended by the attacker.
+        assert victims.status_code == 400
+        assert "did not finish" in victims.json()["detail"], victims.text
+    _wait_for_no_analyst_statement(portfolio)
+
+
+def _transaction_ids(store: GraphStore, statement: str) -> list[str]:
+    records, _, _ = store.driver.execute_query(
+        "SHOW TRANSACTIONS YIELD transactionId, currentQuery RETURN transactionId, currentQuery",
+        database_=store.database,
+    )
+    return [
+        r["transactionId"]
+        for r in records
+        if statement in (r["currentQuery"] or "") and "SHOW" not in r["currentQuery"]
+    ]
 
 
 def _analyst_statements(store: GraphStore) -> list[str]:
