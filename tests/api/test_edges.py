@@ -16,6 +16,7 @@ from api_portfolio import headers
 from fastapi.testclient import TestClient
 
 from stakegraph.api.app import STATIC_DIR
+from stakegraph.api.keys import KeyRing, Role
 from stakegraph.api.service import people
 from stakegraph.api.settings import ApiSettings
 from stakegraph.graph.store import GraphStore
@@ -154,7 +155,8 @@ def test_departure_impacts_are_bounded_and_computed_once(
     impact_client: TestClient, keys: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Six requests at once, for three people twice: one computation at a time (the bound
-    is 1 here), each person computed once, every answer the same as alone."""
+    is 1 here), each person computed once, every answer the same as alone. Six keys of one
+    scope (the cache's key) send them: a key computes one at a time (test_fair_share.py)."""
     lock = threading.Lock()
     running, peak, computed = [0], [0], []
     real = people.departure_impact
@@ -171,12 +173,15 @@ def test_departure_impacts_are_bounded_and_computed_once(
                 running[0] -= 1
 
     monkeypatch.setattr(people, "departure_impact", counted)
-    h = headers(keys["admin"])
     who = ["u-am1", "a-champ", "a-cto"] * 2
+    ring = KeyRing(Path(keys["home"]) / "keys.json")
+    admins = [headers(ring.create(Role.ADMIN)) for _ in who]
     with ThreadPoolExecutor(len(who)) as pool:
         answers = list(
             pool.map(
-                lambda p: impact_client.get(f"/api/people/{p}/departure-impact", headers=h), who
+                lambda p, h: impact_client.get(f"/api/people/{p}/departure-impact", headers=h),
+                who,
+                admins,
             )
         )
     assert [a.status_code for a in answers] == [200] * 6
