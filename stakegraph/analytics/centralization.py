@@ -36,7 +36,9 @@ __all__ = [
     "betweenness_centralization",
     "degree_centralization",
     "herfindahl",
+    "network_columns",
     "stakeholder_centralization",
+    "traffic_columns",
     "traffic_concentration",
 ]
 
@@ -170,22 +172,30 @@ def traffic_concentration(
     ``1/H = 1.6`` threads.
     """
     activity = as_activity(data).between(start, end)
-    parts = activity.participations
+    return pd.DataFrame(
+        traffic_columns(activity), index=pd.Index(activity.account_ids, name="account_id")
+    )
+
+
+def traffic_columns(window: Activity) -> dict[str, np.ndarray]:
+    """:func:`traffic_concentration` of an activity already cut to its window, as arrays
+    in account code order."""
+    parts = window.participations
     home = parts["home"].to_numpy()
     row = parts["row"].to_numpy()
-    inter = activity.interactions
+    inter = window.interactions
     # Participations carry global row numbers; the window's interactions start at this one.
     offset = int(inter.index[0]) if len(inter) else 0
     people = inter["people"].to_numpy()
     home_n = inter["home_people"].to_numpy()
     node = parts["node"].to_numpy()
-    out = pd.DataFrame(index=pd.Index(activity.account_ids, name="account_id"))
+    out = {}
     for side, mask, side_n in (
         ("their", ~home, people - home_n),
         ("our", home, home_n),
     ):
         share = 1.0 / side_n[row[mask] - offset] if mask.any() else np.zeros(0)
-        hhi = _side_hhi(activity, node[mask], share)
+        hhi = _side_hhi(window, node[mask], share)
         out[f"{side}_hhi"] = hhi
         out[f"{side}_effective_threads"] = np.where(np.isnan(hhi), 0.0, 1.0 / hhi)
     return out
@@ -361,6 +371,16 @@ def network_measures(
     Networks of ``large_from`` people or more are measured by ``large`` when given (the
     store's Graph Data Science); the figures are the same (tests/graph/test_gds.py).
     """
+    return pd.DataFrame(
+        network_columns(activity, large=large, large_from=large_from),
+        index=pd.Index(activity.account_ids, name="account_id"),
+    )
+
+
+def network_columns(
+    activity: Activity, *, large: NetworkMeasures | None = None, large_from: int = LARGE_NETWORK
+) -> dict[str, np.ndarray]:
+    """:func:`network_measures` as arrays in account code order."""
     n_acc = activity.n_accounts
     pairs, _ = compact_codes(activity.edges["pair"].to_numpy(), len(activity.pair_node_a))
     a_node = activity.pair_node_a[pairs]
@@ -431,17 +451,14 @@ def network_measures(
         ids = activity.person_ids[node_person[first_node[account] + np.asarray(cuts, dtype=int)]]
         cut_count[account] = len(cuts)
         cut_ids[account] = ",".join(sorted(ids))
-    return pd.DataFrame(
-        {
-            "stakeholders": nodes,
-            "ties": ties,
-            "degree_centralization": np.clip(degree_c, 0.0, 1.0),
-            "betweenness_centralization": np.clip(betweenness_c, 0.0, 1.0),
-            "articulation_point_count": cut_count,
-            "articulation_points": cut_ids,
-        },
-        index=pd.Index(activity.account_ids, name="account_id"),
-    )
+    return {
+        "stakeholders": nodes,
+        "ties": ties,
+        "degree_centralization": np.clip(degree_c, 0.0, 1.0),
+        "betweenness_centralization": np.clip(betweenness_c, 0.0, 1.0),
+        "articulation_point_count": cut_count,
+        "articulation_points": cut_ids,
+    }
 
 
 def _all_articulation_points(

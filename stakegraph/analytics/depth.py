@@ -40,7 +40,7 @@ from stakegraph.analytics.ties import (
 )
 from stakegraph.analytics.windows import Activity, as_activity
 
-__all__ = ["depth_from_contacts", "relationship_depth"]
+__all__ = ["depth_columns", "depth_from_contacts", "relationship_depth"]
 
 
 def relationship_depth(
@@ -79,6 +79,32 @@ def relationship_depth(
     See the module docstring: three contacts of strengths 0.8, 0.6, 0.4 score 34.8.
     """
     activity = as_activity(data).between(start, end)
+    scores = depth_columns(
+        activity,
+        end=end,
+        half_life=half_life,
+        volume_scale=volume_scale,
+        weights=weights,
+        contacts_full=contacts_full,
+        functions_full=functions_full,
+        levels_full=levels_full,
+    )
+    return pd.DataFrame(scores, index=pd.Index(activity.account_ids, name="account_id"))
+
+
+def depth_columns(
+    activity: Activity,
+    *,
+    end: int,
+    half_life: int = DEFAULT_HALF_LIFE,
+    volume_scale: float = DEFAULT_VOLUME_SCALE,
+    weights: TieWeights = TieWeights(),  # noqa: B008 - frozen, so a safe default
+    contacts_full: float = 6.0,
+    functions_full: float = 4.0,
+    levels_full: float = 3.0,
+) -> dict[str, np.ndarray]:
+    """:func:`relationship_depth` of an activity already cut to its window (ties as of
+    ``end``), as arrays in account code order."""
     pairs, ties = window_ties(activity, activity.edges, end, half_life, volume_scale, weights)
     a_node = activity.pair_node_a[pairs]
     b_node = activity.pair_node_b[pairs]
@@ -104,27 +130,19 @@ def relationship_depth(
     parts = activity.participations
     node = parts["node"].to_numpy()
     with_role = is_contact[node]
-    roles = pd.DataFrame(
-        {
-            "account": activity.node_account[node[with_role]],
-            "contact": contact_index[node[with_role]],
-            "function": parts["function"].to_numpy()[with_role],
-            "level": parts["level"].to_numpy()[with_role],
-        }
-    )
-    scores = depth_from_contacts(
+    role_node = node[with_role]
+    return depth_from_contacts(
         contact_account=activity.node_account[contact_nodes],
         contact_strength=best[contact_nodes],
-        role_account=roles["account"].to_numpy(),
-        role_contact=roles["contact"].to_numpy(),
-        role_function=roles["function"].to_numpy(),
-        role_level=roles["level"].to_numpy(),
+        role_account=activity.node_account[role_node],
+        role_contact=contact_index[role_node],
+        role_function=parts["function"].to_numpy()[with_role],
+        role_level=parts["level"].to_numpy()[with_role],
         n_accounts=activity.n_accounts,
         contacts_full=contacts_full,
         functions_full=functions_full,
         levels_full=levels_full,
     )
-    return pd.DataFrame(scores, index=pd.Index(activity.account_ids, name="account_id"))
 
 
 def depth_from_contacts(

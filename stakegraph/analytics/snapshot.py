@@ -14,20 +14,21 @@ import pandas as pd
 
 from stakegraph.analytics.centralization import (
     NetworkMeasures,
-    network_measures,
-    traffic_concentration,
+    network_columns,
+    traffic_columns,
 )
-from stakegraph.analytics.depth import relationship_depth
+from stakegraph.analytics.depth import depth_columns
 from stakegraph.analytics.engagement import (
+    BASELINE_METRICS,
     DEFAULT_LOOKBACK,
     account_segments,
-    engagement,
-    engagement_ratios,
+    engagement_columns,
+    engagement_ratio_columns,
     renewal_engagement,
     renewed_baseline,
 )
 from stakegraph.analytics.frames import PortfolioFrames
-from stakegraph.analytics.latency import latency_trend, reply_latency
+from stakegraph.analytics.latency import latency_columns, latency_trend
 from stakegraph.analytics.ties import DEFAULT_HALF_LIFE
 from stakegraph.analytics.windows import (
     DEFAULT_BULK_THRESHOLD,
@@ -117,33 +118,21 @@ def snapshot(
         The :data:`SNAPSHOT_COLUMNS` except the latency trends (defined on a series).
     """
     activity = as_activity(data)
-    window_activity = activity.between(start, end)
-    engaged = engagement(window_activity, start=start, end=end)
-    if baseline is not None:
-        ratios = engagement_ratios(
-            engaged, baseline, account_segments(activity), window=end - start, lookback=lookback
-        )
-    else:
-        ratios = pd.DataFrame(
-            np.nan,
-            index=engaged.index,
-            columns=[f"{m}_ratio" for m in ("contacts_engaged", "meetings")]
-            + ["inbound_emails_ratio", "outbound_emails_ratio"],
-        )
-    parts = [
-        engaged,
-        ratios,
-        network_measures(window_activity, large=large_networks),
-        traffic_concentration(window_activity, start=start, end=end),
-        relationship_depth(window_activity, start=start, end=end, half_life=half_life),
-        reply_latency(window_activity, start=start, end=end),
-    ]
-    frame = pd.concat(parts, axis=1)
+    columns = _window_columns(
+        activity,
+        start,
+        end,
+        baseline=baseline,
+        segment=_segment_per_account(activity),
+        lookback=lookback,
+        half_life=half_life,
+        large_networks=large_networks,
+    )
+    frame = pd.DataFrame(columns, index=pd.Index(activity.account_ids, name="account_id"))
     frame.insert(0, "window_end", np.int64(end))
     frame.insert(0, "window_start", np.int64(start))
     frame = frame.reset_index()
-    columns = [c for c in SNAPSHOT_COLUMNS if c in frame.columns]
-    return frame[columns]
+    return frame[[c for c in SNAPSHOT_COLUMNS if c in frame.columns]]
 
 
 def snapshot_series(
@@ -198,31 +187,69 @@ def snapshot_series(
     )
     grid = window_grid(as_of, window=window, step=step, windows=windows)
     per_renewal = renewal_engagement(activity, lookback=lookback)
-    snapshots = []
-    for start, end in zip(grid["window_start"], grid["window_end"], strict=True):
-        baseline = renewed_baseline(per_renewal, as_of=int(end), lookback=lookback)
-        snapshots.append(
-            snapshot(
-                activity,
-                start=int(start),
-                end=int(end),
-                baseline=baseline,
-                lookback=lookback,
-                half_life=half_life,
-                large_networks=large_networks,
-            )
+    segment = _segment_per_account(activity)
+    starts, ends = grid["window_start"].to_numpy(), grid["window_end"].to_numpy()
+    per_window = [
+        _window_columns(
+            activity,
+            int(start),
+            int(end),
+            baseline=renewed_baseline(per_renewal, as_of=int(end), lookback=lookback),
+            segment=segment,
+            lookback=lookback,
+            half_life=half_life,
+            large_networks=large_networks,
         )
-    series = pd.concat(snapshots, ignore_index=True)
+        for start, end in zip(starts, ends, strict=True)
+    ]
+    # Each column as a (windows, accounts) matrix, laid out account by account (account
+    # codes are in id order), the order of a sort by account then window.
+    matrices = {name: np.stack([w[name] for w in per_window]) for name in per_window[0]}
     for side in ("their", "our"):
-        wide = series.pivot(
-            index="window_end", columns="account_id", values=f"{side}_reply_latency_s"
-        )
+        wide = pd.DataFrame(matrices[f"{side}_reply_latency_s"], index=ends)
         trend = latency_trend(wide, trend_windows=trend_windows)
-        long = pd.Series(
-            trend.to_numpy().ravel(),
-            index=pd.MultiIndex.from_product([trend.index, trend.columns]),
-            name=f"{side}_latency_trend",
+        matrices[f"{side}_latency_trend"] = trend.to_numpy()
+    n_windows = len(ends)
+    columns = {
+        "account_id": pd.Index(activity.account_ids).repeat(n_windows),
+        "window_start": np.tile(starts, activity.n_accounts),
+        "window_end": np.tile(ends, activity.n_accounts),
+    }
+    columns.update({name: matrix.T.ravel() for name, matrix in matrices.items()})
+    return pd.DataFrame({name: columns[name] for name in SNAPSHOT_COLUMNS})
+
+
+def _window_columns(
+    activity: Activity,
+    start: int,
+    end: int,
+    *,
+    baseline: pd.DataFrame | None,
+    segment: np.ndarray,
+    lookback: int,
+    half_life: int,
+    large_networks: NetworkMeasures | None,
+) -> dict[str, np.ndarray]:
+    """Every :func:`snapshot` column but the window's bounds, as arrays in account code
+    order: the metrics' array forms, cut to the window once, without a frame per metric."""
+    window = activity.between(start, end)
+    engaged = engagement_columns(window)
+    if baseline is not None:
+        ratios = engagement_ratio_columns(
+            engaged, baseline, segment, window=end - start, lookback=lookback
         )
-        series = series.join(long, on=["window_end", "account_id"])
-    series = series.sort_values(["account_id", "window_end"], kind="stable")
-    return series[list(SNAPSHOT_COLUMNS)].reset_index(drop=True)
+    else:
+        ratios = {f"{m}_ratio": np.full(activity.n_accounts, np.nan) for m in BASELINE_METRICS}
+    return {
+        **engaged,
+        **ratios,
+        **network_columns(window, large=large_networks),
+        **traffic_columns(window),
+        **depth_columns(window, end=end, half_life=half_life),
+        **latency_columns(window),
+    }
+
+
+def _segment_per_account(activity: Activity) -> np.ndarray:
+    """Each account code's segment (NaN when the accounts frame does not list it)."""
+    return account_segments(activity).reindex(activity.account_ids).to_numpy()
