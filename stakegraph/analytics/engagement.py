@@ -36,8 +36,8 @@ import pandas as pd
 from stakegraph.analytics.frames import PortfolioFrames
 from stakegraph.analytics.kernels import (
     KeyedTimes,
-    compact_codes,
     concatenated_ranges,
+    distinct_codes,
     distinct_in_windows,
 )
 from stakegraph.analytics.windows import (
@@ -415,9 +415,10 @@ def engagement_ratio_columns(
 ) -> dict[str, np.ndarray]:
     """:func:`engagement_ratios` on arrays: ``engaged`` holds the
     :data:`BASELINE_METRICS` and ``segment`` each entry's segment (NaN when unknown)."""
-    row = baseline.index.get_indexer(segment)  # -1: a segment without renewals, or NaN
+    # -1: a segment without renewals, or NaN. An object index: no string array built.
+    row = baseline.index.get_indexer(pd.Index(segment, dtype=object))
     # A baseline without the portfolio row falls back to NaN (one row past the end).
-    fallback = baseline.index.get_indexer([PORTFOLIO])[0]
+    fallback = baseline.index.get_indexer(pd.Index([PORTFOLIO], dtype=object))[0]
     fallback = fallback if fallback >= 0 else len(baseline)
     renewals = (
         baseline["renewals"].to_numpy(dtype=float)
@@ -516,7 +517,7 @@ def _engagement_counts(
 
     def people(mask: np.ndarray) -> np.ndarray:
         if by_account:
-            present, _ = compact_codes(node[mask], len(activity.node_account))
+            present = distinct_codes(node[mask], len(activity.node_account))
             return np.bincount(activity.node_account[present], minlength=n_groups)
         return _distinct(group_p[mask], person[mask], n_persons, n_groups)
 
@@ -575,7 +576,7 @@ def _distinct(group: np.ndarray, value: np.ndarray, n_values: int, n_groups: int
     width = max(n_values, 1)
     key = group.astype(np.int64) * width + value
     if n_groups * width <= 1 << 24:
-        present, _ = compact_codes(key, n_groups * width)
+        present = distinct_codes(key, n_groups * width)
     else:
         present = np.unique(key)
     return np.bincount(present // width, minlength=n_groups)

@@ -27,6 +27,7 @@ __all__ = [
     "KeyedTimes",
     "compact_codes",
     "concatenated_ranges",
+    "distinct_codes",
     "distinct_in_windows",
     "effective_threads",
     "group_argmax",
@@ -140,6 +141,24 @@ def compact_codes(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]
     seen[codes] = True
     remap = np.cumsum(seen) - 1
     return np.flatnonzero(seen), remap[codes]
+
+
+def distinct_codes(codes: np.ndarray, size: int) -> np.ndarray:
+    """The distinct codes (sorted), by marking: :func:`compact_codes` without the positions.
+
+    The positions take a running count over all ``size`` codes, the bulk of the cost in
+    a large, sparsely used code space (the renewals' people: one code per renewal and
+    person, millions, for a hundred thousand participations).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> distinct_codes(np.array([7, 2, 7]), 10)
+    array([2, 7])
+    """
+    seen = np.zeros(size, dtype=bool)
+    seen[codes] = True
+    return np.flatnonzero(seen)
 
 
 def positions_in(values: ArrayLike, index: ArrayLike) -> np.ndarray:

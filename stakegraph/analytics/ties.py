@@ -42,7 +42,7 @@ import pandas as pd
 
 from stakegraph.analytics.frames import PortfolioFrames
 from stakegraph.analytics.kernels import compact_codes
-from stakegraph.analytics.windows import Activity, as_activity
+from stakegraph.analytics.windows import KINDS, Activity, as_activity
 from stakegraph.dates import DAY
 
 __all__ = [
@@ -209,9 +209,14 @@ def _tie_components(
     v_ba = np.bincount(group, weights=decayed * backward, minlength=n_groups)
     last_at = np.full(n_groups, np.iinfo(np.int64).min, dtype=np.int64)
     np.maximum.at(last_at, group, at)
-    kinds_used = np.zeros(n_groups, dtype=np.uint8)
-    np.bitwise_or.at(kinds_used, group, np.left_shift(1, edges["kind"].to_numpy()).astype(np.uint8))
-    channels = np.bitwise_count(kinds_used).astype(np.int64)
+    # Distinct kinds per group (a kind outside KINDS, code -1, is none): a count per
+    # (group, kind), cheaper than marking bits with a bitwise-or ufunc.at.
+    kind = edges["kind"].to_numpy()
+    known = kind >= 0
+    per_kind = np.bincount(
+        group[known] * len(KINDS) + kind[known], minlength=n_groups * len(KINDS)
+    ).reshape(n_groups, len(KINDS))
+    channels = (per_kind > 0).sum(axis=1).astype(np.int64)
 
     frequency = 1.0 - np.exp(-volume / volume_scale)
     with np.errstate(over="ignore"):
