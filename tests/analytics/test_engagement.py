@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from frames_builder import at, make_frames
 
 from stakegraph.analytics.engagement import (
+    BASELINE_METRICS,
     engagement,
     engagement_ratios,
     multi_role_share,
@@ -144,3 +146,26 @@ def test_one_organization_internal_communication() -> None:
     assert row.our_people_engaged == 0
     assert (row.inbound_emails, row.outbound_emails) == (0, 0)
     assert row.meetings == 1
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_renewed_baseline_is_the_groupby_median(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 40
+    per_renewal = pd.DataFrame(
+        {
+            "account_id": [f"acc-{i}" for i in range(n)],
+            "segment": rng.choice(np.array(["smb", "enterprise", None], dtype=object), n),
+            "at": rng.integers(0, 100, n),
+            **{metric: rng.integers(0, 30, n) for metric in BASELINE_METRICS},
+        }
+    )
+    as_of = 60
+    kept = per_renewal[per_renewal["at"] < as_of]
+    metrics = list(BASELINE_METRICS)
+    expected = kept.dropna(subset=["segment"]).groupby("segment")[metrics].median()
+    expected["renewals"] = kept.groupby("segment").size()
+    expected.loc["*"] = [*kept[metrics].median(), len(kept)]
+    got = renewed_baseline(per_renewal, as_of=as_of)
+    assert list(got.index) == list(expected.index)
+    assert np.array_equal(got.to_numpy(), expected.astype(float).to_numpy())

@@ -65,3 +65,20 @@ def test_doubling_latency_trends_at_ln2() -> None:
     assert trend["acme"].iloc[-1] == pytest.approx(math.log(2))
     assert trend["globex"].iloc[-1] == pytest.approx(0.0)
     assert trend["acme"].iloc[:3].isna().all()  # fewer than 4 windows so far
+
+
+def test_even_count_median_is_the_mean_of_the_middle_two() -> None:
+    # Their replies after 1 h, 2 h, 10 h and (r5) 4 h: the middle two are 2 h and 4 h.
+    frames = make_frames(
+        [
+            ("r1", "acme", "email", 1, "a", ["o1"], 3600.0),
+            ("r2", "acme", "email", 2, "b", ["o1"], 7200.0),
+            ("r3", "acme", "email", 3, "a", ["o1"], 36000.0),
+            ("r5", "acme", "email", 5, "b", ["o1"], 14400.0),
+            ("x1", "beta", "email", 1, "y", ["o1"], 100.0),
+        ]
+    )
+    table = reply_latency(frames, start=at(0), end=at(90))
+    assert table.loc["acme", "their_reply_latency_s"] == 10800.0
+    assert table.loc["acme", "their_replies"] == 4
+    assert table.loc["beta", "their_reply_latency_s"] == 100.0
