@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import time
 from collections import defaultdict
@@ -29,11 +28,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from stores import add_store_option, chosen, open_store, reference_only
+from stores import add_store_option, chosen, generated, with_reference
 
-from stakegraph.generate import generate_portfolio
 from stakegraph.graph.store import GraphStore
-from stakegraph.ingest import import_directory
 from stakegraph.ingest.identity import Directory, KnownPerson
 from stakegraph.ingest.load import (
     find_interactions,
@@ -67,21 +64,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("bench/out/ingest"))
     add_store_option(parser)
     args = parser.parse_args()
-    portfolio = args.out / "portfolio"
-    if not (portfolio / "interactions.csv").exists():
-        generate_portfolio(
-            portfolio,
-            accounts=args.accounts,
-            seed=args.seed,
-            interactions_per_account=args.per_account,
-        )
+    portfolio = generated(
+        args.out, accounts=args.accounts, seed=args.seed, per_account=args.per_account
+    )
     for backend in chosen(args.store):
         print(f"--- {backend}")
-        home = args.out / f"profile-{backend}"
-        shutil.rmtree(home, ignore_errors=True)
-        with open_store(backend, home) as (store, pid):
-            store.ensure_schema()
-            import_directory(store, reference_only(portfolio, args.out / "reference"))
+        with with_reference(backend, args.out, "profile", portfolio) as (store, pid):
             load = os.getloadavg()[0]
             clock = _Clock(pid)
             created = _profile(store, portfolio, clock, args.batch_size, args.statement)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
 import time
@@ -24,10 +23,9 @@ from typing import Any
 import neo4j
 from ingest_profile import _Clock
 from ingest_writers import _prepared
-from stores import add_store_option, chosen, open_store, reference_only
+from stores import add_store_option, chosen, with_reference
 
 from stakegraph.graph.store import GraphStore
-from stakegraph.ingest import import_directory
 from stakegraph.ingest.load import interaction_rows, load_interactions
 from stakegraph.ingest.records import InteractionRecord
 
@@ -117,11 +115,7 @@ def main() -> None:
     portfolio = args.out / "portfolio"
     for backend in chosen(args.store):
         print(f"--- {backend}")
-        home = args.out / f"shapes-{backend}"
-        shutil.rmtree(home, ignore_errors=True)
-        with open_store(backend, home) as (store, pid):
-            store.ensure_schema()
-            import_directory(store, reference_only(portfolio, args.out / "reference"))
+        with with_reference(backend, args.out, "shapes", portfolio) as (store, pid):
             records, element_ids = _prepared(store, portfolio)
             # A first round, not counted, warms the store's compiled code for every shape.
             warm = len(shapes) * args.warm

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
 import time
@@ -22,11 +21,9 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from stores import add_store_option, chosen, open_store, reference_only
+from stores import add_store_option, chosen, generated, with_reference
 
-from stakegraph.generate import generate_portfolio
 from stakegraph.graph.store import GraphStore
-from stakegraph.ingest import import_directory
 from stakegraph.ingest.identity import Directory, KnownPerson
 from stakegraph.ingest.load import (
     get_store_directory,
@@ -50,21 +47,12 @@ def main() -> None:
     add_store_option(parser)
     args = parser.parse_args()
     shapes = [tuple(int(v) for v in s.split("x")) for s in args.shapes.split(",")]
-    portfolio = args.out / "portfolio"
-    if not (portfolio / "interactions.csv").exists():
-        generate_portfolio(
-            portfolio,
-            accounts=args.accounts,
-            seed=args.seed,
-            interactions_per_account=args.per_account,
-        )
+    portfolio = generated(
+        args.out, accounts=args.accounts, seed=args.seed, per_account=args.per_account
+    )
     for backend in chosen(args.store):
         print(f"--- {backend}")
-        home = args.out / f"writers-{backend}"
-        shutil.rmtree(home, ignore_errors=True)
-        with open_store(backend, home) as (store, _):
-            store.ensure_schema()
-            import_directory(store, reference_only(portfolio, args.out / "reference"))
+        with with_reference(backend, args.out, "writers", portfolio) as (store, _):
             records, element_ids = _prepared(store, portfolio)
             needed = len(shapes) * args.rounds * args.per_shape
             if needed > len(records):

@@ -15,9 +15,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from stakegraph.config import Settings
+from stakegraph.generate import generate_portfolio
 from stakegraph.graph.embedded import running_store_pid
 from stakegraph.graph.local_neo4j import LocalNeo4j
 from stakegraph.graph.store import GraphStore
+from stakegraph.ingest import import_directory
 
 BACKENDS = ("embedded", "neo4j")
 # The Neo4j the benchmarks start: heap and page cache sized for ~1M interactions
@@ -46,6 +48,30 @@ def reference_only(portfolio: Path, target: Path) -> Path:
         else:
             shutil.copy(path, target / path.name)
     return target
+
+
+def generated(out: Path, *, accounts: int, seed: int, per_account: int) -> Path:
+    """``out/portfolio``, generated on the first run and reused after."""
+    portfolio = out / "portfolio"
+    if not (portfolio / "interactions.csv").exists():
+        generate_portfolio(
+            portfolio, accounts=accounts, seed=seed, interactions_per_account=per_account
+        )
+    return portfolio
+
+
+@contextmanager
+def with_reference(
+    backend: str, out: Path, name: str, portfolio: Path
+) -> Iterator[tuple[GraphStore, int | None]]:
+    """A fresh store in ``out/<name>-<backend>`` holding the portfolio's people, roles and
+    accounts (:func:`reference_only`), the interactions left for the benchmark to write."""
+    home = out / f"{name}-{backend}"
+    shutil.rmtree(home, ignore_errors=True)
+    with open_store(backend, home) as (store, pid):
+        store.ensure_schema()
+        import_directory(store, reference_only(portfolio, out / "reference"))
+        yield store, pid
 
 
 @contextmanager
