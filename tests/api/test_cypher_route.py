@@ -127,20 +127,25 @@ SLOW = (
 )
 
 
+def _two_analysts(keys: dict[str, str], *, cypher_timeout: int) -> tuple[str, str, ApiSettings]:
+    """Two analyst keys of their own, and settings with no cache and that Cypher time limit."""
+    ring = KeyRing(Path(keys["home"]) / "keys.json")
+    settings = ApiSettings(
+        STAKEGRAPH_HOME=Path(keys["home"]),
+        STAKEGRAPH_CACHE_TTL=0,
+        STAKEGRAPH_READ_MODEL_POLL=0,
+        STAKEGRAPH_CYPHER_TIMEOUT=cypher_timeout,
+    )
+    return ring.create(Role.ANALYST), ring.create(Role.ANALYST), settings
+
+
 def test_a_key_runs_one_statement_at_a_time_and_cannot_hold_every_slot(
     portfolio: GraphStore, keys: dict[str, str]
 ) -> None:
     """One key sends as many slow statements as there are analyst slots: the first runs to
     its limit, the others are refused at once (429) instead of taking the remaining slots,
     and another analyst's statement is answered meanwhile."""
-    ring = KeyRing(Path(keys["home"]) / "keys.json")
-    hog, other = ring.create(Role.ANALYST), ring.create(Role.ANALYST)
-    settings = ApiSettings(
-        STAKEGRAPH_HOME=Path(keys["home"]),
-        STAKEGRAPH_CACHE_TTL=0,
-        STAKEGRAPH_READ_MODEL_POLL=0,
-        STAKEGRAPH_CYPHER_TIMEOUT=4,
-    )
+    hog, other, settings = _two_analysts(keys, cypher_timeout=4)
     with serving(portfolio, settings) as client:
 
         def post(key: str, query: str) -> int:
@@ -175,14 +180,7 @@ def test_the_store_alone_keeps_an_analyst_off_other_sessions(
     statement nor terminate it: on the embedded store each key is a user of its own, on
     Neo4j (one admin user on Community) the store's plan of the statement is refused."""
     monkeypatch.setattr(readonly, "check_statement", lambda statement: None)
-    ring = KeyRing(Path(keys["home"]) / "keys.json")
-    victim, attacker = ring.create(Role.ANALYST), ring.create(Role.ANALYST)
-    settings = ApiSettings(
-        STAKEGRAPH_HOME=Path(keys["home"]),
-        STAKEGRAPH_CACHE_TTL=0,
-        STAKEGRAPH_READ_MODEL_POLL=0,
-        STAKEGRAPH_CYPHER_TIMEOUT=6,
-    )
+    victim, attacker, settings = _two_analysts(keys, cypher_timeout=6)
     with serving(portfolio, settings) as client:
 
         def post(key: str, query: str) -> Any:
