@@ -31,6 +31,7 @@ __all__ = [
     "distinct_in_windows",
     "effective_threads",
     "group_argmax",
+    "group_medians",
     "group_sum",
     "herfindahl_index",
     "positions_in",
@@ -328,6 +329,30 @@ def row_medians(padded: np.ndarray, counts: np.ndarray) -> np.ndarray:
     low = np.take_along_axis(ordered, np.maximum((counts - 1) // 2, 0)[:, None], axis=1)[:, 0]
     high = np.take_along_axis(ordered, np.maximum(counts // 2, 0)[:, None], axis=1)[:, 0]
     return np.where(counts > 0, (low + high) / 2, np.nan)
+
+
+def group_medians(values: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """Median of the ``values`` of each group ``0 .. n_groups - 1`` (NaN where it has none).
+
+    Equal to a pandas groupby median (the mean of the two middle values for an even
+    count), by one sort on (group, value) and each group's middle positions, where
+    :func:`window_medians`' padded matrix would be as wide as the largest group.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> group_medians(np.array([9.0, 1.0, 4.0, 2.0]), np.array([0, 0, 2, 0]), 3)
+    array([ 2., nan,  4.])
+    """
+    count = np.bincount(groups, minlength=n_groups)
+    ordered = values[np.lexsort((values, groups))]
+    first = np.cumsum(count) - count
+    has = count > 0
+    low = ordered[(first + (count - 1) // 2)[has]]
+    high = ordered[(first + count // 2)[has]]
+    medians = np.full(n_groups, np.nan)
+    medians[has] = (low + high) / 2
+    return medians
 
 
 @dataclass(frozen=True)

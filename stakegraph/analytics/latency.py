@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from stakegraph.analytics.frames import PortfolioFrames
+from stakegraph.analytics.kernels import group_medians
 from stakegraph.analytics.windows import Activity, as_activity
 
 __all__ = [
@@ -67,19 +68,10 @@ def latency_columns(window: Activity) -> dict[str, np.ndarray]:
     latency = latency[is_reply]
     out = {}
     for side, mask in (("their", ~home), ("our", home)):
-        count = np.bincount(account[mask], minlength=window.n_accounts)
-        # Sorted by (account, latency): each account's middle values are found by position;
-        # the mean of the two middle ones for an even count, as a groupby median takes.
-        order = np.lexsort((latency[mask], account[mask]))
-        ordered = latency[mask][order]
-        first = np.cumsum(count) - count
-        has = count > 0
-        low = ordered[(first + (count - 1) // 2)[has]]
-        high = ordered[(first + count // 2)[has]]
-        median = np.full(window.n_accounts, np.nan)
-        median[has] = (low + high) / 2
-        out[f"{side}_reply_latency_s"] = median
-        out[f"{side}_replies"] = count
+        out[f"{side}_reply_latency_s"] = group_medians(
+            latency[mask], account[mask], window.n_accounts
+        )
+        out[f"{side}_replies"] = np.bincount(account[mask], minlength=window.n_accounts)
     return out
 
 

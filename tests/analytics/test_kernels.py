@@ -6,7 +6,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stakegraph.analytics.kernels import positions_in, row_medians, unique_inverse, window_medians
+from stakegraph.analytics.kernels import (
+    group_medians,
+    positions_in,
+    row_medians,
+    unique_inverse,
+    window_medians,
+)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_group_medians_equal_a_pandas_groupby_median(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    groups = rng.integers(0, 9, size=70)  # group 9 has none; odd and even counts
+    values = rng.integers(0, 25, size=70).astype(float)  # ties inside groups
+    expected = pd.Series(values).groupby(groups).median().reindex(range(10)).to_numpy()
+    np.testing.assert_array_equal(group_medians(values, groups, 10), expected)
 
 
 @pytest.mark.parametrize("seed", range(5))
