@@ -18,6 +18,7 @@ from stakegraph.api.deps import API_KEY_HEADER
 from stakegraph.api.edge import RequestLimits, SecurityHeaders
 from stakegraph.api.errors import install_error_handlers
 from stakegraph.api.keys import KeyRing, Role
+from stakegraph.api.limits import RateLimits
 from stakegraph.api.read_model import ReadModelHolder
 from stakegraph.api.routes import (
     accounts,
@@ -101,6 +102,9 @@ def create_app(store: GraphStore | None = None, settings: ApiSettings | None = N
     app.state.settings = settings
     app.state.key_ring = KeyRing(settings.keys_file)
     app.state.cache = cache = ResponseCache(ttl_s=settings.cache_ttl_s)
+    app.state.rate_limits = RateLimits.of(
+        settings.rate_limit_per_minute, settings.auth_failures_per_minute
+    )
     # Made in the lifespan: an anyio limiter belongs to the running event loop.
     app.state.impact_slots = None
     app.state.impact_callers = set()  # keys with a departure impact being computed

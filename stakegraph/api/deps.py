@@ -10,6 +10,7 @@ are small dependencies too, so a route states who may call it in its signature.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
 from typing import Annotated, Literal, TypeVar
@@ -25,13 +26,16 @@ from stakegraph.api.errors import (
     InvalidRequestError,
     NotAuthenticatedError,
     PermissionDeniedError,
+    RateLimitedError,
 )
 from stakegraph.api.keys import KeyRing, Principal, Role
+from stakegraph.api.limits import RateLimits
 from stakegraph.api.read_model import ReadModel, ReadModelHolder
 from stakegraph.api.settings import ApiSettings
 from stakegraph.graph.store import GraphStore
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 API_KEY_HEADER = "X-API-Key"
 # auto_error=False: a missing key is our NotAuthenticatedError (401 with a clear message).
@@ -54,14 +58,33 @@ async def get_key_ring(request: Request) -> KeyRing:
 
 
 async def get_principal(
+    request: Request,
     ring: Annotated[KeyRing, Depends(get_key_ring)],
     presented: Annotated[str | None, Security(_api_key)] = None,
 ) -> Principal:
+    """The caller behind the presented key; every request of a key, and every invalid key
+    presented from an address, is counted against its rate limit (:mod:`.limits`)."""
     if not presented:
         raise NotAuthenticatedError(f"missing API key: send it in the {API_KEY_HEADER} header")
+    limits: RateLimits = request.app.state.rate_limits
     principal = ring.authenticate(presented)
     if principal is None:
+        address = request.client.host if request.client else "unknown"
+        wait = limits.failures.take(address) if limits.failures else 0.0
+        if wait:
+            log.warning("rate limit: too many invalid API keys from %s", address)
+            raise RateLimitedError(
+                "too many invalid API keys from this address; try again later",
+                retry_after_s=wait,
+            )
         raise NotAuthenticatedError("invalid or revoked API key")
+    wait = limits.per_key.take(principal.key_id) if limits.per_key else 0.0
+    if wait:
+        raise RateLimitedError(
+            f"too many requests with this API key (limit {limits.per_key_per_minute} a "
+            "minute); try again later",
+            retry_after_s=wait,
+        )
     return principal
 
 

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from stakegraph.api.keys import KeyFileError
+from stakegraph.api.limits import retry_after_header
 from stakegraph.errors import (
     PlayLimitError,
     PlayRequestError,
@@ -74,6 +75,17 @@ class BusyError(ApiError):
     status_code = 429
 
 
+class RateLimitedError(ApiError):
+    """Too many requests from this key, or too many invalid keys from this address
+    (:mod:`stakegraph.api.limits`); ``retry_after_s`` says when the next is allowed."""
+
+    status_code = 429
+
+    def __init__(self, detail: str, *, retry_after_s: float) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s
+
+
 class InvalidRequestError(ApiError):
     """Well-formed but meaningless (e.g. a date before any data, an empty plan)."""
 
@@ -114,6 +126,8 @@ def install_error_handlers(app: FastAPI) -> None:
         else:
             detail = getattr(exc, "detail", None) or getattr(exc, "reason", None) or str(exc)
         headers = {"WWW-Authenticate": "APIKey"} if status == 401 else None
+        if isinstance(exc, RateLimitedError):
+            headers = {"Retry-After": retry_after_header(exc.retry_after_s)}
         return JSONResponse({"detail": detail}, status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)

@@ -37,6 +37,10 @@ class ApiSettings(BaseSettings):
 
     # Departure impacts computed at once (each takes a core for up to seconds); more wait.
     impact_concurrency: int = Field(default=2, ge=1, alias="STAKEGRAPH_IMPACT_CONCURRENCY")
+    # Requests a minute per API key (bursts up to a minute's worth), and presented keys that
+    # are not valid a minute per client address; more get 429 with Retry-After. 0 = no limit.
+    rate_limit_per_minute: int = Field(default=600, ge=0, alias="STAKEGRAPH_RATE_LIMIT")
+    auth_failures_per_minute: int = Field(default=60, ge=0, alias="STAKEGRAPH_AUTH_FAILURE_LIMIT")
     # Requests whose body is larger are refused with 413, whose headers are larger with 431.
     max_body_bytes: int = Field(default=1_048_576, ge=1, alias="STAKEGRAPH_MAX_BODY_BYTES")
     max_header_bytes: int = Field(default=16_384, ge=1, alias="STAKEGRAPH_MAX_HEADER_BYTES")

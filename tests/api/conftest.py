@@ -42,8 +42,14 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def api_settings(keys: dict[str, str]) -> ApiSettings:
     # No response cache: every test sees the store as it is (caching has its own tests).
     # The read model is built once at start-up and then only when a test asks for it.
+    # No rate limits (test_rate_limits.py has theirs): the fuzzing sends thousands of
+    # requests with one key, the role matrix hundreds of bad keys.
     return ApiSettings(
-        STAKEGRAPH_HOME=Path(keys["home"]), STAKEGRAPH_CACHE_TTL=0, STAKEGRAPH_READ_MODEL_POLL=0
+        STAKEGRAPH_HOME=Path(keys["home"]),
+        STAKEGRAPH_CACHE_TTL=0,
+        STAKEGRAPH_READ_MODEL_POLL=0,
+        STAKEGRAPH_RATE_LIMIT=0,
+        STAKEGRAPH_AUTH_FAILURE_LIMIT=0,
     )
 
 
