@@ -2,9 +2,10 @@
 
 An account's **key stakeholders** on a day are, as the detectors define them
 (docs/metrics.md, *Key stakeholders*), the people at the top of the account by
-seniority-weighted engagement (here the activity model's expected weight of the person
-times the detectors' seniority weights, top :data:`KEY_RANKS` of the people in the
-traffic that day, the champion included) and every VP and C-level person.
+seniority-weighted engagement over the half-year before (here the activity model's
+expected weight of the person times the days they were in the traffic, times the
+detectors' seniority weights: the top :data:`KEY_RANKS`, the champion included) who are
+still in the traffic that day, and every VP and C-level person in it.
 
 - :func:`plant_stakeholder_departure` plants, in a share of the accounts that have a
   planted event, the departure of a key stakeholder who is **not** the champion (a role
@@ -44,6 +45,7 @@ from stakegraph.generate.timeline import Timeline
 from stakegraph.vocabulary import STAKEHOLDER_DEPARTURE
 
 __all__ = [
+    "ENGAGEMENT_DAYS",
     "KEY_RANKS",
     "MIN_OBSERVABLE_APPEARANCES",
     "OBSERVATION_DAYS",
@@ -57,6 +59,10 @@ __all__ = [
 # The detectors' seniority weights (signals/champion.py) and their top-5 key set.
 _SENIORITY = {"ic": 0.6, "manager": 0.8, "director": 1.0, "vp": 1.0, "c_level": 0.9}
 KEY_RANKS = 5
+# The engagement that ranks them is over the half-year before the day (the detectors'
+# baseline is half a year too), sampled every week.
+ENGAGEMENT_DAYS = 182
+_SAMPLE_DAYS = 7
 # Share of the accounts with a planted event that also lose a key stakeholder.
 STAKEHOLDER_DEPARTURE_SHARE = 0.4
 # Days after the first planted event within which the departure falls.
@@ -75,23 +81,46 @@ _DAYS_AFTER = 90
 
 
 def key_stakeholders(plan: AccountPlan, day: int) -> list[Person]:
-    """The key stakeholders on ``day``: the top :data:`KEY_RANKS` by seniority-weighted
-    expected traffic among the people in the traffic, then every other executive.
+    """The key stakeholders on ``day``: of the top :data:`KEY_RANKS` by seniority-weighted
+    expected traffic over the :data:`ENGAGEMENT_DAYS` before, those still in the traffic;
+    then every other executive in it.
 
     Expected traffic is the activity model's own weight over its mix of activities
     (`activity.expected_contact_weight`: engagement times the level's affinity per kind,
     technical functions on more tickets), not engagement alone, which ranks executives
-    and technical people apart from the traffic the model writes."""
-    active = active_contacts(plan, day)
-    ranked = sorted(
-        active,
-        key=lambda p: (
-            -expected_contact_weight(p, plan.id) * _SENIORITY.get(p.level_at(day) or "ic", 0.6),
-            p.id,
-        ),
-    )
-    top = ranked[:KEY_RANKS]
-    executives = [p for p in ranked[KEY_RANKS:] if p.level_at(day) in vocab.EXECUTIVE_LEVELS]
+    and technical people apart from the traffic the model writes; times the days the
+    person was in the traffic (weeks, sampled weekly). Someone who left last month still holds
+    their place: before 2026-12-07 the ranking took only the people in the traffic that
+    day, so in a slide the minor contacts left behind became "key" as the key people
+    went, and their role ends were recorded as key departures (13 of the 17 recorded role
+    ends the detector does not hold key on seed 11 were in churning accounts).
+    """
+    present = active_contacts(plan, day)
+    weeks_in: dict[str, int] = {}
+    level: dict[str, str] = {}
+    people: dict[str, Person] = {}
+    for sample in range(max(day - ENGAGEMENT_DAYS, 0), day, _SAMPLE_DAYS):
+        for person in active_contacts(plan, sample):
+            weeks_in[person.id] = weeks_in.get(person.id, 0) + 1
+            level[person.id] = person.level_at(sample) or "ic"
+            people[person.id] = person
+    for person in present:  # a newcomer of this week counts one week
+        weeks_in[person.id] = max(weeks_in.get(person.id, 0), 1)
+        level[person.id] = person.level_at(day) or "ic"
+        people[person.id] = person
+
+    def engagement(person: Person) -> float:
+        weight = expected_contact_weight(person, plan.id) * weeks_in[person.id]
+        return weight * _SENIORITY.get(level[person.id], 0.6)
+
+    ranked = sorted(people.values(), key=lambda p: (-engagement(p), p.id))
+    still_in = {p.id for p in present}
+    top = [p for p in ranked[:KEY_RANKS] if p.id in still_in]
+    executives = [
+        p
+        for p in ranked[KEY_RANKS:]
+        if p.id in still_in and p.level_at(day) in vocab.EXECUTIVE_LEVELS
+    ]
     return top + executives
 
 
