@@ -128,6 +128,9 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = {"WWW-Authenticate": "APIKey"} if status == 401 else None
         if isinstance(exc, RateLimitedError):
             headers = {"Retry-After": retry_after_header(exc.retry_after_s)}
+        elif status == 429:
+            # The key's earlier statement or impact is still at work: a second will often do.
+            headers = {"Retry-After": "1"}
         return JSONResponse({"detail": detail}, status_code=status, headers=headers)
 
     @app.exception_handler(RequestValidationError)

@@ -115,6 +115,7 @@ def test_runaway_statements_leave_the_api_and_other_analysts_served(
         if still_running:
             assert again.status_code == 429
             assert "still running" in again.json()["detail"]
+            assert again.headers["retry-after"] == "1"
         else:
             assert again.status_code == 200
     _wait_for_no_analyst_statement(portfolio)
