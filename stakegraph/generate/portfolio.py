@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from stakegraph.generate.activity import AccountContext, account_rows
-from stakegraph.generate.beyond import BEYOND_CAUSE, BeyondPlan, plan_beyond
+from stakegraph.generate.beyond import BEYOND_CAUSE, BeyondEvent, BeyondPlan, plan_beyond
 from stakegraph.generate.bulk import bulk_mail_rows
 from stakegraph.generate.engagements import ENGAGEMENT_COLUMNS, engagement_rows
 from stakegraph.generate.enterprise import ENTERPRISE_PROFILE, write_enterprise_portfolio
@@ -36,8 +36,10 @@ from stakegraph.generate.plan import (
 from stakegraph.generate.slide import slide_events, withdrawals_recorded_once
 from stakegraph.generate.steering import plan_steering_committees
 from stakegraph.generate.tickets import (
+    account_ticket_mix,
     as_filed,
     event_ticket_counts,
+    sla_observability,
     with_event_tickets,
     with_ticket_fields,
 )
@@ -61,7 +63,12 @@ from stakegraph.ingest.records import (
     ORGANIZATION_COLUMNS,
     PEOPLE_COLUMNS,
 )
-from stakegraph.vocabulary import CHAMPION_DEPARTURE, STAKEHOLDER_DEPARTURE
+from stakegraph.vocabulary import (
+    CHAMPION_DEPARTURE,
+    SLA_POLICING,
+    STAKEHOLDER_DEPARTURE,
+    TICKET_CATEGORIES,
+)
 
 DEFAULT_PROFILE = "default"
 PROFILES = (DEFAULT_PROFILE, ENTERPRISE_PROFILE)
@@ -287,7 +294,9 @@ def truth_document(
     beyond-conversation events of ``beyond`` (`beyond.plan_beyond`), per account by date.
     With the activity ``context`` the rows were drawn with, each departure (either kind)
     also records what the data can show of it (`key_people.departure_observability`:
-    ``expected_appearances``, ``observable``).
+    ``expected_appearances``, ``observable``), and so does each ``sla_policing`` event
+    (`tickets.sla_observability`: ``expected_evidence``, ``observable`` and the counts
+    behind them).
     """
     events: list[dict[str, object]] = []
     extras = beyond if beyond is not None else [None] * len(plans)
@@ -308,6 +317,8 @@ def truth_document(
             details = {**event.details, "cause": event.cause}
             if context is not None and event.kind in _DEPARTURE_KINDS and event.person is not None:
                 details |= departure_observability(plan, context, event)
+            if context is not None and event.kind == SLA_POLICING:
+                details |= _sla_observability(plan, context, seed, event)
             entry: dict[str, object] = {
                 "kind": event.kind,
                 "account_id": plan.id,
@@ -439,6 +450,22 @@ def _interaction_rows(
     width = len(GENERATED_INTERACTION_COLUMNS)
     for row in bulk_mail_rows(plans, timeline, _stream(seed, _STREAM_BULK)):
         yield [*row, *[""] * (width - len(row))]
+
+
+def _sla_observability(
+    plan: AccountPlan, context: AccountContext, seed: int, event: PlannedEvent
+) -> dict[str, object]:
+    """`tickets.sla_observability` of an SLA event: the account's own SLA share is drawn
+    again from a generator of its ticket stream's seed (the rows' own stream is not
+    touched), its usual tickets a day are the rates `with_event_tickets` was given."""
+    mix = account_ticket_mix(_stream(seed, _STREAM_TICKETS, plan.org.number))
+    usual = daily_multipliers(plan, context.timeline, context.season)["ticket"] * (
+        context.rate_scale * plan.volume_weight
+    )
+    own_share = float(mix[TICKET_CATEGORIES.index("sla")])
+    return sla_observability(
+        BeyondEvent(event.kind, event.day, dict(event.details)), own_share, usual
+    )
 
 
 def _home_vacations(

@@ -23,7 +23,7 @@ from datetime import datetime
 
 import numpy as np
 
-from stakegraph.generate.beyond import BeyondPlan
+from stakegraph.generate.beyond import BeyondEvent, BeyondPlan
 from stakegraph.generate.plan import AccountPlan
 from stakegraph.generate.timeline import Timeline
 from stakegraph.vocabulary import (
@@ -62,6 +62,14 @@ BUILDING_CUT = 0.12
 EVENT_TICKET_SHARE = 0.35
 MIN_EVENT_TICKETS = 4
 EVENT_TICKET_BLOCK_DAYS = 90
+# An SLA event is observable when its first EVENT_TICKET_BLOCK_DAYS days hold this much
+# evidence (nats) on expectation that its SLA share turned from its history
+# (:func:`sla_observability`): a likelihood ratio of e^6, about 400, what the SLA
+# detector's CUSUM reaches by chance in about 3% of the testable accounts with nothing
+# planted (4 development seeds, 2026-12-06).
+MIN_OBSERVABLE_EVIDENCE = 6.0
+# The history an account's own SLA share is known from (the detector's baseline, 52 weeks).
+OBSERVATION_BASELINE_DAYS = 364
 # Incident weeks multiply the mix.
 INCIDENT_SHIFT = {"troubleshooting": 4.0, "sla": 2.5}
 SUBJECTS = {
@@ -222,6 +230,78 @@ def as_filed(beyond: BeyondPlan, rows: list[list[str]], timeline: Timeline) -> B
     return replace(beyond, events=tuple(events))
 
 
+def account_ticket_mix(rng: np.random.Generator) -> np.ndarray:
+    """The account's own mix of categories, in :data:`~stakegraph.vocabulary.TICKET_CATEGORIES`
+    order: a Dirichlet draw around :data:`BASE_MIX`, the first draw of the account's ticket
+    stream (:func:`with_ticket_fields`; the truth draws it again from a generator of the
+    same seed to say what an SLA event shows, :func:`sla_observability`)."""
+    return rng.dirichlet(np.asarray([BASE_MIX[c] for c in TICKET_CATEGORIES]) * 60)
+
+
+def sla_observability(
+    event: BeyondEvent, own_share: float, usual_tickets: np.ndarray
+) -> dict[str, object]:
+    """What the data can show of an ``sla_policing`` event in its first
+    :data:`EVENT_TICKET_BLOCK_DAYS` days: the evidence its tickets and the account's
+    history hold, on expectation, that its SLA share turned, and whether it is observable.
+
+    An account's own share is known only from its history: the
+    :data:`OBSERVATION_BASELINE_DAYS` before the event, where the account's stream is
+    expected to file ``n0`` tickets (the sum of ``usual_tickets``, its expected tickets a
+    day) at its own SLA share ``p`` (its mix's). In the event's first days it is expected
+    to file ``u``, and the event filed ``e`` SLA tickets of its own
+    (``tickets_first_90_days``): ``n = u + e`` tickets at ``q = (p u + e) / n``. The
+    evidence is the two-sample binomial log-likelihood ratio of those expected counts, two
+    shares against one, ``n0 KL(p || m) + n KL(q || m)`` in nats with ``m = (n0 p + n q) /
+    (n0 + n)``: what the history and the event's days hold for "the share turned" (it
+    tends to ``n KL(q || p)`` as the history grows). Observable at
+    :data:`MIN_OBSERVABLE_EVIDENCE` nats or more.
+
+    Examples
+    --------
+    A quarter of a ticket a day at an own share of 5%, the event on day 400: 91 tickets in
+    the 364 days before, 22.5 in the 90 after, and 10 complaints, so ``n = 32.5``, ``q =
+    (1.125 + 10) / 32.5 = 0.342``, ``m = (4.55 + 11.125) / 123.5 = 0.127``, and ``91
+    KL(0.05 || 0.127) + 32.5 KL(0.342 || 0.127) = 3.06 + 4.98 = 8.0`` nats. With 4
+    complaints and an own share of 10%, ``q = 6.25 / 26.5 = 0.236``, ``m = 0.131`` and
+    ``0.40 + 1.08 = 1.5`` nats:
+
+    >>> from stakegraph.generate.beyond import BeyondEvent
+    >>> event = BeyondEvent("sla_policing", 400, {"tickets_first_90_days": 10})
+    >>> out = sla_observability(event, 0.05, np.full(600, 0.25))
+    >>> out["expected_sla_share"], out["expected_evidence"], out["observable"]
+    (0.342, 8.0, True)
+    >>> event = BeyondEvent("sla_policing", 400, {"tickets_first_90_days": 4})
+    >>> out = sla_observability(event, 0.1, np.full(600, 0.25))
+    >>> out["expected_sla_share"], out["expected_evidence"], out["observable"]
+    (0.236, 1.5, False)
+    """
+    baseline = usual_tickets[max(0, event.day - OBSERVATION_BASELINE_DAYS) : event.day]
+    n0 = float(np.sum(baseline))
+    usual = float(np.sum(usual_tickets[event.day : event.day + EVENT_TICKET_BLOCK_DAYS]))
+    filed = event.details.get("tickets_first_90_days", 0)
+    assert isinstance(filed, int | float)
+    n = usual + filed
+    p = min(max(own_share, 1e-9), 1 - 1e-9)
+    q = (p * usual + filed) / n if n > 0 else p
+    m = (n0 * p + n * q) / (n0 + n) if n0 + n > 0 else p
+    evidence = n0 * _bernoulli_kl(p, m) + n * _bernoulli_kl(q, m)
+    return {
+        "own_sla_share": round(p, 3),
+        "expected_tickets_before": round(n0, 1),
+        "expected_tickets_90_days": round(n, 1),
+        "expected_sla_share": round(q, 3),
+        "expected_evidence": round(evidence, 1),
+        "observable": evidence >= MIN_OBSERVABLE_EVIDENCE,
+    }
+
+
+def _bernoulli_kl(q: float, p: float) -> float:
+    """``KL(q || p)`` of two Bernoulli shares, in nats (0 log 0 = 0)."""
+    out = q * np.log(q / p) if q > 0 else 0.0
+    return float(out + ((1 - q) * np.log((1 - q) / (1 - p)) if q < 1 else 0.0))
+
+
 def with_ticket_fields(
     rows: Iterable[list[str]],
     plan: AccountPlan,
@@ -230,7 +310,7 @@ def with_ticket_fields(
     rng: np.random.Generator,
 ) -> Iterator[list[str]]:
     """The rows with ``category, severity, status`` appended (empty on non-tickets)."""
-    mix = rng.dirichlet(np.asarray([BASE_MIX[c] for c in TICKET_CATEGORIES]) * 60)
+    mix = account_ticket_mix(rng)
     incidents = [(d, d + 5) for d in plan.incident_days]
     # A row written twice (the generator's duplicates) gets the same fields twice.
     written_before: dict[str, list[str]] = {}

@@ -14,8 +14,10 @@ from stakegraph.generate.beyond import BeyondEvent, BeyondPlan
 from stakegraph.generate.tickets import (
     EVENT_MIX,
     MIN_EVENT_TICKETS,
+    MIN_OBSERVABLE_EVIDENCE,
     as_filed,
     event_ticket_counts,
+    sla_observability,
     with_event_tickets,
 )
 from stakegraph.generate.timeline import Timeline
@@ -142,3 +144,55 @@ def test_each_ticket_event_is_written_as_truth_counts_it(
         ]
         assert len(of_event) >= event["details"]["tickets_first_90_days"], event
         assert event["details"]["tickets_first_90_days"] >= MIN_EVENT_TICKETS
+
+
+def test_sla_evidence_counts_the_history_the_own_share_is_known_from() -> None:
+    # Half a ticket a day, own SLA share 4%, the event on day 100 with 6 complaints in its
+    # first 90 days. History: days 0-99, n0 = 50 tickets (not 182: the data starts on
+    # day 0). After: u = 45, n = 51, q = (1.8 + 6) / 51 = 0.1529; pooled m = (2 + 7.8) /
+    # 101 = 0.0970. Evidence 50 KL(0.04 || 0.097) + 51 KL(0.153 || 0.097) = 1.167 +
+    # 0.788 = 1.96 nats, well under the 51 KL(0.153 || 0.04) = 5.05 a known own share
+    # would give: a short history leaves the own share open.
+    event = BeyondEvent("sla_policing", 100, {"tickets_first_90_days": 6})
+    out = sla_observability(event, 0.04, np.full(TIMELINE.days, 0.5))
+    assert out["expected_tickets_before"] == 50.0
+    assert out["expected_tickets_90_days"] == 51.0
+    assert out["expected_sla_share"] == 0.153
+    assert out["expected_evidence"] == 2.0
+    assert out["observable"] is False
+
+
+def test_sla_evidence_grows_with_the_history_towards_the_known_share_bound() -> None:
+    kl = 51 * (0.1529 * np.log(0.1529 / 0.04) + 0.8471 * np.log(0.8471 / 0.96))
+    evidence = [
+        sla_observability(
+            BeyondEvent("sla_policing", day, {"tickets_first_90_days": 6}),
+            0.04,
+            np.full(TIMELINE.days, 0.5),
+        )["expected_evidence"]
+        for day in (100, 200, 400)
+    ]
+    assert evidence == sorted(evidence)
+    assert evidence[-1] < round(kl, 1) == 5.1
+
+
+def test_an_sla_event_of_no_complaints_holds_no_evidence() -> None:
+    event = BeyondEvent("sla_policing", 400, {"tickets_first_90_days": 0})
+    out = sla_observability(event, 0.05, np.full(TIMELINE.days, 0.3))
+    assert out["expected_sla_share"] == 0.05
+    assert out["expected_evidence"] == 0.0
+
+
+def test_each_sla_event_says_what_the_data_can_show_of_it(
+    pattern_portfolio: LoadedPortfolio,
+) -> None:
+    events = [e for e in pattern_portfolio.truth["events"] if e["kind"] == "sla_policing"]
+    assert events
+    for event in events:
+        details = event["details"]
+        assert 0 < details["own_sla_share"] < details["expected_sla_share"] < 1
+        assert details["expected_tickets_90_days"] >= details["tickets_first_90_days"]
+        assert details["observable"] == (details["expected_evidence"] >= MIN_OBSERVABLE_EVIDENCE)
+    # The other ticket kind carries no such fields (not measured for it).
+    shifts = [e for e in pattern_portfolio.truth["events"] if e["kind"] == "ticket_mix_shift"]
+    assert shifts and all("observable" not in e["details"] for e in shifts)
