@@ -204,8 +204,12 @@ def stakeholder_departure_events(plan: AccountPlan, timeline: Timeline) -> list[
     for person, day, mode, cause in leaving:
         if person is plan.org.champion or person.id in withdrawn:
             continue
-        # Like a planted event, with history on both sides to be judged against.
-        if not MIN_HISTORY_BEFORE_EVENT <= day <= timeline.days - MIN_HISTORY_AFTER_EVENT:
+        # Like a planted event, with history before to be judged against; a silence needs
+        # history after it too, a role that ends is in roles.csv the day it ends.
+        latest = (
+            timeline.days - 1 if mode == "role_ended" else timeline.days - MIN_HISTORY_AFTER_EVENT
+        )
+        if not MIN_HISTORY_BEFORE_EVENT <= day <= latest:
             continue
         key = key_stakeholders(plan, day - 1)
         if person not in key:

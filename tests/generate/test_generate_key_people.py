@@ -8,7 +8,11 @@ from datetime import date
 
 import numpy as np
 
-from stakegraph.generate.key_people import ENGAGEMENT_DAYS, key_stakeholders
+from stakegraph.generate.key_people import (
+    ENGAGEMENT_DAYS,
+    key_stakeholders,
+    stakeholder_departure_events,
+)
 from stakegraph.generate.people import Person, RoleSpell, build_home_team
 from stakegraph.generate.plan import AccountPlan, plan_account
 from stakegraph.generate.timeline import Timeline
@@ -74,3 +78,22 @@ def test_weeks_in_the_traffic_weigh_like_engagement() -> None:
     plan = _account([*regulars, newcomer, chief], {})
     key = key_stakeholders(plan, 400)
     assert _ids(key) == ["c-1", "c-2", "c-3", "c-4", "c-5", "c-9"]
+
+
+def test_a_key_role_end_is_recorded_up_to_the_last_day_of_the_data() -> None:
+    """A role end is in roles.csv the day it happens: one 20 days before the data ends is
+    a key departure of the truth (a silence there would not be: no data after it), one
+    100 days into the data is not (no history before it to be judged against)."""
+    people = [_contact("org-0001", n, 1.0) for n in range(1, 6)]
+    plan = _account(people, {})
+    plan.org.champion = people[0]
+    timeline = Timeline(date(2024, 1, 1), 700)
+    late, early = people[1], people[2]
+    for person, day in ((late, 680), (early, 100)):
+        person.spells[0] = dataclasses.replace(person.spells[0], end=day)
+        plan.departures.append((person, day))
+    events = stakeholder_departure_events(plan, timeline)
+    assert [(e.person.id if e.person else None, e.day, e.cause) for e in events] == [
+        ("c-2", 680, "career")
+    ]
+    assert events[0].details["mode"] == "role_ended"
