@@ -187,3 +187,57 @@ def test_every_parameter_is_documented_with_its_real_default(group: type) -> Non
         default = re.search(r"\(default ([0-9.e-]+)", entry.group(1))
         assert default, f"{group.__name__}.{spec.name}: no '(default ...)' in its entry"
         assert float(default.group(1)) == pytest.approx(spec.default, rel=0, abs=0), spec.name
+
+
+def _executives_then(
+    after: list[str], *, before_last: list[str] | None = None, later: list[str] | None = None
+) -> Builder:
+    """vp1 and a ceo on 2 of 6 conversations a week for 30 weeks (from week 24 on
+    ``before_last`` instead, when given), then on none: ``after`` each week to week 40
+    (from week 32 on ``later``, when given)."""
+    b = Builder()
+    b.person("vp1", "vp")
+    b.person("ceo", "c_level")
+    for pid in ("x", "y", "z"):
+        b.person(pid)
+    if before_last is None:
+        weekly(b, 30, ["vp1", "ceo", "x", "y", "z", "x"])
+    else:
+        weekly(b, 24, ["vp1", "ceo", "x", "y", "z", "x"])
+        weekly(b, 30, before_last, from_week=24)
+    if later is None:
+        weekly(b, 40, after, from_week=30)
+    else:
+        weekly(b, 32, after, from_week=30)
+        weekly(b, 40, later, from_week=32)
+    return b
+
+
+def test_executives_gone_as_the_working_level_narrows_onto_one_contact_are_not_withdrawn() -> None:
+    # From week 30 the working level goes on without the executives (x, y, z, x a week),
+    # from week 32 only x, twice a week. At their 1/3 share the executives' silence passes
+    # 1e-3 with the 19th conversation missed, (2/3) ** 19 = 4.5e-4, in week 35: the
+    # silence's whole weeks (30-35) still hold several threads, and the volume over them
+    # is half its rate (the narrowing over the whole silence, which asks for the volume
+    # kept, does not veto), but its last three (33-35) run through x alone (1 / H = 1 <=
+    # 1.6): the bottleneck's or the slide's story, not a withdrawal.
+    narrowed = _executives_then(["x", "y", "z", "x"], later=["x", "x"])
+    assert executive_withdrawals(tables_of(narrowed), DEFAULTS) == []
+    # The same volume from week 32 on x and y (two threads): the working level goes on,
+    # and the executives' silence is a withdrawal, whatever the volume did after it.
+    going_on = _executives_then(["x", "y", "z", "x"], later=["x", "y"])
+    [signal] = executive_withdrawals(tables_of(going_on), DEFAULTS)
+    assert set(signal.person_ids) == {"vp1", "ceo"}
+    assert signal.evidence["last_seen_at"] < T0 + 30 * WEEK
+
+
+def test_executives_fading_with_an_account_already_contracting_are_not_a_withdrawal() -> None:
+    # Weeks 24-29, up to the executives' last appearance: two conversations a week (vp1
+    # and x) where the 26 weeks before held six: 12 against 36 expected, Poisson lower
+    # tail 3.4e-6 < 1e-3. The account was contracting when they went: its story.
+    fading = _executives_then(["x", "y"], before_last=["vp1", "x"])
+    assert executive_withdrawals(tables_of(fading), DEFAULTS) == []
+    # Volume kept up to their last appearance (two of six a week throughout, the same two
+    # a week after): a withdrawal.
+    [signal] = executive_withdrawals(tables_of(_executives_then(["x", "y"])), DEFAULTS)
+    assert set(signal.person_ids) == {"vp1", "ceo"}

@@ -4,7 +4,8 @@ The silence test of :mod:`.silence` with "any executive of theirs" as the partic
 relative to the executives' own prior share of the account's conversations, taken per
 kind of interaction (executives are on most meetings and few tickets). When executives
 leave their roles, the ones who stay are judged from then on (presence eras, see
-:class:`ExecutivePresence`).
+:class:`ExecutivePresence`). Not raised while the working level narrows onto one
+person, nor when the whole account was already contracting as the executives went.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from stakegraph.analytics.signals.reviews import ReviewAttendance
 from stakegraph.analytics.signals.silence import (
     Appearances,
     SilenceTest,
+    contracting_before,
     narrowed_during_silence,
     silence_test,
 )
@@ -56,6 +58,15 @@ def executive_withdrawals(
     executive missed the reviews since; the silence must still be longer than an
     ordinary one). Nothing is raised more than ``executive.max_silence_weeks`` after the
     executives' last appearance.
+
+    A withdrawal is the executives going while the working level goes on. Nothing is
+    raised while their side's traffic runs through one person over the silence's last
+    ``executive.narrowed_weeks`` weeks, whatever the volume did (the bottleneck's or the
+    slide's story: the narrowing often begins after the executives' last appearance), nor
+    when the account was already contracting when they were last seen
+    (:func:`.silence.contracting_before` over ``windows.recent_weeks``): executives
+    fading with an account that is going quiet go with it. What the account does after
+    their last appearance is not read: a withdrawal may start a slide.
 
     Parameters
     ----------
@@ -102,7 +113,7 @@ def executive_withdrawals(
         (test.fire | (test.extraordinary & (combined < params.executive.alpha)))
         & ~stale
         & (test.own_count >= params.executive.min_interactions)
-        & ~narrowed_during_silence(tables, account_idx, week_idx, test.last_seen, params=params)
+        & _working_level_goes_on(tables, account_idx, week_idx, test.last_seen, params)
     )
     fired = np.flatnonzero(fire)
     episodes = first_of_silences(
@@ -121,6 +132,38 @@ def executive_withdrawals(
             signal = _with_reviews(signal, float(p_reviews[candidate]), int(missed[candidate]))
         signals.append(signal)
     return _with_each_executive(tables, signals, params, reviews)
+
+
+def _working_level_goes_on(
+    tables: WeeklyTables,
+    account_idx: np.ndarray,
+    week_idx: np.ndarray,
+    last_seen: np.ndarray,
+    params: SignalParameters,
+) -> np.ndarray:
+    """Per candidate: their side's traffic was not narrowed onto one person (over the
+    silence with the volume kept, or over its last ``executive.narrowed_weeks`` whatever
+    the volume), and the account was not already contracting when the executives were last
+    seen (:func:`.silence.contracting_before` over ``windows.recent_weeks``)."""
+    narrowed = narrowed_during_silence(tables, account_idx, week_idx, last_seen, params=params)
+    narrowed |= narrowed_during_silence(
+        tables,
+        account_idx,
+        week_idx,
+        last_seen,
+        params=params,
+        volume_kept=False,
+        max_weeks=params.executive.narrowed_weeks,
+    )
+    contracting = contracting_before(
+        tables,
+        account_idx,
+        last_seen,
+        weeks=params.windows.recent_weeks,
+        alpha=params.executive.alpha,
+        params=params,
+    )
+    return np.asarray(~narrowed & ~contracting)
 
 
 def _review_p_values(

@@ -194,6 +194,12 @@ class ExecutiveParameters(_Checked):
         A withdrawal is raised only within this many weeks of the executives' last
         appearance (default 13, as for stakeholder departures): a silence that becomes
         improbable only later is old news by then.
+    narrowed_weeks : int
+        Nor while their side's traffic has run through one person over the silence's
+        last this many weeks (all of it when shorter), whatever the account's volume did
+        (default 3): once the working level has narrowed onto one contact, the
+        executives' absence is the bottleneck's or the slide's story, not a withdrawal
+        from a relationship that goes on.
     """
 
     alpha: float = _within(1e-3, 0.0, 1.0, open_low=True)
@@ -202,6 +208,7 @@ class ExecutiveParameters(_Checked):
     review_prior_attendance: float = _within(0.8, 0.0, 0.99, open_low=True)
     review_prior_weight: float = _within(2.0, 0.0, 1_000.0, open_low=True)
     max_silence_weeks: int = _within(13, 1, 520)
+    narrowed_weeks: int = _within(3, 1, 520)
 
 
 @dataclass(frozen=True)

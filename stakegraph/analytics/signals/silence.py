@@ -34,6 +34,7 @@ __all__ = [
     "account_dark",
     "account_quiet",
     "contracted_during_silence",
+    "contracting_before",
     "narrowed_during_silence",
     "silence_test",
     "silent_weeks",
@@ -320,6 +321,63 @@ def account_quiet(
     return np.asarray(stats.poisson.cdf(recent, expected) < params.silence.quiet_alpha)
 
 
+def contracting_before(
+    tables: WeeklyTables,
+    accounts: np.ndarray,
+    last_seen: np.ndarray,
+    *,
+    weeks: int,
+    alpha: float,
+    params: SignalParameters,
+) -> np.ndarray:
+    """Whether each account's own traffic was already falling when a participant was last
+    seen: the Poisson lower tail of its conversations over the ``weeks`` whole weeks up to
+    and including the week of ``last_seen``, at its rate over the ``baseline_weeks``
+    before them in proportion to the portfolio's calendar (``tables.season``), below
+    ``alpha``.
+
+    Someone who falls silent while the whole account is contracting goes with the
+    account (the contraction's story), not away from a relationship that goes on; what
+    the account does after they were last seen cannot tell the two apart (a withdrawal
+    may start a slide), what it did before can. ``last_seen`` of -1 (never seen): False.
+
+    Examples
+    --------
+    Ten conversations a week for 26 weeks, then 4 a week for 6 weeks up to the last
+    appearance: 24 seen where 60 were expected, a lower tail of about 1e-7 (a flat
+    calendar).
+
+    >>> from types import SimpleNamespace
+    >>> from stakegraph.analytics.signals.parameters import SignalParameters
+    >>> from stakegraph.dates import WEEK
+    >>> volume = np.array([[10] * 26 + [4] * 6 + [10] * 4])
+    >>> tables = SimpleNamespace(volume=volume, season=np.ones(36), grid=SimpleNamespace(
+    ...     origin=0, week_of=lambda t: np.asarray(t) // WEEK))
+    >>> contracting_before(tables, np.array([0, 0]), np.array([31 * WEEK + 5, 25 * WEEK]),
+    ...                    weeks=6, alpha=1e-3, params=SignalParameters()).tolist()
+    [True, False]
+    """
+    if len(accounts) == 0:
+        return np.zeros(0, dtype=bool)
+    volume = prefix_sums(tables.volume)
+    columns = volume.shape[1] - 1
+    week = tables.grid.week_of(np.maximum(last_seen, tables.grid.origin))
+    hi = np.clip(week + 1, 0, columns)
+    lo = np.clip(hi - weeks, 0, columns)
+    base_lo = np.clip(lo - params.windows.baseline_weeks, 0, columns)
+    recent = volume[accounts, hi] - volume[accounts, lo]
+    base = volume[accounts, lo] - volume[accounts, base_lo]
+    # Exposure in "typical weeks" of the portfolio's calendar (as the contraction's): a
+    # summer or a holiday season quietens every account at once.
+    season = prefix_sums(tables.season[None, :])[0]
+    recent_exposure = season[hi] - season[lo]
+    base_exposure = season[lo] - season[base_lo]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        expected = np.where(base_exposure > 0, base * recent_exposure / base_exposure, 0.0)
+    falling = stats.poisson.cdf(recent, expected) < alpha
+    return np.asarray(falling & (last_seen >= 0) & (lo > base_lo))
+
+
 def account_dark(
     start_account: np.ndarray,
     start_at: np.ndarray,
@@ -422,20 +480,22 @@ def narrowed_during_silence(
     *,
     params: SignalParameters,
     volume_kept: bool = True,
+    max_weeks: int | None = None,
 ) -> np.ndarray:
     """Whether their side's traffic ran through one person during a silence.
 
     Per candidate: effective threads ``1 / H`` of their side over the whole weeks between
-    the last appearance and the end of ``weeks`` (at least one, at most ``recent_weeks``)
-    at or below ``bottleneck.max_threads``, with the account's volume kept (unless
-    ``volume_kept`` is False: then whatever the volume did). While traffic narrows onto
-    one contact everyone else falls silent; that is the bottleneck's story (told by its
-    own signal, which needs a six-week window and so comes a week or two later), not a
-    departure.
+    the last appearance and the end of ``weeks`` (at least one, at most ``max_weeks``,
+    default ``recent_weeks``: the silence's last weeks when it is longer) at or below
+    ``bottleneck.max_threads``, with the account's volume kept (unless ``volume_kept`` is
+    False: then whatever the volume did). While traffic narrows onto one contact everyone
+    else falls silent; that is the bottleneck's story (told by its own signal, which needs
+    a six-week window and so comes a week or two later), not a departure.
     """
     if len(accounts) == 0:
         return np.zeros(0, dtype=bool)
-    weeks_silent = silent_weeks(tables, weeks, last_seen, params.windows.recent_weeks)
+    longest = params.windows.recent_weeks if max_weeks is None else max_weeks
+    weeks_silent = silent_weeks(tables, weeks, last_seen, longest)
     narrowed = np.zeros(len(accounts), dtype=bool)
     for length in np.unique(weeks_silent):
         chosen = weeks_silent == length
