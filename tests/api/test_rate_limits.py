@@ -70,15 +70,15 @@ def test_retry_after_is_whole_seconds_at_least_one() -> None:
     assert [retry_after_header(s) for s in (0.01, 1.0, 1.2, 59.5)] == ["1", "1", "2", "60"]
 
 
+def _settings(keys: dict[str, str], **limits: int) -> ApiSettings:
+    """The app's settings with these limits (the others at their defaults), no read model."""
+    return ApiSettings(STAKEGRAPH_HOME=Path(keys["home"]), STAKEGRAPH_READ_MODEL=False, **limits)
+
+
 def test_a_key_over_its_limit_gets_429_and_others_are_served(
     portfolio: GraphStore, keys: dict[str, str]
 ) -> None:
-    settings = ApiSettings(
-        STAKEGRAPH_HOME=Path(keys["home"]),
-        STAKEGRAPH_RATE_LIMIT=5,
-        STAKEGRAPH_READ_MODEL=False,
-    )
-    with serving(portfolio, settings) as client:
+    with serving(portfolio, _settings(keys, STAKEGRAPH_RATE_LIMIT=5)) as client:
         answers = [client.get("/api/accounts", headers=headers(keys["leader"])) for _ in range(7)]
         assert [a.status_code for a in answers] == [200] * 5 + [429] * 2
         refused = answers[-1]
@@ -92,11 +92,7 @@ def test_a_key_over_its_limit_gets_429_and_others_are_served(
 def test_invalid_keys_from_one_address_are_cut_off_but_valid_ones_still_pass(
     portfolio: GraphStore, keys: dict[str, str]
 ) -> None:
-    settings = ApiSettings(
-        STAKEGRAPH_HOME=Path(keys["home"]),
-        STAKEGRAPH_AUTH_FAILURE_LIMIT=3,
-        STAKEGRAPH_READ_MODEL=False,
-    )
+    settings = _settings(keys, STAKEGRAPH_AUTH_FAILURE_LIMIT=3)
     # Guesses of every shape: well-formed with an unknown id, a known id with a wrong
     # secret, garbage.
     known_id = keys["leader"].split("_")[1]
@@ -115,12 +111,7 @@ def test_invalid_keys_from_one_address_are_cut_off_but_valid_ones_still_pass(
 
 
 def test_zero_turns_the_limits_off(portfolio: GraphStore, keys: dict[str, str]) -> None:
-    settings = ApiSettings(
-        STAKEGRAPH_HOME=Path(keys["home"]),
-        STAKEGRAPH_RATE_LIMIT=0,
-        STAKEGRAPH_AUTH_FAILURE_LIMIT=0,
-        STAKEGRAPH_READ_MODEL=False,
-    )
+    settings = _settings(keys, STAKEGRAPH_RATE_LIMIT=0, STAKEGRAPH_AUTH_FAILURE_LIMIT=0)
     with serving(portfolio, settings) as client:
         ok = [client.get("/health").status_code for _ in range(3)]
         assert ok == [200] * 3

@@ -7,28 +7,16 @@ import dataclasses
 from datetime import date
 
 import numpy as np
+from hand_people import hand_contact
 
 from stakegraph.generate.key_people import (
     ENGAGEMENT_DAYS,
     key_stakeholders,
     stakeholder_departure_events,
 )
-from stakegraph.generate.people import Person, RoleSpell, build_home_team
+from stakegraph.generate.people import Person, build_home_team
 from stakegraph.generate.plan import AccountPlan, plan_account
 from stakegraph.generate.timeline import Timeline
-
-
-def _contact(plan_id: str, number: int, engagement: float, level: str = "manager") -> Person:
-    spell = RoleSpell(plan_id, f"{level.title()} {number}", level, "operations", start=0)
-    return Person(
-        id=f"c-{number}",
-        name=f"Contact {number}",
-        emails={},
-        spells=[spell],
-        engagement=engagement,
-        latency_median_hours=4.0,
-        latency_sigma=0.5,
-    )
 
 
 def _account(contacts: list[Person], cutoffs: dict[str, int]) -> AccountPlan:
@@ -53,16 +41,16 @@ def test_the_people_left_behind_when_the_key_people_go_are_not_key() -> None:
     """Five heavy contacts (engagement 1.0) and two light ones (0.1). On day 400 the heavy
     ones left 20 days ago: over the half-year they still hold the top five, and the light
     ones, who would top the people of that day alone, are not key."""
-    heavy = [_contact("org-0001", n, 1.0) for n in range(1, 6)]
-    light = [_contact("org-0001", n, 0.1) for n in (6, 7)]
+    heavy = [hand_contact("org-0001", n, 1.0) for n in range(1, 6)]
+    light = [hand_contact("org-0001", n, 0.1) for n in (6, 7)]
     plan = _account(heavy + light, {p.id: 380 for p in heavy})
     assert key_stakeholders(plan, 370) == heavy  # before they left: the five of them
     assert key_stakeholders(plan, 400) == []
 
 
 def test_after_half_a_year_the_people_who_stayed_are_the_relationship() -> None:
-    heavy = [_contact("org-0001", n, 1.0) for n in range(1, 6)]
-    light = [_contact("org-0001", n, 0.1) for n in (6, 7)]
+    heavy = [hand_contact("org-0001", n, 1.0) for n in range(1, 6)]
+    light = [hand_contact("org-0001", n, 0.1) for n in (6, 7)]
     plan = _account(heavy + light, {p.id: 380 for p in heavy})
     later = 380 + ENGAGEMENT_DAYS + 7
     assert _ids(key_stakeholders(plan, later)) == ["c-6", "c-7"]
@@ -71,10 +59,10 @@ def test_after_half_a_year_the_people_who_stayed_are_the_relationship() -> None:
 def test_weeks_in_the_traffic_weigh_like_engagement() -> None:
     """A newcomer of two weeks with twice the weight ranks below a colleague of the whole
     half-year (2 x 2 weeks against 1 x 26); executives in the traffic are always key."""
-    regulars = [_contact("org-0001", n, 1.0) for n in range(1, 6)]
-    newcomer = _contact("org-0001", 8, 2.0)
+    regulars = [hand_contact("org-0001", n, 1.0) for n in range(1, 6)]
+    newcomer = hand_contact("org-0001", 8, 2.0)
     newcomer.spells[0] = dataclasses.replace(newcomer.spells[0], start=386)
-    chief = _contact("org-0001", 9, 0.01, level="c_level")
+    chief = hand_contact("org-0001", 9, 0.01, level="c_level")
     plan = _account([*regulars, newcomer, chief], {})
     key = key_stakeholders(plan, 400)
     assert _ids(key) == ["c-1", "c-2", "c-3", "c-4", "c-5", "c-9"]
@@ -84,7 +72,7 @@ def test_a_key_role_end_is_recorded_up_to_the_last_day_of_the_data() -> None:
     """A role end is in roles.csv the day it happens: one 20 days before the data ends is
     a key departure of the truth (a silence there would not be: no data after it), one
     100 days into the data is not (no history before it to be judged against)."""
-    people = [_contact("org-0001", n, 1.0) for n in range(1, 6)]
+    people = [hand_contact("org-0001", n, 1.0) for n in range(1, 6)]
     plan = _account(people, {})
     plan.org.champion = people[0]
     timeline = Timeline(date(2024, 1, 1), 700)

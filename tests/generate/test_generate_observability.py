@@ -10,28 +10,16 @@ from typing import Any
 import numpy as np
 import pytest
 from generated_portfolio import LoadedPortfolio
+from hand_people import hand_contact
 
 from stakegraph.generate.activity import AccountContext, expected_appearances
 from stakegraph.generate.key_people import MIN_OBSERVABLE_APPEARANCES
-from stakegraph.generate.people import Person, RoleSpell, build_home_team
+from stakegraph.generate.people import build_home_team
 from stakegraph.generate.plan import AccountPlan, plan_account
 from stakegraph.generate.timeline import Timeline
 from stakegraph.generate.volume import ACTIVITY_SHARES, daily_multipliers
 
 DAYS = 400
-
-
-def _contact(plan_id: str, number: int, engagement: float) -> Person:
-    spell = RoleSpell(plan_id, "Manager, Operations", "manager", "operations", start=0)
-    return Person(
-        id=f"c-{number}",
-        name=f"Contact {number}",
-        emails={},
-        spells=[spell],
-        engagement=engagement,
-        latency_median_hours=4.0,
-        latency_sigma=0.5,
-    )
 
 
 @pytest.fixture
@@ -77,7 +65,7 @@ def test_two_equal_contacts_share_each_activity_by_the_contacts_it_asks_for(
     quiet_plan: tuple[AccountPlan, AccountContext],
 ) -> None:
     plan, context = quiet_plan
-    me, other = _contact(plan.id, 1, 1.0), _contact(plan.id, 2, 1.0)
+    me, other = hand_contact(plan.id, 1, 1.0), hand_contact(plan.id, 2, 1.0)
     plan = dataclasses.replace(plan, contacts=[me, other])
     n = _activities(plan, context, 100, 90)
     # Equal weights: chance min(1, k / 2) with k the mean contacts asked for (SMB meetings
@@ -99,7 +87,7 @@ def test_a_heavier_colleague_takes_a_larger_part(
     quiet_plan: tuple[AccountPlan, AccountContext],
 ) -> None:
     plan, context = quiet_plan
-    me, other = _contact(plan.id, 1, 1.0), _contact(plan.id, 2, 3.0)
+    me, other = hand_contact(plan.id, 1, 1.0), hand_contact(plan.id, 2, 3.0)
     plan = dataclasses.replace(plan, contacts=[me, other])
     n = _activities(plan, context, 100, 90)
     # Same level and function: w / W = 1 / 4 for every kind.
@@ -117,7 +105,7 @@ def test_the_window_is_cut_by_the_end_of_the_data_and_counts_a_departed_person_a
     quiet_plan: tuple[AccountPlan, AccountContext],
 ) -> None:
     plan, context = quiet_plan
-    me, other = _contact(plan.id, 1, 1.0), _contact(plan.id, 2, 1.0)
+    me, other = hand_contact(plan.id, 1, 1.0), hand_contact(plan.id, 2, 1.0)
     me.spells[0].end = DAYS - 60  # their role ends: the window still counts them present
     plan = dataclasses.replace(plan, contacts=[me, other])
     whole = expected_appearances(plan, context, me, DAYS - 60, 60)
