@@ -44,7 +44,7 @@ def map_public(net: AccountNetwork) -> s.StakeholderMapPublic:
         nodes=[
             s.MapNodePublic(
                 **p.brief().model_dump(),
-                organization_id=p.organization_id,
+                organization_id=net.shown_organization(p.organization_id),
                 flags=[f for f in _FLAG_ORDER if f in flags.get(p.id, set())],  # type: ignore[misc]
             )
             for p in sorted(people.values(), key=lambda p: (not p.is_ours, p.id))

@@ -104,6 +104,16 @@ class AccountNetwork:
     members: set[str] = field(default_factory=set)
     graph: nx.Graph = field(default_factory=nx.Graph)
     lines: list[ReportingLine] = field(default_factory=list)
+    # Our company's organization ids, as the people's roles name them.
+    home_orgs: frozenset[str] = frozenset()
+
+    def shown_organization(self, organization_id: str | None) -> str | None:
+        """An organization id as an answer about this account may show it: ours or this
+        account's, else None — any other may be an account the caller must not learn of (a
+        departed stakeholder's new employer; docs/api.md, threat model)."""
+        if organization_id == self.account_id or organization_id in self.home_orgs:
+            return organization_id
+        return None
 
     def declared(self, a: str, b: str) -> bool:
         """True when ``a`` and ``b`` are linked only by a declared acquaintance (knows.csv)."""
@@ -379,6 +389,7 @@ def _network(
         window.members,
         graph,
         window.lines,
+        _home_orgs(window),
     )
 
 
@@ -417,13 +428,20 @@ def _private_employer(link: Link, window: AccountWindow) -> Link:
     """A former colleague's evidence names the employer only when it is ours or this account:
     any other may be an account the caller must not learn of (docs/api.md, threat model)."""
     org = link.evidence.get("organization_id")
-    ours = {
-        role.get("org_id") for roles in window.roles.values() for role in roles if role.get("home")
-    }
-    if org == window.account_id or org in ours:
+    if org == window.account_id or org in _home_orgs(window):
         return link
     evidence = {**link.evidence, "organization_id": None, "organization": "another organization"}
     return Link(link.a, link.b, link.kind, link.strength, evidence)
+
+
+def _home_orgs(window: AccountWindow) -> frozenset[str]:
+    """Our company's organization ids, from the roles of the window's people."""
+    return frozenset(
+        str(role["org_id"])
+        for roles in window.roles.values()
+        for role in roles
+        if role.get("home") and role.get("org_id") is not None
+    )
 
 
 def number_or_none(value: Any) -> int | None:
