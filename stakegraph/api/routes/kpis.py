@@ -14,6 +14,7 @@ from stakegraph.api.deps import (
     EARLIEST_DATE,
     LATEST_DATE,
     CacheDep,
+    PortfolioViewTurn,
     PrincipalDep,
     ReadModelDep,
     SettingsDep,
@@ -26,7 +27,7 @@ from stakegraph.api.service import kpis
 router = APIRouter(prefix="/api/kpis", tags=["kpis"])
 
 
-@router.get("", response_model=s.KpisPublic)
+@router.get("", response_model=s.KpisPublic, dependencies=[PortfolioViewTurn])
 async def kpi_sheet(
     store: StoreDep,
     settings: SettingsDep,

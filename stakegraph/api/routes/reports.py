@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from stakegraph import reports
 from stakegraph.api.authz import AuthorizedAccount, ScopeDep
-from stakegraph.api.deps import StoreDep
+from stakegraph.api.deps import PortfolioViewTurn, StoreDep
 from stakegraph.api.errors import InvalidRequestError
 from stakegraph.reports.monthly import month_range
 from stakegraph.reports.page import content_security_policy
@@ -32,7 +32,12 @@ def _page(html: str) -> HTMLResponse:
     return HTMLResponse(html, headers={"Content-Security-Policy": content_security_policy()})
 
 
-@router.get("/api/reports/monthly", response_class=HTMLResponse, responses=HTML)
+@router.get(
+    "/api/reports/monthly",
+    response_class=HTMLResponse,
+    responses=HTML,
+    dependencies=[PortfolioViewTurn],
+)
 async def monthly_report(
     store: StoreDep,
     scope: ScopeDep,
