@@ -108,7 +108,7 @@ def create_app(store: GraphStore | None = None, settings: ApiSettings | None = N
     # Made in the lifespan: an anyio limiter belongs to the running event loop.
     app.state.impact_slots = None
     app.state.impact_callers = set()  # keys with a departure impact being computed
-    app.state.portfolio_view_turns = {}  # per key: one KPI sheet, digest or report at a time
+    app.state.key_turns = {}  # per key: one view computed per request at a time
     # Answers cached per request were computed from the old state: a new model drops them.
     app.state.read_model = (
         ReadModelHolder(lambda: app.state.store, settings, on_swap=cache.clear)

@@ -137,26 +137,36 @@ async def one_impact_per_key(request: Request, principal: PrincipalDep) -> Async
 OneImpactPerKey = Depends(one_impact_per_key)
 
 
-async def portfolio_view_turn(request: Request, principal: PrincipalDep) -> AsyncIterator[None]:
-    """A key computes one portfolio view (KPI sheet, digest, monthly report) at a time; its
-    other requests for them wait their turn here, holding no worker thread.
+async def key_turn(request: Request, principal: PrincipalDep) -> anyio.Lock:
+    """The caller's key's turn at views computed per request in the thread pool: held by
+    one such computation of the key at a time, awaited (no worker thread) by the others.
 
-    Each is computed per request in the thread pool (an uncached KPI sheet ~1.3 s on the
-    40-account demo). Before, one leader key's 60 KPI requests at once, with other periods
-    so that the cache did not answer them (well within the rate limit), held the pool's 40
-    threads: an admin's map of another day waited 67 s instead of 0.11 s (measured against
-    a running server, load average 9-13). Waiting rather than 429: the web app does not
-    retry, and it asks again when the period changes while a sheet is computing.
+    Before, one key's requests at once held the pool's 40 threads and everyone else's
+    request that needs one waited: one leader key's 60 KPI sheets (other periods, so that
+    the cache answered none, well within the rate limit) made an admin's map of another day
+    wait 67 s instead of 0.11 s, and one account manager's 200 suggestions of other days
+    made another key's play KPIs wait 6.8 s instead of 0.07 s (measured against a running
+    server, 40-account demo, load average 9-13). Waiting rather than 429: the web app does
+    not retry, and asks again when a period or a day changes while one is computing.
     """
-    turns: dict[str, anyio.Lock] = request.app.state.portfolio_view_turns
+    turns: dict[str, anyio.Lock] = request.app.state.key_turns
     turn = turns.get(principal.key_id)
     if turn is None:
         turn = turns[principal.key_id] = anyio.Lock()
+    return turn
+
+
+KeyTurnDep = Annotated[anyio.Lock, Depends(key_turn)]
+
+
+async def computed_view_turn(turn: KeyTurnDep) -> AsyncIterator[None]:
+    """Holds the key's turn for the whole request (the KPI sheet, the digest, the monthly
+    report: computed per request, whatever the parameters)."""
     async with turn:
         yield
 
 
-PortfolioViewTurn = Depends(portfolio_view_turn)
+ComputedViewTurn = Depends(computed_view_turn)
 
 
 def scope_of(principal: Principal) -> str:
@@ -222,14 +232,17 @@ async def dated_account_view(
     account_id: str,
     as_of: date | None,
     compute: Callable[[], T],
+    turn: anyio.Lock,
 ) -> Response | T:
     """An account's map or suggestions: precomputed for the model's own day, else computed.
 
-    Another day (or no model yet) is computed off the event loop and cached. The caller
+    Another day (or no model yet) is computed off the event loop and cached, in the
+    caller's key's turn (:func:`key_turn`; the precomputed answer needs none). The caller
     may see ``account_id`` (:data:`stakegraph.api.authz.AuthorizedAccount` checked it), and
     the answer is the same for everyone who may.
     """
     entry = model.entry(account_id) if model is not None else None
     if entry is not None and as_of in (None, entry.as_of):
         return raw_json(getattr(entry, view))
-    return await run_in_threadpool(cache.get_or_compute, (view, account_id, as_of), compute)
+    async with turn:
+        return await run_in_threadpool(cache.get_or_compute, (view, account_id, as_of), compute)

@@ -10,14 +10,14 @@ from starlette.concurrency import run_in_threadpool
 
 from stakegraph.api import schemas as s
 from stakegraph.api.authz import ScopeDep
-from stakegraph.api.deps import PortfolioViewTurn, PrincipalDep, SettingsDep, StoreDep
+from stakegraph.api.deps import ComputedViewTurn, PrincipalDep, SettingsDep, StoreDep
 from stakegraph.api.service import digest
 from stakegraph.dates import epoch_seconds
 
 router = APIRouter(prefix="/api/digest", tags=["digest"])
 
 
-@router.get("", response_model=s.DigestPublic, dependencies=[PortfolioViewTurn])
+@router.get("", response_model=s.DigestPublic, dependencies=[ComputedViewTurn])
 async def get_digest(
     store: StoreDep,
     settings: SettingsDep,

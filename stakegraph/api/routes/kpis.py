@@ -14,7 +14,7 @@ from stakegraph.api.deps import (
     EARLIEST_DATE,
     LATEST_DATE,
     CacheDep,
-    PortfolioViewTurn,
+    ComputedViewTurn,
     PrincipalDep,
     ReadModelDep,
     SettingsDep,
@@ -27,7 +27,7 @@ from stakegraph.api.service import kpis
 router = APIRouter(prefix="/api/kpis", tags=["kpis"])
 
 
-@router.get("", response_model=s.KpisPublic, dependencies=[PortfolioViewTurn])
+@router.get("", response_model=s.KpisPublic, dependencies=[ComputedViewTurn])
 async def kpi_sheet(
     store: StoreDep,
     settings: SettingsDep,

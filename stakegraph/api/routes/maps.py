@@ -9,6 +9,7 @@ from stakegraph.api.authz import AuthorizedAccount
 from stakegraph.api.deps import (
     AsOfDep,
     CacheDep,
+    KeyTurnDep,
     ReadModelDep,
     SettingsDep,
     StoreDep,
@@ -27,6 +28,7 @@ async def stakeholder_map(
     cache: CacheDep,
     model: ReadModelDep,
     as_of: AsOfDep,
+    turn: KeyTurnDep,
 ) -> Response | s.StakeholderMapPublic:
     """People (role at the date, side, flags) and ties (strength, recency, evidence)."""
     return await dated_account_view(
@@ -35,5 +37,6 @@ async def stakeholder_map(
         cache=cache,
         account_id=account_id,
         as_of=as_of,
+        turn=turn,
         compute=lambda: maps.stakeholder_map(store, settings, account_id, as_of),
     )

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from stakegraph import reports
 from stakegraph.api.authz import AuthorizedAccount, ScopeDep
-from stakegraph.api.deps import PortfolioViewTurn, StoreDep
+from stakegraph.api.deps import ComputedViewTurn, StoreDep
 from stakegraph.api.errors import InvalidRequestError
 from stakegraph.reports.monthly import month_range
 from stakegraph.reports.page import content_security_policy
@@ -36,7 +36,7 @@ def _page(html: str) -> HTMLResponse:
     "/api/reports/monthly",
     response_class=HTMLResponse,
     responses=HTML,
-    dependencies=[PortfolioViewTurn],
+    dependencies=[ComputedViewTurn],
 )
 async def monthly_report(
     store: StoreDep,

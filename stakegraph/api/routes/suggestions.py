@@ -9,6 +9,7 @@ from stakegraph.api.authz import AuthorizedAccount
 from stakegraph.api.deps import (
     AsOfDep,
     CacheDep,
+    KeyTurnDep,
     ReadModelDep,
     SettingsDep,
     StoreDep,
@@ -27,6 +28,7 @@ async def remapping_suggestions(
     cache: CacheDep,
     model: ReadModelDep,
     as_of: AsOfDep,
+    turn: KeyTurnDep,
 ) -> Response | s.SuggestionsPublic:
     """Unreached or single-threaded senior stakeholders, each with a match and a warm path."""
     return await dated_account_view(
@@ -35,5 +37,6 @@ async def remapping_suggestions(
         cache=cache,
         account_id=account_id,
         as_of=as_of,
+        turn=turn,
         compute=lambda: suggestions.remapping_suggestions(store, settings, account_id, as_of),
     )
