@@ -33,11 +33,13 @@ from stakegraph.graph.store import GraphStore
 
 pytestmark = pytest.mark.store
 
-# One long expression: ArcadeDB sleeps in it for 30 s (no core used) and runs on after
+# One long expression: ArcadeDB sleeps in it for 15 s (no core used) and runs on after
 # TERMINATE; Neo4j has no sleep, so it counts in a nested comprehension (a few seconds),
 # which its transaction timeout does not stop but TERMINATE does end for the client.
+# 15 s outlasts the checks made while it runs (a 1 s time limit, then a few statements)
+# several times over; a runaway that ended first would fail them, never pass them.
 RUNAWAY = {
-    "embedded": "RETURN size([i IN range(1, 6) | util.sleep(5000)]) AS n",
+    "embedded": "RETURN size([i IN range(1, 6) | util.sleep(2500)]) AS n",
     "neo4j": "RETURN size([a IN range(1, 8000) | size([b IN range(1, 8000) "
     "WHERE (a * b) % 7 = 99])]) AS n",
 }
