@@ -37,16 +37,14 @@ def analyze(
 
     Re-running replaces what the previous run wrote.
     """
+    # Arguments first: a mistyped one is refused before the analytics load or the store starts.
+    day = parse_day(as_of) if as_of else None
+    length, stride = parse_duration(window), parse_duration(step)
     from stakegraph.analytics.run import analyze as run_analysis
 
     with open_store() as store, stage_bars() as advance:
         report = run_analysis(
-            store,
-            as_of=parse_day(as_of) if as_of else None,
-            window=parse_duration(window),
-            step=parse_duration(step),
-            windows=windows,
-            progress=advance,
+            store, as_of=day, window=length, step=stride, windows=windows, progress=advance
         )
     console.print(report.describe())
     _alerts_after_analysis()
@@ -176,15 +174,15 @@ def kpis(
     Over the renewals and engagements in [--from, --to) (no period: all history); see
     docs/metrics.md, "KPIs".
     """
-    from stakegraph.api.service.kpis import kpi_report
-    from stakegraph.api.settings import ApiSettings
-
     if by not in (None, "segment", "owner", "account"):
         raise typer.BadParameter(f"--by {by!r}: expected segment, owner or account")
     first = parse_date_option("--from", start)
     after = parse_date_option("--to", end)
     if first is not None and after is not None and after <= first:
         raise typer.BadParameter(f"--to {end} must be after --from {start}")
+    from stakegraph.api.service.kpis import kpi_report
+    from stakegraph.api.settings import ApiSettings
+
     with open_store() as store, console.status("computing the KPI sheet"):
         report = kpi_report(store, ApiSettings(), None, by=by, start=first, end=after)  # type: ignore[arg-type]
     if as_json:

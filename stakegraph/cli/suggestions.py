@@ -25,15 +25,15 @@ def suggestions(
     """Who on our side should reach which of their senior people, and through whom: every
     hop of the warm path with its kind (reports_to, tie, co_attended, knows,
     former_colleague), strength and evidence."""
+    try:
+        day = parse_date(as_of) if as_of else None
+    except ValueError as exc:
+        raise typer.BadParameter(f"{as_of!r} is not a date (YYYY-MM-DD)") from exc
     from stakegraph.analytics.suggest import describe_hop
     from stakegraph.analytics.warm_paths import Hop
     from stakegraph.api.service.suggestions import remapping_suggestions
     from stakegraph.api.settings import ApiSettings
 
-    try:
-        day = parse_date(as_of) if as_of else None
-    except ValueError as exc:
-        raise typer.BadParameter(f"{as_of!r} is not a date (YYYY-MM-DD)") from exc
     with open_store() as store:
         try:
             answer = remapping_suggestions(store, ApiSettings(), account_id, day)
