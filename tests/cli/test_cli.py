@@ -192,3 +192,4 @@ def test_bad_arguments_say_why(tmp_path: Path, args: list[str], message: str) ->
     done = stakegraph({"STAKEGRAPH_HOME": str(tmp_path), "NEO4J_URI": ""}, *args, check=False)
     assert done.returncode == 2
     assert message in done.stderr
+    assert not (tmp_path / "arcadedb").exists()  # refused before any store was started
