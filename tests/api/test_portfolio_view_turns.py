@@ -15,12 +15,14 @@ from __future__ import annotations
 import concurrent.futures
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from api_client import serving
 from api_portfolio import headers
+from fastapi.testclient import TestClient
 
 from stakegraph.api.keys import KeyRing, Role
 from stakegraph.api.service import kpis as kpis_service
@@ -34,87 +36,79 @@ pytestmark = pytest.mark.store
 REQUESTS = 45
 
 
-def test_one_keys_kpi_sheets_wait_their_turn_without_holding_threads(
-    portfolio: GraphStore, keys: dict[str, str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The key's first sheet computes (held until the test lets it go); its 44 others,
-    for other periods, wait; meanwhile another key's request that needs a worker thread
-    (the play list) is answered; then every sheet is answered."""
-    home = Path(keys["home"])
-    flooder = KeyRing(home / "keys.json").create(Role.LEADER)
-    settings = ApiSettings(
+BOUND = 60  # seconds: a bound so that a starved request fails the test, not a timing
+
+
+class Gate:
+    """Holds every call of a service function until released, counting the calls begun."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> None:
+        self.started, self.release = threading.Event(), threading.Event()
+        self.calls = 0
+        compute = getattr(module, name)
+
+        def held(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            self.started.set()
+            assert self.release.wait(120)
+            return compute(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, held)
+
+
+def _settings(home: Path) -> ApiSettings:
+    return ApiSettings(
         STAKEGRAPH_HOME=home,
         STAKEGRAPH_CACHE_TTL=0,
         STAKEGRAPH_READ_MODEL_POLL=0,
         STAKEGRAPH_RATE_LIMIT=0,
     )
-    started, release = threading.Event(), threading.Event()
-    computing = [0]
-    compute = kpis_service.kpi_report
 
-    def held(*args: Any, **kwargs: Any) -> Any:
-        computing[0] += 1
-        started.set()
-        assert release.wait(120)
-        return compute(*args, **kwargs)
 
-    monkeypatch.setattr(kpis_service, "kpi_report", held)
-    bound = 60  # seconds: a bound so that a starved request fails the test, not a timing
-    with serving(portfolio, settings) as client:
+def _flood_while_another_key_is_served(
+    client: TestClient, gate: Gate, request: Callable[[int], int], other_key: str
+) -> None:
+    """REQUESTS of one key at once: the first computes (held by the gate), the others wait;
+    another key's request that needs a worker thread (the play list) is answered
+    meanwhile; once the gate opens, every one of them is answered."""
+    with concurrent.futures.ThreadPoolExecutor(REQUESTS + 2) as pool:
+        try:
+            answers = [pool.submit(request, n) for n in range(REQUESTS)]
+            assert gate.started.wait(BOUND)
+            time.sleep(2)  # let the others reach their turn (or, before, a thread)
+            plays = pool.submit(client.get, "/api/plays", headers=headers(other_key))
+            assert plays.result(timeout=20).status_code == 200
+            assert gate.calls == 1
+        finally:
+            gate.release.set()
+        assert [f.result(timeout=BOUND) for f in answers] == [200] * REQUESTS
 
-        def sheet(day: int) -> int:
-            url = f"/api/kpis?from=2024-01-{day:02d}&to=2024-07-01"
+
+def test_one_keys_kpi_sheets_wait_their_turn_without_holding_threads(
+    portfolio: GraphStore, keys: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A leader key's KPI sheets, each for another period."""
+    home = Path(keys["home"])
+    flooder = KeyRing(home / "keys.json").create(Role.LEADER)
+    gate = Gate(monkeypatch, kpis_service, "kpi_report")
+    with serving(portfolio, _settings(home)) as client:
+
+        def sheet(n: int) -> int:
+            url = f"/api/kpis?from=2024-01-{1 + n % 28:02d}&to=2024-07-01"
             return client.get(url, headers=headers(flooder)).status_code
 
-        with concurrent.futures.ThreadPoolExecutor(REQUESTS + 2) as pool:
-            try:
-                sheets = [pool.submit(sheet, 1 + n % 28) for n in range(REQUESTS)]
-                assert started.wait(bound)
-                time.sleep(2)  # let the others reach their turn (or, before, a thread)
-                plays = pool.submit(client.get, "/api/plays", headers=headers(keys["leader"]))
-                assert plays.result(timeout=20).status_code == 200
-                assert computing[0] == 1
-            finally:
-                release.set()
-            assert [f.result(timeout=bound) for f in sheets] == [200] * REQUESTS
+        _flood_while_another_key_is_served(client, gate, sheet, keys["leader"])
 
 
 def test_one_keys_suggestions_of_other_days_wait_their_turn(
     portfolio: GraphStore, keys: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The same for an account manager's suggestions, each as of another day."""
-    settings = ApiSettings(
-        STAKEGRAPH_HOME=Path(keys["home"]),
-        STAKEGRAPH_CACHE_TTL=0,
-        STAKEGRAPH_READ_MODEL_POLL=0,
-        STAKEGRAPH_RATE_LIMIT=0,
-    )
-    started, release = threading.Event(), threading.Event()
-    computing = [0]
-    compute = suggestions_service.remapping_suggestions
-
-    def held(*args: Any, **kwargs: Any) -> Any:
-        computing[0] += 1
-        started.set()
-        assert release.wait(120)
-        return compute(*args, **kwargs)
-
-    monkeypatch.setattr(suggestions_service, "remapping_suggestions", held)
-    bound = 60
-    with serving(portfolio, settings) as client:
+    """An account manager's suggestions, each as of another day."""
+    gate = Gate(monkeypatch, suggestions_service, "remapping_suggestions")
+    with serving(portfolio, _settings(Path(keys["home"]))) as client:
 
         def remap(n: int) -> int:
             url = f"/api/accounts/acc-a/suggestions?as_of=2024-0{1 + n // 28}-{1 + n % 28:02d}"
             return client.get(url, headers=headers(keys["account_manager"])).status_code
 
-        with concurrent.futures.ThreadPoolExecutor(REQUESTS + 2) as pool:
-            try:
-                answers = [pool.submit(remap, n) for n in range(REQUESTS)]
-                assert started.wait(bound)
-                time.sleep(2)
-                plays = pool.submit(client.get, "/api/plays", headers=headers(keys["leader"]))
-                assert plays.result(timeout=20).status_code == 200
-                assert computing[0] == 1
-            finally:
-                release.set()
-            assert [f.result(timeout=bound) for f in answers] == [200] * REQUESTS
+        _flood_while_another_key_is_served(client, gate, remap, keys["leader"])
