@@ -88,12 +88,12 @@ def key_stakeholders(plan: AccountPlan, day: int) -> list[Person]:
     Expected traffic is the activity model's own weight over its mix of activities
     (`activity.expected_contact_weight`: engagement times the level's affinity per kind,
     technical functions on more tickets), not engagement alone, which ranks executives
-    and technical people apart from the traffic the model writes; times the days the
-    person was in the traffic (weeks, sampled weekly). Someone who left last month still holds
+    and technical people apart from the traffic the model writes; times the weeks the
+    person was in the traffic (sampled weekly). Someone who left last month still holds
     their place: before 2026-12-07 the ranking took only the people in the traffic that
     day, so in a slide the minor contacts left behind became "key" as the key people
     went, and their role ends were recorded as key departures (13 of the 17 recorded role
-    ends the detector does not hold key on seed 11 were in churning accounts).
+    ends the detector did not hold key on seed 11 were in churning accounts).
     """
     present = active_contacts(plan, day)
     weeks_in: dict[str, int] = {}
