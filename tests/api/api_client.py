@@ -26,3 +26,15 @@ def serving(store: GraphStore, settings: ApiSettings) -> Iterator[TestClient]:
         # Not a timing assertion: a generous bound so that a broken build fails, not hangs.
         assert holder is None or holder.ready.wait(timeout=120), "the read model did not build"
         yield test_client
+
+
+# The API answers from its precomputed read model or computes each answer per request;
+# modules that check answers run them both ways.
+SERVING_MODES = ("read_model", "per_request")
+
+
+@contextmanager
+def serving_as(mode: str, store: GraphStore, settings: ApiSettings) -> Iterator[TestClient]:
+    """:func:`serving` in one of :data:`SERVING_MODES`."""
+    with serving(store, settings.model_copy(update={"read_model": mode == "read_model"})) as client:
+        yield client

@@ -17,6 +17,8 @@ Alan and Beth (account managers).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -391,3 +393,15 @@ def build_portfolio(store: GraphStore) -> None:
 
 def headers(key: str) -> dict[str, str]:
     return {"X-API-Key": key}
+
+
+@contextmanager
+def changed_portfolio(
+    store: GraphStore, change: Callable[[GraphStore], None]
+) -> Iterator[GraphStore]:
+    """The portfolio with ``change`` made to it; rebuilt as it was afterwards, so the next
+    module finds the portfolio as it is everywhere else."""
+    build_portfolio(store)
+    change(store)
+    yield store
+    build_portfolio(store)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from api_client import serving
+from api_client import SERVING_MODES, serving_as
 from api_portfolio import headers
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
@@ -156,12 +156,11 @@ def test_the_probes_cover_the_scoped_routes() -> None:
     } <= probed
 
 
-@pytest.fixture(scope="module", params=["read_model", "per_request"])
+@pytest.fixture(scope="module", params=SERVING_MODES)
 def client(
     request: pytest.FixtureRequest, portfolio: GraphStore, api_settings: ApiSettings
 ) -> Iterator[TestClient]:
-    settings = api_settings.model_copy(update={"read_model": request.param == "read_model"})
-    with serving(portfolio, settings) as test_client:
+    with serving_as(request.param, portfolio, api_settings) as test_client:
         yield test_client
 
 

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from api_client import serving
-from api_portfolio import build_portfolio, epoch, headers
+from api_client import SERVING_MODES, serving_as
+from api_portfolio import changed_portfolio, epoch, headers
 from fastapi.testclient import TestClient
 
 from stakegraph.api.settings import ApiSettings
@@ -40,18 +40,15 @@ def move_gil_to_cyan(store: GraphStore) -> None:
 
 @pytest.fixture(scope="module")
 def moved_store(store: GraphStore) -> Iterator[GraphStore]:
-    build_portfolio(store)
-    move_gil_to_cyan(store)
-    yield store
-    build_portfolio(store)  # the next module finds the portfolio as it is everywhere else
+    with changed_portfolio(store, move_gil_to_cyan) as changed:
+        yield changed
 
 
-@pytest.fixture(scope="module", params=["read_model", "per_request"])
+@pytest.fixture(scope="module", params=SERVING_MODES)
 def client(
     request: pytest.FixtureRequest, moved_store: GraphStore, api_settings: ApiSettings
 ) -> Iterator[TestClient]:
-    settings = api_settings.model_copy(update={"read_model": request.param == "read_model"})
-    with serving(moved_store, settings) as test_client:
+    with serving_as(request.param, moved_store, api_settings) as test_client:
         yield test_client
 
 

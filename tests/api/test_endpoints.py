@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from api_client import serving
+from api_client import SERVING_MODES, serving_as
 from api_portfolio import headers
 from fastapi.testclient import TestClient
 
@@ -17,13 +17,12 @@ from stakegraph.graph.store import GraphStore
 pytestmark = pytest.mark.store
 
 
-@pytest.fixture(scope="module", params=["read_model", "per_request"])
+@pytest.fixture(scope="module", params=SERVING_MODES)
 def client(
     request: pytest.FixtureRequest, portfolio: GraphStore, api_settings: ApiSettings
 ) -> Iterator[TestClient]:
     """Every answer twice: from the precomputed read model and computed per request."""
-    settings = api_settings.model_copy(update={"read_model": request.param == "read_model"})
-    with serving(portfolio, settings) as test_client:
+    with serving_as(request.param, portfolio, api_settings) as test_client:
         yield test_client
 
 
