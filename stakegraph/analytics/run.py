@@ -77,6 +77,20 @@ class AnalysisReport:
         )
 
 
+def typed_interactions(raw: pd.DataFrame) -> pd.DataFrame:
+    """The interactions frame's columns, with their types, from the rows as read."""
+    interactions = raw[list(INTERACTION_COLUMNS)].copy()
+    interactions["at"] = interactions["at"].astype("int64")
+    interactions["reply_latency_s"] = pd.to_numeric(
+        interactions["reply_latency_s"], errors="coerce"
+    ).astype("float64")
+    interactions["participants"] = (
+        pd.to_numeric(interactions["participants"], errors="coerce").fillna(0).astype("int64")
+    )
+    interactions["bulk"] = raw["bulk"].astype("boolean").fillna(False).astype(bool)
+    return interactions
+
+
 def read_frames(
     store: GraphStore, *, since: int, until: int, serial: bool = False
 ) -> PortfolioFrames:
@@ -93,15 +107,7 @@ def read_frames(
         lambda: _frame(store, "analytics/read_renewals", RENEWAL_COLUMNS),
         serial=serial,
     )
-    interactions = raw[list(INTERACTION_COLUMNS)].copy()
-    interactions["at"] = interactions["at"].astype("int64")
-    interactions["reply_latency_s"] = pd.to_numeric(
-        interactions["reply_latency_s"], errors="coerce"
-    ).astype("float64")
-    interactions["participants"] = (
-        pd.to_numeric(interactions["participants"], errors="coerce").fillna(0).astype("int64")
-    )
-    interactions["bulk"] = raw["bulk"].astype("boolean").fillna(False).astype(bool)
+    interactions = typed_interactions(raw)
     people["is_home"] = people["is_home"].astype(bool)
     roles["start"] = pd.to_numeric(roles["start"]).astype("int64")
     roles["end"] = pd.to_numeric(roles["end"], errors="coerce").astype("float64")

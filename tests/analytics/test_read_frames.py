@@ -16,7 +16,6 @@ import pandas as pd
 import pytest
 
 from stakegraph.analytics import run
-from stakegraph.analytics.frames import INTERACTION_COLUMNS
 from stakegraph.analytics.signals.beyond_tables import (
     ENGAGEMENT_FRAME_COLUMNS,
     TICKET_FRAME_COLUMNS,
@@ -83,16 +82,7 @@ def reference_interactions(store: GraphStore, until: int) -> tuple[pd.DataFrame,
             "role": np.concatenate(raw["person_roles"].to_numpy()),
         }
     )
-    interactions = raw[list(INTERACTION_COLUMNS)].copy()
-    interactions["at"] = interactions["at"].astype("int64")
-    interactions["reply_latency_s"] = pd.to_numeric(
-        interactions["reply_latency_s"], errors="coerce"
-    ).astype("float64")
-    interactions["participants"] = (
-        pd.to_numeric(interactions["participants"], errors="coerce").fillna(0).astype("int64")
-    )
-    interactions["bulk"] = raw["bulk"].astype("boolean").fillna(False).astype(bool)
-    return interactions, participations
+    return run.typed_interactions(raw), participations
 
 
 def reference_beyond(store: GraphStore, read: str, until: int) -> pd.DataFrame:
