@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from stakegraph.analytics.warm_paths import Link
-from stakegraph.api.service.network import AccountWindow, _private_employer
+from stakegraph.api.service.network import AccountWindow, _home_orgs, _private_employer
 
 
 def _window() -> AccountWindow:
@@ -22,9 +22,15 @@ def _link(org: str) -> Link:
 
 def test_our_company_and_the_account_are_named_other_employers_are_not() -> None:
     window = _window()
-    assert _private_employer(_link("home"), window).evidence["organization_id"] == "home"
-    assert _private_employer(_link("acc-a"), window).evidence["organization_id"] == "acc-a"
-    hidden = _private_employer(_link("acc-secret"), window)
+    home_orgs = _home_orgs(window)
+    assert home_orgs == {"home"}
+
+    def private(link: Link) -> Link:
+        return _private_employer(link, window.account_id, home_orgs)
+
+    assert private(_link("home")).evidence["organization_id"] == "home"
+    assert private(_link("acc-a")).evidence["organization_id"] == "acc-a"
+    hidden = private(_link("acc-secret"))
     assert hidden.evidence == {
         "organization_id": None,
         "organization": "another organization",

@@ -108,12 +108,9 @@ class AccountNetwork:
     home_orgs: frozenset[str] = frozenset()
 
     def shown_organization(self, organization_id: str | None) -> str | None:
-        """An organization id as an answer about this account may show it: ours or this
-        account's, else None — any other may be an account the caller must not learn of (a
-        departed stakeholder's new employer; docs/api.md, threat model)."""
-        if organization_id == self.account_id or organization_id in self.home_orgs:
-            return organization_id
-        return None
+        """An organization id as an answer about this account may show it
+        (:func:`shown_organization`)."""
+        return shown_organization(organization_id, self.account_id, self.home_orgs)
 
     def declared(self, a: str, b: str) -> bool:
         """True when ``a`` and ``b`` are linked only by a declared acquaintance (knows.csv)."""
@@ -411,8 +408,9 @@ def _links(window: AccountWindow, ties: list[MapTie], touches: list[Touch]) -> l
     links += knows_links(
         (a, b, *window.knows_detail.get((a, b), (None, None))) for a, b in sorted(window.knows)
     )
+    home_orgs = _home_orgs(window)
     links += [
-        _private_employer(link, window)
+        _private_employer(link, window.account_id, home_orgs)
         for link in former_colleague_links(
             {pid: roles for pid, roles in window.roles.items() if pid in present}, at=at
         )
@@ -424,11 +422,23 @@ def _links(window: AccountWindow, ties: list[MapTie], touches: list[Touch]) -> l
     ]
 
 
-def _private_employer(link: Link, window: AccountWindow) -> Link:
-    """A former colleague's evidence names the employer only when it is ours or this account:
-    any other may be an account the caller must not learn of (docs/api.md, threat model)."""
+def shown_organization(
+    organization_id: str | None, account_id: str, home_orgs: frozenset[str]
+) -> str | None:
+    """An organization id as an answer about ``account_id`` may show it: ours or the
+    account's, else None — any other may be an account the caller must not learn of (a
+    departed stakeholder's new employer; docs/api.md, threat model)."""
+    if organization_id == account_id or organization_id in home_orgs:
+        return organization_id
+    return None
+
+
+def _private_employer(link: Link, account_id: str, home_orgs: frozenset[str]) -> Link:
+    """A former colleague's evidence names the employer only as :func:`shown_organization`
+    allows."""
     org = link.evidence.get("organization_id")
-    if org == window.account_id or org in _home_orgs(window):
+    shown = shown_organization(org if isinstance(org, str) else None, account_id, home_orgs)
+    if shown is not None:
         return link
     evidence = {**link.evidence, "organization_id": None, "organization": "another organization"}
     return Link(link.a, link.b, link.kind, link.strength, evidence)
