@@ -309,16 +309,10 @@ def account_quiet(
     """
     if len(accounts) == 0:
         return np.zeros(0, dtype=bool)
-    quiet_weeks = params.silence.quiet_weeks
-    volume = prefix_sums(tables.volume)
-    columns = volume.shape[1] - 1
-    hi = np.clip(weeks + 1, 0, columns)
-    lo = np.clip(hi - quiet_weeks, 0, columns)
-    base_lo = np.clip(lo - params.windows.baseline_weeks, 0, columns)
-    recent = volume[accounts, hi] - volume[accounts, lo]
-    base_rate = (volume[accounts, lo] - volume[accounts, base_lo]) / np.maximum(lo - base_lo, 1)
-    expected = base_rate * (hi - lo)
-    return np.asarray(stats.poisson.cdf(recent, expected) < params.silence.quiet_alpha)
+    tail, _ = _volume_lower_tail(
+        tables, accounts, weeks, span=params.silence.quiet_weeks, calendar=False, params=params
+    )
+    return np.asarray(tail < params.silence.quiet_alpha)
 
 
 def contracting_before(
@@ -359,23 +353,44 @@ def contracting_before(
     """
     if len(accounts) == 0:
         return np.zeros(0, dtype=bool)
+    week = tables.grid.week_of(np.maximum(last_seen, tables.grid.origin))
+    # Exposure in "typical weeks" of the portfolio's calendar (as the contraction's): a
+    # summer or a holiday season quietens every account at once.
+    tail, with_baseline = _volume_lower_tail(
+        tables, accounts, week, span=weeks, calendar=True, params=params
+    )
+    return np.asarray((tail < alpha) & (last_seen >= 0) & with_baseline)
+
+
+def _volume_lower_tail(
+    tables: WeeklyTables,
+    accounts: np.ndarray,
+    weeks: np.ndarray,
+    *,
+    span: int,
+    calendar: bool,
+    params: SignalParameters,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The Poisson lower tail of each account's conversations over the ``span`` whole weeks
+    up to and including ``weeks``, at its rate over the ``baseline_weeks`` before them (in
+    proportion to the portfolio's calendar when ``calendar``), and whether there were any
+    baseline weeks. Shared by :func:`account_quiet` and :func:`contracting_before`."""
     volume = prefix_sums(tables.volume)
     columns = volume.shape[1] - 1
-    week = tables.grid.week_of(np.maximum(last_seen, tables.grid.origin))
-    hi = np.clip(week + 1, 0, columns)
-    lo = np.clip(hi - weeks, 0, columns)
+    hi = np.clip(weeks + 1, 0, columns)
+    lo = np.clip(hi - span, 0, columns)
     base_lo = np.clip(lo - params.windows.baseline_weeks, 0, columns)
     recent = volume[accounts, hi] - volume[accounts, lo]
     base = volume[accounts, lo] - volume[accounts, base_lo]
-    # Exposure in "typical weeks" of the portfolio's calendar (as the contraction's): a
-    # summer or a holiday season quietens every account at once.
-    season = prefix_sums(tables.season[None, :])[0]
-    recent_exposure = season[hi] - season[lo]
-    base_exposure = season[lo] - season[base_lo]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        expected = np.where(base_exposure > 0, base * recent_exposure / base_exposure, 0.0)
-    falling = stats.poisson.cdf(recent, expected) < alpha
-    return np.asarray(falling & (last_seen >= 0) & (lo > base_lo))
+    if calendar:
+        season = prefix_sums(tables.season[None, :])[0]
+        recent_exposure = season[hi] - season[lo]
+        base_exposure = season[lo] - season[base_lo]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            expected = np.where(base_exposure > 0, base * recent_exposure / base_exposure, 0.0)
+    else:
+        expected = base / np.maximum(lo - base_lo, 1) * (hi - lo)
+    return stats.poisson.cdf(recent, expected), lo > base_lo
 
 
 def account_dark(
