@@ -22,6 +22,7 @@ from dataclasses import replace
 from datetime import datetime
 
 import numpy as np
+from scipy import special
 
 from stakegraph.generate.beyond import BeyondEvent, BeyondPlan
 from stakegraph.generate.plan import AccountPlan
@@ -298,8 +299,7 @@ def sla_observability(
 
 def _bernoulli_kl(q: float, p: float) -> float:
     """``KL(q || p)`` of two Bernoulli shares, in nats (0 log 0 = 0)."""
-    out = q * np.log(q / p) if q > 0 else 0.0
-    return float(out + ((1 - q) * np.log((1 - q) / (1 - p)) if q < 1 else 0.0))
+    return float(special.rel_entr(q, p) + special.rel_entr(1 - q, 1 - p))
 
 
 def with_ticket_fields(
