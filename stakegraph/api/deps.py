@@ -78,10 +78,9 @@ async def get_principal(
                 retry_after_s=wait,
             )
         raise NotAuthenticatedError("invalid or revoked API key")
-    wait = limits.per_key.take(principal.key_id) if limits.per_key else 0.0
-    if wait:
+    if limits.per_key is not None and (wait := limits.per_key.take(principal.key_id)):
         raise RateLimitedError(
-            f"too many requests with this API key (limit {limits.per_key_per_minute} a "
+            f"too many requests with this API key (limit {limits.per_key.per_minute} a "
             "minute); try again later",
             retry_after_s=wait,
         )

@@ -62,7 +62,7 @@ class TokenBuckets:
     ) -> None:
         if per_minute < 1:
             raise ValueError(f"per_minute must be at least 1, got {per_minute}")
-        self.capacity = float(per_minute)
+        self.per_minute = per_minute  # also the most a bucket holds
         self.per_second = per_minute / 60.0
         self._clock = clock
         self._max_tracked = max_tracked
@@ -75,8 +75,8 @@ class TokenBuckets:
         bucket = self._buckets.get(key)
         if bucket is None:
             self._make_room(now)
-            bucket = self._buckets[key] = _Bucket(self.capacity, now)
-        bucket.tokens = min(self.capacity, bucket.tokens + (now - bucket.at) * self.per_second)
+            bucket = self._buckets[key] = _Bucket(float(self.per_minute), now)
+        bucket.tokens = min(self.per_minute, bucket.tokens + (now - bucket.at) * self.per_second)
         bucket.at = now
         if bucket.tokens >= 1.0:
             bucket.tokens -= 1.0
@@ -91,7 +91,7 @@ class TokenBuckets:
         full = [
             key
             for key, b in self._buckets.items()
-            if b.tokens + (now - b.at) * self.per_second >= self.capacity
+            if b.tokens + (now - b.at) * self.per_second >= self.per_minute
         ]
         for key in full:
             del self._buckets[key]
@@ -110,12 +110,10 @@ class RateLimits:
 
     per_key: TokenBuckets | None
     failures: TokenBuckets | None
-    per_key_per_minute: int
 
     @classmethod
     def of(cls, per_key_per_minute: int, failures_per_minute: int) -> RateLimits:
         return cls(
             per_key=TokenBuckets(per_key_per_minute) if per_key_per_minute else None,
             failures=TokenBuckets(failures_per_minute) if failures_per_minute else None,
-            per_key_per_minute=per_key_per_minute,
         )
