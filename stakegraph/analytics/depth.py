@@ -28,6 +28,8 @@ axes follow the multi-threading practice of strategic account management.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
@@ -40,7 +42,36 @@ from stakegraph.analytics.ties import (
 )
 from stakegraph.analytics.windows import Activity, as_activity
 
-__all__ = ["depth_columns", "depth_from_contacts", "relationship_depth"]
+__all__ = [
+    "DEFAULT_DEPTH",
+    "DepthParameters",
+    "depth_columns",
+    "depth_from_contacts",
+    "relationship_depth",
+]
+
+
+@dataclass(frozen=True)
+class DepthParameters:
+    """How depth is scored.
+
+    Attributes
+    ----------
+    half_life, volume_scale, weights
+        Tie strength parameters (see :func:`stakegraph.analytics.ties.tie_strength`).
+    contacts_full, functions_full, levels_full : float
+        Summed strength that fills each coverage (defaults 6, 4 and 3).
+    """
+
+    half_life: int = DEFAULT_HALF_LIFE
+    volume_scale: float = DEFAULT_VOLUME_SCALE
+    weights: TieWeights = field(default_factory=TieWeights)
+    contacts_full: float = 6.0
+    functions_full: float = 4.0
+    levels_full: float = 3.0
+
+
+DEFAULT_DEPTH = DepthParameters()
 
 
 def relationship_depth(
@@ -48,12 +79,7 @@ def relationship_depth(
     *,
     start: int,
     end: int,
-    half_life: int = DEFAULT_HALF_LIFE,
-    volume_scale: float = DEFAULT_VOLUME_SCALE,
-    weights: TieWeights = TieWeights(),  # noqa: B008 - frozen, so a safe default
-    contacts_full: float = 6.0,
-    functions_full: float = 4.0,
-    levels_full: float = 3.0,
+    params: DepthParameters = DEFAULT_DEPTH,
 ) -> pd.DataFrame:
     """Relationship depth score of every account in ``[start, end)``.
 
@@ -62,10 +88,8 @@ def relationship_depth(
     data : PortfolioFrames or Activity
     start, end : int, keyword-only
         The half-open window; ties are evaluated as of ``end``.
-    half_life, volume_scale, weights : keyword-only
-        Tie strength parameters (see :func:`stakegraph.analytics.ties.tie_strength`).
-    contacts_full, functions_full, levels_full : float, keyword-only
-        Summed strength that fills each coverage (defaults 6, 4 and 3).
+    params : DepthParameters, keyword-only
+        Tie strength and coverage parameters (default :data:`DEFAULT_DEPTH`).
 
     Returns
     -------
@@ -79,16 +103,7 @@ def relationship_depth(
     See the module docstring: three contacts of strengths 0.8, 0.6, 0.4 score 34.8.
     """
     activity = as_activity(data).between(start, end)
-    scores = depth_columns(
-        activity,
-        end=end,
-        half_life=half_life,
-        volume_scale=volume_scale,
-        weights=weights,
-        contacts_full=contacts_full,
-        functions_full=functions_full,
-        levels_full=levels_full,
-    )
+    scores = depth_columns(activity, end=end, params=params)
     return pd.DataFrame(scores, index=pd.Index(activity.account_ids, name="account_id"))
 
 
@@ -96,16 +111,13 @@ def depth_columns(
     activity: Activity,
     *,
     end: int,
-    half_life: int = DEFAULT_HALF_LIFE,
-    volume_scale: float = DEFAULT_VOLUME_SCALE,
-    weights: TieWeights = TieWeights(),  # noqa: B008 - frozen, so a safe default
-    contacts_full: float = 6.0,
-    functions_full: float = 4.0,
-    levels_full: float = 3.0,
+    params: DepthParameters = DEFAULT_DEPTH,
 ) -> dict[str, np.ndarray]:
     """:func:`relationship_depth` of an activity already cut to its window (ties as of
     ``end``), as arrays in account code order."""
-    pairs, ties = window_ties(activity, activity.edges, end, half_life, volume_scale, weights)
+    pairs, ties = window_ties(
+        activity, activity.edges, end, params.half_life, params.volume_scale, params.weights
+    )
     a_node = activity.pair_node_a[pairs]
     b_node = activity.pair_node_b[pairs]
     strength = ties["strength"]
@@ -139,9 +151,7 @@ def depth_columns(
         role_function=parts["function"].to_numpy()[with_role],
         role_level=parts["level"].to_numpy()[with_role],
         n_accounts=activity.n_accounts,
-        contacts_full=contacts_full,
-        functions_full=functions_full,
-        levels_full=levels_full,
+        params=params,
     )
 
 
@@ -154,16 +164,14 @@ def depth_from_contacts(
     role_function: np.ndarray,
     role_level: np.ndarray,
     n_accounts: int,
-    contacts_full: float = 6.0,
-    functions_full: float = 4.0,
-    levels_full: float = 3.0,
+    params: DepthParameters = DEFAULT_DEPTH,
 ) -> dict[str, np.ndarray]:
     """The depth formula on contact strengths and their (function, level) roles.
 
     ``contact_*`` describe one contact per entry (account code, strength ``s_p``);
     ``role_*`` list the roles contacts held (``role_contact`` indexes the contacts; codes
-    are -1 when unknown). Returns arrays per account code (see
-    :func:`relationship_depth`).
+    are -1 when unknown); ``params`` gives the strength that fills each coverage. Returns
+    arrays per account code (see :func:`relationship_depth`).
 
     Examples
     --------
@@ -187,8 +195,8 @@ def depth_from_contacts(
     role_strength = contact_strength[np.asarray(role_contact, dtype=np.int64)]
     coverage = {}
     for name, code, full in (
-        ("function", np.asarray(role_function, dtype=np.int64), functions_full),
-        ("level", np.asarray(role_level, dtype=np.int64), levels_full),
+        ("function", np.asarray(role_function, dtype=np.int64), params.functions_full),
+        ("level", np.asarray(role_level, dtype=np.int64), params.levels_full),
     ):
         known = code >= 0
         n_codes = int(code.max(initial=0)) + 1
@@ -196,7 +204,7 @@ def depth_from_contacts(
         np.maximum.at(best, role_account[known] * n_codes + code[known], role_strength[known])
         total = best.reshape(n_accounts, n_codes).sum(axis=1)
         coverage[name] = np.minimum(1.0, total / full)
-    people = np.minimum(1.0, strength_sum / contacts_full)
+    people = np.minimum(1.0, strength_sum / params.contacts_full)
     depth = 100.0 * np.cbrt(people * coverage["function"] * coverage["level"])
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_strength = np.where(contacts > 0, strength_sum / np.maximum(contacts, 1), 0.0)

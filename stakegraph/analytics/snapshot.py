@@ -22,7 +22,7 @@ from stakegraph.analytics.centralization import (
     network_columns,
     traffic_columns,
 )
-from stakegraph.analytics.depth import depth_columns
+from stakegraph.analytics.depth import DepthParameters, depth_columns
 from stakegraph.analytics.engagement import (
     BASELINE_METRICS,
     DEFAULT_LOOKBACK,
@@ -250,7 +250,7 @@ def _window_columns(
         **ratios,
         **network_columns(window, large=large_networks),
         **traffic_columns(window),
-        **depth_columns(window, end=end, half_life=half_life),
+        **depth_columns(window, end=end, params=DepthParameters(half_life=half_life)),
         **latency_columns(window),
     }
 
