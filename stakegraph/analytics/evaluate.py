@@ -25,8 +25,9 @@ the contact traffic contracted onto, one of the withdrawn executives).
   events found only by the sibling kind;
 - recall on the observable events = recall over the events whose truth says the data can
   show them (``details.observable``, recorded for departures: a role that ends, or a
-  silence of at least 5 expected appearances in the 90 days after; and for SLA policing:
-  at least 6 nats of expected evidence in its first 90 days, see docs/generator.md);
+  silence of at least 5 expected appearances in the 90 days after; and for SLA policing,
+  ticket-mix shifts and co-innovation withdrawals: at least 6 nats of evidence in their
+  first 90 days, see docs/generator.md);
   every event still counts in ``recall``, none is dropped from the truth;
 - recall by cause = recall over the events of each ``details.cause`` (``"planted"``, the
   events the generator plants as such, or ``"pre_churn_slide"``, what the slide before

@@ -21,7 +21,14 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from stakegraph.generate.beyond import BeyondPlan
+from stakegraph.generate.beyond import (
+    MIN_OBSERVABLE_EVIDENCE,
+    OBSERVATION_BASELINE_DAYS,
+    OBSERVATION_DAYS,
+    BeyondEvent,
+    BeyondPlan,
+    turn_evidence,
+)
 from stakegraph.generate.people import Person
 from stakegraph.generate.plan import AccountPlan, active_contacts
 from stakegraph.generate.timeline import Timeline
@@ -33,6 +40,9 @@ from stakegraph.vocabulary import (
 )
 
 ENGAGEMENT_COLUMNS = ("account_id", "kind", "date", "status", "person_id", "our_person_id")
+# Co-innovation invitations accepted, as a habit and during a planted withdrawal.
+ACCEPTANCE = 0.9
+ACCEPTANCE_WITHDRAWN = 0.1
 _INTRO_EVERY_DAYS = 120
 
 
@@ -75,7 +85,8 @@ def engagement_rows(
     while day < stop:
         contact = _main_contact(plan, day, senior=True, rng=rng)
         if contact is not None:
-            accept = 0.1 if beyond.during(CO_INNOVATION_WITHDRAWAL, day) else 0.9
+            withdrawn = beyond.during(CO_INNOVATION_WITHDRAWAL, day)
+            accept = ACCEPTANCE_WITHDRAWN if withdrawn else ACCEPTANCE
             status = "accepted" if rng.random() < accept else "declined"
             kind = CO_INNOVATION_KINDS[int(rng.integers(len(CO_INNOVATION_KINDS)))]
             rows.append(
@@ -101,6 +112,67 @@ def engagement_rows(
         if key not in seen:  # one row per (kind, date, person): the engagement's id
             seen.add(key)
             yield row
+
+
+def withdrawal_observability(
+    event: BeyondEvent, rows: list[list[str]], invitations_per_month: float, timeline: Timeline
+) -> dict[str, object]:
+    """What the data can show of a ``co_innovation_withdrawal`` event in its first
+    :data:`~stakegraph.generate.beyond.OBSERVATION_DAYS` days: the evidence its decisions
+    and the account's history hold that the account's refusals turned.
+
+    The history is the account's expected decisions in the
+    :data:`~stakegraph.generate.beyond.OBSERVATION_BASELINE_DAYS` before (its invitation
+    rate over those days, cut at the data's start), refused at its habit ``1 -``
+    :data:`ACCEPTANCE`; the event's days are its decisions as written (``rows``, the
+    account's engagement rows): ``k`` refusals of ``n``. The evidence is
+    :func:`~stakegraph.generate.beyond.turn_evidence` of the two refusal shares,
+    observable at :data:`~stakegraph.generate.beyond.MIN_OBSERVABLE_EVIDENCE` nats or
+    more. A withdrawal invited twice in its quarter holds at most two refusals: whatever
+    the history, ``2 log 10 = 4.6`` nats at most, not observable.
+
+    Examples
+    --------
+    Two invitations a month, the event on day 400: 24 decisions expected in the year
+    before at 10% refused; then three refusals of three, ``m = (2.4 + 3) / 27 = 0.2``:
+    ``24 KL(0.1 || 0.2) + 3 KL(1 || 0.2) = 0.88 + 4.83 = 5.7`` nats, just short (a
+    fourth refusal would make it 7.3).
+
+    >>> from datetime import date
+    >>> from stakegraph.generate.beyond import BeyondEvent
+    >>> timeline = Timeline(date(2023, 1, 2), 600)
+    >>> rows = [["org-1", "beta", timeline.date_label(d), "declined", "p", "o"]
+    ...         for d in (410, 440, 470)]
+    >>> out = withdrawal_observability(BeyondEvent("co_innovation_withdrawal", 400), rows,
+    ...                                2.0, timeline)
+    >>> out["refusals_90_days"], out["decisions_90_days"], out["expected_evidence"]
+    (3, 3, 5.7)
+    >>> out["observable"]
+    False
+    """
+    start = timeline.date_label(event.day)
+    end = timeline.date_label(event.day + OBSERVATION_DAYS)
+    decisions = [
+        row[3]
+        for row in rows
+        if row[1] in CO_INNOVATION_KINDS
+        and start <= row[2] < end
+        and row[3] in ("accepted", "declined")
+    ]
+    refused = sum(status == "declined" for status in decisions)
+    history_days = min(event.day, OBSERVATION_BASELINE_DAYS)
+    n0 = invitations_per_month / 30.4 * history_days
+    habit = np.array([1 - ACCEPTANCE, ACCEPTANCE])
+    n = len(decisions)
+    after = np.array([refused / n, 1 - refused / n]) if n else habit
+    evidence = turn_evidence(n0, habit, n, after)
+    return {
+        "expected_decisions_before": round(n0, 1),
+        "decisions_90_days": n,
+        "refusals_90_days": refused,
+        "expected_evidence": round(evidence, 1),
+        "observable": evidence >= MIN_OBSERVABLE_EVIDENCE,
+    }
 
 
 def _attendance(p_attend: float, rng: np.random.Generator) -> str:

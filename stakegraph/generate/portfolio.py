@@ -15,7 +15,11 @@ import numpy.typing as npt
 from stakegraph.generate.activity import AccountContext, account_rows
 from stakegraph.generate.beyond import BEYOND_CAUSE, BeyondEvent, BeyondPlan, plan_beyond
 from stakegraph.generate.bulk import bulk_mail_rows
-from stakegraph.generate.engagements import ENGAGEMENT_COLUMNS, engagement_rows
+from stakegraph.generate.engagements import (
+    ENGAGEMENT_COLUMNS,
+    engagement_rows,
+    withdrawal_observability,
+)
 from stakegraph.generate.enterprise import ENTERPRISE_PROFILE, write_enterprise_portfolio
 from stakegraph.generate.key_people import (
     departure_observability,
@@ -39,6 +43,7 @@ from stakegraph.generate.tickets import (
     account_ticket_mix,
     as_filed,
     event_ticket_counts,
+    mix_shift_observability,
     sla_observability,
     with_event_tickets,
     with_ticket_fields,
@@ -65,9 +70,11 @@ from stakegraph.ingest.records import (
 )
 from stakegraph.vocabulary import (
     CHAMPION_DEPARTURE,
+    CO_INNOVATION_WITHDRAWAL,
     SLA_POLICING,
     STAKEHOLDER_DEPARTURE,
     TICKET_CATEGORIES,
+    TICKET_MIX_SHIFT,
 )
 
 DEFAULT_PROFILE = "default"
@@ -294,9 +301,12 @@ def truth_document(
     beyond-conversation events of ``beyond`` (`beyond.plan_beyond`), per account by date.
     With the activity ``context`` the rows were drawn with, each departure (either kind)
     also records what the data can show of it (`key_people.departure_observability`:
-    ``expected_appearances``, ``observable``), and so does each ``sla_policing`` event
-    (`tickets.sla_observability`: ``expected_evidence``, ``observable`` and the counts
-    behind them).
+    ``expected_appearances``, ``observable``), and so does each ``sla_policing`` and
+    ``ticket_mix_shift`` event (`tickets.sla_observability`,
+    `tickets.mix_shift_observability`: ``expected_evidence``, ``observable`` and the counts
+    behind them). With ``beyond``, each ``co_innovation_withdrawal`` records it too
+    (`engagements.withdrawal_observability`, from its engagement rows drawn again from a
+    generator of their seed).
     """
     events: list[dict[str, object]] = []
     extras = beyond if beyond is not None else [None] * len(plans)
@@ -319,6 +329,18 @@ def truth_document(
                 details |= departure_observability(plan, context, event)
             if context is not None and event.kind == SLA_POLICING:
                 details |= _sla_observability(plan, context, seed, event)
+            if context is not None and event.kind == TICKET_MIX_SHIFT:
+                details |= _mix_shift_observability(plan, context, seed, event)
+            if extra is not None and event.kind == CO_INNOVATION_WITHDRAWAL:
+                rows = engagement_rows(
+                    plan, extra, timeline, _stream(seed, _STREAM_ENGAGEMENTS, plan.org.number)
+                )
+                details |= withdrawal_observability(
+                    BeyondEvent(event.kind, event.day),
+                    list(rows),
+                    extra.invitations_per_month,
+                    timeline,
+                )
             entry: dict[str, object] = {
                 "kind": event.kind,
                 "account_id": plan.id,
@@ -465,6 +487,20 @@ def _sla_observability(
     own_share = float(mix[TICKET_CATEGORIES.index("sla")])
     return sla_observability(
         BeyondEvent(event.kind, event.day, dict(event.details)), own_share, usual
+    )
+
+
+def _mix_shift_observability(
+    plan: AccountPlan, context: AccountContext, seed: int, event: PlannedEvent
+) -> dict[str, object]:
+    """`tickets.mix_shift_observability` of a ticket-mix event, from the account's own mix
+    and usual tickets a day drawn again as `_sla_observability` draws them."""
+    mix = account_ticket_mix(_stream(seed, _STREAM_TICKETS, plan.org.number))
+    usual = daily_multipliers(plan, context.timeline, context.season)["ticket"] * (
+        context.rate_scale * plan.volume_weight
+    )
+    return mix_shift_observability(
+        BeyondEvent(event.kind, event.day, dict(event.details)), mix, usual
     )
 
 

@@ -22,13 +22,19 @@ from dataclasses import replace
 from datetime import datetime
 
 import numpy as np
-from scipy import special
 
-from stakegraph.generate.beyond import BeyondEvent, BeyondPlan
+from stakegraph.generate.beyond import (
+    MIN_OBSERVABLE_EVIDENCE,
+    OBSERVATION_BASELINE_DAYS,
+    BeyondEvent,
+    BeyondPlan,
+    turn_evidence,
+)
 from stakegraph.generate.plan import AccountPlan
 from stakegraph.generate.timeline import Timeline
 from stakegraph.vocabulary import (
     BUILDING_TICKET_CATEGORIES,
+    EXIT_TICKET_CATEGORIES,
     SLA_POLICING,
     TICKET_CATEGORIES,
     TICKET_MIX_SHIFT,
@@ -63,14 +69,6 @@ BUILDING_CUT = 0.12
 EVENT_TICKET_SHARE = 0.35
 MIN_EVENT_TICKETS = 4
 EVENT_TICKET_BLOCK_DAYS = 90
-# An SLA event is observable when its first EVENT_TICKET_BLOCK_DAYS days hold this much
-# evidence (nats) on expectation that its SLA share turned from its history
-# (:func:`sla_observability`): a likelihood ratio of e^6, about 400, what the SLA
-# detector's CUSUM reaches by chance in about 3% of the testable accounts with nothing
-# planted (4 development seeds, 2026-12-06).
-MIN_OBSERVABLE_EVIDENCE = 6.0
-# The history an account's own SLA share is known from (the detector's baseline, 52 weeks).
-OBSERVATION_BASELINE_DAYS = 364
 # Incident weeks multiply the mix.
 INCIDENT_SHIFT = {"troubleshooting": 4.0, "sla": 2.5}
 SUBJECTS = {
@@ -285,8 +283,7 @@ def sla_observability(
     n = usual + filed
     p = min(max(own_share, 1e-9), 1 - 1e-9)
     q = (p * usual + filed) / n if n > 0 else p
-    m = (n0 * p + n * q) / (n0 + n) if n0 + n > 0 else p
-    evidence = n0 * _bernoulli_kl(p, m) + n * _bernoulli_kl(q, m)
+    evidence = turn_evidence(n0, np.array([p, 1 - p]), n, np.array([q, 1 - q]))
     return {
         "own_sla_share": round(p, 3),
         "expected_tickets_before": round(n0, 1),
@@ -297,9 +294,63 @@ def sla_observability(
     }
 
 
-def _bernoulli_kl(q: float, p: float) -> float:
-    """``KL(q || p)`` of two Bernoulli shares, in nats (0 log 0 = 0)."""
-    return float(special.rel_entr(q, p) + special.rel_entr(1 - q, 1 - p))
+def mix_shift_observability(
+    event: BeyondEvent, own_mix: np.ndarray, usual_tickets: np.ndarray
+) -> dict[str, object]:
+    """What the data can show of a ``ticket_mix_shift`` event in its first
+    :data:`EVENT_TICKET_BLOCK_DAYS` days, as :func:`sla_observability` does for SLA
+    policing, over three shares: the exit categories (data export, contract, billing), the
+    building ones (feature requests, integration, optimization) and the rest.
+
+    The history's ``n0`` expected tickets come at the account's own mix ``p`` (its
+    Dirichlet draw, ``own_mix`` in :data:`~stakegraph.vocabulary.TICKET_CATEGORIES`
+    order). In the event's first days the stream's ``u`` expected tickets keep their
+    number but their building categories fall to :data:`BUILDING_CUT` (the mix is renormalised,
+    as :func:`with_ticket_fields` draws it), and the event adds its ``e`` exit tickets
+    (``tickets_first_90_days``): ``n = u + e`` at ``q``. The evidence is
+    :func:`~stakegraph.generate.beyond.turn_evidence` of those, observable at
+    :data:`MIN_OBSERVABLE_EVIDENCE` nats or more.
+
+    Examples
+    --------
+    An own mix of 10% exit, 40% building and 50% rest, a quarter of a ticket a day, the
+    event on day 400 with 6 exit tickets: 91 tickets before, 22.5 + 6 after. The stream
+    under the cut is 10 : 4.8 : 50 of 64.8, so ``q = (3.47 + 6, 1.67, 17.36) / 28.5 =
+    (0.332, 0.058, 0.609)``:
+
+    >>> from stakegraph.generate.beyond import BeyondEvent
+    >>> mix = np.zeros(len(TICKET_CATEGORIES))
+    >>> mix[TICKET_CATEGORIES.index("data_export")] = 0.1
+    >>> mix[TICKET_CATEGORIES.index("integration")] = 0.4
+    >>> mix[TICKET_CATEGORIES.index("troubleshooting")] = 0.5
+    >>> event = BeyondEvent("ticket_mix_shift", 400, {"tickets_first_90_days": 6})
+    >>> out = mix_shift_observability(event, mix, np.full(600, 0.25))
+    >>> out["expected_exit_share"], out["expected_building_share"], out["observable"]
+    (0.332, 0.058, True)
+    """
+    exit_ = float(sum(own_mix[TICKET_CATEGORIES.index(c)] for c in EXIT_TICKET_CATEGORIES))
+    building = float(sum(own_mix[TICKET_CATEGORIES.index(c)] for c in _BUILDING))
+    own = np.array([exit_, building, 1.0 - exit_ - building])
+    stream = own * np.array([1.0, BUILDING_CUT, 1.0])
+    stream = stream / stream.sum()
+    baseline = usual_tickets[max(0, event.day - OBSERVATION_BASELINE_DAYS) : event.day]
+    n0 = float(np.sum(baseline))
+    usual = float(np.sum(usual_tickets[event.day : event.day + EVENT_TICKET_BLOCK_DAYS]))
+    filed = event.details.get("tickets_first_90_days", 0)
+    assert isinstance(filed, int | float)
+    n = usual + filed
+    q = (stream * usual + np.array([filed, 0.0, 0.0])) / n if n > 0 else own
+    evidence = turn_evidence(n0, own, n, q)
+    return {
+        "own_exit_share": round(exit_, 3),
+        "own_building_share": round(building, 3),
+        "expected_tickets_before": round(n0, 1),
+        "expected_tickets_90_days": round(n, 1),
+        "expected_exit_share": round(float(q[0]), 3),
+        "expected_building_share": round(float(q[1]), 3),
+        "expected_evidence": round(evidence, 1),
+        "observable": evidence >= MIN_OBSERVABLE_EVIDENCE,
+    }
 
 
 def with_ticket_fields(

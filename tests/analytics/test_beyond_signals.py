@@ -190,12 +190,12 @@ def test_a_turn_to_exports_and_contracts_is_a_mix_shift_with_its_cusum() -> None
     # (20 + 8) / 70 = 0.4 of the smoothed non-exit 0.9, kept of the 1 - p left: b = 0.4 x
     # (1 - p) / 0.9 = 0.3788. Turned: exit 0.5, building 0.1 b. An exit ticket adds
     # log(0.5 / p) = 1.220, any other (none is building) log((1 - 0.5 - 0.1 b) / (1 - p -
-    # b)) = -0.024. After the turn's seventh ticket (week 66): 5 x 1.220 - 2 x 0.024 =
-    # 6.05 >= 6, the first week-end that holds it is the signal's date; after the sixth,
-    # 4.83 did not fire.
+    # b)) = -0.024. After the turn's seventh ticket (day 7 x 66 + 1 = 463): 5 x 1.220 - 2
+    # x 0.024 = 6.05 >= 6, and the account is judged every day: the signal is dated the
+    # next day, 464, not the end of the week (469); after the sixth, 4.83 did not fire.
     as_of = START + 7 * 70 * DAY
     [signal] = ticket_mix_shifts(tickets(blocks_then(TURN)), as_of, FIFTY_WEEK_BASELINE)
-    assert signal.at == START + 7 * 67 * DAY
+    assert signal.at == START + 464 * DAY
     e = signal.evidence
     p = e["share_own"]
     assert sum(comb(69, j) * p**j * (1 - p) ** (69 - j) for j in range(7, 70)) == pytest.approx(0.9)
@@ -243,29 +243,30 @@ def test_sla_complaints_week_after_week_are_sla_policing() -> None:
 
 
 def test_sla_complaints_need_four_distinct_weeks() -> None:
-    # Two SLA complaints a week (days 2 and 4 of it) from day 364, tested weekly back from
+    # Two SLA complaints a week (days 2 and 4 of it) from day 364, judged every day up to
     # day 399. Three weeks' six complaints pass the threshold of 6 many times over, but a
     # run of three weeks is no longer than two incidents: nothing. With a fourth week the
-    # week-end of day 392 is the first with four weeks of hits. Its baseline is the 52
-    # weeks before its recent 13, days -63 to 301: 43 of the baseline tickets, one of them
-    # SLA. The own share is the 0.9 quantile p of Beta(1 + 1, 19 + 42), whose
+    # day after its first complaint (day 387) is the first with four weeks of hits
+    # counted back from it (days 381-387, 374-380, 367-373 and 360-366). Its baseline is
+    # the 52 weeks before its recent 13, days -67 to 296: 43 of the baseline tickets, one
+    # of them SLA. The own share is the 0.9 quantile p of Beta(1 + 1, 19 + 42), whose
     # distribution function is 1 - (1 - x)^61 (1 + 61 x): p = 0.0613 (the smoothed point
-    # estimate 2/63 = 0.0317); each complaint adds log(0.35 / p) = 1.742 (the tickets
-    # before them had taken the sum to 0).
+    # estimate 2/63 = 0.0317); each of the seven complaints adds log(0.35 / p) = 1.742
+    # (the tickets before them had taken the sum to 0).
     def complaints(weeks: int) -> list[tuple[int, str]]:
         return [(364 + 7 * w + d, "sla") for w in range(weeks) for d in (2, 4)]
 
     as_of = START + 399 * DAY
     assert sla_policings(tickets(baseline_tickets() + complaints(3)), as_of, PARAMS) == []
     [signal] = sla_policings(tickets(baseline_tickets() + complaints(4)), as_of, PARAMS)
-    assert signal.at == START + 392 * DAY
+    assert signal.at == START + 388 * DAY
     e = signal.evidence
     assert (e["tickets_baseline"], e["share_baseline"]) == (43, pytest.approx(1 / 43))
-    assert (e["tickets_run"], e["share_run"]) == (8, 1.0)
+    assert (e["tickets_run"], e["share_run"]) == (7, 1.0)
     p = e["share_own"]
     assert (1 - p) ** 61 * (1 + 61 * p) == pytest.approx(0.1)
     assert p == pytest.approx(0.0613, abs=5e-5)
-    assert e["cusum"] == pytest.approx(8 * np.log(0.35 / p))
+    assert e["cusum"] == pytest.approx(7 * np.log(0.35 / p))
 
 
 def test_a_thin_baseline_is_judged_against_a_share_it_may_well_have() -> None:
@@ -312,9 +313,9 @@ def test_sla_policing_from_subjects_alone_through_the_rule_table() -> None:
     # Baseline: weeks 0-51, no SLA ticket, so the own share is the 0.9 quantile of
     # Beta(1, 19 + 52), 1 - 0.1^(1/71) = 0.0319; a complaint adds log(0.35 / 0.0319) =
     # 2.395. The CUSUM passes 6 at the third complaint, but the hits need four distinct
-    # weeks: the week-end after the fourth complaint (week 64); four SLA tickets and one
-    # other.
-    assert signal.at == START + 7 * 65 * DAY
+    # weeks: the day after the fourth complaint (day 7 x 64 + 1); four SLA tickets and
+    # one other.
+    assert signal.at == START + (7 * 64 + 2) * DAY
     own = 1 - 0.1 ** (1 / 71)
     assert signal.evidence["share_own"] == pytest.approx(own)
     assert signal.evidence["cusum"] == pytest.approx(
@@ -346,20 +347,25 @@ def beta_binomial_tail(k: int, m: int, a: float, b: float) -> float:
 
 
 def test_declined_invitations_after_twenty_accepted_are_a_withdrawal() -> None:
-    # Weekly invitations: 20 accepted, then declined. Three refusals are not enough
-    # (``withdrawal_min_refusals`` 4). At the fourth the recent decisions, from the turn,
-    # are the four refusals, the 20 before them acceptances. One account is too few to
-    # fit a prior: the fixed one, Beta(2, 8) (ten decisions at 0.2), so the rate is
-    # Beta(2, 28) after the 20 acceptances, and four of four has probability
-    # E[r^4] = (2 x 3 x 4 x 5) / (30 x 31 x 32 x 33) = 1.2e-4 < 0.001. Dated the day after
-    # (week 23).
+    # Weekly invitations: 20 accepted, then declined. At the third refusal the recent
+    # decisions, from the turn, are the three refusals, the 20 before them acceptances.
+    # One account is too few to fit a prior: the fixed one, Beta(2, 8) (ten decisions at
+    # 0.2), so the rate is Beta(2, 28) after the 20 acceptances, and three of three has
+    # probability E[r^3] = (2 x 3 x 4) / (30 x 31 x 32) = 8.1e-4 < 0.001 (the level at the
+    # 23rd decision, min(0.001, 0.05 / 23)). Dated the day after (week 22). With four
+    # refusals required (the floor before 2026-12-07) the same account waited a week:
+    # E[r^4] = (2 x 3 x 4 x 5) / (30 x 31 x 32 x 33) = 1.2e-4.
     rows = [(7 * w, "beta", "accepted", "p1") for w in range(20)]
     rows += [(7 * w, "pilot", "declined", "p1") for w in range(20, 26)]
     [signal] = co_innovation_withdrawals(engagements(rows), START + 200 * DAY, PARAMS)
+    assert signal.at == START + 7 * 22 * DAY + DAY
+    assert signal.evidence["p_value"] == pytest.approx(24 / (30 * 31 * 32))
+    assert (signal.evidence["refusals"], signal.evidence["recent"]) == (3, 3)
+    assert (signal.evidence["prior_refusals"], signal.evidence["prior_acceptances"]) == (2, 8)
+    four = SignalParameters.from_keywords(ceremony_withdrawal_min_refusals=4)
+    [signal] = co_innovation_withdrawals(engagements(rows), START + 200 * DAY, four)
     assert signal.at == START + 7 * 23 * DAY + DAY
     assert signal.evidence["p_value"] == pytest.approx(120 / (30 * 31 * 32 * 33))
-    assert (signal.evidence["refusals"], signal.evidence["recent"]) == (4, 4)
-    assert (signal.evidence["prior_refusals"], signal.evidence["prior_acceptances"]) == (2, 8)
 
 
 def test_acceptances_before_the_turn_do_not_dilute_a_withdrawal() -> None:
@@ -384,29 +390,32 @@ def test_acceptances_before_the_turn_do_not_dilute_a_withdrawal() -> None:
 
 @pytest.mark.parametrize(("accepts_in_the_gap", "signals"), [(False, 1), (True, 2)])
 def test_only_a_yes_ends_a_withdrawal(accepts_in_the_gap: bool, signals: int) -> None:
-    # Thirty weekly acceptances, then refusals 25 days apart: the fourth (day 285) fires.
-    # After a 70-day gap four more refusals: at day 355 the 90-day window holds two, but
-    # no yes came, so it is the same withdrawal. With an acceptance in the gap (day 320)
-    # the withdrawal had ended, and the four later refusals (four of four against
-    # Beta(2 + 4, 8 + 31): 6 x 7 x 8 x 9 / (45 x 46 x 47 x 48) = 6.5e-4, at the 40th
-    # decision, level min(0.001, 0.05 / 40)) are a new one, 145 days after the first.
+    # Thirty weekly acceptances, then refusals 25 days apart: the third (day 260) fires
+    # (three of three against Beta(2, 8 + 30), 24 / (40 x 41 x 42) = 3.5e-4). After a
+    # 70-day gap four more refusals: at day 355 the 90-day window holds two, but no yes
+    # came, so it is the same withdrawal. With an acceptance in the gap (day 340, when the
+    # window from the turn holds two refusals) the withdrawal had ended; the three later
+    # refusals against Beta(2 + 4, 8 + 31) have probability 6 x 7 x 8 / (45 x 46 x 47) =
+    # 3.5e-3, not enough, and four of four, 6 x 7 x 8 x 9 / (45 x 46 x 47 x 48) = 6.5e-4 at
+    # the 39th decision (level min(0.001, 0.05 / 39)), are a new one, 170 days after the
+    # first.
     rows = [(7 * w, "beta", "accepted", "p1") for w in range(30)]
     rows += [(day, "pilot", "declined", "p1") for day in (210, 235, 260, 285)]
     rows += [(day, "pilot", "declined", "p1") for day in (355, 380, 405, 430)]
     if accepts_in_the_gap:
-        rows.append((320, "beta", "accepted", "p1"))
+        rows.append((340, "beta", "accepted", "p1"))
     found = co_innovation_withdrawals(engagements(sorted(rows)), START + 500 * DAY, PARAMS)
-    assert [s.at for s in found] == [START + d * DAY for d in (286, 431)][:signals]
+    assert [s.at for s in found] == [START + d * DAY for d in (261, 431)][:signals]
     if accepts_in_the_gap:
         assert found[1].evidence["p_value"] == pytest.approx(3024 / (45 * 46 * 47 * 48))
 
 
 def test_three_refusals_after_a_short_unbroken_run_of_acceptances_are_no_withdrawal() -> None:
-    # Twenty acceptances, then three refusals among five from the turn. Four refusals
-    # are needed anyway. With three allowed and the uniform prior, the binomial tail at
-    # the point rate 1 / 22 is 8.8e-4 (it fired on healthy accounts); the predictive tail,
-    # the rate Beta(1, 21) after twenty acceptances, is 1 / 260 = 3.8e-3: twenty decisions
-    # are too few to be sure the account never declines.
+    # Twenty acceptances, then three refusals among five from the turn. With the uniform
+    # prior, the binomial tail at the point rate 1 / 22 is 8.8e-4 (it fired on healthy
+    # accounts); the predictive tail, the rate Beta(1, 21) after twenty acceptances, is
+    # 1 / 260 = 3.8e-3: twenty decisions are too few to be sure the account never
+    # declines. Under the detector's fixed prior, Beta(2, 28), it is 6.4e-3: no signal.
     pattern = ["accepted"] * 20 + ["declined", "accepted", "declined", "accepted", "declined"]
     pattern += ["accepted"] * 4
     rows = [(7 * w, "beta", status, "p1") for w, status in enumerate(pattern)]
@@ -462,9 +471,9 @@ def portfolio(rows: list[tuple[str, int, str]]) -> BeyondFrames:
 
 def test_a_withdrawal_in_a_portfolio_is_judged_with_the_prior_fitted_before_it() -> None:
     # Twenty-four accounts declining one weekly invitation in eight, and one withdrawing
-    # after 40 acceptances: its fourth refusal (week 43) is judged against the prior of
+    # after 40 acceptances: its third refusal (week 42) is judged against the prior of
     # its 91-day period, fitted on every decision before the period starts, Beta(a + 0,
-    # b + 40): four of four, E[r^4]. Decisions after it (the steady accounts' refusals
+    # b + 40): three of three, E[r^3]. Decisions after it (the steady accounts' refusals
     # from week 50) change nothing.
     steady = [
         (f"org-{n:02d}", 7 * w, "declined" if w % 8 == 7 else "accepted")
@@ -474,13 +483,13 @@ def test_a_withdrawal_in_a_portfolio_is_judged_with_the_prior_fitted_before_it()
     quitting = [("quitting", 7 * w, "accepted") for w in range(40)]
     quitting += [("quitting", 7 * w, "declined") for w in range(40, 46)]
     [signal] = co_innovation_withdrawals(portfolio(steady + quitting), START + 400 * DAY, PARAMS)
-    fourth = START + 7 * 43 * DAY
-    assert signal.account_id == "quitting" and signal.at == fourth + DAY
-    period_start = fourth // (91 * DAY) * (91 * DAY)
+    third = START + 7 * 42 * DAY
+    assert signal.account_id == "quitting" and signal.at == third + DAY
+    period_start = third // (91 * DAY) * (91 * DAY)
     weeks_before = -(-(period_start - START) // WEEK)  # decisions on days 0, 7, ... before it
-    assert weeks_before == 43  # the period began between its third and fourth refusals
+    assert weeks_before == 30  # the period began before its withdrawal
     prior = portfolio_refusal_prior(
-        np.array([weeks_before // 8] * 24 + [3]), np.array([weeks_before] * 25)
+        np.array([weeks_before // 8] * 24 + [0]), np.array([weeks_before] * 25)
     )
     assert prior.accounts == 25
     a, b = prior.refusals, prior.acceptances + 40
@@ -488,7 +497,7 @@ def test_a_withdrawal_in_a_portfolio_is_judged_with_the_prior_fitted_before_it()
         pytest.approx(prior.refusals),
         pytest.approx(prior.acceptances),
     )
-    expected = a * (a + 1) * (a + 2) * (a + 3) / ((a + b) * (a + b + 1) * (a + b + 2) * (a + b + 3))
+    expected = a * (a + 1) * (a + 2) / ((a + b) * (a + b + 1) * (a + b + 2))
     assert signal.evidence["p_value"] == pytest.approx(expected)
     later = [(f"org-{n:02d}", 7 * w, "declined") for n in range(24) for w in range(50, 56)]
     found = co_innovation_withdrawals(

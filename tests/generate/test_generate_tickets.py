@@ -8,20 +8,24 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pytest
 from generated_portfolio import LoadedPortfolio
 
 from stakegraph.generate.beyond import BeyondEvent, BeyondPlan
 from stakegraph.generate.tickets import (
+    BUILDING_CUT,
     EVENT_MIX,
     MIN_EVENT_TICKETS,
     MIN_OBSERVABLE_EVIDENCE,
     as_filed,
     event_ticket_counts,
+    mix_shift_observability,
     sla_observability,
     with_event_tickets,
 )
 from stakegraph.generate.timeline import Timeline
 from stakegraph.ingest.ticket_rules import categorize_subject
+from stakegraph.vocabulary import TICKET_CATEGORIES
 
 TIMELINE = Timeline(date(2023, 1, 2), 600)
 
@@ -193,6 +197,59 @@ def test_each_sla_event_says_what_the_data_can_show_of_it(
         assert 0 < details["own_sla_share"] < details["expected_sla_share"] < 1
         assert details["expected_tickets_90_days"] >= details["tickets_first_90_days"]
         assert details["observable"] == (details["expected_evidence"] >= MIN_OBSERVABLE_EVIDENCE)
-    # The other ticket kind carries no such fields (not measured for it).
     shifts = [e for e in pattern_portfolio.truth["events"] if e["kind"] == "ticket_mix_shift"]
-    assert shifts and all("observable" not in e["details"] for e in shifts)
+    assert shifts
+    for event in shifts:
+        details = event["details"]
+        # The exit share rises and the building share falls below the account's own.
+        assert 0 < details["own_exit_share"] < details["expected_exit_share"] < 1
+        assert details["expected_building_share"] < details["own_building_share"]
+        assert details["expected_tickets_90_days"] >= details["tickets_first_90_days"]
+        assert details["observable"] == (details["expected_evidence"] >= MIN_OBSERVABLE_EVIDENCE)
+
+
+def mix(exit_: float, building: float) -> np.ndarray:
+    """An own mix of data export (the exit share), integration (building) and
+    troubleshooting (the rest)."""
+    out = np.zeros(len(TICKET_CATEGORIES))
+    out[TICKET_CATEGORIES.index("data_export")] = exit_
+    out[TICKET_CATEGORIES.index("integration")] = building
+    out[TICKET_CATEGORIES.index("troubleshooting")] = 1 - exit_ - building
+    return out
+
+
+def test_mix_shift_evidence_worked_by_hand() -> None:
+    # A quarter of a ticket a day, own mix 5% exit, 40% building, 55% rest; the event on
+    # day 400 with 6 exit tickets. History n0 = 91 (364 days); after, the stream's 22.5
+    # tickets keep their number but building falls to 0.12 of its share: 5 : 4.8 : 55 of
+    # 64.8, so 1.736, 1.667, 19.097 tickets, plus the 6 exit ones: n = 28.5 at q = (0.2715,
+    # 0.0585, 0.6701). Pooled m = (91 p + 28.5 q) / 119.5. Evidence n0 KL(p || m) + n
+    # KL(q || m), each a sum over the three shares.
+    usual = np.full(TIMELINE.days, 0.25)
+    event = BeyondEvent("ticket_mix_shift", 400, {"tickets_first_90_days": 6})
+    out = mix_shift_observability(event, mix(0.05, 0.4), usual)
+    p = np.array([0.05, 0.4, 0.55])
+    stream = p * np.array([1, BUILDING_CUT, 1]) / (0.05 + 0.4 * BUILDING_CUT + 0.55)
+    q = (22.5 * stream + np.array([6, 0, 0])) / 28.5
+    assert q == pytest.approx([0.2715, 0.0585, 0.6701], abs=1e-4)
+    m = (91 * p + 28.5 * q) / 119.5
+    evidence = 91 * np.sum(p * np.log(p / m)) + 28.5 * np.sum(q * np.log(q / m))
+    assert (out["expected_tickets_before"], out["expected_tickets_90_days"]) == (91.0, 28.5)
+    assert (out["expected_exit_share"], out["expected_building_share"]) == (0.271, 0.058)
+    assert out["expected_evidence"] == round(evidence, 1) == 10.0
+    assert out["observable"] is True
+
+
+def test_a_busy_accounts_evidence_is_in_its_building_cut_a_quiet_ones_in_its_exits() -> None:
+    # At two tickets a day an account files 180 tickets in the 90 days: four exit tickets
+    # among them are a small turn of its exit share, but its building share, cut for
+    # all 180, is plain to see; at a tenth of a ticket a day the four are a third of its
+    # quarter. With no exit ticket, the cut alone still lifts the other shares.
+    event = BeyondEvent("ticket_mix_shift", 400, {"tickets_first_90_days": 4})
+    busy = mix_shift_observability(event, mix(0.1, 0.4), np.full(TIMELINE.days, 2.0))
+    quiet = mix_shift_observability(event, mix(0.1, 0.4), np.full(TIMELINE.days, 0.1))
+    assert busy["expected_exit_share"] < quiet["expected_exit_share"]
+    assert busy["expected_evidence"] > quiet["expected_evidence"]
+    event = BeyondEvent("ticket_mix_shift", 400, {"tickets_first_90_days": 0})
+    nothing = mix_shift_observability(event, mix(0.1, 0.4), np.full(TIMELINE.days, 0.1))
+    assert nothing["expected_exit_share"] > 0.1

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from stakegraph.dates import WEEK
+from stakegraph.dates import DAY, WEEK
 
-__all__ = ["USAGE_FRAME_COLUMNS", "BeyondFrames", "runs", "week_ends"]
+__all__ = ["USAGE_FRAME_COLUMNS", "BeyondFrames", "day_ends", "runs", "week_ends"]
 
 USAGE_FRAME_COLUMNS = ("account_id", "at", "metric", "value", "tier")
 TICKET_FRAME_COLUMNS = ("account_id", "at", "category")
@@ -111,3 +111,17 @@ def week_ends(first: int, as_of: int) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     count = (as_of - first) // WEEK
     return np.asarray(as_of - WEEK * np.arange(count, -1, -1), dtype=np.int64)
+
+
+def day_ends(first: int, as_of: int) -> np.ndarray:
+    """The daily grid ``as_of, as_of - 1 day, ...`` after ``first``, oldest first.
+
+    Examples
+    --------
+    >>> (day_ends(0, 3 * DAY) // DAY).tolist()
+    [0, 1, 2, 3]
+    """
+    if as_of <= first:
+        return np.zeros(0, dtype=np.int64)
+    count = (as_of - first) // DAY
+    return np.asarray(as_of - DAY * np.arange(count, -1, -1), dtype=np.int64)

@@ -28,7 +28,7 @@ episode lasts while the latest hold ``min_refusals`` refusals, and past that unt
 next yes.
 
 Co-innovation is a withdrawal after a history of acceptance, judged with its own
-settings (``withdrawal_*``): at least ten earlier decisions, four refusals, the level
+settings (``withdrawal_*``): at least ten earlier decisions, three refusals, the level
 ``min(withdrawal_alpha, family_alpha / j)``, and the beta-binomial predictive tail
 (``refusal_runs(..., predictive=True)``): the account's refusal rate is Beta(a + k0,
 b + n0 - k0), and the prior (a, b) is fitted over the portfolio

@@ -364,10 +364,12 @@ class TicketParameters(_Checked):
         Tickets needed in the CUSUM's current run (default 4).
     min_hit_weeks : int
         The recent tickets of the categories in question must fall in at least this many
-        distinct weeks (default 4: a shift runs for a month or more; one incident's
-        complaints, or two incidents a week apart, are not a shift; on seed 11 with
-        tickets filed through the event, 4 over 3 cut the false alarms of both kinds,
-        mix shift 8 -> 6 and SLA policing 13 -> 7, at the same recall). Dropping it (1),
+        distinct calendar weeks, Monday to Sunday (weeks counted back from the as-of date
+        before the account was judged every day, 2026-12-07; default 4: a shift runs for
+        a month or more; one incident's complaints, or two incidents a week apart, are
+        not a shift; on seed 11 with tickets filed through the event, 4 over 3 cut the
+        false alarms of both kinds, mix shift 8 -> 6 and SLA policing 13 -> 7, at the
+        same recall). Dropping it (1),
         or replacing it by a span of 21 days between the first and last hit of the
         CUSUM's run, found no event sooner on seeds 11, 2718 and 4242 and added false
         alarms on 11 (2026-12-06): the late and missed slides are held back by the
@@ -417,9 +419,14 @@ class CeremonyParameters(_Checked):
     min_baseline : int
         Earlier decisions or sessions needed (default 5).
     withdrawal_recent_days, withdrawal_min_refusals : int
-        Co-innovation's own window (default 90 days) and refusals needed (default 4):
-        invitations are sparser than check-ins, and three refusals of six happen to
-        healthy accounts that decline one in ten.
+        Co-innovation's own window (default 90 days) and refusals needed (default 3, as
+        for business reviews; 4 before 2026-12-07). The floor of 4 was set when the tail
+        was binomial at a point rate, where three refusals of six happen to healthy
+        accounts that decline one in ten; under the beta-binomial predictive tail at the
+        level ``min(withdrawal_alpha, family_alpha / j)`` two refusals never reach the
+        level and the test decides from three on (1, 2 and 3 raise the same signals on
+        development seeds 12-14). The floor of 4 held back withdrawals invited only three
+        or four times in their quarter until after it.
     withdrawal_min_baseline : int
         Earlier co-innovation decisions needed (default 10: a history of acceptance
         is ten decisions or more, not the first few invitations).
@@ -451,7 +458,7 @@ class CeremonyParameters(_Checked):
     min_refusals: int = _within(3, 1, 1000)
     min_baseline: int = _within(5, 0, 1_000_000)
     withdrawal_recent_days: int = _within(90, 1, 3650)
-    withdrawal_min_refusals: int = _within(4, 1, 1000)
+    withdrawal_min_refusals: int = _within(3, 1, 1000)
     withdrawal_min_baseline: int = _within(10, 0, 1_000_000)
     withdrawal_prior_decisions: float = _within(10.0, 0.0, 1000.0, open_low=True)
     withdrawal_prior_rate: float = _within(0.2, 0.0, 1.0, open_low=True)

@@ -2,8 +2,11 @@
 the account's own mix.
 
 Tickets are counted once per category and day (a burst of one day's duplicates, or an
-incident's many tickets on one subject, counts as one of each category that day). At
-each weekly as-of date the account's own mix is estimated from the ``baseline_weeks``
+incident's many tickets on one subject, counts as one of each category that day). The
+account is judged every day (a signal is dated the day after the ticket that made it
+fire, not at the end of its week: on a weekly grid a run crossing the threshold waited up
+to six days, and most of the events found late, 90-106 days after they began, were
+these). At each as-of date the account's own mix is estimated from the ``baseline_weeks``
 before the recent window. The share of the categories in question (``p``; exit: data
 export, contract, billing; SLA: sla) is a conservative estimate, the
 ``own_share_quantile`` quantile of its Beta posterior under a prior of ``prior_tickets``
@@ -39,7 +42,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from stakegraph.analytics.signals.beyond_tables import BeyondFrames, by_account, week_ends
+from stakegraph.analytics.signals.beyond_tables import BeyondFrames, by_account, day_ends
 from stakegraph.analytics.signals.parameters import SignalParameters, TicketParameters
 from stakegraph.analytics.signals.record import Signal, clip_severity
 from stakegraph.dates import DAY, WEEK
@@ -60,6 +63,8 @@ __all__ = [
     "window_cusums",
 ]
 
+# 1970-01-05, the first Monday of the epoch: calendar weeks run Monday to Sunday.
+_FIRST_MONDAY = 4 * DAY
 # Prior means of the baseline shares: the categories in question, and building ones.
 PRIOR_SHARE = {TICKET_MIX_SHIFT: 0.1, SLA_POLICING: 0.05, "building": 0.4}
 
@@ -161,7 +166,7 @@ def sla_policings(beyond: BeyondFrames, as_of: int, params: SignalParameters) ->
 
 @dataclass
 class _AccountWeeks:
-    """One account's counted tickets and the counts of each weekly as-of date."""
+    """One account's counted tickets and the counts of each daily as-of date."""
 
     account_id: str
     at: np.ndarray
@@ -275,7 +280,7 @@ def _account_weeks(
     at = (day[once] * DAY).astype(np.int64)
     hit = np.isin(category[once], categories)
     building = np.isin(category[once], BUILDING_TICKET_CATEGORIES) & ~hit
-    ends = week_ends(int(at[0]), as_of)
+    ends = day_ends(int(at[0]), as_of)
     k, n, k0, n0 = _window_counts(at, hit, ends, p)
     b, _, b0, _ = _window_counts(at, building, ends, p)
     own = own_share(
@@ -419,26 +424,32 @@ def _window_counts(
 def _hit_weeks(
     at: np.ndarray, hit: np.ndarray, ends: np.ndarray, p: TicketParameters
 ) -> np.ndarray:
-    """Distinct weeks (counted back from each as-of date) with a hit in the recent window.
+    """Distinct calendar weeks (Monday to Sunday) with a hit in the recent window of each
+    as-of date.
 
-    The as-of dates lie on one weekly grid (:func:`.beyond_tables.week_ends`), so a hit
-    falls in the same week counted back from any of them: the distinct weeks of a window
-    are the changes of week along the sorted hits, counted by a prefix sum.
+    Calendar weeks, not weeks counted back from each as-of date: judged every day, two
+    complaints two days apart would fall in two weeks counted back from some day and in
+    one from the next. The distinct weeks of a window are the changes of week along the
+    sorted hits, counted by a prefix sum.
 
     Examples
     --------
+    Hits on a Thursday, Friday, the next Tuesday and Wednesday, and two weeks later;
+    windows of two weeks before the second Monday and the second Saturday after the first:
+
     >>> from stakegraph.analytics.signals.parameters import TicketParameters
-    >>> at = np.array([0, 1, 8, 9, 20]) * DAY
-    >>> ends = np.array([14, 21]) * DAY
+    >>> monday = 4 * DAY  # 1970-01-05
+    >>> at = monday + np.array([-4, -3, 1, 2, 15]) * DAY
+    >>> ends = monday + np.array([7, 12]) * DAY
     >>> _hit_weeks(at, np.ones(5, bool), ends, TicketParameters(recent_weeks=2)).tolist()
-    [2, 2]
+    [2, 1]
     """
     hits = at[hit]
-    lo = np.searchsorted(hits, ends - p.recent_weeks * WEEK)
-    hi = np.searchsorted(hits, ends)
     if len(ends) == 0 or len(hits) == 0:
         return np.zeros(len(ends), dtype=np.int64)
-    week = (ends[-1] - 1 - hits) // WEEK
+    lo = np.searchsorted(hits, ends - p.recent_weeks * WEEK)
+    hi = np.searchsorted(hits, ends)
+    week = (hits - _FIRST_MONDAY) // WEEK
     new_week = np.concatenate([[0], np.cumsum(week[1:] != week[:-1])])
     changes = new_week[np.maximum(hi - 1, 0)] - new_week[np.minimum(lo, len(hits) - 1)]
     return np.where(hi > lo, changes + 1, 0).astype(np.int64)
