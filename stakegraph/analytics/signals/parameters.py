@@ -364,12 +364,12 @@ class TicketParameters(_Checked):
         Tickets needed in the CUSUM's current run (default 4).
     min_hit_weeks : int
         The recent tickets of the categories in question must fall in at least this many
-        distinct calendar weeks, Monday to Sunday (weeks counted back from the as-of date
-        before the account was judged every day, 2026-12-07; default 4: a shift runs for
-        a month or more; one incident's complaints, or two incidents a week apart, are
-        not a shift; on seed 11 with tickets filed through the event, 4 over 3 cut the
-        false alarms of both kinds, mix shift 8 -> 6 and SLA policing 13 -> 7, at the
-        same recall). Dropping it (1),
+        distinct calendar weeks, Monday to Sunday (default 4: a shift runs for a month
+        or more; one incident's complaints, or two incidents a week apart, are not a
+        shift; on seed 11 with tickets filed through the event, 4 over 3 cut the false
+        alarms of both kinds, mix shift 8 -> 6 and SLA policing 13 -> 7, at the same
+        recall). Until the account was judged every day (2026-12-07) the weeks were
+        counted back from each weekly as-of date. Dropping it (1),
         or replacing it by a span of 21 days between the first and last hit of the
         CUSUM's run, found no event sooner on seeds 11, 2718 and 4242 and added false
         alarms on 11 (2026-12-06): the late and missed slides are held back by the
