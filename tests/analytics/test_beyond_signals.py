@@ -13,7 +13,7 @@ import pytest
 
 from stakegraph.analytics.frames import empty_frames
 from stakegraph.analytics.signals import detect_signals
-from stakegraph.analytics.signals.beyond_tables import BeyondFrames
+from stakegraph.analytics.signals.beyond_tables import BeyondFrames, changing_day_ends, day_ends
 from stakegraph.analytics.signals.ceremonies import (
     RefusalPrior,
     co_innovation_withdrawals,
@@ -606,3 +606,28 @@ def test_data_after_as_of_changes_no_earlier_signal() -> None:
         empty_frames(), as_of=as_of, kinds=BEYOND_SIGNAL_KINDS, beyond=cut
     )
     assert [s.kind for s in early] == ["usage_decline"]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_days_a_window_count_changes_stand_for_every_day(seed: int) -> None:
+    """Judged on the days a window's counts change only: every day's counts over the
+    windows ``[end - w, end)`` equal those of the latest of those days up to it, and the
+    grid's first day is one of them (random rows over a year, windows of 1 and 5 weeks,
+    an as-of date off midnight)."""
+    rng = np.random.default_rng(seed)
+    at = np.sort(START + rng.integers(0, 365 * DAY, 60))
+    as_of = START + 400 * DAY + 3_600
+    windows = (WEEK, 5 * WEEK)
+    edges = np.concatenate([at + w for w in (0, *windows)])
+    daily = day_ends(int(at[0]), as_of)
+    changing = changing_day_ends(int(at[0]), as_of, edges)
+    assert changing[0] == daily[0]
+    assert set(changing) <= set(daily)
+    assert len(changing) < len(daily) / 2
+    latest = changing[np.searchsorted(changing, daily, side="right") - 1]
+    for w in windows:
+
+        def counts(ends: np.ndarray, w: int = w) -> np.ndarray:
+            return np.searchsorted(at, ends) - np.searchsorted(at, ends - w)
+
+        assert (counts(daily) == counts(latest)).all()

@@ -26,7 +26,14 @@ import pandas as pd
 
 from stakegraph.dates import DAY, WEEK
 
-__all__ = ["USAGE_FRAME_COLUMNS", "BeyondFrames", "day_ends", "runs", "week_ends"]
+__all__ = [
+    "USAGE_FRAME_COLUMNS",
+    "BeyondFrames",
+    "changing_day_ends",
+    "day_ends",
+    "runs",
+    "week_ends",
+]
 
 USAGE_FRAME_COLUMNS = ("account_id", "at", "metric", "value", "tier")
 TICKET_FRAME_COLUMNS = ("account_id", "at", "category")
@@ -125,3 +132,30 @@ def day_ends(first: int, as_of: int) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     count = (as_of - first) // DAY
     return np.asarray(as_of - DAY * np.arange(count, -1, -1), dtype=np.int64)
+
+
+def changing_day_ends(first: int, as_of: int, edges: np.ndarray) -> np.ndarray:
+    """The dates of :func:`day_ends` on which counts over windows ``[end - w, end)`` can
+    change: the grid's first, and the first after each of ``edges`` (a row's time plus
+    each window's length ``w``: the end passes it, and the row enters or leaves that
+    window). Between two of them every count is that of the earlier one, so what is
+    judged on them, dated on them, is what the daily grid gives, at a fraction of the
+    dates for an account with a few rows a month.
+
+    Examples
+    --------
+    Rows on days 2 and 9 with a window of 5 days, grid from day 0 to day 20: counts
+    change after days 2, 7, 9 and 14, so on days 3, 8, 10 and 15:
+
+    >>> edges = np.array([2, 9, 2 + 5, 9 + 5]) * DAY
+    >>> (changing_day_ends(0, 20 * DAY, edges) // DAY).tolist()
+    [0, 3, 8, 10, 15]
+    """
+    grid = day_ends(first, as_of)
+    if len(grid) == 0:
+        return grid
+    edges = np.asarray(edges, dtype=np.int64)
+    edges = edges[edges < as_of]
+    # The first grid date strictly after each edge: as_of - k days, k = ceil(gap) - 1.
+    after = as_of - (as_of - 1 - edges) // DAY * DAY
+    return np.unique(np.concatenate([grid[:1], np.maximum(after, grid[0])]))

@@ -6,7 +6,9 @@ incident's many tickets on one subject, counts as one of each category that day)
 account is judged every day (a signal is dated the day after the ticket that made it
 fire, not at the end of its week: on a weekly grid a run crossing the threshold waited up
 to six days, and most of the events found late, 90-106 days after they began, were
-these). At each as-of date the account's own mix is estimated from the ``baseline_weeks``
+these); only the days on which a window's counts change are computed
+(:func:`.beyond_tables.changing_day_ends`: every other day is judged as the one before
+it). At each as-of date the account's own mix is estimated from the ``baseline_weeks``
 before the recent window. The share of the categories in question (``p``; exit: data
 export, contract, billing; SLA: sla) is a conservative estimate, the
 ``own_share_quantile`` quantile of its Beta posterior under a prior of ``prior_tickets``
@@ -42,7 +44,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from stakegraph.analytics.signals.beyond_tables import BeyondFrames, by_account, day_ends
+from stakegraph.analytics.signals.beyond_tables import (
+    BeyondFrames,
+    by_account,
+    changing_day_ends,
+)
 from stakegraph.analytics.signals.parameters import SignalParameters, TicketParameters
 from stakegraph.analytics.signals.record import Signal, clip_severity
 from stakegraph.dates import DAY, WEEK
@@ -280,7 +286,11 @@ def _account_weeks(
     at = (day[once] * DAY).astype(np.int64)
     hit = np.isin(category[once], categories)
     building = np.isin(category[once], BUILDING_TICKET_CATEGORIES) & ~hit
-    ends = day_ends(int(at[0]), as_of)
+    # Judged every day, but only the days on which a window's counts change hold news.
+    recent, baseline = p.recent_weeks * WEEK, p.baseline_weeks * WEEK
+    ends = changing_day_ends(
+        int(at[0]), as_of, np.concatenate([at, at + recent, at + recent + baseline])
+    )
     k, n, k0, n0 = _window_counts(at, hit, ends, p)
     b, _, b0, _ = _window_counts(at, building, ends, p)
     own = own_share(
