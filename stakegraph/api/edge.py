@@ -9,12 +9,14 @@ Two plain ASGI middlewares, installed by :func:`stakegraph.api.app.create_app`:
 - :class:`SecurityHeaders` adds to every answer (the API, the web app under ``/app/``,
   ``/docs``) a Content-Security-Policy without ``unsafe-inline`` (the web app and the docs
   page load only their own files), ``X-Content-Type-Options: nosniff``, ``X-Frame-Options:
-  DENY`` and ``Referrer-Policy: no-referrer``.
+  DENY`` and ``Referrer-Policy: no-referrer``; and makes a redirect's ``Location``
+  relative to this origin (:func:`same_origin_location`).
 """
 
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit, urlunsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -33,8 +35,30 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 )
 
 
+# Characters a browser skips or reads as "/" at the start of a relative URL.
+_LEADING_JUNK = "/\\" + "".join(map(chr, range(0x21)))
+
+
+def same_origin_location(location: bytes) -> bytes:
+    """A redirect's target as a path on this origin: no scheme, no host.
+
+    Starlette builds the redirects of ``/app`` to ``/app/`` (StaticFiles) and of
+    ``/api/accounts/`` to ``/api/accounts`` (the router) from the request's URL, whose host
+    is the client's ``Host`` header: ``Host: evil.example`` got ``Location:
+    http://evil.example/app/`` (an open redirect, and a poisoned answer for a cache in
+    front that does not key on Host). Every redirect of this app stays on its origin, so
+    the host is dropped; leading slashes, backslashes and control characters collapse to
+    one slash, as a browser reads ``//evil.example``, ``/\\evil.example`` and
+    ``/<tab>/evil.example`` as another host.
+    """
+    parts = urlsplit(location.decode("latin-1"))
+    path = "/" + parts.path.lstrip(_LEADING_JUNK)
+    return urlunsplit(("", "", path, parts.query, parts.fragment)).encode("latin-1")
+
+
 class SecurityHeaders:
-    """Adds :data:`SECURITY_HEADERS` to every HTTP answer (a route's own value wins)."""
+    """Adds :data:`SECURITY_HEADERS` to every HTTP answer (a route's own value wins), and
+    keeps a redirect on this origin (:func:`same_origin_location`)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -46,7 +70,10 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
+                headers = [
+                    (name, same_origin_location(value) if name.lower() == b"location" else value)
+                    for name, value in message.get("headers", [])
+                ]
                 present = {name.lower() for name, _ in headers}
                 headers += [(n, v) for n, v in SECURITY_HEADERS if n not in present]
                 message = {**message, "headers": headers}

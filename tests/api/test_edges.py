@@ -16,6 +16,7 @@ from api_portfolio import headers
 from fastapi.testclient import TestClient
 
 from stakegraph.api.app import STATIC_DIR
+from stakegraph.api.edge import same_origin_location
 from stakegraph.api.keys import KeyRing, Role
 from stakegraph.api.service import people
 from stakegraph.api.settings import ApiSettings
@@ -112,6 +113,45 @@ def test_every_answer_carries_the_security_headers(
     policy = response.headers["content-security-policy"]
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
+
+
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/app", "/app/"),  # StaticFiles' directory redirect
+        ("/app/docs", "/app/docs/"),
+        ("/api/accounts/", "/api/accounts"),  # the router's trailing-slash redirect
+        ("/api/accounts/?sort=name", "/api/accounts?sort=name"),
+        ("/", "/app/"),
+    ],
+)
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8443", "127.0.0.1:1"])
+def test_redirects_stay_on_this_origin_whatever_the_host_header(
+    client: TestClient, keys: dict[str, str], path: str, location: str, host: str
+) -> None:
+    """Starlette built these redirects from the Host header: ``Host: evil.example`` got
+    ``Location: http://evil.example/app/`` (open redirect, cache poisoning)."""
+    response = client.get(
+        path, headers={**headers(keys["admin"]), "Host": host}, follow_redirects=False
+    )
+    assert response.is_redirect
+    assert response.headers["location"] == location
+
+
+@pytest.mark.parametrize(
+    ("location", "kept"),
+    [
+        (b"http://evil.example/app/", b"/app/"),
+        (b"https://evil.example//evil.example/x?a=1#f", b"/evil.example/x?a=1#f"),
+        (b"//evil.example/x", b"/x"),  # read as a host and a path
+        (b"/\\evil.example/", b"/evil.example/"),
+        (b"/\t/evil.example/x", b"/x"),  # the tab dropped, as browsers do
+        (b"/app/", b"/app/"),
+    ],
+)
+def test_a_location_keeps_only_a_path_of_this_origin(location: bytes, kept: bytes) -> None:
+    """A browser reads a Location starting ``//``, ``/\\`` or ``/<tab>/`` as another host."""
+    assert same_origin_location(location) == kept
 
 
 def test_docs_load_swagger_ui_from_this_server(client: TestClient) -> None:
