@@ -7,7 +7,9 @@ at once, each for another period so that the cache answered none, held the threa
 manager's 200 suggestions of other days made another key's play KPIs wait 6.8 s instead of
 0.07 s. A key now computes one such view (KPI sheet, digest, monthly report, a map or
 suggestions of a day the read model does not hold) at a time; its other requests wait
-their turn without a thread and are all answered.
+their turn without a thread and are all answered. The QBR pack, the play routes and the
+outreach plan, also computed per request, were outside the turn until they were found the
+same way: they are held to it below.
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ from api_client import serving
 from api_portfolio import headers
 from fastapi.testclient import TestClient
 
+from stakegraph import reports
 from stakegraph.api.keys import KeyRing, Role
 from stakegraph.api.service import kpis as kpis_service
+from stakegraph.api.service import outreach as outreach_service
+from stakegraph.api.service import plays as plays_service
 from stakegraph.api.service import suggestions as suggestions_service
 from stakegraph.api.settings import ApiSettings
 from stakegraph.graph.store import GraphStore
@@ -112,3 +117,41 @@ def test_one_keys_suggestions_of_other_days_wait_their_turn(
             return client.get(url, headers=headers(keys["account_manager"])).status_code
 
         _flood_while_another_key_is_served(client, gate, remap, keys["leader"])
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "role", "method", "url"),
+    [
+        (reports, "qbr_report", "account_manager", "GET", "/api/accounts/acc-a/reports/qbr"),
+        (plays_service, "kpis", "account_manager", "GET", "/api/plays/kpis"),
+        (outreach_service, "outreach_plan", "leader", "POST", "/api/outreach/plan"),
+    ],
+    ids=["qbr", "play-kpis", "outreach"],
+)
+def test_one_keys_qbr_plays_and_outreach_wait_their_turn(
+    portfolio: GraphStore,
+    keys: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    module: Any,
+    name: str,
+    role: str,
+    method: str,
+    url: str,
+) -> None:
+    """The same flood through the other views computed per request (each another quarter
+    or plan, as a key defeating a cache would send them; the play routes share one
+    router-wide turn)."""
+    home = Path(keys["home"])
+    ring = KeyRing(home / "keys.json")
+    flooder = keys["account_manager"] if role == "account_manager" else ring.create(Role(role))
+    gate = Gate(monkeypatch, module, name)
+    with serving(portfolio, _settings(home)) as client:
+
+        def ask(n: int) -> int:
+            params = {"quarter": f"{2013 + n // 4}-Q{1 + n % 4}"} if "qbr" in url else {}
+            body = {"min_tier": 1 + n % 5} if method == "POST" else None
+            return client.request(
+                method, url, params=params, json=body, headers=headers(flooder)
+            ).status_code
+
+        _flood_while_another_key_is_served(client, gate, ask, keys["admin"])

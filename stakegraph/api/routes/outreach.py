@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body
+from starlette.concurrency import run_in_threadpool
 
 from stakegraph.api import schemas as s
-from stakegraph.api.deps import LeaderDep, StoreDep
+from stakegraph.api.deps import ComputedViewTurn, LeaderDep, StoreDep
 from stakegraph.api.service import outreach
 
 router = APIRouter(prefix="/api/outreach", tags=["outreach"])
 
 
-@router.post("/plan", response_model=s.OutreachPlanPublic)
-def plan_outreach(
+@router.post("/plan", response_model=s.OutreachPlanPublic, dependencies=[ComputedViewTurn])
+async def plan_outreach(
     store: StoreDep,
     principal: LeaderDep,
     request: Annotated[s.OutreachPlanRequest | None, Body()] = None,
@@ -23,4 +24,6 @@ def plan_outreach(
 
     Every field of the body is optional; no body at all plans with the defaults.
     """
-    return outreach.outreach_plan(store, request or s.OutreachPlanRequest())
+    return await run_in_threadpool(
+        outreach.outreach_plan, store, request or s.OutreachPlanRequest()
+    )

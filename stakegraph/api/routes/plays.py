@@ -15,12 +15,16 @@ from starlette.concurrency import run_in_threadpool
 
 from stakegraph.api import schemas as s
 from stakegraph.api.authz import AuthorizedAccount, AuthorizedPlay, ScopeDep
-from stakegraph.api.deps import EARLIEST_DATE, LATEST_DATE, StoreDep, require
+from stakegraph.api.deps import EARLIEST_DATE, LATEST_DATE, ComputedViewTurn, StoreDep, require
 from stakegraph.api.errors import InvalidRequestError
 from stakegraph.api.keys import Principal, Role
 from stakegraph.api.service import plays
 
-router = APIRouter(tags=["plays"])
+# Every play route computes per request (a play's effect reads its account's risk 4, 8 and
+# 12 windows on; the KPIs read every play's): in the caller's key's turn
+# (stakegraph.api.deps.key_turn), so that one key's many requests at once cannot hold the
+# server's worker threads.
+router = APIRouter(tags=["plays"], dependencies=[ComputedViewTurn])
 
 # Account managers (their accounts: the authorization layer checks), leaders, admins.
 PlayWriterDep = Annotated[Principal, Depends(require(Role.ACCOUNT_MANAGER, Role.LEADER))]

@@ -59,7 +59,12 @@ async def monthly_report(
     return _page(html)
 
 
-@router.get("/api/accounts/{account_id}/reports/qbr", response_class=HTMLResponse, responses=HTML)
+@router.get(
+    "/api/accounts/{account_id}/reports/qbr",
+    response_class=HTMLResponse,
+    responses=HTML,
+    dependencies=[ComputedViewTurn],
+)
 async def qbr_report(
     account_id: AuthorizedAccount,
     store: StoreDep,
