@@ -24,7 +24,12 @@ What an analyst's statement may do is decided by the store, not by reading the t
 A lexical check on a real tokenizer (``graph/cypher_tokens.py``) runs first, only to give
 a clear refusal early: procedures are allowed by their exact resolved name, and
 administrative commands (``SHOW`` other than indexes and constraints, ``USE``,
-``TERMINATE``) are refused.
+``TERMINATE``) are refused. It also holds a resource limit, not a guarantee: brackets
+nested deeper than :data:`MAX_BRACKET_DEPTH` are refused before a parser sees them.
+
+A statement whose own connection ends without an answer while the store goes on answering
+failed alone (ArcadeDB's Bolt thread ran out of stack on a long pattern): a
+:class:`StatementConnectionLostError`, not a lost store.
 """
 
 from __future__ import annotations
@@ -153,7 +158,24 @@ class QueryStillRunningError(ReadOnlyQueryError):
 
 
 class StoreLostError(ReadOnlyQueryError):
-    """The store went away while the statement ran (e.g. it ran out of memory)."""
+    """The store went away while the statement ran (e.g. it ran out of memory);
+    ``while_running``: the statement had started (the connection ended under it)."""
+
+    def __init__(self, reason: str, *, while_running: bool = False) -> None:
+        super().__init__(reason)
+        self.while_running = while_running
+
+
+class StatementConnectionLostError(ReadOnlyQueryError):
+    """The store ended the statement's own connection and goes on serving: the statement
+    alone failed (ArcadeDB: its Bolt thread ran out of stack)."""
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(
+            "query failed: the store could not run this statement and closed its connection "
+            "(a very long pattern or a deeply nested expression exhausts the store's stack); "
+            f"shorten it ({cause})"
+        )
 
 
 MAX_CONCURRENT_QUERIES = 2
@@ -180,6 +202,7 @@ def check_statement(statement: str) -> None:
         raise ReadOnlyQueryError(f"refused: {exc}") from exc
     if not tokens:
         raise ReadOnlyQueryError("empty statement")
+    _check_nesting(tokens)
     if any(t.kind == ";" for t in tokens[:-1]):
         raise ReadOnlyQueryError("one statement at a time")
     words = [t for t in tokens if t.kind == "word"]
@@ -200,6 +223,30 @@ def check_statement(statement: str) -> None:
         if word == "CALL":
             _check_call(tokens, i)
     _check_functions(tokens)
+
+
+# A resource limit, not a guarantee: brackets nested deeper cost the stores' parsers far
+# more than the statement is worth. Measured on Neo4j 5.26 (load ~7): 200 nested
+# parentheses parsed in 0.2 s and 400 ran past a 15 s time limit (nested lists the same);
+# 5,000 ran past the 10 s limit. ArcadeDB refuses past 200 levels itself
+# (arcadedb.cypher.maxExpressionDepth). No real statement comes near.
+MAX_BRACKET_DEPTH = 100
+_OPENING = frozenset("([{")
+_CLOSING = frozenset(")]}")
+
+
+def _check_nesting(tokens: Sequence[Token]) -> None:
+    depth = 0
+    for token in tokens:
+        if token.kind in _OPENING:
+            depth += 1
+            if depth > MAX_BRACKET_DEPTH:
+                raise ReadOnlyQueryError(
+                    f"refused: brackets nested deeper than {MAX_BRACKET_DEPTH} levels "
+                    "(a limit on the statement's size; flatten it)"
+                )
+        elif token.kind in _CLOSING:
+            depth -= 1
 
 
 def _is_keyword(tokens: Sequence[Token], i: int) -> bool:
@@ -298,7 +345,8 @@ def run_read_only(
     :class:`QueryStillRunningError` until the store reports that statement gone. A caller
     whose statement was running when the store went down (ArcadeDB ends its JVM on an
     OutOfMemoryError and starts again, ``graph/embedded.py``) is refused for
-    ``STORE_LOSS_COOLDOWN_S``.
+    ``STORE_LOSS_COOLDOWN_S``; a statement whose connection ended while the store goes on
+    answering failed alone (:class:`StatementConnectionLostError`, no cooldown).
     """
     check_statement(statement)
     with _admitted(caller):
@@ -328,7 +376,9 @@ def _run_admitted(
             _runaways.add(caller, tag)
             connection.close()  # the worker returns at once; the slot is free
         raise QueryTimeoutError(timeout_s) from None
-    except StoreLostError:
+    except StoreLostError as lost:
+        if lost.while_running and _store_answers(store):
+            raise StatementConnectionLostError(lost.reason) from None
         _runaways.lost_store(caller)
         raise
     finally:
@@ -444,6 +494,27 @@ def _refuse_while_running(store: GraphStore, caller: str) -> None:
         )
 
 
+def _store_answers(store: GraphStore) -> bool:
+    """True when the store answers a trivial statement as its own user, at once.
+
+    A statement's connection that ends without an answer means either that the store went
+    down (ArcadeDB's JVM ends on an OutOfMemoryError and is started again, which takes
+    seconds) or that the statement alone killed the thread serving it: a ``MATCH`` of
+    4,000 relationships runs as a chain of steps each pulling from the one before, and
+    ArcadeDB's Bolt thread ended in a StackOverflowError while the store served everyone
+    else (measured, ArcadeDB 26.10; its limits on expression depth and on clauses do not
+    count a pattern's relationships). Only the first is held against the caller. An
+    auto-commit statement, not ``execute_query``: that one retries until a restarted
+    store answers.
+    """
+    try:
+        with store.driver.session(database=store.database) as session:
+            session.run("RETURN 1 AS alive").consume()
+    except (DriverError, Neo4jError):
+        return False
+    return True
+
+
 def _capped_rows(
     records: Sequence[neo4j.Record], *, limit: int, max_bytes: int
 ) -> tuple[list[dict[str, Any]], bool]:
@@ -491,7 +562,9 @@ def _run_rolled_back(
         except Neo4jError as exc:
             raise ReadOnlyQueryError(f"query failed: {exc.message or exc}") from exc
         except DriverError as exc:  # the store dropped the connection (out of memory)
-            raise StoreLostError(f"the store ended the statement: {exc}") from exc
+            raise StoreLostError(
+                f"the store ended the statement: {exc}", while_running=True
+            ) from exc
         except (OverflowError, ValueError, TypeError) as exc:
             # The driver could not encode a parameter (e.g. an integer beyond 64 bits).
             raise ReadOnlyQueryError(f"parameters cannot be sent to the store: {exc}") from exc

@@ -107,7 +107,7 @@ def test_runaway_statements_leave_the_api_and_other_analysts_served(
         )
         assert quick.status_code == 200, quick.text
         assert quick.json()["rows"] == [{"id": "acc-a"}]
-        still_running = _analyst_statements(portfolio)
+        still_running = _analyst_statements(portfolio, runaway["query"])
         again = client.post(
             "/api/cypher", headers=headers(attackers[0]), json={"query": "RETURN 1 AS one"}
         )
@@ -119,7 +119,7 @@ def test_runaway_statements_leave_the_api_and_other_analysts_served(
             assert again.headers["retry-after"] == "1"
         else:
             assert again.status_code == 200
-    _wait_for_no_analyst_statement(portfolio)
+    _wait_for_no_analyst_statement(portfolio, runaway["query"])
 
 
 # Runs until its time limit on both stores and is stopped there (rows, not one expression).
@@ -157,7 +157,7 @@ def test_a_key_runs_one_statement_at_a_time_and_cannot_hold_every_slot(
         with concurrent.futures.ThreadPoolExecutor(MAX_CONCURRENT_QUERIES) as pool:
             first = pool.submit(post, hog, SLOW)
             deadline = time.monotonic() + 60  # a bound, not a timing assertion
-            while not _analyst_statements(portfolio) and not first.done():
+            while not _analyst_statements(portfolio, SLOW) and not first.done():
                 assert time.monotonic() < deadline, "the slow statement never started"
                 time.sleep(0.05)
             more = [post(hog, SLOW) for _ in range(MAX_CONCURRENT_QUERIES - 1)]
@@ -172,7 +172,7 @@ def test_a_key_runs_one_statement_at_a_time_and_cannot_hold_every_slot(
         assert quick.json()["rows"] == [{"id": "acc-a"}]
         # Once answered, the key may run the next one.
         assert post(hog, "RETURN 1 AS one") == 200
-    _wait_for_no_analyst_statement(portfolio)
+    _wait_for_no_analyst_statement(portfolio, SLOW)
 
 
 def test_the_store_alone_keeps_an_analyst_off_other_sessions(
@@ -202,7 +202,7 @@ def test_the_store_alone_keeps_an_analyst_off_other_sessions(
         # The victim's statement ran to its own time limit, not ended by the attacker.
         assert victims.status_code == 400
         assert "did not finish" in victims.json()["detail"], victims.text
-    _wait_for_no_analyst_statement(portfolio)
+    _wait_for_no_analyst_statement(portfolio, SLOW)
 
 
 def _transaction_ids(store: GraphStore, statement: str) -> list[str]:
@@ -217,18 +217,20 @@ def _transaction_ids(store: GraphStore, statement: str) -> list[str]:
     ]
 
 
-def _analyst_statements(store: GraphStore) -> list[str]:
+def _analyst_statements(store: GraphStore, statement: str) -> list[str]:
+    """The analysts' statements holding ``statement`` that the store lists: one that ended
+    in an error thrown inside ArcadeDB (a Bolt thread out of stack, say) stays listed, and
+    other tests of the session leave those (docs/architecture.md)."""
     records, _, _ = store.driver.execute_query(
         "SHOW TRANSACTIONS YIELD currentQuery RETURN currentQuery", database_=store.database
     )
-    return [
-        r["currentQuery"] for r in records if "stakegraph read-only" in (r["currentQuery"] or "")
-    ]
+    queries = [r["currentQuery"] or "" for r in records]
+    return [q for q in queries if "stakegraph read-only" in q and statement in q]
 
 
-def _wait_for_no_analyst_statement(store: GraphStore) -> None:
+def _wait_for_no_analyst_statement(store: GraphStore, statement: str) -> None:
     deadline = time.monotonic() + 180  # a bound, not a timing assertion
-    while _analyst_statements(store):
+    while _analyst_statements(store, statement):
         assert time.monotonic() < deadline, "a runaway statement never ended"
         time.sleep(0.5)
 

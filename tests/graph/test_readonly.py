@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from stakegraph.graph.readonly import ReadOnlyQueryError, check_statement, run_read_only
+from stakegraph.graph.readonly import (
+    MAX_BRACKET_DEPTH,
+    ReadOnlyQueryError,
+    check_statement,
+    run_read_only,
+)
 from stakegraph.graph.store import GraphStore
 
 REFUSED = [
@@ -59,6 +64,29 @@ def test_lexical_layer_refuses_writes(statement: str) -> None:
 )
 def test_lexical_layer_lets_reads_through(statement: str) -> None:
     check_statement(statement)
+
+
+def _nested(opening: str, closing: str, depth: int) -> str:
+    return "RETURN " + opening * depth + "1" + closing * depth + " AS x"
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [("(", ")"), ("[", "]"), ("{a: ", "}"), ("abs(", ")"), ("([{a: ", "}])")],
+)
+def test_brackets_nested_past_the_limit_are_refused_before_the_store(
+    opening: str, closing: str
+) -> None:
+    """A resource limit: on Neo4j 400 nested parentheses ran past a 15 s time limit in the
+    parser, and 5,000 past the 10 s one (ArcadeDB refuses past 200 itself)."""
+    levels = MAX_BRACKET_DEPTH // sum(c in "([{" for c in opening)
+    check_statement(_nested(opening, closing, levels))  # at the limit: let through
+    with pytest.raises(ReadOnlyQueryError, match="nested deeper than 100 levels"):
+        check_statement(_nested(opening, closing, levels + 1))
+    with pytest.raises(ReadOnlyQueryError, match="nested deeper"):
+        check_statement(_nested(opening, closing, 5000))
+    # Brackets inside strings and comments are not the statement's.
+    check_statement("RETURN '" + "(" * 5000 + "' AS s /* " + "[" * 5000 + " */")
 
 
 @pytest.mark.store

@@ -27,6 +27,8 @@ from stakegraph.graph.readonly import (
     QueryStillRunningError,
     QueryTimeoutError,
     ReadOnlyQueryError,
+    StatementConnectionLostError,
+    StoreLostError,
     run_read_only,
 )
 from stakegraph.graph.store import GraphStore
@@ -51,6 +53,13 @@ PAST_THE_HEAP = (
     "RETURN size(reduce(acc = [], i IN range(1, 40) | "
     "acc + [reduce(s = toString(i), j IN range(1, 27) | s + s)])) AS n"
 )
+
+
+# A pattern of 4,000 relationships (16 KB, within the API's 20,000 characters): ArcadeDB
+# matches it as a chain of steps each pulling from the one before, and the Bolt thread
+# running it ended in a StackOverflowError; its limits on expression depth and clauses do
+# not count a pattern's relationships.
+LONG_PATTERN = "MATCH (a)" + "--()" * 4000 + " RETURN a LIMIT 1"
 
 
 def _caller() -> str:
@@ -178,3 +187,22 @@ def test_the_store_shows_a_caller_only_its_own_statements(
     assert seen.rows  # its own statement, at least
     assert not [row for row in seen.rows if "util.sleep" in (row["q"] or "")]
     _wait_until_no_read_only_statement(seeded, RUNAWAY[backend])
+
+
+def test_a_statement_that_ends_its_own_connection_fails_alone(
+    seeded: GraphStore, backend: str
+) -> None:
+    """Before, the lost connection was taken for the store going down: the statement was a
+    503 and its caller was refused for 300 s, though the store served everyone else."""
+    before = fingerprint(seeded)
+    attacker = _caller()
+    with pytest.raises(ReadOnlyQueryError) as raised:
+        run_read_only(seeded, LONG_PATTERN, timeout_s=60, caller=attacker)
+    assert not isinstance(raised.value, (StoreLostError, QueryStillRunningError))
+    if backend == "embedded":
+        assert isinstance(raised.value, StatementConnectionLostError)
+        assert "shorten it" in raised.value.reason
+    # The caller is answered at once, and so is everybody else.
+    assert run_read_only(seeded, "RETURN 1 AS one", caller=attacker).rows == [{"one": 1}]
+    assert _answers(seeded)
+    assert fingerprint(seeded) == before
