@@ -125,6 +125,9 @@ def install_error_handlers(app: FastAPI) -> None:
             detail = "the service is unavailable (see the server log); try again later"
         else:
             detail = getattr(exc, "detail", None) or getattr(exc, "reason", None) or str(exc)
+            # A domain message may quote what the caller sent (ids, a store's syntax error
+            # quoting the statement): never echo a large input back.
+            detail = _short(detail, DETAIL_LIMIT)
         headers = {"WWW-Authenticate": "APIKey"} if status == 401 else None
         if isinstance(exc, RateLimitedError):
             headers = {"Retry-After": retry_after_header(exc.retry_after_s)}
@@ -162,6 +165,8 @@ def install_error_handlers(app: FastAPI) -> None:
 # answer never echoes a large input back.
 QUOTE_LIMIT = 80
 MAX_ERRORS = 10
+# The longest a domain error's detail may be (the longest we write is about 400 characters).
+DETAIL_LIMIT = 1000
 
 
 def _short(text: str, limit: int = QUOTE_LIMIT) -> str:

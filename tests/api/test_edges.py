@@ -78,6 +78,25 @@ def test_validation_errors_quote_a_short_prefix_only(
     assert response.status_code == 422
     assert len(response.json()["errors"]) == 10
     assert response.json()["detail"].endswith("; and 290 more")
+
+
+def test_domain_errors_do_not_echo_a_large_input(client: TestClient, keys: dict[str, str]) -> None:
+    """Valid ids that name nobody: the outreach plan's refusal listed every one of them (a
+    0.95 MB body came back as a 0.95 MB answer), and a store's syntax error quotes the
+    statement."""
+    many = {f"p-{n:05d}-" + "x" * 140: 1 for n in range(6000)}
+    response = client.post(
+        "/api/outreach/plan", headers=headers(keys["leader"]), json={"capacities": many}
+    )
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert "not our executives" in detail and detail.endswith("and 5995 more")
+    assert len(response.content) < 2000
+    statement = "RETURN " + " ".join(["1"] * 5000)
+    response = client.post(
+        "/api/cypher", headers=headers(keys["analyst"]), json={"query": statement}
+    )
+    assert response.status_code == 400 and len(response.content) <= 1100, len(response.content)
     assert len(response.text) < 6000
 
 

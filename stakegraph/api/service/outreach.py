@@ -30,8 +30,9 @@ def outreach_plan(store: GraphStore, request: s.OutreachPlanRequest) -> s.Outrea
     rows = store.query("api/our_executives", levels=sorted(set(request.executive_levels)), at=at)
     unknown = sorted(set(request.capacities) - {r["person_id"] for r in rows})
     if unknown:
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
         raise InvalidRequestError(
-            f"capacities name people who are not our executives on {day}: {unknown}"
+            f"capacities name people who are not our executives on {day}: {unknown[:5]}{more}"
         )
     executives = [
         Person(
