@@ -24,8 +24,9 @@ What an analyst's statement may do is decided by the store, not by reading the t
 A lexical check on a real tokenizer (``graph/cypher_tokens.py``) runs first, only to give
 a clear refusal early: procedures are allowed by their exact resolved name, and
 administrative commands (``SHOW`` other than indexes and constraints, ``USE``,
-``TERMINATE``) are refused. It also holds a resource limit, not a guarantee: brackets
-nested deeper than :data:`MAX_BRACKET_DEPTH` are refused before a parser sees them.
+``TERMINATE``) are refused. It also holds resource limits, not guarantees: brackets
+nested deeper than :data:`MAX_BRACKET_DEPTH` and patterns of more than
+:data:`MAX_PATTERN_RELATIONSHIPS` relationships are refused before a parser sees them.
 
 A statement whose own connection ends without an answer while the store goes on answering
 failed alone (ArcadeDB's Bolt thread ran out of stack on a long pattern): a
@@ -203,6 +204,7 @@ def check_statement(statement: str) -> None:
     if not tokens:
         raise ReadOnlyQueryError("empty statement")
     _check_nesting(tokens)
+    _check_pattern_length(tokens)
     if any(t.kind == ";" for t in tokens[:-1]):
         raise ReadOnlyQueryError("one statement at a time")
     words = [t for t in tokens if t.kind == "word"]
@@ -247,6 +249,34 @@ def _check_nesting(tokens: Sequence[Token]) -> None:
                 )
         elif token.kind in _CLOSING:
             depth -= 1
+
+
+# A resource limit too: ArcadeDB runs a pattern's relationships as a chain of steps each
+# pulling from the one before, so a long one runs its Bolt thread out of stack (4,000:
+# StackOverflowError after 6.7 s; 1,000 took 19 s, 500 took 6 s; load ~7), and Neo4j's
+# planner ran past 15 s on 50. Counted over the whole statement, so commas and further
+# MATCH clauses do not get around it.
+MAX_PATTERN_RELATIONSHIPS = 500
+
+
+def _check_pattern_length(tokens: Sequence[Token]) -> None:
+    """Relationships written out in patterns: each starts at a node's closing ``)`` with
+    ``-`` or ``<-`` (an arithmetic ``(a) - 1`` counts too; the limit leaves room)."""
+    steps = sum(
+        1
+        for i in range(len(tokens) - 1)
+        if tokens[i].kind == ")"
+        and (
+            tokens[i + 1].kind == "-"
+            or (tokens[i + 1].kind == "<" and i + 2 < len(tokens) and tokens[i + 2].kind == "-")
+        )
+    )
+    if steps > MAX_PATTERN_RELATIONSHIPS:
+        raise ReadOnlyQueryError(
+            f"refused: {steps} relationships in patterns, more than "
+            f"{MAX_PATTERN_RELATIONSHIPS} (a limit on the statement's size; use a "
+            "variable-length relationship such as -[*1..10]-)"
+        )
 
 
 def _is_keyword(tokens: Sequence[Token], i: int) -> bool:

@@ -190,10 +190,12 @@ def test_the_store_shows_a_caller_only_its_own_statements(
 
 
 def test_a_statement_that_ends_its_own_connection_fails_alone(
-    seeded: GraphStore, backend: str
+    seeded: GraphStore, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Before, the lost connection was taken for the store going down: the statement was a
-    503 and its caller was refused for 300 s, though the store served everyone else."""
+    503 and its caller was refused for 300 s, though the store served everyone else. With
+    the lexical layer off (its limit on a pattern's length refuses this one first)."""
+    monkeypatch.setattr(readonly, "check_statement", lambda statement: None)
     before = fingerprint(seeded)
     attacker = _caller()
     with pytest.raises(ReadOnlyQueryError) as raised:
