@@ -207,11 +207,16 @@ async def get_as_of(
         Query(description="YYYY-MM-DD; default: the account's last analysis date"),
     ] = None,
 ) -> date | None:
-    if as_of is not None and not (EARLIEST_DATE <= as_of <= LATEST_DATE):
-        raise InvalidRequestError(
-            f"as_of {as_of.isoformat()} is out of range ({EARLIEST_DATE} to {LATEST_DATE})"
-        )
+    check_date_range("as_of", as_of)
     return as_of
+
+
+def check_date_range(name: str, day: date | None) -> None:
+    """Every day a caller sends lies in ``[EARLIEST_DATE, LATEST_DATE]`` (None passes)."""
+    if day is not None and not (EARLIEST_DATE <= day <= LATEST_DATE):
+        raise InvalidRequestError(
+            f"{name} {day.isoformat()} is out of range ({EARLIEST_DATE} to {LATEST_DATE})"
+        )
 
 
 AsOfDep = Annotated[date | None, Depends(get_as_of)]

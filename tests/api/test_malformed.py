@@ -35,6 +35,8 @@ pytestmark = pytest.mark.store
         ("/api/kpis?to=0001-01-01", 422, "to 0001-01-01 is out of range"),
         ("/api/kpis?from=2024-06-01&to=2024-01-01", 422, "to (2024-01-01) must be after from"),
         ("/api/kpis?from=2024-06-01&to=2024-06-01", 422, "must be after from"),
+        ("/api/digest?since=0001-01-01", 422, "since 0001-01-01 is out of range"),
+        ("/api/digest?since=9999-12-31", 422, "since 9999-12-31 is out of range"),
     ],
 )
 def test_bad_query_parameters(
@@ -59,6 +61,7 @@ def test_bad_query_parameters(
         ('{"executive_levels": []}', 422, "body.executive_levels"),
         ('{"executive_levels": ["king"]}', 422, "body.executive_levels.0"),
         ('{"as_of": "soon"}', 422, "body.as_of"),
+        ('{"as_of": "0001-01-01"}', 422, "as_of 0001-01-01 is out of range"),
         ('{"surprise": true}', 422, "body.surprise: Extra inputs are not permitted"),
         ("[]", 422, "body"),
     ],

@@ -10,7 +10,13 @@ from starlette.concurrency import run_in_threadpool
 
 from stakegraph.api import schemas as s
 from stakegraph.api.authz import ScopeDep
-from stakegraph.api.deps import ComputedViewTurn, PrincipalDep, SettingsDep, StoreDep
+from stakegraph.api.deps import (
+    ComputedViewTurn,
+    PrincipalDep,
+    SettingsDep,
+    StoreDep,
+    check_date_range,
+)
 from stakegraph.api.service import digest
 from stakegraph.dates import epoch_seconds
 
@@ -33,6 +39,7 @@ async def get_digest(
 ) -> s.DigestPublic:
     """Signals raised and cleared, tier moves, key stakeholders gone quiet and renewals
     entering the window, ranked by ARR at risk (account managers: their own accounts)."""
+    check_date_range("since", since)
     return await run_in_threadpool(
         digest.digest_public,
         store,

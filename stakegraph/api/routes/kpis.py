@@ -11,14 +11,13 @@ from starlette.concurrency import run_in_threadpool
 from stakegraph.api import schemas as s
 from stakegraph.api.authz import ScopeDep
 from stakegraph.api.deps import (
-    EARLIEST_DATE,
-    LATEST_DATE,
     CacheDep,
     ComputedViewTurn,
     PrincipalDep,
     ReadModelDep,
     SettingsDep,
     StoreDep,
+    check_date_range,
     scope_of,
 )
 from stakegraph.api.errors import InvalidRequestError
@@ -48,11 +47,8 @@ async def kpi_sheet(
 ) -> s.KpisPublic:
     """Retention, revenue retention, downgrades, exit reasons, engagement and relationship
     KPIs over ``[from, to)`` (no period: all history); account managers: their accounts."""
-    for name, day in (("from", start), ("to", end)):
-        if day is not None and not (EARLIEST_DATE <= day <= LATEST_DATE):
-            raise InvalidRequestError(
-                f"{name} {day.isoformat()} is out of range ({EARLIEST_DATE} to {LATEST_DATE})"
-            )
+    check_date_range("from", start)
+    check_date_range("to", end)
     if start is not None and end is not None and end <= start:
         raise InvalidRequestError(f"to ({end}) must be after from ({start})")
     key = ("kpis", scope_of(principal), by, start, end)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body
 from starlette.concurrency import run_in_threadpool
 
 from stakegraph.api import schemas as s
-from stakegraph.api.deps import ComputedViewTurn, LeaderDep, StoreDep
+from stakegraph.api.deps import ComputedViewTurn, LeaderDep, StoreDep, check_date_range
 from stakegraph.api.service import outreach
 
 router = APIRouter(prefix="/api/outreach", tags=["outreach"])
@@ -24,6 +24,6 @@ async def plan_outreach(
 
     Every field of the body is optional; no body at all plans with the defaults.
     """
-    return await run_in_threadpool(
-        outreach.outreach_plan, store, request or s.OutreachPlanRequest()
-    )
+    request = request or s.OutreachPlanRequest()
+    check_date_range("as_of", request.as_of)
+    return await run_in_threadpool(outreach.outreach_plan, store, request)

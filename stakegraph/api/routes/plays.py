@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from stakegraph.api import schemas as s
 from stakegraph.api.authz import AuthorizedAccount, AuthorizedPlay, ScopeDep
-from stakegraph.api.deps import EARLIEST_DATE, LATEST_DATE, ComputedViewTurn, StoreDep, require
+from stakegraph.api.deps import ComputedViewTurn, StoreDep, check_date_range, require
 from stakegraph.api.errors import InvalidRequestError
 from stakegraph.api.keys import Principal, Role
 from stakegraph.api.service import plays
@@ -35,10 +35,7 @@ def _check_day(name: str, day: date | None) -> None:
     (tomorrow, UTC, still passes: a caller east of UTC may already be there)."""
     if day is None:
         return
-    if not (EARLIEST_DATE <= day <= LATEST_DATE):
-        raise InvalidRequestError(
-            f"{name} {day.isoformat()} is out of range ({EARLIEST_DATE} to {LATEST_DATE})"
-        )
+    check_date_range(name, day)
     latest = datetime.now(UTC).date() + timedelta(days=1)
     if day > latest:
         raise InvalidRequestError(
