@@ -42,14 +42,16 @@ from stakegraph.ingest.load import (
 from stakegraph.ingest.read import (
     ImportFile,
     ImportFileError,
+    check_header,
     find_import_files,
     fingerprint_files,
     read_rows,
+    unrecognized_files,
 )
 from stakegraph.ingest.records import (
+    ROW_MODELS,
     EngagementRow,
     InteractionRecord,
-    InteractionRow,
     KnowsRow,
     OrganizationRow,
     PersonRow,
@@ -57,7 +59,6 @@ from stakegraph.ingest.records import (
     RenewalRow,
     RoleRow,
     RowError,
-    UsageRow,
     columns_of,
 )
 from stakegraph.ingest.report import (
@@ -83,16 +84,7 @@ from stakegraph.ingest.transform import (
 
 log = logging.getLogger(__name__)
 
-_MODELS: dict[str, type[Any]] = {
-    "organizations": OrganizationRow,
-    "people": PersonRow,
-    "roles": RoleRow,
-    "renewals": RenewalRow,
-    "knows": KnowsRow,
-    "engagements": EngagementRow,
-    "interactions": InteractionRow,
-    "usage": UsageRow,
-}
+_MODELS: dict[str, type[Any]] = ROW_MODELS
 
 
 # --- the pipeline ----------------------------------------------------------------------------
@@ -154,8 +146,16 @@ def import_directory(
     started = time.perf_counter()
     files = find_import_files(path)
     run_id, line_counts = fingerprint_files(list(files.values()))
+    for item in files.values():
+        check_header(item)
     rejects = Rejects((rejects_dir or _default_rejects_dir(store, run_id)) / "rejects.csv")
     run = _Run(store, run_id, rejects, progress or _no_progress, batch_size, writers)
+    for name in unrecognized_files(path):
+        run.warnings.add(
+            "unrecognized files",
+            f"{name}: not read (import files are named organizations, people, roles, renewals, "
+            "knows, engagements, interactions or usage, with .csv or .jsonl)",
+        )
     try:
         store.ensure_schema()
         run.import_entities(files)

@@ -93,6 +93,38 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
+def _identifier(value: Any) -> str | None:
+    text = _text(value)
+    if text is not None and (control := _CONTROL.search(text)):
+        raise PydanticCustomError(
+            "control",
+            "{value} holds the control character U+{code} at character {at}: an id or an "
+            "address cannot (a corrupted export?)",
+            {
+                "value": _show(text.encode("unicode_escape").decode("ascii")),
+                "code": f"{ord(control.group()):04X}",
+                "at": control.start() + 1,
+            },
+        )
+    return text
+
+
+def _required_identifier(value: Any) -> str:
+    text = _identifier(value)
+    if text is None:
+        raise PydanticCustomError("missing", "a value is required")
+    return text
+
+
+def _identifier_list(value: Any) -> tuple[str, ...]:
+    return tuple(i for i in (_identifier(item) for item in _text_list(value)) if i is not None)
+
+
+# C0 controls but tab, newline and carriage return, DEL and the C1 controls: never part of
+# an id, an address or a domain.
+_CONTROL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _required_text(value: Any) -> str:
     text = _text(value)
     if text is None:
@@ -132,6 +164,14 @@ def _optional_timestamp(value: Any) -> datetime | None:
     return None if value is None else _parse_timestamp(value)
 
 
+# Dates outside these bounds are placeholders ("0001-01-01" for none, "9999-12-31" for
+# never) or typos, not events of a customer relationship; they would also overflow the
+# analytics' pandas timestamps (1677-2262).
+_EARLIEST: Final = date(1900, 1, 1)
+_LATEST: Final = date(2199, 12, 31)
+_TIMESTAMP_FORMATS: Final = "2024-03-05T10:00:00Z, 2024-03-05 10:00:00+02:00 or 2024-03-05"
+
+
 def _parse_timestamp(value: Any) -> datetime:
     try:
         if not isinstance(value, str):
@@ -139,12 +179,14 @@ def _parse_timestamp(value: Any) -> datetime:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise PydanticCustomError(
-            "timestamp", "{value} is not an ISO 8601 timestamp", {"value": _show(value)}
+            "timestamp",
+            "{value} is not an ISO 8601 timestamp such as {formats}{guess}",
+            {"value": _show(value), "guess": _guess(value), "formats": _TIMESTAMP_FORMATS},
         ) from None
     # A timestamp without an offset is UTC by contract (docs/import-format.md).
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    _check_range(value, parsed.date())
+    return parsed
 
 
 def _date(value: Any) -> date:
@@ -163,11 +205,35 @@ def _parse_date(value: Any) -> date:
     try:
         if not isinstance(value, str) or len(value) != 10:
             raise ValueError
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise PydanticCustomError(
-            "date", "{value} is not a date (YYYY-MM-DD)", {"value": _show(value)}
+            "date",
+            "{value} is not a date (YYYY-MM-DD){guess}",
+            {"value": _show(value), "guess": _guess(value)},
         ) from None
+    _check_range(value, parsed)
+    return parsed
+
+
+def _guess(value: Any) -> str:
+    """What an unreadable date most likely is, so the reason says how to fix it."""
+    text = str(value).strip()
+    if re.fullmatch(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}", text):
+        return " (day and month order is ambiguous)"
+    if re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return " (a bare number: epoch seconds or a spreadsheet serial date are not read)"
+    return ""
+
+
+def _check_range(value: Any, day: date) -> None:
+    if not _EARLIEST <= day <= _LATEST:
+        raise PydanticCustomError(
+            "date_range",
+            "{value} is outside {earliest} to {latest} (leave it empty when it is unknown or "
+            "open-ended)",
+            {"value": _show(value), "earliest": str(_EARLIEST), "latest": str(_LATEST)},
+        )
 
 
 def _optional_number(value: Any) -> float | None:
@@ -175,18 +241,31 @@ def _optional_number(value: Any) -> float | None:
     if value is None:
         return None
     try:
-        if isinstance(value, bool):
+        if isinstance(value, bool) or (isinstance(value, str) and not _NUMBER.match(value)):
             raise ValueError
-        number = float(value)
+        number = float(value) + 0.0  # + 0.0: "-0" is 0
     except (TypeError, ValueError):
+        hint = (
+            " (write digits with a '.' for decimals, without thousands separators or currency)"
+            if isinstance(value, str) and any(c.isdigit() for c in value)
+            else ""
+        )
         raise PydanticCustomError(
-            "number", "{value} is not a number", {"value": _show(value)}
+            "number", "{value} is not a number{hint}", {"value": _show(value), "hint": hint}
         ) from None
     if not math.isfinite(number):
         raise PydanticCustomError(
             "number", "{value} is not a finite number", {"value": _show(value)}
         )
     return number
+
+
+# Plain decimal notation in ASCII (and the words float() reads as NaN or infinity, which
+# are then refused as not finite): "1,234" may be a thousand or a decimal comma, and
+# float() would also take "1_000" or non-ASCII digits.
+_NUMBER: Final = re.compile(
+    r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(nan|inf|infinity)$", re.I | re.ASCII
+)
 
 
 def _optional_amount(value: Any) -> float | None:
@@ -206,7 +285,17 @@ def _optional_count(value: Any) -> int | None:
         raise PydanticCustomError(
             "count", "{value} is not a whole number >= 0", {"value": _show(value)}
         )
+    if number > _LARGEST_COUNT:
+        raise PydanticCustomError(
+            "count",
+            "{value} is too large (at most {largest})",
+            {"value": _show(value), "largest": str(_LARGEST_COUNT)},
+        )
     return int(number)
+
+
+# Integers travel as 64-bit; above 2**53 a float no longer holds every whole number.
+_LARGEST_COUNT: Final = 2**53
 
 
 def _flag(value: Any) -> bool:
@@ -215,6 +304,8 @@ def _flag(value: Any) -> bool:
         return False
     if isinstance(value, bool):
         return value
+    if isinstance(value, int) and value in (0, 1):  # a JSON 0 or 1
+        return value == 1
     if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
         return value.lower() in _TRUE
     raise PydanticCustomError("flag", "{value} is not true or false", {"value": _show(value)})
@@ -252,7 +343,7 @@ def _optional_vocabulary(name: str, words: tuple[str, ...]) -> Any:
 
 
 def _email_list(value: Any) -> tuple[str, ...]:
-    addresses = _text_list(value)
+    addresses = _identifier_list(value)
     for address in addresses:
         if not is_email_address(address):
             raise PydanticCustomError(
@@ -263,7 +354,7 @@ def _email_list(value: Any) -> tuple[str, ...]:
 
 
 def _domain_list(value: Any) -> tuple[str, ...]:
-    domains = tuple(d.lower().lstrip("@").rstrip(".") for d in _text_list(value))
+    domains = tuple(d.lower().lstrip("@").rstrip(".") for d in _identifier_list(value))
     for domain in domains:
         if "." not in domain or "@" in domain or " " in domain:
             raise PydanticCustomError(
@@ -280,6 +371,10 @@ def _show(value: Any) -> str:
 
 
 RequiredText = Annotated[str, BeforeValidator(_required_text)]
+# Ids and references: text without control characters.
+RequiredId = Annotated[str, BeforeValidator(_required_identifier)]
+Id = Annotated[str | None, BeforeValidator(_identifier)]
+IdList = Annotated[tuple[str, ...], BeforeValidator(_identifier_list)]
 Text = Annotated[str | None, BeforeValidator(_text)]
 TextList = Annotated[tuple[str, ...], BeforeValidator(_text_list)]
 EmailList = Annotated[tuple[str, ...], BeforeValidator(_email_list)]
@@ -307,7 +402,7 @@ class ImportRow(BaseModel):
 
 
 class OrganizationRow(ImportRow):
-    id: RequiredText
+    id: RequiredId
     name: RequiredText
     domains: DomainList = ()
     kind: Annotated[
@@ -317,20 +412,20 @@ class OrganizationRow(ImportRow):
     segment: Text = None
     arr: OptionalNumber = None
     renewal_date: OptionalDay = None
-    owner_id: Text = None
+    owner_id: Id = None
 
 
 class PersonRow(ImportRow):
-    id: RequiredText
+    id: RequiredId
     name: Text = None
     emails: EmailList = ()
-    organization_id: Text = None
+    organization_id: Id = None
     outreach_capacity: OptionalCount = None
 
 
 class RoleRow(ImportRow):
-    person_id: RequiredText
-    organization_id: RequiredText
+    person_id: RequiredId
+    organization_id: RequiredId
     title: Text = None
     level: Annotated[str | None, BeforeValidator(_optional_vocabulary("level", LEVELS))] = None
     function: Annotated[
@@ -344,20 +439,20 @@ class RoleRow(ImportRow):
     ] = None
     # The person id of their manager during this role (an org chart's reporting line, e.g. a
     # CRM contact's ReportsToId): dated by the role's start and end.
-    reports_to: Text = None
+    reports_to: Id = None
 
 
 class InteractionRow(ImportRow):
-    id: RequiredText
+    id: RequiredId
     kind: Annotated[str, BeforeValidator(_vocabulary("kind", INTERACTION_KINDS))]
     at: Timestamp
-    sender: Annotated[str, BeforeValidator(_required_text), Field(alias="from")]
-    to: TextList = ()
-    cc: TextList = ()
+    sender: Annotated[str, BeforeValidator(_required_identifier), Field(alias="from")]
+    to: IdList = ()
+    cc: IdList = ()
     subject: Text = None
-    thread_id: Text = None
-    in_reply_to: Text = None
-    account_id: Text = None
+    thread_id: Id = None
+    in_reply_to: Id = None
+    account_id: Id = None
     # Mailing-list and broadcast mail: kept, but analytics leave it out (docs/sources.md).
     bulk: Flag = False
     # On tickets (docs/import-format.md): an empty category is inferred from the subject.
@@ -373,7 +468,7 @@ class InteractionRow(ImportRow):
 
 
 class RenewalRow(ImportRow):
-    account_id: RequiredText
+    account_id: RequiredId
     date: Day
     outcome: Annotated[str, BeforeValidator(_vocabulary("outcome", OUTCOMES))]
     # Annual recurring revenue before and after this renewal (for revenue retention) and
@@ -384,13 +479,13 @@ class RenewalRow(ImportRow):
 
 
 class EngagementRow(ImportRow):
-    account_id: RequiredText
+    account_id: RequiredId
     kind: Annotated[str, BeforeValidator(_vocabulary("kind", ENGAGEMENT_KINDS))]
     date: Day
     status: Annotated[str, BeforeValidator(_vocabulary("status", ENGAGEMENT_STATUSES))]
     # Who on their side was invited or came, and who on ours ran it.
-    person_id: Text = None
-    our_person_id: Text = None
+    person_id: Id = None
+    our_person_id: Id = None
 
 
 def _usage_metric(value: Any) -> str:
@@ -419,19 +514,19 @@ def _usage_value(value: Any) -> float:
 
 
 class UsageRow(ImportRow):
-    account_id: RequiredText
+    account_id: RequiredId
     date: Day
     metric: Annotated[str, BeforeValidator(_usage_metric)]
     value: Annotated[float, BeforeValidator(_usage_value)]
-    person_id: Text = None
+    person_id: Id = None
     tier: Annotated[
         str | None, BeforeValidator(_optional_vocabulary("feature tier", FEATURE_TIERS))
     ] = None
 
 
 class KnowsRow(ImportRow):
-    person_a: RequiredText
-    person_b: RequiredText
+    person_a: RequiredId
+    person_b: RequiredId
     since: OptionalDay = None
     source: Text = None
 
@@ -439,9 +534,27 @@ class KnowsRow(ImportRow):
 M = TypeVar("M", bound=ImportRow)
 
 
+#: The row model of each import file, by entity (the stem of its file name).
+ROW_MODELS: Final[dict[str, type[ImportRow]]] = {
+    "organizations": OrganizationRow,
+    "people": PersonRow,
+    "roles": RoleRow,
+    "renewals": RenewalRow,
+    "knows": KnowsRow,
+    "engagements": EngagementRow,
+    "interactions": InteractionRow,
+    "usage": UsageRow,
+}
+
+
 def columns_of(model: type[ImportRow]) -> tuple[str, ...]:
     """The column names a row model reads (aliases included), in the order of its fields."""
     return tuple(f.alias or name for name, f in model.model_fields.items())
+
+
+def required_columns_of(model: type[ImportRow]) -> tuple[str, ...]:
+    """The columns a row model cannot do without (no default), in the order of its fields."""
+    return tuple(f.alias or name for name, f in model.model_fields.items() if f.is_required())
 
 
 # The header of each import file as written by the generator and by the sources' staging

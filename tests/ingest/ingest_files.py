@@ -77,3 +77,7 @@ def full_import(directory: Path, **overrides: str) -> Path:
 
 def jsonl(rows: list[dict[str, Any]]) -> str:
     return "".join(json.dumps(row) + "\n" for row in rows)
+
+
+# What a rejected timestamp's reason adds after the value: the forms that are read.
+TIMESTAMP_FORMATS = " such as 2024-03-05T10:00:00Z, 2024-03-05 10:00:00+02:00 or 2024-03-05"

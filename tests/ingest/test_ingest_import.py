@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ingest_files import INTERACTIONS, PEOPLE, full_import, jsonl, write_import
+from ingest_files import INTERACTIONS, PEOPLE, TIMESTAMP_FORMATS, full_import, jsonl, write_import
 
 from stakegraph.graph.store import GraphStore
 from stakegraph.ingest import (
@@ -268,7 +268,12 @@ def test_bad_rows_rejected_valid_rows_load(clean_store: GraphStore, tmp_path: Pa
         rejected = list(csv.DictReader(handle))
     assert [(r["file"], r["line"], r["column"], r["reason"]) for r in rejected] == [
         ("roles.csv", "2", "end", "end 2020-01-01 is before start 2021-01-01"),
-        ("interactions.csv", "6", "at", '"2024-13-01" is not an ISO 8601 timestamp'),
+        (
+            "interactions.csv",
+            "6",
+            "at",
+            '"2024-13-01" is not an ISO 8601 timestamp' + TIMESTAMP_FORMATS,
+        ),
         (
             "interactions.csv",
             "7",
@@ -429,7 +434,13 @@ def test_unreadable_inputs_raise(clean_store: GraphStore, tmp_path: Path) -> Non
     (bad / "interactions.csv").write_bytes(
         "id,kind,at,from\nx,email,2024-01-01,h\xe9\n".encode("latin-1")
     )
-    with pytest.raises(ImportFileError, match=r"interactions\.csv: is not UTF-8"):
+    # Named before anything is written: the line, the character and what to do.
+    with pytest.raises(
+        ImportFileError,
+        match=r'interactions\.csv: line 2, character 21: byte 0xE9 is not UTF-8 \(near "x,email,'
+        r'2024-01-01,h\ufffd"\); the file looks like Latin-1 or Windows-1252 text: save it as '
+        '"CSV UTF-8"',
+    ):
         import_directory(clean_store, bad, rejects_dir=tmp_path)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from ingest_files import TIMESTAMP_FORMATS
 
 from stakegraph.ingest.identity import Directory, KnownOrganization, KnownPerson, resolve_account
 from stakegraph.ingest.records import InteractionRecord, RawRow, RowError
@@ -53,7 +54,8 @@ def one_error(rows: list[RawRow], directory: Directory) -> RowError:
     [
         (
             {"at": "2024-13-01"},
-            'interactions.csv line 17, column "at": "2024-13-01" is not an ISO 8601 timestamp',
+            'interactions.csv line 17, column "at": "2024-13-01" is not an ISO 8601 timestamp'
+            + TIMESTAMP_FORMATS,
         ),
         ({"at": ""}, 'interactions.csv line 17, column "at": a value is required'),
         (
@@ -334,10 +336,12 @@ def test_renewal_revenue_and_reason(directory: Directory) -> None:
         (6, 1000.0, 0.0, None),
     ]
     assert [str(e) for e in result.errors] == [
-        'renewals.csv line 2, column "arr_before": "1,000" is not a number',
+        'renewals.csv line 2, column "arr_before": "1,000" is not a number (write digits '
+        "with a '.' for decimals, without thousands separators or currency)",
         'renewals.csv line 7, column "arr_after": "inf" is not a finite number',
     ]
     assert result.warnings == [
         "1 renewal(s) whose arr_before/arr_after disagree with the outcome (a downgrade not "
         "shrinking or an expansion not growing; lines 5): loaded as given, the outcome counts"
     ]
+
