@@ -11,6 +11,8 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+import networkx as nx
+
 from stakegraph.dates import epoch_seconds
 from stakegraph.ingest.identity import Directory, UnknownParticipant, resolve_account
 from stakegraph.ingest.records import (
@@ -159,13 +161,66 @@ def transform_roles(
             )
         return None
 
-    return _transform(
+    result = _transform(
         rows,
         RoleRow,
         key=lambda r: (r.person_id, r.organization_id, r.start, r.title),
         label="role (person_id, organization_id, start, title)",
         check=check,
     )
+    result.warnings.extend(reporting_loops(result.records))
+    return result
+
+
+def reporting_loops(roles: Sequence[Located[RoleRow]]) -> list[str]:
+    """Warnings for reporting lines that form a loop on some date (``a`` reports to ``b``
+    and ``b`` to ``a``, or a longer chain back to its start).
+
+    An org chart has none, so a loop is a data error; which of its rows is wrong cannot be
+    told, so the rows load as given and the warning names them. Lines held at different
+    times are no loop (a report who later becomes the manager). A loop exists on a date
+    exactly when it exists on the latest start among its lines, so only start dates of the
+    lines in one strongly connected component of the undated chart are checked.
+
+    >>> from datetime import date
+    >>> def role(line, person, manager, start, end=None):
+    ...     return Located(line, RoleRow(person_id=person, organization_id="o",
+    ...                    start=start, end=end, reports_to=manager))
+    >>> [loop] = reporting_loops([role(2, "a", "b", "2020-01-01"), role(3, "b", "a", "2021-06-01")])
+    >>> loop.split(";")[0]
+    'reporting lines form a loop on 2021-06-01: a -> b -> a (lines 2, 3)'
+    >>> reporting_loops([role(2, "a", "b", "2020-01-01", "2020-12-31"),
+    ...                  role(3, "b", "a", "2021-06-01")])
+    []
+    """
+    chart = nx.MultiDiGraph()
+    for located in roles:
+        role = located.record
+        if role.reports_to is not None:
+            chart.add_edge(role.person_id, role.reports_to, located=located)
+    warnings = []
+    for component in nx.strongly_connected_components(chart):
+        if len(component) < 2:
+            continue
+        lines = list(chart.subgraph(component).edges(data="located"))
+        for day in sorted({located.record.start for _, _, located in lines}):
+            held = nx.DiGraph()
+            for person, manager, located in lines:
+                role = located.record
+                if role.start <= day and (role.end is None or day <= role.end):
+                    held.add_edge(person, manager, line=located.line)
+            try:
+                cycle = nx.find_cycle(held)
+            except nx.NetworkXNoCycle:
+                continue
+            chain = " -> ".join([str(a) for a, _ in cycle] + [str(cycle[0][0])])
+            numbers = ", ".join(str(held.edges[a, b]["line"]) for a, b in cycle)
+            warnings.append(
+                f"reporting lines form a loop on {day.isoformat()}: {chain} (lines {numbers}); "
+                "loaded as given, check their reports_to"
+            )
+            break  # one warning per loop, at its first date
+    return warnings
 
 
 def transform_renewals(

@@ -345,3 +345,26 @@ def test_renewal_revenue_and_reason(directory: Directory) -> None:
         "shrinking or an expansion not growing; lines 5): loaded as given, the outcome counts"
     ]
 
+
+def test_reporting_loops_warn_naming_their_lines_and_still_load(directory: Directory) -> None:
+    def role(line: int, person: str, manager: str, start: str, end: str = "") -> RawRow:
+        values = {"person_id": person, "organization_id": "acme", "title": f"T{line}"}
+        values.update(start=start, end=end, reports_to=manager)
+        return RawRow("roles.csv", line, values)
+
+    result = transform_roles(
+        [
+            # h1 -> a1 -> g1 -> h1 from 2022-03-01, when g1's line starts.
+            role(2, "h1", "a1", "2020-01-01"),
+            role(3, "a1", "g1", "2021-01-01"),
+            role(4, "g1", "h1", "2022-03-01"),
+            # a1 reported to h1 until 2019; h1 reports to a1 since 2020: no loop.
+            role(5, "a1", "h1", "2018-01-01", "2019-12-31"),
+        ],
+        directory=directory,
+    )
+    assert [r.line for r in result.records] == [2, 3, 4, 5]
+    assert result.warnings == [
+        "reporting lines form a loop on 2022-03-01: h1 -> a1 -> g1 -> h1 (lines 2, 3, 4); "
+        "loaded as given, check their reports_to"
+    ]
