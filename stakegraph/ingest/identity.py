@@ -64,6 +64,9 @@ class Directory:
     by_email: dict[str, str] = field(default_factory=dict)
     by_domain: dict[str, str] = field(default_factory=dict)
     conflicts: list[str] = field(default_factory=list)
+    #: Ids of organizations and people whose own row of this import was rejected, with
+    #: where ("people.csv line 7"): a reject naming one of them says so.
+    rejected: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(

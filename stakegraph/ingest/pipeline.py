@@ -226,6 +226,9 @@ class _Run:
         self.knows: list[KnowsRow] = []
         self.engagements: list[EngagementRow] = []
         self.people_in_store: dict[str, str | None] = {}
+        # Organizations and people whose own row was rejected: where, for the rejects
+        # that name them (docs/import-format.md, "Validation").
+        self.rejected_ids: dict[str, str] = {}
         self.stage_seconds: dict[str, float] = {}
         self._lap_started = time.perf_counter()
 
@@ -248,11 +251,13 @@ class _Run:
         )
         self.organizations = [r.record for r in orgs]
         directory = _merged_directory(before, self.organizations, [])
+        directory.rejected = self.rejected_ids
         people = self._transform(
             files.get("people"), lambda rows: transform_people(rows, directory=directory)
         )
         self.people = [r.record for r in people]
         directory = _merged_directory(before, self.organizations, self.people)
+        directory.rejected = self.rejected_ids
         for warning in directory.conflicts:
             self.warnings.add("identity conflict", warning)
         self.roles = [
@@ -314,6 +319,13 @@ class _Run:
         rows = [row for chunk in read_rows(item, chunk_size=self.batch_size) for row in chunk]
         self._check_columns(item, rows)
         result = transform(rows)
+        if item.entity in ("organizations", "people"):
+            for error in result.errors:
+                rejected = error.raw.get("id")
+                if isinstance(rejected, str) and rejected.strip():
+                    self.rejected_ids.setdefault(
+                        rejected.strip(), f"{error.file} line {error.line}"
+                    )
         tally = self._tally(item)
         tally.read += len(rows)
         tally.rejected += len(result.errors)
@@ -330,6 +342,7 @@ class _Run:
         known, a repeated measurement (same account, metric, date and person) kept once."""
         now = get_store_directory(self.store)
         directory = Directory.build(now.organizations, now.people)
+        directory.rejected = self.rejected_ids
         tally = self._tally(item)
         seen: set[str] = set()
         unknown: set[str] = set()
@@ -361,6 +374,7 @@ class _Run:
             raise ImportFileError(str(exc), path=item.path.parent / TICKET_RULES_FILE) from None
         now = get_store_directory(self.store)
         directory = Directory.build(now.organizations, now.people)
+        directory.rejected = self.rejected_ids
         element_ids = dict(now.element_ids)
         dedupe = InteractionDeduplicator()
         known_at: dict[str, int] = {}  # every interaction of this import, with its time

@@ -101,7 +101,9 @@ def transform_people(
         if person.organization_id is not None and person.organization_id not in (
             directory.organizations
         ):
-            return _unknown(row, "organization_id", "organization", person.organization_id)
+            return _unknown(
+                row, "organization_id", "organization", person.organization_id, directory
+            )
         return None
 
     result = _transform(rows, PersonRow, key=lambda p: p.id, label="id", check=check)
@@ -130,9 +132,9 @@ def transform_roles(
 
     def check(row: RawRow, role: RoleRow) -> RowError | None:
         if role.person_id not in directory.people:
-            return _unknown(row, "person_id", "person", role.person_id)
+            return _unknown(row, "person_id", "person", role.person_id, directory)
         if role.organization_id not in directory.organizations:
-            return _unknown(row, "organization_id", "organization", role.organization_id)
+            return _unknown(row, "organization_id", "organization", role.organization_id, directory)
         if role.reports_to is not None:
             if role.reports_to == role.person_id:
                 return RowError(
@@ -147,8 +149,8 @@ def transform_roles(
                     row.file,
                     row.line,
                     "reports_to",
-                    f'unknown person "{role.reports_to}" (a manager must be in people.csv '
-                    "or already in the store)",
+                    f'unknown person "{role.reports_to}"{_rejected_row(role.reports_to, directory)}'
+                    " (a manager must be in people.csv or already in the store)",
                     row.values,
                 )
         if role.end is not None and role.end < role.start:
@@ -277,12 +279,12 @@ def transform_engagements(
         if problem is not None:
             return problem
         if engagement.person_id is not None and engagement.person_id not in directory.people:
-            return _unknown(row, "person_id", "person", engagement.person_id)
+            return _unknown(row, "person_id", "person", engagement.person_id, directory)
         ours = engagement.our_person_id
         if ours is not None:
             person = directory.people.get(ours)
             if person is None:
-                return _unknown(row, "our_person_id", "person", ours)
+                return _unknown(row, "our_person_id", "person", ours, directory)
             org = directory.organizations.get(person.organization_id or "")
             if org is None or org.kind != "home":
                 return RowError(
@@ -311,7 +313,7 @@ def transform_knows(
     def check(row: RawRow, knows: KnowsRow) -> RowError | None:
         for column, person_id in (("person_a", knows.person_a), ("person_b", knows.person_b)):
             if person_id not in directory.people:
-                return _unknown(row, column, "person", person_id)
+                return _unknown(row, column, "person", person_id, directory)
         if knows.person_a == knows.person_b:
             return RowError(
                 row.file, row.line, "person_b", "a person cannot know themselves", (row.values)
@@ -446,7 +448,8 @@ def _interaction(
                     row.file,
                     row.line,
                     column,
-                    f'"{token}" is neither a known person id nor an email address',
+                    f'"{token}" is neither a known person id nor an email address'
+                    + _rejected_row(token, directory),
                     row.values,
                 )
             if resolved.person_id in participations:
@@ -550,7 +553,7 @@ def _account_error(
 ) -> RowError | None:
     org = directory.organizations.get(account_id)
     if org is None:
-        return _unknown(row, column, "account", account_id)
+        return _unknown(row, column, "account", account_id, directory)
     if org.kind != "account":
         return RowError(
             row.file,
@@ -562,8 +565,16 @@ def _account_error(
     return None
 
 
-def _unknown(row: RawRow, column: str, what: str, value: str) -> RowError:
-    return RowError(row.file, row.line, column, f'unknown {what} "{value}"', row.values)
+def _unknown(row: RawRow, column: str, what: str, value: str, directory: Directory) -> RowError:
+    reason = f'unknown {what} "{value}"{_rejected_row(value, directory)}'
+    return RowError(row.file, row.line, column, reason, row.values)
+
+
+def _rejected_row(value: str, directory: Directory) -> str:
+    """Where the row of ``value`` was rejected, when it was: the cause of the reject that
+    names it, which otherwise reads as if the id were misspelt."""
+    where = directory.rejected.get(value)
+    return f" (its own row, {where}, was rejected)" if where else ""
 
 
 def _show_key(identity: Hashable) -> str:

@@ -125,3 +125,45 @@ def test_out_of_range_values_are_rejects_not_a_crash(
     ]
     again = import_directory(clean_store, directory, rejects_dir=tmp_path)
     assert again.nodes_created == again.relationships_created == 0
+
+
+def test_rejects_caused_by_a_rejected_row_point_to_it(
+    clean_store: GraphStore, tmp_path: Path
+) -> None:
+    # One bad cell rejects Acme's row, so everything naming Acme or its people goes too:
+    # each such reject names the row that caused it, not only an "unknown" id.
+    organizations = (
+        "id,name,domains,kind,segment,arr,renewal_date\n"
+        "home,Home Inc.,home.example,home,,,\n"
+        "acme,Acme,acme.example,account,enterprise,1.2M,\n"
+        "globex,Globex,globex.example,account,smb,9000,\n"
+    )
+    directory = full_import(tmp_path / "in", organizations=organizations)
+    report = import_directory(clean_store, directory, rejects_dir=tmp_path)
+    assert report.rejects_path is not None
+    with report.rejects_path.open(encoding="utf-8", newline="") as handle:
+        reasons = [(r["file"], r["line"], r["reason"]) for r in csv.DictReader(handle)]
+    assert reasons[:3] == [
+        (
+            "organizations.csv",
+            "3",
+            "\"1.2M\" is not a number (write digits with a '.' for "
+            "decimals, without thousands separators or currency)",
+        ),
+        (
+            "people.csv",
+            "4",
+            'unknown organization "acme" (its own row, organizations.csv line 3, was rejected)',
+        ),
+        (
+            "people.csv",
+            "5",
+            'unknown organization "acme" (its own row, organizations.csv line 3, was rejected)',
+        ),
+    ]
+    assert (
+        "interactions.csv",
+        "2",
+        '"a1" is neither a known person id nor an email address '
+        "(its own row, people.csv line 4, was rejected)",
+    ) in reasons

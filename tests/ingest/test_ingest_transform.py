@@ -368,3 +368,27 @@ def test_reporting_loops_warn_naming_their_lines_and_still_load(directory: Direc
         "reporting lines form a loop on 2022-03-01: h1 -> a1 -> g1 -> h1 (lines 2, 3, 4); "
         "loaded as given, check their reports_to"
     ]
+
+
+def test_a_reference_to_a_rejected_row_names_that_row() -> None:
+    directory = Directory.build(ORGS, PEOPLE)
+    directory.rejected = {"zz": "people.csv line 7"}
+    rows = [
+        RawRow(
+            "roles.csv", 2, {"person_id": "zz", "organization_id": "acme", "start": "2021-01-01"}
+        ),
+        RawRow(
+            "roles.csv", 3, {"person_id": "yy", "organization_id": "acme", "start": "2021-01-01"}
+        ),
+    ]
+    result = transform_roles(rows, directory=directory)
+    assert [str(e) for e in result.errors] == [
+        'roles.csv line 2, column "person_id": unknown person "zz" (its own row, people.csv '
+        "line 7, was rejected)",
+        'roles.csv line 3, column "person_id": unknown person "yy"',
+    ]
+    error = one_error([interaction(to="zz")], directory)
+    assert error.reason == (
+        '"zz" is neither a known person id nor an email address (its own row, people.csv '
+        "line 7, was rejected)"
+    )
