@@ -275,11 +275,7 @@ def sla_observability(
     >>> out["expected_sla_share"], out["expected_evidence"], out["observable"]
     (0.236, 1.5, False)
     """
-    baseline = usual_tickets[max(0, event.day - OBSERVATION_BASELINE_DAYS) : event.day]
-    n0 = float(np.sum(baseline))
-    usual = float(np.sum(usual_tickets[event.day : event.day + EVENT_TICKET_BLOCK_DAYS]))
-    filed = event.details.get("tickets_first_90_days", 0)
-    assert isinstance(filed, int | float)
+    n0, usual, filed = _expected_tickets(event, usual_tickets)
     n = usual + filed
     p = min(max(own_share, 1e-9), 1 - 1e-9)
     q = (p * usual + filed) / n if n > 0 else p
@@ -333,11 +329,7 @@ def mix_shift_observability(
     own = np.array([exit_, building, 1.0 - exit_ - building])
     stream = own * np.array([1.0, BUILDING_CUT, 1.0])
     stream = stream / stream.sum()
-    baseline = usual_tickets[max(0, event.day - OBSERVATION_BASELINE_DAYS) : event.day]
-    n0 = float(np.sum(baseline))
-    usual = float(np.sum(usual_tickets[event.day : event.day + EVENT_TICKET_BLOCK_DAYS]))
-    filed = event.details.get("tickets_first_90_days", 0)
-    assert isinstance(filed, int | float)
+    n0, usual, filed = _expected_tickets(event, usual_tickets)
     n = usual + filed
     q = (stream * usual + np.array([filed, 0.0, 0.0])) / n if n > 0 else own
     evidence = turn_evidence(n0, own, n, q)
@@ -351,6 +343,17 @@ def mix_shift_observability(
         "expected_evidence": round(evidence, 1),
         "observable": evidence >= MIN_OBSERVABLE_EVIDENCE,
     }
+
+
+def _expected_tickets(event: BeyondEvent, usual_tickets: np.ndarray) -> tuple[float, float, float]:
+    """An event's expected tickets of the account's usual stream in the
+    :data:`OBSERVATION_BASELINE_DAYS` before it and in its first
+    :data:`EVENT_TICKET_BLOCK_DAYS`, and the tickets the event itself files then."""
+    baseline = usual_tickets[max(0, event.day - OBSERVATION_BASELINE_DAYS) : event.day]
+    usual = usual_tickets[event.day : event.day + EVENT_TICKET_BLOCK_DAYS]
+    filed = event.details.get("tickets_first_90_days", 0)
+    assert isinstance(filed, int | float)
+    return float(np.sum(baseline)), float(np.sum(usual)), float(filed)
 
 
 def with_ticket_fields(
