@@ -254,9 +254,12 @@ def _check_nesting(tokens: Sequence[Token]) -> None:
 # A resource limit too: ArcadeDB runs a pattern's relationships as a chain of steps each
 # pulling from the one before, so a long one runs its Bolt thread out of stack (4,000:
 # StackOverflowError after 6.7 s; 1,000 took 19 s, 500 took 6 s; load ~7), and Neo4j's
-# planner ran past 15 s on 50. Counted over the whole statement, so commas and further
-# MATCH clauses do not get around it.
-MAX_PATTERN_RELATIONSHIPS = 500
+# planner grows steeply with it: planning `MATCH (a)--()--()...` took 1.5 s at 10
+# relationships, 4.1 s at 20, 8.1 s at 30, past the 10 s time limit at 32-60 (stopped by
+# it), and at 100 the server stopped answering for two minutes (every connection timed
+# out; Neo4j 5.26, 1 GB heap, load ~2). Counted over the whole statement, so commas and
+# further MATCH clauses do not get around it.
+MAX_PATTERN_RELATIONSHIPS = 30
 
 
 def _check_pattern_length(tokens: Sequence[Token]) -> None:

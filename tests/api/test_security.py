@@ -230,7 +230,7 @@ DEEP_OR_LONG = {
     "terms": "RETURN " + "+".join(["1"] * 5000) + " AS x",
     "indexing": "RETURN [1]" + "[0]" * 3000 + " AS x",
     # 4,000 relationships: ArcadeDB's Bolt thread ran out of stack on it, and the statement
-    # was a 503 that held its key off for 300 s (now refused past 500 relationships).
+    # was a 503 that held its key off for 300 s (now refused past 30 relationships).
     "pattern": "MATCH (a)" + "--()" * 4000 + " RETURN a LIMIT 1",
 }
 
@@ -239,7 +239,7 @@ DEEP_OR_LONG = {
 def test_deep_or_long_statements_fail_alone_with_a_reason(
     client: TestClient, keys: dict[str, str], kind: str, statement: str
 ) -> None:
-    """Each is a 400 of its own (nesting past 100 levels and patterns past 500
+    """Each is a 400 of its own (nesting past 100 levels and patterns past 30
     relationships refused before the store, the rest by the store or its time limit); the
     same key and everyone else are answered right after."""
     analyst = headers(keys["analyst"])

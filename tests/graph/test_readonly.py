@@ -96,10 +96,11 @@ def test_brackets_nested_past_the_limit_are_refused_before_the_store(
 )
 def test_patterns_past_the_limit_are_refused_before_the_store(step: str, per_step: int) -> None:
     """A resource limit: 4,000 relationships ran ArcadeDB's Bolt thread out of stack, and
-    Neo4j's planner ran past 15 s on 50. Commas do not get around it."""
+    Neo4j's planner ran past its time limit from 32 on and stopped answering at 100.
+    Commas do not get around it."""
     steps = MAX_PATTERN_RELATIONSHIPS // per_step
     check_statement("MATCH (a)" + step * steps + " RETURN a")
-    with pytest.raises(ReadOnlyQueryError, match=r"relationships in patterns, more than 500"):
+    with pytest.raises(ReadOnlyQueryError, match=r"relationships in patterns, more than 30 "):
         check_statement("MATCH (a)" + step * (steps + 1) + " RETURN a")
     many_matches = " ".join(["MATCH (a)--(b)"] * (MAX_PATTERN_RELATIONSHIPS + 1))
     with pytest.raises(ReadOnlyQueryError, match="relationships in patterns"):
