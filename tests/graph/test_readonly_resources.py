@@ -189,16 +189,17 @@ def test_the_store_shows_a_caller_only_its_own_statements(
     _wait_until_no_read_only_statement(seeded, RUNAWAY[backend])
 
 
-# Embedded only: the same statement keeps Neo4j's planner busy past any time limit (in the
-# suite it stopped answering every connection for minutes), which the pattern limit keeps
-# away from it; ArcadeDB ends the statement's own connection, which this test is about.
-@pytest.mark.only_backend("embedded")
 def test_a_statement_that_ends_its_own_connection_fails_alone(
     seeded: GraphStore, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Before, the lost connection was taken for the store going down: the statement was a
     503 and its caller was refused for 300 s, though the store served everyone else. With
     the lexical layer off (its limit on a pattern's length refuses this one first)."""
+    if backend == "neo4j":
+        # Neo4j keeps the connection: its planner works on the statement past any time
+        # limit, and in the suite the server then answered no connection for minutes
+        # (failing the tests after it). The pattern limit keeps such statements away.
+        pytest.skip("ArcadeDB ends a statement's own connection; Neo4j does not")
     monkeypatch.setattr(readonly, "check_statement", lambda statement: None)
     before = fingerprint(seeded)
     attacker = _caller()
