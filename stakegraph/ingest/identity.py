@@ -70,14 +70,19 @@ class Directory:
 
     @classmethod
     def build(
-        cls, organizations: Iterable[KnownOrganization], people: Iterable[KnownPerson]
+        cls,
+        organizations: Iterable[KnownOrganization],
+        people: Iterable[KnownPerson],
+        *,
+        rejected: dict[str, str] | None = None,
     ) -> Directory:
-        """A directory of these organizations and people.
+        """A directory of these organizations and people (and the ids whose own row was
+        rejected, :attr:`rejected`: the import's record, shared, not copied).
 
         The first claim wins when two organizations claim a domain or two people claim an
         address; each such conflict is described in :attr:`conflicts`.
         """
-        directory = cls()
+        directory = cls(rejected={} if rejected is None else rejected)
         for org in organizations:
             directory.organizations[org.id] = org
             for domain in org.domains:

@@ -84,9 +84,6 @@ from stakegraph.ingest.transform import (
 
 log = logging.getLogger(__name__)
 
-_MODELS: dict[str, type[Any]] = ROW_MODELS
-
-
 # --- the pipeline ----------------------------------------------------------------------------
 
 
@@ -250,14 +247,12 @@ class _Run:
             ),
         )
         self.organizations = [r.record for r in orgs]
-        directory = _merged_directory(before, self.organizations, [])
-        directory.rejected = self.rejected_ids
+        directory = _merged_directory(before, self.organizations, [], self.rejected_ids)
         people = self._transform(
             files.get("people"), lambda rows: transform_people(rows, directory=directory)
         )
         self.people = [r.record for r in people]
-        directory = _merged_directory(before, self.organizations, self.people)
-        directory.rejected = self.rejected_ids
+        directory = _merged_directory(before, self.organizations, self.people, self.rejected_ids)
         for warning in directory.conflicts:
             self.warnings.add("identity conflict", warning)
         self.roles = [
@@ -341,8 +336,7 @@ class _Run:
         """Usage rows, chunk by chunk (the file can be large): validated, each account
         known, a repeated measurement (same account, metric, date and person) kept once."""
         now = get_store_directory(self.store)
-        directory = Directory.build(now.organizations, now.people)
-        directory.rejected = self.rejected_ids
+        directory = Directory.build(now.organizations, now.people, rejected=self.rejected_ids)
         tally = self._tally(item)
         seen: set[str] = set()
         unknown: set[str] = set()
@@ -373,8 +367,7 @@ class _Run:
         except TicketRulesError as exc:
             raise ImportFileError(str(exc), path=item.path.parent / TICKET_RULES_FILE) from None
         now = get_store_directory(self.store)
-        directory = Directory.build(now.organizations, now.people)
-        directory.rejected = self.rejected_ids
+        directory = Directory.build(now.organizations, now.people, rejected=self.rejected_ids)
         element_ids = dict(now.element_ids)
         dedupe = InteractionDeduplicator()
         known_at: dict[str, int] = {}  # every interaction of this import, with its time
@@ -543,7 +536,7 @@ class _Run:
         for row in rows:
             if isinstance(row, RawRow):
                 keys.update(row.values)
-        return keys.difference(columns_of(_MODELS[item.entity]))
+        return keys.difference(columns_of(ROW_MODELS[item.entity]))
 
     def _warn_columns(self, item: ImportFile, unknown: set[str]) -> None:
         if unknown:
@@ -595,14 +588,18 @@ class _Run:
 
 
 def _merged_directory(
-    before: StoreDirectory, organizations: list[OrganizationRow], people: list[PersonRow]
+    before: StoreDirectory,
+    organizations: list[OrganizationRow],
+    people: list[PersonRow],
+    rejected: dict[str, str],
 ) -> Directory:
-    """The store's organizations and people, overridden by those of the import."""
+    """The store's organizations and people, overridden by those of the import (and the
+    import's rejected ids)."""
     orgs = {o.id: o for o in before.organizations}
     orgs.update({o.id: KnownOrganization(o.id, o.kind, o.domains) for o in organizations})
     persons = {p.id: p for p in before.people}
     persons.update({p.id: KnownPerson(p.id, p.organization_id, p.emails) for p in people})
-    return Directory.build(orgs.values(), persons.values())
+    return Directory.build(orgs.values(), persons.values(), rejected=rejected)
 
 
 def _default_rejects_dir(store: GraphStore, run_id: str) -> Path:

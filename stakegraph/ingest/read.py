@@ -254,7 +254,7 @@ def column_key(name: str) -> str:
 
 def _csv_layout(item: ImportFile) -> _CsvLayout:
     with item.path.open(encoding="utf-8-sig", newline="") as handle:
-        first = _first_record(handle)
+        first = next(handle, None)  # the header line; None for an empty file
     if first is None:
         raise ImportFileError(
             "is empty: not even a header row (write the header, or remove the file when "
@@ -289,13 +289,6 @@ def _csv_layout(item: ImportFile) -> _CsvLayout:
             path=item.path,
         )
     return layout
-
-
-def _first_record(handle: Iterator[str]) -> str | None:
-    """The text of the first line (the header), or None for an empty file."""
-    for text in handle:
-        return text
-    return None
 
 
 def _csv_rows(item: ImportFile) -> Iterator[RawRow | RowError]:
