@@ -151,11 +151,11 @@ def changing_day_ends(first: int, as_of: int, edges: np.ndarray) -> np.ndarray:
     >>> (changing_day_ends(0, 20 * DAY, edges) // DAY).tolist()
     [0, 3, 8, 10, 15]
     """
-    grid = day_ends(first, as_of)
-    if len(grid) == 0:
-        return grid
+    if as_of <= first:
+        return np.zeros(0, dtype=np.int64)
+    start = as_of - (as_of - first) // DAY * DAY  # day_ends' first date
     edges = np.asarray(edges, dtype=np.int64)
     edges = edges[edges < as_of]
     # The first grid date strictly after each edge: as_of - k days, k = ceil(gap) - 1.
     after = as_of - (as_of - 1 - edges) // DAY * DAY
-    return np.unique(np.concatenate([grid[:1], np.maximum(after, grid[0])]))
+    return np.unique(np.concatenate([[start], np.maximum(after, start)])).astype(np.int64)
