@@ -31,10 +31,11 @@ those that are as strong as the planted event of the same kind:
 An event needs `plan.MIN_HISTORY_BEFORE_EVENT` days of history before it, like a planted
 one: a slide that starts in the first months has no "before" in the data. A contraction
 that starts on the day of a planted contraction of the same account is that event, not a
-second one; and in an account whose traffic a planted bottleneck has narrowed onto one
-person before the churn, the slide cannot narrow the contacts, so it is no contraction
-as strong as a planted one (its volume still falls); nor does it take the champion or the
-executives out of traffic that already runs through one other person.
+second one; and from the day a planted bottleneck narrows an account's traffic onto one
+person, the slide cannot narrow the contacts any more: only the slide's days before it
+can make a contraction as strong as a planted one (its volume still falls after); nor
+does it take the champion or the executives out of traffic that already runs through
+one other person.
 """
 
 from __future__ import annotations
@@ -178,10 +179,11 @@ def _after_bottleneck(plan: AccountPlan, event: PlannedEvent) -> bool:
 def _contraction(plan: AccountPlan, start: int, churn: int, reference: int) -> PlannedEvent | None:
     if any(e.kind == ENGAGEMENT_CONTRACTION and e.day == start for e in plan.events):
         return None
-    if plan.bottleneck is not None and plan.bottleneck[1] < churn:
-        return None  # their side is one person: the slide cannot narrow it
-    if start < 1 or churn <= start:
-        return None  # no day before the slide to measure it against
+    # From a planted bottleneck on, their side is one person: the slide cannot narrow it
+    # further, but it may have narrowed the contacts before that day.
+    end = churn if plan.bottleneck is None else min(churn, plan.bottleneck[1])
+    if start < 1 or end <= start:
+        return None  # no day before the slide (or before the bottleneck) to measure it in
     # In traffic on the reference day: active then (recorded before the slide's drops, some
     # of which fall on that day), and not gone dormant.
     listed = set(plan.slide_contacts_before)
@@ -192,8 +194,8 @@ def _contraction(plan: AccountPlan, start: int, churn: int, reference: int) -> P
     ]
     if not before:
         return None
-    days = np.arange(start, churn)
-    volume = volume_against_before(plan.volume_steps, start, churn)
+    days = np.arange(start, end)
+    volume = volume_against_before(plan.volume_steps, start, churn)[: end - start]
     leaving = np.sort([_leaves_traffic(plan, person, reference - 1) for person in before])
     kept = len(before) - np.searchsorted(leaving, days, side="right")
     strong = (

@@ -555,3 +555,27 @@ def test_slide_contraction_is_dated_when_volume_and_contacts_have_halved(
     assert event.details["contacts_before"] == 6
     assert event.details["contacts_kept"] == kept
     assert event.details["slide_start_days_before"] == day - 300
+
+
+@pytest.mark.parametrize(
+    ("bottleneck_day", "expected_day"),
+    [
+        # The slide alone is as strong as a planted contraction on day 382 (above): a
+        # planted bottleneck from day 400 leaves the contraction before it recorded.
+        (400, 382),
+        # From day 382 on their side is one person: the slide never narrowed the contacts
+        # while there were contacts to narrow (day 381 has volume 0.506 > 0.5).
+        (382, None),
+        # A bottleneck before the slide starts: no contacts to narrow at all.
+        (250, None),
+    ],
+)
+def test_slide_contraction_counts_only_the_days_before_a_planted_bottleneck(
+    bottleneck_day: int, expected_day: int | None
+) -> None:
+    """A planted bottleneck narrows the account onto one person from its day on; the
+    slide's contraction is recorded when it was as strong as a planted one before that."""
+    plan = _slide_plan(THREE_LEAVE, [])
+    plan.bottleneck = (plan.contacts[3], bottleneck_day)
+    events = [e for e in slide_events(plan) if e.kind == "engagement_contraction"]
+    assert [e.day for e in events] == ([] if expected_day is None else [expected_day])
