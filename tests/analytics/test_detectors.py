@@ -130,6 +130,53 @@ def test_contraction_from_six_contacts_to_two() -> None:
     assert signal.severity == pytest.approx(2 / 3, abs=1e-4)
 
 
+def _ten_contacts_then(kept: int, *, history_weeks: int = 30) -> Builder:
+    """Ten contacts, one conversation each a week for ``history_weeks``, then only the
+    first ``kept`` of them (volume and contacts fall together) until week 40."""
+    b = Builder()
+    contacts = [f"p{i}" for i in range(10)]
+    for pid in contacts:
+        b.person(pid)
+    weekly(b, history_weeks, contacts)
+    weekly(b, 40, contacts[:kept], from_week=history_weeks)
+    return b
+
+
+@pytest.mark.parametrize(
+    ("kept", "raised_at_week"),
+    [
+        # Half of the contacts gone (ratio 0.5), as in the weakest planted contraction.
+        (5, 38),
+        # Six of ten kept (ratio 0.6): volume and breadth both fell, and both tests
+        # reject, but fewer than half of the people have gone: no contraction.
+        (6, None),
+    ],
+)
+def test_a_contraction_takes_at_least_half_of_the_contacts(
+    kept: int, raised_at_week: int | None
+) -> None:
+    signals = engagement_contractions(tables_of(_ten_contacts_then(kept)), DEFAULTS)
+    assert [s.at for s in signals] == (
+        [] if raised_at_week is None else [T0 + raised_at_week * WEEK]
+    )
+    if signals:
+        assert signals[0].evidence["contact_ratio"] == pytest.approx(0.5)
+        assert signals[0].evidence["p_value"] < DEFAULTS.contraction.alpha
+
+
+def test_a_contraction_is_judged_against_a_whole_half_year() -> None:
+    # 22 weeks of ten contacts, then five: the eight-week window is all contracted in
+    # week 29, but with 22 weeks before it; the first week with the whole 26 is week 33
+    # (whose baseline holds four contracted weeks, still a contraction).
+    b = _ten_contacts_then(5, history_weeks=22)
+    [signal] = engagement_contractions(tables_of(b), DEFAULTS)
+    assert signal.at == T0 + 34 * WEEK
+    assert signal.evidence["baseline_weeks"] == 26
+    shared_history = SignalParameters.from_keywords(contraction_min_baseline_weeks=20)
+    [early] = engagement_contractions(tables_of(b), shared_history)
+    assert early.at == T0 + 30 * WEEK
+
+
 def test_the_summary_is_written_from_the_evidence_at_full_precision() -> None:
     signal = Signal(
         kind="single_node_bottleneck",

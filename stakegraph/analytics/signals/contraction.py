@@ -118,7 +118,7 @@ def engagement_contractions(tables: WeeklyTables, params: SignalParameters) -> l
     # was 11 of the 50 false contractions on seed 23, 2026-11-24).
     narrowed = their_threads(tables, limits.recent_weeks) <= params.bottleneck.max_threads
     candidate = (
-        (rates.base_weeks >= params.windows.min_baseline_weeks)
+        (rates.base_weeks >= limits.min_baseline_weeks)
         & ~narrowed
         & (rates.base >= limits.min_baseline)
         & (rates.volume_ratio <= limits.max_volume_ratio)

@@ -313,7 +313,7 @@ def _others_fell_away(
 
     Over the whole weeks of the silence (at least one, at most
     ``stakeholder.max_silence_weeks``) the account's conversations reached at most
-    ``contraction.max_contact_ratio`` of the other baseline people they would have
+    ``stakeholder.max_others_returning`` of the other baseline people they would have
     reached at their old shares (:func:`.breadth.breadth_test`, the silent person's own
     expected return taken out). People leaving together is the account's contraction
     (told by its own signal), not one person's departure; one person leaving takes one
@@ -336,7 +336,7 @@ def _others_fell_away(
         # Their own chance of having been on one of the conversations since: 1 - p_account.
         others_expected = breadth.expected_returning - (1.0 - test.p_account[picked])
         out[at] = (others_expected > 0) & (
-            breadth.returning <= params.contraction.max_contact_ratio * others_expected
+            breadth.returning <= params.stakeholder.max_others_returning * others_expected
         )
     return out
 
