@@ -13,10 +13,13 @@ Two tests, combined by Fisher's method (chi-squared with 4 degrees of freedom):
 
 The recent rate must be at most ``contraction.max_volume_ratio`` of the baseline's and
 the contacts engaged at most ``contraction.max_contact_ratio`` of the baseline's typical
-count over windows of the same length (a crisis burst, more conversations among fewer
-people, is no contraction), without the traffic having narrowed onto one person (that
-is a bottleneck). Each signal also reports the evidence of a sudden step over a slow
-slide (:func:`step_over_trend`) and their side's effective threads before and after.
+count over windows of the same length (at least half of them gone; a crisis burst, more
+conversations among fewer people, is no contraction), without the traffic having
+narrowed onto one person (that is a bottleneck), and with the whole baseline in the data
+(``contraction.min_baseline_weeks``: in an account's first half-year its "before" is
+often the start of a slide already). Each signal also reports the evidence of a sudden
+step over a slow slide (:func:`step_over_trend`) and their side's effective threads
+before and after.
 """
 
 from __future__ import annotations
