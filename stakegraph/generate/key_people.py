@@ -16,11 +16,17 @@ still in the traffic that day, and every VP and C-level person in it.
   (``cause = "pre_churn_slide"``). The champion's departures are ``champion_departure``
   events;
 - :func:`departure_observability` says what the data can show of a departure of either
-  kind: the person's expected appearances in the 90 days after, and whether it is
-  observable (docs/generator.md, *truth.json*).
+  kind: the person's expected appearances in the 90 days after, the evidence a complete
+  silence gives in the conversations the account's rows hold (:class:`WrittenTraffic`),
+  and whether it is observable (docs/generator.md, *truth.json*).
 """
 
 from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 
@@ -48,8 +54,10 @@ __all__ = [
     "ENGAGEMENT_DAYS",
     "KEY_RANKS",
     "MIN_OBSERVABLE_APPEARANCES",
+    "MIN_OBSERVABLE_NATS",
     "OBSERVATION_DAYS",
     "STAKEHOLDER_DEPARTURE_SHARE",
+    "WrittenTraffic",
     "departure_observability",
     "key_stakeholders",
     "plant_stakeholder_departure",
@@ -75,6 +83,12 @@ OBSERVATION_DAYS = 90
 # often enough (e^-5 ~ 0.7% per window under a Poisson count) that no detector can raise
 # it at a false rate under 1 per 100 key-stakeholder-years.
 MIN_OBSERVABLE_APPEARANCES = 5.0
+# Nats of evidence a complete silence must give in the conversations the account held
+# without them (``-m ln(1 - s)``, :meth:`WrittenTraffic.silence_evidence`) to be
+# observable: ln(365 / 90 / 0.01) = 6.0. Below it a silence of the 90-day window happens
+# by chance more than once per 100 person-years (the issue's false-departure target)
+# even counting the year's windows as four disjoint ones.
+MIN_OBSERVABLE_NATS = math.log(365 / OBSERVATION_DAYS / 0.01)
 # History kept after the departure (its silence must be measurable before the data ends
 # or the account churns).
 _DAYS_AFTER = 90
@@ -232,17 +246,110 @@ def stakeholder_departure_events(plan: AccountPlan, timeline: Timeline) -> list[
     return events
 
 
+@dataclass(frozen=True)
+class WrittenTraffic:
+    """An account's conversations as its rows wrote them: the day of each (sorted), and
+    per person of their side the days they took part in one.
+
+    Examples
+    --------
+    >>> traffic = WrittenTraffic(np.array([0, 1, 2, 3, 10, 11]), {"p-1": np.array([1, 3])})
+    >>> traffic.silence_evidence("p-1", 4, before_days=4, after_days=10)
+    (0.5, 2, 1.386)
+    """
+
+    days: np.ndarray
+    person_days: dict[str, np.ndarray]
+
+    @classmethod
+    def of_rows(
+        cls, rows: Sequence[Sequence[str]], people: Sequence[Person], org_id: str, start: int
+    ) -> WrittenTraffic:
+        """From an account's interaction rows (``id``, ``at`` in columns 0 and 2, ``from``,
+        ``to``, ``cc`` in 3-5, ``;``-separated, ``thread_id`` in 7), its contacts
+        ``people`` (written as their id or their address at ``org_id``) and the
+        timeline's first day (``start``, a proleptic ordinal). A conversation is a thread
+        (dated by its first row) or a row outside any: the replies of a thread are not
+        fresh chances to be on it; someone on any of its rows took part."""
+        label = {p.id: p.id for p in people} | {
+            p.emails[org_id]: p.id for p in people if org_id in p.emails
+        }
+        first_day: dict[str, int] = {}
+        taking_part: dict[str, set[str]] = {}
+        for row in rows:
+            key = row[7] or row[0]
+            day = datetime.fromisoformat(row[2]).toordinal() - start
+            first_day[key] = min(first_day.get(key, day), day)
+            taking_part.setdefault(key, set()).update(
+                label[x] for col in row[3:6] for x in col.split(";") if x in label
+            )
+        person_days: dict[str, list[int]] = {}
+        for key, people_on in taking_part.items():
+            for person_id in people_on:
+                person_days.setdefault(person_id, []).append(first_day[key])
+        return cls(
+            np.sort(np.fromiter(first_day.values(), dtype=np.int64, count=len(first_day))),
+            {p: np.sort(np.asarray(d, dtype=np.int64)) for p, d in person_days.items()},
+        )
+
+    def silence_evidence(
+        self,
+        person_id: str,
+        day: int,
+        *,
+        before_days: int = ENGAGEMENT_DAYS,
+        after_days: int = OBSERVATION_DAYS,
+    ) -> tuple[float, int, float]:
+        """The person's share ``s`` of the account's conversations in the ``before_days``
+        before ``day``, the account's conversations ``m`` in the ``after_days`` from it,
+        and the nats a complete silence over them gives, ``-m ln(1 - s)`` (``-ln`` of the
+        chance of missing all ``m`` at the old share), rounded to 3 places."""
+        own = self.person_days.get(person_id, np.empty(0, dtype=np.int64))
+        lo, at, hi = np.searchsorted(self.days, [day - before_days, day, day + after_days])
+        mine = int(np.searchsorted(own, day) - np.searchsorted(own, day - before_days))
+        share = min(mine / float(at - lo), 1.0) if at > lo else 0.0
+        after = int(hi - at)
+        # On every conversation before: each one without them is near-certain evidence
+        # (capped as the detectors' silence test caps the share).
+        nats = -after * math.log1p(-min(share, 1.0 - 1e-9))
+        return share, after, round(nats, 3)
+
+
 def departure_observability(
-    plan: AccountPlan, context: AccountContext, event: PlannedEvent
+    plan: AccountPlan,
+    context: AccountContext,
+    event: PlannedEvent,
+    written: WrittenTraffic | None = None,
 ) -> dict[str, object]:
     """What the data can show of a departure: the person's expected appearances in the
     :data:`OBSERVATION_DAYS` after it had they stayed (`activity.expected_appearances`),
-    and whether it is observable: a role that ends (the roles file says so), or a silence
-    of at least :data:`MIN_OBSERVABLE_APPEARANCES` expected appearances."""
+    the evidence a complete silence gives in the account's ``written`` conversations
+    (their share before, the conversations after, the nats:
+    :meth:`WrittenTraffic.silence_evidence`), and whether it is observable: a role that
+    ends (the roles file says so), or a silence of at least :data:`MIN_OBSERVABLE_NATS`
+    nats in the written conversations (without them, of at least
+    :data:`MIN_OBSERVABLE_APPEARANCES` expected appearances).
+
+    The expected appearances are the model's counterfactual: had they stayed, the
+    conversations the account's remaining people no longer hold would have gone through
+    them. The data holds only the conversations that happened without them, and a
+    detector can tell their absence only from those at their old share: in a slide or
+    a contraction the two differ tenfold (seed 12, org-0364: 22.8 expected appearances,
+    14 conversations after at a share of 0.19, 3.0 nats).
+    """
     assert event.person is not None
     expected = expected_appearances(plan, context, event.person, event.day, OBSERVATION_DAYS)
     role_ended = event.details.get("mode") == "role_ended"
+    if written is None:
+        return {
+            "expected_appearances": round(expected, 1),
+            "observable": role_ended or expected >= MIN_OBSERVABLE_APPEARANCES,
+        }
+    share, after, nats = written.silence_evidence(event.person.id, event.day)
     return {
         "expected_appearances": round(expected, 1),
-        "observable": role_ended or expected >= MIN_OBSERVABLE_APPEARANCES,
+        "share_before": round(share, 4),
+        "conversations_after": after,
+        "evidence_nats": nats,
+        "observable": role_ended or nats >= MIN_OBSERVABLE_NATS,
     }

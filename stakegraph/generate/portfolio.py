@@ -22,6 +22,7 @@ from stakegraph.generate.engagements import (
 )
 from stakegraph.generate.enterprise import ENTERPRISE_PROFILE, write_enterprise_portfolio
 from stakegraph.generate.key_people import (
+    WrittenTraffic,
     departure_observability,
     plant_stakeholder_departure,
     stakeholder_departure_events,
@@ -245,10 +246,11 @@ def generate_portfolio(
         for plan, extra in zip(plans, beyond, strict=True)
     ]
     filed: list[BeyondPlan] = []
+    held: list[WrittenTraffic] = []
     counts["interactions"] = write_csv(
         out_dir / "interactions.csv",
         GENERATED_INTERACTION_COLUMNS,
-        _interaction_rows(plans, beyond, context, seed, timeline, progress, filed),
+        _interaction_rows(plans, beyond, context, seed, timeline, progress, (filed, held)),
     )
     counts["usage"] = write_csv(
         out_dir / "usage.csv",
@@ -272,7 +274,9 @@ def generate_portfolio(
             )
         ),
     )
-    truth = truth_document(plans, seed=seed, timeline=timeline, beyond=filed, context=context)
+    truth = truth_document(
+        plans, seed=seed, timeline=timeline, beyond=filed, context=context, written=held
+    )
     events = truth["events"]
     assert isinstance(events, list)
     truth_path = out_dir / TRUTH_FILE
@@ -292,6 +296,7 @@ def truth_document(
     timeline: Timeline,
     beyond: list[BeyondPlan] | None = None,
     context: AccountContext | None = None,
+    written: list[WrittenTraffic] | None = None,
 ) -> dict[str, object]:
     """The ``truth.json`` document: accounts, events and renewal outcomes.
 
@@ -301,7 +306,9 @@ def truth_document(
     beyond-conversation events of ``beyond`` (`beyond.plan_beyond`), per account by date.
     With the activity ``context`` the rows were drawn with, each departure (either kind)
     also records what the data can show of it (`key_people.departure_observability`:
-    ``expected_appearances``, ``observable``), and so does each ``sla_policing`` and
+    ``expected_appearances``, ``observable``, and with the accounts' ``written``
+    conversations, one per plan, ``share_before``, ``conversations_after``,
+    ``evidence_nats``), and so does each ``sla_policing`` and
     ``ticket_mix_shift`` event (`tickets.sla_observability`,
     `tickets.mix_shift_observability`: ``expected_evidence``, ``observable`` and the counts
     behind them). With ``beyond``, each ``co_innovation_withdrawal`` records it too
@@ -310,7 +317,8 @@ def truth_document(
     """
     events: list[dict[str, object]] = []
     extras = beyond if beyond is not None else [None] * len(plans)
-    for plan, extra in zip(plans, extras, strict=True):
+    traffic: list[WrittenTraffic | None] = list(written) if written else [None] * len(plans)
+    for plan, extra, conversations in zip(plans, extras, traffic, strict=True):
         planned = withdrawals_recorded_once(
             plan,
             plan.events
@@ -326,7 +334,7 @@ def truth_document(
         for event in sorted(planned, key=lambda e: e.day):
             details = {**event.details, "cause": event.cause}
             if context is not None and event.kind in _DEPARTURE_KINDS and event.person is not None:
-                details |= departure_observability(plan, context, event)
+                details |= departure_observability(plan, context, event, conversations)
             if context is not None and event.kind == SLA_POLICING:
                 details |= _sla_observability(plan, context, seed, event)
             if context is not None and event.kind == TICKET_MIX_SHIFT:
@@ -442,11 +450,13 @@ def _interaction_rows(
     seed: int,
     timeline: Timeline,
     progress: Callable[[int, int], None] | None,
-    filed: list[BeyondPlan],
+    out: tuple[list[BeyondPlan], list[WrittenTraffic]],
 ) -> Iterator[list[str]]:
-    """Every account's interaction rows, then the bulk mail; appends to ``filed`` each
-    account's beyond plan as its rows filed its ticket events (`tickets.as_filed`), for
-    the truth."""
+    """Every account's interaction rows, then the bulk mail; appends, for the truth, to
+    ``out[0]`` each account's beyond plan as its rows filed its ticket events
+    (`tickets.as_filed`), and to ``out[1]`` its conversations as written
+    (`key_people.WrittenTraffic`)."""
+    filed, written = out
     for done, (plan, extra) in enumerate(zip(plans, beyond, strict=True), start=1):
         steering = plan_steering_committees(
             plan, timeline, _stream(seed, _STREAM_STEERING, plan.org.number)
@@ -459,6 +469,9 @@ def _interaction_rows(
             event_ticket_counts(extra, timeline.days),
         )
         filed.append(as_filed(extra, rows, timeline))
+        written.append(
+            WrittenTraffic.of_rows(rows, plan.contacts, plan.id, timeline.start.toordinal())
+        )
         for row in with_ticket_fields(
             ([*row, ""] for row in rows),  # not bulk (empty = false)
             plan,

@@ -1,4 +1,5 @@
-"""A departure's expected appearances, worked by hand on a two-contact account, and the
+"""A departure's expected appearances, worked by hand on a two-contact account; the
+evidence of a silence in the conversations an account's rows hold, worked by hand; and the
 truth's observability rule on a generated portfolio."""
 
 from __future__ import annotations
@@ -13,9 +14,14 @@ from generated_portfolio import LoadedPortfolio
 from hand_people import hand_contact
 
 from stakegraph.generate.activity import AccountContext, expected_appearances
-from stakegraph.generate.key_people import MIN_OBSERVABLE_APPEARANCES
+from stakegraph.generate.key_people import (
+    MIN_OBSERVABLE_APPEARANCES,
+    MIN_OBSERVABLE_NATS,
+    WrittenTraffic,
+    departure_observability,
+)
 from stakegraph.generate.people import build_home_team
-from stakegraph.generate.plan import AccountPlan, plan_account
+from stakegraph.generate.plan import AccountPlan, PlannedEvent, plan_account
 from stakegraph.generate.timeline import Timeline
 from stakegraph.generate.volume import ACTIVITY_SHARES, daily_multipliers
 
@@ -114,6 +120,63 @@ def test_the_window_is_cut_by_the_end_of_the_data_and_counts_a_departed_person_a
     assert expected_appearances(plan, context, me, DAYS, 90) == 0.0
 
 
+def _row(row_id: str, day: int, people: str, thread: str = "") -> list[str]:
+    """An interaction row on ``day`` of 2024 (``from`` our owner, ``to`` ``people``)."""
+    stamp = f"{date.fromordinal(date(2024, 1, 1).toordinal() + day).isoformat()}T10:00:00Z"
+    return [row_id, "email", stamp, "h-001", people, "", "Subject", thread, ""]
+
+
+def test_a_silence_is_worth_the_conversations_held_without_them_at_their_old_share() -> None:
+    """c-1 took part in 2 of the 4 conversations before day 40 (a thread of three rows is
+    one conversation, dated by its first row; an address counts as the person), and the
+    account held 5 conversations in the 90 days from it: a complete silence over them has
+    probability (1 - 1/2)^5, ``-ln`` of it 5 ln 2 = 3.47 nats, under the 6.0 a silence
+    needs to be observable. With 9 conversations after, 9 ln 2 = 6.24: observable."""
+    me = hand_contact("org-0001", 1, 1.0)
+    me.emails["org-0001"] = "c.one@example.com"
+    before = [
+        _row("i-1", 10, "c-1", thread="t-1"),
+        _row("i-2", 11, "c-2", thread="t-1"),  # a reply: the same conversation
+        _row("i-3", 12, "c-2;c.one@example.com", thread="t-1"),
+        _row("i-4", 20, "c-2"),
+        _row("i-5", 25, "c.one@example.com"),
+        _row("i-6", 30, "c-2"),
+    ]
+    after = [_row(f"i-{7 + n}", 45 + 10 * n, "c-2") for n in range(9)]
+    start = date(2024, 1, 1).toordinal()
+    held = WrittenTraffic.of_rows(before + after[:5], [me], "org-0001", start)
+    assert held.silence_evidence("c-1", 40) == (0.5, 5, pytest.approx(5 * np.log(2), abs=1e-3))
+    longer = WrittenTraffic.of_rows(before + after, [me], "org-0001", start)
+    assert longer.silence_evidence("c-1", 40)[2] == pytest.approx(9 * np.log(2), abs=1e-3)
+    assert 5 * np.log(2) < MIN_OBSERVABLE_NATS < 9 * np.log(2)
+    # Nobody on a conversation before: no share, no evidence.
+    assert held.silence_evidence("c-9", 40) == (0.0, 5, 0.0)
+
+
+def test_observable_by_the_conversations_held_not_by_the_model_counterfactual(
+    quiet_plan: tuple[AccountPlan, AccountContext],
+) -> None:
+    """The model would give c-1 many conversations had they stayed; the rows hold 5 after
+    the silence starts, at a share of 1/2 before: 3.47 nats, not observable. A role that
+    ends is observable whatever the conversations."""
+    plan, context = quiet_plan
+    me, other = hand_contact(plan.id, 1, 1.0), hand_contact(plan.id, 2, 1.0)
+    plan = dataclasses.replace(plan, contacts=[me, other])
+    rows = [_row(f"i-{n}", 100 + 5 * n, "c-1" if n % 2 else "c-2") for n in range(20)]
+    rows += [_row(f"i-{20 + n}", 200 + 10 * n, "c-2") for n in range(5)]
+    held = WrittenTraffic.of_rows(rows, plan.contacts, plan.id, context.timeline.start.toordinal())
+    silence = PlannedEvent("stakeholder_departure", 200, person=me, details={"mode": "silent"})
+    shown = departure_observability(plan, context, silence, held)
+    assert shown["expected_appearances"] >= MIN_OBSERVABLE_APPEARANCES  # type: ignore[operator]
+    assert (shown["share_before"], shown["conversations_after"]) == (0.5, 5)
+    assert shown["evidence_nats"] == pytest.approx(5 * np.log(2), abs=1e-3)
+    assert shown["observable"] is False
+    ended = PlannedEvent("stakeholder_departure", 200, person=me, details={"mode": "role_ended"})
+    assert departure_observability(plan, context, ended, held)["observable"] is True
+    # Without the rows, the model's expected appearances decide (the rule before).
+    assert departure_observability(plan, context, silence)["observable"] is True
+
+
 def _departures(portfolio: LoadedPortfolio) -> list[dict[str, Any]]:
     return [
         e
@@ -132,7 +195,11 @@ def test_every_departure_says_what_the_data_can_show_of_it(
         expected = details["expected_appearances"]
         assert expected >= 0
         role_ended = details["mode"] == "role_ended"
-        assert details["observable"] == (role_ended or expected >= MIN_OBSERVABLE_APPEARANCES)
+        assert details["evidence_nats"] >= 0
+        assert 0 <= details["share_before"] <= 1
+        assert details["observable"] == (
+            role_ended or details["evidence_nats"] >= MIN_OBSERVABLE_NATS
+        )
     # Other kinds carry no such fields but SLA policing, ticket-mix shifts
     # (test_generate_tickets.py) and co-innovation withdrawals
     # (test_generate_engagements.py).
