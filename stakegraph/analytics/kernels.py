@@ -191,6 +191,25 @@ def positions_in(values: ArrayLike, index: ArrayLike) -> np.ndarray:
     return np.asarray(first[codes[n_index:]], dtype=np.int64)
 
 
+def text_codes(values: pd.Series | None, where: np.ndarray) -> np.ndarray:
+    """Codes of the distinct non-empty strings of ``values`` at the rows ``where``, -1
+    elsewhere (and everywhere when ``values`` is None).
+
+    Examples
+    --------
+    >>> text_codes(pd.Series(["b", None, "a", "b"]), np.array([True, True, True, False]))
+    array([ 1, -1,  0, -1])
+    """
+    out = np.full(len(where), -1, dtype=np.int64)
+    if values is None:
+        return out
+    text = values.astype("string").fillna("").to_numpy(dtype=str)
+    chosen = np.asarray(where, dtype=bool) & (text != "")
+    if chosen.any():
+        _, out[chosen] = np.unique(text[chosen], return_inverse=True)
+    return out
+
+
 def unique_inverse(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``np.unique(keys, return_inverse=True)`` for integer keys with many repeats, by hashing.
 

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from stakegraph.analytics.frames import PortfolioFrames
-from stakegraph.analytics.kernels import KeyedTimes, positions_in, unique_inverse
+from stakegraph.analytics.kernels import KeyedTimes, positions_in, text_codes, unique_inverse
 from stakegraph.dates import DAY, WEEK
 from stakegraph.vocabulary import BULK_THRESHOLD, FUNCTIONS, LEVELS
 
@@ -143,7 +143,8 @@ class Activity:
         Whether any person is ours; False for one organization's internal communication.
     interactions : pandas.DataFrame
         Conversational interactions: ``interaction_id, account, kind, at, reply_latency_s,
-        people, home_people, sender, sender_home``; ``sender`` is -1 when there is none.
+        people, home_people, sender, sender_home, series`` (``sender`` -1 when none; ``series``
+        codes a meeting's or call's ``thread_id``, a calendar series' UID, else -1).
     participations : pandas.DataFrame
         ``row`` (position in the unsliced ``interactions``), ``account, person, at, kind,
         home, sender, level, function`` (role codes at the time of the interaction, -1
@@ -387,6 +388,7 @@ def _conversations(
     sender[sender == np.iinfo(np.int64).max] = -1
 
     kind_code = positions_in(raw["kind"].astype(str), KINDS)
+    mutual = raw["kind"].isin(MUTUAL_KINDS).to_numpy(dtype=bool)
     at_raw = raw["at"].to_numpy(dtype=np.int64)
 
     # Keep conversational interactions only, renumbered in time order.
@@ -407,6 +409,7 @@ def _conversations(
             "home_people": home_n[keep_rows],
             "sender": sender_kept,
             "sender_home": (sender_kept >= 0) & person_home[np.maximum(sender_kept, 0)],
+            "series": text_codes(raw.get("thread_id"), mutual)[keep_rows],
         }
     )
     return interactions, new_row

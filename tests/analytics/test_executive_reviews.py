@@ -1,5 +1,6 @@
-"""Executives judged on their own rhythm at business reviews (signals/reviews.py) and the
-withdrawal they add to (signals/executive.py): hand-built reviews, meetings and calls."""
+"""Executives judged on their own rhythm at business reviews (signals/reviews.py) and at
+standing meeting series (signals/series.py), and the withdrawal they add to
+(signals/executive.py): hand-built reviews, meetings and calls."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from test_signals import DAY, T0, WEEK, Builder, kinds, weekly
 from stakegraph.analytics.signals import detect_signals
 from stakegraph.analytics.signals.beyond_tables import BeyondFrames
 from stakegraph.analytics.signals.reviews import ReviewAttendance
+from stakegraph.analytics.signals.series import ExecutiveRhythms, series_attendance
+from stakegraph.analytics.signals.tables import WeeklyTables
+from stakegraph.analytics.windows import prepare_activity
 
 
 def record(held_days: list[int], attended: dict[str, list[int]]) -> ReviewAttendance:
@@ -141,7 +145,8 @@ def test_executives_who_stop_coming_to_the_reviews_withdraw_at_the_reviews() -> 
     assert all(d["reviews_missed"] >= 2 for d in evidence["each_executive"])
     missed = evidence["reviews_missed"]
     assert withdrawal.summary.endswith(
-        f"They missed the last {missed} business reviews they used to attend."
+        f"They missed the last {missed} sessions of the business reviews and standing"
+        " meetings they used to attend."
     )
 
 
@@ -165,3 +170,103 @@ def test_a_silence_found_only_months_later_is_not_raised() -> None:
     )
     assert len(late) == 1
     assert late[0].evidence["silent_days"] > 13 * 7
+
+
+# -- standing meeting series (signals/series.py) ---------------------------------------
+
+
+def series_builder(executives_stop: int | None, *, series: bool = True) -> Builder:
+    """A working level on four emails a week; a steering call every four weeks (weeks 1,
+    5, ...) with our ``h1``, their VP, CEO and ``x``, one calendar series (unless
+    ``series`` is False: the same calls without a series id). From week
+    ``executives_stop`` the call goes on with ``x`` alone."""
+    b = with_executives(48)
+    for w in range(1, 48, 4):
+        present = executives_stop is None or w < executives_stop
+        attendees = ["vp1", "ceo", "x"] if present else ["x"]
+        thread = "ics:steering-acc" if series else None
+        b.email(T0 + w * WEEK + 3 * DAY, "h1", *attendees, kind="call", thread=thread)
+    return b
+
+
+def test_executives_who_stop_coming_to_a_standing_series_withdraw_there() -> None:
+    as_of = T0 + 48 * WEEK
+    # The same calls as one-off conversations: on 8 of the account's conversations in
+    # the half-year, their silence is not improbable at 1e-3 within 13 weeks.
+    plain = series_builder(30, series=False)
+    assert kinds(detect_signals(plain.frames(), as_of=as_of), "executive_withdrawal") == []
+    # As a series: each came to all 8 sessions up to week 29 (7 of 7 after the first:
+    # Beta(1.6 + 7, 0.4)); missing the sessions of weeks 33 and 37 has the chance
+    # (0.4 x 1.4) / (9 x 10) = 0.00622 each, 3.9e-5 for both, which with the
+    # conversations' tail falls below 1e-3.
+    b = series_builder(30)
+    [withdrawal] = kinds(detect_signals(b.frames(), as_of=as_of), "executive_withdrawal")
+    assert set(withdrawal.person_ids) == {"vp1", "ceo"}
+    evidence = withdrawal.evidence
+    assert evidence["reviews_missed"] == 2
+    assert evidence["p_value_reviews"] == pytest.approx((0.4 * 1.4 / 90) ** 2)
+    # After the second missed session (week 37), within 13 weeks of their last (week 29).
+    assert T0 + 37 * WEEK < withdrawal.at <= T0 + 42 * WEEK
+    assert all(d["reviews_missed"] == 2 for d in evidence["each_executive"])
+
+
+def test_executives_still_at_the_series_raise_nothing() -> None:
+    b = series_builder(None)
+    assert detect_signals(b.frames(), as_of=T0 + 48 * WEEK) == []
+
+
+def series_record(held_days: list[int], attended: dict[str, list[int]]) -> ReviewAttendance:
+    key = "acme\x1f0"
+    return ReviewAttendance(
+        held={key: np.array(held_days, dtype=np.int64) * DAY},
+        attended={key: {p: np.array(d, dtype=np.int64) * DAY for p, d in attended.items()}},
+    )
+
+
+def test_one_missed_session_of_a_series_says_nothing_yet() -> None:
+    # Sessions every 28 days; the VP came to the first five.
+    steering = series_record([0, 28, 56, 84, 112, 140, 168], {"vp": [0, 28, 56, 84, 112]})
+    rhythms = ExecutiveRhythms.of(None, steering, min_missed=2)
+    # One missed (day 140): not yet a broken rhythm, and as a regular who missed nothing
+    # counted the VP keeps the joint chance at 1.
+    assert rhythms.joint_p_value("acme", 150 * DAY, min_attended=2) == (1.0, 0)
+    # Two missed: 4 of 4 after the first, Beta(5.6, 0.4): (0.4 x 1.4) / (6 x 7).
+    p, missed = rhythms.joint_p_value("acme", 170 * DAY, min_attended=2)
+    assert (p, missed) == (pytest.approx(0.4 * 1.4 / 42), 2)
+    assert ExecutiveRhythms.of(None, steering, min_missed=1).joint_p_value(
+        "acme", 150 * DAY, min_attended=2
+    ) == (pytest.approx(0.4 / 6), 1)
+
+
+def test_reviews_and_series_are_merged_per_executive() -> None:
+    reviews = record([0, 90, 180, 270], {"vp": [0, 90, 180]})
+    steering = series_record([0, 28, 56, 84, 112, 140, 168, 196], {"vp": [0, 28, 56, 84, 112]})
+    rhythms = ExecutiveRhythms.of(reviews, steering, min_missed=2)
+    [vp] = rhythms.absences("acme", 200 * DAY, min_attended=2)
+    # One review missed (day 270 is after 200: none yet) and three sessions (140, 168,
+    # 196): the review record says nothing (missed 0, chance 1); the series' chance is
+    # (0.4 x 1.4 x 2.4) / (6 x 7 x 8).
+    assert (vp.attended, vp.missed_since) == (3 + 5, 3)
+    assert vp.p_value == pytest.approx(0.4 * 1.4 * 2.4 / 336)
+    [later] = rhythms.absences("acme", 300 * DAY, min_attended=2)
+    # By day 300 the review of day 270 is missed too (2 of 2 after the first, one missed:
+    # 0.4 / 4), the chances multiply and the misses add up.
+    assert later.missed_since == 4
+    assert later.p_value == pytest.approx(0.1 * 0.4 * 1.4 * 2.4 / 336)
+
+
+def test_a_series_session_on_a_review_day_is_that_review() -> None:
+    b = series_builder(None)
+    frames = b.frames()
+    as_of = T0 + 48 * WEEK
+    tables = WeeklyTables.build(prepare_activity(frames), frames.roles, as_of=as_of)
+    assert tables is not None
+    plain = series_attendance(tables)
+    [key] = plain.held
+    assert key.startswith("acc\x1f")
+    assert len(plain.held[key]) == 12
+    assert set(plain.attended[key]) == {"vp1", "ceo"}
+    # A business review recorded on the day of the week-5 session (the day's start).
+    review_day = (T0 + 5 * WEEK + 3 * DAY) // DAY * DAY
+    reviews = ReviewAttendance(held={"acc": np.array([review_day])}, attended={})
+    assert len(series_attendance(tables, reviews).held[key]) == 11

@@ -40,9 +40,16 @@ class Builder:
         )
 
     def email(
-        self, at: int, sender: str, *to: str, latency: float = float("nan"), kind: str = "email"
+        self,
+        at: int,
+        sender: str,
+        *to: str,
+        latency: float = float("nan"),
+        kind: str = "email",
+        thread: str | None = None,
     ) -> None:
-        """An email (or, with ``kind``, a meeting or call: organizer and attendees)."""
+        """An email (or, with ``kind``, a meeting or call: organizer and attendees; with
+        ``thread``, a session of that calendar series)."""
         iid = f"i{len(self.rows):05d}"
         self.rows.append(
             {
@@ -50,7 +57,7 @@ class Builder:
                 "account_id": "acc",
                 "kind": kind,
                 "at": int(at),
-                "thread_id": None,
+                "thread_id": thread,
                 "reply_latency_s": latency,
                 "participants": 1 + len(set(to) - {sender}),
             }

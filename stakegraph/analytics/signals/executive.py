@@ -21,6 +21,7 @@ from stakegraph.analytics.signals.episodes import first_of_silences
 from stakegraph.analytics.signals.parameters import SignalParameters
 from stakegraph.analytics.signals.record import Signal, clip_severity
 from stakegraph.analytics.signals.reviews import ReviewAttendance
+from stakegraph.analytics.signals.series import ExecutiveRhythms, series_attendance
 from stakegraph.analytics.signals.silence import (
     Appearances,
     SilenceTest,
@@ -56,8 +57,12 @@ def executive_withdrawals(
     came to every review and misses the next ones is found then, not months later. The
     review evidence only adds to the conversations' (it counts when every regular review
     executive missed the reviews since; the silence must still be longer than an
-    ordinary one). Nothing is raised more than ``executive.max_silence_weeks`` after the
-    executives' last appearance.
+    ordinary one). The account's standing meeting series (calendar series in the
+    conversations: a steering committee, an executive sponsor call) count as reviews do,
+    each executive against their own attendance there once they missed
+    ``executive.series_min_missed`` sessions in a row (:mod:`.series`). Nothing is
+    raised more than ``executive.max_silence_weeks`` after the executives' last
+    appearance.
 
     A withdrawal is the executives going while the working level goes on. Nothing is
     raised while their side's traffic runs through one person over the silence's last
@@ -87,6 +92,9 @@ def executive_withdrawals(
     presence = executive_presence(tables)
     if presence is None:
         return []
+    rhythms = ExecutiveRhythms.of(
+        reviews, series_attendance(tables, reviews), min_missed=params.executive.series_min_missed
+    )
     weeks = np.arange(grid.weeks)
     windows = params.windows
     narrowed = their_threads(tables, windows.recent_weeks) <= params.bottleneck.max_threads
@@ -105,7 +113,7 @@ def executive_withdrawals(
         params=params,
         alpha=params.executive.alpha,
     )
-    p_reviews, missed = _review_p_values(tables, reviews, test, account_idx, week_idx, params)
+    p_reviews, missed = _review_p_values(tables, rhythms, test, account_idx, week_idx, params)
     combined = np.maximum(test.p_account, test.p_time) * p_reviews
     # The stakeholder rule: a silence improbable only months later is old news.
     stale = test.longer_than(params.executive.max_silence_weeks)
@@ -131,7 +139,7 @@ def executive_withdrawals(
         if missed[candidate] > 0:
             signal = _with_reviews(signal, float(p_reviews[candidate]), int(missed[candidate]))
         signals.append(signal)
-    return _with_each_executive(tables, signals, params, reviews)
+    return _with_each_executive(tables, signals, params, rhythms)
 
 
 def _working_level_goes_on(
@@ -168,7 +176,7 @@ def _working_level_goes_on(
 
 def _review_p_values(
     tables: WeeklyTables,
-    reviews: ReviewAttendance | None,
+    reviews: ExecutiveRhythms | None,
     test: SilenceTest,
     account_idx: np.ndarray,
     week_idx: np.ndarray,
@@ -212,7 +220,7 @@ def _with_each_executive(
     tables: WeeklyTables,
     signals: list[Signal],
     params: SignalParameters,
-    reviews: ReviewAttendance | None = None,
+    reviews: ExecutiveRhythms | None = None,
 ) -> list[Signal]:
     """Each signal's executives judged one by one against their own rhythm.
 
@@ -251,7 +259,7 @@ def _with_each_executive(
     )
     p_value = np.maximum(test.p_account, test.p_time)
     out = []
-    review_record = reviews if reviews is not None else ReviewAttendance()
+    review_record = reviews if reviews is not None else ExecutiveRhythms()
     for index, signal in enumerate(signals):
         mine = np.flatnonzero(signal_index == index)
         absent = {

@@ -200,6 +200,11 @@ class ExecutiveParameters(_Checked):
         (default 3): once the working level has narrowed onto one contact, the
         executives' absence is the bottleneck's or the slide's story, not a withdrawal
         from a relationship that goes on.
+    series_min_missed : int
+        Sessions of a standing meeting series (a calendar series: a steering committee,
+        an executive sponsor call) an executive who came to it regularly must have missed
+        in a row for that absence to count (default 2: everyone skips one now and then,
+        all at once when it is moved or held with the working level only).
     """
 
     alpha: float = _within(1e-3, 0.0, 1.0, open_low=True)
@@ -209,6 +214,7 @@ class ExecutiveParameters(_Checked):
     review_prior_weight: float = _within(2.0, 0.0, 1_000.0, open_low=True)
     max_silence_weeks: int = _within(13, 1, 520)
     narrowed_weeks: int = _within(3, 1, 520)
+    series_min_missed: int = _within(2, 1, 1_000)
 
 
 @dataclass(frozen=True)

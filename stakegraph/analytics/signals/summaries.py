@@ -79,8 +79,11 @@ def _executives(evidence: Evidence) -> str:
     )
     missed = evidence.get("reviews_missed")
     if missed:
-        reviews = "review" if missed == 1 else "reviews"
-        text += f" They missed the last {missed} business {reviews} they used to attend."
+        sessions = "session" if missed == 1 else "sessions"
+        text += (
+            f" They missed the last {missed} {sessions} of the business reviews and standing"
+            " meetings they used to attend."
+        )
     return text
 
 
