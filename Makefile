@@ -8,6 +8,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 STORE ?= both
+# Two test workers: one runs the embedded store's tests, the other Neo4j's, and the tests
+# that need no store fill in on both (tests/conftest.py, StoreScheduling). WORKERS=0: one process.
+WORKERS ?= 2
 
 .PHONY: setup demo test lint bench neo4j neo4j-jars clean
 
@@ -29,7 +32,7 @@ lint: $(STAMP)
 
 # STORE=embedded or STORE=neo4j runs the store tests on one backend only.
 test: lint neo4j-jars
-	$(BIN)/pytest --store=$(STORE)
+	$(BIN)/pytest --store=$(STORE) -n $(WORKERS) --dist loadscope
 
 # Neo4j's jars from Maven Central into neo4j-launcher/lib (once; kept until a pom's content changes).
 neo4j-jars: $(STAMP)

@@ -14,12 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from store_scheduling import BACKENDS, StoreScheduling
 
 from stakegraph.config import Settings
 from stakegraph.graph.local_neo4j import LocalNeo4j, Neo4jEndpoint
 from stakegraph.graph.store import GraphStore
-
-BACKENDS = ("embedded", "neo4j")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -54,6 +53,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """Under ``-n 2 --dist loadscope`` (``make test``) each backend's tests run on one
+    worker (tests/store_scheduling.py)."""
+    if config.getvalue("dist") != "loadscope":
+        return None  # another distribution asked for: xdist's own
+    return StoreScheduling(config, log)
 
 
 @pytest.fixture(scope="session")
