@@ -335,7 +335,7 @@ def departure_observability(
     them. The data holds only the conversations that happened without them, and a
     detector can tell their absence only from those at their old share: in a slide or
     a contraction the two differ tenfold (seed 12, org-0364: 22.8 expected appearances,
-    14 conversations after at a share of 0.19, 3.0 nats).
+    9 conversations after at a share of 0.18, 1.8 nats).
     """
     assert event.person is not None
     expected = expected_appearances(plan, context, event.person, event.day, OBSERVATION_DAYS)
