@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,7 +30,7 @@ from scipy.special import betaln
 
 from stakegraph.vocabulary import BUSINESS_REVIEW_KINDS
 
-__all__ = ["EXECUTIVE_REVIEW_KINDS", "ReviewAbsence", "ReviewAttendance"]
+__all__ = ["EXECUTIVE_REVIEW_KINDS", "ReviewAbsence", "ReviewAttendance", "joint_absence"]
 
 # Check-ins are the working level's meeting; executives are expected at the reviews.
 EXECUTIVE_REVIEW_KINDS = tuple(k for k in BUSINESS_REVIEW_KINDS if k != "check_in")
@@ -164,15 +164,18 @@ class ReviewAttendance:
         >>> round(p, 4), missed
         (0.028, 2)
         """
-        absences = self.absences(
-            account_id, at, min_attended=min_attended, prior=prior, leaving=leaving
+        return joint_absence(
+            self.absences(account_id, at, min_attended=min_attended, prior=prior, leaving=leaving)
         )
-        if not absences or any(a.missed_since == 0 for a in absences):
-            return 1.0, 0
-        return (
-            math.prod(a.p_value for a in absences),
-            min(a.missed_since for a in absences),
-        )
+
+
+def joint_absence(absences: Sequence[ReviewAbsence]) -> tuple[float, int]:
+    """The chance that every regular executive missed what they missed (the product of
+    their chances: independent decisions to come) and the fewest any of them missed;
+    ``(1.0, 0)`` when one of them missed nothing or there is no regular."""
+    if not absences or any(a.missed_since == 0 for a in absences):
+        return 1.0, 0
+    return math.prod(a.p_value for a in absences), min(a.missed_since for a in absences)
 
 
 def _distinct_times(rows: pd.DataFrame, keys: list[str]) -> dict[tuple[str, ...], np.ndarray]:

@@ -28,7 +28,11 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from stakegraph.analytics.signals.reviews import ReviewAbsence, ReviewAttendance
+from stakegraph.analytics.signals.reviews import (
+    ReviewAbsence,
+    ReviewAttendance,
+    joint_absence,
+)
 from stakegraph.analytics.signals.tables import WeeklyTables
 from stakegraph.dates import DAY
 from stakegraph.vocabulary import EXECUTIVE_LEVELS
@@ -47,8 +51,9 @@ class ExecutiveRhythms:
     records : list of ReviewAttendance
         The reviews' record (keyed by account id) and the series' (keyed by account id
         and series).
-    keys : dict
-        Per account id: its keys in each record.
+    held : dict
+        The accounts that held a review or a standing series session: per account id,
+        its keys in each record (the record's index and the key).
     min_missed : int
         Sessions of a series an executive must have missed in a row for their absence
         there to count (default 2): everyone of theirs skips a session now and then, at
@@ -58,7 +63,7 @@ class ExecutiveRhythms:
     """
 
     records: tuple[ReviewAttendance, ...] = ()
-    keys: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    held: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     min_missed: int = 2
 
     @classmethod
@@ -71,12 +76,7 @@ class ExecutiveRhythms:
         for index, record in enumerate(records):
             for key in record.held:
                 keys.setdefault(key.split(_SEPARATOR)[0], []).append((index, key))
-        return cls(records=records, keys=keys, min_missed=min_missed)
-
-    @property
-    def held(self) -> dict[str, list[tuple[int, str]]]:
-        """The accounts that held a review or a standing series session."""
-        return self.keys
+        return cls(records=records, held=keys, min_missed=min_missed)
 
     def absences(
         self,
@@ -93,7 +93,7 @@ class ExecutiveRhythms:
         since they last came counts as missed 0, chance 1)."""
         gone = list(leaving)
         merged: dict[str, list[ReviewAbsence]] = {}
-        for index, key in self.keys.get(account_id, []):
+        for index, key in self.held.get(account_id, []):
             for absence in self.records[index].absences(
                 key, at, min_attended=min_attended, prior=prior, leaving=gone
             ):
@@ -123,12 +123,9 @@ class ExecutiveRhythms:
     ) -> tuple[float, int]:
         """As :meth:`.ReviewAttendance.joint_p_value` over the account's reviews and
         series: 1 when a regular executive came to the last session of one of them."""
-        absences = self.absences(
-            account_id, at, min_attended=min_attended, prior=prior, leaving=leaving
+        return joint_absence(
+            self.absences(account_id, at, min_attended=min_attended, prior=prior, leaving=leaving)
         )
-        if not absences or any(a.missed_since == 0 for a in absences):
-            return 1.0, 0
-        return math.prod(a.p_value for a in absences), min(a.missed_since for a in absences)
 
 
 def series_attendance(
