@@ -84,6 +84,16 @@ def _blank_to_none(value: Any) -> Any:
     return value
 
 
+_Value = TypeVar("_Value")
+
+
+def _present(value: _Value | None) -> _Value:
+    """``value``, or the one error of a required field left empty."""
+    if value is None:
+        raise PydanticCustomError("missing", "a value is required")
+    return value
+
+
 def _text(value: Any) -> str | None:
     value = _blank_to_none(value)
     if value is None:
@@ -110,10 +120,7 @@ def _identifier(value: Any) -> str | None:
 
 
 def _required_identifier(value: Any) -> str:
-    text = _identifier(value)
-    if text is None:
-        raise PydanticCustomError("missing", "a value is required")
-    return text
+    return _present(_identifier(value))
 
 
 def _identifier_list(value: Any) -> tuple[str, ...]:
@@ -126,10 +133,7 @@ _CONTROL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _required_text(value: Any) -> str:
-    text = _text(value)
-    if text is None:
-        raise PydanticCustomError("missing", "a value is required")
-    return text
+    return _present(_text(value))
 
 
 def _text_list(value: Any) -> tuple[str, ...]:
@@ -153,10 +157,7 @@ def _text_list(value: Any) -> tuple[str, ...]:
 
 
 def _timestamp(value: Any) -> datetime:
-    value = _blank_to_none(value)
-    if value is None:
-        raise PydanticCustomError("missing", "a value is required")
-    return _parse_timestamp(value)
+    return _parse_timestamp(_present(_blank_to_none(value)))
 
 
 def _optional_timestamp(value: Any) -> datetime | None:
@@ -190,10 +191,7 @@ def _parse_timestamp(value: Any) -> datetime:
 
 
 def _date(value: Any) -> date:
-    value = _blank_to_none(value)
-    if value is None:
-        raise PydanticCustomError("missing", "a value is required")
-    return _parse_date(value)
+    return _parse_date(_present(_blank_to_none(value)))
 
 
 def _optional_date(value: Any) -> date | None:
@@ -319,9 +317,7 @@ def _vocabulary(name: str, words: tuple[str, ...], *, default: str | None = None
     def check(value: Any) -> str | None:
         value = _blank_to_none(value)
         if value is None:
-            if default is None:
-                raise PydanticCustomError("missing", "a value is required")
-            return default
+            return _present(default)
         if isinstance(value, str) and value.lower() in words:
             return value.lower()
         raise PydanticCustomError(
@@ -503,9 +499,7 @@ _METRIC = re.compile(r"^(feature:)?[A-Za-z0-9_.\-/]+$")
 
 
 def _usage_value(value: Any) -> float:
-    number = _optional_number(value)
-    if number is None:
-        raise PydanticCustomError("missing", "a value is required")
+    number = _present(_optional_number(value))
     if number < 0:
         raise PydanticCustomError(
             "negative", "{value} is negative; usage is a count or a level", {"value": _show(value)}
