@@ -185,6 +185,34 @@ def test_csv_download_holds_the_table(
     assert [float(r[3]) for r in rows[1:]] == [row["arr"] for row in answer["rows"]]
 
 
+def test_csv_download_keeps_formulas_out_of_spreadsheets(
+    browser: webdriver.Chrome, live_api: LiveApi, downloads: Path
+) -> None:
+    """Text a sender controls (a display name, a subject) must not run as a formula when the
+    download is opened in a spreadsheet; numbers, negative ones included, stay numbers."""
+    query = (
+        "RETURN '=HYPERLINK(\"http://x.test\")' AS name, '+1 555' AS phone, '-sum' AS dash, "
+        "'@ceo' AS handle, 'plain, text' AS note, -5 AS delta, 2.5 AS arr"
+    )
+    open_explore(browser, live_api, "/free-query")
+    editor = browser.find_element(By.ID, "free-query")
+    editor.clear()
+    editor.send_keys(query)
+    run_and_wait(browser)
+    target = downloads / "free-query.csv"
+    target.unlink(missing_ok=True)
+    browser.find_element(By.ID, "download-csv").click()
+    deadline = time.monotonic() + WAIT_S
+    while not target.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    with target.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows == [
+        ["name", "phone", "dash", "handle", "note", "delta", "arr"],
+        ['\'=HYPERLINK("http://x.test")', "'+1 555", "'-sum", "'@ceo", "plain, text", "-5", "2.5"],
+    ]
+
+
 def test_no_script_errors_in_the_console(browser: webdriver.Chrome) -> None:
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     # The refused write's 400 is logged by the browser as a failed request; nothing else.

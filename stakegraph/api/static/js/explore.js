@@ -4,6 +4,7 @@
 
 import cytoscape from '../vendor/cytoscape.esm.min.js';
 import {api, encode} from './api.js';
+import {csvText} from './csv.js';
 import {clear, h, message} from './dom.js';
 
 const FREE = 'free-query';
@@ -250,15 +251,9 @@ function resultTable(columns, rows) {
 }
 
 function downloadCsv(title, columns, rows) {
-  const quote = (text) => (/[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
-  const csvCell = (value, column) => {
-    if (value === null || value === undefined) return '';
-    if (column.instant) return toDate(value, column.instant).toISOString().replace('.000Z', 'Z');
-    return quote(typeof value === 'object' ? JSON.stringify(value) : String(value));
-  };
-  const lines = [columns.map((c) => quote(c.name)).join(','),
-    ...rows.map((row) => columns.map((c) => csvCell(row[c.name], c)).join(','))];
-  const url = URL.createObjectURL(new Blob([`${lines.join('\r\n')}\r\n`], {type: 'text/csv'}));
+  const instantText = (value, kind) => toDate(value, kind).toISOString().replace('.000Z', 'Z');
+  const text = csvText(columns, rows, instantText);
+  const url = URL.createObjectURL(new Blob([text], {type: 'text/csv'}));
   const link = h('a', {href: url, download: `${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.csv`});
   document.body.append(link);
   link.click();
