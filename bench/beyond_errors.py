@@ -3,16 +3,21 @@ with their evidence: what docs/evaluation-log.md (2026-12-06) lists.
 
     .venv/bin/python bench/beyond_errors.py DIR [KIND ...]  # DIR from generate_portfolio
 
-Per kind: precision / recall, then each false alarm (account, date, the planted events
-of the kind in that account, the signal's evidence) and each miss (account, planted
-date, the account's signals of the kind; for the ticket kinds, how many tickets of the
-kind, and in all, the 90 days after the event hold, counted once per category and day).
-Default kinds: the two ticket kinds, co-innovation and business reviews.
+Per kind: precision / recall and the false alarms and misses counted by cause
+(:func:`stakegraph.analytics.evaluate.error_causes`: a false alarm is a real event found
+late, found early, beside an event of another kind, in a slide to a churn or downgrade,
+or noise; a miss is found late, not observable by the truth's rule, or observable),
+then each false alarm (cause, account, date, the planted events of the kind in that
+account, the signal's evidence) and each miss (cause, account, planted date, the
+account's signals of the kind; for the ticket kinds, how many tickets of the kind, and
+in all, the 90 days after the event hold, counted once per category and day). Default
+kinds: the two ticket kinds, co-innovation and business reviews.
 """
 
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "analytic
 
 from portfolio_frames import load_beyond_frames, load_portfolio_frames, load_truth
 
-from stakegraph.analytics.evaluate import DEFAULT_AFTER_DAYS, evaluate, match_signals
+from stakegraph.analytics.evaluate import DEFAULT_AFTER_DAYS, error_causes, evaluate
 from stakegraph.analytics.signals import detect_signals
 from stakegraph.analytics.windows import prepare_activity
 from stakegraph.dates import DAY, parse_instant
@@ -58,23 +63,33 @@ def main(directory: Path, kinds: tuple[str, ...]) -> None:
     tickets = tickets.drop_duplicates(["account_id", "day", "category"])
     for kind in kinds:
         row = scores[kind]
-        print(f"{kind}: P {row['precision']:.2f} R {row['recall']:.2f} events {row['planted']}")
         of_kind = [s for s in signals if s["kind"] == kind]
         events = [e for e in truth["events"] if e["kind"] == kind]
-        matched, lags = match_signals(of_kind, events)
-        for signal, ok in zip(of_kind, matched, strict=True):
-            if not ok:
+        alarms, misses = error_causes(of_kind, truth, kind)
+        print(f"{kind}: P {row['precision']:.2f} R {row['recall']:.2f} events {row['planted']}")
+        print(f"  false alarms {_counts(alarms)}; misses {_counts(misses)}")
+        for signal, cause in zip(of_kind, alarms, strict=True):
+            if cause is not None:
                 planted = [
                     e["date"][:10] for e in events if e["account_id"] == signal["account_id"]
                 ]
-                print(f"  false alarm {signal['account_id']} {day(signal['at'])} planted {planted}")
+                print(
+                    f"  false alarm ({cause}) {signal['account_id']} {day(signal['at'])} "
+                    f"planted {planted}"
+                )
                 print(f"    {_evidence(signal['evidence'])}")
-        for event, lag in zip(events, lags, strict=True):
-            if lag is None:
+        for event, cause in zip(events, misses, strict=True):
+            if cause is not None:
                 raised = [day(s["at"]) for s in of_kind if s["account_id"] == event["account_id"]]
-                print(f"  miss {event['account_id']} {event['date'][:10]} signals {raised}")
+                where = f"{event['account_id']} {event['date'][:10]}"
+                print(f"  miss ({cause}) {where} signals {raised}")
                 if kind in TICKET_KINDS:
                     print(f"    {_tickets_after(tickets, event, TICKET_KINDS[kind])}")
+
+
+def _counts(causes: list[str | None]) -> str:
+    counted = Counter(c for c in causes if c is not None)
+    return ", ".join(f"{c} {n}" for c, n in counted.most_common()) or "none"
 
 
 def _evidence(evidence: dict[str, Any]) -> str:

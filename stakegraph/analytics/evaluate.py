@@ -69,6 +69,7 @@ __all__ = [
     "DEFAULT_BEFORE_DAYS",
     "SAME_EVENT_KINDS",
     "auc",
+    "error_causes",
     "evaluate",
     "event_cause",
     "match_signals",
@@ -231,6 +232,96 @@ def match_signals(
             best = lag if best is None else min(best, lag)
         lags.append(best)
     return matched, lags
+
+
+def error_causes(
+    signals: list[dict[str, Any]],
+    truth: dict[str, Any],
+    kind: str,
+    *,
+    before_days: int = DEFAULT_BEFORE_DAYS,
+    after_days: int = DEFAULT_AFTER_DAYS,
+    late_days: int = 180,
+    early_days: int = 60,
+    slide_days: int = 240,
+) -> tuple[list[str | None], list[str | None]]:
+    """Why each false alarm and each miss of ``kind`` is one (None where a signal matched
+    or an event was found), by :func:`match_signals`' rule.
+
+    A false alarm (the first that applies) is ``late``: the account's event of the kind
+    began ``after_days`` to ``late_days`` before it (found after its matching window);
+    ``early``: the account's event of the kind begins ``before_days`` to ``early_days``
+    after it; ``other_kind``: an event of another kind in the account lies within the
+    matching window around it; ``slide``: the account churns or downgrades within
+    ``slide_days`` after it (a slide the truth records as other kinds, or not at all);
+    ``noise``: none of these. A miss is ``late``: a signal of the kind in the account
+    came ``after_days`` to ``late_days`` after the event; ``not_observable``: the truth
+    says the data cannot show it (``details.observable`` false); ``observable``: neither.
+
+    Examples
+    --------
+    An SLA event on day 0 found on day 120, after its window: the signal is a late false
+    alarm and the event a late miss; a signal 10 days before a departure of the same
+    account is of another kind:
+
+    >>> truth = {"events": [
+    ...     {"kind": "sla_policing", "account_id": "a", "date": "2024-01-01"},
+    ...     {"kind": "stakeholder_departure", "account_id": "b", "date": "2024-01-11"}],
+    ...     "renewals": []}
+    >>> at = 1_704_067_200  # 2024-01-01
+    >>> signals = [{"kind": "sla_policing", "account_id": "a", "at": at + 120 * DAY},
+    ...            {"kind": "sla_policing", "account_id": "b", "at": at}]
+    >>> error_causes(signals, truth, "sla_policing")
+    (['late', 'other_kind'], ['late'])
+    """
+    of_kind = [s for s in signals if s["kind"] == kind]
+    events = [e for e in truth["events"] if e["kind"] == kind]
+    others = [e for e in truth["events"] if e["kind"] != kind]
+    matched, lags = match_signals(of_kind, events, before_days=before_days, after_days=after_days)
+    outcomes: dict[str, list[int]] = {}
+    for renewal in truth.get("renewals", []):
+        if renewal["outcome"] in ("churned", "downgraded"):
+            outcomes.setdefault(str(renewal["account_id"]), []).append(
+                parse_instant(renewal["date"])
+            )
+
+    def days_after(event: dict[str, Any], at: int) -> float:
+        return (at - parse_instant(event["date"])) / DAY
+
+    alarms: list[str | None] = []
+    for s, ok in zip(of_kind, matched, strict=True):
+        account, at = str(s["account_id"]), int(s["at"])
+        own = [days_after(e, at) for e in events if str(e["account_id"]) == account]
+        near = [days_after(e, at) for e in others if str(e["account_id"]) == account]
+        churns = [(t - at) / DAY for t in outcomes.get(account, [])]
+        if ok:
+            alarms.append(None)
+        elif any(after_days < lag <= late_days for lag in own):
+            alarms.append("late")
+        elif any(-early_days <= lag < -before_days for lag in own):
+            alarms.append("early")
+        elif any(-before_days <= lag <= after_days for lag in near):
+            alarms.append("other_kind")
+        elif any(0 <= gap <= slide_days for gap in churns):
+            alarms.append("slide")
+        else:
+            alarms.append("noise")
+    misses: list[str | None] = []
+    for event, lag in zip(events, lags, strict=True):
+        later = [
+            days_after(event, int(s["at"]))
+            for s in of_kind
+            if str(s["account_id"]) == str(event["account_id"])
+        ]
+        if lag is not None:
+            misses.append(None)
+        elif any(after_days < x <= late_days for x in later):
+            misses.append("late")
+        elif not (event.get("details") or {}).get("observable", True):
+            misses.append("not_observable")
+        else:
+            misses.append("observable")
+    return alarms, misses
 
 
 def auc(scores: np.ndarray, positive: np.ndarray) -> float:

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from stakegraph.analytics.evaluate import auc, evaluate
+from stakegraph.analytics.evaluate import auc, error_causes, evaluate
 from stakegraph.dates import DAY, WEEK
 
 EPOCH_2024 = 1_704_067_200  # 2024-01-01
@@ -234,3 +234,49 @@ def test_without_observability_in_the_truth_nothing_is_reported_on_it() -> None:
     row = evaluate([], [], TRUTH)["champion_departure"]
     assert row["observable"] is None
     assert math.isnan(row["recall_observable"])
+
+
+def test_each_false_alarm_and_miss_is_given_its_cause() -> None:
+    """One account per cause, worked by hand from the matching window [-14, +90] days."""
+    truth = {
+        "events": [
+            # a: found only on day 120 (late alarm, late miss).
+            {"kind": "sla_policing", "account_id": "a", "date": "2024-01-01"},
+            # b: its signal comes 30 days before the event (early), no later one.
+            {"kind": "sla_policing", "account_id": "b", "date": "2024-01-31"},
+            # c: the truth says the data cannot show it; nothing raised.
+            {
+                "kind": "sla_policing",
+                "account_id": "c",
+                "date": "2024-01-01",
+                "details": {"observable": False},
+            },
+            # d: observable, nothing raised; a departure beside e's alarm.
+            {
+                "kind": "sla_policing",
+                "account_id": "d",
+                "date": "2024-01-01",
+                "details": {"observable": True},
+            },
+            {"kind": "stakeholder_departure", "account_id": "e", "date": "2024-02-01"},
+            # h: found on day 50, and raised again on day 200 (past the late days).
+            {"kind": "sla_policing", "account_id": "h", "date": "2024-01-01"},
+        ],
+        "renewals": [
+            {"account_id": "f", "date": "2024-09-01", "outcome": "downgraded"},
+            {"account_id": "g", "date": "2024-12-01", "outcome": "churned"},
+        ],
+    }
+    signals = [
+        signal("sla_policing", "a", 120),  # 120 days after a's event: late
+        signal("sla_policing", "b", 0),  # 30 days before b's event: early
+        signal("sla_policing", "e", 40),  # 9 days after the departure (day 31)
+        signal("sla_policing", "f", 100),  # downgraded 144 days later: slide
+        signal("sla_policing", "g", 60),  # churned 275 days later (> 240): noise
+        signal("sla_policing", "h", 50),  # matches h's event
+        signal("sla_policing", "h", 200),  # 200 days after h's event (> 180): noise
+        signal("champion_departure", "d", 10),  # another kind: not judged here
+    ]
+    alarms, misses = error_causes(signals, truth, "sla_policing")
+    assert alarms == ["late", "early", "other_kind", "slide", "noise", None, "noise"]
+    assert misses == ["late", "observable", "not_observable", "observable", None]
