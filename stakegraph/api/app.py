@@ -178,4 +178,15 @@ def serve_api(*, host: str, port: int, access_log: bool = False) -> None:
     """
     import uvicorn
 
-    uvicorn.run(create_app(), host=host, port=port, log_config=None, access_log=access_log)
+    from stakegraph.api.connections import ConnectionLimits, guarded_protocol
+
+    settings = get_api_settings()
+    protocol = guarded_protocol(ConnectionLimits.from_settings(settings))
+    uvicorn.run(
+        create_app(settings=settings),
+        host=host,
+        port=port,
+        http=protocol,
+        log_config=None,
+        access_log=access_log,
+    )

@@ -44,6 +44,13 @@ class ApiSettings(BaseSettings):
     # Requests whose body is larger are refused with 413, whose headers are larger with 431.
     max_body_bytes: int = Field(default=1_048_576, ge=1, alias="STAKEGRAPH_MAX_BODY_BYTES")
     max_header_bytes: int = Field(default=16_384, ge=1, alias="STAKEGRAPH_MAX_HEADER_BYTES")
+    # Served by `stakegraph serve` (api/connections.py): a request's line and headers must
+    # arrive within this many seconds (else 408), and one client address may hold this many
+    # open connections (the next gets 503); behind a proxy, raise the second.
+    header_timeout_s: float = Field(default=10.0, gt=0, alias="STAKEGRAPH_HEADER_TIMEOUT")
+    max_connections_per_client: int = Field(
+        default=128, ge=1, alias="STAKEGRAPH_MAX_CONNECTIONS_PER_CLIENT"
+    )
 
     # The read model (stakegraph/api/read_model.py): list, detail, and the default-date map
     # and suggestions of every account, precomputed in memory.

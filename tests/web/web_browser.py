@@ -16,6 +16,9 @@ from typing import Any
 import httpx
 import uvicorn
 
+from stakegraph.api.connections import ConnectionLimits, guarded_protocol
+from stakegraph.api.settings import ApiSettings
+
 # Overridable so that the "browser missing" path itself can be tested.
 CHROMIUM = Path(os.environ.get("STAKEGRAPH_CHROMIUM", "/usr/bin/chromium"))
 CHROMEDRIVER = Path(os.environ.get("STAKEGRAPH_CHROMEDRIVER", "/usr/bin/chromedriver"))
@@ -81,7 +84,10 @@ def served(app: Any, key: str, name: str) -> Iterator[LiveApi]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    # The connection limits of `stakegraph serve`, so the browser meets what users meet.
+    protocol = guarded_protocol(ConnectionLimits.from_settings(ApiSettings()))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, http=protocol, log_level="warning")
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=name, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

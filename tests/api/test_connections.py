@@ -1,0 +1,173 @@
+"""The server's connection limits (api/connections.py), against a real uvicorn on loopback.
+
+Each test starts uvicorn with `guarded_protocol` and small limits, then talks raw HTTP/1.1
+over sockets: slow or oversized headers and too many connections from one address must
+be cut off before the app is involved, and ordinary requests must not notice.
+"""
+
+from __future__ import annotations
+
+import select
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from stakegraph.api.connections import ConnectionLimits, guarded_protocol
+
+
+async def _health(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+APP = Starlette(routes=[Route("/health", _health)])
+LIMITS = ConnectionLimits(
+    header_timeout_s=1.0, max_header_bytes=16_384, max_connections_per_client=4
+)
+REQUEST = b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+
+
+@contextmanager
+def serving(limits: ConnectionLimits = LIMITS) -> Iterator[int]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        APP, host="127.0.0.1", port=port, http=guarded_protocol(limits), log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+
+
+def connect(port: int) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", port), timeout=10)
+
+
+def read_all(sock: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection."""
+    chunks = []
+    while chunk := sock.recv(65_536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def status(response: bytes) -> int:
+    return int(response.split(b" ", 2)[1])
+
+
+def get(sock: socket.socket) -> bytes:
+    """One request on an open connection; its response (headers and the JSON body)."""
+    sock.sendall(REQUEST)
+    response = b""
+    while b"\r\n\r\n" not in response or not response.endswith(b"}"):
+        chunk = sock.recv(65_536)
+        assert chunk, f"closed after {response!r}"
+        response += chunk
+    return response
+
+
+def test_an_ordinary_request_and_a_kept_alive_one_are_served() -> None:
+    with serving() as port, connect(port) as sock:
+        assert status(get(sock)) == 200
+        time.sleep(0.6)  # within the deadline, counted again from the first response
+        assert status(get(sock)) == 200
+        time.sleep(0.6)
+        assert status(get(sock)) == 200
+
+
+def test_headers_that_never_finish_get_408_and_the_connection_closes() -> None:
+    with serving() as port, connect(port) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # no blank line: never complete
+        started = time.monotonic()
+        response = read_all(sock)
+        waited = time.monotonic() - started
+    assert status(response) == 408
+    assert b"connection: close" in response
+    assert 0.5 < waited < 5.0
+
+
+def test_trickled_headers_do_not_reset_the_deadline() -> None:
+    """A byte every 0.2 s keeps a connection busy but not its request alive."""
+    with serving() as port, connect(port) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\n")
+        started = time.monotonic()
+        while time.monotonic() - started < 5.0:
+            readable, _, _ = select.select([sock], [], [], 0.2)
+            if readable:
+                break  # the server has answered
+            sock.sendall(b"X")
+        response = read_all(sock)
+        assert time.monotonic() - started < 3.0
+    assert status(response) == 408
+
+
+def test_headers_over_the_limit_get_431_before_the_rest_is_read() -> None:
+    pad = b"X-Pad: " + b"a" * 8_000 + b"\r\n"
+    sent = 0
+    with serving() as port, connect(port) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+        try:
+            while sent < 200_000_000:  # 200 MB, were it all read
+                sock.sendall(pad)
+                sent += len(pad)
+        except OSError:
+            pass  # the server closed the connection: what the test expects
+        response = read_all(sock)
+    assert status(response) == 431
+    assert b"limit 16384 bytes" in response
+    assert sent < 50_000_000  # the kernel's buffers, not the server, took the rest
+
+
+def test_headers_under_the_limit_are_served() -> None:
+    padded = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 15_000 + b"\r\n\r\n"
+    with serving() as port, connect(port) as sock:
+        sock.sendall(padded)
+        response = b""
+        while not response.endswith(b"}"):
+            chunk = sock.recv(65_536)
+            assert chunk
+            response += chunk
+    assert status(response) == 200
+
+
+def test_one_address_holds_at_most_its_connections() -> None:
+    limits = ConnectionLimits(
+        header_timeout_s=30.0, max_header_bytes=16_384, max_connections_per_client=4
+    )
+    with serving(limits) as port:
+        held = [connect(port) for _ in range(4)]
+        try:
+            time.sleep(0.2)  # the server has counted them
+            with connect(port) as refused:
+                assert status(read_all(refused)) == 503
+            assert status(get(held[0])) == 200  # the ones held are served
+        finally:
+            for sock in held:
+                sock.close()
+        deadline = time.monotonic() + 5
+        while True:  # once they are gone, the address may connect again
+            with connect(port) as again:
+                try:
+                    assert status(get(again)) == 200
+                    break
+                except AssertionError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.1)
