@@ -442,6 +442,36 @@ def test_a_vp_who_stops_with_half_the_account_is_its_contraction_not_a_departure
     assert stakeholder_people(portfolio([account]), 560) == []
 
 
+@pytest.mark.parametrize(
+    ("also_stopping", "tail_level", "raised"),
+    [
+        # The VP, three regulars (each on 8-9% of the conversations) and two people on
+        # 1-2% stop on the same day. Seven weeks on, the conversations since have
+        # reached 15 of the 20 other baseline people where 19.1 were expected at their
+        # old shares (0.79 of them, above 0.6), but so few back has a Poisson-binomial
+        # tail of 8e-4 (below 1e-3): the account's contacts are narrowing, and nobody's
+        # silence is raised as their departure.
+        ((2, 3, 4, 5, 6), 1e-3, []),
+        # Without the tail (level 0), the ratio alone holds none of them (the three
+        # regulars and the VP are raised; the two on 1-2% are not key).
+        ((2, 3, 4, 5, 6), 0.0, [["m002"], ["m003"], ["m004"], ["vp"]]),
+        # Two people leaving in the same weeks is not improbable for the others: both
+        # departures are raised.
+        ((2,), 1e-3, [["m002"], ["vp"]]),
+    ],
+)
+def test_regulars_falling_silent_together_is_the_accounts_narrowing(
+    also_stopping: tuple[int, ...], tail_level: float, raised: list[list[str]]
+) -> None:
+    account = meeting_account(vp_stops=420)
+    for index in also_stopping:
+        account.contacts[index].stops = 420
+    signals = detect_signals(
+        portfolio([account]), as_of=at(560), kinds=DEPARTURES, stakeholder_others_alpha=tail_level
+    )
+    assert sorted(list(s.person_ids) for s in signals) == raised
+
+
 def test_a_vp_who_stops_as_the_account_slides_is_its_contraction_not_a_departure() -> None:
     # The VP stops on day 420 and from that day the account holds 1.5 conversations a day
     # instead of 3 (half): the VP's silence cannot be told from the account's decline.

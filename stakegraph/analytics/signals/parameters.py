@@ -240,6 +240,11 @@ class StakeholderParameters(_Checked):
         A silence is not one person's departure when the account's other baseline people
         came back at most this share of what its conversations since would bring back at
         their old shares (default 0.6): people leaving together are a contraction.
+    others_alpha : float
+        ... nor when so few of them came back is improbable: the Poisson-binomial lower
+        tail of the others returning, each at their own chance of missing every
+        conversation since, below this (default 1e-3: the departure's own level; a
+        narrowing needs as much evidence to veto a departure as a departure to be raised).
     """
 
     alpha: float = _within(1e-3, 0.0, 1.0, open_low=True)
@@ -247,6 +252,7 @@ class StakeholderParameters(_Checked):
     min_appearances: int = _within(3, 1, 1_000_000)
     max_silence_weeks: int = _within(13, 1, 520)
     max_others_returning: float = _within(0.6, 0.0, 1.0, open_low=True)
+    others_alpha: float = _within(1e-3, 0.0, 1.0)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ many people tested per account and week is controlled with Benjamini-Hochberg at
 for why not Holm). A silence inside the account's own change is not one person's
 departure: not while their side's traffic narrows onto one person, nor while the
 account's volume falls to ``contraction.max_volume_ratio`` of its baseline, nor while
-its other people fall away with them (:func:`_others_fell_away`); those are the
+its other people fall away with them or improbably many of them fall silent together
+(:func:`_others_fell_away`: the account's contacts narrowing); those are the
 bottleneck's and the contraction's signals. Nobody departs while the whole account is
 quiet (the end of the data), nor before the account has a baseline's worth of history
 (`windows.min_baseline_weeks` after `champion.lag_weeks`): before that, who is among the
@@ -257,9 +258,8 @@ def _silent_departures(
     )
     p_value[narrowed | stale | contracted] = 1.0
     candidates = np.flatnonzero(p_value < params.stakeholder.alpha)
-    p_value[candidates[_others_fell_away(tables, test, accounts, week_idx, candidates, params)]] = (
-        1.0
-    )
+    fell_away = _others_fell_away(tables, test, (pairs, accounts, week_idx), candidates, params)
+    p_value[candidates[fell_away]] = 1.0
     family = group_sum(
         is_key.astype(float), tables.pair_account[key.rows], tables.activity.n_accounts
     ).astype(np.int64)
@@ -304,25 +304,44 @@ def _silent_departures(
 def _others_fell_away(
     tables: WeeklyTables,
     test: SilenceTest,
-    accounts: np.ndarray,
-    weeks: np.ndarray,
+    candidates: tuple[np.ndarray, np.ndarray, np.ndarray],
     chosen: np.ndarray,
     params: SignalParameters,
 ) -> np.ndarray:
-    """Per chosen candidate: the account's other people fell away during the silence too.
+    """Per chosen candidate (``candidates``: pairs, accounts, weeks): the account's other
+    people fell silent with them.
 
     Over the whole weeks of the silence (at least one, at most
-    ``stakeholder.max_silence_weeks``) the account's conversations reached at most
-    ``stakeholder.max_others_returning`` of the other baseline people they would have
-    reached at their old shares (:func:`.breadth.breadth_test`, the silent person's own
-    expected return taken out). People leaving together is the account's contraction
-    (told by its own signal), not one person's departure; one person leaving takes one
-    person out of the breadth, not 40% of it.
+    ``stakeholder.max_silence_weeks``) the account's conversations reached its other
+    baseline people (the silent person left out, :func:`.breadth.breadth_test`) either
+    at most ``stakeholder.max_others_returning`` of what they would have reached at
+    their old shares, or improbably few of them: the Poisson-binomial lower tail of the
+    others returning below ``stakeholder.others_alpha``. Each other person ``j`` on a
+    share ``s_j`` of the baseline's conversations misses all ``m`` since with chance
+    ``(1 - s_j) ** m``; when more of them are silent together than such chances allow,
+    the account's contacts are narrowing (the contraction's story, told by its own
+    signal), and this person's silence is part of it, not one person's departure. One
+    person leaving takes one person out of the breadth; the tail is scale-free (a
+    300-person account's two chance silences are not a narrowing, a 10-person account's
+    four regulars gone together are).
+
+    Examples
+    --------
+    Ten others each on half of the baseline's conversations, 8 conversations since: each
+    misses all 8 with chance ``0.5 ** 8 = 0.004``. Two of the ten silent has a tail of
+    6.7e-4 (below the default 1e-3: narrowing); one of ten, 0.038 (not).
+
+    >>> from stakegraph.analytics.signals.breadth import poisson_binomial_cdf
+    >>> reach = np.full((2, 10), 1 - 0.5**8)  # each one's chance of being back
+    >>> poisson_binomial_cdf(reach, np.array([8, 9])).round(4).tolist()  # 8 or 9 back
+    [0.0007, 0.0384]
     """
+    pairs, accounts, weeks = candidates
     out = np.zeros(len(chosen), dtype=bool)
     weeks_silent = silent_weeks(
         tables, weeks[chosen], test.last_seen[chosen], params.stakeholder.max_silence_weeks
     )
+    their = np.flatnonzero(~tables.pair_home)
     for length in np.unique(weeks_silent):
         at = np.flatnonzero(weeks_silent == length)
         picked = chosen[at]
@@ -332,12 +351,13 @@ def _others_fell_away(
             weeks[picked],
             recent_weeks=int(length),
             baseline_weeks=params.windows.baseline_weeks,
+            leave_out=np.searchsorted(their, pairs[picked]),
         )
-        # Their own chance of having been on one of the conversations since: 1 - p_account.
-        others_expected = breadth.expected_returning - (1.0 - test.p_account[picked])
-        out[at] = (others_expected > 0) & (
+        others_expected = breadth.expected_returning
+        few = (others_expected > 0) & (
             breadth.returning <= params.stakeholder.max_others_returning * others_expected
         )
+        out[at] = few | (breadth.p_value < params.stakeholder.others_alpha)
     return out
 
 
