@@ -321,9 +321,9 @@ def _others_fell_away(
     ``(1 - s_j) ** m``; when more of them are silent together than such chances allow,
     the account's contacts are narrowing (the contraction's story, told by its own
     signal), and this person's silence is part of it, not one person's departure. One
-    person leaving takes one person out of the breadth; the tail is scale-free (a
-    300-person account's two chance silences are not a narrowing, a 10-person account's
-    four regulars gone together are).
+    person leaving takes one person out of the breadth; the tail weighs each other
+    person's own chance of missing the conversations since, whatever the account's size
+    (a fixed ratio lets five of a 20-person account's people leave together unnoticed).
 
     Examples
     --------
