@@ -10,7 +10,9 @@ side a person is on and whether they left:
   Home; theirs at the account), so a customer who once worked for a partner is judged on
   their role at the account.
 - **Role at the date.** Of the side's roles held at ``at``, the latest started. A third
-  party (no role on either side) shows whatever role they held at ``at``.
+  party (no role on either side: a partner, or a person of another account on this one's
+  meeting) shows none: their roles are another organization's data, which may be an
+  account the viewer must not learn of (docs/api.md, threat model).
 - **Departed.** Nothing held on their side at ``at`` but a role there that had ended by
   then; they show the last role they left.
 
@@ -71,8 +73,6 @@ def role_at_date(
     is_ours = member_of_home or any(r.get("home") for r in dated)
     side = [r for r in dated if (r.get("home") if is_ours else r.get("org_id") == account_id)]
     current = [r for r in side if holds(r, at)]
-    if not side:  # a third party: whatever role they held at the date
-        current = [r for r in dated if holds(r, at)]
     ended = [r for r in side if r.get("end") is not None and r["end"] <= at]
     departed = bool(side) and not current and bool(ended)
     pool = current or ended

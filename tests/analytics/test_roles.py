@@ -66,10 +66,12 @@ def test_ours_are_judged_on_their_home_roles() -> None:
     assert member == RoleAtDate(True, None, None, None, departed=False)
 
 
-def test_a_third_party_shows_whatever_role_they_held() -> None:
-    roles = [role("partner", "Partner", "vp", 0, None)]
+def test_a_third_party_shows_no_role_of_another_organization() -> None:
+    """A person of another account (or a partner) on this account's meeting: their title
+    there is that organization's data, not this account's."""
+    roles = [role("other-account", "Chief Operating Officer", "c_level", 0, None)]
     seen = role_at_date(roles, account_id="acc", at=DAY)
-    assert (seen.is_ours, seen.title, seen.departed) == (False, "Partner", False)
+    assert seen == RoleAtDate(False, None, None, None, departed=False)
 
 
 def test_roles_without_a_start_are_ignored() -> None:
