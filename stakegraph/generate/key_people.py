@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
@@ -59,6 +59,7 @@ __all__ = [
     "STAKEHOLDER_DEPARTURE_SHARE",
     "WrittenTraffic",
     "departure_observability",
+    "executive_withdrawal_observability",
     "key_stakeholders",
     "plant_stakeholder_departure",
     "stakeholder_departure_events",
@@ -89,6 +90,8 @@ MIN_OBSERVABLE_APPEARANCES = 5.0
 # by chance more than once per 100 person-years (the issue's false-departure target)
 # even counting the year's windows as four disjoint ones.
 MIN_OBSERVABLE_NATS = math.log(365 / OBSERVATION_DAYS / 0.01)
+# Kinds whose thread id is a calendar series' UID: each row is a session of its own.
+_SESSION_KINDS = frozenset({"meeting", "call"})
 # History kept after the departure (its silence must be measurable before the data ends
 # or the account churns).
 _DAYS_AFTER = 90
@@ -249,7 +252,11 @@ def stakeholder_departure_events(plan: AccountPlan, timeline: Timeline) -> list[
 @dataclass(frozen=True)
 class WrittenTraffic:
     """An account's conversations as its rows wrote them: the day of each (sorted), and
-    per person of their side the days they took part in one.
+    per person of their side the days they took part in one; from the rows
+    (:meth:`of_rows`) also each conversation's kind (``kinds``, in the order of ``days``)
+    and per person the conversations they took part in (``person_conversations``,
+    positions in ``days``), which a group's silence needs (two executives on one meeting
+    are one conversation with an executive, not two).
 
     Examples
     --------
@@ -260,36 +267,52 @@ class WrittenTraffic:
 
     days: np.ndarray
     person_days: dict[str, np.ndarray]
+    kinds: np.ndarray | None = None
+    person_conversations: dict[str, np.ndarray] = field(default_factory=dict)
 
     @classmethod
     def of_rows(
         cls, rows: Sequence[Sequence[str]], people: Sequence[Person], org_id: str, start: int
     ) -> WrittenTraffic:
-        """From an account's interaction rows (``id``, ``at`` in columns 0 and 2, ``from``,
-        ``to``, ``cc`` in 3-5, ``;``-separated, ``thread_id`` in 7), its contacts
-        ``people`` (written as their id or their address at ``org_id``) and the
+        """From an account's interaction rows (``id``, ``kind``, ``at`` in columns 0-2,
+        ``from``, ``to``, ``cc`` in 3-5, ``;``-separated, ``thread_id`` in 7), its
+        contacts ``people`` (written as their id or their address at ``org_id``) and the
         timeline's first day (``start``, a proleptic ordinal). A conversation is a thread
-        (dated by its first row) or a row outside any: the replies of a thread are not
-        fresh chances to be on it; someone on any of its rows took part."""
+        (dated and kinded by its first row) or a row outside any: the replies of a thread
+        are not fresh chances to be on it; someone on any of its rows took part. A
+        meeting's or call's ``thread_id`` is its calendar series' UID (docs/sources.md),
+        not a thread: each session is a conversation of its own (before 2026-12-07 a
+        standing series counted once, on the day of its first session)."""
         label = {p.id: p.id for p in people} | {
             p.emails[org_id]: p.id for p in people if org_id in p.emails
         }
         first_day: dict[str, int] = {}
+        kind_of: dict[str, str] = {}
         taking_part: dict[str, set[str]] = {}
         for row in rows:
-            key = row[7] or row[0]
+            key = row[0] if row[1] in _SESSION_KINDS else row[7] or row[0]
             day = datetime.fromisoformat(row[2]).toordinal() - start
-            first_day[key] = min(first_day.get(key, day), day)
+            if key not in first_day or day < first_day[key]:
+                first_day[key] = day
+                kind_of[key] = row[1]
             taking_part.setdefault(key, set()).update(
                 label[x] for col in row[3:6] for x in col.split(";") if x in label
             )
-        person_days: dict[str, list[int]] = {}
+        keys = list(first_day)
+        conversation_days = np.fromiter(first_day.values(), dtype=np.int64, count=len(keys))
+        order = np.argsort(conversation_days, kind="stable")
+        position = {keys[i]: n for n, i in enumerate(order)}
+        days = conversation_days[order]
+        person_conversations: dict[str, list[int]] = {}
         for key, people_on in taking_part.items():
             for person_id in people_on:
-                person_days.setdefault(person_id, []).append(first_day[key])
+                person_conversations.setdefault(person_id, []).append(position[key])
+        on = {p: np.sort(np.asarray(c, dtype=np.int64)) for p, c in person_conversations.items()}
         return cls(
-            np.sort(np.fromiter(first_day.values(), dtype=np.int64, count=len(first_day))),
-            {p: np.sort(np.asarray(d, dtype=np.int64)) for p, d in person_days.items()},
+            days,
+            {p: days[c] for p, c in on.items()},
+            np.array([kind_of[keys[i]] for i in order], dtype=object),
+            on,
         )
 
     def silence_evidence(
@@ -313,6 +336,76 @@ class WrittenTraffic:
         # (capped as the detectors' silence test caps the share).
         nats = -after * math.log1p(-min(share, 1.0 - 1e-9))
         return share, after, round(nats, 3)
+
+    def group_silence_evidence(
+        self,
+        person_ids: Sequence[str],
+        day: int,
+        *,
+        before_days: int = ENGAGEMENT_DAYS,
+        after_days: int = OBSERVATION_DAYS,
+    ) -> tuple[float, int, float]:
+        """:meth:`silence_evidence` of "any of ``person_ids``", kind by kind: per kind of
+        conversation ``k``, the group's share ``s_k`` of the account's conversations of
+        that kind in the ``before_days`` before ``day`` and the account's conversations
+        ``m_k`` of it in the ``after_days`` from it; the nats of a complete silence are
+        ``-sum_k m_k ln(1 - s_k)``, as the executives' silence test judges them per kind
+        (executives are on most meetings and few tickets). Returns the pooled share, the
+        conversations after and the nats (3 places). Needs :meth:`of_rows`'s fields.
+
+        Examples
+        --------
+        Executives on one of the two meetings before day 4 (both on it) and on neither
+        ticket; two meetings and two tickets after: ``2 ln 2`` nats from the meetings, none
+        from the tickets (pooled, ``-4 ln(1 - 1/4)`` would give 1.151):
+
+        >>> traffic = WrittenTraffic(
+        ...     np.array([0, 1, 2, 3, 5, 6, 7, 8]),
+        ...     {},
+        ...     np.array(["meeting", "ticket", "meeting", "ticket"] * 2, dtype=object),
+        ...     {"vp": np.array([0]), "ceo": np.array([0])},
+        ... )
+        >>> traffic.group_silence_evidence(["vp", "ceo"], 4, before_days=4, after_days=10)
+        (0.25, 4, 1.386)
+        """
+        assert self.kinds is not None
+        on = [self.person_conversations.get(p, np.empty(0, dtype=np.int64)) for p in person_ids]
+        theirs = np.zeros(len(self.days), dtype=bool)
+        for positions in on:
+            theirs[positions] = True
+        lo, at, hi = np.searchsorted(self.days, [day - before_days, day, day + after_days])
+        before, after = slice(lo, at), slice(at, hi)
+        nats = 0.0
+        for kind in np.unique(self.kinds[before]):
+            of_kind = self.kinds[before] == kind
+            share = float(theirs[before][of_kind].mean())
+            later = int(np.count_nonzero(self.kinds[after] == kind))
+            nats -= later * math.log1p(-min(share, 1.0 - 1e-9))
+        share = float(theirs[before].mean()) if at > lo else 0.0
+        return share, int(hi - at), round(nats, 3)
+
+
+def executive_withdrawal_observability(
+    event: PlannedEvent, written: WrittenTraffic
+) -> dict[str, object]:
+    """What the data can show of an ``executive_withdrawal``: the executives' share of the
+    account's conversations in the :data:`ENGAGEMENT_DAYS` before it (any of them on the
+    conversation), the account's conversations in the :data:`OBSERVATION_DAYS` after, the
+    nats a complete silence of all of them gives there, kind by kind
+    (:meth:`WrittenTraffic.group_silence_evidence`), and whether it is observable: at
+    least :data:`MIN_OBSERVABLE_NATS`, the departures' rule (with less, a complete silence
+    of the executives over the window happens by chance more than once per 100
+    account-years). Every executive of a planted withdrawal is out of the traffic from its
+    date, so the rows after it hold none of them: the nats are what a detector with the
+    executives' own shares per kind could at most read there.
+    """
+    share, after, nats = written.group_silence_evidence([p.id for p in event.persons], event.day)
+    return {
+        "share_before": round(share, 4),
+        "conversations_after": after,
+        "evidence_nats": nats,
+        "observable": nats >= MIN_OBSERVABLE_NATS,
+    }
 
 
 def departure_observability(

@@ -24,6 +24,7 @@ from stakegraph.generate.enterprise import ENTERPRISE_PROFILE, write_enterprise_
 from stakegraph.generate.key_people import (
     WrittenTraffic,
     departure_observability,
+    executive_withdrawal_observability,
     plant_stakeholder_departure,
     stakeholder_departure_events,
 )
@@ -308,7 +309,9 @@ def truth_document(
     also records what the data can show of it (`key_people.departure_observability`:
     ``expected_appearances``, ``observable``, and with the accounts' ``written``
     conversations, one per plan, ``share_before``, ``conversations_after``,
-    ``evidence_nats``), and so does each ``sla_policing`` and
+    ``evidence_nats``), each ``executive_withdrawal`` the same three of its executives
+    as a group, kind by kind, and ``observable``
+    (`key_people.executive_withdrawal_observability`), and so does each ``sla_policing`` and
     ``ticket_mix_shift`` event (`tickets.sla_observability`,
     `tickets.mix_shift_observability`: ``expected_evidence``, ``observable`` and the counts
     behind them). With ``beyond``, each ``co_innovation_withdrawal`` records it too
@@ -335,6 +338,8 @@ def truth_document(
             details = {**event.details, "cause": event.cause}
             if context is not None and event.kind in _DEPARTURE_KINDS and event.person is not None:
                 details |= departure_observability(plan, context, event, conversations)
+            if conversations is not None and event.kind == EXECUTIVE_WITHDRAWAL:
+                details |= executive_withdrawal_observability(event, conversations)
             if context is not None and event.kind == SLA_POLICING:
                 details |= _sla_observability(plan, context, seed, event)
             if context is not None and event.kind == TICKET_MIX_SHIFT:

@@ -24,9 +24,12 @@ those that are as strong as the planted event of the same kind:
 - ``executive_withdrawal`` on the day the slide has taken the last of the VP and C-level
   contacts who were active at its reference day, when it takes every one of them, no
   other executive is active that day (a planted withdrawal removes every executive
-  present: from its date no executive takes part), and the account's traffic still goes
-  on as before (`account_goes_on`): executives leaving while the working level goes on.
-  When the whole account goes quiet with them, that is the slide's contraction.
+  present: from its date no executive takes part), and the account's traffic is not yet
+  as low as a planted contraction leaves it (`short_of_a_contraction`: its volume
+  against the day before the slide above `MAX_CONTRACTION_VOLUME_FACTOR`; before
+  2026-12-07, only before the volume started to fall, which left out the executives
+  the slide drops on its first day): executives leaving while the working level goes
+  on. When the whole account goes quiet with them, that is the slide's contraction.
 
 An event needs `plan.MIN_HISTORY_BEFORE_EVENT` days of history before it, like a planted
 one: a slide that starts in the first months has no "before" in the data. A contraction
@@ -70,6 +73,7 @@ __all__ = [
     "SLIDE_CAUSE",
     "account_goes_on",
     "executive_in_traffic",
+    "short_of_a_contraction",
     "slide_events",
     "slide_volume_factor",
     "volume_against_before",
@@ -299,7 +303,7 @@ def _executive_withdrawal(plan: AccountPlan, reference: int) -> PlannedEvent | N
     day = max(days)
     # Executives leaving an account that goes quiet with them is the account's own
     # contraction (recorded as such when as strong as a planted one), not a withdrawal.
-    if executive_in_traffic(plan, day) or not account_goes_on(plan, day):
+    if executive_in_traffic(plan, day) or not short_of_a_contraction(plan, day):
         return None
     return PlannedEvent(
         EXECUTIVE_WITHDRAWAL,
@@ -313,6 +317,26 @@ def _executive_withdrawal(plan: AccountPlan, reference: int) -> PlannedEvent | N
             "first_withdrawn_days_before": day - min(days),
         },
     )
+
+
+def short_of_a_contraction(plan: AccountPlan, day: int) -> bool:
+    """The account's traffic on ``day`` is not yet as low as a planted contraction
+    leaves it: before the slide's volume starts to fall (`account_goes_on`), or after,
+    while its volume against the day before the slide (`volume_against_before`) is still
+    above `MAX_CONTRACTION_VOLUME_FACTOR`; never once a planted bottleneck has narrowed
+    it onto one person. The slide drops its contacts from 150-260 days before the churn
+    but never before the account's first planted event, so many are dropped on that day,
+    which is also the day its volume starts to fall: the working level's traffic then goes
+    on at nearly its old volume for weeks (the ramp takes up to 120 days)."""
+    if account_goes_on(plan, day):
+        return True
+    start, churn = plan.churn_decline_start, plan.churn_day
+    if start is None or churn is None or not start <= day < churn:
+        return False
+    if plan.bottleneck is not None and day >= plan.bottleneck[1]:
+        return False
+    volume = volume_against_before(plan.volume_steps, start, churn)
+    return bool(volume[day - start] > MAX_CONTRACTION_VOLUME_FACTOR)
 
 
 def account_goes_on(plan: AccountPlan, day: int) -> bool:

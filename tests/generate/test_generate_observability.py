@@ -19,6 +19,7 @@ from stakegraph.generate.key_people import (
     MIN_OBSERVABLE_NATS,
     WrittenTraffic,
     departure_observability,
+    executive_withdrawal_observability,
 )
 from stakegraph.generate.people import build_home_team
 from stakegraph.generate.plan import AccountPlan, PlannedEvent, plan_account
@@ -177,6 +178,47 @@ def test_observable_by_the_conversations_held_not_by_the_model_counterfactual(
     assert departure_observability(plan, context, silence)["observable"] is True
 
 
+def _kind_row(row_id: str, kind: str, day: int, people: str) -> list[str]:
+    row = _row(row_id, day, people)
+    row[1] = kind
+    return row
+
+
+def test_a_withdrawal_is_worth_the_executives_silence_kind_by_kind(
+    quiet_plan: tuple[AccountPlan, AccountContext],
+) -> None:
+    """Before day 100, 4 meetings (both executives on the first, c-1 alone on the second:
+    2 meetings with an executive, one conversation each) and 4 tickets without them; after,
+    3 meetings and 12 tickets. Kind by kind, a complete silence gives ``-3 ln(1 - 2/4)`` =
+    2.08 nats from the meetings and none from the tickets: not observable. Pooled, the
+    executives' share 2/8 over the 15 conversations after would give ``-15 ln(3/4)`` =
+    4.32. With 9 meetings after, ``9 ln 2`` = 6.24 nats: observable."""
+    plan, context = quiet_plan
+    vp, ceo, lead = (hand_contact(plan.id, n, 1.0) for n in (1, 2, 3))
+    plan = dataclasses.replace(plan, contacts=[vp, ceo, lead])
+    before = [
+        _kind_row("m-1", "meeting", 10, "c-1;c-2;c-3"),
+        _kind_row("m-2", "meeting", 30, "c-1;c-3"),
+        _kind_row("m-3", "meeting", 50, "c-3"),
+        _kind_row("m-4", "meeting", 70, "c-3"),
+    ] + [_kind_row(f"t-{n}", "ticket", 12 + 15 * n, "c-3") for n in range(4)]
+    tickets = [_kind_row(f"t-{10 + n}", "ticket", 101 + 6 * n, "c-3") for n in range(12)]
+    meetings = [_kind_row(f"m-{10 + n}", "meeting", 103 + 9 * n, "c-3") for n in range(9)]
+    start = context.timeline.start.toordinal()
+    event = PlannedEvent("executive_withdrawal", 100, persons=[vp, ceo])
+    held = WrittenTraffic.of_rows(before + tickets + meetings[:3], plan.contacts, plan.id, start)
+    shown = executive_withdrawal_observability(event, held)
+    assert (shown["share_before"], shown["conversations_after"]) == (0.25, 15)
+    assert shown["evidence_nats"] == pytest.approx(3 * np.log(2), abs=1e-3)
+    assert shown["observable"] is False
+    longer = WrittenTraffic.of_rows(before + tickets + meetings, plan.contacts, plan.id, start)
+    shown = executive_withdrawal_observability(event, longer)
+    assert shown["evidence_nats"] == pytest.approx(9 * np.log(2), abs=1e-3)
+    assert shown["observable"] is True
+    # One executive's silence alone is the person's own: c-2 was on 1 of the 8.
+    assert longer.silence_evidence("c-2", 100)[0] == 0.125
+
+
 def _departures(portfolio: LoadedPortfolio) -> list[dict[str, Any]]:
     return [
         e
@@ -203,10 +245,29 @@ def test_every_departure_says_what_the_data_can_show_of_it(
     # Other kinds carry no such fields but SLA policing, ticket-mix shifts
     # (test_generate_tickets.py) and co-innovation withdrawals
     # (test_generate_engagements.py).
-    measured = ("sla_policing", "ticket_mix_shift", "co_innovation_withdrawal")
+    measured = (
+        "sla_policing",
+        "ticket_mix_shift",
+        "co_innovation_withdrawal",
+        "executive_withdrawal",
+    )
     others = [
         e
         for e in small_portfolio.truth["events"]
         if e not in departures and e["kind"] not in measured
     ]
     assert all("observable" not in e["details"] for e in others)
+
+
+def test_every_executive_withdrawal_says_what_the_data_can_show_of_it(
+    small_portfolio: LoadedPortfolio,
+) -> None:
+    withdrawals = [
+        e for e in small_portfolio.truth["events"] if e["kind"] == "executive_withdrawal"
+    ]
+    assert withdrawals
+    for event in withdrawals:
+        details = event["details"]
+        assert 0 < details["share_before"] <= 1
+        assert details["conversations_after"] >= 0
+        assert details["observable"] == (details["evidence_nats"] >= MIN_OBSERVABLE_NATS)

@@ -15,13 +15,18 @@ import pytest
 from generated_portfolio import LoadedPortfolio
 
 from stakegraph.generate.plan import AccountPlan, meeting_held_share
-from stakegraph.generate.slide import account_goes_on
+from stakegraph.generate.slide import account_goes_on, short_of_a_contraction
 from stakegraph.generate.steering import STEERING_EVERY_DAYS
 
 SUBJECTS = {"Executive steering committee": "meeting", "Executive sponsor call": "call"}
 
 
-def slide_plan(start: int | None, churn: int | None, bottleneck: int | None = None) -> AccountPlan:
+def slide_plan(
+    start: int | None,
+    churn: int | None,
+    bottleneck: int | None = None,
+    steps: list[tuple[int, float]] | None = None,
+) -> AccountPlan:
     """The fields the slide's rules read (a whole plan is not needed for them)."""
     return cast(
         AccountPlan,
@@ -29,6 +34,7 @@ def slide_plan(start: int | None, churn: int | None, bottleneck: int | None = No
             churn_decline_start=start,
             churn_day=churn,
             bottleneck=None if bottleneck is None else (object(), bottleneck),
+            volume_steps=steps or [],
         ),
     )
 
@@ -67,6 +73,33 @@ def test_the_slide_withdraws_executives_only_while_the_account_goes_on(
     start: int | None, bottleneck: int | None, day: int, goes_on: bool
 ) -> None:
     assert account_goes_on(slide_plan(start, 400, bottleneck), day) is goes_on
+
+
+@pytest.mark.parametrize(
+    ("start", "bottleneck", "steps", "day", "short"),
+    [
+        (None, None, None, 300, True),
+        (200, None, None, 199, True),
+        # The slide's first day: its volume has only started to fall.
+        (200, None, None, 200, True),
+        # Ramp min(120, 200 // 2) = 100 days to 0.39 (slide_volume_factor): on day 280
+        # 1 - 0.61 x 0.8 = 0.51, above a planted contraction's 0.5; on day 290, 0.45.
+        (200, None, None, 280, True),
+        (200, None, None, 290, False),
+        # A planted drop to 0.5 on day 220 (complete 14 days later): day 240, 0.76 x 0.5.
+        (200, None, [(220, 0.5)], 240, False),
+        (200, 150, None, 200, False),  # traffic already runs through one contact
+        (200, None, None, 400, False),  # the churn
+    ],
+)
+def test_the_slide_withdraws_executives_while_short_of_a_contraction(
+    start: int | None,
+    bottleneck: int | None,
+    steps: list[tuple[int, float]] | None,
+    day: int,
+    short: bool,
+) -> None:
+    assert short_of_a_contraction(slide_plan(start, 400, bottleneck, steps), day) is short
 
 
 def steering_meetings(portfolio: LoadedPortfolio) -> pd.DataFrame:
