@@ -278,6 +278,35 @@ def test_executives_gone_as_the_working_level_narrows_onto_one_contact_are_not_w
     assert signal.evidence["last_seen_at"] < T0 + 30 * WEEK
 
 
+def _vp_then_ceo(vp_until: int) -> Builder:
+    """vp1 on 2 of 6 conversations a week up to week ``vp_until`` (the working level on
+    the other 4, then on all 6), a ceo on one email of their own every 4 weeks up to week
+    28; nothing of either after."""
+    b = Builder()
+    b.person("vp1", "vp")
+    b.person("ceo", "c_level")
+    for pid in ("x", "y", "z"):
+        b.person(pid)
+    weekly(b, vp_until, ["vp1", "x", "y", "vp1", "z", "x"])
+    weekly(b, 40, ["x", "y", "z", "x", "y", "z"], from_week=vp_until)
+    for week in range(0, 29, 4):
+        b.email(T0 + week * WEEK + 5 * DAY, "h1", "ceo")
+    return b
+
+
+def test_an_executive_gone_before_the_rest_were_last_seen_is_not_a_withdrawal() -> None:
+    # vp1 goes silent after week 19 (a champion's departure); the ceo keeps their habit
+    # to week 28. By the end of week 28, vp1 has missed the 9 weeks' 54 conversations at
+    # a share of 1/3: their own silence has fired ((2/3) ** 54 = 3e-10, both tails). The
+    # executives' joint share before week 28 counts vp1's weeks, so their silence after
+    # week 28 would fire on the ceo's usual few emails: vp1's departure, not a withdrawal.
+    assert executive_withdrawals(tables_of(_vp_then_ceo(20)), DEFAULTS) == []
+    # vp1 and the ceo both gone after week 28: a withdrawal.
+    [signal] = executive_withdrawals(tables_of(_vp_then_ceo(29)), DEFAULTS)
+    assert set(signal.person_ids) == {"vp1", "ceo"}
+    assert signal.evidence["last_seen_at"] == T0 + 28 * WEEK + 5 * DAY
+
+
 def test_executives_fading_with_an_account_already_contracting_are_not_a_withdrawal() -> None:
     # Weeks 24-29, up to the executives' last appearance: two conversations a week (vp1
     # and x) where the 26 weeks before held six: 12 against 36 expected, Poisson lower

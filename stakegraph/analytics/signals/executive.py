@@ -26,6 +26,7 @@ from stakegraph.analytics.signals.silence import (
     Appearances,
     SilenceTest,
     contracting_before,
+    fired_before,
     narrowed_during_silence,
     silence_test,
 )
@@ -231,7 +232,9 @@ def _with_each_executive(
     (:mod:`.reviews`); Holm's step-down over the signal's executives controls the
     family-wise error: ``withdrawn`` are those whose adjusted p is below
     ``executive.alpha``. The evidence keeps, per executive, what they used to do (their
-    meetings, calls and emails in the baseline before their last appearance).
+    meetings, calls and emails in the baseline before their last appearance). Dropped: a
+    signal with someone whose own silence fired by the week all were last seen (they went
+    first, and the joint share, counting them, measures their departure as much).
     """
     if not signals:
         return signals
@@ -258,10 +261,16 @@ def _with_each_executive(
         tables, appearances, keys, accounts, weeks, params=params, alpha=params.executive.alpha
     )
     p_value = np.maximum(test.p_account, test.p_time)
+    last_seen = np.array([int(signals[i].evidence["last_seen_at"]) for i in signal_index])
+    gone = fired_before(
+        tables, appearances, keys, accounts, last_seen, params=params, alpha=params.executive.alpha
+    )
     out = []
     review_record = reviews if reviews is not None else ExecutiveRhythms()
     for index, signal in enumerate(signals):
         mine = np.flatnonzero(signal_index == index)
+        if gone[mine].any():
+            continue
         absent = {
             a.person_id: a
             for a in review_record.absences(
@@ -304,16 +313,7 @@ def _with_each_executive(
             "withdrawn_executives": [d["person_id"] for d in details if d["withdrawn"]],
             "error_control": "Holm over the signal's executives",
         }
-        out.append(
-            Signal(
-                kind=signal.kind,
-                account_id=signal.account_id,
-                at=signal.at,
-                severity=signal.severity,
-                evidence=evidence,
-                person_ids=signal.person_ids,
-            )
-        )
+        out.append(replace(signal, evidence=evidence))
     return out
 
 

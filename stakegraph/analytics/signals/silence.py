@@ -35,6 +35,7 @@ __all__ = [
     "account_quiet",
     "contracted_during_silence",
     "contracting_before",
+    "fired_before",
     "narrowed_during_silence",
     "silence_test",
     "silent_weeks",
@@ -159,6 +160,23 @@ class SilenceTest:
         year) is old news by then, not a departure or withdrawal to act on.
         """
         return np.asarray(self.covered_until - self.last_seen > weeks * WEEK)
+
+
+def fired_before(
+    tables: WeeklyTables,
+    appearances: Appearances,
+    keys: np.ndarray,
+    accounts: np.ndarray,
+    at: np.ndarray,
+    *,
+    params: SignalParameters,
+    alpha: float,
+) -> np.ndarray:
+    """Per candidate: participant ``keys`` was last seen before ``at`` (epoch seconds) and
+    their silence had fired (:func:`silence_test` at ``alpha``) by the end of its week."""
+    weeks = tables.grid.week_of(at).astype(np.int64)
+    test = silence_test(tables, appearances, keys, accounts, weeks, params=params, alpha=alpha)
+    return np.asarray(test.fire & (test.last_seen < at))
 
 
 def silence_test(
