@@ -18,8 +18,8 @@ from generated_portfolio import LoadedPortfolio
 
 from stakegraph.generate.beyond import BEYOND_CAUSE
 from stakegraph.generate.people import CustomerOrg, Person, RoleSpell
-from stakegraph.generate.plan import AccountPlan, AccountTeam
-from stakegraph.generate.slide import slide_events
+from stakegraph.generate.plan import AccountPlan, AccountTeam, churn_decline_ramp_days
+from stakegraph.generate.slide import slide_events, slide_volume_factor
 
 EVENT_KINDS = {
     "champion_departure",
@@ -176,10 +176,16 @@ def test_slide_events_follow_the_slide_schedule(pattern_portfolio: LoadedPortfol
             assert timedelta(days=150) <= churn - day <= timedelta(days=260) or day == trouble
         if event["kind"] == "champion_departure":
             assert event["details"]["mode"] == "silent"
-        if event["kind"] in (STAKEHOLDER, "executive_withdrawal"):
+        if event["kind"] == STAKEHOLDER:
             # Dropped while the account went on as before: the volume has not started
             # to fall (the slide starts at most 240 days before the churn).
             assert churn - day > timedelta(days=240) and day >= trouble, event
+        if event["kind"] == "executive_withdrawal":
+            # Short of a contraction: the slide's own ramp (a planted drop only brings the
+            # day forward) has not brought the volume to 0.5 against the day before it.
+            start = max(trouble, churn - timedelta(days=240))
+            ramp = churn_decline_ramp_days(0, (churn - start).days)
+            assert (day - start).days < ramp * 0.5 / (1 - slide_volume_factor()), event
 
 
 def test_events_reference_what_exists(pattern_portfolio: LoadedPortfolio) -> None:
