@@ -1,5 +1,13 @@
 """What every command shares: the consoles, opening the store, and parsing dates and
-durations given on the command line."""
+durations given on the command line.
+
+Everything the commands print goes through :data:`console` or :data:`out`, which read no
+rich markup in strings and drop control and bidirectional characters from them
+(:class:`DataConsole`): names, titles and subjects come from imported files, and a name
+such as ``[link=https://evil.example]Acme`` or ``ESC[31m`` must print as itself, not as a
+link or a colour (or crash the command, ``[/]``). Our own colours are styles on
+:class:`rich.text.Text` (:func:`failure`), never markup around data.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +18,58 @@ from datetime import date
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleRenderable
 from rich.logging import RichHandler
+from rich.style import Style
+from rich.text import Text
 
 from stakegraph.config import get_settings
 from stakegraph.dates import DAY, WEEK, epoch_seconds, parse_date
+from stakegraph.display import without_hidden
 from stakegraph.errors import StakegraphError
 from stakegraph.graph.store import GraphStore
 
-console = Console(stderr=True)  # progress, messages and errors
-out = Console()  # results: tables and JSON a script may read
+
+class DataConsole(Console):
+    """A console for text that may hold imported data: strings (printed, or cells and
+    titles of tables) are never read as markup or emoji codes, and lose their control and
+    bidirectional characters (:func:`stakegraph.display.without_hidden`).
+
+    >>> from rich.table import Table
+    >>> table = Table(box=None, show_header=False, pad_edge=False)
+    >>> table.add_row("[/][link=https://evil.example]Acme\x1b[31m")
+    >>> quiet = DataConsole(width=40, no_color=True)
+    >>> with quiet.capture() as captured:
+    ...     quiet.print(table)
+    >>> print(captured.get().strip())
+    [/][link=https://evil.example]Acme[31m
+    """
+
+    def __init__(self, **options: object) -> None:
+        super().__init__(markup=False, emoji=False, **options)  # type: ignore[arg-type]
+
+    def render_str(self, text: str, **options: object) -> Text:
+        options["markup"] = False
+        options["emoji"] = False
+        return super().render_str(without_hidden(text), **options)  # type: ignore[arg-type]
+
+
+console = DataConsole(stderr=True)  # progress, messages and errors
+out = DataConsole()  # results: tables and JSON a script may read
+
+
+class DataLogHandler(RichHandler):
+    """Log lines as plain text without control or bidirectional characters (a message may
+    quote imported data)."""
+
+    def render_message(self, record: logging.LogRecord, message: str) -> ConsoleRenderable:
+        return super().render_message(record, without_hidden(message))
+
+
+def failure(label: str, exc: object) -> Text:
+    """``error: <the exception>`` with the label in red and the exception as plain text
+    (its message may quote imported data)."""
+    return Text.assemble((f"{label}:", Style(color="red")), " ", without_hidden(str(exc)))
 
 
 def configure_logging(
@@ -29,7 +79,7 @@ def configure_logging(
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(message)s",
-        handlers=[RichHandler(console=console, show_path=False, rich_tracebacks=False)],
+        handlers=[DataLogHandler(console=console, show_path=False, rich_tracebacks=False)],
     )
     logging.getLogger("neo4j").setLevel(logging.WARNING)
 
@@ -44,7 +94,7 @@ def open_store() -> Iterator[GraphStore]:
         ):
             store = GraphStore.open(settings)
     except StakegraphError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(failure("error", exc))
         raise typer.Exit(1) from exc
     try:
         yield store

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from stakegraph.cli.common import console, open_store, parse_day
+from stakegraph.cli.common import console, failure, open_store, parse_day
 from stakegraph.cli.progress import stage_bars
 from stakegraph.errors import StakegraphError
 
@@ -151,7 +151,7 @@ def ingest_and_report(
                 progress=advance,
             )
         except StakegraphError as exc:
-            console.print(f"[red]error:[/red] {exc}")
+            console.print(failure("error", exc))
             raise typer.Exit(1) from exc
     console.print(report.describe())
     return report

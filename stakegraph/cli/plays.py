@@ -14,7 +14,7 @@ from rich.table import Column, Table
 
 from stakegraph import playbook
 from stakegraph.analytics.plays import Play
-from stakegraph.cli.common import console, open_store, out, parse_day
+from stakegraph.cli.common import console, failure, open_store, out, parse_day
 from stakegraph.errors import PlayLimitError, PlayRequestError, PlayStateError, UnknownIdError
 from stakegraph.vocabulary import PLAYS
 
@@ -30,7 +30,7 @@ def _explained() -> Iterator[None]:
     try:
         yield
     except (UnknownIdError, PlayRequestError, PlayStateError, PlayLimitError) as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(failure("error", exc))
         raise typer.Exit(2) from exc
 
 

@@ -21,6 +21,7 @@ from rich.progress import (
 )
 
 from stakegraph.cli.common import console
+from stakegraph.display import without_hidden
 
 StageProgress = Callable[[str, int, int | None], None]
 
@@ -30,7 +31,7 @@ def stage_bars() -> Iterator[StageProgress]:
     """A callback ``(stage, done, total)`` drawing one bar per stage while the block runs
     (``total`` None: not known yet)."""
     with Progress(
-        TextColumn("[bold]{task.description}"),
+        TextColumn("{task.description}", style="bold", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -42,7 +43,7 @@ def stage_bars() -> Iterator[StageProgress]:
 
         def advance(stage: str, done: int, total: int | None) -> None:
             if stage not in tasks:
-                tasks[stage] = progress.add_task(stage, total=total)
+                tasks[stage] = progress.add_task(without_hidden(stage), total=total)
             progress.update(tasks[stage], completed=done, total=total)
 
         yield advance

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from stakegraph.cli.common import console, open_store, out
+from stakegraph.cli.common import console, failure, open_store, out
 
 # Properties the store keeps as epoch seconds (docs/data-model.md): signals' ``at``,
 # snapshots' window bounds, ``*_epoch`` copies of dates and ``*_at`` instants. The table
@@ -47,7 +47,7 @@ def cypher(
         try:
             result = run_read_only(store, query, params, limit=limit)
         except ReadOnlyQueryError as exc:
-            console.print(f"[red]refused:[/red] {exc}")
+            console.print(failure("refused", exc))
             raise typer.Exit(1) from exc
     if as_json:
         out.print_json(json.dumps(result.rows, default=str))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from stakegraph.cli.common import console, open_store, out
+from stakegraph.cli.common import console, failure, open_store, out
 from stakegraph.errors import UnknownIdError
 
 app = typer.Typer(help="Printable HTML reports: monthly portfolio trends, quarterly QBR pack.")
@@ -63,6 +63,6 @@ def qbr(
         try:
             html = qbr_report(store, account, quarter)
         except UnknownIdError as exc:
-            console.print(f"[red]error:[/red] {exc}")
+            console.print(failure("error", exc))
             raise typer.Exit(2) from exc
     _emit(html, output)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from stakegraph.cli.common import console, open_store, out
+from stakegraph.cli.common import console, failure, open_store, out
 from stakegraph.dates import parse_date
 from stakegraph.errors import StakegraphError
 
@@ -38,7 +38,7 @@ def suggestions(
         try:
             answer = remapping_suggestions(store, ApiSettings(), account_id, day)
         except StakegraphError as exc:
-            console.print(f"[red]error:[/red] {exc}")
+            console.print(failure("error", exc))
             raise typer.Exit(1) from exc
     if as_json:
         out.print_json(answer.model_dump_json(by_alias=True))

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from stakegraph.cli.common import console, open_store, out
+from stakegraph.cli.common import console, failure, open_store, out
 from stakegraph.errors import StakegraphError
 
 
@@ -46,7 +45,7 @@ def explore(
         with open_store() as store:
             result = run_exploration(store, name, params, limit=limit)
     except StakegraphError as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        console.print(failure("error", exc))
         raise typer.Exit(1) from exc
     frame = to_frame(result.columns, result.rows)
     if as_json or as_csv:
@@ -80,7 +79,7 @@ def export(
                 progress=lambda name: status.update(f"exporting {name}"),
             )
     except StakegraphError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(failure("error", exc))
         raise typer.Exit(1) from exc
     for item in written:
         console.print(f"{item.path}: {item.rows} rows")
