@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from stakegraph.analytics.digest import CHANGE_KINDS, DigestItem
 from stakegraph.digest.build import Digest
+from stakegraph.display import display_text, without_hidden
 
 CHANGE_LABELS = {
     "tier_worsened": "Tier worsened",
@@ -74,12 +75,30 @@ def owner_label(item: DigestItem) -> str:
     return f"{item.owner_name} ({item.owner_id})" if item.owner_name else item.owner_id
 
 
+# Characters Markdown (CommonMark and GitHub's tables) reads as syntax anywhere in a line;
+# ``<``, ``>`` and ``&`` become entities so that no viewer renders data as HTML.
+_MARKDOWN_SPECIALS = {c: "\\" + c for c in "\\`*_{}[]()#+!|~"}
+_MARKDOWN_SPECIALS |= {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+_MARKDOWN_ESCAPES = str.maketrans(_MARKDOWN_SPECIALS)
+
+
+def markdown_text(text: str) -> str:
+    r"""Data (a name, a title) as literal Markdown text on one line: hidden characters
+    removed, line breaks one space, Markdown syntax backslash-escaped and HTML's ``<``,
+    ``>`` and ``&`` as entities.
+
+    >>> print(markdown_text("Acme | <img src=x onerror=alert(1)>\nCorp"))
+    Acme \| &lt;img src=x onerror=alert\(1\)&gt; Corp
+    """
+    return display_text(text).translate(_MARKDOWN_ESCAPES)
+
+
 def to_json(digest: Digest) -> str:
     return json.dumps(digest.as_record(), indent=2, sort_keys=True)
 
 
 def to_markdown(digest: Digest) -> str:
-    who = f"account manager {digest.owner_id}" if digest.owner_id else "leadership"
+    who = f"account manager {markdown_text(digest.owner_id)}" if digest.owner_id else "leadership"
     lines = [
         f"# Weekly risk stand-up: {who}",
         "",
@@ -94,15 +113,21 @@ def to_markdown(digest: Digest) -> str:
     lines.append(
         ", ".join(f"{counts[k]} {CHANGE_LABELS[k].lower()}" for k in CHANGE_KINDS if counts[k])
     )
-    for owner, items in by_owner(digest.items).items():
+    for items in by_owner(digest.items).values():
+        first = items[0]
+        owner = owner_label(first)
+        if first.owner_id is not None and first.owner_name:
+            owner = f"{markdown_text(first.owner_name)} ({markdown_text(first.owner_id)})"
+        else:
+            owner = markdown_text(owner)
         lines += ["", f"## {owner}", ""]
         lines.append("| account | ARR at risk | tier | change | play |")
         lines.append("|---|---:|---:|---|---|")
         for i in items:
-            title = i.title.replace("|", "/")
             lines.append(
-                f"| {i.account_name} | {money(i.arr_at_risk)} | {i.risk_tier or '-'} | "
-                f"{CHANGE_LABELS[i.change]}: {title} | {PLAY_LABELS.get(i.play or '', '-')} |"
+                f"| {markdown_text(i.account_name)} | {money(i.arr_at_risk)} | "
+                f"{i.risk_tier or '-'} | {CHANGE_LABELS[i.change]}: {markdown_text(i.title)} | "
+                f"{PLAY_LABELS.get(i.play or '', '-')} |"
             )
     return "\n".join(lines) + "\n"
 
@@ -143,7 +168,10 @@ footer { margin-top: 18px; color: #4a5360; font-size: 9pt; }
 
 def to_html(digest: Digest) -> str:
     """A self-contained printable page (inline styles; for a file, a browser or mail)."""
-    esc = html.escape
+
+    def esc(text: str) -> str:
+        return html.escape(without_hidden(text))
+
     who = f"Account manager {digest.owner_id}" if digest.owner_id else "Leadership"
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
