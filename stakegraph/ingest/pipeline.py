@@ -393,6 +393,8 @@ class _Run:
                 tally.rejected += len(errors)
                 tally.duplicates += len(result.records) - len(unique) - len(duplicate_errors)
                 self.rejects.write(errors)
+                for warning in result.warnings:
+                    self.warnings.add(item.name, warning)
 
                 for record in unique:
                     known_at[record.id] = record.at_epoch

@@ -15,9 +15,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Final, Literal, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+)
 from pydantic_core import PydanticCustomError
 
+from stakegraph.display import display_text
 from stakegraph.vocabulary import (
     BUYING_ROLES,
     ENGAGEMENT_KINDS,
@@ -103,6 +111,23 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
+def _display(value: Any, info: ValidationInfo) -> str | None:
+    """Display text (a name, a title, a subject) on one line: control and bidirectional
+    characters removed, whitespace runs (line breaks included) one space. A changed value
+    is noted in the ``cleaned`` list of the validation context, when there is one."""
+    text = _text(value)
+    if text is None:
+        return None
+    shown = display_text(text)
+    if shown != text and isinstance(info.context, dict):
+        info.context.setdefault("cleaned", []).append(info.field_name)
+    return shown or None
+
+
+def _required_display(value: Any, info: ValidationInfo) -> str:
+    return _present(_display(value, info))
+
+
 def _identifier(value: Any) -> str | None:
     text = _text(value)
     if text is not None and (control := _CONTROL.search(text)):
@@ -123,13 +148,50 @@ def _required_identifier(value: Any) -> str:
     return _present(_identifier(value))
 
 
+def _entity_id(value: Any) -> str | None:
+    """The id of an organization or a person (or a reference to one): it is a path
+    segment of the API's and the web app's addresses (``/api/accounts/{id}``), so it
+    holds no whitespace, ``/``, ``?``, ``#`` or ``%`` and is not ``.`` or ``..``."""
+    text = _identifier(value)
+    if text is None:
+        return None
+    if text in (".", ".."):
+        raise PydanticCustomError(
+            "id_dots", "{value} cannot be an id (a path step)", {"value": _show(text)}
+        )
+    if unsafe := _UNSAFE_IN_ID.search(text):
+        character = unsafe.group()
+        raise PydanticCustomError(
+            "id_character",
+            "{value} holds {what} at character {at}: an organization or person id cannot "
+            "(it is part of the addresses of its pages); ids may not hold whitespace, "
+            "/, ?, # or %",
+            {
+                "value": _show(text),
+                "what": f'"{character}"'
+                if character.isprintable() and not character.isspace()
+                else f"the space U+{ord(character):04X}",
+                "at": unsafe.start() + 1,
+            },
+        )
+    return text
+
+
+def _required_entity_id(value: Any) -> str:
+    return _present(_entity_id(value))
+
+
 def _identifier_list(value: Any) -> tuple[str, ...]:
     return tuple(i for i in (_identifier(item) for item in _text_list(value)) if i is not None)
 
 
-# C0 controls but tab, newline and carriage return, DEL and the C1 controls: never part of
-# an id, an address or a domain.
-_CONTROL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 controls but tab, newline and carriage return, DEL, the C1 controls and the
+# bidirectional controls (a right-to-left override shows an id reversed): never part of an
+# id, an address or a domain.
+_CONTROL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What an organization or person id may not hold besides (path separators, query and
+# fragment marks, percent-escapes, whitespace of any kind).
+_UNSAFE_IN_ID: Final = re.compile(r"[/?#%\s]")
 
 
 def _required_text(value: Any) -> str:
@@ -366,12 +428,16 @@ def _show(value: Any) -> str:
     return '"' + text.replace('"', '\\"') + '"'
 
 
-RequiredText = Annotated[str, BeforeValidator(_required_text)]
+# Display text: one line, no control or bidirectional characters (docs/import-format.md).
+RequiredText = Annotated[str, BeforeValidator(_required_display)]
+Text = Annotated[str | None, BeforeValidator(_display)]
 # Ids and references: text without control characters.
 RequiredId = Annotated[str, BeforeValidator(_required_identifier)]
 Id = Annotated[str | None, BeforeValidator(_identifier)]
 IdList = Annotated[tuple[str, ...], BeforeValidator(_identifier_list)]
-Text = Annotated[str | None, BeforeValidator(_text)]
+# Organization and person ids and the references to them: no whitespace, /, ?, # or %.
+RequiredEntityId = Annotated[str, BeforeValidator(_required_entity_id)]
+EntityId = Annotated[str | None, BeforeValidator(_entity_id)]
 TextList = Annotated[tuple[str, ...], BeforeValidator(_text_list)]
 EmailList = Annotated[tuple[str, ...], BeforeValidator(_email_list)]
 DomainList = Annotated[tuple[str, ...], BeforeValidator(_domain_list)]
@@ -398,7 +464,7 @@ class ImportRow(BaseModel):
 
 
 class OrganizationRow(ImportRow):
-    id: RequiredId
+    id: RequiredEntityId
     name: RequiredText
     domains: DomainList = ()
     kind: Annotated[
@@ -408,20 +474,20 @@ class OrganizationRow(ImportRow):
     segment: Text = None
     arr: OptionalNumber = None
     renewal_date: OptionalDay = None
-    owner_id: Id = None
+    owner_id: EntityId = None
 
 
 class PersonRow(ImportRow):
-    id: RequiredId
+    id: RequiredEntityId
     name: Text = None
     emails: EmailList = ()
-    organization_id: Id = None
+    organization_id: EntityId = None
     outreach_capacity: OptionalCount = None
 
 
 class RoleRow(ImportRow):
-    person_id: RequiredId
-    organization_id: RequiredId
+    person_id: RequiredEntityId
+    organization_id: RequiredEntityId
     title: Text = None
     level: Annotated[str | None, BeforeValidator(_optional_vocabulary("level", LEVELS))] = None
     function: Annotated[
@@ -435,7 +501,7 @@ class RoleRow(ImportRow):
     ] = None
     # The person id of their manager during this role (an org chart's reporting line, e.g. a
     # CRM contact's ReportsToId): dated by the role's start and end.
-    reports_to: Id = None
+    reports_to: EntityId = None
 
 
 class InteractionRow(ImportRow):
@@ -448,7 +514,7 @@ class InteractionRow(ImportRow):
     subject: Text = None
     thread_id: Id = None
     in_reply_to: Id = None
-    account_id: Id = None
+    account_id: EntityId = None
     # Mailing-list and broadcast mail: kept, but analytics leave it out (docs/sources.md).
     bulk: Flag = False
     # On tickets (docs/import-format.md): an empty category is inferred from the subject.
@@ -464,7 +530,7 @@ class InteractionRow(ImportRow):
 
 
 class RenewalRow(ImportRow):
-    account_id: RequiredId
+    account_id: RequiredEntityId
     date: Day
     outcome: Annotated[str, BeforeValidator(_vocabulary("outcome", OUTCOMES))]
     # Annual recurring revenue before and after this renewal (for revenue retention) and
@@ -475,13 +541,13 @@ class RenewalRow(ImportRow):
 
 
 class EngagementRow(ImportRow):
-    account_id: RequiredId
+    account_id: RequiredEntityId
     kind: Annotated[str, BeforeValidator(_vocabulary("kind", ENGAGEMENT_KINDS))]
     date: Day
     status: Annotated[str, BeforeValidator(_vocabulary("status", ENGAGEMENT_STATUSES))]
     # Who on their side was invited or came, and who on ours ran it.
-    person_id: Id = None
-    our_person_id: Id = None
+    person_id: EntityId = None
+    our_person_id: EntityId = None
 
 
 def _usage_metric(value: Any) -> str:
@@ -508,19 +574,19 @@ def _usage_value(value: Any) -> float:
 
 
 class UsageRow(ImportRow):
-    account_id: RequiredId
+    account_id: RequiredEntityId
     date: Day
     metric: Annotated[str, BeforeValidator(_usage_metric)]
     value: Annotated[float, BeforeValidator(_usage_value)]
-    person_id: Id = None
+    person_id: EntityId = None
     tier: Annotated[
         str | None, BeforeValidator(_optional_vocabulary("feature tier", FEATURE_TIERS))
     ] = None
 
 
 class KnowsRow(ImportRow):
-    person_a: RequiredId
-    person_b: RequiredId
+    person_a: RequiredEntityId
+    person_b: RequiredEntityId
     since: OptionalDay = None
     source: Text = None
 
@@ -563,10 +629,15 @@ ENGAGEMENT_COLUMNS: Final = columns_of(EngagementRow)
 USAGE_COLUMNS: Final = columns_of(UsageRow)
 
 
-def validate_row(model: type[M], row: RawRow) -> M | RowError:
-    """Validate one raw row; a bad row becomes a :class:`RowError` naming its first bad column."""
+def validate_row(model: type[M], row: RawRow, warnings: list[str] | None = None) -> M | RowError:
+    """Validate one raw row; a bad row becomes a :class:`RowError` naming its first bad column.
+
+    Display text that had to be cleaned (control or bidirectional characters, line breaks)
+    adds one warning per column to ``warnings``, naming the file, the line and the column.
+    """
+    context: dict[str, list[str]] = {}
     try:
-        return model.model_validate(row.values)
+        parsed = model.model_validate(row.values, context=context)
     except ValidationError as exc:
         problems = [_problem(e) for e in exc.errors(include_url=False)]
         column, reason = problems[0]
@@ -574,6 +645,13 @@ def validate_row(model: type[M], row: RawRow) -> M | RowError:
             more = "; ".join(f'column "{c}": {r}' for c, r in problems[1:])
             reason = f"{reason} (also {more})"
         return RowError(row.file, row.line, column, reason, row.values)
+    if warnings is not None:
+        warnings.extend(
+            f'{row.file} line {row.line}, column "{column}": control or bidirectional '
+            "characters or line breaks removed from the text"
+            for column in dict.fromkeys(context.get("cleaned", ()))
+        )
+    return parsed
 
 
 def _problem(error: Any) -> tuple[str, str]:

@@ -371,7 +371,7 @@ def transform_interactions(
         if isinstance(row, RowError):
             out.errors.append(row)
             continue
-        parsed = validate_row(InteractionRow, row)
+        parsed = validate_row(InteractionRow, row, out.warnings)
         if isinstance(parsed, RowError):
             out.errors.append(parsed)
             continue
@@ -509,7 +509,7 @@ def _transform(
         if isinstance(row, RowError):
             out.errors.append(row)
             continue
-        parsed = validate_row(model, row)
+        parsed = validate_row(model, row, out.warnings)
         if isinstance(parsed, RowError):
             out.errors.append(parsed)
             continue

@@ -21,9 +21,14 @@ from stakegraph.ingest.read import (
     unrecognized_files,
 )
 from stakegraph.ingest.records import (
+    ImportRow,
     InteractionRow,
+    KnowsRow,
+    OrganizationRow,
     PersonRow,
     RawRow,
+    RenewalRow,
+    RoleRow,
     RowError,
     UsageRow,
     validate_row,
@@ -349,8 +354,121 @@ def test_control_characters_in_ids_and_addresses_are_rejected(
     assert isinstance(error, RowError) and (error.column, error.reason) == (column, reason)
 
 
-def test_control_characters_in_free_text_are_kept() -> None:
-    # A mail subject may hold anything its sender typed; only ids and addresses are checked.
-    row = {"id": "e1", "kind": "email", "at": "2024-03-05", "from": "h1", "subject": "a\x07b"}
-    read = validate_row(InteractionRow, RawRow("interactions.csv", 2, row))
-    assert isinstance(read, InteractionRow) and read.subject == "a\x07b"
+# Display text (names, titles, subjects) loads, cleaned: control and bidirectional
+# characters removed, whitespace runs (line breaks included) one space.
+@pytest.mark.parametrize(
+    ("model", "values", "column", "shown"),
+    [
+        (InteractionRow, {"subject": "a\x07b"}, "subject", "ab"),
+        (InteractionRow, {"subject": "Renewal\r\n\tterms"}, "subject", "Renewal terms"),
+        (PersonRow, {"name": "Iron\u202egpj.exe"}, "name", "Irongpj.exe"),
+        (PersonRow, {"name": "\x1b[31mMallory\x1b[0m\u2066"}, "name", "[31mMallory[0m"),
+        (OrganizationRow, {"name": "Acme\nCorp\u0085 Ltd"}, "name", "Acme Corp Ltd"),
+        (RoleRow, {"title": "VP\u2028Sales"}, "title", "VP Sales"),
+    ],
+)
+def test_display_text_is_cleaned_with_a_warning(
+    model: type[ImportRow], values: dict[str, str], column: str, shown: str
+) -> None:
+    base: dict[str, dict[str, str]] = {
+        "InteractionRow": {"id": "e1", "kind": "email", "at": "2024-03-05", "from": "h1"},
+        "PersonRow": {"id": "p1"},
+        "OrganizationRow": {"id": "o1", "name": "Acme"},
+        "RoleRow": {"person_id": "p1", "organization_id": "o1", "start": "2024-01-01"},
+    }
+    warnings: list[str] = []
+    read = validate_row(model, RawRow("x.csv", 7, {**base[model.__name__], **values}), warnings)
+    assert not isinstance(read, RowError) and getattr(read, column) == shown
+    assert warnings == [
+        f'x.csv line 7, column "{column}": control or bidirectional characters or line '
+        "breaks removed from the text"
+    ]
+
+
+def test_ordinary_display_text_loads_unchanged_without_a_warning() -> None:
+    warnings: list[str] = []
+    row = {"id": "p1", "name": "Zoë [Bo] O'Neil | Ünal"}
+    read = validate_row(PersonRow, RawRow("people.csv", 2, row), warnings)
+    assert isinstance(read, PersonRow) and read.name == "Zoë [Bo] O'Neil | Ünal"
+    assert warnings == []
+
+
+def test_a_name_of_only_hidden_characters_is_missing() -> None:
+    error = validate_row(
+        OrganizationRow, RawRow("organizations.csv", 3, {"id": "o1", "name": "\u202e\x1b"})
+    )
+    assert isinstance(error, RowError) and (error.column, error.reason) == (
+        "name",
+        "a value is required",
+    )
+
+
+@pytest.mark.parametrize(
+    ("model", "values", "column", "why"),
+    [
+        (PersonRow, {"id": "p/1"}, "id", '"/" at character 2'),
+        (PersonRow, {"id": "p-1?x=1"}, "id", '"?" at character 4'),
+        (OrganizationRow, {"id": "org#1", "name": "A"}, "id", '"#" at character 4'),
+        (OrganizationRow, {"id": "org%2F1", "name": "A"}, "id", '"%" at character 4'),
+        (OrganizationRow, {"id": "org 1", "name": "A"}, "id", "the space U+0020 at character 4"),
+        (
+            PersonRow,
+            {"id": "p1", "organization_id": "o\u00a01"},
+            "organization_id",
+            "the space U+00A0 at character 2",
+        ),
+        (
+            RoleRow,
+            {
+                "person_id": "p1",
+                "organization_id": "o1",
+                "start": "2024-01-01",
+                "reports_to": "p\t2",
+            },
+            "reports_to",
+            "the space U+0009 at character 2",
+        ),
+        (
+            RenewalRow,
+            {"account_id": "a/b", "date": "2024-01-01", "outcome": "renewed"},
+            "account_id",
+            '"/" at character 2',
+        ),
+        (
+            KnowsRow,
+            {"person_a": "p1", "person_b": "p 2"},
+            "person_b",
+            "the space U+0020 at character 2",
+        ),
+    ],
+)
+def test_ids_that_cannot_be_addresses_are_rejected(
+    model: type[ImportRow], values: dict[str, str], column: str, why: str
+) -> None:
+    error = validate_row(model, RawRow("x.csv", 4, values))
+    assert isinstance(error, RowError) and error.column == column
+    assert error.reason.endswith(
+        f"holds {why}: an organization or person id cannot (it is part of the addresses of "
+        "its pages); ids may not hold whitespace, /, ?, # or %"
+    )
+
+
+@pytest.mark.parametrize("value", [".", ".."])
+def test_path_steps_are_not_ids(value: str) -> None:
+    error = validate_row(PersonRow, RawRow("people.csv", 2, {"id": value}))
+    assert isinstance(error, RowError)
+    assert (error.column, error.reason) == ("id", f'"{value}" cannot be an id (a path step)')
+
+
+def test_bidirectional_controls_in_ids_are_rejected() -> None:
+    error = validate_row(PersonRow, RawRow("people.csv", 2, {"id": "p\u202e1"}))
+    assert isinstance(error, RowError) and error.column == "id"
+    assert "U+202E at character 2" in error.reason
+
+
+def test_ids_with_other_punctuation_load() -> None:
+    # CRM and mail ids: addresses, dots, dashes, colons, plus signs, underscores.
+    for value in ("jane.doe+crm@acme.example", "sf-0015g00000ABC", "org:acme_1", "Ünal-2"):
+        assert isinstance(
+            validate_row(PersonRow, RawRow("people.csv", 2, {"id": value})), PersonRow
+        )
