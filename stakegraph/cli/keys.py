@@ -8,8 +8,27 @@ from typing import Annotated
 import typer
 
 from stakegraph.api.keys import KeyRing, Role
+from stakegraph.config import get_settings
+from stakegraph.display import without_hidden
+from stakegraph.errors import StakegraphError
+from stakegraph.graph.store import GraphStore
 
 app = typer.Typer(help="Manage API keys (stored hashed in STAKEGRAPH_HOME/keys.json).")
+
+
+def _owner_is_unknown(owner: str) -> bool:
+    """True when the store is reachable and has no person ``owner``. A store that cannot be
+    opened (a server down) does not stop key creation; stderr says the owner was not
+    checked."""
+    try:
+        store = GraphStore.open(get_settings())
+    except StakegraphError as exc:
+        typer.echo(f"could not check that person {owner!r} exists: {exc}", err=True)
+        return False
+    try:
+        return not store.query("api/person_exists", person_id=owner)
+    finally:
+        store.close()
 
 
 def _ring() -> KeyRing:
@@ -27,7 +46,15 @@ def create_key(
     ] = None,
     label: Annotated[str | None, typer.Option(help="A note to recognise the key by.")] = None,
 ) -> None:
-    """Create a key; it is printed once, on the last line, and never stored in clear."""
+    """Create a key; it is printed once, on the last line, and never stored in clear.
+
+    An ``--owner`` the store does not know is refused (a key for nobody sees nothing)."""
+    if owner is not None and _owner_is_unknown(owner):
+        raise typer.BadParameter(
+            f"no person with id {owner!r} in the graph store (the owner is a person id, "
+            "as in people.csv and organizations.csv's owner_id)",
+            param_hint="--owner",
+        )
     try:
         key = _ring().create(role, owner_id=owner, label=label)
     except ValueError as exc:
@@ -45,9 +72,8 @@ def list_keys() -> None:
     if not records:
         typer.echo("no API keys", err=True)
     for r in records:
-        typer.echo(
-            f"{r.key_id}\t{r.role.value}\t{r.owner_id or '-'}\t{r.created_at}\t{r.label or ''}"
-        )
+        line = f"{r.key_id}\t{r.role.value}\t{r.owner_id or '-'}\t{r.created_at}\t{r.label or ''}"
+        typer.echo(without_hidden(line))
 
 
 @app.command("revoke")
