@@ -10,6 +10,7 @@ import smtplib
 import ssl
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -41,15 +42,48 @@ class Channel(Protocol):
     def deliver(self, alert: dict[str, Any], delivery_id: str) -> None: ...
 
 
-def alert_text(alert: dict[str, Any]) -> str:
-    """One line for chat and the mail's subject."""
-    parts = [f"{alert['account_name']}: {alert['title']}"]
+def one_line(text: str) -> str:
+    r"""``text`` with every line break folded to one space.
+
+    A mail header must not hold a line break (the ``email`` package refuses CR, LF and the
+    other separators ``str.splitlines`` knows, and a raw one would start a header of the
+    sender's choosing); account names stored before ingest collapsed them may hold one.
+
+    >>> one_line("Acme Corp\r\nInc.")
+    'Acme Corp Inc.'
+    >>> one_line("Acme\u2028 Corp\n")
+    'Acme Corp'
+    """
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+def slack_escape(text: str) -> str:
+    """``text`` shown as written in a Slack-compatible message: ``&``, ``<`` and ``>``
+    become ``&amp;``, ``&lt;``, ``&gt;`` (Slack's "Formatting text for app surfaces",
+    escaping). Unescaped, ``<!channel>`` notifies the whole channel and
+    ``<https://x|label>`` shows ``label`` as a link to ``x``.
+
+    >>> slack_escape("Acme <!channel> & <https://evil.example|sign in>")
+    'Acme &lt;!channel&gt; &amp; &lt;https://evil.example|sign in&gt;'
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def alert_text(alert: dict[str, Any], *, escape: Callable[[str], str] = one_line) -> str:
+    """One line for chat and the mail's subject; ``escape`` is applied to every text that
+    comes from the data (the account's name, the title, the play)."""
+    parts = [f"{escape(alert['account_name'])}: {escape(alert['title'])}"]
     if alert.get("severity") is not None:
         parts.append(f"severity {alert['severity']:.2f}")
     parts.append(f"ARR at risk ${alert['arr_at_risk']:,.0f}")
     if alert.get("play"):
-        parts.append(f"play: {alert['play'].replace('_', ' ')}")
+        parts.append(f"play: {escape(alert['play'].replace('_', ' '))}")
     return " | ".join(parts)
+
+
+def chat_text(alert: dict[str, Any]) -> str:
+    """:func:`alert_text` for a chat message: on one line, the data escaped."""
+    return alert_text(alert, escape=lambda text: slack_escape(one_line(text)))
 
 
 @dataclass(frozen=True)
@@ -72,7 +106,7 @@ class WebhookChannel:
         return f"{urlsplit(url).hostname or '?'}#{digest}"
 
     def deliver(self, alert: dict[str, Any], delivery_id: str) -> None:
-        text = alert_text(alert)
+        text = chat_text(alert)  # the bold markup around it below is ours: not escaped
         body = {
             "text": text,
             "blocks": [
@@ -131,8 +165,9 @@ class SmtpChannel:
         lines = [
             alert_text(alert),
             "",
-            f"Account: {alert['account_name']} ({alert['account_id']}), owner {alert['owner_id']}",
-            f"What: {alert['title']}",
+            f"Account: {one_line(alert['account_name'])} ({alert['account_id']}), "
+            f"owner {alert['owner_id']}",
+            f"What: {one_line(alert['title'])}",
             f"Recommended play: {alert.get('play') or '-'}",
             f"ARR at risk: ${alert['arr_at_risk']:,.0f}",
             "",

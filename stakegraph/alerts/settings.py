@@ -36,6 +36,8 @@ class AlertSettings(BaseSettings):
     to_text: str = Field(default="", alias="STAKEGRAPH_ALERT_TO")
     min_severity: float = Field(default=0.7, ge=0, le=1, alias="STAKEGRAPH_ALERT_MIN_SEVERITY")
     tries: int = Field(default=4, ge=1, le=20, alias="STAKEGRAPH_ALERT_TRIES")
+    # A delivery that failed on this many runs is given up (alerts log shows it).
+    give_up_after: int = Field(default=5, ge=1, le=1000, alias="STAKEGRAPH_ALERT_GIVE_UP_AFTER")
     backoff_s: float = Field(default=1.0, ge=0, alias="STAKEGRAPH_ALERT_BACKOFF")
     timeout_s: float = Field(default=10.0, gt=0, alias="STAKEGRAPH_ALERT_TIMEOUT")
     # `stakegraph analyze` sends the alerts after writing its results.

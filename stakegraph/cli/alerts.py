@@ -84,6 +84,7 @@ def send(
             min_severity=settings.min_severity,
             tries=settings.tries,
             backoff_s=settings.backoff_s,
+            give_up_after=settings.give_up_after,
         )
     console.print(run.describe())
     if run.failed:

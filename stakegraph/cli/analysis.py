@@ -66,6 +66,7 @@ def _alerts_after_analysis() -> None:
             min_severity=settings.min_severity,
             tries=settings.tries,
             backoff_s=settings.backoff_s,
+            give_up_after=settings.give_up_after,
         )
     console.print(f"alerts: {run.describe()}")
 

@@ -72,7 +72,7 @@ def test_webhook_and_mail_each_get_each_alert_once(portfolio: GraphStore) -> Non
         third = send_alerts(portfolio, channels, **NO_WAIT)
         assert (third.alerts, third.sent) == (2, 6)
         texts = [body["text"] for _, body in hook.requests[1:]]
-        assert any("risk tier 2 -> 4" in t for t in texts)
+        assert any("risk tier 2 -&gt; 4" in t for t in texts)  # Slack shows "->"
         assert any("milestone stress test" in t for t in texts)
     log = deliveries(portfolio)
     assert len(log) == 9 and {r["status"] for r in log} == {"sent"}
