@@ -41,6 +41,9 @@ from stakegraph.vocabulary import NEXT_STEP_FOR_OUTCOME, PLAY_FOR_SIGNAL, PLAY_O
 # without it one caller's loop could fill the store. A play per signal per week would take
 # twenty years to reach it.
 MAX_PLAYS_PER_ACCOUNT = 1000
+# A caller's request id names one request (a UUID is 36 characters, a prefixed one a few
+# more); every listing of the play carries it, so it is kept short.
+MAX_REQUEST_ID_LENGTH = 64
 
 
 def play_id_for(account_id: str, request_id: str) -> str:
@@ -93,6 +96,11 @@ def open_play(
         raise PlayRequestError(f"unknown play {kind!r} (one of {', '.join(PLAYS)})", field="kind")
     if assignee_id is not None:
         _our_person(store, assignee_id)
+    if request_id is not None and len(request_id) > MAX_REQUEST_ID_LENGTH:
+        raise PlayRequestError(
+            f"request id of {len(request_id)} characters (at most {MAX_REQUEST_ID_LENGTH})",
+            field="request_id",
+        )
     request_id = request_id or default_request_id(kind, signal_id, at)
     play_id = play_id_for(account_id, request_id)
     existing = _get(store, play_id, None)
@@ -104,7 +112,7 @@ def open_play(
                 play_id=play_id,
             )
         return existing, False
-    if len(list_plays(store, [account_id])) >= MAX_PLAYS_PER_ACCOUNT:
+    if count_plays(store, [account_id]) >= MAX_PLAYS_PER_ACCOUNT:
         raise PlayLimitError(
             f"account {account_id!r} already holds as many plays as an account may "
             f"(at most {MAX_PLAYS_PER_ACCOUNT}): no new play can be opened on it"
@@ -195,15 +203,32 @@ def get_play(store: GraphStore, play_id: str, account_ids: Sequence[str] | None)
 
 
 def list_plays(
-    store: GraphStore, account_ids: Sequence[str] | None, *, status: str | None = None
+    store: GraphStore,
+    account_ids: Sequence[str] | None,
+    *,
+    status: str | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[Play]:
-    """Plays of ``account_ids`` (None: every account), newest first."""
-    rows = store.query(
-        "plays/list_plays",
-        account_ids=None if account_ids is None else sorted(account_ids),
-        status=status,
-    )
+    """Plays of ``account_ids`` (None: every account), newest first; with ``limit``, the
+    ``limit`` plays after the first ``offset`` (a page: :func:`count_plays` counts them all)."""
+    scope = None if account_ids is None else sorted(account_ids)
+    if limit is None:
+        rows = store.query("plays/list_plays", account_ids=scope, status=status)[offset:]
+    else:
+        rows = store.query(
+            "plays/list_plays_page", account_ids=scope, status=status, offset=offset, limit=limit
+        )
     return [_play(row) for row in rows]
+
+
+def count_plays(
+    store: GraphStore, account_ids: Sequence[str] | None, *, status: str | None = None
+) -> int:
+    """How many plays :func:`list_plays` lists over every page."""
+    scope = None if account_ids is None else sorted(account_ids)
+    (row,) = store.query("plays/count_plays", account_ids=scope, status=status)
+    return int(row["plays"])
 
 
 def effects_of(

@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from stakegraph.playbook import MAX_REQUEST_ID_LENGTH
+
 # Introductions one executive can take on in a cycle; also bounds the assignment's size.
 MAX_CAPACITY = 100
 Level = Literal["ic", "manager", "director", "vp", "c_level"]
@@ -511,6 +513,9 @@ def _named(text: str) -> str:
 
 IdText = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_named)]
 NoteText = Annotated[str, Field(max_length=2000), AfterValidator(_visible)]
+RequestIdText = Annotated[
+    str, Field(min_length=1, max_length=MAX_REQUEST_ID_LENGTH), AfterValidator(_named)
+]
 
 
 class PlayOpenRequest(Request):
@@ -520,10 +525,10 @@ class PlayOpenRequest(Request):
     signal_id: IdText | None = Field(default=None, description="a signal of this account")
     assignee_id: IdText | None = Field(default=None, description="a person of our side")
     note: NoteText | None = None
-    request_id: IdText | None = Field(
+    request_id: RequestIdText | None = Field(
         default=None,
         description="repeating a request id returns the play it opened (default: one per "
-        "kind, signal and day)",
+        f"kind, signal and day); at most {MAX_REQUEST_ID_LENGTH} characters",
     )
     opened_on: date | None = Field(
         default=None, description="YYYY-MM-DD, to record a play run earlier (default: now)"
@@ -597,7 +602,9 @@ class PlayPublic(BaseModel):
 
 class PlaysPublic(BaseModel):
     data: list[PlayPublic]
-    count: int
+    count: int = Field(description="plays matching (all pages)")
+    limit: int
+    offset: int
 
 
 class HorizonPublic(BaseModel):

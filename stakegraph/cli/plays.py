@@ -51,18 +51,27 @@ def _show(play: Play, changed: bool, as_json: bool, verb: str) -> None:
 def list_plays(
     account: Annotated[str | None, typer.Option(help="Only this account's plays.")] = None,
     status: Annotated[str | None, typer.Option(help="open or closed.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="Plays per page.")] = 50,
+    offset: Annotated[int, typer.Option(min=0, help="Plays skipped (newest first).")] = 0,
     as_json: AsJson = False,
 ) -> None:
-    """Plays, newest first, with their effect 4, 8 and 12 windows after the opening."""
+    """A page of the plays, newest first, with their effect 4, 8 and 12 windows after the
+    opening (the next page: --offset plus --limit)."""
     if status not in (None, "open", "closed"):
         raise typer.BadParameter("--status is open or closed")
+    scope = [account] if account else None
     with open_store() as store:
-        plays = playbook.list_plays(store, [account] if account else None, status=status)
+        plays = playbook.list_plays(store, scope, status=status, offset=offset, limit=limit)
+        total = playbook.count_plays(store, scope, status=status)
         effects = playbook.effects_of(store, plays)
     if as_json:
         rows = [{**asdict(p), "effect": asdict(effects[p.id])} for p in plays]
-        out.print_json(json.dumps({"plays": rows}))
+        page = {"count": total, "limit": limit, "offset": offset}
+        out.print_json(json.dumps({"plays": rows, **page}))
         return
+    shown = f"{offset + 1}-{offset + len(plays)}" if plays else "none"
+    more = f"; next: --offset {offset + limit}" if offset + len(plays) < total else ""
+    console.print(f"plays {shown} of {total}{more}")
     # Ids whole (they are what assign and close take); the rest wraps.
     table = Table(
         Column("id", no_wrap=True, min_width=21),

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from test_cli import stakegraph
 
 from stakegraph.graph.store import GraphStore
-from tests.cli.test_cli import stakegraph
 
 pytestmark = [pytest.mark.store, pytest.mark.slow]
 

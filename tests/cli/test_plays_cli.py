@@ -83,3 +83,34 @@ def test_refusals_say_why_and_exit_2(
     result = stakegraph(store_env, "plays", *args)
     assert result.returncode == 2, result.stdout + result.stderr
     assert message in " ".join(result.stderr.split())
+
+
+def test_the_list_pages_and_says_where_the_next_page_starts(
+    account: GraphStore, store_env: dict[str, str]
+) -> None:
+    for day in ("2024-06-03", "2024-06-04", "2024-06-05"):
+        opened = stakegraph(
+            store_env, "plays", "open", "acc-a", "--kind", "value_delivery", "--on", day
+        )
+        assert opened.returncode == 0, opened.stderr
+    first = json.loads(stakegraph(store_env, "plays", "list", "--limit", "2", "--json").stdout)
+    assert (len(first["plays"]), first["count"], first["limit"], first["offset"]) == (2, 3, 2, 0)
+    rest = stakegraph(store_env, "plays", "list", "--limit", "2", "--offset", "2", "--json")
+    last = json.loads(rest.stdout)
+    assert len(last["plays"]) == 1
+    ids = [p["id"] for p in first["plays"] + last["plays"]]
+    whole = json.loads(stakegraph(store_env, "plays", "list", "--json").stdout)
+    assert [p["id"] for p in whole["plays"]] == ids and len(set(ids)) == 3
+    table = stakegraph(store_env, "plays", "list", "--limit", "2")
+    assert "plays 1-2 of 3; next: --offset 2" in table.stderr
+    assert "plays 3-3 of 3" in stakegraph(store_env, "plays", "list", "--offset", "2").stderr
+
+
+def test_a_request_id_over_64_characters_is_refused(
+    account: GraphStore, store_env: dict[str, str]
+) -> None:
+    long_id = "r" * 65
+    args = ("plays", "open", "acc-a", "--kind", "value_delivery", "--request-id")
+    refused = stakegraph(store_env, *args, long_id)
+    assert refused.returncode == 2 and "at most 64" in refused.stderr
+    assert stakegraph(store_env, *args, long_id[:64]).returncode == 0

@@ -57,6 +57,8 @@ EXAMPLES: dict[str, Any] = {
     "min_interactions": 0,
     "min_strength": 0.0,
     "top": 10,
+    "offset": 0,
+    "limit": 10,
     "open_days": 90,
     # the weekly digest (cypher/digest/)
     "scope": "all",

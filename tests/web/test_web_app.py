@@ -332,6 +332,33 @@ def test_plays_page_opens_assigns_and_closes_a_play(
     screenshot(browser, "plays")
 
 
+def test_plays_page_pages_through_the_list(browser: webdriver.Chrome, live_api: LiveApi) -> None:
+    """More plays than a page (50): the page shows the newest 50 and steps to the rest."""
+    account_id = live_api.get("/api/accounts", limit=1)["data"][0]["id"]
+    before = live_api.get("/api/plays")["count"]
+    for n in range(51 - before):
+        opened = live_api.client.post(
+            f"/api/accounts/{account_id}/plays",
+            json={"kind": "technical_usage_audit", "request_id": f"pager-{n}"},
+        )
+        assert opened.status_code == 201, opened.text
+    total = live_api.get("/api/plays")["count"]
+    assert total == 51
+    open_view(browser, live_api, "#/plays", "plays")
+    wait_js(browser, "document.querySelector('#play-page')")
+    assert browser.find_element(By.ID, "play-page").text == "Plays 1-50 of 51"
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#plays-table tbody tr")) == 50
+    assert not browser.find_element(By.ID, "play-older").get_attribute("disabled")
+    browser.find_element(By.ID, "play-older").click()
+    wait_js(browser, "document.querySelector('#play-page').textContent === 'Plays 51-51 of 51'")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#plays-table tbody tr[data-play]")
+    oldest = live_api.get("/api/plays", offset=50)["data"]
+    assert [r.get_attribute("data-play") for r in rows] == [oldest[0]["id"]]
+    assert browser.find_element(By.ID, "play-older").get_attribute("disabled")
+    browser.find_element(By.ID, "play-newer").click()
+    wait_js(browser, "document.querySelector('#play-page').textContent === 'Plays 1-50 of 51'")
+
+
 def test_no_script_errors_in_the_console(browser: webdriver.Chrome) -> None:
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == []

@@ -29,6 +29,12 @@ router = APIRouter(tags=["plays"], dependencies=[ComputedViewTurn])
 # Account managers (their accounts: the authorization layer checks), leaders, admins.
 PlayWriterDep = Annotated[Principal, Depends(require(Role.ACCOUNT_MANAGER, Role.LEADER))]
 
+# A page of plays: a play with its history, notes and effect is up to a few KB, and one
+# account manager may hold 1,000 per account, so a list is never answered whole.
+DEFAULT_PAGE, MAX_PAGE = 50, 200
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="plays per page")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="plays skipped (newest first)")]
+
 
 def _check_day(name: str, day: date | None) -> None:
     """A play's day records what was done: not before our dates begin, not in the future
@@ -44,9 +50,13 @@ def _check_day(name: str, day: date | None) -> None:
 
 
 @router.get("/api/accounts/{account_id}/plays", response_model=s.PlaysPublic)
-async def account_plays(account_id: AuthorizedAccount, store: StoreDep) -> s.PlaysPublic:
-    """The account's plays, newest first, each with its history and effect."""
-    return await run_in_threadpool(plays.account_plays, store, account_id)
+async def account_plays(
+    account_id: AuthorizedAccount, store: StoreDep, limit: Limit = DEFAULT_PAGE, offset: Offset = 0
+) -> s.PlaysPublic:
+    """A page of the account's plays, newest first, each with its history and effect."""
+    return await run_in_threadpool(
+        lambda: plays.account_plays(store, account_id, limit=limit, offset=offset)
+    )
 
 
 @router.post(
@@ -75,10 +85,14 @@ async def list_plays(
     store: StoreDep,
     scope: ScopeDep,
     status: Annotated[Literal["open", "closed"] | None, Query()] = None,
+    limit: Limit = DEFAULT_PAGE,
+    offset: Offset = 0,
 ) -> s.PlaysPublic:
-    """Every play the caller may see, newest first."""
+    """A page of the plays the caller may see, newest first, and how many there are."""
     accounts = None if scope.accounts is None else sorted(scope.accounts)
-    return await run_in_threadpool(plays.scoped_plays, store, accounts, status)
+    return await run_in_threadpool(
+        lambda: plays.scoped_plays(store, accounts, status, limit=limit, offset=offset)
+    )
 
 
 @router.get("/api/plays/kpis", response_model=s.PlayKpisPublic)

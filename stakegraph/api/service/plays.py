@@ -22,16 +22,29 @@ def actor(principal: Principal) -> str:
     return principal.owner_id or f"key:{principal.key_id}"
 
 
-def account_plays(store: GraphStore, account_id: str) -> s.PlaysPublic:
+def account_plays(store: GraphStore, account_id: str, *, limit: int, offset: int) -> s.PlaysPublic:
     if not store.query("plays/account_exists", account_id=account_id):
         raise UnknownIdError("account", account_id)
-    return plays_public(store, playbook.list_plays(store, [account_id]))
+    return scoped_plays(store, [account_id], None, limit=limit, offset=offset)
 
 
 def scoped_plays(
-    store: GraphStore, account_ids: Sequence[str] | None, status: str | None
+    store: GraphStore,
+    account_ids: Sequence[str] | None,
+    status: str | None,
+    *,
+    limit: int,
+    offset: int,
 ) -> s.PlaysPublic:
-    return plays_public(store, playbook.list_plays(store, account_ids, status=status))
+    """One page of the plays, newest first, and how many there are over every page."""
+    page = playbook.list_plays(store, account_ids, status=status, offset=offset, limit=limit)
+    effects = playbook.effects_of(store, page)
+    return s.PlaysPublic(
+        data=[_public(p, effects[p.id]) for p in page],
+        count=playbook.count_plays(store, account_ids, status=status),
+        limit=limit,
+        offset=offset,
+    )
 
 
 def open_play(
@@ -69,11 +82,6 @@ def close_play(
 
 def kpis(store: GraphStore, account_ids: Sequence[str] | None) -> s.PlayKpisPublic:
     return kpis_public(playbook.kpis(store, account_ids))
-
-
-def plays_public(store: GraphStore, plays: list[Play]) -> s.PlaysPublic:
-    effects = playbook.effects_of(store, plays)
-    return s.PlaysPublic(data=[_public(p, effects[p.id]) for p in plays], count=len(plays))
 
 
 def play_public(store: GraphStore, play: Play) -> s.PlayPublic:

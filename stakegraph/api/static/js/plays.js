@@ -7,12 +7,15 @@ import {clear, fmt, h, message} from './dom.js';
 
 const PLAYS = ['technical_usage_audit', 'value_delivery', 'executive_remapping',
   'contract_restructuring', 'milestone_stress_test'];
-const state = {status: ''};
+// The API answers plays a page at a time (GET /api/plays?limit&offset, at most 200).
+const PAGE = 50;
+const state = {status: '', offset: 0};
 
 export async function renderPlays(view, signal) {
   const kpis = h('div', {id: 'play-kpis'});
   const list = h('div', {id: 'play-list', 'aria-live': 'polite'});
   const feedback = h('div', {id: 'play-feedback', 'aria-live': 'polite'});
+  const pager = h('div', {id: 'play-pager', class: 'filters'});
   const status = h('select', {id: 'play-status'},
     [['', 'all'], ['open', 'open'], ['closed', 'closed']].map(([value, label]) =>
       h('option', {value, selected: value === state.status}, label)));
@@ -20,11 +23,20 @@ export async function renderPlays(view, signal) {
   const refresh = async () => {
     state.status = status.value;
     const [plays, figures] = await Promise.all([
-      api('plays', {query: {status: state.status}, signal}),
+      api('plays', {query: {status: state.status, limit: PAGE, offset: state.offset}, signal}),
       api('plays/kpis', {signal}),
     ]);
+    // A page emptied under us (plays closed while filtering on open): back to the first.
+    if (!plays.data.length && state.offset > 0) {
+      state.offset = 0;
+      return refresh();
+    }
     clear(kpis).append(renderKpis(figures));
     clear(list).append(renderList(plays, act));
+    clear(pager).append(...renderPager(plays, (offset) => {
+      state.offset = offset;
+      refresh();
+    }));
     view.dataset.ready = 'plays';
   };
   // Every change goes through the API; the answer (or its refusal) is shown, then the list
@@ -41,7 +53,10 @@ export async function renderPlays(view, signal) {
         : `Refused: ${error.message}`));
     }
   };
-  status.addEventListener('change', refresh);
+  status.addEventListener('change', () => {
+    state.offset = 0;
+    refresh();
+  });
 
   const accounts = await allAccounts({signal});
   view.append(
@@ -53,7 +68,8 @@ export async function renderPlays(view, signal) {
     openForm(accounts, (accountId, body) => act(`accounts/${encode(accountId)}/plays`, body, 'Opened')),
     feedback,
     h('div', {class: 'filters'}, h('label', {for: 'play-status'}, 'Status'), status),
-    list);
+    list,
+    pager);
   await refresh();
 }
 
@@ -100,6 +116,19 @@ function renderKpis(k) {
       h('thead', {}, h('tr', {}, ['Windows later', 'Measured', 'Mean risk change', 'Risk fell',
         'Tier improved', 'Mean depth change'].map((c) => h('th', {scope: 'col', class: 'num'}, c)))),
       h('tbody', {}, rows)));
+}
+
+function renderPager(answer, go) {
+  if (!answer.count) return [];
+  const last = answer.offset + answer.data.length;
+  return [
+    h('span', {id: 'play-page'}, `Plays ${answer.offset + 1}-${last} of ${answer.count}`),
+    h('button', {type: 'button', class: 'secondary', id: 'play-newer',
+      disabled: answer.offset === 0,
+      onclick: () => go(Math.max(0, answer.offset - answer.limit))}, 'Newer'),
+    h('button', {type: 'button', class: 'secondary', id: 'play-older',
+      disabled: last >= answer.count, onclick: () => go(last)}, 'Older'),
+  ];
 }
 
 function renderList(answer, act) {
