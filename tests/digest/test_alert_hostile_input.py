@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 import pytest
-from digest_portfolio import build, run
+from digest_portfolio import run
 from pydantic import SecretStr
 from receivers import http_receiver, smtp_server
 
@@ -19,12 +19,6 @@ from stakegraph.graph.store import GraphStore
 pytestmark = pytest.mark.store
 
 NO_WAIT: dict[str, Any] = {"backoff_s": 0.0}
-
-
-@pytest.fixture
-def portfolio(store: GraphStore) -> GraphStore:
-    build(store)
-    return store
 
 
 def rename(store: GraphStore, account_id: str, name: str) -> None:

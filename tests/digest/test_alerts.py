@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from digest_portfolio import add_signal, build, set_tier
+from digest_portfolio import add_signal, set_tier
 from pydantic import SecretStr
 from receivers import http_receiver, self_signed_certificate, smtp_server
 
@@ -28,12 +28,6 @@ from stakegraph.graph.store import GraphStore
 pytestmark = pytest.mark.store
 
 NO_WAIT: dict[str, Any] = {"backoff_s": 0.0}
-
-
-@pytest.fixture
-def portfolio(store: GraphStore) -> GraphStore:
-    build(store)
-    return store
 
 
 def deliveries(store: GraphStore) -> list[dict[str, Any]]:

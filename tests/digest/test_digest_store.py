@@ -10,19 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from digest_portfolio import ANALYZED_AT, add_signal, build, epoch, set_tier
+from digest_portfolio import ANALYZED_AT, add_signal, epoch, set_tier
 
 from stakegraph.digest import build_digest
 from stakegraph.digest.render import to_html, to_json, to_markdown
 from stakegraph.graph.store import GraphStore
 
 pytestmark = pytest.mark.store
-
-
-@pytest.fixture
-def portfolio(store: GraphStore) -> GraphStore:
-    build(store)
-    return store
 
 
 def changes(digest: object) -> list[tuple[str, str, str | None, str | None]]:

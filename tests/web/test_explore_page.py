@@ -110,11 +110,7 @@ def test_columns_sort_with_instants_in_time_order(
         "MATCH (a:Account) RETURN a.id AS id, a.renewal_epoch AS renewal_at, a.arr AS arr "
         "ORDER BY id"
     )
-    open_explore(browser, live_api, "/free-query")
-    editor = browser.find_element(By.ID, "free-query")
-    editor.clear()
-    editor.send_keys(query)
-    run_and_wait(browser)
+    run_free_query(browser, live_api, query)
     answer = live_api.post("/api/cypher", {"query": query, "limit": 100})
     shown = table_rows(browser)
     assert [r[1] for r in shown] == [_day(row["renewal_at"]) for row in answer["rows"]]
@@ -131,11 +127,7 @@ def test_columns_sort_with_instants_in_time_order(
 
 
 def test_a_write_is_refused_on_the_page(browser: webdriver.Chrome, live_api: LiveApi) -> None:
-    open_explore(browser, live_api, "/free-query")
-    editor = browser.find_element(By.ID, "free-query")
-    editor.clear()
-    editor.send_keys("MATCH (a:Account) DETACH DELETE a")
-    run_and_wait(browser, ready="error")
+    run_free_query(browser, live_api, "MATCH (a:Account) DETACH DELETE a", ready="error")
     assert "read-only" in browser.find_element(By.ID, "explore-results").text
     count = live_api.post("/api/cypher", {"query": "MATCH (a:Account) RETURN count(a) AS n"})
     assert count["rows"] == [{"n": 8}]
@@ -194,11 +186,7 @@ def test_csv_download_keeps_formulas_out_of_spreadsheets(
         "RETURN '=HYPERLINK(\"http://x.test\")' AS name, '+1 555' AS phone, '-sum' AS dash, "
         "'@ceo' AS handle, 'plain, text' AS note, -5 AS delta, 2.5 AS arr"
     )
-    open_explore(browser, live_api, "/free-query")
-    editor = browser.find_element(By.ID, "free-query")
-    editor.clear()
-    editor.send_keys(query)
-    run_and_wait(browser)
+    run_free_query(browser, live_api, query)
     target = downloads / "free-query.csv"
     target.unlink(missing_ok=True)
     browser.find_element(By.ID, "download-csv").click()
@@ -226,6 +214,17 @@ def open_explore(browser: webdriver.Chrome, live_api: LiveApi, path: str) -> Non
     browser.get("about:blank")
     browser.get(f"{live_api.base_url}/app/#/explore{path}")
     wait_js(browser, "document.getElementById('view').dataset.ready === 'explore'")
+
+
+def run_free_query(
+    browser: webdriver.Chrome, live_api: LiveApi, query: str, ready: str = "result"
+) -> None:
+    """Type ``query`` into the free query's editor and run it."""
+    open_explore(browser, live_api, "/free-query")
+    editor = browser.find_element(By.ID, "free-query")
+    editor.clear()
+    editor.send_keys(query)
+    run_and_wait(browser, ready=ready)
 
 
 def run_and_wait(browser: webdriver.Chrome, ready: str = "result") -> None:
