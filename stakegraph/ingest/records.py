@@ -8,6 +8,7 @@ message is the reason a person reads in the rejects file, so it names the offend
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Mapping
@@ -192,6 +193,24 @@ _CONTROL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\
 # What an organization or person id may not hold besides (path separators, query and
 # fragment marks, percent-escapes, whitespace of any kind).
 _UNSAFE_IN_ID: Final = re.compile(r"[/?#%\s]")
+
+
+def entity_id_from(text: str) -> str:
+    """``text`` (an address, say) as an organization or person id: itself when it can be
+    one, else with each character an id cannot hold made ``_`` and a short hash of the
+    whole added, so two addresses never share an id and the same one always gets the same.
+
+    RFC 5322 lets a mailbox's local part hold ``/``, ``%``, ``#`` and ``?``.
+
+    >>> entity_id_from("ann@acme.example")
+    'ann@acme.example'
+    >>> entity_id_from("ops/eu%team@acme.example")
+    'ops_eu_team@acme.example~ca15af44'
+    """
+    if not _UNSAFE_IN_ID.search(text) and text not in (".", ".."):
+        return text
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+    return f"{_UNSAFE_IN_ID.sub('_', text)}~{digest}"
 
 
 def _required_text(value: Any) -> str:

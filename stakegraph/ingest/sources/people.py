@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Final
 
 from stakegraph.ingest.read import IngestError
-from stakegraph.ingest.records import is_email_address
+from stakegraph.ingest.records import entity_id_from, is_email_address
 
 #: Mail providers whose domain says nothing about an employer (documented in docs/sources.md).
 PERSONAL_DOMAINS: Final = frozenset(
@@ -506,13 +506,14 @@ class PeopleResolver:
 
     def _canonical(self, addresses: list[str]) -> str:
         # The id of a new person is one of their addresses, so that a later import meeting
-        # it alone finds the same person: prefer first.last@, then the most used.
+        # it alone finds the same person: prefer first.last@, then the most used (made an
+        # id when the address holds a character an id cannot, records.entity_id_from).
         def rank(address: str) -> tuple[int, int, str]:
             parsed = parse_local_part(address.rpartition("@")[0])
             shaped = parsed is not None and min(map(len, parsed)) > 1 and "+" not in address
             return (0 if shaped else 1, -self._seen[address], address)
 
-        return min(addresses, key=rank)
+        return entity_id_from(min(addresses, key=rank))
 
 
 class _Groups:

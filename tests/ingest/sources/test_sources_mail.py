@@ -250,3 +250,36 @@ def test_every_file_of_a_mail_tree_is_read_or_listed_as_skipped(
         }
     assert listed == skipped
     assert "5 files not read" in report.describe()
+
+
+def test_an_address_holding_characters_an_id_cannot_still_loads(
+    clean_store: GraphStore, tmp_path: Path
+) -> None:
+    """RFC 5322 lets a mailbox's local part hold ``/``, ``%``, ``#`` and ``?``; a person's
+    id is one of their addresses, and such an id cannot be a page address. The person
+    and their mail load under an id that can (and the same one on a second import)."""
+    box = tmp_path / "box.mbox"
+    box.write_bytes(
+        mbox(
+            message(sender=f"ann@{HOME}", to=["ops/eu%team@acme.example"], message_id="r1@h"),
+            message(sender="ops/eu%team@acme.example", to=[f"ann@{HOME}"], message_id="r2@a"),
+        )
+    )
+    report = ingest_path(clean_store, box, options=OPTIONS)
+    assert report.exit_code == EXIT_COMPLETE, report.describe()
+    people_query = (
+        "MATCH (p:Person) WHERE 'ops/eu%team@acme.example' IN p.emails "
+        "MATCH (p)-[:PARTICIPATED]->(i:Interaction) RETURN DISTINCT p.id"
+    )
+    ((person_id,),) = rows(clean_store, people_query)
+    assert not set("/%#? ") & set(person_id)
+    assert len(rows(clean_store, "MATCH (i:Interaction) RETURN i.id")) == 2
+    before = count(clean_store)
+    ingest_path(clean_store, box, options=OPTIONS)
+    assert count(clean_store) == before
+    later = tmp_path / "later.mbox"  # a new export meeting the address alone
+    later.write_bytes(
+        mbox(message(sender="ops/eu%team@acme.example", to=[f"ann@{HOME}"], message_id="r3@a"))
+    )
+    ingest_path(clean_store, later, options=OPTIONS)
+    assert rows(clean_store, people_query) == {(person_id,)}
