@@ -152,7 +152,9 @@ def _required_identifier(value: Any) -> str:
 def _entity_id(value: Any) -> str | None:
     """The id of an organization or a person (or a reference to one): it is a path
     segment of the API's and the web app's addresses (``/api/accounts/{id}``), so it
-    holds no whitespace, ``/``, ``?``, ``#`` or ``%`` and is not ``.`` or ``..``."""
+    holds no ``/`` and is not ``.`` or ``..`` (a path step); nor whitespace but the space
+    (a tab or a no-break space would make two ids that look the same). The space, ``?``,
+    ``#`` and ``%`` are fine: clients percent-encode a segment and the server decodes it."""
     text = _identifier(value)
     if text is None:
         return None
@@ -165,8 +167,8 @@ def _entity_id(value: Any) -> str | None:
         raise PydanticCustomError(
             "id_character",
             "{value} holds {what} at character {at}: an organization or person id cannot "
-            "(it is part of the addresses of its pages); ids may not hold whitespace, "
-            "/, ?, # or %",
+            "(it is part of the addresses of its pages); ids may not hold / or whitespace "
+            "other than a space",
             {
                 "value": _show(text),
                 "what": f'"{character}"'
@@ -190,9 +192,9 @@ def _identifier_list(value: Any) -> tuple[str, ...]:
 # bidirectional controls (a right-to-left override shows an id reversed): never part of an
 # id, an address or a domain.
 _CONTROL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-# What an organization or person id may not hold besides (path separators, query and
-# fragment marks, percent-escapes, whitespace of any kind).
-_UNSAFE_IN_ID: Final = re.compile(r"[/?#%\s]")
+# What an organization or person id may not hold besides: the path separator, and
+# whitespace other than the space.
+_UNSAFE_IN_ID: Final = re.compile(r"[/]|[^\S ]")
 
 
 def entity_id_from(text: str) -> str:
@@ -200,12 +202,12 @@ def entity_id_from(text: str) -> str:
     one, else with each character an id cannot hold made ``_`` and a short hash of the
     whole added, so two addresses never share an id and the same one always gets the same.
 
-    RFC 5322 lets a mailbox's local part hold ``/``, ``%``, ``#`` and ``?``.
+    RFC 5322 lets a mailbox's local part hold ``/``.
 
     >>> entity_id_from("ann@acme.example")
     'ann@acme.example'
     >>> entity_id_from("ops/eu%team@acme.example")
-    'ops_eu_team@acme.example~ca15af44'
+    'ops_eu%team@acme.example~ca15af44'
     """
     if not _UNSAFE_IN_ID.search(text) and text not in (".", ".."):
         return text
@@ -454,7 +456,7 @@ Text = Annotated[str | None, BeforeValidator(_display)]
 RequiredId = Annotated[str, BeforeValidator(_required_identifier)]
 Id = Annotated[str | None, BeforeValidator(_identifier)]
 IdList = Annotated[tuple[str, ...], BeforeValidator(_identifier_list)]
-# Organization and person ids and the references to them: no whitespace, /, ?, # or %.
+# Organization and person ids and the references to them: no / nor whitespace but the space.
 RequiredEntityId = Annotated[str, BeforeValidator(_required_entity_id)]
 EntityId = Annotated[str | None, BeforeValidator(_entity_id)]
 TextList = Annotated[tuple[str, ...], BeforeValidator(_text_list)]

@@ -407,10 +407,6 @@ def test_a_name_of_only_hidden_characters_is_missing() -> None:
     ("model", "values", "column", "why"),
     [
         (PersonRow, {"id": "p/1"}, "id", '"/" at character 2'),
-        (PersonRow, {"id": "p-1?x=1"}, "id", '"?" at character 4'),
-        (OrganizationRow, {"id": "org#1", "name": "A"}, "id", '"#" at character 4'),
-        (OrganizationRow, {"id": "org%2F1", "name": "A"}, "id", '"%" at character 4'),
-        (OrganizationRow, {"id": "org 1", "name": "A"}, "id", "the space U+0020 at character 4"),
         (
             PersonRow,
             {"id": "p1", "organization_id": "o\u00a01"},
@@ -436,9 +432,9 @@ def test_a_name_of_only_hidden_characters_is_missing() -> None:
         ),
         (
             KnowsRow,
-            {"person_a": "p1", "person_b": "p 2"},
+            {"person_a": "p1", "person_b": "p\u20032"},
             "person_b",
-            "the space U+0020 at character 2",
+            "the space U+2003 at character 2",
         ),
     ],
 )
@@ -449,7 +445,7 @@ def test_ids_that_cannot_be_addresses_are_rejected(
     assert isinstance(error, RowError) and error.column == column
     assert error.reason.endswith(
         f"holds {why}: an organization or person id cannot (it is part of the addresses of "
-        "its pages); ids may not hold whitespace, /, ?, # or %"
+        "its pages); ids may not hold / or whitespace other than a space"
     )
 
 
@@ -468,7 +464,17 @@ def test_bidirectional_controls_in_ids_are_rejected() -> None:
 
 def test_ids_with_other_punctuation_load() -> None:
     # CRM and mail ids: addresses, dots, dashes, colons, plus signs, underscores.
-    for value in ("jane.doe+crm@acme.example", "sf-0015g00000ABC", "org:acme_1", "Ünal-2"):
+    # A space, ? # and %: the API and the web app percent-encode a path segment.
+    for value in (
+        "jane.doe+crm@acme.example",
+        "sf-0015g00000ABC",
+        "org:acme_1",
+        "Ünal-2",
+        "Acme Corp",
+        "p-1?x=1",
+        "org#1",
+        "50%off",
+    ):
         assert isinstance(
             validate_row(PersonRow, RawRow("people.csv", 2, {"id": value})), PersonRow
         )
