@@ -93,6 +93,13 @@ def markdown_text(text: str) -> str:
     return display_text(text).translate(_MARKDOWN_ESCAPES)
 
 
+def _markdown_owner(item: DigestItem) -> str:
+    """:func:`owner_label` in Markdown: the name and id escaped, our parentheses not."""
+    if item.owner_name and item.owner_id is not None:
+        return f"{markdown_text(item.owner_name)} ({markdown_text(item.owner_id)})"
+    return markdown_text(owner_label(item))
+
+
 def to_json(digest: Digest) -> str:
     return json.dumps(digest.as_record(), indent=2, sort_keys=True)
 
@@ -114,13 +121,7 @@ def to_markdown(digest: Digest) -> str:
         ", ".join(f"{counts[k]} {CHANGE_LABELS[k].lower()}" for k in CHANGE_KINDS if counts[k])
     )
     for items in by_owner(digest.items).values():
-        first = items[0]
-        owner = owner_label(first)
-        if first.owner_id is not None and first.owner_name:
-            owner = f"{markdown_text(first.owner_name)} ({markdown_text(first.owner_id)})"
-        else:
-            owner = markdown_text(owner)
-        lines += ["", f"## {owner}", ""]
+        lines += ["", f"## {_markdown_owner(items[0])}", ""]
         lines.append("| account | ARR at risk | tier | change | play |")
         lines.append("|---|---:|---:|---|---|")
         for i in items:
