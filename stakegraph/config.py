@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import stat
 from functools import lru_cache
 from pathlib import Path
 
@@ -44,6 +47,35 @@ class Settings(BaseSettings):
             for d in self.home_domains_text.replace(";", ",").split(",")
             if d.strip()
         )
+
+
+log = logging.getLogger(__name__)
+
+
+def private_home(home: Path) -> Path:
+    """``STAKEGRAPH_HOME``, created if missing, reachable by its owner only (mode 0700).
+
+    It holds the embedded store's database files and logs, import staging and rejects
+    (names, addresses, subjects) and the key ring: files other users of the machine must
+    not read, whatever mode each was created with. A home that others could enter is
+    tightened, and that is logged; a home owned by someone else is left as it is (and
+    logged), since only its owner may change its mode.
+    """
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    mode = stat.S_IMODE(home.stat().st_mode)
+    if mode & 0o077:
+        try:
+            os.chmod(home, mode & 0o700)
+        except OSError as exc:
+            log.warning("STAKEGRAPH_HOME %s is open to other users (mode %o): %s", home, mode, exc)
+        else:
+            log.warning(
+                "STAKEGRAPH_HOME %s was open to other users (mode %o); now %o",
+                home,
+                mode,
+                mode & 0o700,
+            )
+    return home
 
 
 @lru_cache(maxsize=1)

@@ -22,6 +22,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from stakegraph.config import private_home
 from stakegraph.errors import StakegraphError
 
 KEY_PREFIX = "sgk"
@@ -160,7 +161,7 @@ def _read(path: Path) -> list[KeyRecord]:
 
 def _write(path: Path, records: Any) -> None:
     """Write atomically, created 0600 from the start (never world-readable, even briefly)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_home(path.parent)
     payload = {"version": 1, "keys": [asdict(r) for r in records]}
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

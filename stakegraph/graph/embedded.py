@@ -41,6 +41,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO, Any
 
+from stakegraph.config import private_home
 from stakegraph.errors import StoreError, StoreStartError
 
 log = logging.getLogger(__name__)
@@ -105,8 +106,7 @@ class EmbeddedStore:
     """
 
     def __init__(self, home: Path, *, heap: str = "2g", start_timeout_s: float = 120.0) -> None:
-        self.home = home.resolve()
-        self.home.mkdir(parents=True, exist_ok=True)
+        self.home = private_home(home.resolve())
         self._lease: IO[bytes] | None = open(self.home / _LEASES, "ab")  # noqa: SIM115
         fcntl.flock(self._lease, fcntl.LOCK_SH)
         try:
@@ -565,6 +565,9 @@ def main(argv: list[str] | None = None) -> None:
     for name in ("bolt", "http", "https"):
         parser.add_argument(f"--{name}-port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    # Database files, logs and configuration the store writes are its owner's only, even
+    # if the home above them is opened later.
+    os.umask(0o077)
     if args.arcadedb:
         ports = {"bolt": args.bolt_port, "http": args.http_port, "https": args.https_port}
         run_arcadedb(args.home.resolve(), heap=args.heap, ports=ports)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from stakegraph.config import private_home
 from stakegraph.graph.store import GraphStore, WriteSummary
 from stakegraph.ingest.identity import Directory, KnownOrganization, KnownPerson
 from stakegraph.ingest.load import (
@@ -605,4 +606,4 @@ def _merged_directory(
 
 
 def _default_rejects_dir(store: GraphStore, run_id: str) -> Path:
-    return store.home / "imports" / run_id
+    return private_home(store.home) / "imports" / run_id

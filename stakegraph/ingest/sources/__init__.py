@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from stakegraph.config import get_settings
+from stakegraph.config import get_settings, private_home
 from stakegraph.graph.store import GraphStore
 from stakegraph.ingest.identity import Directory
 from stakegraph.ingest.load import get_store_directory
@@ -256,4 +256,8 @@ def staging_root(store: GraphStore | None = None) -> Path:
     """``STAKEGRAPH_HOME/imports/staging`` (the embedded store's home when it has one)."""
     lease = getattr(store, "_lease", None)
     home = getattr(lease, "home", None)
-    return Path(home if home is not None else get_settings().home) / "imports" / "staging"
+    return (
+        private_home(Path(home if home is not None else get_settings().home))
+        / "imports"
+        / "staging"
+    )
