@@ -45,9 +45,19 @@ from stakegraph.vocabulary import (
 _EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
 
 
+#: The longest address a mail server accepts (RFC 5321's path limit).
+MAX_ADDRESS_LENGTH: Final = 254
+#: The longest id or reference. A Message-ID cannot be folded, so one line of mail (998
+#: characters) holds any real one; ids are repeated in answers (a map's evidence).
+MAX_ID_LENGTH: Final = 1000
+#: The longest display text (a name, a title, a subject); longer text is cut to this.
+MAX_DISPLAY_LENGTH: Final = 500
+
+
 def is_email_address(text: str) -> bool:
-    """True when ``text`` looks like ``local@domain.tld`` (no full RFC 5322 check)."""
-    return _EMAIL.match(text) is not None
+    """True when ``text`` looks like ``local@domain.tld`` (no full RFC 5322 check) and is
+    at most :data:`MAX_ADDRESS_LENGTH` characters long."""
+    return len(text) <= MAX_ADDRESS_LENGTH and _EMAIL.match(text) is not None
 
 
 # --- raw rows and errors -------------------------------------------------------------------
@@ -122,6 +132,12 @@ def _display(value: Any, info: ValidationInfo) -> str | None:
     shown = display_text(text)
     if shown != text and isinstance(info.context, dict):
         info.context.setdefault("cleaned", []).append(info.field_name)
+    if len(shown) > MAX_DISPLAY_LENGTH:
+        # Whoever writes a mail's subject or a sender's name chooses its length; it is
+        # shown in every answer about the account.
+        shown = shown[: MAX_DISPLAY_LENGTH - 1].rstrip() + "\u2026"
+        if isinstance(info.context, dict):
+            info.context.setdefault("shortened", []).append(info.field_name)
     return shown or None
 
 
@@ -131,6 +147,12 @@ def _required_display(value: Any, info: ValidationInfo) -> str:
 
 def _identifier(value: Any) -> str | None:
     text = _text(value)
+    if text is not None and len(text) > MAX_ID_LENGTH:
+        raise PydanticCustomError(
+            "id_length",
+            "{value} is {length} characters long: an id or an address holds at most {most}",
+            {"value": _show(text), "length": f"{len(text):,}", "most": f"{MAX_ID_LENGTH:,}"},
+        )
     if text is not None and (control := _CONTROL.search(text)):
         raise PydanticCustomError(
             "control",
@@ -671,6 +693,11 @@ def validate_row(model: type[M], row: RawRow, warnings: list[str] | None = None)
             f'{row.file} line {row.line}, column "{column}": control or bidirectional '
             "characters or line breaks removed from the text"
             for column in dict.fromkeys(context.get("cleaned", ()))
+        )
+        warnings.extend(
+            f'{row.file} line {row.line}, column "{column}": text longer than '
+            f"{MAX_DISPLAY_LENGTH} characters cut to {MAX_DISPLAY_LENGTH}"
+            for column in dict.fromkeys(context.get("shortened", ()))
         )
     return parsed
 
