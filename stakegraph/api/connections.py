@@ -1,16 +1,21 @@
 """Limits on a connection before its request reaches the app (``stakegraph serve``).
 
-uvicorn reads a request's line and headers for as long as the client takes and keeps all
-of them, however many, before the app's own limits (`edge.RequestLimits`) can answer.
+uvicorn reads a request's line, headers and body for as long as the client takes and
+keeps all the headers, however many, before the app's own limits (`edge.RequestLimits`) can answer.
 Measured against a running server (evaluation-log.md, 2026-12-07, *attacking the running
 server, second pass*): 20,400 connections that each sent half a request held every
 socket until `/health` answered nobody, with no key; one request with 400 MB of headers
 took 330 MB of the server's memory before its 431. `GuardedHttpProtocol` is uvicorn's
-httptools protocol with three limits added where the bytes arrive:
+httptools protocol with four limits added where the bytes arrive:
 
 - **header deadline**: a request's line and headers must arrive within
   ``header_timeout_s`` of the connection, or of the previous response on a kept-alive
   one; else 408 and the connection is closed (a slow client cannot hold a socket);
+- **body deadline**: a request's body must arrive within ``body_timeout_s`` of its
+  headers; else 408 and the connection is closed. Before, a body trickled a byte at a
+  time held its connection for as long as the client liked, with no key (the app reads
+  the body before it looks at the key): 20 such connections were all still open after
+  30 s, past the header deadline;
 - **header size**: once the bytes received for a request whose headers are not complete
   pass ``max_header_bytes``, 431 and the connection is closed, before more is read (at most
   one more read, 256 KiB, is ever held);
@@ -41,15 +46,18 @@ class ConnectionLimits:
     header_timeout_s: float
     max_header_bytes: int
     max_connections_per_client: int
+    body_timeout_s: float = 30.0
 
     @classmethod
     def from_settings(cls, settings: ApiSettings) -> ConnectionLimits:
         """``STAKEGRAPH_HEADER_TIMEOUT``, ``STAKEGRAPH_MAX_HEADER_BYTES`` (the app's own 431
-        uses it too) and ``STAKEGRAPH_MAX_CONNECTIONS_PER_CLIENT``."""
+        uses it too), ``STAKEGRAPH_MAX_CONNECTIONS_PER_CLIENT`` and
+        ``STAKEGRAPH_BODY_TIMEOUT``."""
         return cls(
             header_timeout_s=settings.header_timeout_s,
             max_header_bytes=settings.max_header_bytes,
             max_connections_per_client=settings.max_connections_per_client,
+            body_timeout_s=settings.body_timeout_s,
         )
 
 
@@ -62,7 +70,7 @@ def _reply(status: bytes, reason: str) -> bytes:
 
 
 class GuardedHttpProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol with the module's three limits (`guarded_protocol`
+    """uvicorn's httptools protocol with the module's four limits (`guarded_protocol`
     gives a subclass bound to one server's limits and its own count of connections)."""
 
     limits: ClassVar[ConnectionLimits]
@@ -115,12 +123,25 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         self._header_bytes = 0
         self._stop_deadline()
         super().on_headers_complete()
+        if not self.pipeline:  # started now; a queued request's body waits for its turn
+            self._await_body()
+
+    def on_message_complete(self) -> None:
+        if not self._awaiting_headers:  # else answered early: the next headers' deadline
+            self._stop_deadline()
+        super().on_message_complete()
 
     def on_response_complete(self) -> None:
-        pipelined = bool(self.pipeline)  # its headers are in: it starts now
+        # The next request queued on this connection, if any: its headers are in, it
+        # starts now, and its body is read from now on.
+        following = self.pipeline[-1][0] if self.pipeline else None
         super().on_response_complete()
-        if not pipelined and not self.transport.is_closing():
+        if self.transport.is_closing():
+            return
+        if following is None:
             self._await_headers()  # the next request on a kept-alive connection
+        elif following.more_body:
+            self._await_body()
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -134,6 +155,16 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         self._deadline = None
         if self._awaiting_headers:
             self._refuse(b"408 Request Timeout", "request headers not received in time")
+
+    def _await_body(self) -> None:
+        """Until the whole message is in (at once for a request without a body)."""
+        self._stop_deadline()
+        self._deadline = self.loop.call_later(self.limits.body_timeout_s, self._body_late)
+
+    def _body_late(self) -> None:
+        self._deadline = None
+        if not self._awaiting_headers:
+            self._refuse(b"408 Request Timeout", "request body not received in time")
 
     def _stop_deadline(self) -> None:
         if self._deadline is not None:

@@ -48,6 +48,8 @@ class ApiSettings(BaseSettings):
     # arrive within this many seconds (else 408), and one client address may hold this many
     # open connections (the next gets 503); behind a proxy, raise the second.
     header_timeout_s: float = Field(default=10.0, gt=0, alias="STAKEGRAPH_HEADER_TIMEOUT")
+    # ... and its body within this many seconds of its headers (else 408).
+    body_timeout_s: float = Field(default=30.0, gt=0, alias="STAKEGRAPH_BODY_TIMEOUT")
     max_connections_per_client: int = Field(
         default=128, ge=1, alias="STAKEGRAPH_MAX_CONNECTIONS_PER_CLIENT"
     )

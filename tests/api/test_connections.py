@@ -27,9 +27,13 @@ async def _health(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
-APP = Starlette(routes=[Route("/health", _health)])
+async def _echo(request: Request) -> JSONResponse:
+    return JSONResponse({"received": len(await request.body())})
+
+
+APP = Starlette(routes=[Route("/health", _health), Route("/echo", _echo, methods=["POST"])])
 LIMITS = ConnectionLimits(
-    header_timeout_s=1.0, max_header_bytes=16_384, max_connections_per_client=4
+    header_timeout_s=1.0, max_header_bytes=16_384, max_connections_per_client=4, body_timeout_s=2.0
 )
 REQUEST = b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
 
@@ -171,3 +175,54 @@ def test_one_address_holds_at_most_its_connections() -> None:
                     if time.monotonic() > deadline:
                         raise
                     time.sleep(0.1)
+
+
+def post_head(length: int) -> bytes:
+    return f"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: {length}\r\n\r\n".encode()
+
+
+def test_a_trickled_body_gets_408_and_the_connection_closes() -> None:
+    """Before, a body sent a byte at a time held its connection for as long as the client
+    liked: the header deadline ends with the headers, and the app reads the body before it
+    looks at a key."""
+    with serving() as port, connect(port) as sock:
+        sock.sendall(post_head(1_000) + b"{")
+        started = time.monotonic()
+        while time.monotonic() - started < 6.0:
+            readable, _, _ = select.select([sock], [], [], 0.2)
+            if readable:
+                break  # the server has answered
+            sock.sendall(b" ")
+        response = read_all(sock)
+        waited = time.monotonic() - started
+    assert status(response) == 408
+    assert b"request body not received in time" in response
+    assert 1.5 < waited < 4.0
+
+
+def test_a_body_in_time_is_served_and_the_connection_kept() -> None:
+    with serving() as port, connect(port) as sock:
+        sock.sendall(post_head(10) + b"01234")
+        time.sleep(1.2)  # past the header deadline, within the body's
+        sock.sendall(b"56789")
+        response = b""
+        while not response.endswith(b"}"):
+            chunk = sock.recv(65_536)
+            assert chunk, f"closed after {response!r}"
+            response += chunk
+        assert status(response) == 200 and response.endswith(b'{"received":10}')
+        time.sleep(0.9)  # past the body deadline (2 s from the headers): it ended with the body
+        assert status(get(sock)) == 200
+
+
+def test_a_pipelined_requests_body_deadline_starts_with_its_turn() -> None:
+    with serving() as port, connect(port) as sock:
+        sock.sendall(REQUEST + post_head(4) + b"ab")
+        time.sleep(0.5)
+        sock.sendall(b"cd")
+        received = b""
+        while received.count(b"HTTP/1.1 ") < 2 or not received.endswith(b"}"):
+            chunk = sock.recv(65_536)
+            assert chunk, f"closed after {received!r}"
+            received += chunk
+    assert received.count(b"HTTP/1.1 200") == 2 and received.endswith(b'{"received":4}')
