@@ -50,6 +50,8 @@ class ApiSettings(BaseSettings):
     header_timeout_s: float = Field(default=10.0, gt=0, alias="STAKEGRAPH_HEADER_TIMEOUT")
     # ... and its body within this many seconds of its headers (else 408).
     body_timeout_s: float = Field(default=30.0, gt=0, alias="STAKEGRAPH_BODY_TIMEOUT")
+    # ... and an answer the client does not take in for this many seconds is dropped.
+    write_timeout_s: float = Field(default=30.0, gt=0, alias="STAKEGRAPH_WRITE_TIMEOUT")
     max_connections_per_client: int = Field(
         default=128, ge=1, alias="STAKEGRAPH_MAX_CONNECTIONS_PER_CLIENT"
     )

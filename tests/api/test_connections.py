@@ -17,7 +17,7 @@ from contextlib import contextmanager
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from stakegraph.api.connections import ConnectionLimits, guarded_protocol
@@ -31,9 +31,24 @@ async def _echo(request: Request) -> JSONResponse:
     return JSONResponse({"received": len(await request.body())})
 
 
-APP = Starlette(routes=[Route("/health", _health), Route("/echo", _echo, methods=["POST"])])
+async def _large(request: Request) -> Response:
+    size = int(request.query_params["bytes"])
+    return Response(b"x" * size, media_type="application/octet-stream")  # written at once
+
+
+APP = Starlette(
+    routes=[
+        Route("/health", _health),
+        Route("/echo", _echo, methods=["POST"]),
+        Route("/large", _large),
+    ]
+)
 LIMITS = ConnectionLimits(
-    header_timeout_s=1.0, max_header_bytes=16_384, max_connections_per_client=4, body_timeout_s=2.0
+    header_timeout_s=1.0,
+    max_header_bytes=16_384,
+    max_connections_per_client=4,
+    body_timeout_s=2.0,
+    write_timeout_s=1.0,
 )
 REQUEST = b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
 
@@ -226,3 +241,52 @@ def test_a_pipelined_requests_body_deadline_starts_with_its_turn() -> None:
             assert chunk, f"closed after {received!r}"
             received += chunk
     assert received.count(b"HTTP/1.1 200") == 2 and received.endswith(b'{"received":4}')
+
+
+def receive(sock: socket.socket, pause_s: float = 0.0) -> tuple[int, bool]:
+    """Bytes read until the server closes (a chunk each ``pause_s``), and whether it reset."""
+    received = 0
+    try:
+        while chunk := sock.recv(262_144):
+            received += len(chunk)
+            time.sleep(pause_s)
+    except ConnectionResetError:
+        return received, True
+    return received, False
+
+
+def small_window(port: int) -> socket.socket:
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(20)
+    sock.connect(("127.0.0.1", port))
+    return sock
+
+
+def test_an_answer_the_client_does_not_read_is_dropped() -> None:
+    """Before, the unsent answer and its connection were held for as long as the client
+    did not read (a close waits for the buffer to drain)."""
+    size = 32_000_000
+    with serving() as port, small_window(port) as sock:
+        sock.sendall(f"GET /large?bytes={size} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        time.sleep(3.0)  # past the write deadline, reading nothing
+        received, reset = receive(sock)
+    assert reset or received < size
+
+
+def test_a_slow_reader_that_makes_progress_gets_the_whole_answer() -> None:
+    size = 3_000_000
+    with serving() as port, small_window(port) as sock:
+        sock.sendall(f"GET /large?bytes={size} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        received = 0
+        header = b""
+        while b"\r\n\r\n" not in header:
+            header += sock.recv(1)
+        assert status(header) == 200
+        started = time.monotonic()
+        while received < size:
+            chunk = sock.recv(65_536)
+            assert chunk, f"closed after {received} bytes"
+            received += len(chunk)
+            time.sleep(0.01)
+        assert time.monotonic() - started > 1.0  # slower than the write deadline
