@@ -112,28 +112,33 @@ def test_an_ordinary_request_and_a_kept_alive_one_are_served() -> None:
 
 
 def test_headers_that_never_finish_get_408_and_the_connection_closes() -> None:
+    # Without the deadline the server waits for the rest and recv times out (10 s).
     with serving() as port, connect(port) as sock:
         sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # no blank line: never complete
-        started = time.monotonic()
         response = read_all(sock)
-        waited = time.monotonic() - started
     assert status(response) == 408
+    assert b"request headers not received in time" in response
     assert b"connection: close" in response
-    assert 0.5 < waited < 5.0
+
+
+def trickle(sock: socket.socket, byte: bytes, *, most: int = 100) -> bool:
+    """Send ``byte`` every 0.2 s, at most ``most`` times (20 s: many deadlines of the test
+    server), until the server answers; whether it answered while the bytes kept coming."""
+    for _ in range(most):
+        readable, _, _ = select.select([sock], [], [], 0.2)
+        if readable:
+            return True
+        sock.sendall(byte)
+    return False
 
 
 def test_trickled_headers_do_not_reset_the_deadline() -> None:
-    """A byte every 0.2 s keeps a connection busy but not its request alive."""
+    """A byte every 0.2 s keeps a connection busy but not its request alive: the server
+    answers while the bytes still come (a deadline each byte reset would never end)."""
     with serving() as port, connect(port) as sock:
         sock.sendall(b"GET /health HTTP/1.1\r\n")
-        started = time.monotonic()
-        while time.monotonic() - started < 5.0:
-            readable, _, _ = select.select([sock], [], [], 0.2)
-            if readable:
-                break  # the server has answered
-            sock.sendall(b"X")
+        assert trickle(sock, b"X")
         response = read_all(sock)
-        assert time.monotonic() - started < 3.0
     assert status(response) == 408
 
 
@@ -202,17 +207,10 @@ def test_a_trickled_body_gets_408_and_the_connection_closes() -> None:
     looks at a key."""
     with serving() as port, connect(port) as sock:
         sock.sendall(post_head(1_000) + b"{")
-        started = time.monotonic()
-        while time.monotonic() - started < 6.0:
-            readable, _, _ = select.select([sock], [], [], 0.2)
-            if readable:
-                break  # the server has answered
-            sock.sendall(b" ")
+        assert trickle(sock, b" ")
         response = read_all(sock)
-        waited = time.monotonic() - started
     assert status(response) == 408
     assert b"request body not received in time" in response
-    assert 1.5 < waited < 4.0
 
 
 def test_a_body_in_time_is_served_and_the_connection_kept() -> None:
