@@ -53,8 +53,9 @@ def test_the_key_ring_makes_its_home_private(tmp_path: Path) -> None:
 
 
 @pytest.mark.store
-@pytest.mark.only_backend("embedded")
-def test_the_embedded_stores_files_are_its_owners_only(store: GraphStore) -> None:
+def test_the_embedded_stores_files_are_its_owners_only(backend: str, store: GraphStore) -> None:
+    if backend != "embedded":
+        pytest.skip("the embedded store's own files (a Neo4j server keeps its files itself)")
     assert mode(store.home) & 0o077 == 0
     written = [p for p in (store.home / "arcadedb").rglob("*")]
     assert any(p.name.endswith(".bucket") for p in written)
