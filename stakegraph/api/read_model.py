@@ -12,8 +12,12 @@ Freshness: :class:`ReadModelHolder` checks a cheap fingerprint of the store (``a
 model_stamp``: accounts, analysis dates, risk sums, import runs) every ``poll_s`` seconds
 and rebuilds in the background when it changed, or when the model is older than
 ``max_age_s`` whatever the fingerprint says; the old model serves until the new one is
-complete, then is swapped in whole. Anything the model does not hold (an account created
-since the last build, a map as of another day, departure impact) is computed per request.
+complete, then is swapped in whole. Who owns each account decides what an account manager
+sees, so it is read at every check (``api/account_owners``) and a changed owner is applied
+to the serving model at once, before a rebuild: an account given to another owner stops
+being shown to the old one within one poll, not after a build of up to a minute. Anything
+the model does not hold (an account created since the last build, a map as of another day,
+departure impact) is computed per request.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Literal
 
@@ -215,11 +219,16 @@ class ReadModelHolder:
         return "ready" if self.model is not None else "warming"
 
     def refresh(self, *, force: bool = False) -> bool:
-        """Rebuild when the store's fingerprint changed or the model is too old; True if it did."""
+        """Rebuild when the store's fingerprint changed or the model is too old; True if it did.
+
+        First, the serving model takes the store's current owners (:meth:`_with_owners`).
+        """
         with self._build_lock:
             store = self._store()
             stamp = read_stamp(store)
             current = self.model
+            if current is not None:
+                current = self._with_owners(store, current)
             max_age = self._settings.read_model_max_age_s
             if (
                 not force
@@ -241,6 +250,23 @@ class ReadModelHolder:
             gc.freeze()
             log.info("read model: %d accounts built in %.1f s", len(model.accounts), model.build_s)
             return True
+
+    def _with_owners(self, store: GraphStore, model: ReadModel) -> ReadModel:
+        """``model`` with each account's owner as the store holds it now, swapped in when
+        one changed (the answers stay the build's until the next one)."""
+        owners = {r["id"]: r["owner_id"] for r in store.query("api/account_owners")}
+        moved = {
+            account_id: replace(entry, owner_id=owners[account_id])
+            for account_id, entry in model.accounts.items()
+            if account_id in owners and owners[account_id] != entry.owner_id
+        }
+        if not moved:
+            return model
+        model = replace(model, accounts={**model.accounts, **moved})
+        self.model = model
+        self._on_swap()
+        log.info("read model: %d accounts changed owner", len(moved))
+        return model
 
     def start(self) -> None:
         """Build now and then keep checking, in a daemon thread."""

@@ -122,6 +122,32 @@ def test_new_account_is_answered_per_request_until_the_next_build(
     assert app_client.get("/api/accounts", headers=admin).json()["count"] == 4
 
 
+def test_a_change_of_owner_is_applied_at_the_next_check_without_a_build(
+    app_client: TestClient, fresh: GraphStore, keys: dict[str, str]
+) -> None:
+    """Alan (u-am1) owns acc-a and acc-b. acc-a goes to Beth, acc-c comes to Alan: the
+    next check applies it to the serving model (before, Alan kept seeing acc-a until a
+    build, up to a minute on a large store, and a change the fingerprint misses, never)."""
+    alan = headers(keys["account_manager"])
+    assert app_client.get("/api/accounts/acc-a", headers=alan).status_code == 200
+    fresh.driver.execute_query(
+        "MATCH (a:Account {id: 'acc-a'}) SET a.owner_id = 'u-am2' "
+        "WITH 1 AS done MATCH (c:Account {id: 'acc-c'}) SET c.owner_id = 'u-am1'",
+        database_=fresh.database,
+    )
+    holder = holder_of(app_client)
+    built = holder.model
+    assert holder.refresh() is False  # the fingerprint holds no owner: no build
+    for suffix in ("", "/map", "/suggestions"):
+        gone = app_client.get(f"/api/accounts/acc-a{suffix}", headers=alan)
+        assert gone.status_code == 404
+        assert gone.json() == {"detail": "account 'acc-a' not found"}
+        assert app_client.get(f"/api/accounts/acc-c{suffix}", headers=alan).status_code == 200
+    listed = app_client.get("/api/accounts", headers=alan).json()
+    assert sorted(a["id"] for a in listed["data"]) == ["acc-b", "acc-c"]
+    assert holder.model is not built  # the build's answers, the store's owners
+
+
 def test_precomputed_answers_are_filtered_per_caller(
     app_client: TestClient, keys: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
