@@ -21,8 +21,13 @@ from __future__ import annotations
 import re
 from typing import Final
 
-#: Control characters but tab and line feed, and the bidirectional controls.
-HIDDEN: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: The bidirectional embeddings, overrides and isolates, as the body of a character class.
+_BIDI: Final = "\u202a-\u202e\u2066-\u2069"
+#: Never part of an id, an address, a domain or a stored note: C0 controls but tab, line
+#: feed and carriage return, DEL, the C1 controls and the bidirectional controls.
+CONTROL: Final = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]")
+#: Removed from what is shown: the same, and the carriage return too.
+HIDDEN: Final = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
 _WHITESPACE: Final = re.compile(r"\s+")
 
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from stakegraph.display import CONTROL
 from stakegraph.playbook import MAX_REQUEST_ID_LENGTH
 
 # Introductions one executive can take on in a cycle; also bounds the assignment's size.
@@ -485,19 +486,14 @@ PlayKind = Literal[
     "milestone_stress_test",
 ]
 PlayOutcome = Literal["succeeded", "no_effect", "abandoned", "committed", "evaded"]
-# Control characters (C0 and C1, but tab, line feed and carriage return) and the
-# bidirectional overrides and isolates: in a stored note they hide or reorder what a reader
-# sees (a right-to-left override shows text reversed) and reach terminals as escapes.
-_HIDDEN = frozenset(
-    [chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"]
-    + [chr(c) for c in range(0x7F, 0xA0)]
-    + [chr(c) for c in range(0x202A, 0x202F)]
-    + [chr(c) for c in range(0x2066, 0x206A)]
-)
 
 
 def _visible(text: str) -> str:
-    hidden = sorted({f"U+{ord(c):04X}" for c in text if c in _HIDDEN})
+    # Control characters (C0 and C1, but tab, line feed and carriage return) and the
+    # bidirectional overrides and isolates (display.CONTROL): in a stored note they hide or
+    # reorder what a reader sees (a right-to-left override shows text reversed) and reach
+    # terminals as escapes.
+    hidden = sorted({f"U+{ord(c):04X}" for c in CONTROL.findall(text)})
     if hidden:
         raise ValueError(
             f"control or bidirectional characters are not allowed: {', '.join(hidden)}"

@@ -26,7 +26,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from stakegraph.display import display_text
+from stakegraph.display import CONTROL, display_text
 from stakegraph.vocabulary import (
     BUYING_ROLES,
     ENGAGEMENT_KINDS,
@@ -153,7 +153,7 @@ def _identifier(value: Any) -> str | None:
             "{value} is {length} characters long: an id or an address holds at most {most}",
             {"value": _show(text), "length": f"{len(text):,}", "most": f"{MAX_ID_LENGTH:,}"},
         )
-    if text is not None and (control := _CONTROL.search(text)):
+    if text is not None and (control := CONTROL.search(text)):
         raise PydanticCustomError(
             "control",
             "{value} holds the control character U+{code} at character {at}: an id or an "
@@ -210,10 +210,6 @@ def _identifier_list(value: Any) -> tuple[str, ...]:
     return tuple(i for i in (_identifier(item) for item in _text_list(value)) if i is not None)
 
 
-# C0 controls but tab, newline and carriage return, DEL, the C1 controls and the
-# bidirectional controls (a right-to-left override shows an id reversed): never part of an
-# id, an address or a domain.
-_CONTROL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # What an organization or person id may not hold besides: the path separator, and
 # whitespace other than the space.
 _UNSAFE_IN_ID: Final = re.compile(r"[/]|[^\S ]")

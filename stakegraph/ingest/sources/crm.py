@@ -464,12 +464,18 @@ def _convert_file(
         staging.error(SourceError(path.name, "", f"cannot be read past this point: {exc}"))
 
 
+def _sf_id(crm_id: str) -> str:
+    """The id of an organization or person known only by their CRM id: ``sf-<Id>``, made
+    an id as addresses are when the CRM's id holds a character an id cannot."""
+    return entity_id_from(f"sf-{crm_id}")
+
+
 def _account(entity: str, get: _Get, staging: Staging, state: _CrmState) -> str | None:
     crm_id, name = get("id"), get("name")
     if not crm_id or not name:
         return "an account needs an Id and a Name"
     domain = _website_domain(get("website"))
-    org_id = domain or entity_id_from(f"sf-{crm_id}")
+    org_id = domain or _sf_id(crm_id)
     arr_text = get("arr")
     arr: float | None = None
     if arr_text:
@@ -503,11 +509,11 @@ def _contact(entity: str, get: _Get, staging: Staging, state: _CrmState) -> str 
     account = get("account")
     org_id = state.accounts.get(account) if account else None
     if account and org_id is None:
-        org_id = entity_id_from(f"sf-{account}")  # not in the export: named by its CRM id
+        org_id = _sf_id(account)  # not in the export: named by its CRM id
     if org_id is None and email:
         domain = email.rpartition("@")[2]
         org_id = None if is_personal_domain(domain) else staging.organization_of_address(email)
-    key = email or entity_id_from(f"sf-{crm_id}")
+    key = email or _sf_id(crm_id)
     state.people[crm_id] = key
     staging.add_person(ExtractedPerson(key, name, email or None, org_id))
     title = get("title") or None
@@ -547,7 +553,7 @@ def _activity(entity: str, get: _Get, staging: Staging, state: _CrmState) -> str
         return "an activity needs an OwnerId (who on our side)"
     sender = state.people.get(owner)
     if sender is None:
-        sender = entity_id_from(f"sf-{owner}")
+        sender = _sf_id(owner)
         staging.add_person(ExtractedPerson(sender, None, None, staging.home_id))
     who = get("who")
     participants = [state.people[who]] if who and who in state.people else []
@@ -597,7 +603,7 @@ def _opportunity(entity: str, get: _Get, staging: Staging, state: _CrmState) -> 
     state.renewals.append(
         _Renewal(
             crm_id=get("id"),
-            account=state.accounts.get(account, entity_id_from(f"sf-{account}")),
+            account=state.accounts.get(account, _sf_id(account)),
             day=day.date(),
             won=won,
             amount=amounts["amount"],
