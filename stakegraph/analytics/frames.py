@@ -27,11 +27,15 @@ accounts
 renewals
     ``account_id`` str, ``at`` int64, ``outcome`` str (renewed, churned, downgraded,
     expanded).
+coverage (optional: empty when no coverage was imported)
+    ``source`` str, ``account_id`` str or None (None: every account), ``kinds`` tuple of
+    interaction kinds (empty: every kind), ``start`` int64, ``end`` float (NaN while the
+    source is still connected); the span is ``[start, end + 1 day)``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -49,6 +53,13 @@ PEOPLE_COLUMNS = ("person_id", "name", "org_id", "is_home")
 ROLE_COLUMNS = ("person_id", "org_id", "title", "level", "function", "start", "end")
 ACCOUNT_COLUMNS = ("account_id", "name", "segment", "arr", "renewal_date", "owner_id")
 RENEWAL_COLUMNS = ("account_id", "at", "outcome")
+COVERAGE_COLUMNS = ("source", "account_id", "kinds", "start", "end")
+
+
+def empty_coverage() -> pd.DataFrame:
+    """A coverage frame with no spans: every account's completeness is judged by its
+    traffic (:mod:`stakegraph.analytics.signals.coverage`)."""
+    return pd.DataFrame(columns=list(COVERAGE_COLUMNS))
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,7 @@ class PortfolioFrames:
     roles: pd.DataFrame
     accounts: pd.DataFrame
     renewals: pd.DataFrame
+    coverage: pd.DataFrame = field(default_factory=empty_coverage)
 
     def __post_init__(self) -> None:
         for name, columns in (
@@ -70,6 +82,7 @@ class PortfolioFrames:
             ("roles", ROLE_COLUMNS),
             ("accounts", ACCOUNT_COLUMNS),
             ("renewals", RENEWAL_COLUMNS),
+            ("coverage", COVERAGE_COLUMNS),
         ):
             missing = [c for c in columns if c not in getattr(self, name).columns]
             if missing:

@@ -36,6 +36,7 @@ import pandas as pd
 from stakegraph.analytics import kpis
 from stakegraph.analytics.frames import (
     ACCOUNT_COLUMNS,
+    COVERAGE_COLUMNS,
     INTERACTION_COLUMNS,
     PEOPLE_COLUMNS,
     RENEWAL_COLUMNS,
@@ -96,15 +97,16 @@ def read_frames(
 ) -> PortfolioFrames:
     """Everything an analysis of interactions in ``[since, until)`` needs, from the store.
 
-    The five reads run at once (see :func:`_concurrently`), or one after another if ``serial``.
+    The six reads run at once (see :func:`_concurrently`), or one after another if ``serial``.
     """
-    (raw, participations), people, roles, accounts, renewals = _concurrently(
+    (raw, participations), people, roles, accounts, renewals, coverage = _concurrently(
         lambda: _read_interactions(store, since=since, until=until),
         lambda: _frame(store, "analytics/read_people", PEOPLE_COLUMNS),
         # buying_role is optional in the import: the signals read it when present.
         lambda: _frame(store, "analytics/read_roles", (*ROLE_COLUMNS, "buying_role")),
         lambda: _frame(store, "analytics/read_accounts", ACCOUNT_COLUMNS),
         lambda: _frame(store, "analytics/read_renewals", RENEWAL_COLUMNS),
+        lambda: _frame(store, "analytics/read_coverage", COVERAGE_COLUMNS),
         serial=serial,
     )
     interactions = typed_interactions(raw)
@@ -114,6 +116,10 @@ def read_frames(
     for column in ("arr", "renewal_date"):
         accounts[column] = pd.to_numeric(accounts[column], errors="coerce").astype("float64")
     renewals["at"] = pd.to_numeric(renewals["at"]).astype("int64")
+    coverage["end"] = pd.to_numeric(coverage["end"], errors="coerce").astype("float64")
+    coverage["account_id"] = (
+        coverage["account_id"].astype(object).where(coverage["account_id"].notna(), None)
+    )
     return PortfolioFrames(
         interactions=interactions,
         participations=participations,
@@ -121,6 +127,7 @@ def read_frames(
         roles=roles,
         accounts=accounts,
         renewals=renewals,
+        coverage=coverage,
     )
 
 

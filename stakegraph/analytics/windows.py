@@ -33,13 +33,13 @@ interactions are ``mutual``: a conversation runs both ways, which matters for re
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from stakegraph.analytics.frames import PortfolioFrames
+from stakegraph.analytics.frames import PortfolioFrames, empty_coverage
 from stakegraph.analytics.kernels import KeyedTimes, positions_in, text_codes, unique_inverse
 from stakegraph.dates import DAY, WEEK
 from stakegraph.vocabulary import BULK_THRESHOLD, FUNCTIONS, LEVELS
@@ -164,6 +164,8 @@ class Activity:
         The account and renewal frames, as given.
     bulk_threshold : int
         The threshold the activity was prepared with.
+    coverage : pandas.DataFrame
+        The coverage spans, as given (empty when none were imported).
     """
 
     account_ids: np.ndarray
@@ -182,6 +184,7 @@ class Activity:
     accounts: pd.DataFrame
     renewals: pd.DataFrame
     bulk_threshold: int
+    coverage: pd.DataFrame = field(default_factory=empty_coverage)
 
     def between(self, start: int, end: int) -> Activity:
         """The activity with ``start <= at < end`` (binary search: all frames are sorted)."""
@@ -305,6 +308,7 @@ def prepare_activity(
         accounts=frames.accounts,
         renewals=frames.renewals,
         bulk_threshold=bulk_threshold,
+        coverage=frames.coverage,
     )
 
 

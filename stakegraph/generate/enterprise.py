@@ -35,8 +35,9 @@ from stakegraph.generate.people import (
     build_home_team,
 )
 from stakegraph.generate.timeline import Timeline
-from stakegraph.generate.writer import people_rows, role_rows, write_csv
+from stakegraph.generate.writer import coverage_rows, people_rows, role_rows, write_csv
 from stakegraph.ingest.records import (
+    COVERAGE_COLUMNS,
     INTERACTION_COLUMNS,
     KNOWS_COLUMNS,
     ORGANIZATION_COLUMNS,
@@ -120,6 +121,13 @@ def write_enterprise_portfolio(
             (
                 [t.owner.id, p.champion.id, timeline.date_label(-200), "crm"]
                 for p, t in zip(plans, teams, strict=True)
+            ),
+        ),
+        "coverage": write_csv(
+            out / "coverage.csv",
+            COVERAGE_COLUMNS,
+            coverage_rows(
+                timeline, {p.id: p.data_end for p in plans if p.data_end < timeline.days}
             ),
         ),
     }

@@ -58,6 +58,7 @@ from stakegraph.generate.writer import (
     GENERATED_RENEWAL_COLUMNS,
     GENERATED_ROLE_COLUMNS,
     all_people,
+    coverage_rows,
     knows_rows,
     organization_rows,
     people_rows,
@@ -66,6 +67,7 @@ from stakegraph.generate.writer import (
     write_csv,
 )
 from stakegraph.ingest.records import (
+    COVERAGE_COLUMNS,
     KNOWS_COLUMNS,
     ORGANIZATION_COLUMNS,
     PEOPLE_COLUMNS,
@@ -123,6 +125,7 @@ class GenerationSummary:
     truth_path: Path
     usage: int = 0
     engagements: int = 0
+    coverage: int = 0
 
 
 def generate_portfolio(
@@ -225,6 +228,9 @@ def generate_portfolio(
             out_dir / "knows.csv",
             KNOWS_COLUMNS,
             knows_rows(plans, timeline, _stream(seed, _STREAM_KNOWS)),
+        ),
+        "coverage": write_csv(
+            out_dir / "coverage.csv", COVERAGE_COLUMNS, coverage_rows(timeline, {})
         ),
     }
     context = AccountContext(

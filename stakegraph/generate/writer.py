@@ -7,7 +7,7 @@ models in :mod:`stakegraph.ingest.records`.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -24,6 +24,9 @@ from stakegraph.generate.people import (
 from stakegraph.generate.plan import AccountPlan
 from stakegraph.generate.timeline import Timeline
 from stakegraph.ingest.records import INTERACTION_COLUMNS, RENEWAL_COLUMNS, ROLE_COLUMNS
+
+#: The one source a generated portfolio comes from, in coverage.csv.
+GENERATED_SOURCE: Final = "generated export"
 
 # Every column, ``bulk`` included: newsletters are flagged so that nothing downstream has to
 # guess them (before the flag, 244 readers of a newsletter filed under one account showed
@@ -50,6 +53,20 @@ def write_csv(path: Path, columns: Iterable[str], rows: Iterable[list[str]]) -> 
             writer.writerow(row)
             count += 1
     return count
+
+
+def coverage_rows(timeline: Timeline, data_ends: Mapping[str, int]) -> Iterator[list[str]]:
+    """coverage.csv: the whole history is complete for every account, except each account
+    of ``data_ends`` (account id to the first day without its data: an export cut)."""
+    yield [GENERATED_SOURCE, timeline.date_label(0), timeline.date_label(timeline.days - 1), "", ""]
+    for account_id, day in data_ends.items():
+        yield [
+            GENERATED_SOURCE,
+            timeline.date_label(0),
+            timeline.date_label(day - 1),
+            account_id,
+            "",
+        ]
 
 
 def organization_rows(plans: list[AccountPlan], timeline: Timeline) -> Iterator[list[str]]:

@@ -21,6 +21,7 @@ from stakegraph.graph.store import GraphStore, WriteSummary
 from stakegraph.ingest.identity import KnownOrganization, KnownPerson
 from stakegraph.ingest.read import IngestError
 from stakegraph.ingest.records import (
+    CoverageRow,
     EngagementRow,
     InteractionRecord,
     KnowsRow,
@@ -176,6 +177,28 @@ def load_roles(store: GraphStore, roles: Sequence[RoleRow], *, run_id: str) -> W
         total += store.write("ingest/delete_replaced_reporting_lines", rows=batch)
     with_manager = [line for line in lines if line["reports_to"] is not None]
     return total + _merge(store, "ingest/merge_reporting_lines", with_manager, run_id=run_id)
+
+
+def load_coverage(
+    store: GraphStore, coverage: Sequence[CoverageRow], *, run_id: str
+) -> WriteSummary:
+    """MERGE coverage spans (id ``<source>|<account_id or empty>``) and, for a span of one
+    account, ``HAS_COVERAGE``. A re-import of the same source and account replaces its
+    dates and kinds."""
+    rows = [
+        {
+            "id": f"{c.source}|{c.account_id or ''}",
+            "source": c.source,
+            "account_id": c.account_id,
+            "kinds": list(c.kinds),
+            "start": c.start,
+            "start_epoch": epoch_seconds(c.start),
+            "end": c.end,
+            "end_epoch": epoch_seconds(c.end) if c.end is not None else None,
+        }
+        for c in coverage
+    ]
+    return _merge(store, "ingest/merge_coverage", rows, run_id=run_id)
 
 
 def load_renewals(

@@ -27,6 +27,7 @@ from stakegraph.ingest.load import (
     find_interactions,
     finish_import_run,
     get_store_directory,
+    load_coverage,
     load_engagements,
     load_interactions,
     load_knows,
@@ -51,6 +52,7 @@ from stakegraph.ingest.read import (
 )
 from stakegraph.ingest.records import (
     ROW_MODELS,
+    CoverageRow,
     EngagementRow,
     InteractionRecord,
     KnowsRow,
@@ -73,6 +75,7 @@ from stakegraph.ingest.transform import (
     InteractionDeduplicator,
     Located,
     Transformed,
+    transform_coverage,
     transform_engagements,
     transform_interactions,
     transform_knows,
@@ -152,7 +155,7 @@ def import_directory(
         run.warnings.add(
             "unrecognized files",
             f"{name}: not read (import files are named organizations, people, roles, renewals, "
-            "knows, engagements, interactions or usage, with .csv or .jsonl)",
+            "knows, engagements, coverage, interactions or usage, with .csv or .jsonl)",
         )
     try:
         store.ensure_schema()
@@ -223,6 +226,7 @@ class _Run:
         self.renewals: list[RenewalRow] = []
         self.knows: list[KnowsRow] = []
         self.engagements: list[EngagementRow] = []
+        self.coverage: list[CoverageRow] = []
         self.people_in_store: dict[str, str | None] = {}
         # Organizations and people whose own row was rejected: where, for the rejects
         # that name them (docs/import-format.md, "Validation").
@@ -281,6 +285,12 @@ class _Run:
                 lambda rows: transform_engagements(rows, directory=directory),
             )
         ]
+        self.coverage = [
+            r.record
+            for r in self._transform(
+                files.get("coverage"), lambda rows: transform_coverage(rows, directory=directory)
+            )
+        ]
 
     def load_entities(self) -> None:
         for stage, load in (
@@ -301,6 +311,7 @@ class _Run:
                 "engagements",
                 lambda: load_engagements(self.store, self.engagements, run_id=self.run_id),
             ),
+            ("coverage", lambda: load_coverage(self.store, self.coverage, run_id=self.run_id)),
         ):
             self._written(load())
             self.progress(stage, 1, 1)

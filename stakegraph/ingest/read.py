@@ -36,7 +36,7 @@ ENTITIES: Final = (
     "renewals",
     "knows",
     "engagements",
-    "interactions",
+    "coverage",
     "interactions",
     "usage",
 )

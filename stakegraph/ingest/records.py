@@ -623,6 +623,23 @@ class UsageRow(ImportRow):
     ] = None
 
 
+def _interaction_kinds(value: Any) -> tuple[str, ...]:
+    check = _vocabulary("kind", INTERACTION_KINDS)
+    return tuple(dict.fromkeys(check(kind) for kind in _text_list(value)))
+
+
+class CoverageRow(ImportRow):
+    """The span over which one source's data is complete (docs/import-format.md)."""
+
+    source: RequiredText
+    start: Day
+    end: OptionalDay = None
+    # Empty: every account (a row naming the account replaces it for that account).
+    account_id: EntityId = None
+    # The interaction kinds the source supplies; empty: every kind.
+    kinds: Annotated[tuple[str, ...], BeforeValidator(_interaction_kinds)] = ()
+
+
 class KnowsRow(ImportRow):
     person_a: RequiredEntityId
     person_b: RequiredEntityId
@@ -643,6 +660,7 @@ ROW_MODELS: Final[dict[str, type[ImportRow]]] = {
     "engagements": EngagementRow,
     "interactions": InteractionRow,
     "usage": UsageRow,
+    "coverage": CoverageRow,
 }
 
 
@@ -666,6 +684,7 @@ RENEWAL_COLUMNS: Final = columns_of(RenewalRow)
 KNOWS_COLUMNS: Final = columns_of(KnowsRow)
 ENGAGEMENT_COLUMNS: Final = columns_of(EngagementRow)
 USAGE_COLUMNS: Final = columns_of(UsageRow)
+COVERAGE_COLUMNS: Final = columns_of(CoverageRow)
 
 
 def validate_row(model: type[M], row: RawRow, warnings: list[str] | None = None) -> M | RowError:

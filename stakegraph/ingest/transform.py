@@ -16,6 +16,7 @@ import networkx as nx
 from stakegraph.dates import epoch_seconds
 from stakegraph.ingest.identity import Directory, UnknownParticipant, resolve_account
 from stakegraph.ingest.records import (
+    CoverageRow,
     EngagementRow,
     InteractionRecord,
     InteractionRow,
@@ -34,7 +35,9 @@ from stakegraph.ingest.records import (
 from stakegraph.ingest.ticket_rules import DEFAULT_RULES, TicketRule, categorize_subject
 
 T = TypeVar("T")
-R = TypeVar("R", OrganizationRow, PersonRow, RoleRow, RenewalRow, KnowsRow, EngagementRow)
+R = TypeVar(
+    "R", OrganizationRow, PersonRow, RoleRow, RenewalRow, KnowsRow, EngagementRow, CoverageRow
+)
 
 NO_ACCOUNT = "no account: no participant belongs to a customer organization"
 _ORGANIZER_KINDS = frozenset({"meeting", "call"})
@@ -301,6 +304,36 @@ def transform_engagements(
         EngagementRow,
         key=lambda e: (e.account_id, e.kind, e.date, e.person_id),
         label="engagement (account_id, kind, date, person_id)",
+        check=check,
+    )
+
+
+def transform_coverage(
+    rows: Iterable[RawRow | RowError], *, directory: Directory
+) -> Transformed[Located[CoverageRow]]:
+    """Validate coverage spans: ``end`` not before ``start``, and an ``account_id`` (when
+    given) naming a customer account. The key is ``(source, account_id)``: one span per
+    source for every account, and one per account that differs from it.
+    """
+
+    def check(row: RawRow, coverage: CoverageRow) -> RowError | None:
+        if coverage.end is not None and coverage.end < coverage.start:
+            return RowError(
+                row.file,
+                row.line,
+                "end",
+                f"end {coverage.end.isoformat()} is before start {coverage.start.isoformat()}",
+                row.values,
+            )
+        if coverage.account_id is not None:
+            return _account_error(row, "account_id", coverage.account_id, directory)
+        return None
+
+    return _transform(
+        rows,
+        CoverageRow,
+        key=lambda c: (c.source, c.account_id),
+        label="coverage (source, account_id)",
         check=check,
     )
 

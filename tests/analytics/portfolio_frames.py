@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from stakegraph.analytics.frames import PortfolioFrames
+from stakegraph.analytics.frames import PortfolioFrames, empty_coverage
 from stakegraph.analytics.signals.beyond_tables import BeyondFrames
 from stakegraph.ingest.ticket_rules import categorize_subject, read_ticket_rules
 
@@ -140,6 +140,24 @@ def load_portfolio_frames(directory: Path | str) -> PortfolioFrames:
         roles=roles,
         accounts=accounts,
         renewals=renewals,
+        coverage=_coverage(directory),
+    )
+
+
+def _coverage(directory: Path) -> pd.DataFrame:
+    """coverage.csv as the store reads it back (none: an empty frame)."""
+    path = directory / "coverage.csv"
+    if not path.exists():
+        return empty_coverage()
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return pd.DataFrame(
+        {
+            "source": raw["source"],
+            "account_id": raw["account_id"].replace("", None).to_numpy(),
+            "kinds": [tuple(k for k in kinds.split(";") if k) for kinds in raw["kinds"]],
+            "start": _epoch(raw["start"]),
+            "end": _optional_epoch(raw["end"]),
+        }
     )
 
 

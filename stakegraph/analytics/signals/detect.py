@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,12 @@ from stakegraph.analytics.signals.ceremonies import (
 )
 from stakegraph.analytics.signals.champion import champion_departures
 from stakegraph.analytics.signals.contraction import engagement_contractions
+from stakegraph.analytics.signals.coverage import (
+    INCOMPLETE,
+    UNDECLARED,
+    data_completeness,
+    first_interactions,
+)
 from stakegraph.analytics.signals.executive import executive_withdrawals
 from stakegraph.analytics.signals.latency import response_latency_inflations
 from stakegraph.analytics.signals.parameters import SignalParameters
@@ -166,14 +173,7 @@ def _before(frames: PortfolioFrames, as_of: int) -> PortfolioFrames:
         return frames
     parts = frames.participations
     parts = parts[parts["interaction_id"].isin(inside["interaction_id"])]
-    return PortfolioFrames(
-        interactions=inside,
-        participations=parts,
-        people=frames.people,
-        roles=frames.roles,
-        accounts=frames.accounts,
-        renewals=frames.renewals,
-    )
+    return replace(frames, interactions=inside, participations=parts)
 
 
 def _once_per_departure(signals: list[Signal]) -> list[Signal]:
@@ -240,30 +240,46 @@ def _within_coverage(signals: list[Signal], activity: Activity, as_of: int) -> l
 def _within_account_coverage(
     signals: list[Signal], activity: Activity, params: SignalParameters
 ) -> list[Signal]:
-    """Drop conversation signals raised while their account's data has ended: the account
-    has been *dark* since its last conversation (:func:`.silence.account_dark`: over a
-    week with none, improbable at its own rate). One account's export cut, or a mailbox no
-    longer connected, leaves its volume, contacts and executives at nothing; that says
-    nothing about the relationship. Role ends are kept: they come from the role history,
-    not from the traffic. Causal: at a signal's date its account's last conversation
-    before it, and the rate before that, are known.
+    """Drop conversation signals raised while their account's data has ended.
+
+    Where the import declares coverage (:mod:`.coverage`), that decides: a signal on a date
+    the account's data is incomplete (a source it had conversations from had ended, or not
+    yet started) is dropped, and a silence within complete data is the account's own.
+    Elsewhere the traffic decides: the account is *dark* since its last conversation
+    (:func:`.silence.account_dark`: over a week with none, improbable at its own rate).
+    One account's export cut, or a mailbox no longer connected, leaves its volume,
+    contacts and executives at nothing; that says nothing about the relationship. Role
+    ends are kept: they come from the role history, not from the traffic. Causal: at a
+    signal's date the coverage, its account's last conversation before it, and the rate
+    before that, are known.
     """
     interactions = activity.interactions
     if not signals or len(interactions) == 0:
         return signals
-    is_start = ~np.isfinite(interactions["reply_latency_s"].to_numpy(dtype=float))
-    account_codes = {str(a): i for i, a in enumerate(activity.account_ids)}
     candidates = [
         s
         for s in signals
         if s.kind not in BEYOND_SIGNAL_KINDS and s.evidence.get("mode") != "role_ended"
     ]
-    dark = account_dark(
+    at = np.array([s.at for s in candidates], dtype=np.int64)
+    completeness = data_completeness(
+        activity.coverage,
+        first_interactions(interactions, activity.account_ids),
+        np.array([str(s.account_id) for s in candidates], dtype=object),
+        at,
+    )
+    undeclared = completeness == UNDECLARED
+    is_start = ~np.isfinite(interactions["reply_latency_s"].to_numpy(dtype=float))
+    account_codes = {str(a): i for i, a in enumerate(activity.account_ids)}
+    codes = np.array([account_codes.get(str(s.account_id), -1) for s in candidates], dtype=np.int64)
+    dark = np.zeros(len(candidates), dtype=bool)
+    dark[undeclared] = account_dark(
         interactions["account"].to_numpy()[is_start],
         interactions["at"].to_numpy()[is_start],
-        np.array([account_codes.get(str(s.account_id), -1) for s in candidates], dtype=np.int64),
-        np.array([s.at for s in candidates], dtype=np.int64),
+        codes[undeclared],
+        at[undeclared],
         params=params,
     )
-    dropped = {id(s) for s, d in zip(candidates, dark, strict=True) if d}
+    ended = dark | (completeness == INCOMPLETE)
+    dropped = {id(s) for s, e in zip(candidates, ended, strict=True) if e}
     return [s for s in signals if id(s) not in dropped]

@@ -1,0 +1,162 @@
+"""Whether an account's data is complete on a date, from the coverage the import declares.
+
+A coverage span says a source's data is complete from ``start`` to ``end`` (both dates
+included; no ``end``: still connected), for every account or for one, and which
+interaction kinds the source supplies (none named: every kind). For each source, an
+account's own span replaces the source's span for every account (a mailbox disconnected
+early for one account).
+
+On a date ``t`` an account's data is
+
+- **complete** when each kind of interaction it has had before ``t`` that some span
+  declares is covered at ``t`` by a span of the account's;
+- **incomplete** when one of those kinds is not covered (the source supplying it had
+  ended, or not yet started);
+- **undeclared** when no span applies to the account, or none declares a kind it has
+  had: then only its traffic can tell (:func:`.silence.account_dark`).
+
+Only the conversation signals read this (:mod:`.detect`); usage, tickets and
+engagements are judged on their own observations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from stakegraph.analytics.windows import KINDS
+from stakegraph.dates import DAY
+
+COMPLETE: Final = 1
+INCOMPLETE: Final = 0
+UNDECLARED: Final = -1
+
+
+@dataclass(frozen=True)
+class _Span:
+    kinds: frozenset[str]  # empty: every kind
+    start: float
+    end: float  # exclusive; inf while connected
+
+    def covers(self, kind: str, at: float) -> bool:
+        return (not self.kinds or kind in self.kinds) and self.start <= at < self.end
+
+
+def data_completeness(
+    coverage: pd.DataFrame,
+    first_seen: pd.DataFrame,
+    account_ids: np.ndarray,
+    at: np.ndarray,
+) -> np.ndarray:
+    """:data:`COMPLETE`, :data:`INCOMPLETE` or :data:`UNDECLARED` for each (account, date).
+
+    Parameters
+    ----------
+    coverage
+        Spans (columns of :data:`stakegraph.analytics.frames.COVERAGE_COLUMNS`).
+    first_seen
+        ``account_id``, ``kind``, ``at``: the first interaction of each kind of each
+        account (epoch seconds).
+    account_ids, at
+        Parallel queries.
+
+    Examples
+    --------
+    Mail is complete for every account from 1 January 2024 (day 19723) and ends for
+    account ``a`` on 31 March 2024 (day 19813); ``a`` has written email since day 19730
+    and had meetings, which no source declares:
+
+    >>> day = 86_400
+    >>> coverage = pd.DataFrame({"source": ["mail", "mail"], "account_id": [None, "a"],
+    ...     "kinds": [("email",), ("email",)], "start": [19723 * day, 19723 * day],
+    ...     "end": [np.nan, 19813 * day]})
+    >>> seen = pd.DataFrame({"account_id": ["a", "a", "b"], "kind": ["email", "meeting",
+    ...     "meeting"], "at": [19730 * day, 19700 * day, 19700 * day]})
+    >>> data_completeness(coverage, seen, np.array(["a", "a", "a", "b"]),
+    ...     np.array([19800, 19813, 19814, 19900]) * day).tolist()
+    [1, 1, 0, -1]
+    """
+    out = np.full(len(account_ids), UNDECLARED, dtype=np.int8)
+    if len(coverage) == 0 or len(account_ids) == 0:
+        return out
+    spans = _spans_by_account(coverage)
+    declared = _declared_kinds(coverage)
+    kinds_seen: dict[str, list[tuple[str, float]]] = {}
+    for account, kind, when in first_seen[["account_id", "kind", "at"]].itertuples(index=False):
+        kinds_seen.setdefault(str(account), []).append((str(kind), float(when)))
+    for i, (account, when) in enumerate(zip(account_ids, at, strict=True)):
+        key = str(account)
+        own = spans(key)
+        judged = [
+            kind
+            for kind, first in kinds_seen.get(key, [])
+            if first < when and (declared is None or kind in declared)
+        ]
+        if not own or not judged:
+            continue
+        complete = all(any(span.covers(kind, float(when)) for span in own) for kind in judged)
+        out[i] = COMPLETE if complete else INCOMPLETE
+    return out
+
+
+def first_interactions(interactions: pd.DataFrame, account_ids: np.ndarray) -> pd.DataFrame:
+    """The first interaction of each kind of each account: ``account_id, kind, at`` from an
+    activity's conversations (integer ``account`` codes into ``account_ids``, ``kind``
+    codes into :data:`stakegraph.analytics.windows.KINDS`)."""
+    if len(interactions) == 0:
+        return pd.DataFrame(columns=["account_id", "kind", "at"])
+    first = interactions.groupby(["account", "kind"], observed=True)["at"].min().reset_index()
+    return pd.DataFrame(
+        {
+            "account_id": account_ids[first["account"].to_numpy(dtype=np.int64)],
+            "kind": np.asarray(KINDS, dtype=object)[first["kind"].to_numpy(dtype=np.int64)],
+            "at": first["at"].to_numpy(),
+        }
+    )
+
+
+def _declared_kinds(coverage: pd.DataFrame) -> frozenset[str] | None:
+    """Every kind some span names; None when a span names none (it declares them all)."""
+    kinds: set[str] = set()
+    for named in coverage["kinds"]:
+        named = _kinds(named)
+        if not named:
+            return None
+        kinds |= named
+    return frozenset(kinds)
+
+
+def _spans_by_account(coverage: pd.DataFrame) -> Callable[[str], list[_Span]]:
+    """A function from an account id to the spans that apply to it: per source, the
+    account's own span, else the source's span for every account."""
+    everyone: dict[str, _Span] = {}
+    own: dict[str, dict[str, _Span]] = {}
+    starts = pd.to_numeric(coverage["start"], errors="coerce").to_numpy(dtype=float)
+    ends = pd.to_numeric(coverage["end"], errors="coerce").fillna(np.inf).to_numpy(dtype=float)
+    accounts = coverage["account_id"].astype(object).where(coverage["account_id"].notna(), None)
+    for source, account, kinds, start, end in zip(
+        coverage["source"].astype(str), accounts, coverage["kinds"], starts, ends, strict=True
+    ):
+        span = _Span(_kinds(kinds), float(start), float(end) + DAY)
+        if account is None:
+            everyone[source] = span
+        else:
+            own.setdefault(str(account), {})[source] = span
+
+    def spans(account: str) -> list[_Span]:
+        return list({**everyone, **own.get(account, {})}.values())
+
+    return spans
+
+
+def _kinds(value: object) -> frozenset[str]:
+    """The kinds a span names: a list from the store, a ``;``-separated text from a file."""
+    if isinstance(value, str):
+        return frozenset(k for k in value.split(";") if k)
+    if isinstance(value, Iterable):
+        return frozenset(str(k) for k in value)
+    return frozenset()  # None or NaN: none named
