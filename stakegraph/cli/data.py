@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.table import Table
 
-from stakegraph.cli.common import console, failure, open_store, parse_day
+from stakegraph.cli.common import console, failure, open_store, parse_date_option, parse_day
 from stakegraph.cli.progress import stage_bars
 from stakegraph.errors import StakegraphError
 
 if TYPE_CHECKING:
+    from stakegraph.generate.portfolio import GenerationSummary
     from stakegraph.ingest.sources import SourceImportReport, SourceOptions
 
 
@@ -28,7 +30,12 @@ def generate(
     start: Annotated[
         str, typer.Option(help="First day of the history (YYYY-MM-DD).")
     ] = "2023-01-02",
-    months: Annotated[int, typer.Option(min=6, help="Length of the history in months.")] = 30,
+    months: Annotated[
+        int,
+        typer.Option(
+            min=12, help="Length of the history in months (events need half a year before them)."
+        ),
+    ] = 30,
     profile: Annotated[
         str,
         typer.Option(
@@ -45,18 +52,50 @@ def generate(
     extra: dict[str, Any] = {}
     if interactions_per_account is not None:
         extra["interactions_per_account"] = interactions_per_account
-    with stage_bars() as advance:
-        summary = generate_portfolio(
-            out_dir,
-            accounts=accounts,
-            seed=seed,
-            start=date.fromisoformat(start),
-            months=months,
-            progress=lambda done, total: advance("generating accounts", done, total),
-            profile=profile,
-            **extra,
-        )
-    console.print(f"wrote {out_dir} ({summary})")
+    first_day = parse_date_option("--start", start)
+    assert first_day is not None  # the option has a default
+    try:
+        with stage_bars() as advance:
+            summary = generate_portfolio(
+                out_dir,
+                accounts=accounts,
+                seed=seed,
+                start=first_day,
+                months=months,
+                progress=lambda done, total: advance("generating accounts", done, total),
+                profile=profile,
+                **extra,
+            )
+    except ValueError as exc:  # options that do not go together, e.g. a profile's volume
+        console.print(failure("error", exc))
+        raise typer.Exit(2) from exc
+    console.print(generation_table(summary))
+
+
+# The files a generated portfolio holds, in the order they load.
+GENERATED_FILES = (
+    "organizations",
+    "people",
+    "roles",
+    "renewals",
+    "knows",
+    "engagements",
+    "coverage",
+    "interactions",
+    "usage",
+)
+
+
+def generation_table(summary: GenerationSummary) -> Table:
+    """The files written, with their rows, and the planted events of truth.json."""
+    table = Table(title=f"wrote {summary.out_dir}", title_justify="left")
+    table.add_column("file")
+    table.add_column("rows", justify="right")
+    for name in GENERATED_FILES:
+        if (summary.out_dir / f"{name}.csv").exists():  # a profile may write fewer
+            table.add_row(f"{name}.csv", f"{getattr(summary, name):,}")
+    table.add_row(summary.truth_path.name, f"{summary.events:,} events")
+    return table
 
 
 def ingest(

@@ -393,6 +393,8 @@ def _plan_careers(account: EnterpriseAccount, days: int, rng: np.random.Generato
     for person in ranked[10:]:
         if person.executive or person.buying_role or person.gone_from is not None:
             continue
+        if person.start >= days:  # hired after the history ends (a replacement)
+            continue
         if rng.random() < 0.08 * days / 365:
             day = int(rng.integers(max(person.start, 0) + 60, days + 60))
             if day >= days:

@@ -354,8 +354,12 @@ def active_contacts(plan: AccountPlan, day: int) -> list[Person]:
 def _plant_events(
     plan: AccountPlan, renewal_days: list[int], timeline: Timeline, rng: np.random.Generator
 ) -> None:
-    plan.healthy = False
     candidates = [d for d in renewal_days if d >= MIN_HISTORY_BEFORE_EVENT + 90]
+    if not candidates:
+        # No renewal late enough for an event's half-year before and its quarter after (a
+        # short history): the account stays healthy rather than get an event it cannot show.
+        return
+    plan.healthy = False
     target = candidates[0] if rng.random() < 0.6 else candidates[int(rng.integers(len(candidates)))]
     eligible = [
         kind
