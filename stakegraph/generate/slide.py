@@ -15,8 +15,12 @@ those that are as strong as the planted event of the same kind:
   planted cutoff, a role that ends), and at least `MIN_CONTRACTION_CONTACTS_KEPT` are
   still in it (a planted contraction keeps 30-50% of the contacts, at least 2, at a
   volume factor of 0.3-0.5, within 14 days; the slide ramps over up to 120 days), if
-  that comes before the churn. A slide that leaves one contact by then has narrowed
-  their side onto that person: a bottleneck's story, not a contraction;
+  that comes before the churn; or, failing that, on the day the slide has taken every
+  one of those contacts (at least 2) out of the traffic before the churn: their whole
+  side silent, the contraction at its end (since 2026-12-07, when declared coverage
+  made such a silence the account's own rather than an export cut). A slide that
+  leaves one contact by then has narrowed their side onto that person: a bottleneck's
+  story, not a contraction;
 - ``champion_departure`` (``mode: "silent"``) on the day the slide takes the champion
   out of the traffic;
 - ``single_node_bottleneck`` on the day of the drop that leaves one contact, who stays
@@ -206,7 +210,9 @@ def _contraction(plan: AccountPlan, start: int, churn: int, reference: int) -> P
         (volume <= MAX_CONTRACTION_VOLUME_FACTOR)
         & (kept <= MAX_CONTRACTION_CONTACT_SHARE * len(before))
         & (kept >= MIN_CONTRACTION_CONTACTS_KEPT)
-    )
+    ) | (kept == 0)  # their whole side gone silent: the contraction at its end
+    if len(before) < MIN_CONTRACTION_CONTACTS_KEPT:
+        strong &= kept >= MIN_CONTRACTION_CONTACTS_KEPT  # one contact gone is a departure
     if not strong.any():
         return None
     first = int(np.argmax(strong))

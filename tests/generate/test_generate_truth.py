@@ -121,7 +121,8 @@ def test_knock_on_events_sit_on_a_planted_event_of_the_other_kind(
 def test_slide_events_follow_the_slide_schedule(pattern_portfolio: LoadedPortfolio) -> None:
     """Only churning accounts slide; the contraction is dated when the slide has become as
     strong as the weakest planted one (volume against the day before the slide at most
-    0.5, half of the contacts in traffic gone, at least 2 kept), before the churn.
+    0.5, half of the contacts in traffic gone, at least 2 kept), or failing that when the
+    last of the contacts (at least 2) is gone, before the churn.
 
     The slide starts 240 days before the churn, or at the account's first planted event
     if that is later; contacts drift away 150-260 days before the churn, never before
@@ -163,12 +164,17 @@ def test_slide_events_follow_the_slide_schedule(pattern_portfolio: LoadedPortfol
             details = event["details"]
             start = day - timedelta(days=details["slide_start_days_before"])
             assert start == max(trouble, churn - timedelta(days=240)), event
+            assert day < churn, event
+            if details["contacts_kept"] == 0:
+                # Never as strong as a planted one while contacts were left: dated when
+                # the last of at least 2 is gone, their whole side silent.
+                assert details["contacts_before"] >= 2, event
+                continue
             # The slide's own ramp reaches 0.5 no earlier than this; a planted drop can
             # bring the day forward, never beyond it.
             halfway_down = details["ramp_days"] * 0.5 / (1 - details["volume_factor"])
             if details["slide_start_days_before"] < halfway_down - 1:
                 assert any(start <= d <= day for d in planted_days[event["account_id"]]), event
-            assert day < churn, event
             assert details["volume_against_before"] <= 0.5, event
             assert 2 <= details["contacts_kept"] <= 0.5 * details["contacts_before"], event
         else:
