@@ -206,13 +206,14 @@ def _contraction(plan: AccountPlan, start: int, churn: int, reference: int) -> P
     volume = volume_against_before(plan.volume_steps, start, churn)[: end - start]
     leaving = np.sort([_leaves_traffic(plan, person, reference - 1) for person in before])
     kept = len(before) - np.searchsorted(leaving, days, side="right")
+    # Their whole side gone silent (every contact of the reference day, at least 2): the
+    # contraction at its end. One contact gone is that person's departure.
+    silent = (kept == 0) & (len(before) >= MIN_CONTRACTION_CONTACTS_KEPT)
     strong = (
         (volume <= MAX_CONTRACTION_VOLUME_FACTOR)
         & (kept <= MAX_CONTRACTION_CONTACT_SHARE * len(before))
         & (kept >= MIN_CONTRACTION_CONTACTS_KEPT)
-    ) | (kept == 0)  # their whole side gone silent: the contraction at its end
-    if len(before) < MIN_CONTRACTION_CONTACTS_KEPT:
-        strong &= kept >= MIN_CONTRACTION_CONTACTS_KEPT  # one contact gone is a departure
+    ) | silent
     if not strong.any():
         return None
     first = int(np.argmax(strong))
