@@ -72,26 +72,15 @@ def generate(
     console.print(generation_table(summary))
 
 
-# The files a generated portfolio holds, in the order they load.
-GENERATED_FILES = (
-    "organizations",
-    "people",
-    "roles",
-    "renewals",
-    "knows",
-    "engagements",
-    "coverage",
-    "interactions",
-    "usage",
-)
-
-
 def generation_table(summary: GenerationSummary) -> Table:
-    """The files written, with their rows, and the planted events of truth.json."""
+    """The files written, in the order they load, with their rows, and the events of
+    truth.json."""
+    from stakegraph.ingest.read import ENTITIES
+
     table = Table(title=f"wrote {summary.out_dir}", title_justify="left")
     table.add_column("file")
     table.add_column("rows", justify="right")
-    for name in GENERATED_FILES:
+    for name in ENTITIES:
         if (summary.out_dir / f"{name}.csv").exists():  # a profile may write fewer
             table.add_row(f"{name}.csv", f"{getattr(summary, name):,}")
     table.add_row(summary.truth_path.name, f"{summary.events:,} events")
