@@ -628,10 +628,26 @@ def _interaction_kinds(value: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(check(kind) for kind in _text_list(value)))
 
 
+# An address anywhere in a text: a source named after a mailbox.
+_ADDRESS_IN_TEXT = re.compile(r"[^@\s;,:<>]+@[^@\s;,:<>]+\.[^@\s;,:<>]+")
+
+
+def _source_name(value: Any) -> str:
+    text = _required_text(value)
+    if _ADDRESS_IN_TEXT.search(text):
+        raise PydanticCustomError(
+            "address",
+            "{value} holds an email address; name the source (mail, calendar, crm) rather "
+            "than a person: stakegraph forget could not erase it",
+            {"value": _show(text)},
+        )
+    return text
+
+
 class CoverageRow(ImportRow):
     """The span over which one source's data is complete (docs/import-format.md)."""
 
-    source: RequiredText
+    source: Annotated[str, BeforeValidator(_source_name)]
     start: Day
     end: OptionalDay = None
     # Empty: every account (a row naming the account replaces it for that account).

@@ -34,6 +34,7 @@ def test_coverage_rows_are_validated_and_bad_ones_name_file_line_and_column() ->
             coverage_row(7, source="crm", kinds="email;fax"),
             coverage_row(8, source=""),
             coverage_row(9, kinds="email", end="2024-07-31"),  # line 2's (source, account)
+            coverage_row(10, source="mail:Jane.Doe@ourco.com"),
         ],
         directory=DIRECTORY,
     )
@@ -48,11 +49,13 @@ def test_coverage_rows_are_validated_and_bad_ones_name_file_line_and_column() ->
         (7, "kinds"),
         (8, "source"),
         (9, ""),  # a conflicting duplicate: the row, not one column
+        (10, "source"),  # a person's address would outlive `stakegraph forget`
     ]
     assert result.errors[0].reason == "end 2023-12-31 is before start 2024-01-01"
     assert "home organization" in result.errors[1].reason
     assert '"fax" is not a kind' in result.errors[3].reason
     assert "duplicate coverage (source, account_id)" in result.errors[5].reason
+    assert "holds an email address" in result.errors[6].reason
 
 
 COVERAGE = """\
