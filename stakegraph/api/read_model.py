@@ -152,6 +152,7 @@ def build_read_model(
     history: dict[str, list[dict[str, Any]]] = {}
     for r in store.query("api/model_signal_history"):
         history.setdefault(r["account_id"], []).append(r)
+    spans = store.query("api/coverage", account_ids=None)
     days = accounts.default_days(store, rows)
     networks = network.build_networks(
         network.fetch_windows(
@@ -173,7 +174,11 @@ def build_read_model(
             as_of=days[r["id"]],
             row=accounts.account_public(r, account_snapshots).model_dump_json().encode(),
             detail=accounts.detail_public(
-                r, account_snapshots, signals.get(r["id"], []), history.get(r["id"], [])
+                r,
+                account_snapshots,
+                signals.get(r["id"], []),
+                history.get(r["id"], []),
+                accounts.coverage_of(spans, r["id"]),
             )
             .model_dump_json()
             .encode(),

@@ -131,6 +131,18 @@ class TimelinePublic(BaseModel):
     metrics: dict[str, list[float | None]]
 
 
+class CoverageSpanPublic(BaseModel):
+    """When one source's data on the account is complete (coverage.csv)."""
+
+    source: str
+    kinds: list[str] = Field(description="the interaction kinds it supplies; empty: every kind")
+    start: date
+    end: date | None = Field(description="the last day covered; null while connected")
+    account_only: bool = Field(
+        description="the account's own span, in place of the source's span for every account"
+    )
+
+
 class AccountDetailPublic(AccountPublic):
     risk_factors: list[RiskFactorPublic]
     signals: list[SignalPublic] = Field(description="open signals, newest first")
@@ -138,6 +150,11 @@ class AccountDetailPublic(AccountPublic):
     signal_history: list[SignalMarkerPublic] = Field(
         default_factory=list,
         description="every signal raised up to the analysis date, oldest first",
+    )
+    data_coverage: list[CoverageSpanPublic] = Field(
+        default_factory=list,
+        description="when each source's data on the account is complete, by source; empty "
+        "when none was declared (the end of its data is then judged by its traffic)",
     )
 
 

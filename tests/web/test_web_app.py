@@ -177,6 +177,10 @@ def test_account_map_matches_the_api(
     )
     # One timeline per question, drawn by uPlot.
     assert len(browser.find_elements(By.CSS_SELECTOR, "#timelines .uplot")) == 4
+    # The coverage the generated export declares: the whole history, every kind.
+    [span] = live_api.get(f"/api/accounts/{account['id']}")["data_coverage"]
+    data = browser.find_element(By.XPATH, "//ul[@class='facts']/li[span='Data']").text
+    assert data.removeprefix("Data").strip() == f"{span['source']}: {span['start']} – {span['end']}"
     screenshot(browser, "account-map")
 
 

@@ -76,7 +76,30 @@ def account_detail(
         history = store.query(
             "api/account_signals", account_id=account_id, since=0, until=row["analyzed_at"]
         )[::-1]  # newest first from the query; the timeline reads oldest first
-    return detail_public(row, snapshots, signals, history)
+    spans = store.query("api/coverage", account_ids=[account_id])
+    return detail_public(row, snapshots, signals, history, coverage_of(spans, account_id))
+
+
+def coverage_of(spans: list[dict[str, Any]], account_id: str) -> list[s.CoverageSpanPublic]:
+    """The spans that apply to the account (rows of ``api/coverage``), one per source: its
+    own where it has one, else the source's span for every account (the rule the signals
+    follow, :mod:`stakegraph.analytics.signals.coverage`)."""
+    chosen: dict[str, dict[str, Any]] = {}
+    for span in spans:
+        if span["account_id"] is None:
+            chosen.setdefault(span["source"], span)
+        elif span["account_id"] == account_id:
+            chosen[span["source"]] = span
+    return [
+        s.CoverageSpanPublic(
+            source=span["source"],
+            kinds=list(span["kinds"] or []),
+            start=as_datetime(span["start"]).date(),
+            end=as_date(span["end"]),
+            account_only=span["account_id"] is not None,
+        )
+        for _, span in sorted(chosen.items())
+    ]
 
 
 def detail_public(
@@ -84,9 +107,11 @@ def detail_public(
     snapshots: list[dict[str, Any]],
     signals: list[dict[str, Any]],
     history: list[dict[str, Any]],
+    coverage: list[s.CoverageSpanPublic],
 ) -> s.AccountDetailPublic:
     """The detail of an account from its row, every snapshot (oldest first), its open
-    signals and every signal up to the analysis date (oldest first)."""
+    signals, every signal up to the analysis date (oldest first) and the coverage that
+    applies to it."""
     return s.AccountDetailPublic(
         **account_public(row, snapshots).model_dump(),
         risk_factors=_risk_factors(row.get("risk_factors")),
@@ -113,6 +138,7 @@ def detail_public(
             )
             for sig in history
         ],
+        data_coverage=coverage,
     )
 
 

@@ -366,7 +366,18 @@ function facts(detail) {
     item('Segment', fmt.segment(detail.segment)), item('ARR', fmt.money(detail.arr)),
     item('Renewal', fmt.date(detail.renewal_date)), item('Risk', fmt.num(detail.risk_score, 3)),
     item('Open signals', String(detail.open_signals)), item('Analyzed', fmt.date(detail.analyzed_at)),
-    item('Owner', detail.owner_id ?? '–'), item('Id', detail.id));
+    item('Owner', detail.owner_id ?? '–'), item('Id', detail.id),
+    item('Data', coverage(detail.data_coverage ?? [])));
+}
+
+// When each source's data is complete; without any, the traffic tells when the data ended.
+function coverage(spans) {
+  if (!spans.length) return 'no coverage declared';
+  return spans.map((span) => {
+    const kinds = span.kinds.length ? ` (${span.kinds.join(', ')})` : '';
+    const end = span.end ? fmt.date(span.end) : 'connected';
+    return `${span.source}${kinds}: ${fmt.date(span.start)} – ${end}`;
+  }).join('; ');
 }
 
 function riskFactors(detail) {
