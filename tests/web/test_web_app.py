@@ -180,7 +180,9 @@ def test_account_map_matches_the_api(
     # The coverage the generated export declares: the whole history, every kind.
     [span] = live_api.get(f"/api/accounts/{account['id']}")["data_coverage"]
     data = browser.find_element(By.XPATH, "//ul[@class='facts']/li[span='Data']").text
-    assert data.removeprefix("Data").strip() == f"{span['source']}: {span['start']} – {span['end']}"
+    between = "\N{EN DASH}"  # as the page writes a span
+    shown = f"{span['source']}: {span['start']} {between} {span['end']}"
+    assert data.removeprefix("Data").strip() == shown
     screenshot(browser, "account-map")
 
 
