@@ -57,16 +57,15 @@ def write_csv(path: Path, columns: Iterable[str], rows: Iterable[list[str]]) -> 
 
 def coverage_rows(timeline: Timeline, data_ends: Mapping[str, int]) -> Iterator[list[str]]:
     """coverage.csv: the whole history is complete for every account, except each account
-    of ``data_ends`` (account id to the first day without its data: an export cut)."""
-    yield [GENERATED_SOURCE, timeline.date_label(0), timeline.date_label(timeline.days - 1), "", ""]
+    of ``data_ends`` (account id to the first day without its data: an export cut).
+
+    Coverage is in UTC days and the history's days are the accounts' local days, so a span
+    ends on the day after the last one: evening times west of UTC fall on it.
+    """
+    first = timeline.date_label(-1)  # and morning times east of UTC on the day before
+    yield [GENERATED_SOURCE, first, timeline.date_label(timeline.days), "", ""]
     for account_id, day in data_ends.items():
-        yield [
-            GENERATED_SOURCE,
-            timeline.date_label(0),
-            timeline.date_label(day - 1),
-            account_id,
-            "",
-        ]
+        yield [GENERATED_SOURCE, first, timeline.date_label(day), account_id, ""]
 
 
 def organization_rows(plans: list[AccountPlan], timeline: Timeline) -> Iterator[list[str]]:

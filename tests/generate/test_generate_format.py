@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
-from generated_portfolio import LoadedPortfolio
+from generated_portfolio import LoadedPortfolio, read_csv
 
 REQUIRED = {
     "organizations": {"id", "name"},
@@ -230,3 +231,24 @@ def test_role_changes_happen(pattern_portfolio: LoadedPortfolio) -> None:
     assert len(promoted) > 5
     assert len(moved) > 5
     assert (roles["end"] != "").sum() > 50
+
+
+def test_coverage_declares_the_whole_history_for_every_account(
+    small_portfolio: LoadedPortfolio,
+) -> None:
+    coverage = read_csv(small_portfolio.path / "coverage.csv")
+    assert tuple(coverage.columns) == ("source", "start", "end", "account_id", "kinds")
+    truth = small_portfolio.truth
+    # UTC days around the accounts' local days: one more on each side.
+    first = (date.fromisoformat(truth["start"]) - timedelta(days=1)).isoformat()
+    assert coverage.to_dict("records") == [
+        {
+            "source": "generated export",
+            "start": first,
+            "end": truth["end"],
+            "account_id": "",
+            "kinds": "",
+        }
+    ]
+    days = small_portfolio.events["at"].dt.date
+    assert days.min().isoformat() >= first and days.max().isoformat() <= truth["end"]
