@@ -152,7 +152,10 @@ def build_read_model(
     history: dict[str, list[dict[str, Any]]] = {}
     for r in store.query("api/model_signal_history"):
         history.setdefault(r["account_id"], []).append(r)
-    spans = store.query("api/coverage", account_ids=None)
+    # Spans for every account, and each account's own: an account reads only its share.
+    spans: dict[str | None, list[dict[str, Any]]] = {}
+    for r in store.query("api/coverage", account_ids=None):
+        spans.setdefault(r["account_id"], []).append(r)
     days = accounts.default_days(store, rows)
     networks = network.build_networks(
         network.fetch_windows(
@@ -178,7 +181,7 @@ def build_read_model(
                 account_snapshots,
                 signals.get(r["id"], []),
                 history.get(r["id"], []),
-                accounts.coverage_of(spans, r["id"]),
+                accounts.coverage_of(spans.get(None, []) + spans.get(r["id"], []), r["id"]),
             )
             .model_dump_json()
             .encode(),
