@@ -104,19 +104,48 @@ def test_a_calendar_that_is_disconnected_is_not_the_vps_departure() -> None:
         ("b", 300, 0),
         ("c", 300, -1),  # c had only meetings, which no span declares
         ("a", -1, -1),  # before a's first email: no kind of its to judge
+        ("b", 182, 1),
+        ("b", 400, -1),  # half a year after b's last email: no kind a span declares
     ],
 )
 def test_an_accounts_own_span_replaces_the_portfolios_and_undeclared_kinds_are_not_judged(
     account: str, day: float, expected: int
 ) -> None:
     coverage = spans(("mail", None, ("email",), 0, None), ("mail", "b", ("email",), 0, 299))
-    first_seen = pd.DataFrame(
+    # a writes every week; b every week up to day 147; c meets once, on day 0.
+    weekly = [at(d) for d in range(-1, 400, 7)]
+    until_147 = [at(d) for d in range(0, 148, 7)]
+    seen = pd.DataFrame(
         {
-            "account_id": ["a", "b", "c"],
-            "kind": ["email", "email", "meeting"],
-            "at": [at(-1), at(0), at(0)],
+            "account_id": ["a"] * len(weekly) + ["b"] * len(until_147) + ["c"],
+            "kind": ["email"] * (len(weekly) + len(until_147)) + ["meeting"],
+            "at": [*weekly, *until_147, at(0)],
         }
     )
     assert data_completeness(
-        coverage, first_seen, np.array([account]), np.array([at(day)])
+        coverage, seen, np.array([account]), np.array([at(day)]), baseline_s=182 * DAY
     ).tolist() == [expected]
+
+
+def test_a_retired_calendar_stops_counting_once_the_baseline_has_no_meetings() -> None:
+    # The VP is seen only in meetings and calls; the calendar connector is retired on day
+    # 300 (their meetings stop there), the mail runs on to day 719. The account's traffic
+    # stops on day 650: with mail complete, that is its own silence.
+    account = replace(meeting_account(vp_stops=300), days=720, ends=650)
+    others = [replace(a, days=720) for a in steady_portfolio()[:8]]
+    frames = portfolio([account, *others])
+    declared = spans(
+        ("mail", None, ("email",), 0, 719), ("calendar", None, ("meeting", "call"), 0, 299)
+    )
+    raised = [
+        (s.kind, (s.at - at(0)) / DAY)
+        for s in detect_signals(
+            replace(frames, coverage=declared), as_of=at(720), roles=frames.roles
+        )
+        if s.account_id == account.account_id
+    ]
+    # Within half a year of the calendar's end the account's data is incomplete: the VP's
+    # absence is not a departure. Half a year on, it is judged on its mail: the silence
+    # from day 650 is its contraction.
+    assert [kind for kind, _ in raised] == ["engagement_contraction"]
+    assert raised[0][1] > 650

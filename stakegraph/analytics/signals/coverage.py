@@ -8,12 +8,17 @@ early for one account).
 
 On a date ``t`` an account's data is
 
-- **complete** when each kind of interaction it has had before ``t`` that some span
-  declares is covered at ``t`` by a span of the account's;
+- **complete** when each kind of interaction it has had over the baseline before ``t``
+  (``windows.baseline_weeks``, 26: what the detectors compare the recent weeks with)
+  that some span declares is covered at ``t`` by a span of the account's;
 - **incomplete** when one of those kinds is not covered (the source supplying it had
   ended, or not yet started);
 - **undeclared** when no span applies to the account, or none declares a kind it has
-  had: then only its traffic can tell (:func:`.silence.account_dark`).
+  had over the baseline: then only its traffic can tell (:func:`.silence.account_dark`).
+
+A source that ends for good (a calendar connector retired) leaves its accounts
+incomplete only while their baseline still holds its kinds: half a year later they are
+judged on the kinds they still have.
 
 Only the conversation signals read this (:mod:`.detect`); usage, tickets and
 engagements are judged on their own observations.
@@ -48,9 +53,11 @@ class _Span:
 
 def data_completeness(
     coverage: pd.DataFrame,
-    first_seen: pd.DataFrame,
+    seen: pd.DataFrame,
     account_ids: np.ndarray,
     at: np.ndarray,
+    *,
+    baseline_s: float,
 ) -> np.ndarray:
     """:data:`COMPLETE`, :data:`INCOMPLETE` or :data:`UNDECLARED` for each (account, date).
 
@@ -58,11 +65,12 @@ def data_completeness(
     ----------
     coverage
         Spans (columns of :data:`stakegraph.analytics.frames.COVERAGE_COLUMNS`).
-    first_seen
-        ``account_id``, ``kind``, ``at``: the first interaction of each kind of each
-        account (epoch seconds).
+    seen
+        ``account_id``, ``kind``, ``at``: the accounts' interactions (epoch seconds).
     account_ids, at
         Parallel queries.
+    baseline_s : keyword-only
+        How far back the kinds an account has had count (seconds).
 
     Examples
     --------
@@ -77,24 +85,31 @@ def data_completeness(
     >>> seen = pd.DataFrame({"account_id": ["a", "a", "b"], "kind": ["email", "meeting",
     ...     "meeting"], "at": [19730 * day, 19700 * day, 19700 * day]})
     >>> data_completeness(coverage, seen, np.array(["a", "a", "a", "b"]),
-    ...     np.array([19800, 19813, 19814, 19900]) * day).tolist()
+    ...     np.array([19800, 19813, 19814, 19900]) * day, baseline_s=182 * day).tolist()
     [1, 1, 0, -1]
+
+    Half a year after its last email, ``a`` has had no kind that a span declares:
+
+    >>> data_completeness(coverage, seen, np.array(["a"]), np.array([19913]) * day,
+    ...     baseline_s=182 * day).tolist()
+    [-1]
     """
     out = np.full(len(account_ids), UNDECLARED, dtype=np.int8)
     if len(coverage) == 0 or len(account_ids) == 0:
         return out
     spans = _spans_by_account(coverage)
     declared = _declared_kinds(coverage)
-    kinds_seen: dict[str, list[tuple[str, float]]] = {}
-    for account, kind, when in first_seen[["account_id", "kind", "at"]].itertuples(index=False):
-        kinds_seen.setdefault(str(account), []).append((str(kind), float(when)))
+    times: dict[str, list[tuple[str, np.ndarray]]] = {}
+    for (account, kind), group in seen.groupby(["account_id", "kind"], observed=True)["at"]:
+        times.setdefault(str(account), []).append((str(kind), np.sort(group.to_numpy(float))))
     for i, (account, when) in enumerate(zip(account_ids, at, strict=True)):
         key = str(account)
         own = spans(key)
         judged = [
             kind
-            for kind, first in kinds_seen.get(key, [])
-            if first < when and (declared is None or kind in declared)
+            for kind, stamps in times.get(key, [])
+            if (declared is None or kind in declared)
+            and np.searchsorted(stamps, when - baseline_s) < np.searchsorted(stamps, when)
         ]
         if not own or not judged:
             continue
@@ -103,18 +118,14 @@ def data_completeness(
     return out
 
 
-def first_interactions(interactions: pd.DataFrame, account_ids: np.ndarray) -> pd.DataFrame:
-    """The first interaction of each kind of each account: ``account_id, kind, at`` from an
-    activity's conversations (integer ``account`` codes into ``account_ids``, ``kind``
-    codes into :data:`stakegraph.analytics.windows.KINDS`)."""
-    if len(interactions) == 0:
-        return pd.DataFrame(columns=["account_id", "kind", "at"])
-    first = interactions.groupby(["account", "kind"], observed=True)["at"].min().reset_index()
+def interactions_by_kind(interactions: pd.DataFrame, account_ids: np.ndarray) -> pd.DataFrame:
+    """``account_id, kind, at`` of an activity's conversations (integer ``account`` codes
+    into ``account_ids``, ``kind`` codes into :data:`stakegraph.analytics.windows.KINDS`)."""
     return pd.DataFrame(
         {
-            "account_id": account_ids[first["account"].to_numpy(dtype=np.int64)],
-            "kind": np.asarray(KINDS, dtype=object)[first["kind"].to_numpy(dtype=np.int64)],
-            "at": first["at"].to_numpy(),
+            "account_id": account_ids[interactions["account"].to_numpy(dtype=np.int64)],
+            "kind": np.asarray(KINDS, dtype=object)[interactions["kind"].to_numpy(dtype=np.int64)],
+            "at": interactions["at"].to_numpy(),
         }
     )
 

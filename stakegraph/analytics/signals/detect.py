@@ -23,7 +23,7 @@ from stakegraph.analytics.signals.coverage import (
     INCOMPLETE,
     UNDECLARED,
     data_completeness,
-    first_interactions,
+    interactions_by_kind,
 )
 from stakegraph.analytics.signals.executive import executive_withdrawals
 from stakegraph.analytics.signals.latency import response_latency_inflations
@@ -264,9 +264,10 @@ def _within_account_coverage(
     at = np.array([s.at for s in candidates], dtype=np.int64)
     completeness = data_completeness(
         activity.coverage,
-        first_interactions(interactions, activity.account_ids),
+        interactions_by_kind(interactions, activity.account_ids),
         np.array([str(s.account_id) for s in candidates], dtype=object),
         at,
+        baseline_s=params.windows.baseline_weeks * WEEK,
     )
     undeclared = completeness == UNDECLARED
     is_start = ~np.isfinite(interactions["reply_latency_s"].to_numpy(dtype=float))
