@@ -100,7 +100,8 @@ def data_completeness(
     spans = _spans_by_account(coverage)
     declared = _declared_kinds(coverage)
     times: dict[str, list[tuple[str, np.ndarray]]] = {}
-    for (account, kind), group in seen.groupby(["account_id", "kind"], observed=True)["at"]:
+    asked = seen[seen["account_id"].isin(set(account_ids.tolist()))]  # only theirs is read
+    for (account, kind), group in asked.groupby(["account_id", "kind"], observed=True)["at"]:
         times.setdefault(str(account), []).append((str(kind), np.sort(group.to_numpy(float))))
     for i, (account, when) in enumerate(zip(account_ids, at, strict=True)):
         key = str(account)

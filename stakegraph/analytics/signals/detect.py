@@ -262,13 +262,15 @@ def _within_account_coverage(
         if s.kind not in BEYOND_SIGNAL_KINDS and s.evidence.get("mode") != "role_ended"
     ]
     at = np.array([s.at for s in candidates], dtype=np.int64)
-    completeness = data_completeness(
-        activity.coverage,
-        interactions_by_kind(interactions, activity.account_ids),
-        np.array([str(s.account_id) for s in candidates], dtype=object),
-        at,
-        baseline_s=params.windows.baseline_weeks * WEEK,
-    )
+    completeness = np.full(len(candidates), UNDECLARED, dtype=np.int8)
+    if len(activity.coverage):  # the interactions by kind only when a span can use them
+        completeness = data_completeness(
+            activity.coverage,
+            interactions_by_kind(interactions, activity.account_ids),
+            np.array([str(s.account_id) for s in candidates], dtype=object),
+            at,
+            baseline_s=params.windows.baseline_weeks * WEEK,
+        )
     undeclared = completeness == UNDECLARED
     is_start = ~np.isfinite(interactions["reply_latency_s"].to_numpy(dtype=float))
     account_codes = {str(a): i for i, a in enumerate(activity.account_ids)}
