@@ -405,6 +405,36 @@ def test_a_vp_of_meetings_and_calls_who_stops_among_holiday_takers_departs() -> 
     assert at(600) < int(str(raised[0]["at"])) <= at(600 + 90)
 
 
+def test_executives_back_after_a_long_silence_do_not_set_everyones_holiday() -> None:
+    # On one account three VPs, each on a few conversations a week, are all away 100
+    # days (a withdrawal that ends). Their joint silence is the longest of the silences of
+    # the accounts' executives taken together, and the 0.9999 quantile of so few is their
+    # longest: as the holiday, 100 days would hold back every executive withdrawal after
+    # day 250 past the 13 weeks after which none is raised. The holiday is learnt from
+    # people's silences (theirs too), so the other account's VPs, who stop on day 500,
+    # are raised within two weeks.
+    rng = np.random.default_rng(5)
+    back = heavy_tailed("k", 20, rng)
+    total = sum(c.weight for c in back)
+    back += [Contact(f"kvp{i}", 0.04 * total, "vp", away=((150.0, 250.0),)) for i in range(3)]
+    target = heavy_tailed("t", 20, rng)
+    total = sum(c.weight for c in target)
+    target += [Contact(f"tvp{i}", 0.04 * total, "vp", stops=500.0) for i in range(2)]
+    frames = portfolio(
+        [
+            Account("back", back, per_day=8.0, days=640),
+            Account("target", target, per_day=8.0, days=640),
+        ],
+        seed=4,
+    )
+    raised = detect_signals(frames, as_of=at(640), kinds=("executive_withdrawal",))
+    assert [(s.account_id, sorted(s.person_ids)) for s in raised] == [
+        ("back", ["kvp0", "kvp1", "kvp2"]),
+        ("target", ["tvp0", "tvp1"]),
+    ]
+    assert at(500) < raised[1].at <= at(500 + 14)
+
+
 def test_an_account_whose_volume_contracted_is_not_dark_in_its_quiet_days() -> None:
     # A conversation a day for 20 weeks, then one every 4 days (a contraction to a
     # quarter): 12 in the 6 weeks up to the last one (day 139, then days 140-180 every

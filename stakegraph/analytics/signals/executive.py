@@ -113,6 +113,7 @@ def executive_withdrawals(
         week_idx,
         params=params,
         alpha=params.executive.alpha,
+        holidays=Appearances.of_pairs(tables),
     )
     p_reviews, missed = _review_p_values(tables, rhythms, test, account_idx, week_idx, params)
     combined = np.maximum(test.p_account, test.p_time) * p_reviews

@@ -188,14 +188,20 @@ def silence_test(
     *,
     params: SignalParameters,
     alpha: float,
+    holidays: Appearances | None = None,
 ) -> SilenceTest:
     """How improbable is the silence of participant ``keys`` at the end of ``weeks``?
 
-    ``keys``, ``accounts`` and ``weeks`` are parallel: one candidate each.
+    ``keys``, ``accounts`` and ``weeks`` are parallel: one candidate each. The portfolio's
+    holiday is learnt from the silences of ``holidays`` (default: the participants' own):
+    a participant that is a group of people (an account's executives) is away when its
+    people are, and a group's long silence that ended is no holiday.
     """
     grid = tables.grid
     end = grid.end_of(weeks)
     appeared, conversations, own_longest, pooled = _silence_history(tables, appearances, params)
+    if holidays is not None:
+        pooled = _silence_history(tables, holidays, params)[3]
     # The last appearance before the week's end.
     before = appeared.rank(keys, end) - 1
     safe = np.maximum(before, 0)
