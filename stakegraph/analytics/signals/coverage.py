@@ -26,9 +26,9 @@ engagements are judged on their own observations.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Final
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Final, Generic, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -36,9 +36,43 @@ import pandas as pd
 from stakegraph.analytics.windows import KINDS
 from stakegraph.dates import DAY
 
+Span = TypeVar("Span")
+
 COMPLETE: Final = 1
 INCOMPLETE: Final = 0
 UNDECLARED: Final = -1
+
+
+@dataclass
+class ApplyingSpans(Generic[Span]):
+    """The rule of which spans apply to an account: per source, the account's own span,
+    else the source's span for every account. The detectors and the API's account detail
+    both read coverage through it.
+
+    Examples
+    --------
+    >>> spans = ApplyingSpans.of([("mail", None, "all"), ("mail", "a-1", "a-1's")])
+    >>> spans.of_account("a-1"), spans.of_account("a-2")
+    ({'mail': "a-1's"}, {'mail': 'all'})
+    """
+
+    everyone: dict[str, Span] = field(default_factory=dict)
+    own: dict[str, dict[str, Span]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, rows: Iterable[tuple[str, str | None, Span]]) -> ApplyingSpans[Span]:
+        """From ``(source, account_id or None for every account, span)`` rows."""
+        index: ApplyingSpans[Span] = cls()
+        for source, account, span in rows:
+            if account is None:
+                index.everyone[source] = span
+            else:
+                index.own.setdefault(account, {})[source] = span
+        return index
+
+    def of_account(self, account: str) -> dict[str, Span]:
+        """The spans that apply to ``account``, by source."""
+        return {**self.everyone, **self.own.get(account, {})}
 
 
 @dataclass(frozen=True)
@@ -105,7 +139,7 @@ def data_completeness(
         times.setdefault(str(account), []).append((str(kind), np.sort(group.to_numpy(float))))
     for i, (account, when) in enumerate(zip(account_ids, at, strict=True)):
         key = str(account)
-        own = spans(key)
+        own = list(spans.of_account(key).values())
         judged = [
             kind
             for kind, stamps in times.get(key, [])
@@ -142,27 +176,17 @@ def _declared_kinds(coverage: pd.DataFrame) -> frozenset[str] | None:
     return frozenset(kinds)
 
 
-def _spans_by_account(coverage: pd.DataFrame) -> Callable[[str], list[_Span]]:
-    """A function from an account id to the spans that apply to it: per source, the
-    account's own span, else the source's span for every account."""
-    everyone: dict[str, _Span] = {}
-    own: dict[str, dict[str, _Span]] = {}
+def _spans_by_account(coverage: pd.DataFrame) -> ApplyingSpans[_Span]:
+    """The coverage rows' spans, indexed for the many lookups of a detection."""
     starts = pd.to_numeric(coverage["start"], errors="coerce").to_numpy(dtype=float)
     ends = pd.to_numeric(coverage["end"], errors="coerce").fillna(np.inf).to_numpy(dtype=float)
     accounts = coverage["account_id"].astype(object).where(coverage["account_id"].notna(), None)
-    for source, account, kinds, start, end in zip(
-        coverage["source"].astype(str), accounts, coverage["kinds"], starts, ends, strict=True
-    ):
-        span = _Span(_kinds(kinds), float(start), float(end) + DAY)
-        if account is None:
-            everyone[source] = span
-        else:
-            own.setdefault(str(account), {})[source] = span
-
-    def spans(account: str) -> list[_Span]:
-        return list({**everyone, **own.get(account, {})}.values())
-
-    return spans
+    return ApplyingSpans.of(
+        (str(source), None if account is None else str(account), _Span(_kinds(k), s, e + DAY))
+        for source, account, k, s, e in zip(
+            coverage["source"], accounts, coverage["kinds"], starts, ends, strict=True
+        )
+    )
 
 
 def _kinds(value: object) -> frozenset[str]:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from stakegraph.analytics.signals.coverage import ApplyingSpans
 from stakegraph.analytics.trend import metric_trend
 from stakegraph.api import schemas as s
 from stakegraph.api.errors import NotFoundError
@@ -81,15 +82,9 @@ def account_detail(
 
 
 def coverage_of(spans: list[dict[str, Any]], account_id: str) -> list[s.CoverageSpanPublic]:
-    """The spans that apply to the account (rows of ``api/coverage``), one per source: its
-    own where it has one, else the source's span for every account (the rule the signals
-    follow, :mod:`stakegraph.analytics.signals.coverage`)."""
-    chosen: dict[str, dict[str, Any]] = {}
-    for span in spans:
-        if span["account_id"] is None:
-            chosen.setdefault(span["source"], span)
-        elif span["account_id"] == account_id:
-            chosen[span["source"]] = span
+    """The spans that apply to the account (rows of ``api/coverage``), one per source, by
+    the rule the signals follow (:class:`~stakegraph.analytics.signals.coverage.ApplyingSpans`)."""
+    chosen = ApplyingSpans.of((span["source"], span["account_id"], span) for span in spans)
     return [
         s.CoverageSpanPublic(
             source=span["source"],
@@ -98,7 +93,7 @@ def coverage_of(spans: list[dict[str, Any]], account_id: str) -> list[s.Coverage
             end=as_date(span["end"]),
             account_only=span["account_id"] is not None,
         )
-        for _, span in sorted(chosen.items())
+        for _, span in sorted(chosen.of_account(account_id).items())
     ]
 
 
