@@ -205,26 +205,52 @@ def _pair_tables(
     }
 
 
+# An account is part of the calendar while it had a conversation in this many weeks.
+PRESENT_WEEKS = 8
+
+
 def seasonal_index(volume: np.ndarray, *, min_accounts: int = 20) -> np.ndarray:
     """Weekly activity of the whole portfolio relative to its typical week.
 
     Holidays and August quieten every account at once; judging an account's recent weeks
     against its own baseline *in proportion to the portfolio's* keeps a calendar effect
-    from reading as a contraction. Below ``min_accounts`` active accounts the index is
-    flat (too few accounts to tell the calendar from the account).
+    from reading as a contraction. Each account counts once: the index is the mean over
+    the accounts present that week of their volume relative to their own typical week
+    so far (their mean over the weeks they were present up to it). Summed volumes would
+    make the calendar the largest accounts' own story: in a portfolio where one account
+    carries most of the traffic, its contraction would lower everyone's expected volume
+    and hide every contraction, its own included. Below ``min_accounts`` active accounts
+    the index is flat (too few accounts to tell the calendar from the account).
+
+    Examples
+    --------
+    Twenty accounts of 2 conversations a week and one of 200 that halves in week 2: the
+    index moves by 2% (summed volumes would give 1.26, 1.26, 0.74, 0.74, and every
+    account's halving in week 2 would look like the calendar).
+
+    >>> volume = np.vstack([np.full((20, 4), 2.0), [[200.0, 200.0, 100.0, 100.0]]])
+    >>> seasonal_index(volume).round(3).tolist()
+    [1.008, 1.008, 0.989, 0.992]
     """
     weeks = volume.shape[1]
     active = (volume > 0).any(axis=1).sum()
     if active < min_accounts:
         return np.ones(weeks)
-    total = volume.sum(axis=0).astype(float)
-    # Accounts enter and leave the portfolio: scale by the number active around each week.
-    alive = np.cumsum(volume > 0, axis=1) > 0
-    ended = np.cumsum((volume > 0)[:, ::-1], axis=1)[:, ::-1] > 0
-    present = (alive & ended).sum(axis=0).astype(float)
-    per_account = np.where(present > 0, total / np.maximum(present, 1.0), np.nan)
-    typical = np.nanmedian(per_account)
-    index = np.where(np.isfinite(per_account), per_account / typical, 1.0)
+    # Causal, as every detector is: an account is in the calendar from its first
+    # conversation while it had one in the last PRESENT_WEEKS weeks, and its typical week
+    # is its mean over those weeks so far.
+    talked = (volume > 0).astype(np.int64)
+    recent = np.cumsum(talked, axis=1)
+    recent[:, PRESENT_WEEKS:] -= recent[:, :-PRESENT_WEEKS].copy()
+    present = recent > 0
+    typical = np.cumsum(np.where(present, volume, 0.0), axis=1) / np.maximum(
+        np.cumsum(present, axis=1), 1
+    )
+    relative = np.where(present, volume / np.maximum(typical, 1e-12), 0.0)
+    counted = present.sum(axis=0)
+    mean = np.where(counted > 0, relative.sum(axis=0) / np.maximum(counted, 1), np.nan)
+    # The median over every week only scales the index: the volume tests read its ratios.
+    index = np.where(np.isfinite(mean), mean / np.nanmedian(mean), 1.0)
     return np.asarray(np.clip(index, 0.05, None), dtype=float)
 
 
