@@ -411,8 +411,8 @@ def test_executives_back_after_a_long_silence_do_not_set_everyones_holiday() -> 
     # the accounts' executives taken together, and the 0.9999 quantile of so few is their
     # longest: as the holiday, 100 days would hold back every executive withdrawal after
     # day 250 past the 13 weeks after which none is raised. The holiday is learnt from
-    # people's silences (theirs too), so the other account's VPs, who stop on day 500,
-    # are raised within two weeks.
+    # people's silences, so the other account's VPs, who stop on day 500, are raised
+    # within two weeks.
     rng = np.random.default_rng(5)
     back = heavy_tailed("k", 20, rng)
     total = sum(c.weight for c in back)
