@@ -148,6 +148,11 @@ class SilenceParameters(_Checked):
         ... and longer, in days, than this quantile of the silences of the portfolio's
         regular contacts that ended before it (default 0.9999): how long people are
         away on holiday, for people too new to have shown their own holidays.
+    min_holiday_days : float
+        ... and never shorter than this (default 21: three weeks off is ordinary): until
+        the portfolio has seen people's holidays (its first months; a small portfolio,
+        below 100 regular silences, has no pool at all), a regular's first holiday would
+        otherwise read as a departure.
     pool_min_rate : float
         Regular contacts, for that quantile: at least this many conversations a week
         over the baseline before the silence (default 4.0; rarer people's silences are
@@ -167,6 +172,7 @@ class SilenceParameters(_Checked):
     history_weeks: int = _within(52, 1, 520)
     pool_quantile: float = _within(0.9999, 0.0, 1.0)
     allowance_quantile: float = _within(0.995, 0.0, 1.0)
+    min_holiday_days: float = _within(21.0, 0.0, 365.0)
     pool_min_rate: float = _within(4.0, 0.0, math.inf)
     quiet_weeks: int = _within(2, 1, 52)
     quiet_alpha: float = _within(1e-3, 0.0, 1.0, open_low=True)

@@ -26,7 +26,7 @@ from stakegraph.analytics.kernels import KeyedTimes, prefix_sums
 from stakegraph.analytics.signals.ordinary_silence import OwnLongestSilences, ordinary_silences
 from stakegraph.analytics.signals.parameters import SignalParameters
 from stakegraph.analytics.signals.tables import WeeklyTables, their_threads
-from stakegraph.dates import WEEK
+from stakegraph.dates import DAY, WEEK
 
 __all__ = [
     "Appearances",
@@ -244,13 +244,13 @@ def silence_test(
             tables, appearances, keys, accounts, (last_seen, end), (base_start, base_end), share
         )
     p_account = np.where(seen, np.exp(log_miss), 1.0)
-    # People take holidays: a fortnight away is part of anyone's rhythm, and the Poisson
-    # tails do not know it. The time tail counts only the silence beyond an ordinary
-    # absence, and the silence must also be longer, in account conversations missed,
-    # than any of the person's own in the year before.
+    # People take holidays, which the Poisson tails do not know. The time tail counts only
+    # the silence beyond an ordinary absence; the silence must outlast the person's own
+    # longest of the year before (in conversations missed) and a holiday (min_holiday_days).
     past = own_longest.at(keys, np.clip(last_week, 0, grid.weeks - 1))
     pooled_at = pooled[np.clip(weeks, 0, grid.weeks - 1)]
     away, allowance = pooled_at[:, 0], pooled_at[:, 1]
+    away = np.maximum(away, params.silence.min_holiday_days * DAY)
     p_time = np.where(seen, np.exp(-rate * np.maximum(gap - allowance, 0.0)), 1.0)
     quiet = account_quiet(tables, accounts, weeks, params=params)
     extraordinary = seen & (own_count >= 3) & (since > past) & (gap > away) & ~quiet
