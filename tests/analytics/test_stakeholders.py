@@ -22,7 +22,12 @@ from stakegraph.analytics.signals import (
     detect_signals,
     stakeholder_departures,
 )
-from stakegraph.analytics.signals.silence import account_dark, contracted_during_silence
+from stakegraph.analytics.signals.silence import (
+    Appearances,
+    account_dark,
+    contracted_during_silence,
+    silence_test,
+)
 from stakegraph.analytics.signals.stakeholders import key_stakeholders
 from stakegraph.analytics.windows import prepare_activity
 from stakegraph.dates import DAY
@@ -448,6 +453,42 @@ def test_executives_back_after_a_long_silence_do_not_set_everyones_holiday() -> 
         ("target", ["tvp0", "tvp1"]),
     ]
     assert at(500 + 21) <= raised[1].at <= at(500 + 28)
+
+
+def test_one_person_back_from_a_long_leave_does_not_set_everyones_holiday() -> None:
+    # Six regulars on ~6 conversations a day for 430 days, about 3,400 silences; each
+    # takes three weeks off twice, and one of them is also away 100 days. The 0.9999
+    # quantile of so few silences is their longest: as the holiday, 100 days would hold
+    # back every silence past the 13 weeks after which none is raised. Six weeks away is
+    # a leave, not a holiday: the holiday is at most 42 days.
+    contacts = [
+        Contact(
+            f"r{i}",
+            1.0,
+            "manager",
+            away=((40 + 30.0 * i, 61 + 30.0 * i), (355 + 6.0 * i, 376 + 6.0 * i)),
+        )
+        for i in range(6)
+    ]
+    contacts[0].away += ((250.0, 350.0),)
+    frames = portfolio([Account("team", contacts, per_day=6.0, days=430)])
+    tables = WeeklyTables.build(prepare_activity(frames), frames.roles, as_of=at(430))
+    assert tables is not None
+
+    def holiday_days(**parameters: float) -> float:
+        test = silence_test(
+            tables,
+            Appearances.of_pairs(tables),
+            np.array([0]),
+            np.array([0]),
+            np.array([tables.grid.weeks - 1]),
+            params=SignalParameters.from_keywords(**parameters),
+            alpha=1e-3,
+        )
+        return float(test.longest_away_s[0]) / DAY
+
+    assert holiday_days() == 42
+    assert holiday_days(silence_max_holiday_days=365.0) >= 100
 
 
 def test_an_account_whose_volume_contracted_is_not_dark_in_its_quiet_days() -> None:

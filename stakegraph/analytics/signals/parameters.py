@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from stakegraph.dates import DAY
+
 __all__ = [
     "BottleneckParameters",
     "CeremonyParameters",
@@ -153,6 +155,11 @@ class SilenceParameters(_Checked):
         the portfolio has seen people's holidays (its first months; a small portfolio,
         below 100 regular silences, has no pool at all), a regular's first holiday would
         otherwise read as a departure.
+    max_holiday_days : float
+        ... nor longer than this (default 42: six weeks away is a leave, not a holiday).
+        Below 10,000 silences the quantile is their longest few, and one person back
+        from a three-month leave would otherwise hold back every silence past the 13
+        weeks after which none is raised.
     pool_min_rate : float
         Regular contacts, for that quantile: at least this many conversations a week
         over the baseline before the silence (default 4.0; rarer people's silences are
@@ -173,9 +180,14 @@ class SilenceParameters(_Checked):
     pool_quantile: float = _within(0.9999, 0.0, 1.0)
     allowance_quantile: float = _within(0.995, 0.0, 1.0)
     min_holiday_days: float = _within(21.0, 0.0, 365.0)
+    max_holiday_days: float = _within(42.0, 0.0, 365.0)
     pool_min_rate: float = _within(4.0, 0.0, math.inf)
     quiet_weeks: int = _within(2, 1, 52)
     quiet_alpha: float = _within(1e-3, 0.0, 1.0, open_low=True)
+
+    def holiday_bounds_s(self) -> tuple[float, float]:
+        """The shortest and the longest holiday, in seconds."""
+        return self.min_holiday_days * DAY, self.max_holiday_days * DAY
 
 
 @dataclass(frozen=True)

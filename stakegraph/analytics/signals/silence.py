@@ -26,7 +26,7 @@ from stakegraph.analytics.kernels import KeyedTimes, prefix_sums
 from stakegraph.analytics.signals.ordinary_silence import OwnLongestSilences, ordinary_silences
 from stakegraph.analytics.signals.parameters import SignalParameters
 from stakegraph.analytics.signals.tables import WeeklyTables, their_threads
-from stakegraph.dates import DAY, WEEK
+from stakegraph.dates import WEEK
 
 __all__ = [
     "Appearances",
@@ -246,11 +246,11 @@ def silence_test(
     p_account = np.where(seen, np.exp(log_miss), 1.0)
     # People take holidays, which the Poisson tails do not know. The time tail counts only
     # the silence beyond an ordinary absence; the silence must outlast the person's own
-    # longest of the year before (in conversations missed) and a holiday (min_holiday_days).
+    # longest of the year before (in conversations missed) and a holiday (of bounded length).
     past = own_longest.at(keys, np.clip(last_week, 0, grid.weeks - 1))
     pooled_at = pooled[np.clip(weeks, 0, grid.weeks - 1)]
-    away, allowance = pooled_at[:, 0], pooled_at[:, 1]
-    away = np.maximum(away, params.silence.min_holiday_days * DAY)
+    away = np.clip(pooled_at[:, 0], *params.silence.holiday_bounds_s())
+    allowance = pooled_at[:, 1]
     p_time = np.where(seen, np.exp(-rate * np.maximum(gap - allowance, 0.0)), 1.0)
     quiet = account_quiet(tables, accounts, weeks, params=params)
     extraordinary = seen & (own_count >= 3) & (since > past) & (gap > away) & ~quiet
