@@ -7,6 +7,7 @@ fixed weights, so each person's share of the account's conversations is known.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -355,20 +356,21 @@ def test_an_account_is_dark_when_no_conversation_since_its_last_is_improbable(
     ).tolist() == [dark, False]
 
 
+def holiday_takers(
+    prefix: str, count: int, away: Callable[[int], tuple[tuple[float, float], ...]]
+) -> list[Contact]:
+    """``count`` managers of equal weight, the ``i``-th away over the days ``away(i)``."""
+    return [Contact(f"{prefix}{i}", 1.0, "manager", away=away(i)) for i in range(count)]
+
+
 def holiday_portfolio(vp_away: tuple[float, float] | None, vp_stops: float | None) -> list[Account]:
     """A very busy account whose five people (each on ~40 conversations a day) take three
     weeks off twice in two years, and a 30-person account where a VP seen only in
     meetings and calls (~1 a day) takes two and a half weeks off, or stops for good."""
     rng = np.random.default_rng(8)
-    busy = [
-        Contact(
-            f"b{i}",
-            1.0,
-            "manager",
-            away=((100.0 + 60 * i, 121.0 + 60 * i), (450.0 + 40 * i, 471.0 + 40 * i)),
-        )
-        for i in range(5)
-    ]
+    busy = holiday_takers(
+        "b", 5, lambda i: ((100.0 + 60 * i, 121.0 + 60 * i), (450.0 + 40 * i, 471.0 + 40 * i))
+    )
     contacts = heavy_tailed("h", 30, rng)
     total = sum(c.weight for c in contacts)
     contacts.append(
@@ -461,15 +463,9 @@ def test_one_person_back_from_a_long_leave_does_not_set_everyones_holiday() -> N
     # quantile of so few silences is their longest: as the holiday, 100 days would hold
     # back every silence past the 13 weeks after which none is raised. Six weeks away is
     # a leave, not a holiday: the holiday is at most 42 days.
-    contacts = [
-        Contact(
-            f"r{i}",
-            1.0,
-            "manager",
-            away=((40 + 30.0 * i, 61 + 30.0 * i), (355 + 6.0 * i, 376 + 6.0 * i)),
-        )
-        for i in range(6)
-    ]
+    contacts = holiday_takers(
+        "r", 6, lambda i: ((40 + 30.0 * i, 61 + 30.0 * i), (355 + 6.0 * i, 376 + 6.0 * i))
+    )
     contacts[0].away += ((250.0, 350.0),)
     frames = portfolio([Account("team", contacts, per_day=6.0, days=430)])
     tables = WeeklyTables.build(prepare_activity(frames), frames.roles, as_of=at(430))
