@@ -153,14 +153,22 @@ def data_completeness(
     return out
 
 
-def interactions_by_kind(interactions: pd.DataFrame, account_ids: np.ndarray) -> pd.DataFrame:
-    """``account_id, kind, at`` of an activity's conversations (integer ``account`` codes
-    into ``account_ids``, ``kind`` codes into :data:`stakegraph.analytics.windows.KINDS`)."""
+def interactions_by_kind(
+    interactions: pd.DataFrame, account_ids: np.ndarray, accounts: np.ndarray
+) -> pd.DataFrame:
+    """``account_id, kind, at`` of an activity's conversations with the accounts coded
+    ``accounts`` (integer ``account`` codes into ``account_ids``, ``kind`` codes into
+    :data:`stakegraph.analytics.windows.KINDS`): only theirs are named, not the whole
+    portfolio's."""
+    code = interactions["account"].to_numpy(dtype=np.int64)
+    theirs = np.isin(code, accounts)
     return pd.DataFrame(
         {
-            "account_id": account_ids[interactions["account"].to_numpy(dtype=np.int64)],
-            "kind": np.asarray(KINDS, dtype=object)[interactions["kind"].to_numpy(dtype=np.int64)],
-            "at": interactions["at"].to_numpy(),
+            "account_id": account_ids[code[theirs]],
+            "kind": np.asarray(KINDS, dtype=object)[
+                interactions["kind"].to_numpy(dtype=np.int64)[theirs]
+            ],
+            "at": interactions["at"].to_numpy()[theirs],
         }
     )
 

@@ -262,19 +262,19 @@ def _within_account_coverage(
         if s.kind not in BEYOND_SIGNAL_KINDS and s.evidence.get("mode") != "role_ended"
     ]
     at = np.array([s.at for s in candidates], dtype=np.int64)
+    account_codes = {str(a): i for i, a in enumerate(activity.account_ids)}
+    codes = np.array([account_codes.get(str(s.account_id), -1) for s in candidates], dtype=np.int64)
     completeness = np.full(len(candidates), UNDECLARED, dtype=np.int8)
     if len(activity.coverage):  # the interactions by kind only when a span can use them
         completeness = data_completeness(
             activity.coverage,
-            interactions_by_kind(interactions, activity.account_ids),
+            interactions_by_kind(interactions, activity.account_ids, codes),
             np.array([str(s.account_id) for s in candidates], dtype=object),
             at,
             baseline_s=params.windows.baseline_weeks * WEEK,
         )
     undeclared = completeness == UNDECLARED
     is_start = ~np.isfinite(interactions["reply_latency_s"].to_numpy(dtype=float))
-    account_codes = {str(a): i for i, a in enumerate(activity.account_ids)}
-    codes = np.array([account_codes.get(str(s.account_id), -1) for s in candidates], dtype=np.int64)
     dark = np.zeros(len(candidates), dtype=bool)
     dark[undeclared] = account_dark(
         interactions["account"].to_numpy()[is_start],

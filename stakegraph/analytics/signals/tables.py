@@ -239,10 +239,9 @@ def seasonal_index(volume: np.ndarray, *, min_accounts: int = 20) -> np.ndarray:
     # Causal, as every detector is: an account is in the calendar from its first
     # conversation while it had one in the last PRESENT_WEEKS weeks, and its typical week
     # is its mean over those weeks so far.
-    talked = (volume > 0).astype(np.int64)
-    recent = np.cumsum(talked, axis=1)
-    recent[:, PRESENT_WEEKS:] -= recent[:, :-PRESENT_WEEKS].copy()
-    present = recent > 0
+    week = np.arange(weeks)
+    talked = window_sums(prefix_sums(volume > 0), week - PRESENT_WEEKS + 1, week + 1)
+    present = talked > 0
     typical = np.cumsum(np.where(present, volume, 0.0), axis=1) / np.maximum(
         np.cumsum(present, axis=1), 1
     )
