@@ -46,7 +46,6 @@ from stakegraph.analytics.signals.detect import BEYOND_DETECTORS, beyond_as_of
 from stakegraph.analytics.signals.parameters import SignalParameters
 from stakegraph.analytics.signals.record import Signal
 from stakegraph.analytics.windows import window_grid
-from stakegraph.dates import DAY
 from stakegraph.generate import generate_portfolio
 from stakegraph.graph.store import GraphStore
 from stakegraph.ingest import import_directory
@@ -126,8 +125,8 @@ def _run(
         if args.serial:
             _against_serial(store, windows=args.windows)
 
-        latest = store.query("analytics/latest_interaction")[0]["latest"]
-        as_of = (int(latest) // DAY + 1) * DAY
+        as_of = report.as_of
+        assert as_of is not None
         frames = read_frames(store, since=0, until=as_of)
         beyond = read_beyond_frames(store, until=as_of)
     print(f"peak memory: this process {self_peak_mb():,.0f} MB; store process {store_peak:,.0f} MB")

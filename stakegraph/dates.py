@@ -9,7 +9,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Final
 
-__all__ = ["DAY", "WEEK", "epoch_seconds", "midnight_after", "parse_date", "parse_instant"]
+__all__ = [
+    "DAY",
+    "WEEK",
+    "day_text",
+    "epoch_seconds",
+    "midnight_after",
+    "parse_date",
+    "parse_instant",
+]
 
 DAY: Final = 86_400
 WEEK: Final = 7 * DAY
@@ -43,6 +51,17 @@ def midnight_after(at: int) -> int:
     1704153600
     """
     return (int(at) // DAY + 1) * DAY
+
+
+def day_text(at: int) -> str:
+    """The UTC date of epoch second ``at``, ``YYYY-MM-DD``.
+
+    Examples
+    --------
+    >>> day_text(1704153599)
+    '2024-01-01'
+    """
+    return datetime.fromtimestamp(int(at), UTC).date().isoformat()
 
 
 def parse_date(text: str) -> date:

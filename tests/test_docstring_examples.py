@@ -27,4 +27,4 @@ def test_docstring_examples(name: str) -> None:
 def test_the_examples_are_found() -> None:
     # A module with examples: if discovery broke, every case above would pass empty.
     module = importlib.import_module("stakegraph.dates")
-    assert doctest.testmod(module).attempted == 8
+    assert doctest.testmod(module).attempted == 9

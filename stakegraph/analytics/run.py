@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from stakegraph.analytics import kpis
+from stakegraph.analytics.data_end import DataEnd, data_end
 from stakegraph.analytics.frames import (
     ACCOUNT_COLUMNS,
     COVERAGE_COLUMNS,
@@ -49,7 +50,7 @@ from stakegraph.analytics.signals.beyond_tables import (
     USAGE_FRAME_COLUMNS,
     BeyondFrames,
 )
-from stakegraph.dates import DAY, WEEK, midnight_after
+from stakegraph.dates import DAY, WEEK, day_text
 from stakegraph.graph.store import GraphStore
 
 log = logging.getLogger(__name__)
@@ -69,11 +70,15 @@ class AnalysisReport:
     signals: int
     ties: int
     seconds: dict[str, float] = field(default_factory=dict)
+    # The analysis date, and what the default date left out as misdated (data_end.py).
+    as_of: int | None = None
+    end: DataEnd | None = None
 
     def describe(self) -> str:
         timing = ", ".join(f"{k} {v:.1f}s" for k, v in self.seconds.items())
+        day = f" as of {day_text(self.as_of)}" if self.as_of is not None else ""
         return (
-            f"analyzed {self.accounts} accounts over {self.windows} windows: "
+            f"analyzed {self.accounts} accounts over {self.windows} windows{day}: "
             f"{self.snapshots} snapshots, {self.signals} signals, {self.ties} ties ({timing})"
         )
 
@@ -576,11 +581,12 @@ def analyze(
     from stakegraph.graph.gds import gds_network_measures
 
     watch = Stopwatch()
+    end = None
     if as_of is None:
-        latest = store.query("analytics/latest_interaction")[0]["latest"]
-        if latest is None:
+        end = default_end(store)
+        if end is None:
             return AnalysisReport(accounts=0, windows=0, snapshots=0, signals=0, ties=0)
-        as_of = midnight_after(int(latest))
+        as_of = end.as_of
     frames = read_frames(store, since=0, until=as_of, serial=serial)
     account_ids = sorted(set(frames.accounts["account_id"].astype(str)))
     batches = list(_batches(account_ids, batch_accounts))
@@ -634,7 +640,26 @@ def analyze(
         signals=len(signals),
         ties=len(tie_rows),
         seconds=watch.laps,
+        as_of=as_of,
+        end=end,
     )
+
+
+def default_end(store: GraphStore, *, now: int | None = None) -> DataEnd | None:
+    """Where the stored interactions end (the default analysis date), robust to a few
+    misdated ones (:mod:`~stakegraph.analytics.data_end`); a warning names those left out.
+    None when there is no interaction."""
+    days = store.query_df("analytics/interaction_days")
+    if days.empty:
+        return None
+    end = data_end(
+        np.floor(pd.to_numeric(days["day"])).to_numpy(np.int64),
+        days["interactions"].to_numpy(np.int64),
+        now=int(time.time()) if now is None else now,
+    )
+    if end is not None and end.stray:
+        log.warning("%s", end.describe())
+    return end
 
 
 # The columns of a TIE relationship, as tie_table computes them.
@@ -662,8 +687,8 @@ def evaluate_against_truth(store: GraphStore, truth: dict[str, Any]) -> dict[str
     from stakegraph.analytics.evaluate import evaluate
 
     signals = store.query("analytics/read_signals")
-    latest = store.query("analytics/latest_interaction")[0]["latest"]
-    until = midnight_after(int(latest)) if latest is not None else 0
+    end = default_end(store)
+    until = end.as_of if end is not None else 0
     frames = read_frames(store, since=0, until=until)
     risk = backtest_risk(frames, signals, beyond=read_beyond_frames(store, until=until))
     return evaluate(signals, risk, truth)

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any, Final, Literal, TypeVar
 
 from pydantic import (
@@ -261,9 +261,32 @@ def _timestamp(value: Any) -> datetime:
     return _parse_timestamp(_present(_blank_to_none(value)))
 
 
-def _optional_timestamp(value: Any) -> datetime | None:
-    value = _blank_to_none(value)
-    return None if value is None else _parse_timestamp(value)
+# What has happened is not after now. A day of slack: a clock a few hours ahead, or a
+# local time written without its offset (taken as UTC), is not refused.
+_CLOCK_SLACK: Final = timedelta(days=1)
+
+
+def _past_timestamp(value: Any) -> datetime:
+    parsed = _timestamp(value)
+    _check_past(value, parsed)
+    return parsed
+
+
+def _past_date(value: Any) -> date:
+    parsed = _date(value)
+    _check_past(value, datetime(parsed.year, parsed.month, parsed.day, tzinfo=UTC))
+    return parsed
+
+
+def _check_past(value: Any, moment: datetime) -> None:
+    now = datetime.now(UTC)
+    if moment > now + _CLOCK_SLACK:
+        raise PydanticCustomError(
+            "future",
+            "{value} is after today ({today}): it cannot have happened yet (a wrong clock "
+            "where it was recorded?)",
+            {"value": _show(value), "today": now.date().isoformat()},
+        )
 
 
 # Dates outside these bounds are placeholders ("0001-01-01" for none, "9999-12-31" for
@@ -480,7 +503,9 @@ EntityId = Annotated[str | None, BeforeValidator(_entity_id)]
 TextList = Annotated[tuple[str, ...], BeforeValidator(_text_list)]
 EmailList = Annotated[tuple[str, ...], BeforeValidator(_email_list)]
 DomainList = Annotated[tuple[str, ...], BeforeValidator(_domain_list)]
-Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]
+# An interaction's time and a measurement's day: refused when after today.
+PastTimestamp = Annotated[datetime, BeforeValidator(_past_timestamp)]
+PastDay = Annotated[date, BeforeValidator(_past_date)]
 Day = Annotated[date, BeforeValidator(_date)]
 OptionalDay = Annotated[date | None, BeforeValidator(_optional_date)]
 OptionalNumber = Annotated[float | None, BeforeValidator(_optional_number)]
@@ -546,7 +571,7 @@ class RoleRow(ImportRow):
 class InteractionRow(ImportRow):
     id: RequiredId
     kind: Annotated[str, BeforeValidator(_vocabulary("kind", INTERACTION_KINDS))]
-    at: Timestamp
+    at: PastTimestamp
     sender: Annotated[str, BeforeValidator(_required_identifier), Field(alias="from")]
     to: IdList = ()
     cc: IdList = ()
@@ -614,7 +639,7 @@ def _usage_value(value: Any) -> float:
 
 class UsageRow(ImportRow):
     account_id: RequiredEntityId
-    date: Day
+    date: PastDay
     metric: Annotated[str, BeforeValidator(_usage_metric)]
     value: Annotated[float, BeforeValidator(_usage_value)]
     person_id: EntityId = None

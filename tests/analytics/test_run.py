@@ -524,3 +524,28 @@ def test_a_failed_background_write_fails_the_run_and_stops_the_later_ones(
 
     # acc-a's transaction ran before the failure; acc-b's came after it and never ran.
     assert landed(accounts)["snapshots"] == {("acc-a", f"acc-a@{AS_OF}", AS_OF, 1.0)}
+
+
+def test_the_default_analysis_date_leaves_out_a_misdated_interaction(
+    clean_store: GraphStore,
+) -> None:
+    # 200 days of 10 interactions a day from day 19,000 (2022-01-08), then one message
+    # three years on: the data ends on day 19,199, so the analysis is as of day 19,200.
+    first = 19_000 * 86_400
+    times = [first + day * 86_400 + 3_600 * k for day in range(200) for k in range(10)]
+    clean_store.driver.execute_query(
+        "UNWIND $times AS t CREATE (:Interaction {id: toString(t), at_epoch: t})",
+        times=[*times, first + 1_295 * 86_400],
+        database_=clean_store.database,
+    )
+    end = run.default_end(clean_store, now=first + 2_000 * 86_400)
+    assert end is not None
+    assert (end.as_of, end.stray, end.stray_first) == (
+        first + 200 * 86_400,
+        1,
+        first + 1_295 * 86_400,
+    )
+
+
+def test_there_is_no_default_analysis_date_without_interactions(clean_store: GraphStore) -> None:
+    assert run.default_end(clean_store) is None

@@ -102,6 +102,7 @@ def test_usage_rows_are_validated_and_bad_ones_name_file_line_and_column() -> No
             usage_row(7, tier="premium"),
             usage_row(8, date="2024-02-30"),
             usage_row(9, metric="active users"),
+            usage_row(10, date="2044-01-01"),  # not measured yet: a wrong clock
         ],
         directory=DIRECTORY,
     )
@@ -116,8 +117,10 @@ def test_usage_rows_are_validated_and_bad_ones_name_file_line_and_column() -> No
         (7, "tier"),
         (8, "date"),
         (9, "metric"),
+        (10, "date"),
     ]
     assert "is negative" in result.errors[0].reason
+    assert "is after today" in result.errors[-1].reason
 
 
 USAGE = """\

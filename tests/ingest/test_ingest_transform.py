@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from ingest_files import TIMESTAMP_FORMATS
 
@@ -115,6 +117,30 @@ def test_missing_column_is_reported() -> None:
 def test_timestamps_normalize_to_utc(text: str, epoch: int, directory: Directory) -> None:
     result = transform_interactions([interaction(at=text)], directory=directory)
     assert [r.at_epoch for r in result.records] == [epoch]
+
+
+def test_an_interaction_after_today_is_refused_and_one_of_today_loads(
+    directory: Directory,
+) -> None:
+    # Real mail carries wrong clocks (a corpus of 2001 holds messages of 2044); taken as
+    # true, one of them would be where the data ends. A day of slack covers a clock a few
+    # hours ahead and local times written without their offset.
+    now = datetime.now(UTC)
+    later = (now + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    rows = [
+        interaction(2, id="now", at=now.strftime("%Y-%m-%dT%H:%M:%S")),
+        interaction(3, id="ahead", at=(now + timedelta(hours=14)).strftime("%Y-%m-%dT%H:%M:%S")),
+        interaction(4, id="later", at=later),
+        interaction(5, id="2044", at="2044-01-01T00:00:00Z"),
+    ]
+    result = transform_interactions(rows, directory=directory)
+    assert [r.id for r in result.records] == ["now", "ahead"]
+    today = now.date().isoformat()
+    assert [str(e) for e in result.errors] == [
+        f'interactions.csv line {line}, column "at": "{text}" is after today ({today}): it '
+        "cannot have happened yet (a wrong clock where it was recorded?)"
+        for line, text in ((4, later), (5, "2044-01-01T00:00:00Z"))
+    ]
 
 
 def test_valid_rows_survive_bad_ones(directory: Directory) -> None:

@@ -27,7 +27,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
@@ -215,6 +215,11 @@ def parse_message(
     at = _parse_date(date_text)
     if at is None:
         return fail(f'Date header "{_short(date_text)}" is not a date')
+    if at > datetime.now(UTC) + timedelta(days=1):
+        return fail(
+            f'Date header "{_short(date_text)}" is after today: it cannot have been sent yet '
+            "(the sender's clock was wrong)"
+        )
 
     names: list[tuple[str, str]] = []
     sender_name, sender = senders[0]

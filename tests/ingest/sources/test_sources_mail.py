@@ -126,6 +126,12 @@ def test_bad_messages_are_named_and_the_rest_loads(clean_store: GraphStore, tmp_
             message(sender="not an address <<>", to=["bob@acme.example"], message_id="bad@from"),
             message(sender=f"ann@{HOME}", to=["bob@acme.example"], message_id=None),
             message(sender=f"ann@{HOME}", to=crowd, message_id="crowd@home"),
+            message(
+                sender=f"ann@{HOME}",
+                to=["bob@acme.example"],
+                message_id="clock@home",
+                date="Fri, 01 Jan 2044 10:00:00 +0000",
+            ),
             b"From: =?utf-8?q?Zo=C3=AB?= <zoe@acme.example>\nTo: ann@home.example\n"
             + b"Subject: caf\xe9 \xff\nDate: "
             + DATE_B
@@ -140,7 +146,10 @@ def test_bad_messages_are_named_and_the_rest_loads(clean_store: GraphStore, tmp_
         'inbox.mbox message 2 (Message-ID <x@y>): Date header "31 Feb 2024" is not a date',
         'inbox.mbox message 3 (Message-ID <bad@from>): From header "not an address <<>" is '
         "not an email address",
-        "inbox.mbox message 7: the message is truncated (the file ends inside its headers)",
+        'inbox.mbox message 6 (Message-ID <clock@home>): Date header "Fri, 01 Jan 2044 '
+        "10:00:00 +0000\" is after today: it cannot have been sent yet (the sender's clock "
+        "was wrong)",
+        "inbox.mbox message 8: the message is truncated (the file ends inside its headers)",
     ]
     assert any("message 4: no Message-ID" in w for w in report.conversion.warnings)  # type: ignore[union-attr]
     found = rows(store, "MATCH (i:Interaction) RETURN i.id, i.bulk, i.participants, i.subject")
