@@ -33,6 +33,7 @@ from stakegraph.ingest.records import (
     validate_row,
 )
 from stakegraph.ingest.ticket_rules import DEFAULT_RULES, TicketRule, categorize_subject
+from stakegraph.ingest.titles import classify_title
 
 T = TypeVar("T")
 R = TypeVar(
@@ -173,8 +174,37 @@ def transform_roles(
         label="role (person_id, organization_id, start, title)",
         check=check,
     )
+    result.records, titled = _levels_from_titles(result.records)
+    if titled:
+        result.warnings.append(
+            f"{titled} role(s) without a level or a function took the ones their title "
+            "gives (docs/import-format.md: a role's level from its title)"
+        )
     result.warnings.extend(reporting_loops(result.records))
     return result
+
+
+def _levels_from_titles(
+    roles: list[Located[RoleRow]],
+) -> tuple[list[Located[RoleRow]], int]:
+    """Each role without a ``level`` (or ``function``) given the one its title gives, when a
+    keyword of the title gives one: an HR export or an org chart has titles, and an
+    executive left at no level is never tested as one
+    (:func:`~stakegraph.ingest.titles.classify_title`)."""
+    out, titled = [], 0
+    for located in roles:
+        role = located.record
+        level, function = classify_title(role.title, fallback=False)
+        update = {
+            name: value
+            for name, value in (("level", level), ("function", function))
+            if getattr(role, name) is None and value is not None
+        }
+        if update:
+            titled += 1
+            located = Located(located.line, role.model_copy(update=update))
+        out.append(located)
+    return out, titled
 
 
 def reporting_loops(roles: Sequence[Located[RoleRow]]) -> list[str]:

@@ -267,6 +267,37 @@ def test_roles_reference_and_date_checks(directory: Directory) -> None:
     ]
 
 
+def test_a_role_without_a_level_takes_the_one_its_title_gives(directory: Directory) -> None:
+    def role(line: int, **values: str) -> RawRow:
+        row = {"person_id": "a1", "organization_id": "acme", "start": "2021-01-01"}
+        row.update(values)
+        return RawRow("roles.csv", line, row)
+
+    result = transform_roles(
+        [
+            role(2, title="President & CEO"),
+            role(3, title="Vice President, Finance", start="2022-01-01"),
+            role(4, title="Chief Executive Officer", level="vp", start="2023-01-01"),
+            role(5, title="Sales Trader", start="2024-01-01"),
+            role(6, title="Trader", start="2025-01-01"),  # no keyword: nothing said
+            role(7, start="2026-01-01"),  # no title
+        ],
+        directory=directory,
+    )
+    assert [(r.record.level, r.record.function) for r in result.records] == [
+        ("c_level", "executive"),
+        ("vp", "finance"),
+        ("vp", "executive"),  # the level given is kept; the function was empty
+        (None, "sales"),
+        (None, None),
+        (None, None),
+    ]
+    assert result.warnings == [
+        "4 role(s) without a level or a function took the ones their title gives "
+        "(docs/import-format.md: a role's level from its title)"
+    ]
+
+
 def test_organizations_and_people(directory: Directory) -> None:
     orgs = transform_organizations(
         [

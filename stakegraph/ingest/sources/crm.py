@@ -16,15 +16,14 @@ A file missing a required column is reported as one error naming the file and th
 and skipped; a row with a bad value is one error naming the file, line and record id. The
 other files and rows still load.
 
-Titles become a level and a function through the keyword table :data:`LEVEL_KEYWORDS` /
-:data:`FUNCTION_KEYWORDS` (first match wins, whole words, case-insensitive).
+Titles become a level and a function through the keyword tables of
+:mod:`stakegraph.ingest.titles` (first match wins, whole words, case-insensitive).
 """
 
 from __future__ import annotations
 
 import csv
 import os
-import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -45,6 +44,7 @@ from stakegraph.ingest.sources.staging import (
     SourceError,
     Staging,
 )
+from stakegraph.ingest.titles import classify_title
 
 #: field -> CSV column, per export. ``None`` means not mapped unless the mapping file says.
 DEFAULT_MAPPING: Final[dict[str, dict[str, str | None]]] = {
@@ -127,79 +127,6 @@ ENTITY_ORDER: Final = ("account", "user", "contact", "task", "event", "opportuni
 #: An opportunity is a renewal when its Type contains one of these words (case-insensitive).
 RENEWAL_TYPE_WORDS: Final = ("renewal",)
 
-#: Title keyword -> level; the first matching row wins (whole words, case-insensitive).
-LEVEL_KEYWORDS: Final = (
-    (
-        (
-            "chief",
-            "ceo",
-            "cto",
-            "cfo",
-            "coo",
-            "cio",
-            "ciso",
-            "cmo",
-            "cro",
-            "cpo",
-            "cxo",
-            "president",
-            "founder",
-            "co-founder",
-            "owner",
-            "managing director",
-        ),
-        "c_level",
-    ),
-    (("vp", "svp", "evp", "avp", "vice president", "head"), "vp"),
-    (("director",), "director"),
-    (("manager", "lead", "supervisor", "team lead"), "manager"),
-)
-#: Title keyword -> function; the first matching row wins.
-FUNCTION_KEYWORDS: Final = (
-    (
-        (
-            "ceo",
-            "coo",
-            "president",
-            "founder",
-            "co-founder",
-            "managing director",
-            "owner",
-            "general manager",
-        ),
-        "executive",
-    ),
-    (
-        ("it", "cio", "ciso", "information", "infrastructure", "security", "systems", "network"),
-        "it",
-    ),
-    (
-        (
-            "cto",
-            "engineering",
-            "engineer",
-            "developer",
-            "technology",
-            "technical",
-            "architect",
-            "devops",
-            "software",
-        ),
-        "engineering",
-    ),
-    (("cpo", "product"), "product"),
-    (
-        ("cfo", "finance", "financial", "accounting", "accountant", "controller", "treasurer"),
-        "finance",
-    ),
-    (("procurement", "purchasing", "buyer", "sourcing", "vendor"), "procurement"),
-    (("legal", "counsel", "lawyer", "attorney", "compliance"), "legal"),
-    (("cro", "sales", "account executive", "business development", "revenue"), "sales"),
-    (("cmo", "marketing", "brand", "communications"), "marketing"),
-    (("support", "customer success", "service", "services"), "support"),
-    (("hr", "human resources", "people", "talent", "recruiting", "chro"), "hr"),
-    (("operations", "ops", "logistics", "supply chain"), "operations"),
-)
 _ACTIVITY_KINDS: Final = {
     "call": "call",
     "email": "email",
@@ -287,32 +214,6 @@ def entity_of_header(
     if has("account", "id", "name") and (has("account", "website") or has("account", "segment")):
         return "account"
     return None
-
-
-def classify_title(title: str | None) -> tuple[str | None, str | None]:
-    """``(level, function)`` from a job title by the keyword tables.
-
-    Examples
-    --------
-    >>> classify_title("VP, IT Operations")
-    ('vp', 'it')
-    >>> classify_title("Chief Financial Officer")
-    ('c_level', 'finance')
-    >>> classify_title("Senior Software Engineer")
-    ('ic', 'engineering')
-    """
-    if not title:
-        return None, None
-    text = " " + " ".join(re.sub(r"[^a-z0-9-]+", " ", title.lower()).split()) + " "
-    level = next(
-        (lvl for words, lvl in LEVEL_KEYWORDS if any(f" {w} " in text for w in words)), "ic"
-    )
-    function = next(
-        (fn for words, fn in FUNCTION_KEYWORDS if any(f" {w} " in text for w in words)), "other"
-    )
-    if level == "c_level" and function == "other":
-        function = "executive"
-    return level, function
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from source_files import HOME, calendar, event
 from stakegraph.graph.store import GraphStore
 from stakegraph.ingest import EXIT_COMPLETE, EXIT_PARTIAL
 from stakegraph.ingest.sources import SourceOptions, detect_sources, ingest_path
-from stakegraph.ingest.sources.crm import classify_title
+from stakegraph.ingest.titles import classify_title
 
 pytestmark = pytest.mark.store
 
@@ -196,6 +196,15 @@ def test_a_crm_export_lands_with_titles_and_bad_files_named(
         ("Staff Accountant", ("ic", "finance")),
         ("Gardener", ("ic", "other")),
         ("", (None, None)),
+        # A vice president is not a president; chief and owner are c-level only as a
+        # chief ... officer and as the title's first word.
+        ("Senior Vice President, Trading", ("vp", "other")),
+        ("Vice-President Finance", ("vp", "finance")),
+        ("Executive Vice President & Chief Operating Officer", ("c_level", "executive")),
+        ("Chief Information Security Officer", ("c_level", "it")),
+        ("Chief Architect", ("ic", "engineering")),
+        ("Product Owner", ("ic", "product")),
+        ("Owner", ("c_level", "executive")),
     ],
 )
 def test_title_keywords(title: str, expected: tuple[str | None, str | None]) -> None:
