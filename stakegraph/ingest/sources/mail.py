@@ -11,7 +11,10 @@ and turned into one :class:`~stakegraph.ingest.sources.staging.Extracted` per me
 * the thread is the root of References (else In-Reply-To, else the message itself);
   ``in_reply_to`` is the parent's Message-ID, so the pipeline computes reply latency;
 * mailing-list and broadcast mail (List-Id, List-Unsubscribe, Precedence bulk/list/junk,
-  Auto-Submitted, more than 25 recipients, no-reply senders) is kept and flagged ``bulk``.
+  Auto-Submitted, more than 25 recipients, no-reply senders) and automatic replies and
+  delivery reports (Precedence auto_reply, X-Autoreply, X-Autorespond, or a subject such
+  as "Out of Office AutoReply:", "Automatic reply:", "Undeliverable:") are kept and flagged
+  ``bulk``.
 
 A message that cannot be placed (no usable From, a Date that is not a date, a truncated
 header block) becomes a :class:`SourceError` naming the file and the message; the other
@@ -43,6 +46,15 @@ BULK_RECIPIENTS: Final = BULK_THRESHOLD
 _NO_REPLY = re.compile(
     r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|mailer-daemon|postmaster|bounces?|"
     r"notifications?|newsletters?)([-+_.].*)?$"
+)
+# Automatic replies and delivery reports by their subject, for the mail servers that mark
+# them with no header (Exchange before 2010: "Out of Office AutoReply: ..."). A departed
+# person's "has left the company" auto-reply would otherwise keep them appearing.
+_AUTOMATIC_SUBJECT = re.compile(
+    r"^\s*(out of (the )?office|automatic reply|auto[- ]?reply|autoreply|auto[- ]?response"
+    r"|abwesenheitsnotiz|r[ée]ponse automatique|respuesta autom[áa]tica|undeliverable"
+    r"|undelivered mail|delivery status notification|mail delivery failed|returned mail)\b",
+    re.IGNORECASE,
 )
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 _REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|sv|tr)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
@@ -269,15 +281,18 @@ def parse_message(
             subject=stored_subject,
             thread_id=thread,
             in_reply_to=parent,
-            bulk=is_bulk(headers, sender, len(to) + len(cc)),
+            bulk=is_bulk(headers, sender, len(to) + len(cc), subject),
         ),
         names,
         warnings,
     )
 
 
-def is_bulk(headers: dict[str, list[str]], sender: str, recipients: int) -> bool:
-    """True for list and broadcast mail: kept, but flagged so analytics weigh it down.
+def is_bulk(
+    headers: dict[str, list[str]], sender: str, recipients: int, subject: str | None = None
+) -> bool:
+    """True for list and broadcast mail, automatic replies and delivery reports: kept, but
+    flagged so analytics leave them out.
 
     Examples
     --------
@@ -287,11 +302,19 @@ def is_bulk(headers: dict[str, list[str]], sender: str, recipients: int) -> bool
     True
     >>> is_bulk({}, "ann@acme.com", 3)
     False
+    >>> is_bulk({}, "ann@acme.com", 1, "Out of Office AutoReply: Q3 plan")
+    True
+    >>> is_bulk({"x-autoreply": ["yes"]}, "ann@acme.com", 1)
+    True
     """
     if "list-id" in headers or "list-unsubscribe" in headers:
         return True
     precedence = " ".join(headers.get("precedence", [])).strip().lower()
-    if precedence in ("bulk", "list", "junk"):
+    if precedence in ("bulk", "list", "junk", "auto_reply"):
+        return True
+    if "x-autoreply" in headers or "x-autorespond" in headers:
+        return True
+    if subject and _AUTOMATIC_SUBJECT.match(subject):
         return True
     auto = " ".join(headers.get("auto-submitted", [])).strip().lower()
     if auto and auto != "no":

@@ -12,6 +12,7 @@ from source_files import HOME, maildir, mbox, message
 from stakegraph.graph.store import GraphStore
 from stakegraph.ingest import EXIT_COMPLETE, EXIT_PARTIAL
 from stakegraph.ingest.sources import SourceOptions, ingest_path
+from stakegraph.ingest.sources.mail import is_bulk
 
 pytestmark = pytest.mark.store
 OPTIONS = SourceOptions(home_domains=(HOME,))
@@ -292,3 +293,27 @@ def test_an_address_holding_characters_an_id_cannot_still_loads(
     )
     ingest_path(clean_store, later, options=OPTIONS)
     assert rows(clean_store, people_query) == {(person_id,)}
+
+
+@pytest.mark.parametrize(
+    ("subject", "headers", "automatic"),
+    [
+        # Exchange before 2010 marked its out-of-office replies by the subject alone.
+        ("Out of Office AutoReply: Q3 plan", {}, True),
+        ("Automatic reply: Renewal", {}, True),
+        ("AW: Abwesenheitsnotiz: Angebot", {}, False),  # a reply to one is a person's
+        ("Abwesenheitsnotiz: Angebot", {}, True),
+        ("Undeliverable: Pricing", {}, True),
+        ("Re: Out of scope items", {}, False),
+        ("Office move next week", {}, False),
+        ("Q3 plan", {"x-autoreply": ["yes"]}, True),
+        ("Q3 plan", {"precedence": ["auto_reply"]}, True),
+        ("Q3 plan", {}, False),
+    ],
+)
+def test_automatic_replies_are_flagged_so_a_departed_persons_reply_is_not_them(
+    subject: str, headers: dict[str, list[str]], automatic: bool
+) -> None:
+    # "X has left the company" answers every message sent to them: unflagged, the
+    # departed person would keep appearing, and their departure would never show.
+    assert is_bulk(headers, "ann@acme.example", 1, subject) is automatic
