@@ -126,6 +126,10 @@ TICKET_SEVERITIES: Final = ("low", "normal", "high", "urgent")
 TICKET_STATUSES: Final = ("new", "open", "pending", "on_hold", "solved", "closed")
 # A feature's tier on usage.csv.
 FEATURE_TIERS: Final = ("basic", "advanced")
+# Usage metrics known by name (docs/import-format.md), besides "feature:<name>": any other
+# name is kept, but no signal reads it.
+USAGE_METRICS: Final = ("active_users", "api_calls", "seats_used", "seats_purchased")
+FEATURE_METRIC_PREFIX: Final = "feature:"
 # Co-innovation and business-review engagements (engagements.csv: ENGAGEMENT_KINDS above).
 CO_INNOVATION_KINDS: Final = (
     "beta",

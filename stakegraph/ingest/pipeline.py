@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -85,6 +85,7 @@ from stakegraph.ingest.transform import (
     transform_roles,
     transform_usage,
 )
+from stakegraph.vocabulary import FEATURE_METRIC_PREFIX, USAGE_METRICS
 
 log = logging.getLogger(__name__)
 
@@ -352,10 +353,16 @@ class _Run:
         tally = self._tally(item)
         seen: set[str] = set()
         unknown: set[str] = set()
+        unread: Counter[str] = Counter()
         for chunk in read_rows(item, chunk_size=self.batch_size):
             unknown |= self._unknown_columns(item, chunk)
             tally.read += len(chunk)
             result = transform_usage(chunk, directory=directory)
+            unread.update(
+                r.metric
+                for r in result.records
+                if r.metric not in USAGE_METRICS and not r.metric.startswith(FEATURE_METRIC_PREFIX)
+            )
             fresh = []
             for row in result.records:
                 key = usage_id(row)
@@ -370,6 +377,14 @@ class _Run:
             )
             self.progress("usage", tally.read, None)
         self._warn_columns(item, unknown)
+        if unread:
+            names = ", ".join(f"{m} ({n:,})" for m, n in unread.most_common(5))
+            more = f" and {len(unread) - 5} more" if len(unread) > 5 else ""
+            self.warnings.add(
+                f"unread metrics {item.name}",
+                f"{item.name}: metric(s) no signal reads, kept: {names}{more}; name them "
+                f"{', '.join(USAGE_METRICS)} or feature:<name> (docs/import-format.md)",
+            )
 
     # --- interactions -------------------------------------------------------------------------
 

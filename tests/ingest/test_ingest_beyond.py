@@ -180,7 +180,10 @@ def test_usage_and_ticket_fields_land_and_a_rerun_changes_nothing(
     clean_store: GraphStore, tmp_path: Path
 ) -> None:
     store = clean_store
-    data = full_import(tmp_path / "in", interactions=TICKETS, usage=USAGE)
+    # A metric called by a name of its own (daily active users).
+    data = full_import(
+        tmp_path / "in", interactions=TICKETS, usage=USAGE + "acme,2024-05-06,DAU,30,,\n"
+    )
     report = import_directory(store, data, rejects_dir=tmp_path)
     assert report.exit_code == EXIT_PARTIAL  # the unknown account's row
     assert rows(
@@ -192,7 +195,13 @@ def test_usage_and_ticket_fields_land_and_a_rerun_changes_nothing(
         ("acme", "active_users", 1715558400, 38.0, None, None),
         ("acme", "feature:reports", 1714953600, 12.0, None, "basic"),
         ("globex", "seats_used", 1714953600, 5.0, "g1", None),
+        ("acme", "dau", 1714953600, 30.0, None, None),
     }
+    # Kept, but a metric no signal reads is named, with what to call it instead.
+    assert (
+        "usage.csv: metric(s) no signal reads, kept: dau (1); name them active_users, "
+        "api_calls, seats_used, seats_purchased or feature:<name> (docs/import-format.md)"
+    ) in report.warnings
     assert rows(store, "MATCH (i:Interaction) RETURN i.id, i.category, i.severity, i.status") == {
         ("t1", "data_export", "high", "open"),
         ("t2", "billing", None, "solved"),
@@ -204,7 +213,7 @@ def test_usage_and_ticket_fields_land_and_a_rerun_changes_nothing(
     assert (again.nodes_created, again.relationships_created) == (0, 0)
     beyond = read_beyond_frames(store, until=1_800_000_000)
     assert sorted(beyond.tickets["category"]) == ["billing", "data_export"]
-    assert len(beyond.usage) == 4
+    assert len(beyond.usage) == 5
     # The engagements of the import's engagements.csv (tests/ingest/ingest_files.py).
     assert sorted(zip(beyond.engagements["kind"], beyond.engagements["status"], strict=True)) == [
         ("beta", "declined"),
