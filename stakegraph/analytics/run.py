@@ -565,7 +565,8 @@ def analyze(
 ) -> AnalysisReport:
     """Score every account over ``windows`` trailing windows ending at ``as_of``; write back.
 
-    ``as_of`` defaults to the midnight after the latest interaction in the store. History
+    ``as_of`` defaults to the end of the stored interactions, a few misdated ones left out
+    (:func:`default_end`), and then the analysis also reads from their start. History
     before the first window is read too: signals judge change against each account's and
     each person's own past.
 
@@ -587,7 +588,8 @@ def analyze(
         if end is None:
             return AnalysisReport(accounts=0, windows=0, snapshots=0, signals=0, ties=0)
         as_of = end.as_of
-    frames = read_frames(store, since=0, until=as_of, serial=serial)
+    since = end.since if end is not None else 0
+    frames = read_frames(store, since=since, until=as_of, serial=serial)
     account_ids = sorted(set(frames.accounts["account_id"].astype(str)))
     batches = list(_batches(account_ids, batch_accounts))
     watch.lap("read")
@@ -646,9 +648,9 @@ def analyze(
 
 
 def default_end(store: GraphStore, *, now: int | None = None) -> DataEnd | None:
-    """Where the stored interactions end (the default analysis date), robust to a few
-    misdated ones (:mod:`~stakegraph.analytics.data_end`); a warning names those left out.
-    None when there is no interaction."""
+    """Where the stored interactions start and end (the default analysis span), robust to
+    a few misdated ones (:mod:`~stakegraph.analytics.data_end`); a warning names those
+    left out. None when there is no interaction."""
     days = store.query_df("analytics/interaction_days")
     if days.empty:
         return None
@@ -657,7 +659,7 @@ def default_end(store: GraphStore, *, now: int | None = None) -> DataEnd | None:
         days["interactions"].to_numpy(np.int64),
         now=int(time.time()) if now is None else now,
     )
-    if end is not None and end.stray:
+    if end is not None and (end.stray or end.early):
         log.warning("%s", end.describe())
     return end
 
@@ -689,7 +691,7 @@ def evaluate_against_truth(store: GraphStore, truth: dict[str, Any]) -> dict[str
     signals = store.query("analytics/read_signals")
     end = default_end(store)
     until = end.as_of if end is not None else 0
-    frames = read_frames(store, since=0, until=until)
+    frames = read_frames(store, since=end.since if end is not None else 0, until=until)
     risk = backtest_risk(frames, signals, beyond=read_beyond_frames(store, until=until))
     return evaluate(signals, risk, truth)
 

@@ -41,6 +41,18 @@ def test_only_a_gap_of_a_quarter_or_more_separates_a_stray(gap: int, stray: int)
     assert end is not None and end.stray == stray
 
 
+def test_a_few_messages_years_before_the_rest_are_left_out_too() -> None:
+    # Two messages of 1980 (day 3,652) before 300 days of 10 a day from day 19,000.
+    end = end_of([3_652, *range(19_000, 19_300)], [2] + [10] * 300)
+    assert end == DataEnd(as_of=19_300 * DAY, since=19_000 * DAY, early=2, early_last=3_652 * DAY)
+    assert end.describe() == (
+        "2 interaction(s) dated up to 1980-01-01, before the start of the rest of the data "
+        "(2022-01-08), are left out as misdated (--as-of DAY sets another analysis date)"
+    )
+    # Without the messages, the analysis reads from the start (since 0), as it always did.
+    assert end_of(list(range(19_000, 19_300)), [10] * 300) == DataEnd(as_of=19_300 * DAY)
+
+
 def test_after_today_is_stray_whatever_its_count_and_only_future_data_has_no_end() -> None:
     assert end_of([19_999, 20_000, 20_001], [1, 1, 50]) == DataEnd(
         as_of=20_001 * DAY, stray=50, stray_first=20_001 * DAY, stray_last=20_001 * DAY
@@ -68,4 +80,7 @@ def test_stray_interactions_are_never_more_than_one_in_a_thousand() -> None:
             assert future == counts.sum()
             continue
         assert end.stray - future <= 0.001 * counts.sum()
+        assert end.early <= 0.001 * counts.sum()
         assert end.as_of // DAY - 1 in set(days.tolist())
+        assert end.since == 0 or end.since // DAY in set(days.tolist())
+        assert end.since < end.as_of
