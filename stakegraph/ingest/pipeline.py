@@ -116,7 +116,8 @@ def import_directory(
     store
         The graph store (its schema is ensured first).
     path
-        The directory holding ``interactions.csv`` (or ``.jsonl``) and optional files.
+        The directory holding the import files (any of them: roles alone enrich people a
+        mailbox import created).
     batch_size
         Interactions per transaction.
     writers
@@ -166,8 +167,9 @@ def import_directory(
         )
         run.load_entities()
         run.lap("entities")
-        run.import_interactions(files["interactions"], line_counts["interactions"])
-        run.lap("interactions")
+        if "interactions" in files:
+            run.import_interactions(files["interactions"], line_counts["interactions"])
+            run.lap("interactions")
         if "usage" in files:
             run.import_usage(files["usage"])
             run.lap("usage")

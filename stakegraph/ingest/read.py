@@ -85,6 +85,23 @@ class ImportFile:
         return self.path.name
 
 
+def is_import_directory(directory: Path) -> bool:
+    """Whether ``directory`` holds a file of the import format (any entity, any case).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "Roles.csv").write_text("person_id\n")
+    ...     is_import_directory(Path(tmp)), is_import_directory(Path(tmp) / "missing")
+    (True, False)
+    """
+    if not directory.is_dir():
+        return False
+    names = {f"{e}.{fmt}" for e in ENTITIES for fmt in ("csv", "jsonl")}
+    return any(p.is_file() and p.name.lower() in names for p in directory.iterdir())
+
+
 def find_import_files(directory: Path) -> dict[str, ImportFile]:
     """The import files present in ``directory``, by entity.
 
@@ -94,8 +111,8 @@ def find_import_files(directory: Path) -> dict[str, ImportFile]:
     Raises
     ------
     ImportDirectoryError
-        When the directory does not exist, has no ``interactions`` file, or holds two files
-        for one entity (a CSV and a JSONL, or two spellings of one name).
+        When the directory does not exist, holds no import file, or holds two files for one
+        entity (a CSV and a JSONL, or two spellings of one name).
     """
     if not directory.is_dir():
         raise ImportDirectoryError(f"{directory} is not a directory", path=directory)
@@ -117,12 +134,12 @@ def find_import_files(directory: Path) -> dict[str, ImportFile]:
             )
         if present:
             found[entity] = present[0]
-    if "interactions" not in found:
+    if not found:
         others = unrecognized_files(directory)
         hint = f" (found {', '.join(others)})" if others else ""
         raise ImportDirectoryError(
-            f"{directory} has no interactions.csv or interactions.jsonl (the one required "
-            f"file){hint}",
+            f"{directory} holds no import file (organizations, people, roles, renewals, "
+            f"knows, engagements, coverage, interactions or usage, .csv or .jsonl){hint}",
             path=directory,
         )
     return found

@@ -426,8 +426,10 @@ def test_progress_callback(clean_store: GraphStore, tmp_path: Path) -> None:
 
 
 def test_unreadable_inputs_raise(clean_store: GraphStore, tmp_path: Path) -> None:
-    with pytest.raises(ImportDirectoryError, match=r"no interactions\.csv"):
-        import_directory(clean_store, write_import(tmp_path / "empty", people="id\n"))
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "contacts.csv").write_text("id\n", encoding="utf-8")
+    with pytest.raises(ImportDirectoryError, match=r"holds no import file .*\(found contacts"):
+        import_directory(clean_store, tmp_path / "empty")
     with pytest.raises(ImportDirectoryError, match="is not a directory"):
         import_directory(clean_store, tmp_path / "missing")
     bad = full_import(tmp_path / "latin1")
@@ -620,3 +622,20 @@ def test_roles_without_reports_to_column_load_no_lines(
     report = import_directory(clean_store, full_import(tmp_path / "in"), rejects_dir=tmp_path)
     assert report.exit_code == EXIT_COMPLETE
     assert rows(clean_store, "MATCH ()-[l:REPORTS_TO]->() RETURN count(l)") == {(0,)}
+
+
+def test_roles_alone_enrich_the_people_an_earlier_import_created(
+    clean_store: GraphStore, tmp_path: Path
+) -> None:
+    # A mailbox import creates people by address; an HR export's titles come after, as
+    # an import directory of roles.csv alone (titles only: the level comes from them).
+    import_directory(clean_store, full_import(tmp_path / "first"), rejects_dir=tmp_path)
+    roles = "person_id,organization_id,title,start\ng1,globex,Vice President Sales,2022-01-01\n"
+    report = import_directory(
+        clean_store, write_import(tmp_path / "roles", roles=roles), rejects_dir=tmp_path
+    )
+    assert report.exit_code == EXIT_COMPLETE, report.describe()
+    assert rows(
+        clean_store,
+        "MATCH (:Person {id: 'g1'})-[r:HOLDS_ROLE]->(o) RETURN o.id, r.title, r.level, r.function",
+    ) == {("globex", "Vice President Sales", "vp", "sales")}

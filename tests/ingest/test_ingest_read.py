@@ -210,7 +210,7 @@ def test_file_names_without_case_and_files_not_read_are_listed(tmp_path: Path) -
         find_import_files(tmp_path)
 
 
-def test_a_missing_interactions_file_names_the_files_found(tmp_path: Path) -> None:
+def test_a_directory_without_import_files_names_the_files_found(tmp_path: Path) -> None:
     (tmp_path / "interaction.csv").write_text("id\n", encoding="utf-8")
     with pytest.raises(ImportDirectoryError, match=r"\(found interaction\.csv\)"):
         find_import_files(tmp_path)

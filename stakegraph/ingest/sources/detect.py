@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from stakegraph.ingest.read import IngestError
+from stakegraph.ingest.read import IngestError, is_import_directory
 from stakegraph.ingest.sources.mail import is_maildir
 
 FORMATS: Final = ("import", "mbox", "maildir", "eml", "ics", "salesforce")
@@ -78,7 +78,7 @@ def survey(path: Path, *, format: str | None = None) -> tuple[list[Source], list
             )
         return [Source(format, path)], []
     if path.is_dir():
-        if (path / "interactions.csv").is_file() or (path / "interactions.jsonl").is_file():
+        if is_import_directory(path):
             return [Source("import", path)], []
         found, skipped = _walk(path)
         if not found:
