@@ -209,6 +209,9 @@ def test_parameters_out_of_range_name_the_group_and_field() -> None:
         SignalParameters.from_keywords(recent_weeks=0)
     with pytest.raises(TypeError, match="whole number"):
         SignalParameters.from_keywords(latency_min_replies=2.5)
+    # Each in range, but no holiday could be both: np.clip would take the longest.
+    with pytest.raises(ValueError, match=r"min_holiday_days = 50.0 is longer than max"):
+        SignalParameters.from_keywords(silence_min_holiday_days=50.0)
     grouped = SignalParameters.from_keywords(contraction_recent_weeks=4, recent_weeks=5)
     assert (grouped.contraction.recent_weeks, grouped.windows.recent_weeks) == (4, 5)
 

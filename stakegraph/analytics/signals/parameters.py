@@ -185,6 +185,14 @@ class SilenceParameters(_Checked):
     quiet_weeks: int = _within(2, 1, 52)
     quiet_alpha: float = _within(1e-3, 0.0, 1.0, open_low=True)
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.min_holiday_days > self.max_holiday_days:
+            raise ValueError(
+                f"SilenceParameters.min_holiday_days = {self.min_holiday_days!r} is longer than "
+                f"max_holiday_days = {self.max_holiday_days!r}"
+            )
+
     def holiday_bounds_s(self) -> tuple[float, float]:
         """The shortest and the longest holiday, in seconds."""
         return self.min_holiday_days * DAY, self.max_holiday_days * DAY
