@@ -81,6 +81,9 @@ class Extracted:
     in_reply_to: str | None = None
     account_id: str | None = None
     bulk: bool = False
+    # What tells copies of one item apart from other items with the same sender, time and
+    # recipients when the subject is not stored (mail: its subject, hashed).
+    content_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +133,7 @@ class StagingSummary:
     directory: Path
     interactions: int = 0
     duplicates: int = 0
+    copies: int = 0
     skipped_internal: int = 0
     bulk: int = 0
     people: int = 0
@@ -151,6 +155,11 @@ class StagingSummary:
         ]
         if self.duplicates:
             lines.append(f"  {self.duplicates} repeated items stored once")
+        if self.copies:
+            lines.append(
+                f"  {self.copies} copies of an item under an id of their own (same sender, "
+                "time to the second, recipients and subject) stored once"
+            )
         if self.skipped_internal:
             lines.append(
                 f"  {self.skipped_internal} interactions skipped: nobody outside our domains at "
@@ -211,6 +220,7 @@ class Staging:
         self._digest = hashlib.sha256()
         self._digest.update(repr((self.home_domains, subjects, aliases)).encode())
         self._seen_ids: set[str] = set()
+        self._seen_content: set[tuple[object, ...]] = set()
         self._organizations: dict[str, ExtractedOrganization] = {}
         self._people: dict[str, ExtractedPerson] = {}
         self._roles: list[ExtractedRole] = []
@@ -307,6 +317,21 @@ class Staging:
             self.summary.duplicates += 1
             return False
         self._seen_ids.add(item.id)
+        # One message filed in several folders or mailboxes under ids of their own (an
+        # archive that numbered each file's copy, a sent copy and a received one): the
+        # same sender, second, recipients and subject are the same message.
+        content = (
+            item.kind,
+            item.sender,
+            item.at.timestamp(),
+            tuple(sorted(item.to)),
+            tuple(sorted(item.cc)),
+            item.content_key if item.content_key is not None else item.subject,
+        )
+        if content in self._seen_content:
+            self.summary.copies += 1
+            return False
+        self._seen_content.add(content)
         participants = (item.sender, *item.to, *item.cc)
         if item.account_id is None and not any(self._maybe_customer(p) for p in participants):
             self.summary.skipped_internal += 1

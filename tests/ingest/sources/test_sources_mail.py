@@ -125,7 +125,9 @@ def test_bad_messages_are_named_and_the_rest_loads(clean_store: GraphStore, tmp_
                 sender=f"ann@{HOME}", to=["bob@acme.example"], message_id="x@y", date="31 Feb 2024"
             ),
             message(sender="not an address <<>", to=["bob@acme.example"], message_id="bad@from"),
-            message(sender=f"ann@{HOME}", to=["bob@acme.example"], message_id=None),
+            message(
+                sender=f"ann@{HOME}", to=["bob@acme.example"], message_id=None, subject="Other"
+            ),
             message(sender=f"ann@{HOME}", to=crowd, message_id="crowd@home"),
             message(
                 sender=f"ann@{HOME}",
@@ -192,6 +194,35 @@ def test_one_message_in_two_mailboxes_is_stored_once_and_reingest_changes_nothin
     assert rows(store, "MATCH (n) WHERE NOT n:ImportRun RETURN count(n)") == {(before[0] - 1,)}
 
 
+def test_copies_of_one_message_under_ids_of_their_own_are_stored_once(
+    clean_store: GraphStore, tmp_path: Path
+) -> None:
+    # An archive that gave each folder's copy an id of its own (the sent copy, the
+    # received one, "all documents"): same sender, second, recipients and subject.
+    copies = [
+        message(sender=f"ann@{HOME}", to=["bob@acme.example", "cy@acme.example"], message_id=m)
+        for m in ("1.folder-a@archive", "2.folder-b@archive")
+    ]
+    reordered = message(
+        sender=f"ann@{HOME}", to=["cy@acme.example", "bob@acme.example"], message_id="3.c@x"
+    )
+    other_time = message(
+        sender=f"ann@{HOME}",
+        to=["bob@acme.example", "cy@acme.example"],
+        message_id="4.d@x",
+        date="Tue, 01 Oct 2024 10:00:01 +0000",
+    )
+    box = tmp_path / "archive.mbox"
+    box.write_bytes(mbox(*copies, reordered, other_time))
+    report = ingest_path(clean_store, box, options=OPTIONS)
+    assert report.exit_code == EXIT_COMPLETE, report.describe()
+    assert report.conversion is not None and report.conversion.copies == 2
+    assert rows(clean_store, "MATCH (i:Interaction) RETURN i.id") == {
+        ("1.folder-a@archive",),
+        ("4.d@x",),  # a second later: another message
+    }
+
+
 def test_subjects_are_off_by_default_and_can_be_hashed(
     clean_store: GraphStore, tmp_path: Path
 ) -> None:
@@ -208,6 +239,8 @@ def test_subjects_are_off_by_default_and_can_be_hashed(
 
 
 def mail_to_acme(message_id: str, **extra: Any) -> bytes:
+    # A subject of its own: messages alike but for their id would be copies of one.
+    extra.setdefault("subject", f"About {message_id}")
     return message(sender=f"ann@{HOME}", to=["bob@acme.example"], message_id=message_id, **extra)
 
 
