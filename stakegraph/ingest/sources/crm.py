@@ -1,11 +1,11 @@
 """CRM exports into organizations, people, roles and interactions (Salesforce-shaped CSVs).
 
-Six exports are read, each recognised by its header (or named in the mapping file):
+Seven exports are read, each recognised by its header (or named in the mapping file):
 ``Account`` (organizations), ``Contact`` (their people), ``User`` (ours, optional),
-``Task`` / ``Event`` (interactions) and ``Opportunity`` (its closed renewals: renewals with
-their revenue). The column of each field is in :data:`DEFAULT_MAPPING`
-(documented in ``docs/sources.md``); a mapping file (``--mapping mapping.toml``) overrides
-any of it::
+``Task`` / ``Event`` (interactions), ``Case`` (support cases: tickets) and ``Opportunity``
+(its closed renewals: renewals with their revenue). The column of each field is in
+:data:`DEFAULT_MAPPING` (documented in ``docs/sources.md``); a mapping file
+(``--mapping mapping.toml``) overrides any of it::
 
     [contact]
     email = "Email__c"
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -44,7 +45,9 @@ from stakegraph.ingest.sources.staging import (
     SourceError,
     Staging,
 )
+from stakegraph.ingest.ticket_rules import categorize_subject
 from stakegraph.ingest.titles import classify_title
+from stakegraph.vocabulary import TICKET_CATEGORIES
 
 #: field -> CSV column, per export. ``None`` means not mapped unless the mapping file says.
 DEFAULT_MAPPING: Final[dict[str, dict[str, str | None]]] = {
@@ -99,6 +102,19 @@ DEFAULT_MAPPING: Final[dict[str, dict[str, str | None]]] = {
         "arr_before": None,  # no standard field: the previous won renewal's Amount
         "reason": None,  # no standard field (e.g. a custom Loss_Reason__c)
     },
+    "case": {
+        "id": "Id",
+        "number": "CaseNumber",
+        "subject": "Subject",
+        "date": "CreatedDate",
+        "contact": "ContactId",
+        "account": "AccountId",
+        "owner": "OwnerId",
+        "type": "Type",
+        "reason": "Reason",
+        "priority": "Priority",
+        "status": "Status",
+    },
     "event": {
         "id": "Id",
         "subject": "Subject",
@@ -121,9 +137,10 @@ REQUIRED: Final = {
     "task": ("id", "date", "owner"),
     "event": ("id", "date", "owner"),
     "opportunity": ("id", "account", "close_date", "stage"),
+    "case": ("id", "date", "account"),
 }
 #: The order exports are read in: everything an activity refers to comes first.
-ENTITY_ORDER: Final = ("account", "user", "contact", "task", "event", "opportunity")
+ENTITY_ORDER: Final = ("account", "user", "contact", "task", "event", "case", "opportunity")
 #: An opportunity is a renewal when its Type contains one of these words (case-insensitive).
 RENEWAL_TYPE_WORDS: Final = ("renewal",)
 
@@ -134,6 +151,29 @@ _ACTIVITY_KINDS: Final = {
     "meeting": "meeting",
     "task": "note",
     "other": "note",
+}
+#: A case's Priority (Salesforce's picklist and common additions) as a ticket severity.
+CASE_PRIORITIES: Final = {
+    "low": "low",
+    "medium": "normal",
+    "normal": "normal",
+    "high": "high",
+    "critical": "urgent",
+    "urgent": "urgent",
+}
+#: A case's Status as a ticket status.
+CASE_STATUSES: Final = {
+    "new": "new",
+    "working": "open",
+    "open": "open",
+    "in_progress": "open",
+    "escalated": "open",
+    "on_hold": "on_hold",
+    "pending": "pending",
+    "waiting_on_customer": "pending",
+    "solved": "solved",
+    "resolved": "solved",
+    "closed": "closed",
 }
 #: When a role started is rarely exported; without CreatedDate the title is taken to hold
 #: over the whole history (docs/sources.md).
@@ -207,6 +247,8 @@ def entity_of_header(
         return "task"
     if has("opportunity", "id", "account", "close_date", "stage"):
         return "opportunity"
+    if has("case", "id", "number", "date", "account"):
+        return "case"
     if has("contact", "id", "email", "last_name") and has("contact", "account"):
         return "contact"
     if has("user", "id", "email", "last_name"):
@@ -339,6 +381,7 @@ def _convert_file(
         "user": _user,
         "task": _activity,
         "event": _activity,
+        "case": _case,
         "opportunity": _opportunity,
     }[entity]
     try:
@@ -476,6 +519,54 @@ def _activity(entity: str, get: _Get, staging: Staging, state: _CrmState) -> str
         )
     )
     return None
+
+
+def _case(entity: str, get: _Get, staging: Staging, state: _CrmState) -> str | None:
+    """A support case as a ticket from its contact to its owner, of its account.
+
+    Its category is its Type, else its Reason, when either is a ticket category other
+    than ``other`` by name (``Feature Request`` is ``feature_request``); else the one its
+    subject gives by the default rule table (the subject may not be stored). Priority and
+    Status map to the ticket vocabularies (:data:`CASE_PRIORITIES`, :data:`CASE_STATUSES`).
+    """
+    crm_id = get("id")
+    if not crm_id:
+        return "a case needs an Id"
+    text = get("date")
+    at = _parse_when(text)
+    if at is None:
+        return f'date "{text}" is not a date or timestamp'
+    account = state.accounts.get(get("account"))
+    if account is None:
+        return f'AccountId "{get("account")}" names no account of the export'
+    owner = state.people.get(get("owner")) if get("owner") else None
+    contact = state.people.get(get("contact")) if get("contact") else None
+    sender = contact or owner
+    if sender is None:
+        return "a case needs a ContactId or an OwnerId the export knows"
+    named = (_vocabulary_word(get("type")), _vocabulary_word(get("reason")))
+    category = next((c for c in named if c in TICKET_CATEGORIES and c != "other"), None)
+    subject = get("subject") or None
+    staging.add_interaction(
+        Extracted(
+            id=f"sf-{crm_id}",
+            kind="ticket",
+            at=at,
+            sender=sender,
+            to=(owner,) if owner and owner != sender else (),
+            subject=subject,
+            account_id=account,
+            category=category or categorize_subject(subject),
+            severity=CASE_PRIORITIES.get(_vocabulary_word(get("priority"))),
+            status=CASE_STATUSES.get(_vocabulary_word(get("status"))),
+        )
+    )
+    return None
+
+
+def _vocabulary_word(text: str) -> str:
+    """``Feature Request`` -> ``feature_request``."""
+    return "_".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
 
 
 def _opportunity(entity: str, get: _Get, staging: Staging, state: _CrmState) -> str | None:

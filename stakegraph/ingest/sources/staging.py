@@ -84,6 +84,10 @@ class Extracted:
     # What tells copies of one item apart from other items with the same sender, time and
     # recipients when the subject is not stored (mail: its subject, hashed).
     content_key: str | None = None
+    # Tickets (a CRM's cases): in the import format's vocabularies, or None.
+    category: str | None = None
+    severity: str | None = None
+    status: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,6 +353,9 @@ class Staging:
                 item.in_reply_to or "",
                 item.account_id or "",
                 "true" if item.bulk else "false",
+                item.category or "",
+                item.severity or "",
+                item.status or "",
             )
         )
         self.summary.interactions += 1

@@ -185,6 +185,64 @@ def test_a_crm_export_lands_with_titles_and_bad_files_named(
     }
 
 
+CASES = (
+    "Id,CaseNumber,AccountId,ContactId,Subject,Status,Priority,Origin,Type,Reason,CreatedDate,"
+    "OwnerId\n"
+    "500A,00001001,001A,003A,Need a full export of our records,Escalated,High,Web,,,"
+    "2024-06-03T08:00:00.000+0000,005U\n"
+    "500B,00001002,001A,003A,Dashboards,Closed,Low,Email,Feature Request,,"
+    "2024-06-04T08:00:00.000+0000,005U\n"
+    "500C,00001003,001B,,Invoice question,New,Critical,Phone,Other,Billing,"
+    "2024-06-05T08:00:00.000+0000,005U\n"
+    "500D,00001004,001Z,003A,Unknown account,New,Low,Web,,,2024-06-06T08:00:00.000+0000,005U\n"
+)
+
+
+def test_support_cases_become_tickets_with_category_severity_and_status(
+    clean_store: GraphStore, tmp_path: Path
+) -> None:
+    export = tmp_path / "crm"
+    export.mkdir()
+    for name, text in {
+        "Account.csv": ACCOUNTS,
+        "Contact.csv": CONTACTS,
+        "User.csv": USERS,
+        "Case.csv": CASES,
+    }.items():
+        (export / name).write_text(text)
+    report = ingest_path(clean_store, export, options=SourceOptions(home_domains=(HOME,)))
+    assert [str(e) for e in report.errors] == [
+        'Case.csv line 5 (Id 500D): AccountId "001Z" names no account of the export'
+    ]
+    assert rows(
+        clean_store,
+        "MATCH (i:Interaction) RETURN i.id, i.kind, i.account_id, i.person_ids, i.category, "
+        "i.severity, i.status",
+    ) == {
+        # No Type or Reason: the subject's category (an export: the exit blueprint).
+        (
+            "sf-500A",
+            "ticket",
+            "acme.example",
+            ("john.smith@acme.example", "ann@home.example"),
+            "data_export",
+            "high",
+            "open",
+        ),
+        (
+            "sf-500B",
+            "ticket",
+            "acme.example",
+            ("john.smith@acme.example", "ann@home.example"),
+            "feature_request",
+            "low",
+            "closed",
+        ),
+        # No contact: the owner files it; a Type of "Other" says less than the Reason.
+        ("sf-500C", "ticket", "sf-001B", ("ann@home.example",), "billing", "urgent", "new"),
+    }
+
+
 @pytest.mark.parametrize(
     ("title", "expected"),
     [
