@@ -92,7 +92,7 @@ def is_import_directory(directory: Path) -> bool:
     --------
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     _ = (Path(tmp) / "Roles.csv").write_text("person_id\n")
+    ...     _ = (Path(tmp) / "Roles.csv").write_text("person_id")
     ...     is_import_directory(Path(tmp)), is_import_directory(Path(tmp) / "missing")
     (True, False)
     """
