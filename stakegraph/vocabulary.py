@@ -126,9 +126,10 @@ TICKET_SEVERITIES: Final = ("low", "normal", "high", "urgent")
 TICKET_STATUSES: Final = ("new", "open", "pending", "on_hold", "solved", "closed")
 # A feature's tier on usage.csv.
 FEATURE_TIERS: Final = ("basic", "advanced")
-# Usage metrics known by name (docs/import-format.md), besides "feature:<name>": any other
-# name is kept, but no signal reads it.
-USAGE_METRICS: Final = ("active_users", "api_calls", "seats_used", "seats_purchased")
+# Usage metrics the usage signals read (besides "feature:<name>"), and every metric known
+# by name (docs/import-format.md): any other name is kept, but nothing reads it.
+USAGE_SIGNAL_METRICS: Final = ("active_users", "api_calls", "seats_used")
+USAGE_METRICS: Final = (*USAGE_SIGNAL_METRICS, "seats_purchased")
 FEATURE_METRIC_PREFIX: Final = "feature:"
 # Co-innovation and business-review engagements (engagements.csv: ENGAGEMENT_KINDS above).
 CO_INNOVATION_KINDS: Final = (

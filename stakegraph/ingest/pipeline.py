@@ -85,7 +85,7 @@ from stakegraph.ingest.transform import (
     transform_roles,
     transform_usage,
 )
-from stakegraph.vocabulary import FEATURE_METRIC_PREFIX, USAGE_METRICS
+from stakegraph.vocabulary import FEATURE_METRIC_PREFIX, USAGE_METRICS, USAGE_SIGNAL_METRICS
 
 log = logging.getLogger(__name__)
 
@@ -384,8 +384,9 @@ class _Run:
             more = f" and {len(unread) - 5} more" if len(unread) > 5 else ""
             self.warnings.add(
                 f"unread metrics {item.name}",
-                f"{item.name}: metric(s) no signal reads, kept: {names}{more}; name them "
-                f"{', '.join(USAGE_METRICS)} or feature:<name> (docs/import-format.md)",
+                f"{item.name}: metric(s) not known by name, kept but read by no signal: "
+                f"{names}{more}; the usage signals read {', '.join(USAGE_SIGNAL_METRICS)} "
+                "and feature:<name> (docs/import-format.md)",
             )
 
     # --- interactions -------------------------------------------------------------------------

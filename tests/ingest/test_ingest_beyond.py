@@ -199,8 +199,9 @@ def test_usage_and_ticket_fields_land_and_a_rerun_changes_nothing(
     }
     # Kept, but a metric no signal reads is named, with what to call it instead.
     assert (
-        "usage.csv: metric(s) no signal reads, kept: dau (1); name them active_users, "
-        "api_calls, seats_used, seats_purchased or feature:<name> (docs/import-format.md)"
+        "usage.csv: metric(s) not known by name, kept but read by no signal: dau (1); the "
+        "usage signals read active_users, api_calls, seats_used and feature:<name> "
+        "(docs/import-format.md)"
     ) in report.warnings
     assert rows(store, "MATCH (i:Interaction) RETURN i.id, i.category, i.severity, i.status") == {
         ("t1", "data_export", "high", "open"),

@@ -37,11 +37,11 @@ from stakegraph.analytics.signals.episodes import first_of_episodes
 from stakegraph.analytics.signals.parameters import SignalParameters, UsageParameters
 from stakegraph.analytics.signals.record import Signal, clip_severity
 from stakegraph.dates import WEEK
-from stakegraph.vocabulary import FEATURE_DEPTH_REGRESSION, USAGE_DECLINE
+from stakegraph.vocabulary import FEATURE_DEPTH_REGRESSION, USAGE_DECLINE, USAGE_SIGNAL_METRICS
 
 __all__ = ["feature_depth_regressions", "usage_declines", "window_log_ratio", "window_log_ratios"]
 
-CORE_METRICS = ("active_users", "api_calls", "seats_used")
+CORE_METRICS = USAGE_SIGNAL_METRICS
 _FEATURE_TOTAL = "feature_total"
 _SEASONAL_CLIP = -0.7
 _YEAR = 52 * WEEK
