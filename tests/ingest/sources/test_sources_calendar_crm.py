@@ -133,22 +133,27 @@ EVENTS = """Id,Subject,StartDateTime,WhoId,AccountId,OwnerId
 """
 
 
+def crm_export(directory: Path, **exports: str) -> Path:
+    """A CRM export folder: the accounts, contacts and users above, and ``Name=text``
+    files (``Task=TASKS`` writes Task.csv)."""
+    directory.mkdir()
+    files = {"Account": ACCOUNTS, "Contact": CONTACTS, "User": USERS, **exports}
+    for name, text in files.items():
+        (directory / f"{name}.csv").write_text(text)
+    return directory
+
+
 def test_a_crm_export_lands_with_titles_and_bad_files_named(
     clean_store: GraphStore, tmp_path: Path
 ) -> None:
     store = clean_store
-    export = tmp_path / "crm"
-    export.mkdir()
-    for name, text in {
-        "Account.csv": ACCOUNTS,
-        "Contact.csv": CONTACTS,
-        "User.csv": USERS,
-        "Task.csv": TASKS,
-        "Event.csv": EVENTS,
-        "Opportunity.csv": "Id,Name\n006,Big deal\n",
-        "BrokenContact.csv": "Id,FirstName,LastName,AccountId\n003Z,No,Email,001A\n",
-    }.items():
-        (export / name).write_text(text)
+    export = crm_export(
+        tmp_path / "crm",
+        Task=TASKS,
+        Event=EVENTS,
+        Opportunity="Id,Name\n006,Big deal\n",
+        BrokenContact="Id,FirstName,LastName,AccountId\n003Z,No,Email,001A\n",
+    )
     # BrokenContact is not recognised as a contact export by its header: the mapping file
     # names it, so its missing column is reported.
     mapping = tmp_path / "mapping.toml"
@@ -201,15 +206,7 @@ CASES = (
 def test_support_cases_become_tickets_with_category_severity_and_status(
     clean_store: GraphStore, tmp_path: Path
 ) -> None:
-    export = tmp_path / "crm"
-    export.mkdir()
-    for name, text in {
-        "Account.csv": ACCOUNTS,
-        "Contact.csv": CONTACTS,
-        "User.csv": USERS,
-        "Case.csv": CASES,
-    }.items():
-        (export / name).write_text(text)
+    export = crm_export(tmp_path / "crm", Case=CASES)
     report = ingest_path(clean_store, export, options=SourceOptions(home_domains=(HOME,)))
     assert [str(e) for e in report.errors] == [
         'Case.csv line 5 (Id 500D): AccountId "001Z" names no account of the export'
@@ -283,16 +280,7 @@ OPPORTUNITIES = """Id,AccountId,Name,Amount,CloseDate,StageName,Type,IsWon,IsClo
 def test_closed_renewal_opportunities_become_renewals_with_revenue(
     clean_store: GraphStore, tmp_path: Path
 ) -> None:
-    export = tmp_path / "crm"
-    export.mkdir()
-    for name, text in {
-        "Account.csv": ACCOUNTS,
-        "Contact.csv": CONTACTS,
-        "User.csv": USERS,
-        "Task.csv": TASKS,
-        "Opportunity.csv": OPPORTUNITIES,
-    }.items():
-        (export / name).write_text(text)
+    export = crm_export(tmp_path / "crm", Task=TASKS, Opportunity=OPPORTUNITIES)
     mapping = tmp_path / "mapping.toml"
     mapping.write_text('[opportunity]\nreason = "Loss_Reason__c"\n')
     report = ingest_path(
