@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from api_client import serving
+from api_client import SERVING_MODES, serving, serving_as
 from api_portfolio import build_portfolio
 from fastapi.testclient import TestClient
 
@@ -56,4 +56,14 @@ def api_settings(keys: dict[str, str]) -> ApiSettings:
 @pytest.fixture(scope="module")
 def client(portfolio: GraphStore, api_settings: ApiSettings) -> Iterator[TestClient]:
     with serving(portfolio, api_settings) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module", params=SERVING_MODES)
+def served(
+    request: pytest.FixtureRequest, portfolio: GraphStore, api_settings: ApiSettings
+) -> Iterator[TestClient]:
+    """The module's portfolio served both ways: from the precomputed read model and
+    computed per request (a module that asks for it runs its tests once each)."""
+    with serving_as(request.param, portfolio, api_settings) as test_client:
         yield test_client

@@ -3,14 +3,10 @@ own in place of the source's span for every account, and nothing of another acco
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from api_client import SERVING_MODES, serving_as
 from api_portfolio import build_portfolio, epoch, headers
 from fastapi.testclient import TestClient
 
-from stakegraph.api.settings import ApiSettings
 from stakegraph.graph.store import GraphStore
 
 pytestmark = pytest.mark.store
@@ -53,12 +49,10 @@ def portfolio(store: GraphStore) -> GraphStore:
     return store
 
 
-@pytest.fixture(scope="module", params=SERVING_MODES)
-def client(
-    request: pytest.FixtureRequest, portfolio: GraphStore, api_settings: ApiSettings
-) -> Iterator[TestClient]:
-    with serving_as(request.param, portfolio, api_settings) as test_client:
-        yield test_client
+@pytest.fixture(scope="module")
+def client(served: TestClient) -> TestClient:
+    """Served both ways (conftest.served)."""
+    return served
 
 
 def spans(client: TestClient, key: str, account: str) -> list[tuple[object, ...]]:

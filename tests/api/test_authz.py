@@ -14,12 +14,10 @@ this module does not know fails the test until it is added to ``ID_PROBES``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from api_client import SERVING_MODES, serving_as
 from api_portfolio import headers
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
@@ -156,12 +154,10 @@ def test_the_probes_cover_the_scoped_routes() -> None:
     } <= probed
 
 
-@pytest.fixture(scope="module", params=SERVING_MODES)
-def client(
-    request: pytest.FixtureRequest, portfolio: GraphStore, api_settings: ApiSettings
-) -> Iterator[TestClient]:
-    with serving_as(request.param, portfolio, api_settings) as test_client:
-        yield test_client
+@pytest.fixture(scope="module")
+def client(served: TestClient) -> TestClient:
+    """Served both ways (conftest.served)."""
+    return served
 
 
 class QueryLog:

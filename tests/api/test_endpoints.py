@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from api_client import SERVING_MODES, serving_as
 from api_portfolio import headers
 from fastapi.testclient import TestClient
-
-from stakegraph.api.settings import ApiSettings
-from stakegraph.graph.store import GraphStore
 
 pytestmark = pytest.mark.store
 
 
-@pytest.fixture(scope="module", params=SERVING_MODES)
-def client(
-    request: pytest.FixtureRequest, portfolio: GraphStore, api_settings: ApiSettings
-) -> Iterator[TestClient]:
+@pytest.fixture(scope="module")
+def client(served: TestClient) -> TestClient:
     """Every answer twice: from the precomputed read model and computed per request."""
-    with serving_as(request.param, portfolio, api_settings) as test_client:
-        yield test_client
+    return served
 
 
 @pytest.fixture(scope="module")

@@ -8,27 +8,19 @@ acc-a 40, acc-c 31 (acc-b has no snapshot).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from api_client import SERVING_MODES, serving_as
 from api_portfolio import headers
 from fastapi.testclient import TestClient
-
-from stakegraph.api.settings import ApiSettings
-from stakegraph.graph.store import GraphStore
 
 pytestmark = pytest.mark.store
 
 
-@pytest.fixture(scope="module", params=SERVING_MODES)
-def client(
-    request: pytest.FixtureRequest, portfolio: GraphStore, api_settings: ApiSettings
-) -> Iterator[TestClient]:
+@pytest.fixture(scope="module")
+def client(served: TestClient) -> TestClient:
     """The warm-introduction rate from the read model's suggestions and computed afresh."""
-    with serving_as(request.param, portfolio, api_settings) as test_client:
-        yield test_client
+    return served
 
 
 def values(sheet: dict[str, Any]) -> dict[str, Any]:
