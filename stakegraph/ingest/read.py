@@ -40,6 +40,8 @@ ENTITIES: Final = (
     "interactions",
     "usage",
 )
+# The names of the import files, compared without case.
+_IMPORT_FILES: Final = frozenset(f"{e}.{fmt}" for e in ENTITIES for fmt in ("csv", "jsonl"))
 _CHUNK_BYTES: Final = 1 << 20
 # European spreadsheets save "CSV" with semicolons; some exports use tabs.
 _DELIMITERS: Final = (",", ";", "\t")
@@ -98,8 +100,7 @@ def is_import_directory(directory: Path) -> bool:
     """
     if not directory.is_dir():
         return False
-    names = {f"{e}.{fmt}" for e in ENTITIES for fmt in ("csv", "jsonl")}
-    return any(p.is_file() and p.name.lower() in names for p in directory.iterdir())
+    return any(p.is_file() and p.name.lower() in _IMPORT_FILES for p in directory.iterdir())
 
 
 def find_import_files(directory: Path) -> dict[str, ImportFile]:
@@ -148,7 +149,7 @@ def find_import_files(directory: Path) -> dict[str, ImportFile]:
 def unrecognized_files(directory: Path) -> list[str]:
     """Files of ``directory`` that look like data but are not read: a misspelt name
     (``contacts.csv``) or another format (``roles.txt``, ``usage.xlsx``)."""
-    known = {f"{e}.{fmt}" for e in ENTITIES for fmt in ("csv", "jsonl")} | _OTHER_FILES
+    known = _IMPORT_FILES | _OTHER_FILES
     data_suffixes = {".csv", ".jsonl", ".tsv", ".txt", ".json", ".xlsx", ".xls", ".ndjson"}
     return [
         path.name

@@ -278,14 +278,19 @@ def _past_date(value: Any) -> date:
     return parsed
 
 
+def after_today(moment: datetime) -> bool:
+    """Whether ``moment`` (aware) is more than the clock's slack after now: what is dated
+    there cannot have happened yet (every source's rule, mail's included)."""
+    return moment > datetime.now(UTC) + _CLOCK_SLACK
+
+
 def _check_past(value: Any, moment: datetime) -> None:
-    now = datetime.now(UTC)
-    if moment > now + _CLOCK_SLACK:
+    if after_today(moment):
         raise PydanticCustomError(
             "future",
             "{value} is after today ({today}): it cannot have happened yet (a wrong clock "
             "where it was recorded?)",
-            {"value": _show(value), "today": now.date().isoformat()},
+            {"value": _show(value), "today": datetime.now(UTC).date().isoformat()},
         )
 
 

@@ -105,13 +105,14 @@ def classify_title(title: str | None, *, fallback: bool = True) -> tuple[str | N
     """
     if not title:
         return None, None
-    text = " " + " ".join(re.sub(r"[^a-z0-9-]+", " ", title.lower()).split()) + " "
+    text = _vice(" " + " ".join(re.sub(r"[^a-z0-9-]+", " ", title.lower()).split()) + " ")
+    ranked = _rank(text)
     level = next(
-        (lvl for words, lvl in LEVEL_KEYWORDS if any(f" {w} " in _rank(text) for w in words)),
+        (lvl for words, lvl in LEVEL_KEYWORDS if any(f" {w} " in ranked for w in words)),
         "ic" if fallback else None,
     )
     function = next(
-        (fn for words, fn in FUNCTION_KEYWORDS if any(f" {w} " in _vice(text) for w in words)),
+        (fn for words, fn in FUNCTION_KEYWORDS if any(f" {w} " in text for w in words)),
         "other" if fallback else None,
     )
     if level == "c_level" and function in ("other", None):
@@ -120,13 +121,13 @@ def classify_title(title: str | None, *, fallback: bool = True) -> tuple[str | N
 
 
 def _rank(text: str) -> str:
-    """The title's words as the level table reads them: a vice president is not a
-    president, a chief is c-level as a chief ... officer (a Chief Architect or a Chief of
-    Staff is not), and an owner as the title's first word (a Product Owner is not)."""
-    text = _vice(text)
+    """The title's words (a vice president already ``vp``) as the level table reads them:
+    a chief is c-level as a chief ... officer (a Chief Architect or a Chief of Staff is
+    not), and an owner as the title's first word (a Product Owner is not)."""
     text = re.sub(r" chief (?:[a-z-]+ ){0,3}officer ", " cxo ", text)
     return re.sub(r"^ (?:co-)?owner ", " cxo ", text)
 
 
 def _vice(text: str) -> str:
+    """A vice president is not a president: both tables read them as ``vp``."""
     return re.sub(r" vice[ -]president ", " vp ", text)

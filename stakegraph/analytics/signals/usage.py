@@ -37,7 +37,12 @@ from stakegraph.analytics.signals.episodes import first_of_episodes
 from stakegraph.analytics.signals.parameters import SignalParameters, UsageParameters
 from stakegraph.analytics.signals.record import Signal, clip_severity
 from stakegraph.dates import WEEK
-from stakegraph.vocabulary import FEATURE_DEPTH_REGRESSION, USAGE_DECLINE, USAGE_SIGNAL_METRICS
+from stakegraph.vocabulary import (
+    FEATURE_DEPTH_REGRESSION,
+    FEATURE_METRIC_PREFIX,
+    USAGE_DECLINE,
+    USAGE_SIGNAL_METRICS,
+)
 
 __all__ = ["feature_depth_regressions", "usage_declines", "window_log_ratio", "window_log_ratios"]
 
@@ -331,7 +336,7 @@ def _usage_series(
     at = pd.to_numeric(usage["at"]).astype("int64")
     metric = usage["metric"].astype(str)
     core = metric.isin(CORE_METRICS)
-    kept = core | metric.str.startswith("feature:")
+    kept = core | metric.str.startswith(FEATURE_METRIC_PREFIX)
     rows = pd.DataFrame(
         {
             "account_id": account,
@@ -372,7 +377,7 @@ def _feature_tables(
     (a pivot table per account cost ~14 ms each, most of the detector's time).
     """
     tiered = usage[
-        usage["metric"].astype(str).str.startswith("feature:")
+        usage["metric"].astype(str).str.startswith(FEATURE_METRIC_PREFIX)
         & usage["tier"].isin(["basic", "advanced"])
     ]
     if tiered.empty:

@@ -32,14 +32,14 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 from typing import Final
 
-from stakegraph.ingest.records import is_email_address
+from stakegraph.ingest.records import after_today, is_email_address
 from stakegraph.ingest.sources.staging import Extracted, SourceError, Staging
 from stakegraph.vocabulary import BULK_THRESHOLD
 
@@ -229,7 +229,7 @@ def parse_message(
     at = _parse_date(date_text)
     if at is None:
         return fail(f'Date header "{_short(date_text)}" is not a date')
-    if at > datetime.now(UTC) + timedelta(days=1):
+    if after_today(at):
         return fail(
             f'Date header "{_short(date_text)}" is after today: it cannot have been sent yet '
             "(the sender's clock was wrong)"
