@@ -383,6 +383,16 @@ def find_interactions(store: GraphStore, ids: Iterable[str]) -> dict[str, int]:
     }
 
 
+def find_copies(store: GraphStore, copy_keys: Iterable[str]) -> dict[str, str]:
+    """The id of an interaction already in the store under each of these copy keys."""
+    wanted = list(dict.fromkeys(copy_keys))
+    if not wanted:
+        return {}
+    return {
+        row["copy_key"]: row["id"] for row in store.query("ingest/find_copies", copy_keys=wanted)
+    }
+
+
 def load_interactions(
     store: GraphStore,
     interactions: Sequence[InteractionRecord],
@@ -465,6 +475,7 @@ def interaction_rows(
                 i.category,
                 i.severity,
                 i.status,
+                i.copy_key,
             ]
         )
     return rows, expected_relationships

@@ -24,6 +24,7 @@ from stakegraph.graph.store import GraphStore, WriteSummary
 from stakegraph.ingest.identity import Directory, KnownOrganization, KnownPerson
 from stakegraph.ingest.load import (
     StoreDirectory,
+    find_copies,
     find_interactions,
     finish_import_run,
     get_store_directory,
@@ -222,6 +223,7 @@ class _Run:
         self.written = WriteSummary()
         self.interactions_created = 0
         self.interactions_present = 0
+        self.interactions_copies = 0
         self.interactions_write_seconds = 0.0
         self.organizations: list[OrganizationRow] = []
         self.people: list[PersonRow] = []
@@ -401,6 +403,7 @@ class _Run:
         element_ids = dict(now.element_ids)
         dedupe = InteractionDeduplicator()
         known_at: dict[str, int] = {}  # every interaction of this import, with its time
+        first_copies: dict[str, str] = {}  # copy key -> the id of the copy kept
         deferred: dict[str, tuple[str, int, int]] = {}  # child -> (parent, child at, line)
         unknown_columns: set[str] = set()
         tally = self._tally(item)
@@ -428,6 +431,7 @@ class _Run:
 
                 for record in unique:
                     known_at[record.id] = record.at_epoch
+                unique = self._without_copies(unique, first_copies)
                 parents = {
                     r.in_reply_to for r in unique if r.in_reply_to and r.in_reply_to not in known_at
                 }
@@ -499,6 +503,27 @@ class _Run:
                 "the first account id in alphabetical order)",
             )
         self._warn_columns(item, unknown_columns)
+
+    def _without_copies(
+        self, records: list[InteractionRecord], first_copies: dict[str, str]
+    ) -> list[InteractionRecord]:
+        """``records`` but copies of an interaction kept earlier (the same copy key under
+        another id, in the store or in this import), counted; ``first_copies`` learns the
+        keys. A copy's id stays in the import's ``known_at``: replies to it get a latency."""
+        first_copies.update(
+            find_copies(
+                self.store,
+                (r.copy_key for r in records if r.copy_key and r.copy_key not in first_copies),
+            )
+        )
+        kept = []
+        for record in records:
+            if record.copy_key is None or first_copies.setdefault(record.copy_key, record.id) == (
+                record.id
+            ):
+                kept.append(record)
+        self.interactions_copies += len(records) - len(kept)
+        return kept
 
     def _latency(
         self, item: ImportFile, child: str, line: int, at: int, parent_at: int
@@ -610,6 +635,7 @@ class _Run:
             relationships_created=self.written.relationships_created,
             interactions_created=self.interactions_created,
             interactions_already_present=self.interactions_present,
+            interaction_copies=self.interactions_copies,
             rejects_path=self.rejects.path if self.rejects.count else None,
             warnings=self.warnings.final(),
             first_rejects=tuple(self.rejects.first),

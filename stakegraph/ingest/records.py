@@ -596,6 +596,9 @@ class InteractionRow(ImportRow):
     status: Annotated[
         str | None, BeforeValidator(_optional_vocabulary("ticket status", TICKET_STATUSES))
     ] = None
+    # Shared by the copies of one item an archive filed under ids of their own (a sent copy
+    # and a received one): the first loaded is kept, in this import or an earlier one.
+    copy_key: Id = None
 
 
 class RenewalRow(ImportRow):
@@ -808,3 +811,4 @@ class InteractionRecord:
     category: str | None = None
     severity: str | None = None
     status: str | None = None
+    copy_key: str | None = None

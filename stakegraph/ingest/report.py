@@ -63,6 +63,9 @@ class ImportReport:
     #: near the phase times the writers when the store is what limits it, since reading
     #: and validating the next batch overlap.
     interactions_write_seconds: float = 0.0
+    #: Rows that were copies of an interaction stored under another id (the same
+    #: ``copy_key``, in this import or an earlier one): counted as loaded, not stored again.
+    interaction_copies: int = 0
 
     @property
     def interactions_per_second(self) -> float | None:
@@ -110,6 +113,11 @@ class ImportReport:
             f"relationships ({self.interactions_created} new interactions, "
             f"{self.interactions_already_present} already present)"
         )
+        if self.interaction_copies:
+            lines.append(
+                f"  {self.interaction_copies} copies of an interaction stored under another id "
+                "(the same copy_key) not stored again"
+            )
         if self.rejects_path is not None:
             lines.extend(f"  rejected: {error}" for error in self.first_rejects)
             more = self.rows_rejected - len(self.first_rejects)

@@ -553,6 +553,7 @@ def _interaction(
             ),
             severity=parsed.severity,
             status=parsed.status,
+            copy_key=parsed.copy_key,
         ),
         ambiguous,
     )

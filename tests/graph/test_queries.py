@@ -34,6 +34,7 @@ EXAMPLES: dict[str, Any] = {
     "min_tier": 4,
     "run_id": "run-1",
     "ids": [],
+    "copy_keys": ["sha256:0"],
     "tag": "/* no such tag */",
     "transaction_ids": ["neo4j-transaction-999999"],  # Neo4j refuses an empty list
     "id": "run-1",

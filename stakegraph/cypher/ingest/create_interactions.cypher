@@ -3,7 +3,8 @@
 // faster than map access and index lookups (tests/ingest/synthetic.py). A row is
 // [id, kind, at_epoch, subject, thread_id, in_reply_to, reply_latency_s, account_id,
 //  account element id, [person element id, ...], [person id, ...], [as, ...], bulk,
-//  category, severity, status] (the last three on tickets, else null).
+//  category, severity, status, copy_key] (category, severity and status on tickets,
+//  else null).
 // The three participant lists are parallel. The ids and roles are also a read copy of the
 // participations for bulk analytics reads, which would otherwise fetch one row per
 // PARTICIPATED relationship; the roles list serves both. Indexing parallel lists sends
@@ -17,7 +18,7 @@ CREATE (i:Interaction {id: row[0], kind: row[1], at: datetime({epochSeconds: row
                        in_reply_to: row[5], reply_latency_s: row[6], account_id: row[7],
                        participants: size(row[9]), person_ids: row[10], person_roles: row[11],
                        bulk: row[12], category: row[13], severity: row[14],
-                       status: row[15], import_run: $run_id})
+                       status: row[15], copy_key: row[16], import_run: $run_id})
 CREATE (i)-[:ABOUT]->(a)
 WITH i, row
 UNWIND range(0, size(row[9]) - 1) AS k

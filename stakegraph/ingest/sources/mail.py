@@ -8,8 +8,9 @@ and turned into one :class:`~stakegraph.ingest.sources.staging.Extracted` per me
 
 * the Message-ID is the interaction id, so one message in several mailboxes is stored
   once; without one, the id is a hash of (from, date, to, subject), with a warning;
-  copies under ids of their own (same sender, second, recipients and subject) are stored
-  once by the staging (:meth:`~stakegraph.ingest.sources.staging.Staging.add_interaction`);
+  copies under ids of their own (same sender, second, recipients and subject) share a
+  ``copy_key`` (:func:`~stakegraph.ingest.sources.staging.copy_key`), and the import
+  stores the first it meets, in this run or an earlier one;
 * the thread is the root of References (else In-Reply-To, else the message itself);
   ``in_reply_to`` is the parent's Message-ID, so the pipeline computes reply latency;
 * mailing-list and broadcast mail (List-Id, List-Unsubscribe, Precedence bulk/list/junk,

@@ -137,7 +137,6 @@ class StagingSummary:
     directory: Path
     interactions: int = 0
     duplicates: int = 0
-    copies: int = 0
     skipped_internal: int = 0
     bulk: int = 0
     people: int = 0
@@ -159,11 +158,6 @@ class StagingSummary:
         ]
         if self.duplicates:
             lines.append(f"  {self.duplicates} repeated items stored once")
-        if self.copies:
-            lines.append(
-                f"  {self.copies} copies of an item under an id of their own (same sender, "
-                "time to the second, recipients and subject) stored once"
-            )
         if self.skipped_internal:
             lines.append(
                 f"  {self.skipped_internal} interactions skipped: nobody outside our domains at "
@@ -183,6 +177,22 @@ class StagingSummary:
         if self.more_warnings:
             lines.append(f"  ... and {self.more_warnings} more warnings")
         return "\n".join(lines)
+
+
+def copy_key(item: Extracted) -> str:
+    """What the copies of one item share when an archive filed each under an id of its own
+    (a sent copy and a received one, each folder's copy numbered): the kind, sender,
+    time to the second, recipients and subject (hashed when subjects are not kept). The
+    import keeps the first copy it meets, in this run or an earlier one."""
+    content = (
+        item.kind,
+        item.sender,
+        str(int(item.at.timestamp())),
+        ",".join(sorted(item.to)),
+        ",".join(sorted(item.cc)),
+        item.content_key if item.content_key is not None else item.subject or "",
+    )
+    return "sha256:" + hashlib.sha256("\x1f".join(content).encode()).hexdigest()[:32]
 
 
 class Staging:
@@ -224,7 +234,6 @@ class Staging:
         self._digest = hashlib.sha256()
         self._digest.update(repr((self.home_domains, subjects, aliases)).encode())
         self._seen_ids: set[str] = set()
-        self._seen_content: set[tuple[object, ...]] = set()
         self._organizations: dict[str, ExtractedOrganization] = {}
         self._people: dict[str, ExtractedPerson] = {}
         self._roles: list[ExtractedRole] = []
@@ -321,21 +330,6 @@ class Staging:
             self.summary.duplicates += 1
             return False
         self._seen_ids.add(item.id)
-        # One message filed in several folders or mailboxes under ids of their own (an
-        # archive that numbered each file's copy, a sent copy and a received one): the
-        # same sender, second, recipients and subject are the same message.
-        content = (
-            item.kind,
-            item.sender,
-            item.at.timestamp(),
-            tuple(sorted(item.to)),
-            tuple(sorted(item.cc)),
-            item.content_key if item.content_key is not None else item.subject,
-        )
-        if content in self._seen_content:
-            self.summary.copies += 1
-            return False
-        self._seen_content.add(content)
         participants = (item.sender, *item.to, *item.cc)
         if item.account_id is None and not any(self._maybe_customer(p) for p in participants):
             self.summary.skipped_internal += 1
@@ -356,6 +350,7 @@ class Staging:
                 item.category or "",
                 item.severity or "",
                 item.status or "",
+                copy_key(item),
             )
         )
         self.summary.interactions += 1

@@ -216,11 +216,49 @@ def test_copies_of_one_message_under_ids_of_their_own_are_stored_once(
     box.write_bytes(mbox(*copies, reordered, other_time))
     report = ingest_path(clean_store, box, options=OPTIONS)
     assert report.exit_code == EXIT_COMPLETE, report.describe()
-    assert report.conversion is not None and report.conversion.copies == 2
+    assert report.imported.interaction_copies == 2
     assert rows(clean_store, "MATCH (i:Interaction) RETURN i.id") == {
         ("1.folder-a@archive",),
         ("4.d@x",),  # a second later: another message
     }
+
+
+def test_copies_in_mailboxes_imported_one_at_a_time_are_stored_once(
+    clean_store: GraphStore, tmp_path: Path
+) -> None:
+    # Ann's sent folder, then Bob's inbox, imported one after the other, from an archive
+    # that numbered each file's copy: the message both hold is stored once, replies to
+    # either copy find it, and importing Ann's folder again changes nothing.
+    def sent(message_id: str) -> bytes:
+        return message(sender=f"ann@{HOME}", to=["bob@acme.example"], message_id=message_id)
+
+    reply = message(
+        sender="bob@acme.example",
+        to=[f"ann@{HOME}"],
+        message_id="3.bob-inbox@archive",
+        subject="Re: Hello",
+        date="Tue, 01 Oct 2024 11:00:00 +0000",
+        headers=["In-Reply-To: <2.bob-inbox@archive>"],
+    )
+    ann = tmp_path / "ann.mbox"
+    ann.write_bytes(mbox(sent("1.ann-sent@archive")))
+    bob = tmp_path / "bob.mbox"
+    bob.write_bytes(mbox(sent("2.bob-inbox@archive"), reply))
+
+    first = ingest_path(clean_store, ann, options=OPTIONS)
+    second = ingest_path(clean_store, bob, options=OPTIONS)
+    assert first.exit_code == second.exit_code == EXIT_COMPLETE, second.describe()
+    assert (second.imported.interaction_copies, second.imported.interactions_created) == (1, 1)
+    assert "1 copies of an interaction stored under another id" in second.imported.describe()
+    assert rows(clean_store, "MATCH (i:Interaction) RETURN i.id, i.reply_latency_s") == {
+        ("1.ann-sent@archive", None),
+        ("3.bob-inbox@archive", 3600),  # its parent is the copy not stored
+    }
+    before = count(clean_store)
+    again = ingest_path(clean_store, ann, options=OPTIONS)
+    assert again.imported.interaction_copies == 0  # the copy kept is not a copy of itself
+    assert again.imported.interactions_already_present == 1
+    assert count(clean_store)[1] == before[1]
 
 
 def test_subjects_are_off_by_default_and_can_be_hashed(
