@@ -12,11 +12,13 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers
+from starlette.types import Scope
 
 from stakegraph.api.cache import ResponseCache
-from stakegraph.api.deps import API_KEY_HEADER
+from stakegraph.api.deps import API_KEY_HEADER, identify
 from stakegraph.api.edge import RequestLimits, SecurityHeaders
-from stakegraph.api.errors import install_error_handlers
+from stakegraph.api.errors import ApiError, install_error_handlers
 from stakegraph.api.keys import KeyRing, Role
 from stakegraph.api.limits import RateLimits
 from stakegraph.api.read_model import ReadModelHolder
@@ -128,6 +130,7 @@ def create_app(store: GraphStore | None = None, settings: ApiSettings | None = N
         RequestLimits,
         max_body_bytes=settings.max_body_bytes,
         max_header_bytes=settings.max_header_bytes,
+        admit=lambda scope: _refusal(app, scope),
     )
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
@@ -153,6 +156,16 @@ def create_app(store: GraphStore | None = None, settings: ApiSettings | None = N
 
     app.mount(WEB_APP_PATH, StaticFiles(directory=STATIC_DIR, html=True), name="web")
     return app
+
+
+def _refusal(app: FastAPI, scope: Scope) -> ApiError | None:
+    """Why a request to the API may not have its body read: no valid key (or too many
+    invalid ones from its address); None when it may."""
+    try:
+        identify(app.state, Headers(scope=scope).get(API_KEY_HEADER), scope.get("client"))
+    except ApiError as refusal:
+        return refusal
+    return None
 
 
 def demo_key(keys_file: Path) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import anyio
 from fastapi import Depends, Path, Query, Request, Response, Security
@@ -52,32 +52,14 @@ async def get_settings(request: Request) -> ApiSettings:
     return settings
 
 
-async def get_key_ring(request: Request) -> KeyRing:
-    ring: KeyRing = request.app.state.key_ring
-    return ring
-
-
 async def get_principal(
     request: Request,
-    ring: Annotated[KeyRing, Depends(get_key_ring)],
     presented: Annotated[str | None, Security(_api_key)] = None,
 ) -> Principal:
-    """The caller behind the presented key; every request of a key, and every invalid key
-    presented from an address, is counted against its rate limit (:mod:`.limits`)."""
-    if not presented:
-        raise NotAuthenticatedError(f"missing API key: send it in the {API_KEY_HEADER} header")
+    """The caller behind the presented key (:func:`identify`); every request of a key is
+    counted against its rate limit (:mod:`.limits`)."""
+    principal = identify(request.app.state, presented, request.client)
     limits: RateLimits = request.app.state.rate_limits
-    principal = ring.authenticate(presented)
-    if principal is None:
-        address = request.client.host if request.client else "unknown"
-        wait = limits.failures.take(address) if limits.failures else 0.0
-        if wait:
-            log.warning("rate limit: too many invalid API keys from %s", address)
-            raise RateLimitedError(
-                "too many invalid API keys from this address; try again later",
-                retry_after_s=wait,
-            )
-        raise NotAuthenticatedError("invalid or revoked API key")
     if limits.per_key is not None and (wait := limits.per_key.take(principal.key_id)):
         raise RateLimitedError(
             f"too many requests with this API key (limit {limits.per_key.per_minute} a "
@@ -85,6 +67,30 @@ async def get_principal(
             retry_after_s=wait,
         )
     return principal
+
+
+def identify(state: Any, presented: str | None, client: Any) -> Principal:
+    """Whose key ``presented`` is, for the app's ``state`` (its key ring and limits):
+    :class:`NotAuthenticatedError` without a valid one, and every invalid key counted
+    against its address (``client``: the ASGI client, host first), which past its limit is
+    :class:`RateLimitedError`. Asked by every route (:func:`get_principal`) and, before a
+    request's body is read, by the HTTP edge: nobody without a key gets a body parsed."""
+    if not presented:
+        raise NotAuthenticatedError(f"missing API key: send it in the {API_KEY_HEADER} header")
+    ring: KeyRing = state.key_ring
+    principal = ring.authenticate(presented)
+    if principal is not None:
+        return principal
+    limits: RateLimits = state.rate_limits
+    address = client[0] if client else "unknown"
+    wait = limits.failures.take(address) if limits.failures else 0.0
+    if wait:
+        log.warning("rate limit: too many invalid API keys from %s", address)
+        raise RateLimitedError(
+            "too many invalid API keys from this address; try again later",
+            retry_after_s=wait,
+        )
+    raise NotAuthenticatedError("invalid or revoked API key")
 
 
 async def get_cache(request: Request) -> ResponseCache:

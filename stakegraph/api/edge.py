@@ -5,7 +5,11 @@ Two plain ASGI middlewares, installed by :func:`stakegraph.api.app.create_app`:
 - :class:`RequestLimits` answers 431 when the request's headers are larger than
   ``max_header_bytes`` and 413 when its body is larger than ``max_body_bytes``, before any
   route runs: a body is read up to the limit and no further (a 10 MB body was read and
-  answered before), whether it announces its length or comes in chunks.
+  answered before), whether it announces its length or comes in chunks. A body sent to
+  the API without a valid key is not read at all: the key is asked first (``admit``), and
+  the answer is the route's own 401 or 429. Before, the app parsed a 1 MB JSON body and
+  only then refused the key: six keyless clients sending such bodies made a leader's
+  request 100 times slower (2 ms to 215 ms).
 - :class:`SecurityHeaders` adds to every answer (the API, the web app under ``/app/``,
   ``/docs``) a Content-Security-Policy without ``unsafe-inline`` (the web app and the docs
   page load only their own files), ``X-Content-Type-Options: nosniff``, ``X-Frame-Options:
@@ -16,9 +20,13 @@ Two plain ASGI middlewares, installed by :func:`stakegraph.api.app.create_app`:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from stakegraph.api.errors import error_answer
+from stakegraph.errors import StakegraphError
 
 # Only this origin's files: no inline script or style, no framing, no plugins. data: images
 # are the web app's empty favicon and Swagger UI's icons.
@@ -85,10 +93,19 @@ class SecurityHeaders:
 class RequestLimits:
     """431 for oversized headers, 413 for an oversized body, before the app sees either."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_header_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        max_header_bytes: int,
+        admit: Callable[[Scope], StakegraphError | None] | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_header_bytes = max_header_bytes
+        # Who may have a body read: the refusal of a request to the API, or None.
+        self.admit = admit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -105,6 +122,13 @@ class RequestLimits:
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
             await _refuse(send, 413, self._too_large())
             return
+        if self.admit is not None and _has_body(headers) and scope["path"].startswith("/api/"):
+            refusal = self.admit(scope)
+            if refusal is not None:
+                answer = error_answer(refusal, f"{scope['method']} {scope['path']}")
+                answer.headers["connection"] = "close"  # the unread body goes with it
+                await answer(scope, receive, send)
+                return
         # Read the body here, up to the limit: a chunked body announces no length.
         chunks: list[bytes] = []
         size = 0
@@ -134,6 +158,14 @@ class RequestLimits:
 
     def _too_large(self) -> str:
         return f"request body too large (limit {self.max_body_bytes} bytes)"
+
+
+def _has_body(headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether the request announces a body: a length above zero, or chunks."""
+    for name, value in headers:
+        if name == b"transfer-encoding" or (name == b"content-length" and value.strip() != b"0"):
+            return True
+    return False
 
 
 async def _refuse(send: Send, status: int, detail: str) -> None:

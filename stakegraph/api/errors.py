@@ -114,27 +114,33 @@ def status_for(exc: StakegraphError) -> int:
     return 400
 
 
+def error_answer(exc: StakegraphError, where: str) -> JSONResponse:
+    """The answer to a domain error raised serving ``where`` (method and path, for the log);
+    also what the HTTP edge answers before a route runs (:mod:`.edge`)."""
+    status = status_for(exc)
+    if status >= 500:
+        log.error("%s: %s", where, exc)
+        detail = "the service is unavailable (see the server log); try again later"
+    else:
+        detail = getattr(exc, "detail", None) or getattr(exc, "reason", None) or str(exc)
+        # A domain message may quote what the caller sent (ids, a store's syntax error
+        # quoting the statement): never echo a large input back.
+        detail = _short(detail, DETAIL_LIMIT)
+    headers = {"WWW-Authenticate": "APIKey"} if status == 401 else None
+    if isinstance(exc, RateLimitedError):
+        headers = {"Retry-After": retry_after_header(exc.retry_after_s)}
+    elif status == 429:
+        # The key's earlier statement or impact is still at work: a second will often do.
+        headers = {"Retry-After": "1"}
+    return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map domain errors, validation errors and anything unexpected to clean JSON answers."""
 
     @app.exception_handler(StakegraphError)
     async def domain_error(request: Request, exc: StakegraphError) -> JSONResponse:
-        status = status_for(exc)
-        if status >= 500:
-            log.error("%s %s: %s", request.method, request.url.path, exc)
-            detail = "the service is unavailable (see the server log); try again later"
-        else:
-            detail = getattr(exc, "detail", None) or getattr(exc, "reason", None) or str(exc)
-            # A domain message may quote what the caller sent (ids, a store's syntax error
-            # quoting the statement): never echo a large input back.
-            detail = _short(detail, DETAIL_LIMIT)
-        headers = {"WWW-Authenticate": "APIKey"} if status == 401 else None
-        if isinstance(exc, RateLimitedError):
-            headers = {"Retry-After": retry_after_header(exc.retry_after_s)}
-        elif status == 429:
-            # The key's earlier statement or impact is still at work: a second will often do.
-            headers = {"Retry-After": "1"}
-        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+        return error_answer(exc, f"{request.method} {request.url.path}")
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:

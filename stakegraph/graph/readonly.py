@@ -181,8 +181,14 @@ class StatementConnectionLostError(ReadOnlyQueryError):
 
 MAX_CONCURRENT_QUERIES = 2
 DEFAULT_MAX_BYTES = 4_000_000
-# How long a caller whose statement was running when the store went down is refused.
+# How long a caller whose statement was running when the store went down is refused: the
+# full time when theirs was the only statement running, or when it is their second such
+# loss within LOSS_MEMORY_S; the first loss shared with other callers' statements costs
+# each SHARED_LOSS_COOLDOWN_S only (one of them took the heap, and the store cannot say
+# which: an innocent analyst was refused for 5 minutes alongside the one who crashed it).
 STORE_LOSS_COOLDOWN_S = 300.0
+SHARED_LOSS_COOLDOWN_S = 30.0
+LOSS_MEMORY_S = 3600.0
 _pool = concurrent.futures.ThreadPoolExecutor(
     max_workers=MAX_CONCURRENT_QUERIES, thread_name_prefix="read-only-cypher"
 )
@@ -378,7 +384,8 @@ def run_read_only(
     :class:`QueryStillRunningError` until the store reports that statement gone. A caller
     whose statement was running when the store went down (ArcadeDB ends its JVM on an
     OutOfMemoryError and starts again, ``graph/embedded.py``) is refused for
-    ``STORE_LOSS_COOLDOWN_S``; a statement whose connection ended while the store goes on
+    ``STORE_LOSS_COOLDOWN_S`` (``SHARED_LOSS_COOLDOWN_S`` when other callers' statements
+    ran too, the first time within ``LOSS_MEMORY_S``); a statement whose connection ended while the store goes on
     answering failed alone (:class:`StatementConnectionLostError`, no cooldown).
     """
     check_statement(statement)
@@ -412,7 +419,7 @@ def _run_admitted(
     except StoreLostError as lost:
         if lost.while_running and _store_answers(store):
             raise StatementConnectionLostError(lost.reason) from None
-        _runaways.lost_store(caller)
+        _runaways.lost_store(caller, alone=_in_flight.ran_alone(caller))
         raise
     finally:
         if job.done():
@@ -444,6 +451,8 @@ class _InFlight:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._callers: set[str] = set()
+        # Callers whose statement has run beside another caller's at some point.
+        self._beside: set[str] = set()
 
     def admit(self, caller: str) -> None:
         with self._lock:
@@ -451,11 +460,19 @@ class _InFlight:
                 raise QueryStillRunningError(
                     "your previous statement is still running; a key runs one statement at a time"
                 )
+            if self._callers:
+                self._beside |= self._callers | {caller}
             self._callers.add(caller)
 
     def release(self, caller: str) -> None:
         with self._lock:
             self._callers.discard(caller)
+            self._beside.discard(caller)
+
+    def ran_alone(self, caller: str) -> bool:
+        """Whether ``caller``'s statement has had no other caller's beside it so far."""
+        with self._lock:
+            return caller not in self._beside
 
 
 _in_flight = _InFlight()
@@ -483,14 +500,25 @@ class _Runaways:
         self._lock = threading.Lock()
         self._tags: dict[str, set[str]] = {}
         self._lost_until: dict[str, float] = {}
+        self._losses: dict[str, list[float]] = {}  # per caller: when the store went down
 
     def add(self, caller: str, tag: str) -> None:
         with self._lock:
             self._tags.setdefault(caller, set()).add(tag)
 
-    def lost_store(self, caller: str) -> None:
+    def lost_store(self, caller: str, *, alone: bool) -> float:
+        """Hold ``caller`` off after the store went down while its statement ran
+        (``alone``: no other caller's was running); returns for how long (seconds)."""
+        now = time.monotonic()
         with self._lock:
-            self._lost_until[caller] = time.monotonic() + STORE_LOSS_COOLDOWN_S
+            recent = [t for t in self._losses.get(caller, ()) if now - t < LOSS_MEMORY_S]
+            recent.append(now)
+            self._losses[caller] = recent
+            cooldown = (
+                STORE_LOSS_COOLDOWN_S if alone or len(recent) > 1 else SHARED_LOSS_COOLDOWN_S
+            )
+            self._lost_until[caller] = now + cooldown
+            return cooldown
 
     def pending(self, caller: str) -> tuple[set[str], float]:
         with self._lock:

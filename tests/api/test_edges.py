@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 from api_client import serving
 from api_portfolio import headers
@@ -51,6 +52,54 @@ def test_a_body_over_the_limit_is_413_unread(client: TestClient, keys: dict[str,
         "/api/cypher", headers=h, json={"query": "RETURN $x AS x", "parameters": {"x": "a" * 1000}}
     )
     assert ok.status_code == 200 and ok.json()["rows"] == [{"x": "a" * 1000}]
+
+
+def test_a_body_without_a_valid_key_is_refused_unread(
+    client: TestClient, keys: dict[str, str]
+) -> None:
+    # Nobody without a key gets a body parsed: a 1 MB JSON body is the same 401 as none,
+    # and a malformed one is 401 too (it was 422: parsed, then the key refused).
+    nested = b'{"query": "x", "parameters": {"a": [' + b",".join([b"[[]]"] * 200_000) + b"]}}"
+    for key in (None, "sg_nope_nope"):
+        sent = {"Content-Type": "application/json", **({"X-API-Key": key} if key else {})}
+        for body in (nested, b"{not json"):
+            response = client.post("/api/cypher", headers=sent, content=body)
+            assert response.status_code == 401, response.text
+            assert response.headers["www-authenticate"] == "APIKey"
+    refused = client.post("/api/cypher", content=b"{not json")
+    assert (
+        refused.json() == {"detail": "missing API key: send it in the X-API-Key header"}
+        and refused.headers["connection"] == "close"
+    )
+
+    # At the ASGI level: the app answers without asking for the body at all.
+    answers: list[Any] = []
+
+    async def receive() -> Any:
+        raise AssertionError("the body of a request without a key was read")
+
+    async def send(message: Any) -> None:
+        answers.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/cypher",
+        "raw_path": b"/api/cypher",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json"), (b"content-length", b"1000000")],
+        "client": ("127.0.0.1", 5000),
+        "server": ("127.0.0.1", 8000),
+    }
+    anyio.run(client.app, scope, receive, send)  # type: ignore[arg-type]
+    assert answers[0]["status"] == 401
+    # With a valid key the body is read and parsed as before: malformed is 422.
+    malformed = client.post("/api/cypher", headers=headers(keys["analyst"]), content=b"{no")
+    assert malformed.status_code == 422
 
 
 def test_headers_over_the_limit_are_431(client: TestClient, keys: dict[str, str]) -> None:
