@@ -385,8 +385,9 @@ def run_read_only(
     whose statement was running when the store went down (ArcadeDB ends its JVM on an
     OutOfMemoryError and starts again, ``graph/embedded.py``) is refused for
     ``STORE_LOSS_COOLDOWN_S`` (``SHARED_LOSS_COOLDOWN_S`` when other callers' statements
-    ran too, the first time within ``LOSS_MEMORY_S``); a statement whose connection ended while the store goes on
-    answering failed alone (:class:`StatementConnectionLostError`, no cooldown).
+    ran too, the first time within ``LOSS_MEMORY_S``); a statement whose connection ended
+    while the store goes on answering failed alone (:class:`StatementConnectionLostError`,
+    no cooldown).
     """
     check_statement(statement)
     with _admitted(caller):
@@ -514,9 +515,7 @@ class _Runaways:
             recent = [t for t in self._losses.get(caller, ()) if now - t < LOSS_MEMORY_S]
             recent.append(now)
             self._losses[caller] = recent
-            cooldown = (
-                STORE_LOSS_COOLDOWN_S if alone or len(recent) > 1 else SHARED_LOSS_COOLDOWN_S
-            )
+            cooldown = STORE_LOSS_COOLDOWN_S if alone or len(recent) > 1 else SHARED_LOSS_COOLDOWN_S
             self._lost_until[caller] = now + cooldown
             return cooldown
 
