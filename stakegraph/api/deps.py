@@ -31,6 +31,7 @@ from stakegraph.api.errors import (
 from stakegraph.api.keys import KeyRing, Principal, Role
 from stakegraph.api.limits import RateLimits
 from stakegraph.api.read_model import ReadModel, ReadModelHolder
+from stakegraph.api.schemas import Day
 from stakegraph.api.settings import ApiSettings
 from stakegraph.graph.store import GraphStore
 
@@ -209,7 +210,7 @@ LATEST_DATE = date(2200, 12, 31)
 
 async def get_as_of(
     as_of: Annotated[
-        date | None,
+        Day | None,
         Query(description="YYYY-MM-DD; default: the account's last analysis date"),
     ] = None,
 ) -> date | None:

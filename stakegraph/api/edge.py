@@ -13,8 +13,9 @@ Two plain ASGI middlewares, installed by :func:`stakegraph.api.app.create_app`:
 - :class:`SecurityHeaders` adds to every answer (the API, the web app under ``/app/``,
   ``/docs``) a Content-Security-Policy without ``unsafe-inline`` (the web app and the docs
   page load only their own files), ``X-Content-Type-Options: nosniff``, ``X-Frame-Options:
-  DENY`` and ``Referrer-Policy: no-referrer``; and makes a redirect's ``Location``
-  relative to this origin (:func:`same_origin_location`).
+  DENY`` and ``Referrer-Policy: no-referrer``, and to the API's answers ``Cache-Control:
+  no-store``; and makes a redirect's ``Location`` relative to this origin
+  (:func:`same_origin_location`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"referrer-policy", b"no-referrer"),
 )
 
+# The API's answers hold account data: no browser or proxy keeps a copy (a shared
+# computer's cache, a corporate proxy).
+API_CACHE_CONTROL: tuple[bytes, bytes] = (b"cache-control", b"no-store")
 
 # Characters a browser skips or reads as "/" at the start of a relative URL.
 _LEADING_JUNK = "/\\" + "".join(map(chr, range(0x21)))
@@ -76,6 +80,8 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        api = scope["path"].startswith("/api/")
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = [
@@ -84,6 +90,8 @@ class SecurityHeaders:
                 ]
                 present = {name.lower() for name, _ in headers}
                 headers += [(n, v) for n, v in SECURITY_HEADERS if n not in present]
+                if api and b"cache-control" not in present:
+                    headers.append(API_CACHE_CONTROL)
                 message = {**message, "headers": headers}
             await send(message)
 

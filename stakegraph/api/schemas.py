@@ -6,10 +6,11 @@ Times go out as ISO 8601 (UTC) and dates as ``YYYY-MM-DD``.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from stakegraph.display import CONTROL
 from stakegraph.playbook import MAX_REQUEST_ID_LENGTH
@@ -18,6 +19,19 @@ from stakegraph.playbook import MAX_REQUEST_ID_LENGTH
 MAX_CAPACITY = 100
 Level = Literal["ic", "manager", "director", "vp", "c_level"]
 Flag = Literal["champion", "bottleneck", "articulation_point", "departed", "silent_executive"]
+
+
+def _iso_day(value: Any) -> Any:
+    # Pydantic alone also reads 1735689600 and "2025-01-01T00:00:00" as days.
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    raise ValueError("a day is written YYYY-MM-DD")
+
+
+#: A day the caller sends: YYYY-MM-DD only.
+Day = Annotated[date, BeforeValidator(_iso_day)]
 
 
 class Request(BaseModel):
@@ -292,7 +306,7 @@ class OutreachPlanRequest(Request):
     executive_levels: list[Level] = Field(default=["vp", "c_level"], min_length=1)
     stakeholder_levels: list[Level] = Field(default=["director", "vp", "c_level"], min_length=1)
     min_score: float = Field(default=0.3, ge=0.0, le=1.0)
-    as_of: date | None = None
+    as_of: Day | None = None
 
 
 class OutreachExecutivePublic(PersonBrief):
@@ -519,7 +533,8 @@ def _visible(text: str) -> str:
 
 
 def _named(text: str) -> str:
-    if not text.strip():
+    # Blank is nothing visible: spaces, and format characters like a zero-width space.
+    if not any(c.isprintable() and not c.isspace() for c in text):
         raise ValueError("must not be blank")
     return _visible(text)
 
@@ -543,7 +558,7 @@ class PlayOpenRequest(Request):
         description="repeating a request id returns the play it opened (default: one per "
         f"kind, signal and day); at most {MAX_REQUEST_ID_LENGTH} characters",
     )
-    opened_on: date | None = Field(
+    opened_on: Day | None = Field(
         default=None, description="YYYY-MM-DD, to record a play run earlier (default: now)"
     )
 

@@ -247,12 +247,20 @@ def _source(name: str) -> str:
 
 def _to_int(value: Any) -> int:
     if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
-        return int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    raise ValueError(f"{value!r} is not a whole number")
+        # Python will not read a number of thousands of digits, nor do the stores need one.
+        number = int(value) if len(value.strip()) <= 20 else 2**63
+    elif isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    else:
+        raise ValueError(f"{value!r} is not a whole number")
+    # The stores' integers are 64-bit: a larger one failed in the driver, as a 400 that
+    # quoted Python ("int too large to convert to C long").
+    if not -(2**63) <= number < 2**63:
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:30] + "..."
+        raise ValueError(f"{shown} is out of range (a 64-bit whole number)")
+    return number
 
 
 def _to_float(value: Any) -> float:

@@ -181,6 +181,8 @@ def test_every_answer_carries_the_security_headers(
     policy = response.headers["content-security-policy"]
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
+    # The API's answers are never cached; the web app's files may be.
+    assert (response.headers.get("cache-control") == "no-store") == path.startswith("/api/")
 
 
 @pytest.mark.parametrize(
@@ -308,3 +310,18 @@ def test_store_work_is_not_reached_for_refused_requests(tmp_path: Path) -> None:
     with TestClient(app) as plain:
         assert plain.post("/api/cypher", content=b"x" * (2 * MB)).status_code == 413
         assert plain.get("/health", headers={"X-Big": "b" * 40_000}).status_code == 431
+
+
+@pytest.mark.parametrize("day", ["1735689600", "2025-01-01T00:00:00", "20250101", "2025-1-1"])
+def test_a_day_is_written_yyyy_mm_dd_only(
+    client: TestClient, keys: dict[str, str], day: str
+) -> None:
+    h = headers(keys["leader"])
+    for path in ("/api/kpis", "/api/digest"):
+        name = "from" if path == "/api/kpis" else "since"
+        response = client.get(path, headers=h, params={name: day})
+        assert response.status_code == 422, (path, response.text)
+        assert "a day is written YYYY-MM-DD" in response.json()["detail"]
+    plan = client.post("/api/outreach/plan", headers=h, json={"as_of": day})
+    assert plan.status_code == 422, plan.text
+    assert client.get("/api/kpis", headers=h, params={"from": "2025-01-01"}).status_code == 200

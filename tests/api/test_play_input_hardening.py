@@ -23,6 +23,8 @@ pytestmark = pytest.mark.store
         ("note", "bell\x07"),
         ("request_id", "r\x1b[31m"),  # terminal escape in the CLI's listing
         ("request_id", "   "),  # blank: a request id that names nothing
+        ("request_id", "\u200b\u2060 "),  # zero-width characters only: blank too
+        ("opened_on", "1735689600"),  # a day is YYYY-MM-DD, not epoch seconds
     ],
 )
 def test_finding_play_text_rejects_control_characters(
@@ -35,6 +37,7 @@ def test_finding_play_text_rejects_control_characters(
     assert f"body.{field}" in answer.json()["detail"]
     listed = client.get("/api/accounts/acc-a/plays", headers=am).json()["data"]
     assert all(value not in (p["note"] or "") + p["request_id"] for p in listed)
+    assert all(p["request_id"] != "ctrl-check" for p in listed)
 
 
 def test_finding_play_text_keeps_ordinary_writing(client: TestClient, keys: dict[str, str]) -> None:

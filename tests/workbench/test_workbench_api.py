@@ -143,6 +143,18 @@ def test_the_byte_cap_of_cypher_applies(
             422,
             "parameter 'min_tier': 'high' is not a whole number",
         ),
+        (  # past the stores' 64-bit integers: it failed in the driver, a 400 quoting Python
+            "/api/explore/owner_books",
+            {"parameters": {"min_tier": 1e300}},
+            422,
+            "parameter 'min_tier': 1e+300 is out of range (a 64-bit whole number)",
+        ),
+        (
+            "/api/explore/owner_books",
+            {"parameters": {"min_tier": "9" * 5000}},
+            422,
+            "is out of range (a 64-bit whole number)",
+        ),
         ("/api/explore/owner_books", {"params": {}}, 422, "invalid request"),
     ],
 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -33,7 +32,7 @@ async def get_digest(
         str | None, Query(max_length=200, description="one owner's accounts (person id)")
     ] = None,
     since: Annotated[
-        date | None,
+        s.Day | None,
         Query(description="changes since this day (YYYY-MM-DD), not since the last run"),
     ] = None,
 ) -> s.DigestPublic:

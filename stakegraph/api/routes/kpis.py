@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -39,10 +38,10 @@ async def kpi_sheet(
         Query(description="one sheet per segment, owner or account besides the portfolio's"),
     ] = None,
     start: Annotated[
-        date | None, Query(alias="from", description="first day of the period (YYYY-MM-DD)")
+        s.Day | None, Query(alias="from", description="first day of the period (YYYY-MM-DD)")
     ] = None,
     end: Annotated[
-        date | None, Query(alias="to", description="first day after the period (YYYY-MM-DD)")
+        s.Day | None, Query(alias="to", description="first day after the period (YYYY-MM-DD)")
     ] = None,
 ) -> s.KpisPublic:
     """Retention, revenue retention, downgrades, exit reasons, engagement and relationship
