@@ -24,6 +24,7 @@ import pandas as pd
 
 from stakegraph.errors import StakegraphError
 from stakegraph.graph.store import GraphStore
+from stakegraph.workbench.frames import spreadsheet_safe
 
 ExportFormat = Literal["csv", "parquet"]
 DAY = 86_400
@@ -240,7 +241,8 @@ def _joined(value: Any) -> Any:
 def _write_atomically(frame: pd.DataFrame, path: Path, file_format: ExportFormat) -> None:
     partial = path.with_name(f".{path.name}.partial")
     if file_format == "csv":
-        frame.to_csv(partial, index=False, date_format="%Y-%m-%dT%H:%M:%SZ")
+        safe = spreadsheet_safe(frame)
+        safe.to_csv(partial, index=False, date_format="%Y-%m-%dT%H:%M:%SZ")
     else:
         frame.to_parquet(partial, index=False)
     os.replace(partial, path)

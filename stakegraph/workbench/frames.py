@@ -114,8 +114,35 @@ def display_value(value: Any) -> str:
 
 
 def frame_to_csv(frame: pd.DataFrame) -> str:
-    """CSV text: instants in ISO 8601 (UTC), lists and maps as JSON."""
-    return _for_text(frame).to_csv(index=False)
+    """CSV text: instants in ISO 8601 (UTC), lists and maps as JSON, text cells safe to
+    open in a spreadsheet (:func:`spreadsheet_safe`)."""
+    return spreadsheet_safe(_for_text(frame)).to_csv(index=False)
+
+
+# A text cell that begins with one of these is read as a formula by Excel, LibreOffice and
+# Sheets. The cells hold names, titles and subjects from outside: a sender may call
+# themselves "=HYPERLINK(...)".
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each text cell that a spreadsheet would run as a formula written with
+    a leading apostrophe, which they show as text (as the web app's CSV download does);
+    numbers stay numbers, a negative one included.
+
+    >>> spreadsheet_safe(pd.DataFrame({"name": ["=1+1", "Ann", "-x"], "n": [-1, 2, 3]}))
+        name  n
+    0  '=1+1 -1
+    1    Ann  2
+    2    '-x  3
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(
+                lambda v: f"'{v}" if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+            )
+    return out
 
 
 def frame_to_json(frame: pd.DataFrame) -> str:

@@ -17,6 +17,7 @@ import stakegraph
 from stakegraph.graph.readonly import ReadOnlyQueryError
 from stakegraph.graph.store import GraphStore
 from stakegraph.workbench.export import TABLES, ExportError, export_tables
+from stakegraph.workbench.frames import frame_to_csv
 from stakegraph.workbench.notebook import TruncatedResultWarning, Workbench
 
 pytestmark = pytest.mark.store
@@ -198,3 +199,24 @@ def _read(path: Path, file_format: str) -> pd.DataFrame:
         if column.endswith(("_at", "_date")) or column in ("window_start", "window_end"):
             frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame
+
+
+def test_csv_exports_keep_formulas_out_of_spreadsheets(
+    clean_store: GraphStore, tmp_path: Path
+) -> None:
+    # Names come from outside: a mail's sender may call themselves "=HYPERLINK(...)". A
+    # spreadsheet runs a text cell that begins with =, +, -, @, a tab or a carriage return,
+    # so such cells are written with a leading apostrophe; a negative number stays one.
+    names = ['=HYPERLINK("http://x.example","open")', "+1-555", "-2+3", "@SUM(A1)", "Ann"]
+    clean_store.driver.execute_query(
+        "UNWIND range(0, size($names) - 1) AS k "
+        "CREATE (:Person {id: 'p-' + toString(k), name: $names[k], outreach_capacity: -1})",
+        {"names": names},
+        database_=clean_store.database,
+    )
+    export_tables(clean_store, tmp_path, tables=["people"])
+    frame = pd.read_csv(tmp_path / "people.csv")
+    assert frame["name"].tolist() == [f"'{n}" for n in names[:4]] + ["Ann"]
+    assert frame["outreach_capacity"].tolist() == [-1] * 5
+    shown = frame_to_csv(pd.DataFrame({"name": names, "n": [-1, 0, 1, 2, 3]}))
+    assert pd.read_csv(StringIO(shown))["name"].tolist() == frame["name"].tolist()
