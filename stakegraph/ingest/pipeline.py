@@ -223,7 +223,7 @@ class _Run:
         self.written = WriteSummary()
         self.interactions_created = 0
         self.interactions_present = 0
-        self.interactions_copies = 0
+        self.interaction_copies = 0
         self.interactions_write_seconds = 0.0
         self.organizations: list[OrganizationRow] = []
         self.people: list[PersonRow] = []
@@ -518,11 +518,10 @@ class _Run:
         )
         kept = []
         for record in records:
-            if record.copy_key is None or first_copies.setdefault(record.copy_key, record.id) == (
-                record.id
-            ):
+            key = record.copy_key
+            if key is None or first_copies.setdefault(key, record.id) == record.id:
                 kept.append(record)
-        self.interactions_copies += len(records) - len(kept)
+        self.interaction_copies += len(records) - len(kept)
         return kept
 
     def _latency(
@@ -635,7 +634,7 @@ class _Run:
             relationships_created=self.written.relationships_created,
             interactions_created=self.interactions_created,
             interactions_already_present=self.interactions_present,
-            interaction_copies=self.interactions_copies,
+            interaction_copies=self.interaction_copies,
             rejects_path=self.rejects.path if self.rejects.count else None,
             warnings=self.warnings.final(),
             first_rejects=tuple(self.rejects.first),
