@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import email.utils
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -117,12 +118,23 @@ def test_the_chief_executive_who_stops_is_raised_through_mailbox_and_titles(
 
     records, _, _ = clean_store.driver.execute_query(
         "MATCH (s:Signal) WHERE s.kind IN ['champion_departure', 'stakeholder_departure'] "
-        "RETURN s.kind AS kind, s.at_epoch AS at, s.evidence AS evidence",
+        "RETURN s.kind AS kind, s.at_epoch AS at, s.evidence AS evidence, "
+        "s.summary AS summary",
         database_=clean_store.database,
     )
-    departures = [(r["kind"], r["at"], r["evidence"]) for r in records]
+    departures = [(r["kind"], r["at"], json.loads(r["evidence"]), r["summary"]) for r in records]
     assert len(departures) == 1, departures
-    _, at, evidence = departures[0]
-    assert f'"person_id": "{address(0)}"' in evidence and '"level": "c_level"' in evidence
+    _, at, evidence, summary = departures[0]
+    assert (evidence["person_id"], evidence["level"]) == (address(0), "c_level")
     raised = datetime.fromtimestamp(at, UTC)
     assert CEO_STOPS < raised < CEO_STOPS + timedelta(days=90)
+    # Seen until the last mail to them, which went on for a month; their own last message
+    # came before they stopped, and the sentence gives both days.
+    last_sent = datetime.fromtimestamp(evidence["last_sent_at"], UTC)
+    last_seen = datetime.fromtimestamp(evidence["last_seen_at"], UTC)
+    assert CEO_STOPS - timedelta(days=60) < last_sent < CEO_STOPS
+    assert CEO_STOPS + timedelta(days=20) < last_seen < CEO_STOPS + timedelta(days=30)
+    assert (
+        f"Their own last message was on {last_sent.date().isoformat()}; others went on "
+        f"writing to them until {last_seen.date().isoformat()}."
+    ) in summary

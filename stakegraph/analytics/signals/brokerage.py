@@ -34,23 +34,58 @@ class Participations:
     person: np.ndarray
     role_person: np.ndarray
     role_org: np.ndarray
+    # Every message a person sent on an account, replies included, ordered by
+    # (account * people + person, time): when they last wrote.
+    sent_key: np.ndarray
+    sent_at: np.ndarray
 
     @classmethod
     def of(cls, tables: WeeklyTables) -> Participations:
+        """Built once per tables: the departures of the champion and of every other key
+        stakeholder read it."""
+        memo: Participations | None = tables.memo.get("participations")
+        if memo is not None:
+            return memo
         account = tables.pair_account[tables.part_pair]
         order = np.lexsort((tables.part_at, account))
         roles = tables.roles
         has_roles = (
             roles is not None and len(roles) > 0 and {"person_id", "org_id"} <= set(roles.columns)
         )
-        return cls(
+        every = tables.activity.participations
+        sent = every[every["sender"].to_numpy()]
+        sent_key = sent["account"].to_numpy().astype(np.int64) * tables.activity.n_persons + (
+            sent["person"].to_numpy()
+        )
+        sent_at = sent["at"].to_numpy().astype(np.int64)
+        by_key = np.lexsort((sent_at, sent_key))
+        found = cls(
             account=account[order],
             at=tables.part_at[order],
             row=tables.part_row[order],
             person=tables.pair_person[tables.part_pair[order]],
             role_person=roles["person_id"].astype(str).to_numpy() if has_roles else np.zeros(0),
             role_org=roles["org_id"].astype(str).to_numpy() if has_roles else np.zeros(0),
+            sent_key=sent_key[by_key],
+            sent_at=sent_at[by_key],
         )
+        tables.memo["participations"] = found
+        return found
+
+    def last_sent(self, tables: WeeklyTables, pair: int, until: int) -> int | None:
+        """When the person of ``pair`` last sent anything on its account, at or before
+        ``until`` (epoch seconds); None when never. Mail to someone who left goes on for
+        weeks, and counts as their appearance: this says when they last wrote."""
+        key = int(tables.pair_account[pair]) * tables.activity.n_persons + int(
+            tables.pair_person[pair]
+        )
+        first = np.searchsorted(self.sent_key, key, side="left")
+        last = first + np.searchsorted(
+            self.sent_at[first : np.searchsorted(self.sent_key, key, side="right")],
+            until,
+            side="right",
+        )
+        return int(self.sent_at[last - 1]) if last > first else None
 
     def between(self, account: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
         """Conversation rows and people of the account's participations with

@@ -415,6 +415,7 @@ def _silent_signal(
         "participation_rate_before": share,
         "interactions_per_week_before": float(test.rate[candidate]) * WEEK,
         "last_seen_at": last_seen,
+        "last_sent_at": parts.last_sent(tables, pair, last_seen),
         "silent_days": (int(test.covered_until[candidate]) - last_seen) / DAY,
         "account_interactions_since": int(test.since[candidate]),
         "p_value_account": float(test.p_account[candidate]),

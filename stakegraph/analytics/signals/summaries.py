@@ -68,7 +68,23 @@ def _champion(evidence: Evidence) -> str:
         f"Champion {evidence['person_id']} ({level}) has been silent for "
         f"{evidence['silent_days']:.0f} days while the account had "
         f"{evidence['account_interactions_since']} interactions without them."
+    ) + _written_to_after(evidence)
+
+
+def _written_to_after(evidence: Evidence) -> str:
+    """When others went on writing to someone for over a week after their own last
+    message (mail to a person who left goes on for weeks): both days."""
+    sent, seen = evidence.get("last_sent_at"), int(evidence["last_seen_at"])
+    if sent is None or seen - int(sent) <= 7 * 86_400:
+        return ""
+    return (
+        f" Their own last message was on {_day(int(sent))}; others went on writing to them "
+        f"until {_day(seen)}."
     )
+
+
+def _day(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, UTC).date().isoformat()
 
 
 def _executives(evidence: Evidence) -> str:
@@ -124,7 +140,7 @@ def _stakeholder(evidence: Evidence) -> str:
         f"Key stakeholder {evidence['person_id']} ({role}; {why}) has not appeared since "
         f"{since} while the account had {evidence['account_interactions_since']} "
         "interactions without them."
-    )
+    ) + _written_to_after(evidence)
 
 
 def _usage(evidence: Evidence) -> str:
