@@ -180,10 +180,14 @@ class StagingSummary:
 
 
 def copy_key(item: Extracted) -> str:
-    """What the copies of one item share when an archive filed each under an id of its own
-    (a sent copy and a received one, each folder's copy numbered): the kind, sender,
-    time to the second, recipients and subject (hashed when subjects are not kept). The
-    import keeps the first copy it meets, in this run or an earlier one."""
+    """What the copies of one message share when an archive filed each under an id of its
+    own (a sent copy and a received one, each folder's copy numbered): the sender, time to
+    the second, recipients and subject (hashed when subjects are not kept). The import
+    keeps the first copy it meets, in this run or an earlier one. Empty for what is not
+    mail: a calendar's events and a CRM's records keep their ids from copy to copy, and
+    two CRM cases a contact opened in the same second are two cases."""
+    if item.kind != "email":
+        return ""
     content = (
         item.kind,
         item.sender,
