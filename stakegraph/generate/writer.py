@@ -30,8 +30,9 @@ GENERATED_SOURCE: Final = "generated export"
 
 # Every column, ``bulk`` included: newsletters are flagged so that nothing downstream has to
 # guess them (before the flag, 244 readers of a newsletter filed under one account showed
-# on that account's stakeholder map).
-GENERATED_INTERACTION_COLUMNS: Final = INTERACTION_COLUMNS
+# on that account's stakeholder map). But ``copy_key``: a generated interaction has no copy
+# under another id, and the files of a seed stay as they were.
+GENERATED_INTERACTION_COLUMNS: Final = tuple(c for c in INTERACTION_COLUMNS if c != "copy_key")
 # The generator writes no ``buying_role`` (optional), so the files of a seed stay as they were.
 GENERATED_ROLE_COLUMNS: Final = tuple(c for c in ROLE_COLUMNS if c != "buying_role")
 # Renewals carry their revenue (for retention KPIs); written whether or not the row model
