@@ -91,7 +91,7 @@ def identify(state: Any, presented: str | None, client: Any) -> Principal:
             "too many invalid API keys from this address; try again later",
             retry_after_s=wait,
         )
-    raise NotAuthenticatedError("invalid or revoked API key")
+    raise NotAuthenticatedError("invalid, revoked or expired API key")
 
 
 async def get_cache(request: Request) -> ResponseCache:

@@ -64,6 +64,11 @@ class KeyRecord:
     created_at: str
     label: str | None
     sha256: str
+    # ISO 8601 (UTC): from then on the key is refused as if revoked; None: never.
+    expires_at: str | None = None
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and now >= datetime.fromisoformat(self.expires_at)
 
 
 class KeyFileError(StakegraphError):
@@ -99,6 +104,8 @@ class KeyRing:
             return None
         if not hmac.compare_digest(_digest(presented.strip()), record.sha256):
             return None
+        if record.expired(datetime.now(UTC)):
+            return None
         return Principal(key_id=record.key_id, role=record.role, owner_id=record.owner_id)
 
     def _refresh(self) -> None:
@@ -115,10 +122,20 @@ class KeyRing:
 
     # --- writing --------------------------------------------------------------------------
 
-    def create(self, role: Role, *, owner_id: str | None = None, label: str | None = None) -> str:
-        """Add a key and return it in clear: the only time it is ever shown."""
+    def create(
+        self,
+        role: Role,
+        *,
+        owner_id: str | None = None,
+        label: str | None = None,
+        expires_at: datetime | None = None,
+    ) -> str:
+        """Add a key and return it in clear: the only time it is ever shown. From
+        ``expires_at`` on (timezone-aware), it is refused as if revoked."""
         if role is Role.ACCOUNT_MANAGER and not owner_id:
             raise ValueError("an account_manager key needs --owner (the person id who owns)")
+        if expires_at is not None and expires_at <= datetime.now(UTC):
+            raise ValueError("a key's expiry must be in the future")
         key_id = secrets.token_hex(6)
         key = f"{KEY_PREFIX}_{key_id}_{secrets.token_urlsafe(32).replace('_', '-')}"
         record = KeyRecord(
@@ -128,6 +145,11 @@ class KeyRing:
             created_at=datetime.now(UTC).isoformat(timespec="seconds"),
             label=label,
             sha256=_digest(key),
+            expires_at=(
+                None
+                if expires_at is None
+                else expires_at.astimezone(UTC).isoformat(timespec="seconds")
+            ),
         )
         with self._lock:
             records = {r.key_id: r for r in _read(self.path)} if self.path.exists() else {}

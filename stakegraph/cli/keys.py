@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
@@ -45,6 +46,14 @@ def create_key(
         typer.Option(help="Person id of the account manager (required for account_manager)."),
     ] = None,
     label: Annotated[str | None, typer.Option(help="A note to recognise the key by.")] = None,
+    expires_in_days: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=3650,
+            help="Refuse the key this many days from now, as if revoked (default: never).",
+        ),
+    ] = None,
 ) -> None:
     """Create a key; it is printed once, on the last line, and never stored in clear.
 
@@ -56,7 +65,10 @@ def create_key(
             param_hint="--owner",
         )
     try:
-        key = _ring().create(role, owner_id=owner, label=label)
+        expires_at = (
+            None if expires_in_days is None else datetime.now(UTC) + timedelta(days=expires_in_days)
+        )
+        key = _ring().create(role, owner_id=owner, label=label, expires_at=expires_at)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--owner") from exc
     typer.echo(
@@ -67,12 +79,20 @@ def create_key(
 
 @app.command("list")
 def list_keys() -> None:
-    """List keys (ids, roles, owners; never secrets)."""
+    """List keys (ids, roles, owners, when created and when they expire, labels; never
+    secrets). An expired key says so; `keys revoke` removes it."""
     records = _ring().records()
     if not records:
         typer.echo("no API keys", err=True)
+    now = datetime.now(UTC)
     for r in records:
-        line = f"{r.key_id}\t{r.role.value}\t{r.owner_id or '-'}\t{r.created_at}\t{r.label or ''}"
+        expiry = "never" if r.expires_at is None else r.expires_at
+        if r.expired(now):
+            expiry = f"expired {r.expires_at}"
+        line = (
+            f"{r.key_id}\t{r.role.value}\t{r.owner_id or '-'}\t{r.created_at}\t{expiry}\t"
+            f"{r.label or ''}"
+        )
         typer.echo(without_hidden(line))
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import stat
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from api_portfolio import headers
 from fastapi.testclient import TestClient
 
+import stakegraph.api.keys as keys_module
 from stakegraph.api.app import create_app
 from stakegraph.api.keys import KeyRing, Role
 from stakegraph.api.settings import ApiSettings
@@ -34,8 +36,8 @@ PROTECTED = [
     [
         (None, "missing API key"),
         ("", "missing API key"),
-        ("not-a-key", "invalid or revoked API key"),
-        ("sgk_000000000000_forged", "invalid or revoked API key"),
+        ("not-a-key", "invalid, revoked or expired API key"),
+        ("sgk_000000000000_forged", "invalid, revoked or expired API key"),
     ],
 )
 def test_missing_or_invalid_key_is_401(
@@ -123,6 +125,44 @@ def test_revocation_takes_effect_at_once(portfolio: GraphStore, tmp_path: Path) 
         assert client.get("/api/accounts", headers=headers(key)).status_code == 200
         assert ring.revoke(key.split("_")[1])
         assert client.get("/api/accounts", headers=headers(key)).status_code == 401
+
+
+def test_a_key_is_refused_from_its_expiry_on(
+    portfolio: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ring = KeyRing(tmp_path / "keys.json")
+    expires = datetime.now(UTC) + timedelta(days=30)
+    key = ring.create(Role.ANALYST, label="contractor", expires_at=expires)
+    forever = ring.create(Role.ANALYST, label="staff")
+    (record,) = [r for r in ring.records() if r.label == "contractor"]
+    assert record.expires_at == expires.isoformat(timespec="seconds")
+    assert not record.expired(expires - timedelta(seconds=1)) and record.expired(expires)
+    with pytest.raises(ValueError, match="in the future"):
+        ring.create(Role.ANALYST, expires_at=datetime.now(UTC) - timedelta(seconds=1))
+
+    app = create_app(portfolio, settings=ApiSettings(STAKEGRAPH_HOME=tmp_path))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert client.get("/api/accounts", headers=headers(key)).status_code == 200
+        # A month later, the same key is refused; the one without an expiry is not.
+        later = datetime.now(UTC) + timedelta(days=31)
+        monkeypatch.setattr(keys_module, "datetime", _FrozenAt(later))
+        refused = client.get("/api/accounts", headers=headers(key))
+        assert refused.status_code == 401
+        assert refused.json()["detail"] == "invalid, revoked or expired API key"
+        assert client.get("/api/accounts", headers=headers(forever)).status_code == 200
+
+
+class _FrozenAt:
+    """``datetime`` as the key ring reads it, at a fixed instant."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def now(self, tz: object = None) -> datetime:
+        return self.at
+
+    def fromisoformat(self, text: str) -> datetime:
+        return datetime.fromisoformat(text)
 
 
 def test_cors_is_closed_by_default(client: TestClient, keys: dict[str, str]) -> None:

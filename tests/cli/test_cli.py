@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -193,3 +193,19 @@ def test_bad_arguments_say_why(tmp_path: Path, args: list[str], message: str) ->
     assert done.returncode == 2
     assert message in done.stderr
     assert not (tmp_path / "arcadedb").exists()  # refused before any store was started
+
+
+def test_keys_can_expire_and_list_says_when(tmp_path: Path) -> None:
+    env = {"STAKEGRAPH_HOME": str(tmp_path), "NEO4J_URI": ""}
+    created = stakegraph(env, "keys", "create", "--role", "analyst", "--expires-in-days", "30")
+    key_id = created.stdout.strip().split("_")[1]
+    stakegraph(env, "keys", "create", "--role", "leader", "--label", "staff")
+    listed = stakegraph(env, "keys", "list").stdout.splitlines()
+    (expiring,) = [line.split("\t") for line in listed if line.startswith(key_id)]
+    (staff,) = [line.split("\t") for line in listed if line.endswith("staff")]
+    expected = (datetime.now(UTC) + timedelta(days=30)).date().isoformat()
+    assert expiring[4].startswith(expected) and staff[4] == "never"
+    refused = stakegraph(
+        env, "keys", "create", "--role", "analyst", "--expires-in-days", "0", check=False
+    )
+    assert refused.returncode == 2 and "--expires-in-days" in refused.stderr
