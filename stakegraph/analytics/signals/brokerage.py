@@ -16,7 +16,7 @@ import numpy as np
 from stakegraph.analytics.signals.tables import WeeklyTables
 from stakegraph.dates import WEEK
 
-__all__ = ["Participations", "brokerage", "effective_size", "shared_pairs"]
+__all__ = ["Participations", "brokerage", "effective_size", "last_sent", "shared_pairs"]
 
 
 @dataclass(frozen=True)
@@ -34,58 +34,23 @@ class Participations:
     person: np.ndarray
     role_person: np.ndarray
     role_org: np.ndarray
-    # Every message a person sent on an account, replies included, ordered by
-    # (account * people + person, time): when they last wrote.
-    sent_key: np.ndarray
-    sent_at: np.ndarray
 
     @classmethod
     def of(cls, tables: WeeklyTables) -> Participations:
-        """Built once per tables: the departures of the champion and of every other key
-        stakeholder read it."""
-        memo: Participations | None = tables.memo.get("participations")
-        if memo is not None:
-            return memo
         account = tables.pair_account[tables.part_pair]
         order = np.lexsort((tables.part_at, account))
         roles = tables.roles
         has_roles = (
             roles is not None and len(roles) > 0 and {"person_id", "org_id"} <= set(roles.columns)
         )
-        every = tables.activity.participations
-        sent = every[every["sender"].to_numpy()]
-        sent_key = sent["account"].to_numpy().astype(np.int64) * tables.activity.n_persons + (
-            sent["person"].to_numpy()
-        )
-        sent_at = sent["at"].to_numpy().astype(np.int64)
-        by_key = np.lexsort((sent_at, sent_key))
-        found = cls(
+        return cls(
             account=account[order],
             at=tables.part_at[order],
             row=tables.part_row[order],
             person=tables.pair_person[tables.part_pair[order]],
             role_person=roles["person_id"].astype(str).to_numpy() if has_roles else np.zeros(0),
             role_org=roles["org_id"].astype(str).to_numpy() if has_roles else np.zeros(0),
-            sent_key=sent_key[by_key],
-            sent_at=sent_at[by_key],
         )
-        tables.memo["participations"] = found
-        return found
-
-    def last_sent(self, tables: WeeklyTables, pair: int, until: int) -> int | None:
-        """When the person of ``pair`` last sent anything on its account, at or before
-        ``until`` (epoch seconds); None when never. Mail to someone who left goes on for
-        weeks, and counts as their appearance: this says when they last wrote."""
-        key = int(tables.pair_account[pair]) * tables.activity.n_persons + int(
-            tables.pair_person[pair]
-        )
-        first = np.searchsorted(self.sent_key, key, side="left")
-        last = first + np.searchsorted(
-            self.sent_at[first : np.searchsorted(self.sent_key, key, side="right")],
-            until,
-            side="right",
-        )
-        return int(self.sent_at[last - 1]) if last > first else None
 
     def between(self, account: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
         """Conversation rows and people of the account's participations with
@@ -159,3 +124,31 @@ def shared_pairs(conversation: np.ndarray, person: np.ndarray) -> int:
     a, b = person[first], person[second]
     pairs = np.minimum(a, b) * (int(person.max(initial=0)) + 1) + np.maximum(a, b)
     return int(np.unique(pairs).size)
+
+
+def last_sent(tables: WeeklyTables, pair: int, until: int) -> int | None:
+    """When the person of ``pair`` last sent anything on its account, replies included, at
+    or before ``until`` (epoch seconds); None when never. Mail to someone who left goes on
+    for weeks, and counts as their appearance: this says when they last wrote. The index
+    of sent messages is built on the first call of a run (only departures raised ask)."""
+    sent_key, sent_at = _sent_index(tables)
+    key = int(tables.pair_account[pair]) * tables.activity.n_persons + int(tables.pair_person[pair])
+    first, end = np.searchsorted(sent_key, [key, key + 1])
+    last = first + np.searchsorted(sent_at[first:end], until, side="right")
+    return int(sent_at[last - 1]) if last > first else None
+
+
+def _sent_index(tables: WeeklyTables) -> tuple[np.ndarray, np.ndarray]:
+    """Every message sent on an account, by ``(account * people + person, time)``."""
+    found: tuple[np.ndarray, np.ndarray] | None = tables.memo.get("sent_index")
+    if found is None:
+        every = tables.activity.participations
+        sent = every[every["sender"].to_numpy()]
+        key = sent["account"].to_numpy().astype(np.int64) * tables.activity.n_persons + (
+            sent["person"].to_numpy()
+        )
+        at = sent["at"].to_numpy().astype(np.int64)
+        order = np.lexsort((at, key))
+        found = (key[order], at[order])
+        tables.memo["sent_index"] = found
+    return found

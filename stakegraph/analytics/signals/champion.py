@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from stakegraph.analytics.kernels import group_argmax, group_sum, prefix_sums, window_sums
-from stakegraph.analytics.signals.brokerage import Participations
+from stakegraph.analytics.signals.brokerage import last_sent
 from stakegraph.analytics.signals.episodes import first_of_silences
 from stakegraph.analytics.signals.parameters import SignalParameters
 from stakegraph.analytics.signals.record import Signal, clip_severity
@@ -178,7 +178,7 @@ def _silent_signal(
             "participation_rate_before": share,
             "interactions_per_week_before": float(test.rate[candidate]) * WEEK,
             "last_seen_at": last_seen,
-            "last_sent_at": Participations.of(tables).last_sent(tables, pair, last_seen),
+            "last_sent_at": last_sent(tables, pair, last_seen),
             "silent_days": (at - last_seen) / DAY,
             "account_interactions_since": int(test.since[candidate]),
             "p_value_account": float(test.p_account[candidate]),

@@ -40,7 +40,7 @@ from scipy import stats
 
 from stakegraph.analytics.kernels import group_sum
 from stakegraph.analytics.signals.breadth import breadth_test
-from stakegraph.analytics.signals.brokerage import Participations, brokerage
+from stakegraph.analytics.signals.brokerage import Participations, brokerage, last_sent
 from stakegraph.analytics.signals.champion import ROLE_COLUMNS, engagement_scores, is_move
 from stakegraph.analytics.signals.episodes import first_of_silences
 from stakegraph.analytics.signals.parameters import SignalParameters
@@ -415,7 +415,7 @@ def _silent_signal(
         "participation_rate_before": share,
         "interactions_per_week_before": float(test.rate[candidate]) * WEEK,
         "last_seen_at": last_seen,
-        "last_sent_at": parts.last_sent(tables, pair, last_seen),
+        "last_sent_at": last_sent(tables, pair, last_seen),
         "silent_days": (int(test.covered_until[candidate]) - last_seen) / DAY,
         "account_interactions_since": int(test.since[candidate]),
         "p_value_account": float(test.p_account[candidate]),
